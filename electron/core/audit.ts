@@ -1,0 +1,305 @@
+// The access log: append-only, each entry sealed to the audit public key (so it can be written
+// while the vault is locked), hash-chained, and covered by signed Ed25519 checkpoints.
+//
+//   content_hash = BLAKE2b(canonical entry JSON)           (the JSON carries a random salt)
+//   entry_hash   = BLAKE2b(prev entry_hash || seq || content_hash), genesis bound to the vault id
+//
+// The chain can be checked without keys; with the audit secret key each sealed entry is also
+// checked against its content hash. Entries hold ids, never names, notes or audio.
+import type { Database } from 'better-sqlite3';
+import { VaultError } from '../../shared/errors';
+import type { AuditEntryView, AuditVerdict } from '../../shared/api';
+import {
+  equalBytes,
+  hash,
+  openSealedBox,
+  randomBytes,
+  sealToPublicKey,
+  sign,
+  toHex,
+  utf8,
+  verifySignature,
+  type BoxKeyPair,
+} from './crypto';
+
+export type ActorRole = AuditEntryView['actorRole'];
+export type Outcome = AuditEntryView['outcome'];
+
+export interface AuditEvent {
+  actorRole: ActorRole;
+  actorId?: string | null;
+  action: string;
+  subject?: string | null;
+  outcome: Outcome;
+  reason?: string | null;
+}
+
+export interface AuditEntry {
+  v: 1;
+  seq: number;
+  at: number;
+  salt: string;
+  actorRole: ActorRole;
+  actorId: string | null;
+  action: string;
+  subject: string | null;
+  outcome: Outcome;
+  reason: string | null;
+}
+
+export interface AuditSecrets {
+  box: BoxKeyPair;
+  signing: BoxKeyPair;
+}
+
+/** One fixed key order, so the same entry always hashes the same. */
+export function canonicalEntry(entry: AuditEntry): string {
+  return JSON.stringify({
+    v: entry.v,
+    seq: entry.seq,
+    at: entry.at,
+    salt: entry.salt,
+    actorRole: entry.actorRole,
+    actorId: entry.actorId,
+    action: entry.action,
+    subject: entry.subject,
+    outcome: entry.outcome,
+    reason: entry.reason,
+  });
+}
+
+function seqBytes(seq: number): Uint8Array {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(seq));
+  return bytes;
+}
+
+export function genesisHash(vaultId: Uint8Array): Uint8Array {
+  return hash(utf8.encode('session-vault/audit/genesis/v1'), vaultId);
+}
+
+export function chainHash(prev: Uint8Array, seq: number, contentHash: Uint8Array): Uint8Array {
+  return hash(prev, seqBytes(seq), contentHash);
+}
+
+export function checkpointMessage(
+  vaultId: Uint8Array,
+  seq: number,
+  headHash: Uint8Array,
+  at: number,
+): Uint8Array {
+  return utf8.encode(
+    `session-vault/checkpoint/v1|${toHex(vaultId)}|${seq}|${toHex(headHash)}|${at}`,
+  );
+}
+
+interface EntryRow {
+  seq: number;
+  sealed: Buffer;
+  content_hash: Buffer;
+  entry_hash: Buffer;
+}
+
+interface CheckpointRow {
+  seq: number;
+  at: number;
+  head_hash: Buffer;
+  signature: Buffer;
+}
+
+export const CHECKPOINT_EVERY = 1000;
+
+export class AuditLog {
+  private readonly insert;
+  private readonly last;
+
+  constructor(
+    private readonly db: Database,
+    private readonly vaultId: Uint8Array,
+    private readonly now: () => number,
+  ) {
+    this.insert = db.prepare(
+      'INSERT INTO audit_entries (seq, sealed, content_hash, entry_hash) VALUES (?, ?, ?, ?)',
+    );
+    this.last = db.prepare('SELECT seq, entry_hash FROM audit_entries ORDER BY seq DESC LIMIT 1');
+  }
+
+  private publicKeys(): { boxPublic: Uint8Array; signPublic: Uint8Array } {
+    const row = this.db
+      .prepare('SELECT box_public, sign_public FROM audit_keys WHERE singleton = 1')
+      .get() as { box_public: Buffer; sign_public: Buffer } | undefined;
+    if (!row) throw new VaultError('AUDIT_UNAVAILABLE');
+    return {
+      boxPublic: new Uint8Array(row.box_public),
+      signPublic: new Uint8Array(row.sign_public),
+    };
+  }
+
+  static install(db: Database, secrets: AuditSecrets): void {
+    db.prepare('INSERT INTO audit_keys (singleton, box_public, sign_public) VALUES (1, ?, ?)').run(
+      secrets.box.publicKey,
+      secrets.signing.publicKey,
+    );
+  }
+
+  /**
+   * Appends one entry and returns its sequence number. Throws AUDIT_UNAVAILABLE if it cannot be
+   * written: callers run it before they answer, so the action fails closed.
+   */
+  append(event: AuditEvent): number {
+    try {
+      const head = this.last.get() as { seq: number; entry_hash: Buffer } | undefined;
+      const seq = (head?.seq ?? 0) + 1;
+      const prev = head ? new Uint8Array(head.entry_hash) : genesisHash(this.vaultId);
+      const entry: AuditEntry = {
+        v: 1,
+        seq,
+        at: this.now(),
+        salt: toHex(randomBytes(16)),
+        actorRole: event.actorRole,
+        actorId: event.actorId ?? null,
+        action: event.action,
+        subject: event.subject ?? null,
+        outcome: event.outcome,
+        reason: event.reason ?? null,
+      };
+      const text = utf8.encode(canonicalEntry(entry));
+      const contentHash = hash(text);
+      const sealed = sealToPublicKey(this.publicKeys().boxPublic, text);
+      this.insert.run(seq, sealed, contentHash, chainHash(prev, seq, contentHash));
+      return seq;
+    } catch (cause) {
+      if (cause instanceof VaultError && cause.code === 'AUDIT_UNAVAILABLE') throw cause;
+      throw new VaultError('AUDIT_UNAVAILABLE', undefined, { cause });
+    }
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM audit_entries').get() as { n: number }).n;
+  }
+
+  /** Signs the current head; main calls it on every unlock and every CHECKPOINT_EVERY entries. */
+  checkpoint(secrets: AuditSecrets): void {
+    const head = this.last.get() as { seq: number; entry_hash: Buffer } | undefined;
+    if (!head) return;
+    const exists = this.db.prepare('SELECT 1 FROM audit_checkpoints WHERE seq = ?').get(head.seq);
+    if (exists) return;
+    const at = this.now();
+    const headHash = new Uint8Array(head.entry_hash);
+    const signature = sign(
+      secrets.signing.secretKey,
+      checkpointMessage(this.vaultId, head.seq, headHash, at),
+    );
+    this.db
+      .prepare('INSERT INTO audit_checkpoints (seq, at, head_hash, signature) VALUES (?, ?, ?, ?)')
+      .run(head.seq, at, headHash, signature);
+  }
+
+  /** Checkpoints when enough entries have passed since the last one. */
+  checkpointIfDue(secrets: AuditSecrets): void {
+    const lastCheckpoint = (
+      this.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM audit_checkpoints').get() as {
+        seq: number;
+      }
+    ).seq;
+    const head = this.last.get() as { seq: number } | undefined;
+    if (head && head.seq - lastCheckpoint >= CHECKPOINT_EVERY) this.checkpoint(secrets);
+  }
+
+  /** Newest first. */
+  read(secrets: AuditSecrets, options: { limit: number; beforeSeq?: number }): AuditEntry[] {
+    const rows = this.db
+      .prepare(
+        'SELECT seq, sealed, content_hash, entry_hash FROM audit_entries WHERE seq < ? ORDER BY seq DESC LIMIT ?',
+      )
+      .all(options.beforeSeq ?? Number.MAX_SAFE_INTEGER, options.limit) as EntryRow[];
+    return rows.map((row) => this.openRow(secrets, row));
+  }
+
+  private openRow(secrets: AuditSecrets, row: EntryRow): AuditEntry {
+    const text = openSealedBox(secrets.box, new Uint8Array(row.sealed));
+    if (!text || !equalBytes(hash(text), new Uint8Array(row.content_hash)))
+      throw new VaultError('VAULT_DAMAGED', `Access log entry ${row.seq} is damaged.`);
+    const entry = JSON.parse(utf8.decode(text)) as AuditEntry;
+    if (entry.seq !== row.seq)
+      throw new VaultError('VAULT_DAMAGED', `Access log entry ${row.seq} is out of place.`);
+    return entry;
+  }
+
+  /**
+   * Walks the whole chain and every checkpoint; with `secrets`, also opens every sealed entry.
+   * Reports the first entry where anything breaks.
+   */
+  verify(secrets: AuditSecrets | null): AuditVerdict {
+    const { signPublic } = this.publicKeys();
+    if (secrets && !equalBytes(secrets.signing.publicKey, signPublic))
+      return {
+        intact: false,
+        entries: 0,
+        checkpoints: 0,
+        firstBadSeq: null,
+        problem: 'The log signing key was replaced.',
+      };
+    const checkpoints = new Map<number, CheckpointRow>();
+    for (const row of this.db
+      .prepare('SELECT seq, at, head_hash, signature FROM audit_checkpoints')
+      .iterate() as Iterable<CheckpointRow>)
+      checkpoints.set(row.seq, row);
+    let prev = genesisHash(this.vaultId);
+    let expectedSeq = 1;
+    let checked = 0;
+    let checkpointsChecked = 0;
+    const bad = (seq: number, problem: string): AuditVerdict => ({
+      intact: false,
+      entries: checked,
+      checkpoints: checkpointsChecked,
+      firstBadSeq: seq,
+      problem,
+    });
+    for (const row of this.db
+      .prepare('SELECT seq, sealed, content_hash, entry_hash FROM audit_entries ORDER BY seq')
+      .iterate() as Iterable<EntryRow>) {
+      if (row.seq !== expectedSeq) return bad(expectedSeq, `Entry ${expectedSeq} is missing.`);
+      const contentHash = new Uint8Array(row.content_hash);
+      const entryHash = chainHash(prev, row.seq, contentHash);
+      if (!equalBytes(entryHash, new Uint8Array(row.entry_hash)))
+        return bad(row.seq, `Entry ${row.seq} does not follow from the one before it.`);
+      if (secrets) {
+        try {
+          this.openRow(secrets, row);
+        } catch {
+          return bad(row.seq, `Entry ${row.seq} was altered.`);
+        }
+      }
+      const checkpoint = checkpoints.get(row.seq);
+      if (checkpoint) {
+        const message = checkpointMessage(
+          this.vaultId,
+          checkpoint.seq,
+          new Uint8Array(checkpoint.head_hash),
+          checkpoint.at,
+        );
+        if (
+          !equalBytes(new Uint8Array(checkpoint.head_hash), entryHash) ||
+          !verifySignature(signPublic, message, new Uint8Array(checkpoint.signature))
+        )
+          return bad(row.seq, `The signed checkpoint at entry ${row.seq} does not match.`);
+        checkpointsChecked += 1;
+        checkpoints.delete(row.seq);
+      }
+      prev = entryHash;
+      expectedSeq += 1;
+      checked += 1;
+    }
+    const orphan = [...checkpoints.keys()].sort((a, b) => a - b)[0];
+    if (orphan !== undefined)
+      return bad(orphan, `Entries up to ${orphan} were signed but are missing.`);
+    return {
+      intact: true,
+      entries: checked,
+      checkpoints: checkpointsChecked,
+      firstBadSeq: null,
+      problem: null,
+    };
+  }
+}

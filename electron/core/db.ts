@@ -1,0 +1,98 @@
+// Opens the vault file: checks it is ours and not from the future before writing a byte,
+// sets the pragmas the design needs, and runs pending migrations in one transaction.
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+import { VaultError } from '../../shared/errors';
+import { LATEST_SCHEMA_VERSION, migrations, type Migration } from '../../migrations/index';
+
+export const VAULT_FORMAT = 'session-vault/1';
+export const VAULT_FILE_NAME = 'vault.sqlite';
+
+function sqliteCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as { code: unknown }).code)
+    : undefined;
+}
+
+/** Turns SQLite's own failures on a bad file into sentences; never resets the file. */
+export function classifyOpenError(error: unknown): VaultError {
+  if (error instanceof VaultError) return error;
+  const code = sqliteCode(error);
+  if (code === 'SQLITE_NOTADB') return new VaultError('NOT_A_VAULT', undefined, { cause: error });
+  if (
+    code === 'SQLITE_CORRUPT' ||
+    code === 'SQLITE_IOERR_SHORT_READ' ||
+    code?.startsWith('SQLITE_CORRUPT')
+  )
+    return new VaultError('VAULT_DAMAGED', undefined, { cause: error });
+  return new VaultError('VAULT_DAMAGED', undefined, { cause: error });
+}
+
+function applyPragmas(db: Db): void {
+  db.pragma('journal_mode = WAL');
+  // Each committed chunk and audit entry survives a power cut.
+  db.pragma('synchronous = FULL');
+  // Deleted keys and ciphertext are overwritten, not left in free pages.
+  db.pragma('secure_delete = ON');
+  db.pragma('foreign_keys = ON');
+  db.pragma('trusted_schema = OFF');
+}
+
+export function migrate(db: Db, list: readonly Migration[] = migrations): void {
+  const latest = list.at(-1)?.version ?? 0;
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > latest) throw new VaultError('VAULT_TOO_NEW');
+  const pending = list.filter((m) => m.version > current);
+  if (pending.length === 0) return;
+  db.transaction(() => {
+    for (const migration of pending) migration.up(db);
+    db.pragma(`user_version = ${latest}`);
+  })();
+}
+
+/**
+ * Checks an existing file read-only: SQLite, one of ours, not newer than this app.
+ * Throws a VaultError with a sentence for each case.
+ */
+function inspectExisting(path: string): void {
+  let probe: Db | undefined;
+  try {
+    probe = new Database(path, { readonly: true, fileMustExist: true });
+    const version = probe.pragma('user_version', { simple: true }) as number;
+    if (version > LATEST_SCHEMA_VERSION) throw new VaultError('VAULT_TOO_NEW');
+    const hasMeta = probe
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vault_meta'")
+      .get();
+    if (!hasMeta || version === 0) throw new VaultError('NOT_A_VAULT');
+    const meta = probe.prepare('SELECT format FROM vault_meta WHERE singleton = 1').get() as
+      { format: string } | undefined;
+    if (meta?.format !== VAULT_FORMAT) throw new VaultError('NOT_A_VAULT');
+    const check = probe.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new VaultError('VAULT_DAMAGED');
+  } catch (error) {
+    throw classifyOpenError(error);
+  } finally {
+    probe?.close();
+  }
+}
+
+/** Opens an existing vault file, or creates a new one when `create` is set. */
+export function openVaultDb(path: string, options: { create: boolean }): Db {
+  const exists = existsSync(path);
+  if (!exists && !options.create) throw new VaultError('NO_VAULT');
+  if (exists) inspectExisting(path);
+  try {
+    const db = new Database(path, { fileMustExist: !options.create });
+    applyPragmas(db);
+    migrate(db);
+    return db;
+  } catch (error) {
+    throw classifyOpenError(error);
+  }
+}
+
+/** Folds the WAL back into the file and empties it, so deleted rows leave no copy behind. */
+export function checkpointAndTruncateWal(db: Db): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}

@@ -1,0 +1,395 @@
+// The vault's life: absent, unavailable, locked, unlocked. Holds the master key only while
+// unlocked and wipes it on lock. Every unlock, failure, lock and recovery is logged first.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { SessionInfo } from '../../shared/api';
+import { VaultError } from '../../shared/errors';
+import { assessPassphrase } from '../../shared/passphrase';
+import { AuditLog, type AuditEvent, type AuditSecrets } from './audit';
+import {
+  boxPublicKeyOf,
+  newBoxKeyPair,
+  newKey,
+  newSigningKeyPair,
+  randomBytes,
+  signingPublicKeyOf,
+  utf8,
+  wipe,
+} from './crypto';
+import { VAULT_FILE_NAME, VAULT_FORMAT, checkpointAndTruncateWal, openVaultDb } from './db';
+import {
+  KEY_IDS,
+  KeyStore,
+  newRecoveryKey,
+  normalizeRecoveryKey,
+  unwrapWithSecret,
+  wrapWithSecret,
+  type KdfCost,
+} from './keyring';
+import { readSealedField, writeSealedField } from './sealed-fields';
+import { UnlockThrottle } from './unlock-throttle';
+
+export const DEFAULT_IDLE_LOCK_MINUTES = 10;
+const THERAPIST = 'therapist';
+
+interface OpenVault {
+  db: Database;
+  vaultId: Uint8Array;
+  keys: KeyStore;
+  audit: AuditLog;
+  throttle: UnlockThrottle;
+}
+
+export interface UnlockedSession {
+  info: SessionInfo;
+  masterKey: Uint8Array;
+  auditSecrets: AuditSecrets;
+  lastActivityAt: number;
+}
+
+function auditSecretBytes(secrets: AuditSecrets): Uint8Array {
+  const bytes = new Uint8Array(32 + 64);
+  bytes.set(secrets.box.secretKey, 0);
+  bytes.set(secrets.signing.secretKey, 32);
+  return bytes;
+}
+
+function auditSecretsFrom(bytes: Uint8Array): AuditSecrets {
+  const boxSecret = bytes.slice(0, 32);
+  const signSecret = bytes.slice(32, 96);
+  return {
+    box: { secretKey: boxSecret, publicKey: boxPublicKeyOf(boxSecret) },
+    signing: { secretKey: signSecret, publicKey: signingPublicKeyOf(signSecret) },
+  };
+}
+
+export class VaultLifecycle {
+  private vault: OpenVault | null = null;
+  private problem: VaultError | null = null;
+  private session: UnlockedSession | null = null;
+  readonly path: string;
+
+  constructor(
+    dataDir: string,
+    private readonly now: () => number,
+    private readonly kdfCost: KdfCost,
+  ) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    this.path = join(dataDir, VAULT_FILE_NAME);
+    try {
+      this.vault = this.attach(openVaultDb(this.path, { create: false }));
+    } catch (error) {
+      if (!(error instanceof VaultError) || error.code !== 'NO_VAULT')
+        this.problem =
+          error instanceof VaultError
+            ? error
+            : new VaultError('VAULT_DAMAGED', undefined, { cause: error });
+    }
+  }
+
+  private attach(db: Database): OpenVault {
+    const meta = db.prepare('SELECT vault_id FROM vault_meta WHERE singleton = 1').get() as {
+      vault_id: Buffer;
+    };
+    const vaultId = new Uint8Array(meta.vault_id);
+    return {
+      db,
+      vaultId,
+      keys: new KeyStore(db, vaultId, this.now),
+      audit: new AuditLog(db, vaultId, this.now),
+      throttle: new UnlockThrottle(db, this.now),
+    };
+  }
+
+  get state(): 'absent' | 'locked' | 'unlocked' | 'unavailable' {
+    if (this.problem) return 'unavailable';
+    if (!this.vault) return 'absent';
+    return this.session ? 'unlocked' : 'locked';
+  }
+
+  get unavailableReason(): VaultError | null {
+    return this.problem;
+  }
+
+  get current(): UnlockedSession | null {
+    return this.session;
+  }
+
+  opened(): OpenVault {
+    if (this.problem) throw this.problem;
+    if (!this.vault) throw new VaultError('NO_VAULT');
+    return this.vault;
+  }
+
+  unlocked(): UnlockedSession & { vault: OpenVault } {
+    const vault = this.opened();
+    if (!this.session) throw new VaultError('VAULT_LOCKED');
+    return { ...this.session, vault };
+  }
+
+  /** Appends an entry while the vault may be locked; fails closed. */
+  log(event: AuditEvent): void {
+    this.opened().audit.append(event);
+  }
+
+  unlockRetryAfterMs(): number {
+    return this.vault ? this.vault.throttle.retryAfterMs(THERAPIST) : 0;
+  }
+
+  idleLockMinutes(): number {
+    const row = this.opened()
+      .db.prepare("SELECT value FROM settings WHERE name = 'idleLockMinutes'")
+      .get() as { value: string } | undefined;
+    const minutes = Number(row?.value);
+    return Number.isInteger(minutes) && minutes >= 1 && minutes <= 60
+      ? minutes
+      : DEFAULT_IDLE_LOCK_MINUTES;
+  }
+
+  create(request: { practiceName: string; therapistName: string; passphrase: string }): {
+    recoveryKey: string;
+    session: SessionInfo;
+  } {
+    if (this.problem) throw this.problem;
+    if (this.vault) throw new VaultError('VAULT_EXISTS');
+    if (!assessPassphrase(request.passphrase).acceptable) throw new VaultError('WEAK_PASSPHRASE');
+    const db = openVaultDb(this.path, { create: true });
+    const vaultId = randomBytes(16);
+    const masterKey = newKey();
+    const recoveryKey = newRecoveryKey();
+    const auditSecrets: AuditSecrets = { box: newBoxKeyPair(), signing: newSigningKeyPair() };
+    const at = this.now();
+    db.transaction(() => {
+      db.prepare(
+        'INSERT INTO vault_meta (singleton, format, vault_id, created_at) VALUES (1, ?, ?, ?)',
+      ).run(VAULT_FORMAT, vaultId, at);
+      const keys = new KeyStore(db, vaultId, this.now);
+      wrapWithSecret(
+        keys,
+        KEY_IDS.therapistMasterKey,
+        utf8.encode(request.passphrase),
+        masterKey,
+        this.kdfCost,
+      );
+      wrapWithSecret(
+        keys,
+        KEY_IDS.recoveryMasterKey,
+        utf8.encode(recoveryKey),
+        masterKey,
+        this.kdfCost,
+      );
+      const secretBytes = auditSecretBytes(auditSecrets);
+      keys.put(KEY_IDS.auditSecrets, masterKey, secretBytes);
+      wipe(secretBytes);
+      AuditLog.install(db, auditSecrets);
+      writeSealedField(db, vaultId, masterKey, 'practiceName', request.practiceName, at);
+      writeSealedField(db, vaultId, masterKey, 'therapistName', request.therapistName, at);
+      db.prepare("INSERT INTO settings (name, value) VALUES ('idleLockMinutes', ?)").run(
+        String(DEFAULT_IDLE_LOCK_MINUTES),
+      );
+      const vault = this.attach(db);
+      vault.audit.append({ actorRole: 'therapist', action: 'vault.create', outcome: 'ok' });
+      vault.audit.append({
+        actorRole: 'therapist',
+        action: 'session.unlock',
+        outcome: 'ok',
+        reason: 'new vault',
+      });
+      vault.audit.checkpoint(auditSecrets);
+      this.vault = vault;
+    })();
+    this.session = this.startSession(masterKey, auditSecrets);
+    return { recoveryKey, session: this.session.info };
+  }
+
+  private startSession(masterKey: Uint8Array, auditSecrets: AuditSecrets): UnlockedSession {
+    const { db, vaultId } = this.opened();
+    return {
+      masterKey,
+      auditSecrets,
+      lastActivityAt: this.now(),
+      info: {
+        role: 'therapist',
+        practiceName: readSealedField(db, vaultId, masterKey, 'practiceName'),
+        therapistName: readSealedField(db, vaultId, masterKey, 'therapistName'),
+        idleLockMinutes: this.idleLockMinutes(),
+      },
+    };
+  }
+
+  private refuseWhileDelayed(action: string): void {
+    const vault = this.opened();
+    const retryAfterMs = vault.throttle.retryAfterMs(THERAPIST);
+    if (retryAfterMs > 0) {
+      vault.audit.append({
+        actorRole: 'unknown',
+        action,
+        outcome: 'refused',
+        reason: 'too many tries: delayed',
+      });
+      throw new VaultError('UNLOCK_DELAYED', undefined, { retryAfterMs });
+    }
+  }
+
+  /** Unwraps with a secret; a wrong one is counted and logged before the refusal is answered. */
+  private unwrapMasterKey(
+    action: string,
+    keyId: string,
+    secret: string,
+    wrong: VaultError,
+  ): Uint8Array {
+    const vault = this.opened();
+    try {
+      return unwrapWithSecret(vault.keys, keyId, utf8.encode(secret), wrong);
+    } catch (error) {
+      if (error === wrong) {
+        vault.throttle.recordFailure(THERAPIST);
+        vault.audit.append({
+          actorRole: 'unknown',
+          action,
+          outcome: 'refused',
+          reason: wrong.code.toLowerCase(),
+        });
+        const retryAfterMs = vault.throttle.retryAfterMs(THERAPIST);
+        throw new VaultError(
+          wrong.code,
+          undefined,
+          retryAfterMs > 0 ? { retryAfterMs } : undefined,
+        );
+      }
+      vault.audit.append({
+        actorRole: 'unknown',
+        action,
+        outcome: 'failed',
+        reason: 'wrapped key damaged',
+      });
+      throw error;
+    }
+  }
+
+  private finishUnlock(masterKey: Uint8Array, action: string, reason: string | null): SessionInfo {
+    const vault = this.opened();
+    let secretBytes: Uint8Array | null = null;
+    try {
+      secretBytes = vault.keys.take(
+        KEY_IDS.auditSecrets,
+        masterKey,
+        new VaultError('VAULT_DAMAGED'),
+      );
+      const auditSecrets = auditSecretsFrom(secretBytes);
+      vault.db.transaction(() => {
+        vault.throttle.clear(THERAPIST);
+        vault.audit.append({ actorRole: 'therapist', action, outcome: 'ok', reason });
+        vault.audit.checkpoint(auditSecrets);
+      })();
+      this.session = this.startSession(masterKey, auditSecrets);
+      return this.session.info;
+    } catch (error) {
+      wipe(masterKey);
+      throw error;
+    } finally {
+      wipe(secretBytes);
+    }
+  }
+
+  unlock(passphrase: string): SessionInfo {
+    if (this.session) this.lock('user');
+    this.refuseWhileDelayed('session.unlock');
+    const wrong = new VaultError('WRONG_PASSPHRASE');
+    const masterKey = this.unwrapMasterKey(
+      'session.unlock',
+      KEY_IDS.therapistMasterKey,
+      passphrase,
+      wrong,
+    );
+    return this.finishUnlock(masterKey, 'session.unlock', null);
+  }
+
+  /** Emergency access: the recovery key opens the vault and a new passphrase replaces the old. */
+  recover(recoveryKey: string, newPassphrase: string): SessionInfo {
+    if (this.session) this.lock('user');
+    if (!assessPassphrase(newPassphrase).acceptable) throw new VaultError('WEAK_PASSPHRASE');
+    this.refuseWhileDelayed('session.recover');
+    const wrong = new VaultError('WRONG_RECOVERY_KEY');
+    const normalized = normalizeRecoveryKey(recoveryKey) ?? recoveryKey;
+    const masterKey = this.unwrapMasterKey(
+      'session.recover',
+      KEY_IDS.recoveryMasterKey,
+      normalized,
+      wrong,
+    );
+    const { keys } = this.opened();
+    wrapWithSecret(
+      keys,
+      KEY_IDS.therapistMasterKey,
+      utf8.encode(newPassphrase),
+      masterKey,
+      this.kdfCost,
+    );
+    return this.finishUnlock(masterKey, 'session.recover', 'emergency access: passphrase replaced');
+  }
+
+  touch(): void {
+    if (this.session) this.session.lastActivityAt = this.now();
+  }
+
+  /** Locks when the idle deadline has passed. Returns true if it locked. */
+  lockIfIdle(): boolean {
+    if (!this.session) return false;
+    const idleMs = this.session.info.idleLockMinutes * 60_000;
+    if (this.now() - this.session.lastActivityAt < idleMs) return false;
+    this.lock('idle');
+    return true;
+  }
+
+  setIdleLockMinutes(minutes: number): SessionInfo {
+    const { vault, info } = this.unlocked();
+    vault.db.transaction(() => {
+      vault.audit.append({
+        actorRole: info.role,
+        action: 'settings.change',
+        subject: 'idleLockMinutes',
+        outcome: 'ok',
+      });
+      vault.db
+        .prepare(
+          "INSERT INTO settings (name, value) VALUES ('idleLockMinutes', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        )
+        .run(String(minutes));
+    })();
+    this.session!.info = { ...info, idleLockMinutes: minutes };
+    return this.session!.info;
+  }
+
+  lock(reason: string): void {
+    const session = this.session;
+    if (!session) return;
+    this.session = null;
+    try {
+      this.vault?.audit.append({
+        actorRole: session.info.role,
+        action: 'session.lock',
+        outcome: 'ok',
+        reason,
+      });
+    } finally {
+      // The keys go even if the log cannot be written: locking must never fail open.
+      wipe(session.masterKey);
+      wipe(session.auditSecrets.box.secretKey);
+      wipe(session.auditSecrets.signing.secretKey);
+    }
+  }
+
+  close(): void {
+    try {
+      this.lock('quit');
+    } finally {
+      if (this.vault) {
+        checkpointAndTruncateWal(this.vault.db);
+        this.vault.db.close();
+        this.vault = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+// Where code may run is enforced here: shared/ is pure, electron/core/ is Node without
+// Electron, renderer/ is DOM only. A forbidden import fails `npm run lint`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http'];
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/ban-ts-comment': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', 'electron/*'], message: 'shared/ is pure: no Electron.' },
+            { group: nodeBuiltins, message: 'shared/ is pure: no Node built-ins.' },
+            {
+              group: ['**/electron/**', '**/renderer/**'],
+              message: 'shared/ imports only shared/.',
+            },
+            {
+              group: ['libsodium-wrappers-sumo', 'better-sqlite3', 'react', 'react-dom'],
+              message: 'shared/ is pure.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer'],
+    },
+  },
+  {
+    files: ['electron/core/**/*.ts', 'migrations/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['electron', 'electron/*'],
+              message: 'electron/core runs in plain Node: never import electron.',
+            },
+            { group: ['**/renderer/**'], message: 'The core never imports the renderer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/core/**/*.ts'],
+    ignores: ['electron/core/crypto.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['electron', 'electron/*'],
+              message: 'electron/core runs in plain Node: never import electron.',
+            },
+            { group: ['**/renderer/**'], message: 'The core never imports the renderer.' },
+            {
+              group: ['libsodium-wrappers-sumo'],
+              message: 'Only electron/core/crypto.ts calls libsodium.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['electron', 'electron/*'],
+              message: 'The renderer is untrusted: it talks only to window.vault.',
+            },
+            { group: nodeBuiltins, message: 'The renderer is DOM only.' },
+            { group: ['**/electron/**'], message: 'The renderer never imports main-process code.' },
+            {
+              group: ['libsodium-wrappers-sumo', 'better-sqlite3'],
+              message: 'Keys and the vault live in main.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: [
+      'electron/**/*.ts',
+      'tests/**/*.ts',
+      'scripts/**/*.{ts,mjs,js}',
+      'bin/**/*.mjs',
+      '*.config.{ts,js}',
+    ],
+    ignores: ['electron/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/renderer/**'], message: 'Main never imports the renderer.' }] },
+      ],
+    },
+  },
+  {
+    files: ['scripts/**/*.mjs', 'bin/**/*.mjs', '*.config.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+);

@@ -1,0 +1,57 @@
+// Every error a person can meet: a code for tests, a sentence for the person.
+
+export const errorSentences = {
+  INVALID_REQUEST: 'That request was not understood, so nothing was changed.',
+  UNKNOWN_CHANNEL: 'That action does not exist, so nothing was changed.',
+  FORBIDDEN_SENDER: 'That request did not come from Session Vault, so it was refused.',
+  NO_VAULT: 'There is no vault on this laptop yet. Create one to begin.',
+  VAULT_EXISTS: 'A vault already exists on this laptop. Unlock it instead.',
+  VAULT_LOCKED: 'The vault is locked. Unlock it to continue.',
+  NOT_A_VAULT:
+    'The vault file is not a Session Vault file. Nothing was changed. Check the vault folder.',
+  VAULT_DAMAGED:
+    'The vault file is damaged, so it cannot be opened. Nothing was changed. Restore it from a backup.',
+  VAULT_TOO_NEW:
+    'This vault was written by a newer version of Session Vault. Install the newer version to open it. Nothing was changed.',
+  WRONG_PASSPHRASE: 'That passphrase is not right. The vault stays locked.',
+  WRONG_RECOVERY_KEY: 'That recovery key is not right. The vault stays locked.',
+  UNLOCK_DELAYED: 'Too many tries. Wait a moment before trying again.',
+  WEAK_PASSPHRASE:
+    'That passphrase is too easy to guess. Use at least 12 characters, or a few unrelated words.',
+  AUDIT_UNAVAILABLE:
+    'The access log could not be written, so the action was stopped. Nothing was changed.',
+  NOT_ALLOWED: 'This is not allowed.',
+  INTERNAL: 'Something went wrong inside Session Vault. Nothing was changed.',
+} as const;
+
+export type ErrorCode = keyof typeof errorSentences;
+
+export interface VaultErrorInfo {
+  code: ErrorCode;
+  message: string;
+  /** For UNLOCK_DELAYED: how long until the next try is accepted. */
+  retryAfterMs?: number;
+}
+
+/** A failure a person should see. Thrown inside main, turned into an envelope at the door. */
+export class VaultError extends Error {
+  readonly code: ErrorCode;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options?: { retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(message ?? errorSentences[code], { cause: options?.cause });
+    this.name = 'VaultError';
+    this.code = code;
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+
+  toInfo(): VaultErrorInfo {
+    return this.retryAfterMs === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, retryAfterMs: this.retryAfterMs };
+  }
+}
