@@ -21,6 +21,19 @@ export const errorSentences = {
   AUDIT_UNAVAILABLE:
     'The access log could not be written, so the action was stopped. Nothing was changed.',
   NOT_ALLOWED: 'This is not allowed.',
+  WRONG_PIN: 'That PIN is not right.',
+  WRONG_CREDENTIAL: 'That name or passphrase is not right.',
+  NOT_FOUND: 'That could not be found. It may have been destroyed.',
+  RECORDING_NOT_ARMED: 'That recording is not running, so the audio was not kept.',
+  CHUNK_OUT_OF_SEQUENCE: 'A piece of audio arrived out of order, so it was refused.',
+  CHUNK_TOO_LARGE: 'A piece of audio was larger than allowed, so it was refused.',
+  CHUNK_ALTERED: 'Part of this recording was changed after it was saved, so it will not play.',
+  CHUNK_REORDERED:
+    'Parts of this recording were moved out of order after it was saved, so it will not play.',
+  CHUNK_DUPLICATED: 'Part of this recording was copied over another part, so it will not play.',
+  CHUNK_SPLICED: 'Part of this recording came from another recording, so it will not play.',
+  RECORDING_TRUNCATED: 'The end of this recording is missing, so it will not play past that point.',
+  RECORDING_DESTROYED: 'This recording was destroyed and cannot be played.',
   INTERNAL: 'Something went wrong inside Session Vault. Nothing was changed.',
 } as const;
 

@@ -10,6 +10,8 @@ import type { Database } from 'better-sqlite3';
 import { VaultError } from '../../shared/errors';
 import type { AuditEntryView, AuditVerdict } from '../../shared/api';
 import {
+  boxPublicKeyOf,
+  signingPublicKeyOf,
   equalBytes,
   hash,
   openSealedBox,
@@ -50,6 +52,23 @@ export interface AuditEntry {
 export interface AuditSecrets {
   box: BoxKeyPair;
   signing: BoxKeyPair;
+}
+
+/** The audit secrets as one byte string, for wrapping. */
+export function packAuditSecrets(secrets: AuditSecrets): Uint8Array {
+  const bytes = new Uint8Array(32 + 64);
+  bytes.set(secrets.box.secretKey, 0);
+  bytes.set(secrets.signing.secretKey, 32);
+  return bytes;
+}
+
+export function unpackAuditSecrets(bytes: Uint8Array): AuditSecrets {
+  const boxSecret = bytes.slice(0, 32);
+  const signSecret = bytes.slice(32, 96);
+  return {
+    box: { secretKey: boxSecret, publicKey: boxPublicKeyOf(boxSecret) },
+    signing: { secretKey: signSecret, publicKey: signingPublicKeyOf(signSecret) },
+  };
 }
 
 /** One fixed key order, so the same entry always hashes the same. */

@@ -24,7 +24,27 @@ export const KEY_IDS = {
   therapistMasterKey: 'mk/therapist',
   recoveryMasterKey: 'mk/recovery',
   auditSecrets: 'audit/mk',
+  /** The audit secrets, wrapped by one auditor's passphrase. */
+  auditSecretsForAuditor: (auditorId: string) => `audit/auditor/${auditorId}`,
+  /** A client's key wrapped by the master key (the therapist's way in). */
+  clientByMasterKey: (clientId: string) => `ck/${clientId}/mk`,
+  /** The same client key wrapped by the client's PIN mixed with the device secret. */
+  clientByCredential: (clientId: string) => `ck/${clientId}/credential`,
+  recording: (recordingId: string) => `rk/${recordingId}`,
 } as const;
+
+/**
+ * A client PIN is short, so it is mixed with the device secret (kept outside the vault file)
+ * before Argon2id: a stolen vault file alone cannot be brute-forced offline.
+ */
+export function clientCredentialSecret(deviceSecret: Uint8Array, pin: string): Uint8Array {
+  const pinBytes = utf8.encode(pin);
+  const secret = new Uint8Array(deviceSecret.length + pinBytes.length);
+  secret.set(deviceSecret, 0);
+  secret.set(pinBytes, deviceSecret.length);
+  wipe(pinBytes);
+  return secret;
+}
 
 interface WrappedKeyRow {
   key_id: string;

@@ -6,17 +6,14 @@ import type { Database } from 'better-sqlite3';
 import type { SessionInfo } from '../../shared/api';
 import { VaultError } from '../../shared/errors';
 import { assessPassphrase } from '../../shared/passphrase';
-import { AuditLog, type AuditEvent, type AuditSecrets } from './audit';
 import {
-  boxPublicKeyOf,
-  newBoxKeyPair,
-  newKey,
-  newSigningKeyPair,
-  randomBytes,
-  signingPublicKeyOf,
-  utf8,
-  wipe,
-} from './crypto';
+  AuditLog,
+  packAuditSecrets,
+  unpackAuditSecrets,
+  type AuditEvent,
+  type AuditSecrets,
+} from './audit';
+import { newBoxKeyPair, newKey, newSigningKeyPair, randomBytes, utf8, wipe } from './crypto';
 import { VAULT_FILE_NAME, VAULT_FORMAT, checkpointAndTruncateWal, openVaultDb } from './db';
 import {
   KEY_IDS,
@@ -29,16 +26,22 @@ import {
 } from './keyring';
 import { readSealedField, writeSealedField } from './sealed-fields';
 import { UnlockThrottle } from './unlock-throttle';
+import { ClientStore } from './clients';
+import { AuditorStore } from './auditors';
+import { RecordingStore } from './recordings';
 
 export const DEFAULT_IDLE_LOCK_MINUTES = 10;
 const THERAPIST = 'therapist';
 
-interface OpenVault {
+export interface OpenVault {
   db: Database;
   vaultId: Uint8Array;
   keys: KeyStore;
   audit: AuditLog;
   throttle: UnlockThrottle;
+  clients: ClientStore;
+  auditors: AuditorStore;
+  recordings: RecordingStore;
 }
 
 export interface UnlockedSession {
@@ -46,22 +49,6 @@ export interface UnlockedSession {
   masterKey: Uint8Array;
   auditSecrets: AuditSecrets;
   lastActivityAt: number;
-}
-
-function auditSecretBytes(secrets: AuditSecrets): Uint8Array {
-  const bytes = new Uint8Array(32 + 64);
-  bytes.set(secrets.box.secretKey, 0);
-  bytes.set(secrets.signing.secretKey, 32);
-  return bytes;
-}
-
-function auditSecretsFrom(bytes: Uint8Array): AuditSecrets {
-  const boxSecret = bytes.slice(0, 32);
-  const signSecret = bytes.slice(32, 96);
-  return {
-    box: { secretKey: boxSecret, publicKey: boxPublicKeyOf(boxSecret) },
-    signing: { secretKey: signSecret, publicKey: signingPublicKeyOf(signSecret) },
-  };
 }
 
 export class VaultLifecycle {
@@ -79,6 +66,7 @@ export class VaultLifecycle {
     this.path = join(dataDir, VAULT_FILE_NAME);
     try {
       this.vault = this.attach(openVaultDb(this.path, { create: false }));
+      this.recoverInterruptedRecordings();
     } catch (error) {
       if (!(error instanceof VaultError) || error.code !== 'NO_VAULT')
         this.problem =
@@ -93,13 +81,49 @@ export class VaultLifecycle {
       vault_id: Buffer;
     };
     const vaultId = new Uint8Array(meta.vault_id);
+    const keys = new KeyStore(db, vaultId, this.now);
     return {
       db,
       vaultId,
-      keys: new KeyStore(db, vaultId, this.now),
+      keys,
       audit: new AuditLog(db, vaultId, this.now),
       throttle: new UnlockThrottle(db, this.now),
+      clients: new ClientStore(db, vaultId, keys, this.now, this.kdfCost),
+      auditors: new AuditorStore(db, vaultId, keys, this.now, this.kdfCost),
+      recordings: new RecordingStore(db, vaultId, this.now),
     };
+  }
+
+  /** No recording runs before start-up: any still marked running was cut off by a crash. */
+  private recoverInterruptedRecordings(): void {
+    const vault = this.opened();
+    for (const recordingId of vault.recordings.markInterrupted())
+      vault.audit.append({
+        actorRole: 'system',
+        action: 'recording.interrupted',
+        subject: recordingId,
+        outcome: 'ok',
+        reason: 'the app stopped during the recording; kept up to the last saved second',
+      });
+  }
+
+  /** Seals the end marker of interrupted recordings, which needs their keys (so: on unlock). */
+  private sealInterruptedRecordings(masterKey: Uint8Array): void {
+    const vault = this.opened();
+    for (const recording of vault.recordings.unsealedInterruptions()) {
+      let clientKey: Uint8Array | null = null;
+      let recordingKey: Uint8Array | null = null;
+      try {
+        clientKey = vault.clients.keyForTherapist(recording.clientId, masterKey);
+        recordingKey = vault.clients.recordingKey(recording.recordingId, clientKey);
+        vault.recordings.finalise(recording.recordingId, recordingKey, 'interrupted');
+      } catch {
+        // Left unsealed; `doctor` and the library report it. Unlocking must not fail over it.
+      } finally {
+        wipe(recordingKey);
+        wipe(clientKey);
+      }
+    }
   }
 
   get state(): 'absent' | 'locked' | 'unlocked' | 'unavailable' {
@@ -179,7 +203,7 @@ export class VaultLifecycle {
         masterKey,
         this.kdfCost,
       );
-      const secretBytes = auditSecretBytes(auditSecrets);
+      const secretBytes = packAuditSecrets(auditSecrets);
       keys.put(KEY_IDS.auditSecrets, masterKey, secretBytes);
       wipe(secretBytes);
       AuditLog.install(db, auditSecrets);
@@ -277,13 +301,14 @@ export class VaultLifecycle {
         masterKey,
         new VaultError('VAULT_DAMAGED'),
       );
-      const auditSecrets = auditSecretsFrom(secretBytes);
+      const auditSecrets = unpackAuditSecrets(secretBytes);
       vault.db.transaction(() => {
         vault.throttle.clear(THERAPIST);
         vault.audit.append({ actorRole: 'therapist', action, outcome: 'ok', reason });
         vault.audit.checkpoint(auditSecrets);
       })();
       this.session = this.startSession(masterKey, auditSecrets);
+      this.sealInterruptedRecordings(masterKey);
       return this.session.info;
     } catch (error) {
       wipe(masterKey);

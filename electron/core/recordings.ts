@@ -1,0 +1,496 @@
+// Sealed chunk storage. Each chunk is sealed with its recording's key; the associated data binds
+// vault id, recording id, sequence number, time index and the final flag, so a chunk that is
+// altered, moved, copied, taken from another recording or cut off at the end does not open.
+// A recording ends with a sealed, empty end marker (final = 1).
+import type { Database } from 'better-sqlite3';
+import { VaultError, type ErrorCode } from '../../shared/errors';
+import { AEAD_NONCE_BYTES, open, seal, toHex, utf8 } from './crypto';
+import { checkpointAndTruncateWal } from './db';
+
+/** A second of Opus at 32 kb/s is about 4 KiB; anything near this cap is not audio we made. */
+export const MAX_CHUNK_BYTES = 256 * 1024;
+const SEQ_SPAN = 4294967296;
+
+export type RecordingState = 'recording' | 'finalised' | 'interrupted' | 'destroyed';
+
+export interface RecordingRow {
+  recNo: number;
+  recordingId: string;
+  clientId: string;
+  startedAt: number;
+  state: RecordingState;
+  finalSeq: number | null;
+  destroyAfter: number | null;
+  destroyedAt: number | null;
+  destroyReason: string | null;
+}
+
+export interface RecordingMeta {
+  mimeType: string;
+  consentId: string | null;
+  consentVersion: number | null;
+}
+
+export interface ChunkIndexEntry {
+  seq: number;
+  startMs: number;
+  durationMs: number;
+  bytes: number;
+}
+
+interface ChunkRow {
+  seq: number;
+  start_ms: number;
+  duration_ms: number;
+  nonce: Buffer;
+  ciphertext: Buffer;
+}
+
+export class ChunkIntegrityError extends VaultError {
+  constructor(
+    code: ErrorCode,
+    readonly recordingId: string,
+    readonly seq: number,
+    readonly detail: string,
+  ) {
+    super(code);
+  }
+}
+
+function chunkId(recNo: number, seq: number): number {
+  return recNo * SEQ_SPAN + seq;
+}
+
+export function chunkAssociatedData(
+  vaultId: Uint8Array,
+  recordingId: string,
+  seq: number,
+  startMs: number,
+  final: boolean,
+): Uint8Array {
+  return utf8.encode(
+    `session-vault/chunk/v1|${toHex(vaultId)}|${recordingId}|${seq}|${startMs}|${final ? 1 : 0}`,
+  );
+}
+
+function toRecording(row: Record<string, unknown>): RecordingRow {
+  return {
+    recNo: row.rec_no as number,
+    recordingId: row.recording_id as string,
+    clientId: row.client_id as string,
+    startedAt: row.started_at as number,
+    state: row.state as RecordingState,
+    finalSeq: (row.final_seq as number | null) ?? null,
+    destroyAfter: (row.destroy_after as number | null) ?? null,
+    destroyedAt: (row.destroyed_at as number | null) ?? null,
+    destroyReason: (row.destroy_reason as string | null) ?? null,
+  };
+}
+
+export class RecordingStore {
+  private readonly insertChunk;
+  private readonly lastChunk;
+
+  constructor(
+    private readonly db: Database,
+    private readonly vaultId: Uint8Array,
+    private readonly now: () => number,
+  ) {
+    this.insertChunk = db.prepare(
+      'INSERT INTO chunks (chunk_id, rec_no, seq, start_ms, duration_ms, nonce, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.lastChunk = db.prepare(
+      'SELECT seq, start_ms, duration_ms FROM chunks WHERE chunk_id >= ? AND chunk_id < ? ORDER BY chunk_id DESC LIMIT 1',
+    );
+  }
+
+  create(
+    recording: { recordingId: string; clientId: string; destroyAfter: number | null },
+    recordingKey: Uint8Array,
+    meta: RecordingMeta,
+  ): RecordingRow {
+    const sealed = seal(
+      recordingKey,
+      utf8.encode(JSON.stringify(meta)),
+      this.metaAssociatedData(recording.recordingId),
+    );
+    this.db
+      .prepare(
+        `INSERT INTO recordings (recording_id, client_id, started_at, state, sealed_meta, destroy_after)
+         VALUES (?, ?, ?, 'recording', ?, ?)`,
+      )
+      .run(
+        recording.recordingId,
+        recording.clientId,
+        this.now(),
+        Buffer.concat([sealed.nonce, sealed.ciphertext]),
+        recording.destroyAfter,
+      );
+    return this.get(recording.recordingId);
+  }
+
+  private metaAssociatedData(recordingId: string): Uint8Array {
+    return utf8.encode(`session-vault/recording-meta/v1|${toHex(this.vaultId)}|${recordingId}`);
+  }
+
+  /** The container type and details, which only a key holder may read. */
+  meta(recordingId: string, recordingKey: Uint8Array): RecordingMeta {
+    const row = this.db
+      .prepare('SELECT sealed_meta FROM recordings WHERE recording_id = ?')
+      .get(recordingId) as { sealed_meta: Buffer } | undefined;
+    if (!row) throw new VaultError('NOT_FOUND');
+    const bytes = new Uint8Array(row.sealed_meta);
+    const text = open(
+      recordingKey,
+      { nonce: bytes.subarray(0, AEAD_NONCE_BYTES), ciphertext: bytes.subarray(AEAD_NONCE_BYTES) },
+      this.metaAssociatedData(recordingId),
+    );
+    if (!text) throw new ChunkIntegrityError('CHUNK_ALTERED', recordingId, -1, 'recording details');
+    return JSON.parse(utf8.decode(text)) as RecordingMeta;
+  }
+
+  get(recordingId: string): RecordingRow {
+    const row = this.db
+      .prepare('SELECT * FROM recordings WHERE recording_id = ?')
+      .get(recordingId) as Record<string, unknown> | undefined;
+    if (!row) throw new VaultError('NOT_FOUND');
+    return toRecording(row);
+  }
+
+  list(clientId?: string): RecordingRow[] {
+    const rows = (
+      clientId === undefined
+        ? this.db.prepare('SELECT * FROM recordings ORDER BY started_at').all()
+        : this.db
+            .prepare('SELECT * FROM recordings WHERE client_id = ? ORDER BY started_at')
+            .all(clientId)
+    ) as Record<string, unknown>[];
+    return rows.map(toRecording);
+  }
+
+  /** The next sequence number the recording expects. */
+  nextSeq(recNo: number): number {
+    const last = this.lastChunk.get(chunkId(recNo, 0), chunkId(recNo + 1, 0)) as
+      ChunkRow | undefined;
+    return last ? last.seq + 1 : 0;
+  }
+
+  /**
+   * Seals and commits one chunk in its own transaction. Refuses a recording that is not being
+   * recorded, a sequence number other than the next one, and an oversized chunk.
+   */
+  append(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    chunk: { seq: number; startMs: number; durationMs: number; payload: Uint8Array },
+  ): void {
+    if (chunk.payload.byteLength > MAX_CHUNK_BYTES) throw new VaultError('CHUNK_TOO_LARGE');
+    this.db.transaction(() => {
+      const recording = this.get(recordingId);
+      if (recording.state !== 'recording') throw new VaultError('RECORDING_NOT_ARMED');
+      if (chunk.seq !== this.nextSeq(recording.recNo))
+        throw new VaultError('CHUNK_OUT_OF_SEQUENCE');
+      const sealed = seal(
+        recordingKey,
+        chunk.payload,
+        chunkAssociatedData(this.vaultId, recordingId, chunk.seq, chunk.startMs, false),
+      );
+      this.insertChunk.run(
+        chunkId(recording.recNo, chunk.seq),
+        recording.recNo,
+        chunk.seq,
+        chunk.startMs,
+        chunk.durationMs,
+        sealed.nonce,
+        sealed.ciphertext,
+      );
+    })();
+  }
+
+  /** Seals the end marker: after it, a missing tail is detected as truncation. */
+  finalise(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    state: 'finalised' | 'interrupted' = 'finalised',
+  ): RecordingRow {
+    this.db.transaction(() => {
+      const recording = this.get(recordingId);
+      if (
+        recording.state !== 'recording' &&
+        !(recording.state === 'interrupted' && recording.finalSeq === null)
+      )
+        throw new VaultError('RECORDING_NOT_ARMED');
+      const seq = this.nextSeq(recording.recNo);
+      const last = this.lastChunk.get(
+        chunkId(recording.recNo, 0),
+        chunkId(recording.recNo + 1, 0),
+      ) as ChunkRow | undefined;
+      const endMs = last ? last.start_ms + last.duration_ms : 0;
+      const sealed = seal(
+        recordingKey,
+        new Uint8Array(0),
+        chunkAssociatedData(this.vaultId, recordingId, seq, endMs, true),
+      );
+      this.insertChunk.run(
+        chunkId(recording.recNo, seq),
+        recording.recNo,
+        seq,
+        endMs,
+        0,
+        sealed.nonce,
+        sealed.ciphertext,
+      );
+      this.db
+        .prepare('UPDATE recordings SET state = ?, final_seq = ? WHERE rec_no = ?')
+        .run(state, seq, recording.recNo);
+    })();
+    return this.get(recordingId);
+  }
+
+  /** At start-up no recording can be running: any left 'recording' was cut off by a crash. */
+  markInterrupted(): string[] {
+    const ids = (
+      this.db.prepare("SELECT recording_id FROM recordings WHERE state = 'recording'").all() as {
+        recording_id: string;
+      }[]
+    ).map((row) => row.recording_id);
+    this.db.prepare("UPDATE recordings SET state = 'interrupted' WHERE state = 'recording'").run();
+    return ids;
+  }
+
+  /** Recordings cut off by a crash whose end marker still needs sealing (needs the key). */
+  unsealedInterruptions(): RecordingRow[] {
+    return (
+      this.db
+        .prepare("SELECT * FROM recordings WHERE state = 'interrupted' AND final_seq IS NULL")
+        .all() as Record<string, unknown>[]
+    ).map(toRecording);
+  }
+
+  /** The time index, audio chunks only (the end marker is not audio). */
+  index(recordingId: string): ChunkIndexEntry[] {
+    const recording = this.get(recordingId);
+    const rows = this.db
+      .prepare(
+        'SELECT seq, start_ms, duration_ms, length(ciphertext) AS bytes FROM chunks WHERE chunk_id >= ? AND chunk_id < ? ORDER BY chunk_id',
+      )
+      .all(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0)) as {
+      seq: number;
+      start_ms: number;
+      duration_ms: number;
+      bytes: number;
+    }[];
+    return rows
+      .filter((row) => row.seq !== recording.finalSeq)
+      .map((row) => ({
+        seq: row.seq,
+        startMs: row.start_ms,
+        durationMs: row.duration_ms,
+        bytes: row.bytes - 16,
+      }));
+  }
+
+  /** The chunk that holds `positionMs`, for seeking. */
+  seqAt(recordingId: string, positionMs: number): number | null {
+    const recording = this.get(recordingId);
+    const row = this.db
+      .prepare(
+        'SELECT seq FROM chunks WHERE chunk_id >= ? AND chunk_id < ? AND start_ms <= ? AND duration_ms > 0 ORDER BY chunk_id DESC LIMIT 1',
+      )
+      .get(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0), positionMs) as
+      { seq: number } | undefined;
+    return row?.seq ?? null;
+  }
+
+  private chunkRow(recNo: number, seq: number): ChunkRow | undefined {
+    return this.db
+      .prepare(
+        'SELECT seq, start_ms, duration_ms, nonce, ciphertext FROM chunks WHERE chunk_id = ?',
+      )
+      .get(chunkId(recNo, seq)) as ChunkRow | undefined;
+  }
+
+  /**
+   * Opens chunk `seq`. Throws a ChunkIntegrityError naming what was done to it when it does
+   * not open; `otherKeys` (other recordings' keys) lets it tell a splice from an alteration.
+   */
+  openChunk(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    seq: number,
+    otherKeys: () => Iterable<{ recordingId: string; key: Uint8Array }> = () => [],
+  ): Uint8Array {
+    const recording = this.get(recordingId);
+    if (recording.state === 'destroyed') throw new VaultError('RECORDING_DESTROYED');
+    const row = this.chunkRow(recording.recNo, seq);
+    if (!row) {
+      const last = this.nextSeq(recording.recNo) - 1;
+      if (recording.finalSeq !== null && seq < recording.finalSeq && last < recording.finalSeq)
+        throw new ChunkIntegrityError(
+          'RECORDING_TRUNCATED',
+          recordingId,
+          seq,
+          `chunks from ${last + 1} on are missing`,
+        );
+      throw new VaultError('NOT_FOUND');
+    }
+    const final = recording.finalSeq === seq;
+    const sealed = { nonce: new Uint8Array(row.nonce), ciphertext: new Uint8Array(row.ciphertext) };
+    if (sealed.nonce.length === AEAD_NONCE_BYTES) {
+      const payload = open(
+        recordingKey,
+        sealed,
+        chunkAssociatedData(this.vaultId, recordingId, seq, row.start_ms, final),
+      );
+      if (payload) {
+        if (final && payload.length > 0)
+          throw new ChunkIntegrityError('CHUNK_ALTERED', recordingId, seq, 'end marker');
+        return payload;
+      }
+    }
+    throw this.diagnose(recording, recordingKey, row, otherKeys);
+  }
+
+  /** Works out what happened to a chunk that did not open. Only runs on failure. */
+  private diagnose(
+    recording: RecordingRow,
+    recordingKey: Uint8Array,
+    row: ChunkRow,
+    otherKeys: () => Iterable<{ recordingId: string; key: Uint8Array }>,
+  ): ChunkIntegrityError {
+    const { recordingId } = recording;
+    const sealed = { nonce: new Uint8Array(row.nonce), ciphertext: new Uint8Array(row.ciphertext) };
+    const rows = this.db
+      .prepare(
+        'SELECT seq, start_ms FROM chunks WHERE chunk_id >= ? AND chunk_id < ? ORDER BY chunk_id',
+      )
+      .all(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0)) as {
+      seq: number;
+      start_ms: number;
+    }[];
+    if (sealed.nonce.length === AEAD_NONCE_BYTES) {
+      // A real chunk sealed for another place in this recording: moved or copied.
+      for (const other of rows) {
+        if (other.seq === row.seq) continue;
+        for (const final of [false, true]) {
+          const ad = chunkAssociatedData(
+            this.vaultId,
+            recordingId,
+            other.seq,
+            other.start_ms,
+            final,
+          );
+          if (!open(recordingKey, sealed, ad)) continue;
+          const original = this.chunkRow(recording.recNo, other.seq);
+          const copy =
+            original !== undefined && Buffer.compare(original.ciphertext, row.ciphertext) === 0;
+          if (final && other.seq !== recording.finalSeq)
+            return new ChunkIntegrityError(
+              'RECORDING_TRUNCATED',
+              recordingId,
+              row.seq,
+              'end marker moved',
+            );
+          return new ChunkIntegrityError(
+            copy ? 'CHUNK_DUPLICATED' : 'CHUNK_REORDERED',
+            recordingId,
+            row.seq,
+            `holds chunk ${other.seq}`,
+          );
+        }
+      }
+      // The end marker is missing: this was the last chunk before the tail was cut.
+      if (recording.finalSeq !== null && row.seq === recording.finalSeq) {
+        if (
+          open(
+            recordingKey,
+            sealed,
+            chunkAssociatedData(this.vaultId, recordingId, row.seq, row.start_ms, false),
+          )
+        )
+          return new ChunkIntegrityError(
+            'RECORDING_TRUNCATED',
+            recordingId,
+            row.seq,
+            'end marker missing',
+          );
+      }
+      for (const other of otherKeys()) {
+        if (other.recordingId === recordingId) continue;
+        for (const candidate of this.db
+          .prepare(
+            'SELECT c.seq, c.start_ms FROM chunks c JOIN recordings r ON r.rec_no = c.rec_no WHERE r.recording_id = ?',
+          )
+          .iterate(other.recordingId) as Iterable<{ seq: number; start_ms: number }>) {
+          for (const final of [false, true]) {
+            const ad = chunkAssociatedData(
+              this.vaultId,
+              other.recordingId,
+              candidate.seq,
+              candidate.start_ms,
+              final,
+            );
+            if (open(other.key, sealed, ad))
+              return new ChunkIntegrityError(
+                'CHUNK_SPLICED',
+                recordingId,
+                row.seq,
+                `from recording ${other.recordingId}`,
+              );
+          }
+        }
+      }
+    }
+    return new ChunkIntegrityError('CHUNK_ALTERED', recordingId, row.seq, 'does not open');
+  }
+
+  /** Opens every chunk in order: the first problem is thrown. Returns the audio chunk count. */
+  verify(recordingId: string, recordingKey: Uint8Array): number {
+    const recording = this.get(recordingId);
+    const last = this.nextSeq(recording.recNo) - 1;
+    if (recording.finalSeq !== null && last < recording.finalSeq)
+      throw new ChunkIntegrityError(
+        'RECORDING_TRUNCATED',
+        recordingId,
+        last + 1,
+        'end marker missing',
+      );
+    for (let seq = 0; seq <= last; seq += 1) this.openChunk(recordingId, recordingKey, seq);
+    return recording.finalSeq ?? last + 1;
+  }
+
+  /**
+   * Destroys the audio for good: the caller has deleted the recording key already; here the
+   * ciphertext goes, and the WAL is checkpointed and emptied so no copy stays in either file.
+   */
+  destroyChunks(recordingId: string, reason: string): void {
+    const recording = this.get(recordingId);
+    this.db.transaction(() => {
+      this.db
+        .prepare('DELETE FROM chunks WHERE chunk_id >= ? AND chunk_id < ?')
+        .run(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0));
+      this.db
+        .prepare(
+          "UPDATE recordings SET state = 'destroyed', destroyed_at = ?, destroy_reason = ? WHERE rec_no = ?",
+        )
+        .run(this.now(), reason, recording.recNo);
+    })();
+    checkpointAndTruncateWal(this.db);
+  }
+
+  /** Partial deletion: destroys the chunks in [fromSeq, toSeq]; the index shows the gap. */
+  destroyRange(recordingId: string, fromSeq: number, toSeq: number): number {
+    const recording = this.get(recordingId);
+    const removed = this.db
+      .prepare(
+        'DELETE FROM chunks WHERE chunk_id >= ? AND chunk_id <= ? AND seq <> coalesce(?, -1)',
+      )
+      .run(
+        chunkId(recording.recNo, fromSeq),
+        chunkId(recording.recNo, toSeq),
+        recording.finalSeq,
+      ).changes;
+    checkpointAndTruncateWal(this.db);
+    return removed;
+  }
+}

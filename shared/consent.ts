@@ -1,0 +1,376 @@
+// Consent policy: signatures, deadlines and decide(), the one pure policy that main enforces
+// before every record, play and destruction, and that the renderer draws. The schemas live in
+// consent-terms.ts and are re-exported here.
+import { addDays, formatDate, formatDays } from './format';
+import type {
+  Actor,
+  Signature,
+  ConsentAction,
+  ConsentState,
+  ConsentTerms,
+  DecisionSubject,
+  Decision,
+  DeepReadonly,
+  RecordingSubject,
+} from './consent-terms';
+
+export * from './consent-terms';
+
+// ---------------------------------------------------------------------------------------------
+// Signatures and deadlines.
+
+/** Who still has to sign: participants by name, then "the therapist". */
+export function missingSignatures(terms: DeepReadonly<ConsentTerms>): string[] {
+  const signed = (signerId: string, role: Signature['role']) =>
+    terms.signatures.some((s) => s.signerId === signerId && s.role === role);
+  const missing = terms.participants
+    .filter((p) => !signed(p.participantId, 'participant'))
+    .map((p) => p.displayName);
+  if (!terms.signatures.some((s) => s.role === 'therapist')) missing.push('the therapist');
+  return missing;
+}
+
+/** Every participant and the therapist signed. */
+export function isFullySigned(terms: DeepReadonly<ConsentTerms>): boolean {
+  return missingSignatures(terms).length === 0;
+}
+
+function terminationEnd(terms: DeepReadonly<ConsentTerms>, therapyEndedAt: number): number {
+  return terms.termination.action === 'destroy-now'
+    ? therapyEndedAt
+    : addDays(therapyEndedAt, terms.termination.days);
+}
+
+/**
+ * The moment a recording must be destroyed: the earliest of its retention period, the end of
+ * therapy (plus any review window), and a revocation that destroys all recordings. A recording
+ * made at or after a future-only revocation was never covered, so it is due at once.
+ */
+export function destroyAfter(
+  terms: DeepReadonly<ConsentTerms>,
+  state: DeepReadonly<Pick<ConsentState, 'revokedAt' | 'therapyEndedAt'>>,
+  recordedAt: number,
+): number {
+  let deadline = addDays(recordedAt, terms.retentionDays);
+  if (state.therapyEndedAt !== null) {
+    deadline = Math.min(deadline, terminationEnd(terms, state.therapyEndedAt));
+  }
+  if (state.revokedAt !== null) {
+    const revokedDeadline =
+      terms.revocation.destroys === 'all-recordings'
+        ? state.revokedAt
+        : recordedAt >= state.revokedAt
+          ? recordedAt
+          : Infinity;
+    deadline = Math.min(deadline, revokedDeadline);
+  }
+  return deadline;
+}
+
+/** One line for the library: who may listen, and when the recording will be destroyed. */
+export function summarizeConsent(
+  terms: DeepReadonly<ConsentTerms>,
+  destroyAt: number,
+  viewer: 'client' | 'therapist' = 'client',
+): string {
+  const { whoMayPlay } = terms;
+  const viewerMay = viewer === 'client' ? whoMayPlay.client : whoMayPlay.therapist;
+  const otherSide = viewer === 'client' ? 'your therapist' : 'the client';
+  const otherMay = viewer === 'client' ? whoMayPlay.therapist : whoMayPlay.client;
+  const listeners = [
+    ...(viewerMay ? ['you'] : []),
+    ...(otherMay ? [otherSide] : []),
+    ...whoMayPlay.namedOthers.map((other) => `${other.name} (${other.relation})`),
+  ];
+  const who =
+    listeners.length === 0
+      ? 'No one may listen.'
+      : listeners.length === 1
+        ? `Only ${listeners[0]} may listen.`
+        : `${capitalize(joinWithAnd(listeners))} may listen.`;
+  return `${who} Destroyed on ${formatDate(destroyAt)}.`;
+}
+
+function joinWithAnd(items: readonly string[]): string {
+  return items.length <= 1
+    ? items.join('')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// decide(): pure and deterministic. Every comparison is written so that a NaN or a missing value
+// refuses (`!(now < deadline)`), because a broken input must never open a recording.
+
+const NOT_SIGNED = 'Not every participant has signed yet.';
+const NO_CONSENT = 'There is no signed consent for this client.';
+const MISMATCH = 'This recording does not match the consent on file, so it stays locked.';
+const OTHER_CLIENT = 'This recording belongs to another client.';
+
+const allowed = (reasons: string[]): Decision => ({ allow: true, reasons });
+const refused = (reasons: string[]): Decision => ({ allow: false, reasons });
+
+const knownRoles: readonly string[] = ['therapist', 'client', 'auditor', 'system'];
+
+type Subject = DeepReadonly<DecisionSubject>;
+type Terms = DeepReadonly<ConsentTerms>;
+type Recording = DeepReadonly<RecordingSubject>;
+
+export function decide(
+  action: ConsentAction,
+  actor: DeepReadonly<Actor>,
+  subject: Subject | null,
+  now: number,
+): Decision {
+  if (!Number.isFinite(now)) {
+    return refused(['The clock reading is not valid, so nothing is allowed.']);
+  }
+  // The type says the role is known; a value from outside may still lie, so refuse it here.
+  if (!knownRoles.includes(actor.role)) {
+    return refused(['That role is not known, so nothing is allowed.']);
+  }
+  switch (action) {
+    case 'record':
+      return decideRecord(actor, subject, now);
+    case 'play':
+      return decidePlay(actor, subject, now);
+    case 'list':
+      return decideList(actor, subject);
+    case 'destroy':
+      return decideDestroy(actor, subject, now);
+    case 'export-log':
+      return decideExportLog(actor);
+    default:
+      return refused(['That action is not known, so it is not allowed.']);
+  }
+}
+
+function signingReasons(terms: Terms): string[] {
+  const missing = missingSignatures(terms);
+  return missing.length === 0 ? [] : [NOT_SIGNED, `Still to sign: ${joinWithAnd(missing)}.`];
+}
+
+/** The consent on file must be this client's, and the recording must have been made under it. */
+function matchesConsent(subject: Subject, terms: Terms, recording: Recording | null): boolean {
+  if (terms.clientId !== subject.clientId) return false;
+  if (recording === null) return true;
+  return (
+    recording.clientId === subject.clientId &&
+    recording.consentId === terms.consentId &&
+    recording.consentVersion <= terms.version
+  );
+}
+
+function isOwnClient(actor: DeepReadonly<Actor>, subject: Subject): boolean {
+  if (actor.role !== 'client') return false;
+  const recordingClient = subject.recording?.clientId ?? subject.clientId;
+  return actor.clientId === subject.clientId && actor.clientId === recordingClient;
+}
+
+function revokedReason(revokedAt: number): string {
+  return `Consent was revoked on ${formatDate(revokedAt)}.`;
+}
+
+function keptForReviewReason(terms: Terms, therapyEndedAt: number): string {
+  const days = terms.termination.action === 'keep-for-review' ? terms.termination.days : 0;
+  return (
+    `Therapy ended on ${formatDate(therapyEndedAt)} and the terms keep recordings ` +
+    `${formatDays(days)} for review, until ${formatDate(terminationEnd(terms, therapyEndedAt))}.`
+  );
+}
+
+function destroyedOnEndReason(therapyEndedAt: number): string {
+  return `Therapy ended on ${formatDate(therapyEndedAt)} and the terms destroy recordings when therapy ends.`;
+}
+
+function retentionReason(terms: Terms, recording: Recording): string {
+  const kept = `Kept for ${formatDays(terms.retentionDays)}`;
+  return recording.destroyedAt === null
+    ? `${kept}: this recording was due to be destroyed on ${formatDate(addDays(recording.recordedAt, terms.retentionDays))}.`
+    : `${kept}: this recording was destroyed on ${formatDate(recording.destroyedAt)}.`;
+}
+
+function madeAfterRevocationReason(revokedAt: number): string {
+  return `This recording was made after consent was revoked on ${formatDate(revokedAt)}.`;
+}
+
+/** Why a recording's time is over at `now`, one sentence per deadline already reached. */
+function deadlineReasons(
+  terms: Terms,
+  state: DeepReadonly<ConsentState>,
+  recording: Recording,
+  now: number,
+): string[] {
+  const reasons: string[] = [];
+  if (!(now < addDays(recording.recordedAt, terms.retentionDays))) {
+    reasons.push(retentionReason(terms, recording));
+  }
+  if (state.therapyEndedAt !== null && !(now < terminationEnd(terms, state.therapyEndedAt))) {
+    reasons.push(
+      terms.termination.action === 'destroy-now'
+        ? destroyedOnEndReason(state.therapyEndedAt)
+        : keptForReviewReason(terms, state.therapyEndedAt),
+    );
+  }
+  if (state.revokedAt !== null) {
+    if (terms.revocation.destroys === 'all-recordings')
+      reasons.push(revokedReason(state.revokedAt));
+    else if (!(recording.recordedAt < state.revokedAt)) {
+      reasons.push(madeAfterRevocationReason(state.revokedAt));
+    }
+  }
+  const deadline = destroyAfter(terms, state, recording.recordedAt);
+  if (reasons.length === 0 && !(now < deadline)) {
+    reasons.push(`This recording’s time to be kept ended on ${formatDate(deadline)}.`);
+  }
+  return reasons;
+}
+
+function decideRecord(actor: DeepReadonly<Actor>, subject: Subject | null, now: number): Decision {
+  const reasons: string[] = [];
+  if (actor.role !== 'therapist') reasons.push('Only the therapist can start a recording.');
+  if (subject === null) return refused([...reasons, 'Choose a client to record.']);
+  const { terms, revokedAt, therapyEndedAt } = subject.consent;
+  if (terms === null) return refused([...reasons, NO_CONSENT]);
+  if (!matchesConsent(subject, terms, null)) reasons.push(MISMATCH);
+  reasons.push(...signingReasons(terms));
+  if (revokedAt !== null) reasons.push(revokedReason(revokedAt));
+  if (therapyEndedAt !== null) {
+    reasons.push(
+      `Therapy ended on ${formatDate(therapyEndedAt)}, so no new recordings can be made.`,
+    );
+  }
+  if (reasons.length > 0) return refused(reasons);
+  return allowed([
+    'Everyone has signed and the consent is in force.',
+    `A recording made now will be destroyed on ${formatDate(destroyAfter(terms, subject.consent, now))}.`,
+  ]);
+}
+
+function decidePlay(actor: DeepReadonly<Actor>, subject: Subject | null, now: number): Decision {
+  if (actor.role === 'auditor') {
+    return refused(['An auditor can read the access log but never listen to recordings.']);
+  }
+  if (actor.role === 'system') return refused(['Session Vault itself never plays recordings.']);
+  const recording = subject?.recording ?? null;
+  if (subject === null || recording === null) return refused(['Choose a recording to play.']);
+
+  const reasons: string[] = [];
+  if (actor.role === 'client' && !isOwnClient(actor, subject)) reasons.push(OTHER_CLIENT);
+  const state = subject.consent;
+  const terms = state.terms;
+  if (terms === null) {
+    if (recording.destroyedAt !== null) {
+      reasons.push(`This recording was destroyed on ${formatDate(recording.destroyedAt)}.`);
+    }
+    return refused([...reasons, NO_CONSENT]);
+  }
+  if (!matchesConsent(subject, terms, recording)) return refused([...reasons, MISMATCH]);
+  reasons.push(...signingReasons(terms));
+
+  if (actor.role === 'client' && !terms.whoMayPlay.client) {
+    reasons.push('The consent does not list the client as someone who may listen.');
+  }
+  if (actor.role === 'therapist' && !terms.whoMayPlay.therapist) {
+    reasons.push('The consent does not list the therapist as someone who may listen.');
+  }
+  // Once therapy ends, only the client may listen, and only inside the review window.
+  if (state.therapyEndedAt !== null) {
+    if (terms.termination.action === 'destroy-now') {
+      reasons.push(destroyedOnEndReason(state.therapyEndedAt));
+    } else if (actor.role !== 'client') {
+      reasons.push(
+        `Therapy ended on ${formatDate(state.therapyEndedAt)}. After therapy ends, only the client may listen.`,
+      );
+    }
+  }
+  const retentionOver = !(now < addDays(recording.recordedAt, terms.retentionDays));
+  if (recording.destroyedAt !== null) {
+    // Past retention, the retention sentence also says when it was destroyed.
+    reasons.push(
+      retentionOver
+        ? retentionReason(terms, recording)
+        : `This recording was destroyed on ${formatDate(recording.destroyedAt)}.`,
+    );
+  }
+  for (const reason of deadlineReasons(terms, state, recording, now)) {
+    if (!reasons.includes(reason)) reasons.push(reason);
+  }
+  if (reasons.length > 0) return refused(reasons);
+
+  const who = actor.role === 'client' ? 'the client' : 'the therapist';
+  return allowed([
+    `The consent lists ${who} as someone who may listen.`,
+    `This recording will be destroyed on ${formatDate(destroyAfter(terms, state, recording.recordedAt))}.`,
+  ]);
+}
+
+function decideList(actor: DeepReadonly<Actor>, subject: Subject | null): Decision {
+  switch (actor.role) {
+    case 'auditor':
+      return refused(['An auditor can read the access log but not see recordings.']);
+    case 'system':
+      return refused(['Session Vault itself does not browse the library.']);
+    case 'therapist':
+      return subject === null
+        ? refused(['Choose a client.'])
+        : allowed(['The therapist can see the recordings of every client.']);
+    case 'client':
+      if (subject === null) return refused(['Choose a client.']);
+      return isOwnClient(actor, subject)
+        ? allowed(['A client can see their own recordings.'])
+        : refused(['A client can see only their own recordings.']);
+  }
+}
+
+function decideDestroy(actor: DeepReadonly<Actor>, subject: Subject | null, now: number): Decision {
+  if (actor.role === 'auditor') {
+    return refused(['An auditor can read the access log but never destroy recordings.']);
+  }
+  const recording = subject?.recording ?? null;
+  if (subject === null || recording === null) return refused(['Choose a recording to destroy.']);
+  if (recording.destroyedAt !== null) {
+    return allowed([
+      `This recording was destroyed on ${formatDate(recording.destroyedAt)}. Anything left of it can be cleared.`,
+    ]);
+  }
+  if (actor.role === 'therapist') {
+    return allowed(['The therapist may destroy a recording at any time.']);
+  }
+  if (actor.role === 'client') {
+    return isOwnClient(actor, subject)
+      ? allowed(['A client may destroy their own recordings at any time.'])
+      : refused([OTHER_CLIENT]);
+  }
+  // The sweeper: destruction cannot be undone, so it acts only on a deadline it can prove.
+  const { terms } = subject.consent;
+  if (terms === null) {
+    return refused([
+      'There is no consent on file, so Session Vault cannot tell when to destroy this recording. Ask the therapist.',
+    ]);
+  }
+  if (!matchesConsent(subject, terms, recording)) return refused([MISMATCH]);
+  const deadline = destroyAfter(terms, subject.consent, recording.recordedAt);
+  const revokedAll =
+    subject.consent.revokedAt !== null && terms.revocation.destroys === 'all-recordings';
+  if (revokedAll || !(now < deadline)) {
+    return allowed(deadlineReasons(terms, subject.consent, recording, now));
+  }
+  return refused([`This recording is kept until ${formatDate(deadline)}.`]);
+}
+
+function decideExportLog(actor: DeepReadonly<Actor>): Decision {
+  switch (actor.role) {
+    case 'auditor':
+      return allowed(['An auditor may export the access log.']);
+    case 'therapist':
+      return allowed(['The therapist may export the access log.']);
+    case 'client':
+      return refused(['A client cannot export the access log.']);
+    case 'system':
+      return refused(['Exporting the access log is for a person: the auditor or the therapist.']);
+  }
+}

@@ -1,0 +1,22 @@
+// Wording the renderer shows and the end-to-end tests look for, kept in one place so they agree.
+
+export const uiText = {
+  vaultLocked: 'The vault locked.',
+  clientsEmpty: 'No clients yet. Adding clients and consent comes next.',
+  staysOnLaptop:
+    'Everything you record stays on this laptop, locked with the passphrase you choose here.',
+  lockedTitle: 'Session Vault is locked',
+  auditIntact: (entries: number) =>
+    `The access log is intact: ${entries} ${entries === 1 ? 'entry' : 'entries'} checked.`,
+  auditBroken: (problem: string, firstBadSeq: number | null) =>
+    firstBadSeq === null
+      ? `The access log has a problem: ${problem}`
+      : `The access log has a problem at entry ${firstBadSeq}: ${problem}`,
+  idleSaved: (minutes: number) =>
+    `Saved. The vault now locks after ${minutes} idle ${minutes === 1 ? 'minute' : 'minutes'}.`,
+  retryIn: (seconds: number) =>
+    `Too many tries. You can try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
+} as const;
+
+/** Words for the passphrase meter, by score 0 to 4, so colour is never the only signal. */
+export const strengthWords = ['Very weak', 'Weak', 'Fair', 'Good', 'Strong'] as const;
