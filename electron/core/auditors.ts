@@ -3,7 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import { VaultError } from '../../shared/errors';
 import { deriveKek, hash, newKdfParams, utf8, wipe } from './crypto';
-import type { KeyStore} from './keyring';
+import type { KeyStore } from './keyring';
 import { KEY_IDS, unwrapWithSecret, wrapWithSecret, type KdfCost } from './keyring';
 import { newOpaqueId } from './clients';
 

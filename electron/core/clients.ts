@@ -14,8 +14,7 @@ import {
   utf8,
   wipe,
 } from './crypto';
-import type {
-  KeyStore} from './keyring';
+import type { KeyStore } from './keyring';
 import {
   KEY_IDS,
   clientCredentialSecret,

@@ -1,0 +1,18 @@
+// Entry of the main bundle (out/main/main.js). Everything else is in start-app.ts, which tests
+// import with a mocked 'electron'.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app } from 'electron';
+import { createCore } from './core/services';
+import { startApp } from './start-app';
+
+const bundleDir = path.dirname(fileURLToPath(import.meta.url));
+
+startApp({
+  createCore,
+  rendererDir: path.join(bundleDir, '../renderer'),
+  preloadPath: path.join(bundleDir, '../preload/preload.cjs'),
+}).catch((error: unknown) => {
+  console.error('Session Vault failed to start', error);
+  app.exit(1);
+});

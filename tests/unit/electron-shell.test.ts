@@ -1,0 +1,318 @@
+// startApp(): the lifecycle wiring, with a fake 'electron' and a fake core. Also the device secret
+// and the fuses flipped into packaged builds.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FuseState, FuseV1Options, FuseVersion, getCurrentFuseWire } from '@electron/fuses';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { IpcMainInvokeEvent } from 'electron';
+import { channels } from '../../shared/api';
+import type { Core, CoreOptions, LockReason } from '../../electron/core/services';
+import { fuseConfig } from '../../build/fuse-config.mjs';
+import {
+  BrowserWindow,
+  app,
+  dialog,
+  ipcMain,
+  powerMonitor,
+  protocol,
+  resetFakes,
+  safeStorage,
+} from './electron-fakes';
+
+vi.mock('electron', () => import('./electron-fakes'));
+
+const { startApp } = await import('../../electron/start-app');
+const { loadDeviceSecret } = await import('../../electron/device-secret');
+
+let userData: string;
+/** The marker @electron/fuses looks for in an Electron binary (its constants module). */
+const fuseSentinel = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+
+interface FakeCore extends Core {
+  locks: LockReason[];
+  ticks: number;
+  closed: number;
+  options: CoreOptions | null;
+}
+
+function fakeCore(): FakeCore {
+  const core: FakeCore = {
+    locks: [],
+    ticks: 0,
+    closed: 0,
+    options: null,
+    dispatch: vi.fn(async (channel: unknown) => ({ ok: true as const, value: { channel } })),
+    handlers: {} as Core['handlers'],
+    lock: (reason) => void core.locks.push(reason),
+    tick: () => void core.ticks++,
+    close: () => void core.closed++,
+  };
+  return core;
+}
+
+async function start(platform: NodeJS.Platform = 'linux') {
+  const core = fakeCore();
+  const createCore = vi.fn(async (options: CoreOptions) => {
+    core.options = options;
+    return core;
+  });
+  const running = await startApp({
+    createCore,
+    rendererDir: path.join(userData, 'renderer'),
+    preloadPath: '/app/out/preload/preload.cjs',
+    platform,
+  });
+  return { core, createCore, running };
+}
+
+beforeEach(async () => {
+  resetFakes();
+  userData = await mkdtemp(path.join(tmpdir(), 'vault-shell-'));
+  app.userData = userData;
+});
+
+afterEach(async () => {
+  vi.useRealTimers();
+  await rm(userData, { recursive: true, force: true });
+});
+
+describe('startApp', () => {
+  it('takes the single-instance lock, enables the sandbox and registers app:// before ready', async () => {
+    const { running } = await start();
+    expect(running).not.toBeNull();
+    expect(app.calls.slice(0, 3)).toEqual([
+      'requestSingleInstanceLock',
+      'enableSandbox',
+      'whenReady',
+    ]);
+    expect(protocol.privileged).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
+    expect([...protocol.handlers.keys()]).toEqual(['app']);
+  });
+
+  it('a second instance quits at once, and the first one focuses its window', async () => {
+    const { running } = await start();
+    const window = running?.mainWindow as unknown as InstanceType<typeof BrowserWindow>;
+    window.minimized = true;
+    app.emit('second-instance');
+    expect(window.calls).toEqual(['restore', 'show', 'focus']);
+
+    resetFakes();
+    app.gotLock = false;
+    const second = await start();
+    expect(second.running).toBeNull();
+    expect(second.createCore).not.toHaveBeenCalled();
+    expect(app.calls).toEqual(['requestSingleInstanceLock', 'quit']);
+  });
+
+  it('opens the core in userData/vault with the device secret, and loads only app://session-vault', async () => {
+    const { core, running } = await start();
+    expect(core.options?.dataDir).toBe(path.join(userData, 'vault'));
+    expect(core.options?.deviceSecret).toBeInstanceOf(Uint8Array);
+    expect(core.options?.deviceSecret.length).toBe(32);
+    const window = running?.mainWindow as unknown as InstanceType<typeof BrowserWindow>;
+    expect(window.webContents.getURL()).toBe('app://session-vault/index.html');
+    expect(window.options.webPreferences.preload).toBe('/app/out/preload/preload.cjs');
+  });
+
+  it('registers every channel, and only the main frame of one of our windows reaches the core', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { core, running } = await start();
+    expect([...ipcMain.handlers.keys()].sort()).toEqual([...channels].sort());
+    const window = running?.mainWindow as unknown as InstanceType<typeof BrowserWindow>;
+    const handler = ipcMain.handlers.get('vault.status');
+    const event = (sender: unknown, parent: unknown) =>
+      ({
+        sender,
+        senderFrame: { url: 'app://session-vault/index.html', parent },
+      }) as unknown as IpcMainInvokeEvent;
+
+    await expect(handler?.(event(window.webContents, null), {})).resolves.toMatchObject({
+      ok: true,
+    });
+    expect(core.dispatch).toHaveBeenCalledWith('vault.status', {});
+
+    vi.mocked(core.dispatch).mockClear();
+    await expect(handler?.(event(window.webContents, {}), {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_SENDER' },
+    });
+    await expect(handler?.(event({ id: 9999 }, null), {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_SENDER' },
+    });
+    expect(core.dispatch).not.toHaveBeenCalled();
+    expect(warn).toHaveBeenCalledTimes(2);
+  });
+
+  it('locks the core on system suspend and on screen lock', async () => {
+    const { core } = await start();
+    powerMonitor.emit('suspend');
+    powerMonitor.emit('lock-screen');
+    expect(core.locks).toEqual(['suspend', 'screen-lock']);
+  });
+
+  it('ticks the core every second, and stops, locks and closes it on quit', async () => {
+    vi.useFakeTimers();
+    const { core } = await start();
+    vi.advanceTimersByTime(3000);
+    expect(core.ticks).toBe(3);
+    app.emit('will-quit');
+    app.emit('will-quit');
+    vi.advanceTimersByTime(3000);
+    expect(core.ticks).toBe(3);
+    expect(core.locks).toEqual(['quit']);
+    expect(core.closed).toBe(1);
+  });
+
+  it('quits when the last window closes', async () => {
+    await start();
+    app.calls.length = 0;
+    app.emit('window-all-closed');
+    expect(app.calls).toEqual(['quit']);
+  });
+
+  it('refuses to run on Linux with the basic_text backend: a clear dialog, quit, no core', async () => {
+    safeStorage.backend = 'basic_text';
+    const { running, createCore } = await start('linux');
+    expect(running).toBeNull();
+    expect(createCore).not.toHaveBeenCalled();
+    expect(dialog.errors).toHaveLength(1);
+    expect(dialog.errors[0]?.title).toBe('Session Vault cannot start');
+    expect(dialog.errors[0]?.content).toMatch(/plain text/);
+    expect(app.calls).toContain('quit');
+    expect(BrowserWindow.instances).toHaveLength(0);
+    expect(ipcMain.handlers.size).toBe(0);
+  });
+
+  it('refuses to run when safeStorage has no encryption', async () => {
+    safeStorage.available = false;
+    const { running, createCore } = await start('darwin');
+    expect(running).toBeNull();
+    expect(createCore).not.toHaveBeenCalled();
+    expect(dialog.errors[0]?.content).toMatch(/keychain/);
+    expect(app.calls).toContain('quit');
+  });
+
+  it('shows a dialog and quits when the core cannot open', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const running = await startApp({
+      createCore: async () => {
+        throw new Error('disk full');
+      },
+      rendererDir: userData,
+      preloadPath: '/p.cjs',
+      platform: 'linux',
+    });
+    expect(running).toBeNull();
+    expect(dialog.errors[0]?.content).toMatch(/could not open its vault folder/);
+    expect(app.calls).toContain('quit');
+  });
+});
+
+describe('device secret', () => {
+  const options = () => ({
+    safeStorage,
+    file: path.join(userData, 'device-secret'),
+    platform: 'linux' as const,
+  });
+
+  it('creates 32 random bytes once, stores them only encrypted, and reads the same bytes back', async () => {
+    const first = await loadDeviceSecret({
+      ...options(),
+      random: () => new Uint8Array(32).fill(7),
+    });
+    expect(first).toMatchObject({ ok: true, created: true });
+    const stored = await readFile(options().file, 'utf8');
+    expect(Buffer.from(stored, 'base64').toString('utf8')).toMatch(/^sealed:/);
+    expect(stored).not.toContain(Buffer.alloc(32, 7).toString('base64'));
+
+    const again = await loadDeviceSecret(options());
+    expect(again).toMatchObject({ ok: true, created: false });
+    expect(again.ok && Array.from(again.deviceSecret)).toEqual(Array(32).fill(7));
+  });
+
+  it('never replaces a secret it cannot decrypt', async () => {
+    await writeFile(options().file, Buffer.from('not sealed').toString('base64'));
+    const result = await loadDeviceSecret(options());
+    expect(result).toMatchObject({ ok: false, title: 'Session Vault cannot start' });
+    expect(await readFile(options().file, 'utf8')).toBe(
+      Buffer.from('not sealed').toString('base64'),
+    );
+  });
+
+  it('refuses a stored secret of the wrong length', async () => {
+    await writeFile(
+      options().file,
+      safeStorage.encryptString(Buffer.alloc(16).toString('base64')).toString('base64'),
+    );
+    expect(await loadDeviceSecret(options())).toMatchObject({ ok: false });
+  });
+
+  it('accepts basic_text-free backends and ignores the backend off Linux', async () => {
+    safeStorage.backend = 'basic_text';
+    expect(await loadDeviceSecret({ ...options(), platform: 'win32' })).toMatchObject({ ok: true });
+    safeStorage.backend = 'kwallet6';
+    expect(await loadDeviceSecret(options())).toMatchObject({ ok: true });
+  });
+});
+
+describe('fuses', () => {
+  it('flips every fuse the release needs, and names every fuse Electron has', () => {
+    expect(fuseConfig).toMatchObject({
+      version: FuseVersion.V1,
+      strictlyRequireAllFuses: true,
+      [FuseV1Options.RunAsNode]: false,
+      [FuseV1Options.EnableCookieEncryption]: true,
+      [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
+      [FuseV1Options.EnableNodeCliInspectArguments]: false,
+      [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
+      [FuseV1Options.OnlyLoadAppFromAsar]: true,
+      [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: false,
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
+    });
+    const fuseIndexes = Object.values(FuseV1Options).filter((value) => typeof value === 'number');
+    for (const index of fuseIndexes)
+      expect(typeof (fuseConfig as Record<number, unknown>)[index]).toBe('boolean');
+  });
+
+  it('the afterPack hook flips that config into the packed binary', async () => {
+    // A stand-in binary: the fuse sentinel, wire version 1, nine fuses all ENABLE ('1').
+    const executable = path.join(userData, 'session-vault');
+    const wire = Buffer.from([1, 9, ...Array<number>(9).fill(FuseState.ENABLE)]);
+    await writeFile(
+      executable,
+      Buffer.concat([
+        Buffer.alloc(64, 0xaa),
+        Buffer.from(fuseSentinel),
+        wire,
+        Buffer.alloc(64, 0xbb),
+      ]),
+    );
+    const { default: afterPack } = await import('../../build/fuses.mjs');
+    await afterPack({
+      electronPlatformName: 'linux',
+      appOutDir: userData,
+      packager: { executableName: 'session-vault', appInfo: { productFilename: 'Session Vault' } },
+    } as unknown as Parameters<typeof afterPack>[0]);
+
+    const flipped = await getCurrentFuseWire(executable);
+    const expected = (enabled: boolean) => (enabled ? FuseState.ENABLE : FuseState.DISABLE);
+    for (const [name, index] of Object.entries(FuseV1Options)) {
+      if (typeof index !== 'number') continue;
+      expect(flipped[index as FuseV1Options], name).toBe(
+        expected((fuseConfig as Record<number, boolean>)[index] === true),
+      );
+    }
+    expect(flipped[FuseV1Options.RunAsNode]).toBe(FuseState.DISABLE);
+
+    const builder = await readFile(
+      path.join(import.meta.dirname, '../../electron-builder.yml'),
+      'utf8',
+    );
+    expect(builder).toMatch(/^afterPack: \.\/build\/fuses\.mjs$/m);
+    expect(builder).toMatch(/^asar: true$/m);
+  });
+});
