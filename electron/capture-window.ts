@@ -1,13 +1,21 @@
 // The hidden window that holds the microphone while a consented recording runs. The UI window never
-// holds it, so a UI reload cannot stop a recording. Recording itself is wired in a later issue.
+// holds it, so a UI reload cannot stop a recording. The core decides when it opens and closes.
 import type { BrowserWindow } from 'electron';
 import { appUrl } from './app-origin';
 import { armCapture, createSecureWindow, disarmCapture } from './window';
 
 export const capturePage = appUrl('capture.html');
 
-export async function openCaptureWindow(preloadPath: string): Promise<BrowserWindow> {
+/**
+ * Opens the hidden capture window. With `armed`, it may use the microphone from its first
+ * moment (a consented recording is starting); otherwise main arms it later.
+ */
+export async function openCaptureWindow(
+  preloadPath: string,
+  armed = false,
+): Promise<BrowserWindow> {
   const window = createSecureWindow({ mode: 'capture', preloadPath });
+  if (armed) armCaptureWindow(window);
   try {
     await window.loadURL(capturePage);
   } catch (error) {

@@ -1,7 +1,7 @@
 // Binds every channel of the shared/api contract to ipcMain.handle. The sender is checked here;
 // the payload is parsed and the reply enveloped by dispatch (electron/core/dispatch.ts).
 import type { IpcMain, IpcMainInvokeEvent, WebFrameMain } from 'electron';
-import { channels, type Channel, type Result } from '../shared/api';
+import { channels, type Caller, type Channel, type Result } from '../shared/api';
 import { errorSentences } from '../shared/errors';
 import type { Dispatch } from './core/dispatch';
 import { isAppUrl } from './app-origin';
@@ -10,6 +10,8 @@ import { isAppUrl } from './app-origin';
 export type SenderCheck = (event: IpcMainInvokeEvent, frame: WebFrameMain) => boolean;
 
 export interface IpcHooks {
+  /** Which kind of window sent it (main's own record, never the page's word); 'ui' by default. */
+  callerOf?: (event: IpcMainInvokeEvent) => Caller;
   /** Called for every refused sender, with what it claimed to be; never with the payload. */
   onForbidden?: (channel: Channel, senderUrl: string | null) => void;
 }
@@ -35,7 +37,7 @@ export function registerIpc(
           hooks.onForbidden?.(channel, frame?.url ?? null);
           return forbidden;
         }
-        return dispatch(channel, payload);
+        return dispatch(channel, payload, hooks.callerOf?.(event) ?? 'ui');
       },
     );
   }

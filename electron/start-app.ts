@@ -15,7 +15,8 @@ import { appScheme, appUrl } from './app-origin';
 import { createAppProtocolHandler } from './app-protocol';
 import { loadDeviceSecret } from './device-secret';
 import { registerIpc } from './ipc';
-import { createSecureWindow, isOwnedContents } from './window';
+import { closeCaptureWindow, openCaptureWindow } from './capture-window';
+import { createSecureWindow, isCaptureContents, isOwnedContents } from './window';
 
 export interface StartOptions {
   createCore: (options: CoreOptions) => Promise<Core>;
@@ -86,11 +87,26 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
 
   protocol.handle(appScheme, createAppProtocolHandler(options.rendererDir));
 
+  // The core decides when a consented recording starts and stops; these open and close the
+  // hidden window that holds the microphone for exactly that long.
+  const captureWindows = new Map<string, BrowserWindow>();
+  const captureHost = {
+    open: async (recordingId: string) => {
+      captureWindows.set(recordingId, await openCaptureWindow(options.preloadPath, true));
+    },
+    close: (recordingId: string) => {
+      const window = captureWindows.get(recordingId);
+      captureWindows.delete(recordingId);
+      if (window) closeCaptureWindow(window);
+    },
+  };
+
   let core: Core;
   try {
     core = await options.createCore({
       dataDir: path.join(userData, 'vault'),
       deviceSecret: secret.deviceSecret,
+      captureHost,
     });
   } catch (error) {
     console.error('createCore failed', error);
@@ -105,6 +121,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
     core.dispatch,
     (event, frame) => frame.parent === null && isOwnedContents(event.sender),
     {
+      callerOf: (event) => (isCaptureContents(event.sender) ? 'capture' : 'ui'),
       onForbidden: (channel, senderUrl) =>
         console.warn(`refused ${channel} from ${senderUrl ?? 'a closed frame'}`),
     },

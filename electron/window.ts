@@ -36,6 +36,11 @@ export function isOwnedContents(contents: WebContents): boolean {
   return ownedContents.has(contents.id);
 }
 
+/** A capture window may call only the capture channels; every other window only the rest. */
+export function isCaptureContents(contents: WebContents): boolean {
+  return captureContents.has(contents.id);
+}
+
 /** Allows audio-only `media` for this capture window until disarmCapture(). */
 export function armCapture(contents: WebContents): void {
   if (!captureContents.has(contents.id))

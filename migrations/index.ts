@@ -2,6 +2,7 @@
 import type { Database } from 'better-sqlite3';
 import * as m0010 from './0010-init';
 import * as m0020 from './0020-clients-recordings';
+import * as m0030 from './0030-consent';
 
 export interface Migration {
   version: number;
@@ -11,6 +12,7 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: m0010.version, up: m0010.updateToSchemaVersion10 },
   { version: m0020.version, up: m0020.updateToSchemaVersion20 },
+  { version: m0030.version, up: m0030.updateToSchemaVersion30 },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -2,6 +2,22 @@
 // the preload builds window.vault from it, and every payload is parsed with it at the door.
 import { z } from 'zod';
 import type { VaultErrorInfo } from './errors';
+import {
+  MAX_CHUNK_BYTES,
+  bytesSchema,
+  captureCommandSchema,
+  clientDetailSchema,
+  clientIdRequest,
+  clientSummarySchema,
+  consentDraftSchema,
+  opaqueId,
+  personName as clientName,
+  playbackSchema,
+  policySchema,
+  recorderStatusSchema,
+  recordingIdRequest,
+  reviewCredentialSchema,
+} from './api-practice';
 
 const personName = z
   .string()
@@ -83,7 +99,153 @@ export const contract = {
     reply: z.strictObject({ entries: z.array(auditEntryViewSchema), total: z.number().int() }),
   },
   'audit.verify': { request: empty, reply: auditVerdictSchema },
+
+  'clients.list': {
+    request: empty,
+    reply: z.strictObject({ clients: z.array(clientSummarySchema) }),
+  },
+  'clients.add': {
+    request: z.strictObject({
+      displayName: clientName,
+      /** Others in the room for couples and family sessions. */
+      otherParticipants: z.array(clientName).max(7, 'A session can have at most 8 participants.'),
+    }),
+    reply: clientSummarySchema,
+  },
+  'clients.rename': {
+    request: z.strictObject({ clientId: opaqueId, displayName: clientName }),
+    reply: clientSummarySchema,
+  },
+  'clients.archive': {
+    request: z.strictObject({ clientId: opaqueId, archived: z.boolean() }),
+    reply: clientSummarySchema,
+  },
+  'clients.detail': { request: clientIdRequest, reply: clientDetailSchema },
+
+  'policy.get': { request: empty, reply: policySchema },
+  'policy.set': {
+    request: z.strictObject({
+      text: z.string().trim().min(20, 'Write the policy in a few sentences.').max(20_000),
+    }),
+    reply: policySchema,
+  },
+
+  'consent.sign': {
+    request: z.strictObject({
+      clientId: opaqueId,
+      terms: consentDraftSchema,
+      /** Required the first time: the client's PIN or passphrase for review on this laptop. */
+      reviewCredential: reviewCredentialSchema.optional(),
+    }),
+    reply: clientDetailSchema,
+  },
+  'consent.revoke': {
+    request: clientIdRequest,
+    reply: z.strictObject({ destroyed: z.number().int() }),
+  },
+  'consent.endTherapy': {
+    request: clientIdRequest,
+    reply: z.strictObject({ destroyed: z.number().int() }),
+  },
+  'takeaways.add': {
+    request: z.strictObject({
+      clientId: opaqueId,
+      recordingId: opaqueId.nullable(),
+      text: z.string().trim().min(1, 'Write the takeaway first.').max(10_000),
+    }),
+    reply: clientDetailSchema,
+  },
+
+  'recording.start': {
+    request: z.strictObject({
+      clientId: opaqueId,
+      /** The therapist confirms that consent was reconfirmed aloud at the start of this session. */
+      reconfirmedAloud: z.literal(true, {
+        error: 'Confirm that consent was reconfirmed aloud first.',
+      }),
+      roomAudioProcessing: z.boolean().optional(),
+    }),
+    reply: z.strictObject({ recordingId: opaqueId }),
+  },
+  'recording.pause': { request: recordingIdRequest, reply: empty },
+  'recording.resume': { request: recordingIdRequest, reply: empty },
+  'recording.stop': { request: recordingIdRequest, reply: recorderStatusSchema.nullable() },
+  'recording.mark': {
+    request: z.strictObject({ recordingId: opaqueId, label: z.string().trim().max(80) }),
+    reply: z.strictObject({ markerId: z.string(), atMs: z.number().int() }),
+  },
+  'recording.status': { request: empty, reply: recorderStatusSchema.nullable() },
+  'recording.removeRange': {
+    request: z.strictObject({
+      recordingId: opaqueId,
+      fromMs: z.number().int().min(0),
+      toMs: z.number().int().min(1),
+    }),
+    reply: z.strictObject({
+      removedChunks: z.number().int(),
+      fromMs: z.number().int(),
+      toMs: z.number().int(),
+    }),
+  },
+  'recording.destroy': { request: recordingIdRequest, reply: empty },
+
+  'playback.open': { request: recordingIdRequest, reply: playbackSchema },
+  'playback.chunk': {
+    request: z.strictObject({ playbackId: opaqueId, seq: z.number().int().min(0) }),
+    reply: z.strictObject({ seq: z.number().int(), data: bytesSchema }),
+  },
+  'playback.close': {
+    request: z.strictObject({
+      playbackId: opaqueId,
+      heardMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(24 * 3600 * 1000),
+    }),
+    reply: empty,
+  },
+
+  // Only the capture window may call these (main checks the sender).
+  'capture.next': { request: empty, reply: captureCommandSchema },
+  'capture.started': {
+    request: z.strictObject({
+      recordingId: opaqueId,
+      mimeType: z.string().regex(/^audio\/(mp4|webm)(;codecs=opus)?$/),
+    }),
+    reply: empty,
+  },
+  'capture.chunk': {
+    request: z.strictObject({
+      recordingId: opaqueId,
+      seq: z.number().int().min(0),
+      durationMs: z.number().min(0).max(10_000),
+      data: bytesSchema.refine(
+        (bytes) => bytes.byteLength <= MAX_CHUNK_BYTES,
+        'A piece of audio was larger than allowed.',
+      ),
+    }),
+    reply: empty,
+  },
+  'capture.level': {
+    request: z.strictObject({ recordingId: opaqueId, rms: z.number().min(0).max(1) }),
+    reply: empty,
+  },
+  'capture.failed': {
+    request: z.strictObject({
+      recordingId: opaqueId,
+      reason: z.enum(['permission-denied', 'no-microphone', 'device-lost', 'recorder-error']),
+    }),
+    reply: empty,
+  },
+  'capture.finished': { request: recordingIdRequest, reply: empty },
 } as const;
+
+/** Which window may call a channel: the capture window only its own channels, the UI the rest. */
+export type Caller = 'ui' | 'capture';
+export function callerOf(channel: Channel): Caller {
+  return channel.startsWith('capture.') ? 'capture' : 'ui';
+}
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract;

@@ -105,104 +105,102 @@ export type Signature = z.infer<typeof signatureSchema>;
 
 const mustAgree = (message: string) => z.literal(true, { error: message });
 
-export const consentTermsSchema = z
-  .strictObject({
-    consentId: id,
-    version: z
-      .number()
-      .int('The version must be a whole number.')
-      .min(1, 'The first version is 1.'),
-    clientId: id,
-    participants: z
-      .array(participantSchema)
-      .min(1, 'Add the person being recorded.')
-      .max(8, 'A session can have at most 8 participants.'),
-    purpose: z.strictObject({
-      kind: z.literal('personal-review', {
-        error: 'Recordings can only be for the client’s personal review.',
-      }),
-      limitsText: z
-        .string()
-        .trim()
-        .min(1, 'Write what personal review allows and what it does not.')
-        .max(4000, 'Use at most 4000 characters.'),
+/** The terms without the cross-field checks, so a draft (without ids) can be derived from it. */
+export const consentTermsObject = z.strictObject({
+  consentId: id,
+  version: z.number().int('The version must be a whole number.').min(1, 'The first version is 1.'),
+  clientId: id,
+  participants: z
+    .array(participantSchema)
+    .min(1, 'Add the person being recorded.')
+    .max(8, 'A session can have at most 8 participants.'),
+  purpose: z.strictObject({
+    kind: z.literal('personal-review', {
+      error: 'Recordings can only be for the client’s personal review.',
     }),
-    reasonsForRecording: reasonsForRecordingSchema,
-    whoMayPlay: z.strictObject({
-      client: z.boolean(),
-      therapist: z.boolean(),
-      namedOthers: z.array(namedOtherSchema).max(8, 'Name at most 8 other people.'),
-    }),
-    onThisDeviceOnly: mustAgree('Recordings stay on this laptop only.'),
-    retentionDays: z
-      .number()
-      .int('Keep recordings for a whole number of days.')
-      .min(1, retentionMessage)
-      .max(3650, retentionMessage),
-    termination: terminationSchema,
-    revocation: z.strictObject({
-      destroys: z.enum(['all-recordings', 'future-only'], {
-        error: 'Choose what revoking consent destroys.',
-      }),
-      // Not a choice: revoking is always open to both, so it can never be signed away.
-      revocableBy: z.strictObject({
-        client: mustAgree('The client can always revoke consent.'),
-        therapist: mustAgree('The therapist can always revoke consent.'),
-      }),
-    }),
-    acknowledgements: z.strictObject({
-      noSharing: mustAgree('Tick the box to agree not to share or copy the recordings.'),
-      risksUnderstood: mustAgree('Tick the box to show the risks of recording were explained.'),
-      careNotConditional: mustAgree(
-        'Tick the box to show that care does not depend on agreeing to record.',
-      ),
-    }),
-    alternativesOffered: z.strictObject({
-      writtenTakeaways: z.boolean(),
-      closingVoiceNote: z.boolean(),
-    }),
-    partOfClinicalRecord: z.boolean(),
-    policyVersionHash: z
+    limitsText: z
       .string()
-      .regex(hex64, 'The practice policy fingerprint must be 64 lowercase hex characters.'),
-    signatures: z.array(signatureSchema).max(9, 'There are more signatures than people.'),
-  })
-  .superRefine((terms, ctx) => {
-    const participantIds = new Set(terms.participants.map((p) => p.participantId));
-    if (participantIds.size !== terms.participants.length) {
+      .trim()
+      .min(1, 'Write what personal review allows and what it does not.')
+      .max(4000, 'Use at most 4000 characters.'),
+  }),
+  reasonsForRecording: reasonsForRecordingSchema,
+  whoMayPlay: z.strictObject({
+    client: z.boolean(),
+    therapist: z.boolean(),
+    namedOthers: z.array(namedOtherSchema).max(8, 'Name at most 8 other people.'),
+  }),
+  onThisDeviceOnly: mustAgree('Recordings stay on this laptop only.'),
+  retentionDays: z
+    .number()
+    .int('Keep recordings for a whole number of days.')
+    .min(1, retentionMessage)
+    .max(3650, retentionMessage),
+  termination: terminationSchema,
+  revocation: z.strictObject({
+    destroys: z.enum(['all-recordings', 'future-only'], {
+      error: 'Choose what revoking consent destroys.',
+    }),
+    // Not a choice: revoking is always open to both, so it can never be signed away.
+    revocableBy: z.strictObject({
+      client: mustAgree('The client can always revoke consent.'),
+      therapist: mustAgree('The therapist can always revoke consent.'),
+    }),
+  }),
+  acknowledgements: z.strictObject({
+    noSharing: mustAgree('Tick the box to agree not to share or copy the recordings.'),
+    risksUnderstood: mustAgree('Tick the box to show the risks of recording were explained.'),
+    careNotConditional: mustAgree(
+      'Tick the box to show that care does not depend on agreeing to record.',
+    ),
+  }),
+  alternativesOffered: z.strictObject({
+    writtenTakeaways: z.boolean(),
+    closingVoiceNote: z.boolean(),
+  }),
+  partOfClinicalRecord: z.boolean(),
+  policyVersionHash: z
+    .string()
+    .regex(hex64, 'The practice policy fingerprint must be 64 lowercase hex characters.'),
+  signatures: z.array(signatureSchema).max(9, 'There are more signatures than people.'),
+});
+
+export const consentTermsSchema = consentTermsObject.superRefine((terms, ctx) => {
+  const participantIds = new Set(terms.participants.map((p) => p.participantId));
+  if (participantIds.size !== terms.participants.length) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['participants'],
+      message: 'Each participant needs their own id.',
+    });
+  }
+  const signers = new Set<string>();
+  let therapistSignatures = 0;
+  terms.signatures.forEach((signature, index) => {
+    const path = ['signatures', index];
+    if (signers.has(signature.signerId)) {
+      ctx.addIssue({ code: 'custom', path, message: 'Each person signs once.' });
+    }
+    signers.add(signature.signerId);
+    const isParticipant = participantIds.has(signature.signerId);
+    if (signature.role === 'participant' && !isParticipant) {
       ctx.addIssue({
         code: 'custom',
-        path: ['participants'],
-        message: 'Each participant needs their own id.',
+        path,
+        message: 'This signature belongs to someone who is not a participant.',
       });
     }
-    const signers = new Set<string>();
-    let therapistSignatures = 0;
-    terms.signatures.forEach((signature, index) => {
-      const path = ['signatures', index];
-      if (signers.has(signature.signerId)) {
-        ctx.addIssue({ code: 'custom', path, message: 'Each person signs once.' });
+    if (signature.role === 'therapist') {
+      therapistSignatures += 1;
+      if (isParticipant) {
+        ctx.addIssue({ code: 'custom', path, message: 'The therapist signs as the therapist.' });
       }
-      signers.add(signature.signerId);
-      const isParticipant = participantIds.has(signature.signerId);
-      if (signature.role === 'participant' && !isParticipant) {
-        ctx.addIssue({
-          code: 'custom',
-          path,
-          message: 'This signature belongs to someone who is not a participant.',
-        });
-      }
-      if (signature.role === 'therapist') {
-        therapistSignatures += 1;
-        if (isParticipant) {
-          ctx.addIssue({ code: 'custom', path, message: 'The therapist signs as the therapist.' });
-        }
-      }
-    });
-    if (therapistSignatures > 1) {
-      ctx.addIssue({ code: 'custom', path: ['signatures'], message: 'Only one therapist signs.' });
     }
   });
+  if (therapistSignatures > 1) {
+    ctx.addIssue({ code: 'custom', path: ['signatures'], message: 'Only one therapist signs.' });
+  }
+});
 export type ConsentTerms = z.infer<typeof consentTermsSchema>;
 
 export const consentStateSchema = z

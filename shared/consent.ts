@@ -67,10 +67,9 @@ export function destroyAfter(
   return deadline;
 }
 
-/** One line for the library: who may listen, and when the recording will be destroyed. */
-export function summarizeConsent(
+/** Who may listen, in one sentence written for the viewer ("You and your therapist may listen."). */
+export function describeListeners(
   terms: DeepReadonly<ConsentTerms>,
-  destroyAt: number,
   viewer: 'client' | 'therapist' = 'client',
 ): string {
   const { whoMayPlay } = terms;
@@ -82,13 +81,20 @@ export function summarizeConsent(
     ...(otherMay ? [otherSide] : []),
     ...whoMayPlay.namedOthers.map((other) => `${other.name} (${other.relation})`),
   ];
-  const who =
-    listeners.length === 0
-      ? 'No one may listen.'
-      : listeners.length === 1
-        ? `Only ${listeners[0]} may listen.`
-        : `${capitalize(joinWithAnd(listeners))} may listen.`;
-  return `${who} Destroyed on ${formatDate(destroyAt)}.`;
+  return listeners.length === 0
+    ? 'No one may listen.'
+    : listeners.length === 1
+      ? `Only ${listeners[0]} may listen.`
+      : `${capitalize(joinWithAnd(listeners))} may listen.`;
+}
+
+/** One line for the library: who may listen, and when the recording will be destroyed. */
+export function summarizeConsent(
+  terms: DeepReadonly<ConsentTerms>,
+  destroyAt: number,
+  viewer: 'client' | 'therapist' = 'client',
+): string {
+  return `${describeListeners(terms, viewer)} Destroyed on ${formatDate(destroyAt)}.`;
 }
 
 function joinWithAnd(items: readonly string[]): string {

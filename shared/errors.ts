@@ -32,6 +32,7 @@ export const errorSentences = {
     'Parts of this recording were moved out of order after it was saved, so it will not play.',
   CHUNK_DUPLICATED: 'Part of this recording was copied over another part, so it will not play.',
   CHUNK_SPLICED: 'Part of this recording came from another recording, so it will not play.',
+  CHUNK_MISSING: 'Part of this recording is missing. It was removed without a record of why.',
   RECORDING_TRUNCATED: 'The end of this recording is missing, so it will not play past that point.',
   RECORDING_DESTROYED: 'This recording was destroyed and cannot be played.',
   INTERNAL: 'Something went wrong inside Session Vault. Nothing was changed.',

@@ -32,6 +32,10 @@ function profileAssociatedData(vaultId: Uint8Array, clientId: string): Uint8Arra
   return utf8.encode(`session-vault/client-profile/v1|${toHex(vaultId)}|${clientId}`);
 }
 
+function takeawayAssociatedData(vaultId: Uint8Array, takeawayId: string): Uint8Array {
+  return utf8.encode(`session-vault/takeaway/v1|${toHex(vaultId)}|${takeawayId}`);
+}
+
 export function newOpaqueId(): string {
   return toHex(randomBytes(16));
 }
@@ -66,6 +70,69 @@ export class ClientStore {
       this.keys.put(KEY_IDS.clientByMasterKey(clientId), masterKey, clientKey);
     })();
     return { clientId, clientKey };
+  }
+
+  writeProfile(clientId: string, clientKey: Uint8Array, profile: ClientProfile): void {
+    const sealed = seal(
+      clientKey,
+      utf8.encode(JSON.stringify(profile)),
+      profileAssociatedData(this.vaultId, clientId),
+    );
+    this.db
+      .prepare('UPDATE clients SET profile_nonce = ?, profile = ? WHERE client_id = ?')
+      .run(sealed.nonce, sealed.ciphertext, clientId);
+  }
+
+  /** A written takeaway: made together at the end of a session, sealed with the client's key. */
+  addTakeaway(
+    clientId: string,
+    clientKey: Uint8Array,
+    recordingId: string | null,
+    text: string,
+  ): string {
+    const takeawayId = newOpaqueId();
+    const sealed = seal(
+      clientKey,
+      utf8.encode(text),
+      takeawayAssociatedData(this.vaultId, takeawayId),
+    );
+    this.db
+      .prepare(
+        'INSERT INTO takeaways (takeaway_id, client_id, recording_id, written_at, nonce, sealed_text) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(takeawayId, clientId, recordingId, this.now(), sealed.nonce, sealed.ciphertext);
+    return takeawayId;
+  }
+
+  takeaways(
+    clientId: string,
+    clientKey: Uint8Array,
+  ): { takeawayId: string; writtenAt: number; recordingId: string | null; text: string }[] {
+    const rows = this.db
+      .prepare(
+        'SELECT takeaway_id, recording_id, written_at, nonce, sealed_text FROM takeaways WHERE client_id = ? ORDER BY written_at',
+      )
+      .all(clientId) as {
+      takeaway_id: string;
+      recording_id: string | null;
+      written_at: number;
+      nonce: Buffer;
+      sealed_text: Buffer;
+    }[];
+    return rows.map((row) => {
+      const text = open(
+        clientKey,
+        { nonce: new Uint8Array(row.nonce), ciphertext: new Uint8Array(row.sealed_text) },
+        takeawayAssociatedData(this.vaultId, row.takeaway_id),
+      );
+      if (!text) throw new VaultError('VAULT_DAMAGED');
+      return {
+        takeawayId: row.takeaway_id,
+        writtenAt: row.written_at,
+        recordingId: row.recording_id,
+        text: utf8.decode(text),
+      };
+    });
   }
 
   exists(clientId: string): boolean {

@@ -1,8 +1,10 @@
 // The door every request passes: known channel, payload parsed with the contract, reply checked,
 // and any failure turned into a typed envelope. Used by electron/ipc.ts and the Chromium test host.
 import {
+  callerOf,
   contract,
   isChannel,
+  type Caller,
   type Channel,
   type ParsedRequest,
   type Reply,
@@ -14,7 +16,12 @@ export type Handlers = {
   [C in Channel]: (request: ParsedRequest<C>) => Promise<Reply<C>> | Reply<C>;
 };
 
-export type Dispatch = (channel: unknown, payload: unknown) => Promise<Result<unknown>>;
+/** `caller` is which kind of window sent it, as main (never the page) decided; 'ui' by default. */
+export type Dispatch = (
+  channel: unknown,
+  payload: unknown,
+  caller?: Caller,
+) => Promise<Result<unknown>>;
 
 export interface DispatchHooks {
   /** Called for every refused request (bad channel or payload), so main can log it. */
@@ -33,10 +40,15 @@ function describeIssues(error: {
 }
 
 export function createDispatcher(handlers: Handlers, hooks: DispatchHooks = {}): Dispatch {
-  return async (channel, payload) => {
+  return async (channel, payload, caller = 'ui') => {
     if (!isChannel(channel)) {
       const error = { code: 'UNKNOWN_CHANNEL', message: errorSentences.UNKNOWN_CHANNEL } as const;
       hooks.onRefused?.(String(channel).slice(0, 80), error);
+      return { ok: false, error };
+    }
+    if (callerOf(channel) !== caller) {
+      const error = { code: 'FORBIDDEN_SENDER', message: errorSentences.FORBIDDEN_SENDER } as const;
+      hooks.onRefused?.(channel, error);
       return { ok: false, error };
     }
     const parsed = contract[channel].request.safeParse(payload);

@@ -4,7 +4,7 @@
 // A recording ends with a sealed, empty end marker (final = 1).
 import type { Database } from 'better-sqlite3';
 import { VaultError, type ErrorCode } from '../../shared/errors';
-import { AEAD_NONCE_BYTES, open, seal, toHex, utf8 } from './crypto';
+import { AEAD_NONCE_BYTES, open, randomBytes, seal, toHex, utf8 } from './crypto';
 import { checkpointAndTruncateWal } from './db';
 
 /** A second of Opus at 32 kb/s is about 4 KiB; anything near this cap is not audio we made. */
@@ -131,6 +131,78 @@ export class RecordingStore {
 
   private metaAssociatedData(recordingId: string): Uint8Array {
     return utf8.encode(`session-vault/recording-meta/v1|${toHex(this.vaultId)}|${recordingId}`);
+  }
+
+  updateMeta(recordingId: string, recordingKey: Uint8Array, meta: RecordingMeta): void {
+    const sealed = seal(
+      recordingKey,
+      utf8.encode(JSON.stringify(meta)),
+      this.metaAssociatedData(recordingId),
+    );
+    this.db
+      .prepare('UPDATE recordings SET sealed_meta = ? WHERE recording_id = ?')
+      .run(Buffer.concat([sealed.nonce, sealed.ciphertext]), recordingId);
+  }
+
+  private markerAssociatedData(recordingId: string, markerId: string, atMs: number): Uint8Array {
+    return utf8.encode(
+      `session-vault/marker/v1|${toHex(this.vaultId)}|${recordingId}|${markerId}|${atMs}`,
+    );
+  }
+
+  addMarker(recordingId: string, recordingKey: Uint8Array, atMs: number, label: string): string {
+    const recording = this.get(recordingId);
+    const markerId = toHex(randomBytes(16));
+    const sealed = seal(
+      recordingKey,
+      utf8.encode(label),
+      this.markerAssociatedData(recordingId, markerId, atMs),
+    );
+    this.db
+      .prepare(
+        'INSERT INTO markers (marker_id, rec_no, at_ms, nonce, sealed_label) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(markerId, recording.recNo, atMs, sealed.nonce, sealed.ciphertext);
+    return markerId;
+  }
+
+  markers(
+    recordingId: string,
+    recordingKey: Uint8Array,
+  ): { markerId: string; atMs: number; label: string }[] {
+    const recording = this.get(recordingId);
+    const rows = this.db
+      .prepare(
+        'SELECT marker_id, at_ms, nonce, sealed_label FROM markers WHERE rec_no = ? ORDER BY at_ms',
+      )
+      .all(recording.recNo) as {
+      marker_id: string;
+      at_ms: number;
+      nonce: Buffer;
+      sealed_label: Buffer;
+    }[];
+    return rows.map((row) => {
+      const label = open(
+        recordingKey,
+        { nonce: new Uint8Array(row.nonce), ciphertext: new Uint8Array(row.sealed_label) },
+        this.markerAssociatedData(recordingId, row.marker_id, row.at_ms),
+      );
+      if (!label)
+        throw new ChunkIntegrityError('CHUNK_ALTERED', recordingId, -1, `marker ${row.marker_id}`);
+      return { markerId: row.marker_id, atMs: row.at_ms, label: utf8.decode(label) };
+    });
+  }
+
+  removedRanges(recordingId: string): { fromMs: number; toMs: number }[] {
+    const recording = this.get(recordingId);
+    return (
+      this.db
+        .prepare('SELECT from_ms, to_ms FROM removed_ranges WHERE rec_no = ? ORDER BY from_ms')
+        .all(recording.recNo) as {
+        from_ms: number;
+        to_ms: number;
+      }[]
+    ).map((row) => ({ fromMs: row.from_ms, toMs: row.to_ms }));
   }
 
   /** The container type and details, which only a key holder may read. */
@@ -455,8 +527,19 @@ export class RecordingStore {
         last + 1,
         'end marker missing',
       );
-    for (let seq = 0; seq <= last; seq += 1) this.openChunk(recordingId, recordingKey, seq);
-    return recording.finalSeq ?? last + 1;
+    const removed = this.db
+      .prepare('SELECT from_seq, to_seq FROM removed_ranges WHERE rec_no = ?')
+      .all(recording.recNo) as { from_seq: number; to_seq: number }[];
+    const wasRemoved = (seq: number) => removed.some((r) => seq >= r.from_seq && seq <= r.to_seq);
+    let audioChunks = 0;
+    for (let seq = 0; seq <= last; seq += 1) {
+      if (wasRemoved(seq)) continue;
+      if (!this.chunkRow(recording.recNo, seq))
+        throw new ChunkIntegrityError('CHUNK_MISSING', recordingId, seq, `chunk ${seq} is missing`);
+      this.openChunk(recordingId, recordingKey, seq);
+      if (seq !== recording.finalSeq) audioChunks += 1;
+    }
+    return audioChunks;
   }
 
   /**
@@ -466,6 +549,7 @@ export class RecordingStore {
   destroyChunks(recordingId: string, reason: string): void {
     const recording = this.get(recordingId);
     this.db.transaction(() => {
+      this.db.prepare('DELETE FROM markers WHERE rec_no = ?').run(recording.recNo);
       this.db
         .prepare('DELETE FROM chunks WHERE chunk_id >= ? AND chunk_id < ?')
         .run(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0));
@@ -478,19 +562,37 @@ export class RecordingStore {
     checkpointAndTruncateWal(this.db);
   }
 
-  /** Partial deletion: destroys the chunks in [fromSeq, toSeq]; the index shows the gap. */
-  destroyRange(recordingId: string, fromSeq: number, toSeq: number): number {
+  /**
+   * Partial deletion: destroys every audio chunk that overlaps [fromMs, toMs) (never chunk 0, the
+   * container header, nor the end marker) and records the gap so the player can show it.
+   */
+  destroyRange(
+    recordingId: string,
+    fromMs: number,
+    toMs: number,
+  ): { removedChunks: number; fromMs: number; toMs: number } {
     const recording = this.get(recordingId);
-    const removed = this.db
-      .prepare(
-        'DELETE FROM chunks WHERE chunk_id >= ? AND chunk_id <= ? AND seq <> coalesce(?, -1)',
-      )
-      .run(
-        chunkId(recording.recNo, fromSeq),
-        chunkId(recording.recNo, toSeq),
-        recording.finalSeq,
-      ).changes;
+    const chunks = this.index(recordingId).filter(
+      (c) => c.seq > 0 && c.startMs < toMs && c.startMs + c.durationMs > fromMs,
+    );
+    if (chunks.length === 0) return { removedChunks: 0, fromMs, toMs };
+    const first = chunks[0]!;
+    const last = chunks.at(-1)!;
+    const gapFrom = first.startMs;
+    const gapTo = last.startMs + last.durationMs;
+    this.db.transaction(() => {
+      const remove = this.db.prepare('DELETE FROM chunks WHERE chunk_id = ?');
+      for (const c of chunks) remove.run(chunkId(recording.recNo, c.seq));
+      this.db
+        .prepare('DELETE FROM markers WHERE rec_no = ? AND at_ms >= ? AND at_ms < ?')
+        .run(recording.recNo, gapFrom, gapTo);
+      this.db
+        .prepare(
+          'INSERT INTO removed_ranges (rec_no, from_seq, to_seq, from_ms, to_ms, removed_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(recording.recNo, first.seq, last.seq, gapFrom, gapTo, this.now());
+    })();
     checkpointAndTruncateWal(this.db);
-    return removed;
+    return { removedChunks: chunks.length, fromMs: gapFrom, toMs: gapTo };
   }
 }

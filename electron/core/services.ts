@@ -1,11 +1,21 @@
 // createCore(): everything main does that does not need Electron, wired from small factories.
 // Runs in plain Node under tests; electron/main.ts and the Chromium test host both use it.
-import type { AuditEntryView } from '../../shared/api';
-import { initCrypto, DEFAULT_KDF } from './crypto';
+import { statfsSync } from 'node:fs';
+import type { Caller } from '../../shared/api';
+import { ConsentService } from './consent-service';
+import { DEFAULT_KDF, initCrypto } from './crypto';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
+import type { CoreContext } from './handlers/context';
+import { practiceHandlers } from './handlers/practice';
+import { recordingHandlers } from './handlers/recording';
+import { sessionHandlers } from './handlers/session';
+import { Player } from './player';
+import { Recorder, type CaptureHost } from './recorder';
+import { SWEEP_INTERVAL_MS, createSweeper } from './retention';
 import { VaultLifecycle } from './vault';
 
 export type LockReason = 'user' | 'idle' | 'suspend' | 'screen-lock' | 'quit';
+export type { CaptureHost };
 
 export interface CoreOptions {
   /** Folder that holds vault.sqlite (created if missing). */
@@ -16,6 +26,12 @@ export interface CoreOptions {
   clock?: () => number;
   /** Argon2id cost for new wrapped keys; tests may pass a lighter one. Stored with each key. */
   kdf?: { opsLimit: number; memLimitBytes: number };
+  /** Opens and closes the window that holds the microphone while a recording runs. */
+  captureHost?: CaptureHost;
+  /** Free bytes on the vault's disk, for the "disk nearly full" warning. */
+  freeBytes?: () => number;
+  /** Echo cancellation, noise suppression and auto gain: on for a room, off in tests. */
+  roomAudioProcessing?: boolean;
 }
 
 export interface Core {
@@ -23,75 +39,76 @@ export interface Core {
   handlers: Handlers;
   /** Lock now (user button, idle, system suspend, screen lock, quit). Safe to call when locked. */
   lock(reason: LockReason): void;
-  /** Checks the idle deadline; main calls it every second. */
+  /** Idle lock, capture watchdog and the hourly sweep; main calls it every second. */
   tick(): void;
   close(): void;
 }
 
+const noCaptureHost: CaptureHost = {
+  open: () => {
+    throw new Error('no capture window in this process');
+  },
+  close: () => undefined,
+};
+
 export async function createCore(options: CoreOptions): Promise<Core> {
   await initCrypto();
   const now = options.clock ?? Date.now;
-  const vault = new VaultLifecycle(options.dataDir, now, options.kdf ?? DEFAULT_KDF);
+  const lifecycle = new VaultLifecycle(options.dataDir, now, options.kdf ?? DEFAULT_KDF);
+  const destroyer = createSweeper(lifecycle, now);
+  const freeBytes =
+    options.freeBytes ??
+    (() => {
+      const stats = statfsSync(options.dataDir);
+      return stats.bavail * stats.bsize;
+    });
 
-  /** Anything but reading the status counts as the person being here. */
-  const active = (): void => {
-    vault.lockIfIdle();
-    vault.touch();
+  // The recorder and the consent service refer to each other (consent ending stops a recording).
+  let recorder: Recorder | null = null;
+  const consent = new ConsentService(
+    lifecycle,
+    now,
+    options.deviceSecret,
+    destroyer,
+    (clientId, reason) => recorder?.stopForClient(clientId, reason),
+  );
+  recorder = new Recorder(
+    lifecycle,
+    consent,
+    destroyer,
+    now,
+    options.captureHost ?? noCaptureHost,
+    freeBytes,
+    options.roomAudioProcessing ?? true,
+  );
+  const player = new Player(lifecycle, consent, now);
+
+  const context: CoreContext = {
+    lifecycle,
+    consent,
+    recorder,
+    player,
+    destroyer,
+    now,
+    active: () => {
+      if (lifecycle.lockIfIdle(recorder.isRecording))
+        player.closeAll('vault locked after idle time');
+      lifecycle.touch();
+    },
   };
 
   const handlers = {
-    'vault.status': () => {
-      vault.lockIfIdle();
-      const problem = vault.unavailableReason;
-      return {
-        state: vault.state,
-        problem: problem ? { code: problem.code, message: problem.message } : null,
-        session: vault.current?.info ?? null,
-        unlockRetryAfterMs: vault.unlockRetryAfterMs(),
-      };
-    },
-    'vault.create': (request) => vault.create(request),
-    'session.unlock': (request) => vault.unlock(request.passphrase),
-    'session.recover': (request) => vault.recover(request.recoveryKey, request.newPassphrase),
-    'session.lock': () => {
-      vault.lock('user');
-      return {};
-    },
-    'session.touch': () => {
-      active();
-      return {};
-    },
-    'settings.setIdleLock': (request) => {
-      active();
-      return vault.setIdleLockMinutes(request.minutes);
-    },
-    'audit.recent': (request) => {
-      active();
-      const { vault: opened, auditSecrets } = vault.unlocked();
-      const entries: AuditEntryView[] = opened.audit.read(auditSecrets, request).map((entry) => ({
-        seq: entry.seq,
-        at: entry.at,
-        actorRole: entry.actorRole,
-        action: entry.action,
-        subject: entry.subject,
-        outcome: entry.outcome,
-        reason: entry.reason,
-      }));
-      return { entries, total: opened.audit.count() };
-    },
-    'audit.verify': () => {
-      active();
-      const { vault: opened, auditSecrets } = vault.unlocked();
-      return opened.audit.verify(auditSecrets);
-    },
+    ...sessionHandlers(context),
+    ...practiceHandlers(context),
+    ...recordingHandlers(context),
   } satisfies Handlers;
 
   const dispatch = createDispatcher(handlers, {
     onRefused: (channel, error) => {
-      if (vault.state !== 'locked' && vault.state !== 'unlocked') return;
+      if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return;
       try {
-        vault.log({
-          actorRole: vault.current?.info.role ?? 'unknown',
+        lifecycle.log({
+          actorRole: lifecycle.current?.info.role ?? 'unknown',
           action: 'request.refused',
           subject: channel,
           outcome: 'refused',
@@ -103,13 +120,34 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
 
+  let lastSweepAt = now();
+  destroyer.sweep('start-up');
+
+  const lock = (reason: LockReason): void => {
+    // The microphone goes with a suspended laptop: finish the recording cleanly first.
+    if (reason === 'suspend' || reason === 'quit')
+      recorder.stopAny(reason === 'suspend' ? 'system suspend' : 'app closing');
+    player.closeAll('vault locked');
+    lifecycle.lock(reason);
+  };
+
   return {
-    dispatch,
+    dispatch: (channel: unknown, payload: unknown, caller?: Caller) =>
+      dispatch(channel, payload, caller),
     handlers,
-    lock: (reason) => vault.lock(reason),
+    lock,
     tick: () => {
-      vault.lockIfIdle();
+      if (lifecycle.lockIfIdle(recorder.isRecording))
+        player.closeAll('vault locked after idle time');
+      recorder.tick();
+      if (now() - lastSweepAt >= SWEEP_INTERVAL_MS) {
+        lastSweepAt = now();
+        destroyer.sweep('hourly');
+      }
     },
-    close: () => vault.close(),
+    close: () => {
+      lock('quit');
+      lifecycle.close();
+    },
   };
 }

@@ -27,6 +27,7 @@ import {
 import { readSealedField, writeSealedField } from './sealed-fields';
 import { UnlockThrottle } from './unlock-throttle';
 import { ClientStore } from './clients';
+import { ConsentStore, DEFAULT_POLICY_TEXT } from './consent-store';
 import { AuditorStore } from './auditors';
 import { RecordingStore } from './recordings';
 
@@ -207,6 +208,7 @@ export class VaultLifecycle {
       keys.put(KEY_IDS.auditSecrets, masterKey, secretBytes);
       wipe(secretBytes);
       AuditLog.install(db, auditSecrets);
+      new ConsentStore(db, vaultId, this.now).setPolicy(masterKey, DEFAULT_POLICY_TEXT);
       writeSealedField(db, vaultId, masterKey, 'practiceName', request.practiceName, at);
       writeSealedField(db, vaultId, masterKey, 'therapistName', request.therapistName, at);
       db.prepare("INSERT INTO settings (name, value) VALUES ('idleLockMinutes', ?)").run(
@@ -360,8 +362,13 @@ export class VaultLifecycle {
   }
 
   /** Locks when the idle deadline has passed. Returns true if it locked. */
-  lockIfIdle(): boolean {
+  lockIfIdle(busy = false): boolean {
     if (!this.session) return false;
+    // A therapist in a recorded session does not touch the laptop for an hour: that is not idle.
+    if (busy) {
+      this.session.lastActivityAt = this.now();
+      return false;
+    }
     const idleMs = this.session.info.idleLockMinutes * 60_000;
     if (this.now() - this.session.lastActivityAt < idleMs) return false;
     this.lock('idle');

@@ -50,7 +50,7 @@ describe('registerIpc', () => {
         ok: true,
         value: { channel },
       });
-      expect(dispatch).toHaveBeenLastCalledWith(channel, payload);
+      expect(dispatch).toHaveBeenLastCalledWith(channel, payload, 'ui');
     }
     expect(dispatch).toHaveBeenCalledTimes(channels.length);
     expect(isTrustedSender).toHaveBeenCalledTimes(channels.length);

@@ -132,7 +132,7 @@ describe('startApp', () => {
     await expect(handler?.(event(window.webContents, null), {})).resolves.toMatchObject({
       ok: true,
     });
-    expect(core.dispatch).toHaveBeenCalledWith('vault.status', {});
+    expect(core.dispatch).toHaveBeenCalledWith('vault.status', {}, 'ui');
 
     vi.mocked(core.dispatch).mockClear();
     await expect(handler?.(event(window.webContents, {}), {})).resolves.toMatchObject({

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newVault, audioSecond } from './kernel-helpers';
 import { ChunkIntegrityError } from '../../electron/core/recordings';
+import { LATEST_SCHEMA_VERSION } from '../../migrations/index';
 
 let vault: Awaited<ReturnType<typeof newVault>>;
 
@@ -321,7 +322,7 @@ describe('sealed chunk storage', () => {
 describe('database handle helper', () => {
   it('opens the vault file read-only for forensic checks', () => {
     const db = new Database(join(vault.dataDir, 'vault.sqlite'), { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(20);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     db.close();
   });
 });

@@ -1,0 +1,375 @@
+// Clients and their consent, as the therapist (and later the client in review) works with
+// them: add, sign a new version, revoke, end therapy; and the deadlines every recording gets
+// from the terms in force. Every change is logged before it answers.
+import type { ClientDetail, ClientSummary, RecordingSummary } from '../../shared/api-practice';
+import {
+  consentTermsSchema,
+  decide,
+  destroyAfter,
+  isFullySigned,
+  missingSignatures,
+  describeListeners,
+  type Actor,
+  type ConsentState,
+  type ConsentTerms,
+  type DecisionSubject,
+} from '../../shared/consent';
+import { VaultError } from '../../shared/errors';
+import { formatDate, formatDays } from '../../shared/format';
+import type { z } from 'zod';
+import type { consentDraftSchema } from '../../shared/api-practice';
+import { newOpaqueId } from './clients';
+import { wipe } from './crypto';
+import type { RecordingRow } from './recordings';
+import type { VaultLifecycle } from './vault';
+import { ConsentStore } from './consent-store';
+import type { Destroyer } from './retention';
+
+export type ConsentDraft = z.output<typeof consentDraftSchema>;
+
+function consentStatus(
+  state: ConsentState,
+  actor: Actor,
+  clientId: string,
+  now: number,
+): ClientSummary['consent'] {
+  const terms = state.terms;
+  const record = decide('record', actor, { clientId, consent: state, recording: null }, now);
+  return {
+    state: !terms
+      ? 'none'
+      : state.therapyEndedAt !== null
+        ? 'ended'
+        : state.revokedAt !== null
+          ? 'revoked'
+          : 'active',
+    version: terms?.version ?? null,
+    summary: terms
+      ? `${describeListeners(terms, actor.role === 'client' ? 'client' : 'therapist')} Each recording is kept ${formatDays(terms.retentionDays)}.`
+      : null,
+    revokedAt: state.revokedAt,
+    therapyEndedAt: state.therapyEndedAt,
+    record,
+  };
+}
+
+export class ConsentService {
+  constructor(
+    private readonly lifecycle: VaultLifecycle,
+    private readonly now: () => number,
+    private readonly deviceSecret: Uint8Array,
+    private readonly destroyer: Destroyer,
+    /** Called when consent ends for a client, so a running recording stops at once. */
+    private readonly onConsentEnded: (clientId: string, reason: string) => void,
+  ) {}
+
+  private store(): ConsentStore {
+    const vault = this.lifecycle.opened();
+    return new ConsentStore(vault.db, vault.vaultId, this.now);
+  }
+
+  actor(): Actor {
+    const { info } = this.lifecycle.unlocked();
+    if (info.role !== 'therapist') throw new VaultError('NOT_ALLOWED');
+    return { role: 'therapist', id: 'therapist' };
+  }
+
+  /** Runs `fn` with the client's key, wiping it afterwards. */
+  withClientKey<T>(clientId: string, fn: (clientKey: Uint8Array) => T): T {
+    const { vault, masterKey } = this.lifecycle.unlocked();
+    const clientKey = vault.clients.keyForTherapist(clientId, masterKey);
+    try {
+      return fn(clientKey);
+    } finally {
+      wipe(clientKey);
+    }
+  }
+
+  consentState(clientId: string, clientKey: Uint8Array): ConsentState {
+    return this.store().state(clientId, clientKey);
+  }
+
+  subject(
+    clientId: string,
+    clientKey: Uint8Array,
+    recording: RecordingRow | null,
+    consentVersion: number | null,
+  ): DecisionSubject {
+    const consent = this.consentState(clientId, clientKey);
+    return {
+      clientId,
+      consent,
+      recording:
+        recording && consent.terms
+          ? {
+              recordingId: recording.recordingId,
+              clientId,
+              consentId: consent.terms.consentId,
+              consentVersion: consentVersion ?? consent.terms.version,
+              recordedAt: recording.startedAt,
+              destroyedAt: recording.destroyedAt,
+            }
+          : null,
+    };
+  }
+
+  summary(clientId: string): ClientSummary {
+    const { vault } = this.lifecycle.unlocked();
+    return this.withClientKey(clientId, (clientKey) => {
+      const profile = vault.clients.profile(clientId, clientKey);
+      const state = this.consentState(clientId, clientKey);
+      const archived = vault.db
+        .prepare('SELECT archived_at FROM clients WHERE client_id = ?')
+        .get(clientId) as {
+        archived_at: number | null;
+      };
+      return {
+        clientId,
+        displayName: profile.displayName,
+        participants: profile.participants,
+        archived: archived.archived_at !== null,
+        hasReviewCredential: vault.keys.has(`ck/${clientId}/credential`),
+        consent: consentStatus(state, this.actor(), clientId, this.now()),
+      };
+    });
+  }
+
+  list(): ClientSummary[] {
+    const { vault } = this.lifecycle.unlocked();
+    return vault.clients.ids().map((clientId) => this.summary(clientId));
+  }
+
+  add(displayName: string, otherParticipants: string[]): ClientSummary {
+    const { vault, masterKey, info } = this.lifecycle.unlocked();
+    const participants = [displayName, ...otherParticipants].map((name) => ({
+      participantId: newOpaqueId(),
+      displayName: name,
+    }));
+    let clientId = '';
+    vault.db.transaction(() => {
+      const created = vault.clients.create(masterKey, { displayName, participants });
+      wipe(created.clientKey);
+      clientId = created.clientId;
+      vault.audit.append({
+        actorRole: info.role,
+        action: 'client.add',
+        subject: clientId,
+        outcome: 'ok',
+      });
+    })();
+    return this.summary(clientId);
+  }
+
+  rename(clientId: string, displayName: string): ClientSummary {
+    const { vault, info } = this.lifecycle.unlocked();
+    this.withClientKey(clientId, (clientKey) => {
+      const profile = vault.clients.profile(clientId, clientKey);
+      vault.db.transaction(() => {
+        vault.audit.append({
+          actorRole: info.role,
+          action: 'client.rename',
+          subject: clientId,
+          outcome: 'ok',
+        });
+        vault.clients.writeProfile(clientId, clientKey, { ...profile, displayName });
+      })();
+    });
+    return this.summary(clientId);
+  }
+
+  archive(clientId: string, archived: boolean): ClientSummary {
+    const { vault, info } = this.lifecycle.unlocked();
+    if (!vault.clients.exists(clientId)) throw new VaultError('NOT_FOUND');
+    vault.db.transaction(() => {
+      vault.audit.append({
+        actorRole: info.role,
+        action: archived ? 'client.archive' : 'client.unarchive',
+        subject: clientId,
+        outcome: 'ok',
+      });
+      vault.db
+        .prepare('UPDATE clients SET archived_at = ? WHERE client_id = ?')
+        .run(archived ? this.now() : null, clientId);
+    })();
+    return this.summary(clientId);
+  }
+
+  /**
+   * Stores a new, fully signed version of the terms. Main assigns the ids and the version, so a
+   * signed version can never be edited: any change is the next version, signed again by all.
+   */
+  sign(clientId: string, draft: ConsentDraft, reviewCredential: string | undefined): ClientDetail {
+    const { vault, info } = this.lifecycle.unlocked();
+    const store = this.store();
+    this.withClientKey(clientId, (clientKey) => {
+      const profile = vault.clients.profile(clientId, clientKey);
+      const events = store.events(clientId);
+      if (events.therapyEndedAt !== null)
+        throw new VaultError(
+          'NOT_ALLOWED',
+          `Therapy ended on ${formatDate(events.therapyEndedAt)}, so no new consent can be signed.`,
+        );
+      const previous = store.latestTerms(clientId, clientKey);
+      const candidate = {
+        ...draft,
+        consentId: previous?.consentId ?? newOpaqueId(),
+        version: store.latestVersion(clientId) + 1,
+        clientId,
+      };
+      const parsed = consentTermsSchema.safeParse(candidate);
+      if (!parsed.success) throw new VaultError('INVALID_REQUEST', parsed.error.issues[0]?.message);
+      const terms: ConsentTerms = parsed.data;
+      const expected = profile.participants
+        .map((p) => p.participantId)
+        .sort()
+        .join(',');
+      if (
+        terms.participants
+          .map((p) => p.participantId)
+          .sort()
+          .join(',') !== expected
+      )
+        throw new VaultError(
+          'INVALID_REQUEST',
+          'Every participant of this client must be on the consent, and no one else.',
+        );
+      if (!isFullySigned(terms))
+        throw new VaultError(
+          'NOT_ALLOWED',
+          `Everyone must sign first. Still to sign: ${missingSignatures(terms).join(', ')}.`,
+        );
+      if (terms.policyVersionHash !== store.currentPolicyHash())
+        throw new VaultError(
+          'NOT_ALLOWED',
+          'The practice policy changed while signing. Read the new policy and sign again.',
+        );
+      const hasCredential = vault.keys.has(`ck/${clientId}/credential`);
+      if (!hasCredential && !reviewCredential)
+        throw new VaultError(
+          'INVALID_REQUEST',
+          'Set a PIN or passphrase for the client, so they can listen on this laptop.',
+        );
+      vault.db.transaction(() => {
+        vault.audit.append({
+          actorRole: info.role,
+          action: 'consent.sign',
+          subject: clientId,
+          outcome: 'ok',
+          reason: `version ${terms.version}; policy ${terms.policyVersionHash.slice(0, 12)}`,
+        });
+        store.addVersion(clientKey, terms);
+        if (events.revokedAt !== null) store.clearRevocation(clientId);
+        if (reviewCredential)
+          vault.clients.setCredential(clientId, clientKey, reviewCredential, this.deviceSecret);
+      })();
+      this.refreshDeadlines(clientId, clientKey);
+    });
+    return this.detail(clientId);
+  }
+
+  /** Revocation: ends future recording at once and destroys what the terms say it destroys. */
+  revoke(clientId: string, by: Actor): { destroyed: number } {
+    if (by.role !== 'therapist' && !(by.role === 'client' && by.clientId === clientId))
+      throw new VaultError('NOT_ALLOWED');
+    const { vault } = this.lifecycle.unlocked();
+    const store = this.store();
+    return this.withClientKey(clientId, (clientKey) => {
+      const state = store.state(clientId, clientKey);
+      if (!state.terms)
+        throw new VaultError('NOT_ALLOWED', 'There is no signed consent to revoke.');
+      if (state.revokedAt !== null)
+        throw new VaultError(
+          'NOT_ALLOWED',
+          `Consent was already revoked on ${formatDate(state.revokedAt)}. Nothing changed.`,
+        );
+      const destroysAll = state.terms.revocation.destroys === 'all-recordings';
+      vault.db.transaction(() => {
+        vault.audit.append({
+          actorRole: by.role,
+          actorId: by.role === 'client' ? by.clientId : null,
+          action: 'consent.revoke',
+          subject: clientId,
+          outcome: 'ok',
+          reason: destroysAll ? 'destroys all recordings' : 'stops future recordings',
+        });
+        store.recordRevocation(clientId, { role: by.role as 'client' | 'therapist', id: by.id });
+      })();
+      this.onConsentEnded(clientId, 'consent revoked');
+      this.refreshDeadlines(clientId, clientKey);
+      return { destroyed: this.destroyer.sweep('revocation') };
+    });
+  }
+
+  endTherapy(clientId: string): { destroyed: number } {
+    const { vault, info } = this.lifecycle.unlocked();
+    const store = this.store();
+    return this.withClientKey(clientId, (clientKey) => {
+      const state = store.state(clientId, clientKey);
+      if (state.therapyEndedAt !== null)
+        throw new VaultError(
+          'NOT_ALLOWED',
+          `Therapy already ended on ${formatDate(state.therapyEndedAt)}. Nothing changed.`,
+        );
+      vault.db.transaction(() => {
+        vault.audit.append({
+          actorRole: info.role,
+          action: 'therapy.end',
+          subject: clientId,
+          outcome: 'ok',
+        });
+        store.recordTherapyEnded(clientId);
+      })();
+      this.onConsentEnded(clientId, 'therapy ended');
+      this.refreshDeadlines(clientId, clientKey);
+      return { destroyed: this.destroyer.sweep('termination') };
+    });
+  }
+
+  /** Sets each recording's destroy-after time (in the clear, for the sweeper) from the terms. */
+  refreshDeadlines(clientId: string, clientKey: Uint8Array): void {
+    const { vault } = this.lifecycle.unlocked();
+    const state = this.consentState(clientId, clientKey);
+    if (!state.terms) return;
+    const update = vault.db.prepare(
+      'UPDATE recordings SET destroy_after = ?, destroy_cause = ? WHERE rec_no = ?',
+    );
+    for (const recording of vault.recordings.list(clientId)) {
+      if (recording.state === 'destroyed') continue;
+      const { at, cause } = deadlineWithCause(state, recording.startedAt);
+      update.run(Number.isFinite(at) ? at : null, cause, recording.recNo);
+    }
+  }
+
+  detail(
+    clientId: string,
+    recordings: (clientKey: Uint8Array) => RecordingSummary[] = () => [],
+  ): ClientDetail {
+    const client = this.summary(clientId);
+    const { vault } = this.lifecycle.unlocked();
+    const store = this.store();
+    return this.withClientKey(clientId, (clientKey) => ({
+      client,
+      terms: store.latestTerms(clientId, clientKey),
+      versions: store.versions(clientId).map(({ version, signedAt }) => ({ version, signedAt })),
+      recordings: recordings(clientKey),
+      takeaways: vault.clients.takeaways(clientId, clientKey),
+    }));
+  }
+}
+
+/** The destroy-after time of a recording and which rule sets it. */
+export function deadlineWithCause(
+  state: ConsentState,
+  recordedAt: number,
+): { at: number; cause: 'retention' | 'termination' | 'revocation' } {
+  const terms = state.terms!;
+  const at = destroyAfter(terms, state, recordedAt);
+  const retention = destroyAfter(terms, { revokedAt: null, therapyEndedAt: null }, recordedAt);
+  if (at === retention) return { at, cause: 'retention' };
+  const withoutRevocation = destroyAfter(
+    terms,
+    { revokedAt: null, therapyEndedAt: state.therapyEndedAt },
+    recordedAt,
+  );
+  return { at, cause: at === withoutRevocation ? 'termination' : 'revocation' };
+}

@@ -1,0 +1,104 @@
+// clients.*, policy.*, consent.* and takeaways.*: the therapist's side of clients and consent.
+import { VaultError } from '../../../shared/errors';
+import { ConsentStore, DEFAULT_POLICY_TEXT } from '../consent-store';
+import type { Handlers } from '../dispatch';
+import { recordingSummaries } from '../library';
+import type { CoreContext } from './context';
+import { requireTherapist } from './context';
+
+export const DEFAULT_RETENTION_DAYS = 30;
+export const DEFAULT_TERMINATION = { action: 'keep-for-review', days: 30 } as const;
+
+export function practiceHandlers(context: CoreContext) {
+  const { lifecycle, consent, now } = context;
+
+  const detail = (clientId: string) => {
+    const actor = requireTherapist(context);
+    return consent.detail(clientId, (clientKey) =>
+      recordingSummaries(lifecycle, consent, clientId, clientKey, actor, now()),
+    );
+  };
+
+  const policy = () => {
+    const { vault, masterKey } = lifecycle.unlocked();
+    const store = new ConsentStore(vault.db, vault.vaultId, now);
+    const policyHash = store.currentPolicyHash() ?? store.setPolicy(masterKey, DEFAULT_POLICY_TEXT);
+    return {
+      text: store.policyText(masterKey, policyHash),
+      policyHash,
+      versions: store.policyVersions(),
+      defaults: { retentionDays: DEFAULT_RETENTION_DAYS, termination: DEFAULT_TERMINATION },
+    };
+  };
+
+  return {
+    'clients.list': () => {
+      requireTherapist(context);
+      return { clients: consent.list() };
+    },
+    'clients.add': (request) => {
+      requireTherapist(context);
+      return consent.add(request.displayName, request.otherParticipants);
+    },
+    'clients.rename': (request) => {
+      requireTherapist(context);
+      return consent.rename(request.clientId, request.displayName);
+    },
+    'clients.archive': (request) => {
+      requireTherapist(context);
+      return consent.archive(request.clientId, request.archived);
+    },
+    'clients.detail': (request) => detail(request.clientId),
+    'policy.get': () => {
+      requireTherapist(context);
+      return policy();
+    },
+    'policy.set': (request) => {
+      requireTherapist(context);
+      const { vault, masterKey, info } = lifecycle.unlocked();
+      const store = new ConsentStore(vault.db, vault.vaultId, now);
+      vault.db.transaction(() => {
+        const policyHash = store.setPolicy(masterKey, request.text);
+        vault.audit.append({
+          actorRole: info.role,
+          action: 'policy.change',
+          subject: policyHash.slice(0, 16),
+          outcome: 'ok',
+        });
+      })();
+      return policy();
+    },
+    'consent.sign': (request) => {
+      requireTherapist(context);
+      policy();
+      consent.sign(request.clientId, request.terms, request.reviewCredential);
+      return detail(request.clientId);
+    },
+    'consent.revoke': (request) => consent.revoke(request.clientId, requireTherapist(context)),
+    'consent.endTherapy': (request) => {
+      requireTherapist(context);
+      return consent.endTherapy(request.clientId);
+    },
+    'takeaways.add': (request) => {
+      requireTherapist(context);
+      const { vault, info } = lifecycle.unlocked();
+      if (
+        request.recordingId !== null &&
+        vault.recordings.get(request.recordingId).clientId !== request.clientId
+      )
+        throw new VaultError('NOT_FOUND');
+      consent.withClientKey(request.clientId, (clientKey) =>
+        vault.db.transaction(() => {
+          vault.audit.append({
+            actorRole: info.role,
+            action: 'takeaway.add',
+            subject: request.clientId,
+            outcome: 'ok',
+          });
+          vault.clients.addTakeaway(request.clientId, clientKey, request.recordingId, request.text);
+        })(),
+      );
+      return detail(request.clientId);
+    },
+  } satisfies Partial<Handlers>;
+}

@@ -1,0 +1,100 @@
+// recording.*, playback.* and capture.*: the running recording, the player's tickets, and the
+// capture window's side (main checks that only the capture window calls capture.*).
+import { VaultError } from '../../../shared/errors';
+import type { Handlers } from '../dispatch';
+import type { CoreContext } from './context';
+import { currentActor, requireTherapist } from './context';
+
+export function recordingHandlers(context: CoreContext) {
+  const { lifecycle, recorder, player, destroyer } = context;
+  return {
+    'recording.start': (request) =>
+      recorder.start(request.clientId, requireTherapist(context), request.roomAudioProcessing),
+    'recording.pause': (request) => {
+      requireTherapist(context);
+      recorder.pause(request.recordingId);
+      return {};
+    },
+    'recording.resume': (request) => {
+      requireTherapist(context);
+      recorder.resume(request.recordingId);
+      return {};
+    },
+    'recording.stop': (request) => {
+      requireTherapist(context);
+      return recorder.stop(request.recordingId);
+    },
+    'recording.mark': (request) => {
+      requireTherapist(context);
+      return recorder.mark(request.recordingId, request.label);
+    },
+    'recording.status': () => {
+      requireTherapist(context);
+      return recorder.status();
+    },
+    'recording.removeRange': (request) => {
+      requireTherapist(context);
+      if (request.toMs <= request.fromMs)
+        throw new VaultError(
+          'INVALID_REQUEST',
+          'The end of the part to remove must come after its start.',
+        );
+      const { vault, info } = lifecycle.unlocked();
+      const recording = vault.recordings.get(request.recordingId);
+      if (recording.state === 'recording' || recording.state === 'destroyed')
+        throw new VaultError('NOT_ALLOWED', 'Only a finished recording can have a part removed.');
+      vault.audit.append({
+        actorRole: info.role,
+        action: 'recording.removeRange',
+        subject: request.recordingId,
+        outcome: 'ok',
+        reason: `from ${request.fromMs} ms to ${request.toMs} ms, at the client's request`,
+      });
+      return vault.recordings.destroyRange(request.recordingId, request.fromMs, request.toMs);
+    },
+    'recording.destroy': (request) => {
+      requireTherapist(context);
+      const { vault } = lifecycle.unlocked();
+      const recording = vault.recordings.get(request.recordingId);
+      if (recording.state === 'destroyed')
+        throw new VaultError('NOT_ALLOWED', 'This recording was already destroyed.');
+      if (recording.state === 'recording')
+        throw new VaultError('NOT_ALLOWED', 'Stop the recording first.');
+      destroyer.destroyNow(request.recordingId, 'destroyed on request', 'therapist');
+      return {};
+    },
+    'playback.open': (request) => {
+      context.active();
+      return player.open(request.recordingId, currentActor(context));
+    },
+    'playback.chunk': (request) => {
+      context.active();
+      return player.chunk(request.playbackId, request.seq);
+    },
+    'playback.close': (request) => {
+      player.close(request.playbackId, request.heardMs);
+      return {};
+    },
+    'capture.next': () => recorder.nextCommand(),
+    'capture.started': (request) => {
+      recorder.captureStarted(request.recordingId, request.mimeType);
+      return {};
+    },
+    'capture.chunk': (request) => {
+      recorder.chunk(request);
+      return {};
+    },
+    'capture.level': (request) => {
+      recorder.level(request.recordingId, request.rms);
+      return {};
+    },
+    'capture.failed': (request) => {
+      recorder.fail(request.recordingId, request.reason);
+      return {};
+    },
+    'capture.finished': (request) => {
+      recorder.captureFinished(request.recordingId);
+      return {};
+    },
+  } satisfies Partial<Handlers>;
+}

@@ -1,0 +1,61 @@
+// vault.*, session.*, settings.* and audit.*: creating, locking and unlocking the vault, and
+// reading the access log.
+import type { AuditEntryView } from '../../../shared/api';
+import type { Handlers } from '../dispatch';
+import type { CoreContext } from './context';
+import { requireTherapist } from './context';
+
+export function sessionHandlers(context: CoreContext) {
+  const { lifecycle } = context;
+  return {
+    'vault.status': () => {
+      lifecycle.lockIfIdle(context.recorder.isRecording);
+      const problem = lifecycle.unavailableReason;
+      return {
+        state: lifecycle.state,
+        problem: problem ? { code: problem.code, message: problem.message } : null,
+        session: lifecycle.current?.info ?? null,
+        unlockRetryAfterMs: lifecycle.unlockRetryAfterMs(),
+      };
+    },
+    'vault.create': (request) => lifecycle.create(request),
+    'session.unlock': (request) => {
+      const info = lifecycle.unlock(request.passphrase);
+      context.destroyer.sweep('unlock');
+      return info;
+    },
+    'session.recover': (request) => lifecycle.recover(request.recoveryKey, request.newPassphrase),
+    'session.lock': () => {
+      context.player.closeAll('vault locked');
+      lifecycle.lock('user');
+      return {};
+    },
+    'session.touch': () => {
+      context.active();
+      return {};
+    },
+    'settings.setIdleLock': (request) => {
+      requireTherapist(context);
+      return lifecycle.setIdleLockMinutes(request.minutes);
+    },
+    'audit.recent': (request) => {
+      requireTherapist(context);
+      const { vault, auditSecrets } = lifecycle.unlocked();
+      const entries: AuditEntryView[] = vault.audit.read(auditSecrets, request).map((entry) => ({
+        seq: entry.seq,
+        at: entry.at,
+        actorRole: entry.actorRole,
+        action: entry.action,
+        subject: entry.subject,
+        outcome: entry.outcome,
+        reason: entry.reason,
+      }));
+      return { entries, total: vault.audit.count() };
+    },
+    'audit.verify': () => {
+      requireTherapist(context);
+      const { vault, auditSecrets } = lifecycle.unlocked();
+      return vault.audit.verify(auditSecrets);
+    },
+  } satisfies Partial<Handlers>;
+}

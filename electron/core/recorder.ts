@@ -1,0 +1,445 @@
+// The recording that is running now. Main owns it: it checks consent, opens the capture window
+// (through a CaptureHost), takes each chunk the capture window sends, seals and commits it before
+// answering, and finalises on stop. The UI window only asks and shows; reloading it changes nothing.
+import type { CaptureSettings, RecorderStatus } from '../../shared/api-practice';
+import { decide, type Actor } from '../../shared/consent';
+import { VaultError } from '../../shared/errors';
+import { newOpaqueId } from './clients';
+import { deadlineWithCause, type ConsentService } from './consent-service';
+import { wipe } from './crypto';
+import type { Destroyer } from './retention';
+import type { VaultLifecycle } from './vault';
+
+/** Opens and closes the capture window (Electron) or page (Chromium test host). */
+export interface CaptureHost {
+  open(recordingId: string): void | Promise<void>;
+  close(recordingId: string): void | Promise<void>;
+}
+
+export type CaptureCommand = {
+  command: 'record' | 'pause' | 'resume' | 'stop' | 'continue';
+  recordingId: string | null;
+  settings: CaptureSettings | null;
+};
+
+export type CaptureFailure =
+  'permission-denied' | 'no-microphone' | 'device-lost' | 'recorder-error';
+
+const failureSentences: Record<CaptureFailure | 'disk-full' | 'capture-lost', string> = {
+  'permission-denied':
+    'The microphone was not allowed, so nothing more is being recorded. What was recorded is kept.',
+  'no-microphone':
+    'No microphone was found. Plug one in and start again. What was recorded is kept.',
+  'device-lost':
+    'The microphone stopped. What was recorded until then is saved. Check the cable and start a new recording.',
+  'recorder-error':
+    'Recording stopped because of a problem with the audio. What was recorded is saved.',
+  'disk-full':
+    'The laptop’s disk is full, so recording stopped. Everything until then is saved and can be played.',
+  'capture-lost':
+    'The recorder stopped answering, so recording stopped. What was recorded is saved.',
+};
+
+/** Below this level (about -40 dBFS) for 10 s, the screen warns that the input may be muted. */
+const SILENCE_RMS = 0.01;
+const LOW_DISK_BYTES = 200 * 1024 * 1024;
+const CAPTURE_LOST_MS = 15_000;
+const LONG_POLL_MS = 20_000;
+const STOP_WAIT_MS = 5_000;
+
+interface ActiveRecording {
+  recordingId: string;
+  clientId: string;
+  recordingKey: Uint8Array;
+  state: RecorderStatus['state'];
+  elapsedMs: number;
+  nextSeq: number;
+  lastChunkAt: number;
+  lastLoudAt: number;
+  level: number;
+  diskLow: boolean;
+  problem: RecorderStatus['problem'];
+  settings: CaptureSettings;
+  onFinished: (() => void)[];
+}
+
+export class Recorder {
+  private active: ActiveRecording | null = null;
+  private lastStatus: RecorderStatus | null = null;
+  private commands: CaptureCommand[] = [];
+  private waiting: ((command: CaptureCommand) => void) | null = null;
+
+  constructor(
+    private readonly lifecycle: VaultLifecycle,
+    private readonly consent: ConsentService,
+    private readonly destroyer: Destroyer,
+    private readonly now: () => number,
+    private readonly captureHost: CaptureHost,
+    private readonly freeBytes: () => number,
+    private readonly roomProcessingDefault: boolean,
+  ) {}
+
+  get isRecording(): boolean {
+    return this.active !== null;
+  }
+
+  status(): RecorderStatus | null {
+    const active = this.active;
+    if (!active) return this.lastStatus;
+    return {
+      recordingId: active.recordingId,
+      clientId: active.clientId,
+      state: active.state,
+      elapsedMs: active.elapsedMs,
+      level: active.level,
+      silentForMs: active.state === 'recording' ? Math.max(0, this.now() - active.lastLoudAt) : 0,
+      chunks: active.nextSeq,
+      diskLow: active.diskLow,
+      problem: active.problem,
+    };
+  }
+
+  private send(command: CaptureCommand): void {
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = null;
+      resolve(command);
+    } else this.commands.push(command);
+  }
+
+  /** The capture window's long poll: resolves with the next command, or 'continue' after a while. */
+  nextCommand(): Promise<CaptureCommand> {
+    const queued = this.commands.shift();
+    if (queued) return Promise.resolve(queued);
+    this.waiting?.({
+      command: 'continue',
+      recordingId: this.active?.recordingId ?? null,
+      settings: null,
+    });
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+      setTimeout(() => {
+        if (this.waiting !== resolve) return;
+        this.waiting = null;
+        resolve({
+          command: 'continue',
+          recordingId: this.active?.recordingId ?? null,
+          settings: null,
+        });
+      }, LONG_POLL_MS).unref?.();
+    });
+  }
+
+  async start(
+    clientId: string,
+    actor: Actor,
+    roomAudioProcessing: boolean | undefined,
+  ): Promise<{ recordingId: string }> {
+    const { vault, info } = this.lifecycle.unlocked();
+    if (this.active)
+      throw new VaultError('NOT_ALLOWED', 'A recording is already running. Stop it first.');
+    const recordingId = newOpaqueId();
+    this.consent.withClientKey(clientId, (clientKey) => {
+      const subject = this.consent.subject(clientId, clientKey, null, null);
+      const decision = decide('record', actor, subject, this.now());
+      if (!decision.allow) {
+        vault.audit.append({
+          actorRole: info.role,
+          action: 'recording.start',
+          subject: clientId,
+          outcome: 'refused',
+          reason: decision.reasons.join(' '),
+        });
+        throw new VaultError('NOT_ALLOWED', decision.reasons.join(' '));
+      }
+      const terms = subject.consent.terms!;
+      const { at, cause } = deadlineWithCause(subject.consent, this.now());
+      vault.db.transaction(() => {
+        vault.audit.append({
+          actorRole: info.role,
+          action: 'recording.start',
+          subject: recordingId,
+          outcome: 'ok',
+          reason: `client ${clientId}; consent version ${terms.version}; reconfirmed aloud`,
+        });
+        const recordingKey = vault.clients.newRecordingKey(recordingId, clientKey);
+        vault.recordings.create({ recordingId, clientId, destroyAfter: at }, recordingKey, {
+          mimeType: 'pending',
+          consentId: terms.consentId,
+          consentVersion: terms.version,
+        });
+        vault.db
+          .prepare('UPDATE recordings SET destroy_cause = ? WHERE recording_id = ?')
+          .run(cause, recordingId);
+        const processing = roomAudioProcessing ?? this.roomProcessingDefault;
+        this.active = {
+          recordingId,
+          clientId,
+          recordingKey,
+          state: 'starting',
+          elapsedMs: 0,
+          nextSeq: 0,
+          lastChunkAt: this.now(),
+          lastLoudAt: this.now(),
+          level: 0,
+          diskLow: this.freeBytes() < LOW_DISK_BYTES,
+          problem: null,
+          settings: {
+            echoCancellation: processing,
+            noiseSuppression: processing,
+            autoGainControl: processing,
+            timesliceMs: 1000,
+            audioBitsPerSecond: 32_000,
+          },
+          onFinished: [],
+        };
+      })();
+    });
+    this.commands = [];
+    this.send({ command: 'record', recordingId, settings: this.active!.settings });
+    try {
+      await this.captureHost.open(recordingId);
+    } catch {
+      this.fail(recordingId, 'recorder-error');
+    }
+    return { recordingId };
+  }
+
+  private armed(recordingId: string, action: string): ActiveRecording {
+    const active = this.active;
+    if (!active || active.recordingId !== recordingId || active.state === 'stopped') {
+      this.lifecycle.log({
+        actorRole: 'system',
+        action,
+        subject: recordingId,
+        outcome: 'refused',
+        reason: 'RECORDING_NOT_ARMED',
+      });
+      throw new VaultError('RECORDING_NOT_ARMED');
+    }
+    return active;
+  }
+
+  captureStarted(recordingId: string, mimeType: string): void {
+    const active = this.armed(recordingId, 'capture.started');
+    const vault = this.lifecycle.opened();
+    const meta = vault.recordings.meta(recordingId, active.recordingKey);
+    vault.recordings.updateMeta(recordingId, active.recordingKey, { ...meta, mimeType });
+    active.state = 'recording';
+    active.lastChunkAt = this.now();
+    active.lastLoudAt = this.now();
+  }
+
+  /** Seals and commits one chunk before answering. */
+  chunk(request: { recordingId: string; seq: number; durationMs: number; data: Uint8Array }): void {
+    const active = this.armed(request.recordingId, 'capture.chunk');
+    const vault = this.lifecycle.opened();
+    if (request.seq !== active.nextSeq) {
+      vault.audit.append({
+        actorRole: 'system',
+        action: 'capture.chunk',
+        subject: request.recordingId,
+        outcome: 'refused',
+        reason: `CHUNK_OUT_OF_SEQUENCE: got ${request.seq}, expected ${active.nextSeq}`,
+      });
+      throw new VaultError('CHUNK_OUT_OF_SEQUENCE');
+    }
+    const durationMs = Math.max(0, Math.min(5000, Math.round(request.durationMs)));
+    try {
+      vault.recordings.append(request.recordingId, active.recordingKey, {
+        seq: request.seq,
+        startMs: active.elapsedMs,
+        durationMs,
+        payload: request.data,
+      });
+    } catch (error) {
+      if (isDiskFull(error)) {
+        this.fail(request.recordingId, 'disk-full');
+        throw new VaultError('INTERNAL', failureSentences['disk-full']);
+      }
+      if (error instanceof VaultError) {
+        vault.audit.append({
+          actorRole: 'system',
+          action: 'capture.chunk',
+          subject: request.recordingId,
+          outcome: 'refused',
+          reason: error.code,
+        });
+      }
+      throw error;
+    }
+    active.nextSeq += 1;
+    active.elapsedMs += durationMs;
+    active.lastChunkAt = this.now();
+    if (active.nextSeq % 10 === 0) active.diskLow = this.freeBytes() < LOW_DISK_BYTES;
+  }
+
+  level(recordingId: string, rms: number): void {
+    const active = this.active;
+    if (!active || active.recordingId !== recordingId) return;
+    active.level = rms;
+    if (rms >= SILENCE_RMS) active.lastLoudAt = this.now();
+  }
+
+  pause(recordingId: string): void {
+    const active = this.armed(recordingId, 'recording.pause');
+    if (active.state !== 'recording')
+      throw new VaultError('NOT_ALLOWED', 'The recording is not running, so it cannot be paused.');
+    active.state = 'paused';
+    this.lifecycle.log({
+      actorRole: 'therapist',
+      action: 'recording.pause',
+      subject: recordingId,
+      outcome: 'ok',
+    });
+    this.send({ command: 'pause', recordingId, settings: null });
+  }
+
+  resume(recordingId: string): void {
+    const active = this.armed(recordingId, 'recording.resume');
+    if (active.state !== 'paused')
+      throw new VaultError('NOT_ALLOWED', 'The recording is not paused.');
+    this.consent.withClientKey(active.clientId, (clientKey) => {
+      const decision = decide(
+        'record',
+        this.consent.actor(),
+        this.consent.subject(active.clientId, clientKey, null, null),
+        this.now(),
+      );
+      if (!decision.allow) throw new VaultError('NOT_ALLOWED', decision.reasons.join(' '));
+    });
+    active.state = 'recording';
+    active.lastLoudAt = this.now();
+    this.lifecycle.log({
+      actorRole: 'therapist',
+      action: 'recording.resume',
+      subject: recordingId,
+      outcome: 'ok',
+    });
+    this.send({ command: 'resume', recordingId, settings: null });
+  }
+
+  /** A marker at the current position, its label sealed with the recording key. */
+  mark(recordingId: string, label: string): { markerId: string; atMs: number } {
+    const active = this.armed(recordingId, 'recording.mark');
+    const sinceChunk =
+      active.state === 'recording'
+        ? Math.min(Math.max(0, this.now() - active.lastChunkAt), 1500)
+        : 0;
+    const atMs = active.elapsedMs + sinceChunk;
+    const markerId = this.lifecycle
+      .opened()
+      .recordings.addMarker(recordingId, active.recordingKey, atMs, label);
+    return { markerId, atMs };
+  }
+
+  /** Asks the capture window to stop, and resolves once the recording is finalised. */
+  stop(recordingId: string, reason = 'stopped by the therapist'): Promise<RecorderStatus | null> {
+    const active = this.armed(recordingId, 'recording.stop');
+    return new Promise((resolve) => {
+      active.onFinished.push(() => resolve(this.lastStatus));
+      if (active.state === 'stopping') return;
+      active.state = 'stopping';
+      this.send({ command: 'stop', recordingId, settings: null });
+      setTimeout(() => {
+        if (this.active === active)
+          this.finish(recordingId, `${reason}; the recorder did not confirm`);
+      }, STOP_WAIT_MS).unref?.();
+    });
+  }
+
+  /** The capture window says the last chunk was sent. */
+  captureFinished(recordingId: string): void {
+    const active = this.armed(recordingId, 'capture.finished');
+    this.finish(active.recordingId, active.problem ? 'stopped after a problem' : 'stopped');
+  }
+
+  fail(recordingId: string, failure: CaptureFailure | 'disk-full' | 'capture-lost'): void {
+    const active = this.active;
+    if (!active || active.recordingId !== recordingId) return;
+    active.problem = {
+      code: failure.toUpperCase().replace(/-/g, '_'),
+      message: failureSentences[failure],
+    };
+    if (
+      failure === 'disk-full' ||
+      failure === 'capture-lost' ||
+      failure === 'permission-denied' ||
+      failure === 'no-microphone'
+    ) {
+      active.state = 'stopping';
+      this.send({ command: 'stop', recordingId, settings: null });
+      // Nothing more will come that can be stored: finalise what is there now.
+      this.finish(recordingId, failure);
+    } else {
+      void this.stop(recordingId, failure);
+    }
+  }
+
+  /** Stops at once when consent ends (revocation, end of therapy) or the system suspends. */
+  stopForClient(clientId: string, reason: string): void {
+    if (this.active?.clientId === clientId) void this.stop(this.active.recordingId, reason);
+  }
+
+  stopAny(reason: string): void {
+    if (this.active) void this.stop(this.active.recordingId, reason);
+  }
+
+  /** Called every second: a capture window that went quiet is treated as lost. */
+  tick(): void {
+    const active = this.active;
+    if (active?.state === 'recording' && this.now() - active.lastChunkAt > CAPTURE_LOST_MS)
+      this.fail(active.recordingId, 'capture-lost');
+  }
+
+  private finish(recordingId: string, reason: string): void {
+    const active = this.active;
+    if (!active || active.recordingId !== recordingId) return;
+    const vault = this.lifecycle.opened();
+    let finalState: 'finalised' | 'interrupted' = active.problem ? 'interrupted' : 'finalised';
+    try {
+      vault.recordings.finalise(recordingId, active.recordingKey, finalState);
+    } catch {
+      // The end marker could not be written (a full disk): left for the next unlock to seal.
+      finalState = 'interrupted';
+      try {
+        vault.db
+          .prepare("UPDATE recordings SET state = 'interrupted' WHERE recording_id = ?")
+          .run(recordingId);
+      } catch {
+        // Start-up recovery marks it interrupted instead.
+      }
+    }
+    try {
+      vault.audit.append({
+        actorRole: 'therapist',
+        action: 'recording.stop',
+        subject: recordingId,
+        outcome: active.problem ? 'failed' : 'ok',
+        reason: `${reason}; ${Math.round(active.elapsedMs / 1000)} s in ${active.nextSeq} chunks; ${finalState}`,
+      });
+    } catch {
+      // The recording is already safe; a full disk may refuse the entry.
+    }
+    wipe(active.recordingKey);
+    this.lastStatus = { ...this.status()!, state: 'stopped' };
+    this.active = null;
+    this.send({ command: 'stop', recordingId, settings: null });
+    void Promise.resolve(this.captureHost.close(recordingId)).catch(() => undefined);
+    for (const done of active.onFinished) done();
+    try {
+      this.destroyer.sweep('after a recording');
+    } catch {
+      // The hourly sweep retries.
+    }
+  }
+}
+
+function isDiskFull(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    (error as { code: unknown }).code === 'SQLITE_FULL'
+  );
+}
