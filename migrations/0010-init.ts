@@ -44,8 +44,17 @@ export function updateToSchemaVersion10(db: Database): void {
       sign_public BLOB NOT NULL
     ) STRICT;
 
+    -- Entries are sealed with a per-epoch key; each epoch key is sealed to the audit public key
+    -- once, so the log can be written while locked and read back quickly with the secret key.
+    CREATE TABLE audit_epochs (
+      epoch_id INTEGER PRIMARY KEY,
+      created_at INTEGER NOT NULL,
+      sealed_key BLOB NOT NULL
+    ) STRICT;
+
     CREATE TABLE audit_entries (
       seq INTEGER PRIMARY KEY,
+      epoch_id INTEGER NOT NULL REFERENCES audit_epochs (epoch_id),
       sealed BLOB NOT NULL,
       content_hash BLOB NOT NULL CHECK (length(content_hash) = 32),
       entry_hash BLOB NOT NULL CHECK (length(entry_hash) = 32)

@@ -1,5 +1,7 @@
-// The access log: append-only, each entry sealed to the audit public key (so it can be written
-// while the vault is locked), hash-chained, and covered by signed Ed25519 checkpoints.
+// The access log: append-only, each entry sealed so that only the audit secret key reads it (so
+// it can be written while the vault is locked), hash-chained, and covered by signed Ed25519
+// checkpoints. Entries are sealed with an epoch key (XChaCha20-Poly1305, fast to read back a
+// million); each epoch key is sealed once to the audit public key and forgotten at lock.
 //
 //   content_hash = BLAKE2b(canonical entry JSON)           (the JSON carries a random salt)
 //   entry_hash   = BLAKE2b(prev entry_hash || seq || content_hash), genesis bound to the vault id
@@ -10,6 +12,11 @@ import type { Database } from 'better-sqlite3';
 import { VaultError } from '../../shared/errors';
 import type { AuditEntryView, AuditVerdict } from '../../shared/api';
 import {
+  AEAD_NONCE_BYTES,
+  newKey,
+  open,
+  seal,
+  wipe,
   boxPublicKeyOf,
   signingPublicKeyOf,
   equalBytes,
@@ -114,6 +121,7 @@ export function checkpointMessage(
 
 interface EntryRow {
   seq: number;
+  epoch_id: number;
   sealed: Buffer;
   content_hash: Buffer;
   entry_hash: Buffer;
@@ -128,9 +136,18 @@ interface CheckpointRow {
 
 export const CHECKPOINT_EVERY = 1000;
 
+function entryAssociatedData(vaultId: Uint8Array, seq: number, epochId: number): Uint8Array {
+  return utf8.encode(`session-vault/audit-entry/v1|${toHex(vaultId)}|${seq}|${epochId}`);
+}
+
 export class AuditLog {
   private readonly insert;
   private readonly last;
+  private readonly epochExists;
+  /** The key entries are sealed with until the next lock; its sealed copy is in audit_epochs. */
+  private epoch: { id: number; key: Uint8Array } | null = null;
+  /** Epoch keys opened with the audit secret key, for reading. */
+  private readonly openedEpochs = new Map<number, Uint8Array>();
 
   constructor(
     private readonly db: Database,
@@ -138,9 +155,10 @@ export class AuditLog {
     private readonly now: () => number,
   ) {
     this.insert = db.prepare(
-      'INSERT INTO audit_entries (seq, sealed, content_hash, entry_hash) VALUES (?, ?, ?, ?)',
+      'INSERT INTO audit_entries (seq, epoch_id, sealed, content_hash, entry_hash) VALUES (?, ?, ?, ?, ?)',
     );
     this.last = db.prepare('SELECT seq, entry_hash FROM audit_entries ORDER BY seq DESC LIMIT 1');
+    this.epochExists = db.prepare('SELECT 1 FROM audit_epochs WHERE epoch_id = ?');
   }
 
   private publicKeys(): { boxPublic: Uint8Array; signPublic: Uint8Array } {
@@ -184,13 +202,50 @@ export class AuditLog {
       };
       const text = utf8.encode(canonicalEntry(entry));
       const contentHash = hash(text);
-      const sealed = sealToPublicKey(this.publicKeys().boxPublic, text);
-      this.insert.run(seq, sealed, contentHash, chainHash(prev, seq, contentHash));
+      const epoch = this.currentEpoch();
+      const sealed = seal(epoch.key, text, entryAssociatedData(this.vaultId, seq, epoch.id));
+      this.insert.run(
+        seq,
+        epoch.id,
+        Buffer.concat([sealed.nonce, sealed.ciphertext]),
+        contentHash,
+        chainHash(prev, seq, contentHash),
+      );
       return seq;
     } catch (cause) {
       if (cause instanceof VaultError && cause.code === 'AUDIT_UNAVAILABLE') throw cause;
       throw new VaultError('AUDIT_UNAVAILABLE', undefined, { cause });
     }
+  }
+
+  private currentEpoch(): { id: number; key: Uint8Array } {
+    // An enclosing transaction that rolled back may have taken the epoch row with it.
+    if (this.epoch && this.epochExists.get(this.epoch.id)) return this.epoch;
+    const key = newKey();
+    const result = this.db
+      .prepare('INSERT INTO audit_epochs (created_at, sealed_key) VALUES (?, ?)')
+      .run(this.now(), sealToPublicKey(this.publicKeys().boxPublic, key));
+    this.epoch = { id: Number(result.lastInsertRowid), key };
+    return this.epoch;
+  }
+
+  /** Starts a new epoch: the key that sealed entries so far leaves memory. Called at every lock. */
+  rotateEpoch(): void {
+    wipe(this.epoch?.key);
+    this.epoch = null;
+    for (const key of this.openedEpochs.values()) wipe(key);
+    this.openedEpochs.clear();
+  }
+
+  private epochKey(secrets: AuditSecrets, epochId: number): Uint8Array | null {
+    const cached = this.openedEpochs.get(epochId);
+    if (cached) return cached;
+    const row = this.db
+      .prepare('SELECT sealed_key FROM audit_epochs WHERE epoch_id = ?')
+      .get(epochId) as { sealed_key: Buffer } | undefined;
+    const key = row ? openSealedBox(secrets.box, new Uint8Array(row.sealed_key)) : null;
+    if (key) this.openedEpochs.set(epochId, key);
+    return key;
   }
 
   count(): number {
@@ -229,14 +284,25 @@ export class AuditLog {
   read(secrets: AuditSecrets, options: { limit: number; beforeSeq?: number }): AuditEntry[] {
     const rows = this.db
       .prepare(
-        'SELECT seq, sealed, content_hash, entry_hash FROM audit_entries WHERE seq < ? ORDER BY seq DESC LIMIT ?',
+        'SELECT seq, epoch_id, sealed, content_hash, entry_hash FROM audit_entries WHERE seq < ? ORDER BY seq DESC LIMIT ?',
       )
       .all(options.beforeSeq ?? Number.MAX_SAFE_INTEGER, options.limit) as EntryRow[];
     return rows.map((row) => this.openRow(secrets, row));
   }
 
   private openRow(secrets: AuditSecrets, row: EntryRow): AuditEntry {
-    const text = openSealedBox(secrets.box, new Uint8Array(row.sealed));
+    const key = this.epochKey(secrets, row.epoch_id);
+    const bytes = new Uint8Array(row.sealed);
+    const text = key
+      ? open(
+          key,
+          {
+            nonce: bytes.subarray(0, AEAD_NONCE_BYTES),
+            ciphertext: bytes.subarray(AEAD_NONCE_BYTES),
+          },
+          entryAssociatedData(this.vaultId, row.seq, row.epoch_id),
+        )
+      : null;
     if (!text || !equalBytes(hash(text), new Uint8Array(row.content_hash)))
       throw new VaultError('VAULT_DAMAGED', `Access log entry ${row.seq} is damaged.`);
     const entry = JSON.parse(utf8.decode(text)) as AuditEntry;
@@ -276,7 +342,9 @@ export class AuditLog {
       problem,
     });
     for (const row of this.db
-      .prepare('SELECT seq, sealed, content_hash, entry_hash FROM audit_entries ORDER BY seq')
+      .prepare(
+        'SELECT seq, epoch_id, sealed, content_hash, entry_hash FROM audit_entries ORDER BY seq',
+      )
       .iterate() as Iterable<EntryRow>) {
       if (row.seq !== expectedSeq) return bad(expectedSeq, `Entry ${expectedSeq} is missing.`);
       const contentHash = new Uint8Array(row.content_hash);

@@ -407,6 +407,7 @@ export class VaultLifecycle {
       });
     } finally {
       // The keys go even if the log cannot be written: locking must never fail open.
+      this.vault?.audit.rotateEpoch();
       wipe(session.masterKey);
       wipe(session.auditSecrets.box.secretKey);
       wipe(session.auditSecrets.signing.secretKey);

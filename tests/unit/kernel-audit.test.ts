@@ -86,6 +86,23 @@ describe('access log', () => {
       expect(verdict()).toMatchObject({ intact: false, firstBadSeq: 4 });
     });
 
+    it('a flipped byte in the sealed key of an epoch', () => {
+      fill(3);
+      const row = db().prepare('SELECT min(epoch_id) AS id FROM audit_epochs').get() as {
+        id: number;
+      };
+      const sealed = db()
+        .prepare('SELECT sealed_key FROM audit_epochs WHERE epoch_id = ?')
+        .get(row.id) as { sealed_key: Buffer };
+      sealed.sealed_key[20] = sealed.sealed_key[20]! ^ 0x04;
+      db()
+        .prepare('UPDATE audit_epochs SET sealed_key = ? WHERE epoch_id = ?')
+        .run(sealed.sealed_key, row.id);
+      const { vault: opened } = unlocked();
+      opened.audit.rotateEpoch();
+      expect(verdict()).toMatchObject({ intact: false, firstBadSeq: 1 });
+    });
+
     it('a deleted entry', () => {
       fill(10);
       db().prepare('DELETE FROM audit_entries WHERE seq = 7').run();
