@@ -14,6 +14,7 @@ import {
   personName as clientName,
   playbackSchema,
   policySchema,
+  recordingSummarySchema,
   recorderStatusSchema,
   recordingIdRequest,
   reviewCredentialSchema,
@@ -33,9 +34,21 @@ export type Role = z.infer<typeof roleSchema>;
 
 export const sessionInfoSchema = z.strictObject({
   role: roleSchema,
+  /** Empty for a client in review and for an auditor: sealed with the therapist's key. */
   practiceName: z.string(),
   therapistName: z.string(),
   idleLockMinutes: z.number().int(),
+  /** Set in client review mode. */
+  review: z
+    .strictObject({
+      clientId: z.string(),
+      displayName: z.string(),
+      endsAt: z.number(),
+      acknowledged: z.boolean(),
+    })
+    .nullable(),
+  /** Set for an auditor. */
+  auditorId: z.string().nullable(),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
@@ -46,6 +59,16 @@ export const vaultStatusSchema = z.strictObject({
   session: sessionInfoSchema.nullable(),
   /** How long until main accepts the next unlock try (0: now). */
   unlockRetryAfterMs: z.number().int().nonnegative(),
+  /** The therapist handed the laptop to this client: the lock screen asks for their PIN. */
+  pendingReview: z
+    .strictObject({
+      clientId: z.string(),
+      displayName: z.string(),
+      retryAfterMs: z.number().int().nonnegative(),
+      failures: z.number().int(),
+      locked: z.boolean(),
+    })
+    .nullable(),
 });
 export type VaultStatus = z.infer<typeof vaultStatusSchema>;
 
@@ -206,6 +229,50 @@ export const contract = {
     reply: empty,
   },
 
+  'review.start': {
+    request: z.strictObject({ clientId: opaqueId, maxMinutes: z.number().int().min(5).max(240) }),
+    reply: empty,
+  },
+  'review.unlock': {
+    request: z.strictObject({ pin: z.string().min(1).max(256) }),
+    reply: sessionInfoSchema,
+  },
+  'review.acknowledge': { request: empty, reply: sessionInfoSchema },
+  'review.library': {
+    request: empty,
+    reply: z.strictObject({
+      displayName: z.string(),
+      consentSummary: z.string().nullable(),
+      recordings: z.array(recordingSummarySchema),
+      takeaways: clientDetailSchema.shape.takeaways,
+    }),
+  },
+  'review.revoke': { request: empty, reply: z.strictObject({ destroyed: z.number().int() }) },
+  'review.end': { request: empty, reply: empty },
+  'review.reset': { request: clientIdRequest, reply: empty },
+
+  'auditors.add': {
+    request: z.strictObject({ signInName: clientName, passphrase }),
+    reply: z.strictObject({ auditorId: z.string() }),
+  },
+  'auditors.list': {
+    request: empty,
+    reply: z.strictObject({
+      auditors: z.array(
+        z.strictObject({
+          auditorId: z.string(),
+          createdAt: z.number(),
+          removedAt: z.number().nullable(),
+        }),
+      ),
+    }),
+  },
+  'auditors.remove': { request: z.strictObject({ auditorId: opaqueId }), reply: empty },
+  'session.unlockAuditor': {
+    request: z.strictObject({ signInName: clientName, passphrase }),
+    reply: sessionInfoSchema,
+  },
+
   // Only the capture window may call these (main checks the sender).
   'capture.next': { request: empty, reply: captureCommandSchema },
   'capture.started': {
@@ -240,6 +307,29 @@ export const contract = {
   },
   'capture.finished': { request: recordingIdRequest, reply: empty },
 } as const;
+
+/** What a client in review may ask for; main refuses every other channel while a review runs. */
+export const reviewChannels: readonly Channel[] = [
+  'vault.status',
+  'session.lock',
+  'session.touch',
+  'review.acknowledge',
+  'review.library',
+  'review.revoke',
+  'review.end',
+  'playback.open',
+  'playback.chunk',
+  'playback.close',
+];
+
+/** What an auditor may ask for: the log, and nothing else. */
+export const auditorChannels: readonly Channel[] = [
+  'vault.status',
+  'session.lock',
+  'session.touch',
+  'audit.recent',
+  'audit.verify',
+];
 
 /** Which window may call a channel: the capture window only its own channels, the UI the rest. */
 export type Caller = 'ui' | 'capture';

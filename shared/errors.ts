@@ -22,6 +22,8 @@ export const errorSentences = {
     'The access log could not be written, so the action was stopped. Nothing was changed.',
   NOT_ALLOWED: 'This is not allowed.',
   WRONG_PIN: 'That PIN is not right.',
+  REVIEW_LOCKED:
+    'Your review is locked after too many wrong PINs. Ask your therapist to unlock it.',
   WRONG_CREDENTIAL: 'That name or passphrase is not right.',
   NOT_FOUND: 'That could not be found. It may have been destroyed.',
   RECORDING_NOT_ARMED: 'That recording is not running, so the audio was not kept.',

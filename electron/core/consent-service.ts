@@ -74,8 +74,21 @@ export class ConsentService {
     return { role: 'therapist', id: 'therapist' };
   }
 
-  /** Runs `fn` with the client's key, wiping it afterwards. */
+  /**
+   * Runs `fn` with the client's key, wiping it afterwards: the therapist's through the master
+   * key; a client in review only their own.
+   */
   withClientKey<T>(clientId: string, fn: (clientKey: Uint8Array) => T): T {
+    const other = this.lifecycle.otherSession;
+    if (other?.kind === 'client') {
+      if (other.clientId !== clientId) throw new VaultError('NOT_ALLOWED');
+      const copy = other.clientKey.slice();
+      try {
+        return fn(copy);
+      } finally {
+        wipe(copy);
+      }
+    }
     const { vault, masterKey } = this.lifecycle.unlocked();
     const clientKey = vault.clients.keyForTherapist(clientId, masterKey);
     try {
@@ -271,7 +284,7 @@ export class ConsentService {
   revoke(clientId: string, by: Actor): { destroyed: number } {
     if (by.role !== 'therapist' && !(by.role === 'client' && by.clientId === clientId))
       throw new VaultError('NOT_ALLOWED');
-    const { vault } = this.lifecycle.unlocked();
+    const vault = this.lifecycle.opened();
     const store = this.store();
     return this.withClientKey(clientId, (clientKey) => {
       const state = store.state(clientId, clientKey);
@@ -327,7 +340,7 @@ export class ConsentService {
 
   /** Sets each recording's destroy-after time (in the clear, for the sweeper) from the terms. */
   refreshDeadlines(clientId: string, clientKey: Uint8Array): void {
-    const { vault } = this.lifecycle.unlocked();
+    const vault = this.lifecycle.opened();
     const state = this.consentState(clientId, clientKey);
     if (!state.terms) return;
     const update = vault.db.prepare(

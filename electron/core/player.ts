@@ -42,7 +42,8 @@ export class Player {
   }
 
   open(recordingId: string, actor: Actor): Playback {
-    const { vault } = this.lifecycle.unlocked();
+    if (this.lifecycle.state !== 'unlocked') throw new VaultError('VAULT_LOCKED');
+    const vault = this.lifecycle.opened();
     const recording = vault.recordings.get(recordingId);
     if (actor.role === 'client' && actor.clientId !== recording.clientId) {
       vault.audit.append({

@@ -1,7 +1,11 @@
 // createCore(): everything main does that does not need Electron, wired from small factories.
 // Runs in plain Node under tests; electron/main.ts and the Chromium test host both use it.
 import { statfsSync } from 'node:fs';
-import type { Caller } from '../../shared/api';
+import { auditorChannels, isChannel, reviewChannels, type Caller } from '../../shared/api';
+import { errorSentences } from '../../shared/errors';
+import { AuditorDesk } from './auditor-desk';
+import { reviewHandlers } from './handlers/review';
+import { ReviewDesk } from './review';
 import { ConsentService } from './consent-service';
 import { DEFAULT_KDF, initCrypto } from './crypto';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
@@ -82,6 +86,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     options.roomAudioProcessing ?? true,
   );
   const player = new Player(lifecycle, consent, now);
+  const review = new ReviewDesk(lifecycle, consent, now, options.deviceSecret);
+  const auditors = new AuditorDesk(lifecycle, now);
 
   const context: CoreContext = {
     lifecycle,
@@ -89,6 +95,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     recorder,
     player,
     destroyer,
+    review,
+    auditors,
     now,
     active: () => {
       if (lifecycle.lockIfIdle(recorder.isRecording))
@@ -101,6 +109,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...sessionHandlers(context),
     ...practiceHandlers(context),
     ...recordingHandlers(context),
+    ...reviewHandlers(context),
   } satisfies Handlers;
 
   const dispatch = createDispatcher(handlers, {
@@ -131,9 +140,36 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     lifecycle.lock(reason);
   };
 
+  /** While a client reviews or an auditor reads, main refuses everything else, whatever is sent. */
+  const refuseOutsideRole = (channel: unknown): string | null => {
+    const other = lifecycle.otherSession;
+    if (!other || !isChannel(channel)) return null;
+    const allowed = other.kind === 'client' ? reviewChannels : auditorChannels;
+    if (allowed.includes(channel)) return null;
+    return other.kind === 'client' ? 'not allowed in client review' : 'not allowed for an auditor';
+  };
+
   return {
-    dispatch: (channel: unknown, payload: unknown, caller?: Caller) =>
-      dispatch(channel, payload, caller),
+    dispatch: async (channel: unknown, payload: unknown, caller?: Caller) => {
+      const refusal = caller === 'capture' ? null : refuseOutsideRole(channel);
+      if (refusal) {
+        const other = lifecycle.otherSession!;
+        try {
+          lifecycle.log({
+            actorRole: other.info.role,
+            actorId: other.kind === 'client' ? other.clientId : `auditor:${other.auditorId}`,
+            action: 'request.refused',
+            subject: String(channel),
+            outcome: 'refused',
+            reason: refusal,
+          });
+        } catch {
+          // Refused whether or not it could be logged.
+        }
+        return { ok: false, error: { code: 'NOT_ALLOWED', message: errorSentences.NOT_ALLOWED } };
+      }
+      return dispatch(channel, payload, caller);
+    },
     handlers,
     lock,
     tick: () => {

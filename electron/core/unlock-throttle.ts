@@ -14,6 +14,7 @@ export class UnlockThrottle {
   constructor(
     private readonly db: Database,
     private readonly now: () => number,
+    private readonly schedule: (failures: number) => number = delayAfterFailures,
   ) {}
 
   private row(subject: string): { failures: number; last_failure_at: number } | undefined {
@@ -26,7 +27,7 @@ export class UnlockThrottle {
   retryAfterMs(subject: string): number {
     const row = this.row(subject);
     if (!row) return 0;
-    return Math.max(0, row.last_failure_at + delayAfterFailures(row.failures) - this.now());
+    return Math.max(0, row.last_failure_at + this.schedule(row.failures) - this.now());
   }
 
   failures(subject: string): number {

@@ -45,6 +45,7 @@ export interface OpenVault {
   recordings: RecordingStore;
 }
 
+/** The therapist's session: the master key, and through it everything. */
 export interface UnlockedSession {
   info: SessionInfo;
   masterKey: Uint8Array;
@@ -52,10 +53,34 @@ export interface UnlockedSession {
   lastActivityAt: number;
 }
 
+/** A client in review mode: their own client key, and nothing else. */
+export interface ReviewSession {
+  kind: 'client';
+  info: SessionInfo;
+  clientId: string;
+  clientKey: Uint8Array;
+  /** The review ends here, whatever happens (the therapist sets the maximum). */
+  endsAt: number;
+  acknowledged: boolean;
+  lastActivityAt: number;
+}
+
+/** An auditor: the audit secrets (read and sign the log), and nothing else. */
+export interface AuditorSession {
+  kind: 'auditor';
+  info: SessionInfo;
+  auditorId: string;
+  auditSecrets: AuditSecrets;
+  lastActivityAt: number;
+}
+
+export type OtherSession = ReviewSession | AuditorSession;
+
 export class VaultLifecycle {
   private vault: OpenVault | null = null;
   private problem: VaultError | null = null;
   private session: UnlockedSession | null = null;
+  private other: OtherSession | null = null;
   readonly path: string;
 
   constructor(
@@ -130,15 +155,28 @@ export class VaultLifecycle {
   get state(): 'absent' | 'locked' | 'unlocked' | 'unavailable' {
     if (this.problem) return 'unavailable';
     if (!this.vault) return 'absent';
-    return this.session ? 'unlocked' : 'locked';
+    return this.session || this.other ? 'unlocked' : 'locked';
   }
 
   get unavailableReason(): VaultError | null {
     return this.problem;
   }
 
-  get current(): UnlockedSession | null {
-    return this.session;
+  /** Whoever is signed in: therapist, client in review, or auditor. */
+  get current(): { info: SessionInfo } | null {
+    return this.session ?? this.other;
+  }
+
+  /** The client review or auditor session, if that is who is signed in. */
+  get otherSession(): OtherSession | null {
+    return this.other;
+  }
+
+  /** Starts a client review or auditor session (the therapist's is locked first). */
+  beginOtherSession(session: OtherSession): void {
+    if (this.session) this.lock('user');
+    if (this.other) this.lock('user');
+    this.other = session;
   }
 
   opened(): OpenVault {
@@ -147,8 +185,10 @@ export class VaultLifecycle {
     return this.vault;
   }
 
+  /** The therapist's session. A client or auditor session is refused here, whatever they ask. */
   unlocked(): UnlockedSession & { vault: OpenVault } {
     const vault = this.opened();
+    if (this.other) throw new VaultError('NOT_ALLOWED');
     if (!this.session) throw new VaultError('VAULT_LOCKED');
     return { ...this.session, vault };
   }
@@ -240,6 +280,8 @@ export class VaultLifecycle {
         practiceName: readSealedField(db, vaultId, masterKey, 'practiceName'),
         therapistName: readSealedField(db, vaultId, masterKey, 'therapistName'),
         idleLockMinutes: this.idleLockMinutes(),
+        review: null,
+        auditorId: null,
       },
     };
   }
@@ -321,7 +363,8 @@ export class VaultLifecycle {
   }
 
   unlock(passphrase: string): SessionInfo {
-    if (this.session) this.lock('user');
+    // Whoever was signed in (therapist, client, auditor) is signed out first.
+    if (this.session || this.other) this.lock('user');
     this.refuseWhileDelayed('session.unlock');
     const wrong = new VaultError('WRONG_PASSPHRASE');
     const masterKey = this.unwrapMasterKey(
@@ -335,7 +378,7 @@ export class VaultLifecycle {
 
   /** Emergency access: the recovery key opens the vault and a new passphrase replaces the old. */
   recover(recoveryKey: string, newPassphrase: string): SessionInfo {
-    if (this.session) this.lock('user');
+    if (this.session || this.other) this.lock('user');
     if (!assessPassphrase(newPassphrase).acceptable) throw new VaultError('WEAK_PASSPHRASE');
     this.refuseWhileDelayed('session.recover');
     const wrong = new VaultError('WRONG_RECOVERY_KEY');
@@ -358,11 +401,22 @@ export class VaultLifecycle {
   }
 
   touch(): void {
-    if (this.session) this.session.lastActivityAt = this.now();
+    const current = this.session ?? this.other;
+    if (current) current.lastActivityAt = this.now();
   }
 
-  /** Locks when the idle deadline has passed. Returns true if it locked. */
+  /** Locks when the idle deadline (or a review's maximum length) has passed. True if it locked. */
   lockIfIdle(busy = false): boolean {
+    const other = this.other;
+    if (other) {
+      if (other.kind === 'client' && this.now() >= other.endsAt) {
+        this.lock('review time is up');
+        return true;
+      }
+      if (this.now() - other.lastActivityAt < other.info.idleLockMinutes * 60_000) return false;
+      this.lock('idle');
+      return true;
+    }
     if (!this.session) return false;
     // A therapist in a recorded session does not touch the laptop for an hour: that is not idle.
     if (busy) {
@@ -395,6 +449,26 @@ export class VaultLifecycle {
   }
 
   lock(reason: string): void {
+    const other = this.other;
+    if (other) {
+      this.other = null;
+      try {
+        this.vault?.audit.append({
+          actorRole: other.info.role,
+          actorId: other.kind === 'client' ? other.clientId : other.auditorId,
+          action: other.kind === 'client' ? 'review.end' : 'session.lock',
+          outcome: 'ok',
+          reason,
+        });
+      } finally {
+        this.vault?.audit.rotateEpoch();
+        if (other.kind === 'client') wipe(other.clientKey);
+        else {
+          wipe(other.auditSecrets.box.secretKey);
+          wipe(other.auditSecrets.signing.secretKey);
+        }
+      }
+    }
     const session = this.session;
     if (!session) return;
     this.session = null;

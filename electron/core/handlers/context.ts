@@ -3,7 +3,9 @@ import type { Actor } from '../../../shared/consent';
 import { VaultError } from '../../../shared/errors';
 import type { ConsentService } from '../consent-service';
 import type { Player } from '../player';
+import type { AuditorDesk } from '../auditor-desk';
 import type { Recorder } from '../recorder';
+import type { ReviewDesk } from '../review';
 import type { Destroyer } from '../retention';
 import type { VaultLifecycle } from '../vault';
 
@@ -13,6 +15,8 @@ export interface CoreContext {
   recorder: Recorder;
   player: Player;
   destroyer: Destroyer;
+  review: ReviewDesk;
+  auditors: AuditorDesk;
   now: () => number;
   /** The person is here: checks the idle lock first, then pushes it back. */
   active(): void;
@@ -20,9 +24,12 @@ export interface CoreContext {
 
 /** The signed-in person as the consent policy sees them. */
 export function currentActor(context: CoreContext): Actor {
-  const { info } = context.lifecycle.unlocked();
-  if (info.role === 'therapist') return { role: 'therapist', id: 'therapist' };
-  throw new VaultError('NOT_ALLOWED');
+  const other = context.lifecycle.otherSession;
+  if (other?.kind === 'client')
+    return { role: 'client', id: other.clientId, clientId: other.clientId };
+  if (other?.kind === 'auditor') return { role: 'auditor', id: `auditor:${other.auditorId}` };
+  context.lifecycle.unlocked();
+  return { role: 'therapist', id: 'therapist' };
 }
 
 /** Only the therapist may do this. */

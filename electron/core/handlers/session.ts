@@ -16,11 +16,14 @@ export function sessionHandlers(context: CoreContext) {
         problem: problem ? { code: problem.code, message: problem.message } : null,
         session: lifecycle.current?.info ?? null,
         unlockRetryAfterMs: lifecycle.unlockRetryAfterMs(),
+        pendingReview: context.review.pendingStatus(),
       };
     },
     'vault.create': (request) => lifecycle.create(request),
     'session.unlock': (request) => {
       const info = lifecycle.unlock(request.passphrase);
+      // The therapist is back: a review that was handed over but not started is withdrawn.
+      context.review.cancelPending();
       context.destroyer.sweep('unlock');
       return info;
     },
@@ -39,9 +42,10 @@ export function sessionHandlers(context: CoreContext) {
       return lifecycle.setIdleLockMinutes(request.minutes);
     },
     'audit.recent': (request) => {
-      requireTherapist(context);
-      const { vault, auditSecrets } = lifecycle.unlocked();
-      const entries: AuditEntryView[] = vault.audit.read(auditSecrets, request).map((entry) => ({
+      context.active();
+      const { secrets } = context.auditors.readerSecrets();
+      const vault = lifecycle.opened();
+      const entries: AuditEntryView[] = vault.audit.read(secrets, request).map((entry) => ({
         seq: entry.seq,
         at: entry.at,
         actorRole: entry.actorRole,
@@ -53,9 +57,9 @@ export function sessionHandlers(context: CoreContext) {
       return { entries, total: vault.audit.count() };
     },
     'audit.verify': () => {
-      requireTherapist(context);
-      const { vault, auditSecrets } = lifecycle.unlocked();
-      return vault.audit.verify(auditSecrets);
+      context.active();
+      const { secrets } = context.auditors.readerSecrets();
+      return lifecycle.opened().audit.verify(secrets);
     },
   } satisfies Partial<Handlers>;
 }
