@@ -35,8 +35,16 @@ export interface KdfParams {
  */
 export const DEFAULT_KDF = { opsLimit: 5, memLimitBytes: 128 * 1024 * 1024 } as const;
 
+/**
+ * The platform CSPRNG (Web Crypto): libsodium's own randombytes under Node reads 4 bytes per
+ * call, which made every nonce cost ~46 µs (docs/benchmarks.md).
+ */
 export function randomBytes(length: number): Uint8Array {
-  return lib().randombytes_buf(length);
+  const bytes = new Uint8Array(length);
+  // getRandomValues fills at most 65,536 bytes per call.
+  for (let offset = 0; offset < length; offset += 65_536)
+    globalThis.crypto.getRandomValues(bytes.subarray(offset, Math.min(length, offset + 65_536)));
+  return bytes;
 }
 
 export function newKdfParams(cost: { opsLimit: number; memLimitBytes: number }): KdfParams {

@@ -8,6 +8,7 @@ import { LATEST_SCHEMA_VERSION, migrations, type Migration } from '../../migrati
 
 export const VAULT_FORMAT = 'session-vault/1';
 export const VAULT_FILE_NAME = 'vault.sqlite';
+export const VAULT_PAGE_SIZE = 65536;
 
 function sqliteCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error
@@ -84,6 +85,9 @@ export function openVaultDb(path: string, options: { create: boolean }): Db {
   if (exists) inspectExisting(path);
   try {
     const db = new Database(path, { fileMustExist: !options.create });
+    // Large pages pack variable-size 4 KiB audio chunks with little waste (docs/benchmarks.md).
+    // Only a new, empty file can take it; existing vaults keep their page size.
+    if (!exists) db.pragma(`page_size = ${VAULT_PAGE_SIZE}`);
     applyPragmas(db);
     migrate(db);
     return db;

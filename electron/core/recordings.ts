@@ -2,7 +2,7 @@
 // vault id, recording id, sequence number, time index and the final flag, so a chunk that is
 // altered, moved, copied, taken from another recording or cut off at the end does not open.
 // A recording ends with a sealed, empty end marker (final = 1).
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { VaultError, type ErrorCode } from '../../shared/errors';
 import { AEAD_NONCE_BYTES, open, randomBytes, seal, toHex, utf8 } from './crypto';
 import { checkpointAndTruncateWal } from './db';
@@ -88,6 +88,8 @@ function toRecording(row: Record<string, unknown>): RecordingRow {
 }
 
 export class RecordingStore {
+  /** Prepared once: preparing on every chunk read cost more than decrypting it. */
+  private readonly statements = new Map<string, Statement>();
   private readonly insertChunk;
   private readonly lastChunk;
 
@@ -104,6 +106,15 @@ export class RecordingStore {
     );
   }
 
+  private stmt(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   create(
     recording: { recordingId: string; clientId: string; destroyAfter: number | null },
     recordingKey: Uint8Array,
@@ -114,18 +125,16 @@ export class RecordingStore {
       utf8.encode(JSON.stringify(meta)),
       this.metaAssociatedData(recording.recordingId),
     );
-    this.db
-      .prepare(
-        `INSERT INTO recordings (recording_id, client_id, started_at, state, sealed_meta, destroy_after)
+    this.stmt(
+      `INSERT INTO recordings (recording_id, client_id, started_at, state, sealed_meta, destroy_after)
          VALUES (?, ?, ?, 'recording', ?, ?)`,
-      )
-      .run(
-        recording.recordingId,
-        recording.clientId,
-        this.now(),
-        Buffer.concat([sealed.nonce, sealed.ciphertext]),
-        recording.destroyAfter,
-      );
+    ).run(
+      recording.recordingId,
+      recording.clientId,
+      this.now(),
+      Buffer.concat([sealed.nonce, sealed.ciphertext]),
+      recording.destroyAfter,
+    );
     return this.get(recording.recordingId);
   }
 
@@ -139,9 +148,10 @@ export class RecordingStore {
       utf8.encode(JSON.stringify(meta)),
       this.metaAssociatedData(recordingId),
     );
-    this.db
-      .prepare('UPDATE recordings SET sealed_meta = ? WHERE recording_id = ?')
-      .run(Buffer.concat([sealed.nonce, sealed.ciphertext]), recordingId);
+    this.stmt('UPDATE recordings SET sealed_meta = ? WHERE recording_id = ?').run(
+      Buffer.concat([sealed.nonce, sealed.ciphertext]),
+      recordingId,
+    );
   }
 
   private markerAssociatedData(recordingId: string, markerId: string, atMs: number): Uint8Array {
@@ -158,11 +168,9 @@ export class RecordingStore {
       utf8.encode(label),
       this.markerAssociatedData(recordingId, markerId, atMs),
     );
-    this.db
-      .prepare(
-        'INSERT INTO markers (marker_id, rec_no, at_ms, nonce, sealed_label) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(markerId, recording.recNo, atMs, sealed.nonce, sealed.ciphertext);
+    this.stmt(
+      'INSERT INTO markers (marker_id, rec_no, at_ms, nonce, sealed_label) VALUES (?, ?, ?, ?, ?)',
+    ).run(markerId, recording.recNo, atMs, sealed.nonce, sealed.ciphertext);
     return markerId;
   }
 
@@ -171,11 +179,9 @@ export class RecordingStore {
     recordingKey: Uint8Array,
   ): { markerId: string; atMs: number; label: string }[] {
     const recording = this.get(recordingId);
-    const rows = this.db
-      .prepare(
-        'SELECT marker_id, at_ms, nonce, sealed_label FROM markers WHERE rec_no = ? ORDER BY at_ms',
-      )
-      .all(recording.recNo) as {
+    const rows = this.stmt(
+      'SELECT marker_id, at_ms, nonce, sealed_label FROM markers WHERE rec_no = ? ORDER BY at_ms',
+    ).all(recording.recNo) as {
       marker_id: string;
       at_ms: number;
       nonce: Buffer;
@@ -196,9 +202,9 @@ export class RecordingStore {
   removedRanges(recordingId: string): { fromMs: number; toMs: number }[] {
     const recording = this.get(recordingId);
     return (
-      this.db
-        .prepare('SELECT from_ms, to_ms FROM removed_ranges WHERE rec_no = ? ORDER BY from_ms')
-        .all(recording.recNo) as {
+      this.stmt('SELECT from_ms, to_ms FROM removed_ranges WHERE rec_no = ? ORDER BY from_ms').all(
+        recording.recNo,
+      ) as {
         from_ms: number;
         to_ms: number;
       }[]
@@ -207,9 +213,9 @@ export class RecordingStore {
 
   /** The container type and details, which only a key holder may read. */
   meta(recordingId: string, recordingKey: Uint8Array): RecordingMeta {
-    const row = this.db
-      .prepare('SELECT sealed_meta FROM recordings WHERE recording_id = ?')
-      .get(recordingId) as { sealed_meta: Buffer } | undefined;
+    const row = this.stmt('SELECT sealed_meta FROM recordings WHERE recording_id = ?').get(
+      recordingId,
+    ) as { sealed_meta: Buffer } | undefined;
     if (!row) throw new VaultError('NOT_FOUND');
     const bytes = new Uint8Array(row.sealed_meta);
     const text = open(
@@ -222,9 +228,8 @@ export class RecordingStore {
   }
 
   get(recordingId: string): RecordingRow {
-    const row = this.db
-      .prepare('SELECT * FROM recordings WHERE recording_id = ?')
-      .get(recordingId) as Record<string, unknown> | undefined;
+    const row = this.stmt('SELECT * FROM recordings WHERE recording_id = ?').get(recordingId) as
+      Record<string, unknown> | undefined;
     if (!row) throw new VaultError('NOT_FOUND');
     return toRecording(row);
   }
@@ -232,7 +237,7 @@ export class RecordingStore {
   list(clientId?: string): RecordingRow[] {
     const rows = (
       clientId === undefined
-        ? this.db.prepare('SELECT * FROM recordings ORDER BY started_at').all()
+        ? this.stmt('SELECT * FROM recordings ORDER BY started_at').all()
         : this.db
             .prepare('SELECT * FROM recordings WHERE client_id = ? ORDER BY started_at')
             .all(clientId)
@@ -312,9 +317,11 @@ export class RecordingStore {
         sealed.nonce,
         sealed.ciphertext,
       );
-      this.db
-        .prepare('UPDATE recordings SET state = ?, final_seq = ? WHERE rec_no = ?')
-        .run(state, seq, recording.recNo);
+      this.stmt('UPDATE recordings SET state = ?, final_seq = ? WHERE rec_no = ?').run(
+        state,
+        seq,
+        recording.recNo,
+      );
     })();
     return this.get(recordingId);
   }
@@ -322,31 +329,29 @@ export class RecordingStore {
   /** At start-up no recording can be running: any left 'recording' was cut off by a crash. */
   markInterrupted(): string[] {
     const ids = (
-      this.db.prepare("SELECT recording_id FROM recordings WHERE state = 'recording'").all() as {
+      this.stmt("SELECT recording_id FROM recordings WHERE state = 'recording'").all() as {
         recording_id: string;
       }[]
     ).map((row) => row.recording_id);
-    this.db.prepare("UPDATE recordings SET state = 'interrupted' WHERE state = 'recording'").run();
+    this.stmt("UPDATE recordings SET state = 'interrupted' WHERE state = 'recording'").run();
     return ids;
   }
 
   /** Recordings cut off by a crash whose end marker still needs sealing (needs the key). */
   unsealedInterruptions(): RecordingRow[] {
     return (
-      this.db
-        .prepare("SELECT * FROM recordings WHERE state = 'interrupted' AND final_seq IS NULL")
-        .all() as Record<string, unknown>[]
+      this.stmt(
+        "SELECT * FROM recordings WHERE state = 'interrupted' AND final_seq IS NULL",
+      ).all() as Record<string, unknown>[]
     ).map(toRecording);
   }
 
   /** The time index, audio chunks only (the end marker is not audio). */
   index(recordingId: string): ChunkIndexEntry[] {
     const recording = this.get(recordingId);
-    const rows = this.db
-      .prepare(
-        'SELECT seq, start_ms, duration_ms, length(ciphertext) AS bytes FROM chunks WHERE chunk_id >= ? AND chunk_id < ? ORDER BY chunk_id',
-      )
-      .all(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0)) as {
+    const rows = this.stmt(
+      'SELECT seq, start_ms, duration_ms, length(ciphertext) AS bytes FROM chunks WHERE chunk_id >= ? AND chunk_id < ? ORDER BY chunk_id',
+    ).all(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0)) as {
       seq: number;
       start_ms: number;
       duration_ms: number;
@@ -365,21 +370,17 @@ export class RecordingStore {
   /** The chunk that holds `positionMs`, for seeking. */
   seqAt(recordingId: string, positionMs: number): number | null {
     const recording = this.get(recordingId);
-    const row = this.db
-      .prepare(
-        'SELECT seq FROM chunks WHERE chunk_id >= ? AND chunk_id < ? AND start_ms <= ? AND duration_ms > 0 ORDER BY chunk_id DESC LIMIT 1',
-      )
-      .get(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0), positionMs) as
+    const row = this.stmt(
+      'SELECT seq FROM chunks WHERE chunk_id >= ? AND chunk_id < ? AND start_ms <= ? AND duration_ms > 0 ORDER BY chunk_id DESC LIMIT 1',
+    ).get(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0), positionMs) as
       { seq: number } | undefined;
     return row?.seq ?? null;
   }
 
   private chunkRow(recNo: number, seq: number): ChunkRow | undefined {
-    return this.db
-      .prepare(
-        'SELECT seq, start_ms, duration_ms, nonce, ciphertext FROM chunks WHERE chunk_id = ?',
-      )
-      .get(chunkId(recNo, seq)) as ChunkRow | undefined;
+    return this.stmt(
+      'SELECT seq, start_ms, duration_ms, nonce, ciphertext FROM chunks WHERE chunk_id = ?',
+    ).get(chunkId(recNo, seq)) as ChunkRow | undefined;
   }
 
   /**
@@ -432,11 +433,9 @@ export class RecordingStore {
   ): ChunkIntegrityError {
     const { recordingId } = recording;
     const sealed = { nonce: new Uint8Array(row.nonce), ciphertext: new Uint8Array(row.ciphertext) };
-    const rows = this.db
-      .prepare(
-        'SELECT seq, start_ms FROM chunks WHERE chunk_id >= ? AND chunk_id < ? ORDER BY chunk_id',
-      )
-      .all(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0)) as {
+    const rows = this.stmt(
+      'SELECT seq, start_ms FROM chunks WHERE chunk_id >= ? AND chunk_id < ? ORDER BY chunk_id',
+    ).all(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0)) as {
       seq: number;
       start_ms: number;
     }[];
@@ -489,11 +488,9 @@ export class RecordingStore {
       }
       for (const other of otherKeys()) {
         if (other.recordingId === recordingId) continue;
-        for (const candidate of this.db
-          .prepare(
-            'SELECT c.seq, c.start_ms FROM chunks c JOIN recordings r ON r.rec_no = c.rec_no WHERE r.recording_id = ?',
-          )
-          .iterate(other.recordingId) as Iterable<{ seq: number; start_ms: number }>) {
+        for (const candidate of this.stmt(
+          'SELECT c.seq, c.start_ms FROM chunks c JOIN recordings r ON r.rec_no = c.rec_no WHERE r.recording_id = ?',
+        ).iterate(other.recordingId) as Iterable<{ seq: number; start_ms: number }>) {
           for (const final of [false, true]) {
             const ad = chunkAssociatedData(
               this.vaultId,
@@ -527,9 +524,9 @@ export class RecordingStore {
         last + 1,
         'end marker missing',
       );
-    const removed = this.db
-      .prepare('SELECT from_seq, to_seq FROM removed_ranges WHERE rec_no = ?')
-      .all(recording.recNo) as { from_seq: number; to_seq: number }[];
+    const removed = this.stmt('SELECT from_seq, to_seq FROM removed_ranges WHERE rec_no = ?').all(
+      recording.recNo,
+    ) as { from_seq: number; to_seq: number }[];
     const wasRemoved = (seq: number) => removed.some((r) => seq >= r.from_seq && seq <= r.to_seq);
     let audioChunks = 0;
     for (let seq = 0; seq <= last; seq += 1) {
@@ -549,15 +546,14 @@ export class RecordingStore {
   destroyChunks(recordingId: string, reason: string): void {
     const recording = this.get(recordingId);
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM markers WHERE rec_no = ?').run(recording.recNo);
-      this.db
-        .prepare('DELETE FROM chunks WHERE chunk_id >= ? AND chunk_id < ?')
-        .run(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0));
-      this.db
-        .prepare(
-          "UPDATE recordings SET state = 'destroyed', destroyed_at = ?, destroy_reason = ? WHERE rec_no = ?",
-        )
-        .run(this.now(), reason, recording.recNo);
+      this.stmt('DELETE FROM markers WHERE rec_no = ?').run(recording.recNo);
+      this.stmt('DELETE FROM chunks WHERE chunk_id >= ? AND chunk_id < ?').run(
+        chunkId(recording.recNo, 0),
+        chunkId(recording.recNo + 1, 0),
+      );
+      this.stmt(
+        "UPDATE recordings SET state = 'destroyed', destroyed_at = ?, destroy_reason = ? WHERE rec_no = ?",
+      ).run(this.now(), reason, recording.recNo);
     })();
     checkpointAndTruncateWal(this.db);
   }
@@ -581,16 +577,16 @@ export class RecordingStore {
     const gapFrom = first.startMs;
     const gapTo = last.startMs + last.durationMs;
     this.db.transaction(() => {
-      const remove = this.db.prepare('DELETE FROM chunks WHERE chunk_id = ?');
+      const remove = this.stmt('DELETE FROM chunks WHERE chunk_id = ?');
       for (const c of chunks) remove.run(chunkId(recording.recNo, c.seq));
-      this.db
-        .prepare('DELETE FROM markers WHERE rec_no = ? AND at_ms >= ? AND at_ms < ?')
-        .run(recording.recNo, gapFrom, gapTo);
-      this.db
-        .prepare(
-          'INSERT INTO removed_ranges (rec_no, from_seq, to_seq, from_ms, to_ms, removed_at) VALUES (?, ?, ?, ?, ?, ?)',
-        )
-        .run(recording.recNo, first.seq, last.seq, gapFrom, gapTo, this.now());
+      this.stmt('DELETE FROM markers WHERE rec_no = ? AND at_ms >= ? AND at_ms < ?').run(
+        recording.recNo,
+        gapFrom,
+        gapTo,
+      );
+      this.stmt(
+        'INSERT INTO removed_ranges (rec_no, from_seq, to_seq, from_ms, to_ms, removed_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(recording.recNo, first.seq, last.seq, gapFrom, gapTo, this.now());
     })();
     checkpointAndTruncateWal(this.db);
     return { removedChunks: chunks.length, fromMs: gapFrom, toMs: gapTo };
