@@ -59,7 +59,8 @@ export function destroyAfter(
     const revokedDeadline =
       terms.revocation.destroys === 'all-recordings'
         ? state.revokedAt
-        : recordedAt >= state.revokedAt
+        : // Recording is refused once revoked, so a recording in the same millisecond came first.
+          recordedAt > state.revokedAt
           ? recordedAt
           : Infinity;
     deadline = Math.min(deadline, revokedDeadline);
@@ -224,7 +225,7 @@ function deadlineReasons(
   if (state.revokedAt !== null) {
     if (terms.revocation.destroys === 'all-recordings')
       reasons.push(revokedReason(state.revokedAt));
-    else if (!(recording.recordedAt < state.revokedAt)) {
+    else if (!(recording.recordedAt <= state.revokedAt)) {
       reasons.push(madeAfterRevocationReason(state.revokedAt));
     }
   }

@@ -276,6 +276,8 @@ export class ConsentService {
           vault.clients.setCredential(clientId, clientKey, reviewCredential, this.deviceSecret);
       })();
       this.refreshDeadlines(clientId, clientKey);
+      // New terms may bring a deadline into the past: destroy that now, not at the next hourly sweep.
+      this.destroyer.sweep('new terms');
     });
     return this.detail(clientId);
   }
