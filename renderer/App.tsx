@@ -1,0 +1,93 @@
+// Chooses the screen from the vault's state, keeps the idle lock informed, and notices when
+// main locks the vault.
+import { useEffect } from 'react';
+import { LiveRegion } from './components/LiveRegion';
+import { useVault } from './store/vault-store';
+import { touchSession } from './store/vault-store';
+import { Lock } from './screens/Lock';
+import { RecoverySheet } from './screens/RecoverySheet';
+import { Shell } from './screens/Shell';
+import { Unavailable } from './screens/Unavailable';
+import { Welcome } from './screens/Welcome';
+
+const statusPollMs = 2_000;
+
+function Screen() {
+  const status = useVault((state) => state.status);
+  const recoveryKey = useVault((state) => state.recoveryKey);
+  const statusProblem = useVault((state) => state.statusProblem);
+
+  if (statusProblem !== null) return <Unavailable message={statusProblem} />;
+  if (status === null) {
+    return (
+      <main className="page page-centered">
+        <p className="muted">Opening Session Vault…</p>
+      </main>
+    );
+  }
+  if (recoveryKey !== null && status.state === 'unlocked') {
+    return <RecoverySheet recoveryKey={recoveryKey} />;
+  }
+  switch (status.state) {
+    case 'absent':
+      return <Welcome />;
+    case 'locked':
+      return <Lock />;
+    case 'unlocked':
+      return status.session ? <Shell session={status.session} /> : <Lock />;
+    case 'unavailable':
+      return (
+        <Unavailable message={status.problem?.message ?? 'The vault cannot be opened right now.'} />
+      );
+  }
+}
+
+function titleFor(state: string | undefined, hasRecoveryKey: boolean, view: string): string {
+  if (hasRecoveryKey) return 'Recovery key · Session Vault';
+  if (state === 'absent') return 'Welcome · Session Vault';
+  if (state === 'locked') return 'Unlock · Session Vault';
+  if (state === 'unavailable') return 'Problem · Session Vault';
+  if (state === 'unlocked') {
+    const viewTitle =
+      view === 'access-log' ? 'Access log' : view === 'settings' ? 'Settings' : 'Clients';
+    return `${viewTitle} · Session Vault`;
+  }
+  return 'Session Vault';
+}
+
+export function App() {
+  const refresh = useVault((state) => state.refresh);
+  const state = useVault((s) => s.status?.state);
+  const hasRecoveryKey = useVault((s) => s.recoveryKey !== null);
+  const view = useVault((s) => s.view);
+
+  useEffect(() => {
+    void refresh();
+    // Main is the authority for the idle lock; polling is how this window hears about it.
+    const timer = setInterval(() => void refresh(), statusPollMs);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  useEffect(() => {
+    const options = { capture: true, passive: true } as const;
+    for (const type of ['keydown', 'pointerdown', 'wheel'] as const) {
+      window.addEventListener(type, touchSession, options);
+    }
+    return () => {
+      for (const type of ['keydown', 'pointerdown', 'wheel'] as const) {
+        window.removeEventListener(type, touchSession, options);
+      }
+    };
+  }, []);
+
+  useEffect(() => {
+    document.title = titleFor(state, hasRecoveryKey, view);
+  }, [state, hasRecoveryKey, view]);
+
+  return (
+    <>
+      <Screen />
+      <LiveRegion />
+    </>
+  );
+}

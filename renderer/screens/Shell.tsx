@@ -1,0 +1,57 @@
+// The open vault: who is signed in, where to go, and a Lock button that is always in reach.
+import type { SessionInfo } from '../../shared/api';
+import { LockIcon } from '../components/LockIcon';
+import { useVault, type View } from '../store/vault-store';
+import { AccessLog } from './AccessLog';
+import { Clients } from './Clients';
+import { Settings } from './Settings';
+
+const views: ReadonlyArray<{ view: View; label: string }> = [
+  { view: 'clients', label: 'Clients' },
+  { view: 'access-log', label: 'Access log' },
+  { view: 'settings', label: 'Settings' },
+];
+
+export function Shell({ session }: { session: SessionInfo }) {
+  const view = useVault((state) => state.view);
+  const navigate = useVault((state) => state.navigate);
+  const lock = useVault((state) => state.lock);
+
+  return (
+    <div className="shell">
+      <header className="shell-header">
+        <div className="shell-bar">
+          <div className="shell-who">
+            <p className="shell-practice">{session.practiceName}</p>
+            <p className="shell-person">Signed in as {session.therapistName}</p>
+          </div>
+          <button type="button" className="button button-lock" onClick={() => void lock()}>
+            <LockIcon size={22} />
+            Lock
+          </button>
+        </div>
+        <nav aria-label="Main" className="shell-nav">
+          <ul>
+            {views.map((item) => (
+              <li key={item.view}>
+                <button
+                  type="button"
+                  className="nav-link"
+                  aria-current={view === item.view ? 'page' : undefined}
+                  onClick={() => navigate(item.view)}
+                >
+                  {item.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main className="shell-main">
+        {view === 'clients' ? <Clients key="clients" /> : null}
+        {view === 'access-log' ? <AccessLog key="access-log" /> : null}
+        {view === 'settings' ? <Settings key="settings" session={session} /> : null}
+      </main>
+    </div>
+  );
+}

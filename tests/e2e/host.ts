@@ -1,0 +1,243 @@
+// The Chromium test host: the real createCore() in Node, the built renderer served over HTTP,
+// and Debian's Chromium (the engine inside Electron 45) driven by playwright-core. The page gets
+// window.vault exactly as the preload builds it: shared/bridge.ts over a transport that checks
+// the calling frame's origin, so the renderer under test cannot tell the difference.
+import { randomBytes } from 'node:crypto';
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { build } from 'esbuild';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createCore, type Core } from '../../electron/core/services';
+import { errorSentences } from '../../shared/errors';
+import { ensureSpeechWav } from './speech';
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+const rendererRoot = join(repoRoot, 'out/renderer');
+
+/** The same policy as the meta tag in renderer/index.html, also sent as a header. */
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+const mimeTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
+};
+
+/** A clock that moves only when a test moves it, so idle locks and delays are deterministic. */
+export interface TestClock {
+  now: () => number;
+  advance(ms: number): void;
+}
+
+export function createTestClock(start = Date.UTC(2025, 2, 14, 9, 30)): TestClock {
+  let current = start;
+  return {
+    now: () => current,
+    advance: (ms) => {
+      current += ms;
+    },
+  };
+}
+
+export interface TestHost {
+  /** The page, already on index.html. */
+  page: Page;
+  context: BrowserContext;
+  browser: Browser;
+  core: Core;
+  clock: TestClock;
+  dataDir: string;
+  origin: string;
+  /** Every request that reached the core, by channel, for assertions. */
+  calls: string[];
+  close(): Promise<void>;
+}
+
+export interface TestHostOptions {
+  dataDir?: string;
+  clock?: TestClock;
+}
+
+/** Serves files of out/renderer and nothing else. */
+function startStaticServer(): Promise<Server> {
+  const server = createServer((request, response) => {
+    const refuse = (status: number) => {
+      response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(status === 404 ? 'Not found' : 'Refused');
+    };
+    if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://host').pathname);
+    } catch {
+      return refuse(400);
+    }
+    if (pathname.includes('\0')) return refuse(400);
+    if (pathname === '/') pathname = '/index.html';
+    const file = normalize(join(rendererRoot, pathname));
+    // A path that climbs out of out/renderer is refused, however it was spelled.
+    if (!file.startsWith(rendererRoot + sep)) return refuse(403);
+    const type = mimeTypes[extname(file)];
+    let isFile = false;
+    try {
+      isFile = statSync(file).isFile();
+    } catch {
+      isFile = false;
+    }
+    if (!type || !isFile) return refuse(404);
+    response.writeHead(200, {
+      'content-type': type,
+      'content-security-policy': contentSecurityPolicy,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    });
+    if (request.method === 'HEAD') return response.end();
+    createReadStream(file).pipe(response);
+  });
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolvePromise(server));
+  });
+}
+
+/**
+ * The page side of the preload: window.vault from shared/bridge.ts, frozen, over the host's
+ * binding. The raw binding is taken off window so page code cannot reach a generic invoke.
+ */
+async function bundleBridge(): Promise<string> {
+  const entry = `
+    import { createVaultBridge } from './shared/bridge';
+    const raw = globalThis.__vaultHostInvoke;
+    try { delete globalThis.__vaultHostInvoke; } catch {}
+    const vault = createVaultBridge((channel, request) => raw(channel, request));
+    for (const domain of Object.values(vault)) Object.freeze(domain);
+    Object.defineProperty(globalThis, 'vault', {
+      value: Object.freeze(vault), writable: false, configurable: false, enumerable: true,
+    });
+  `;
+  const result = await build({
+    stdin: { contents: entry, resolveDir: repoRoot, loader: 'ts', sourcefile: 'test-preload.ts' },
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    write: false,
+    logLevel: 'silent',
+  });
+  const output = result.outputFiles[0];
+  if (!output) throw new Error('esbuild produced no bridge bundle');
+  return output.text;
+}
+
+export async function startTestHost(options: TestHostOptions = {}): Promise<TestHost> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'session-vault-e2e-'));
+  const ownsDataDir = options.dataDir === undefined;
+  const clock = options.clock ?? createTestClock();
+  const core = await createCore({
+    dataDir,
+    deviceSecret: new Uint8Array(randomBytes(32)),
+    clock: clock.now,
+    kdf: { opsLimit: 2, memLimitBytes: 8 * 1024 * 1024 },
+  });
+  // Main checks the idle deadline every second; so does the host.
+  const ticker = setInterval(() => core.tick(), 1000);
+
+  const server = await startStaticServer();
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+
+  const speechWav = ensureSpeechWav();
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${speechWav}`,
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+  const context = await browser.newContext({
+    viewport: { width: 1200, height: 820 },
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+  });
+
+  const calls: string[] = [];
+  await context.exposeBinding(
+    '__vaultHostInvoke',
+    async (source, channel: unknown, request: unknown) => {
+      // The same check as electron/ipc.ts: only our own pages may talk to the vault.
+      let senderOrigin: string | null = null;
+      try {
+        senderOrigin = new URL(source.frame.url()).origin;
+      } catch {
+        senderOrigin = null;
+      }
+      if (senderOrigin !== origin) {
+        return {
+          ok: false,
+          error: { code: 'FORBIDDEN_SENDER', message: errorSentences.FORBIDDEN_SENDER },
+        };
+      }
+      calls.push(String(channel));
+      return core.dispatch(channel, request);
+    },
+  );
+  await context.addInitScript({ content: await bundleBridge() });
+
+  const page = await context.newPage();
+  // A page error is a bug in the renderer: show it next to the failing test.
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') console.error(`[page console] ${message.text()}`);
+  });
+  await page.goto(`${origin}/index.html`);
+
+  let closed = false;
+  return {
+    page,
+    context,
+    browser,
+    core,
+    clock,
+    dataDir,
+    origin,
+    calls,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(ticker);
+      await browser.close().catch(() => undefined);
+      await new Promise<void>((done) => server.close(() => done()));
+      core.close();
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
