@@ -4,7 +4,10 @@ import { useEffect } from 'react';
 import { LiveRegion } from './components/LiveRegion';
 import { useVault } from './store/vault-store';
 import { touchSession } from './store/vault-store';
+import { AuditorHome } from './screens/AuditorHome';
 import { Lock } from './screens/Lock';
+import { ReviewHome } from './screens/ReviewHome';
+import { ReviewUnlock } from './screens/ReviewUnlock';
 import { RecoverySheet } from './screens/RecoverySheet';
 import { Shell } from './screens/Shell';
 import { Unavailable } from './screens/Unavailable';
@@ -32,9 +35,13 @@ function Screen() {
     case 'absent':
       return <Welcome />;
     case 'locked':
-      return <Lock />;
+      return status.pendingReview ? <ReviewUnlock pending={status.pendingReview} /> : <Lock />;
     case 'unlocked':
-      return status.session ? <Shell session={status.session} /> : <Lock />;
+      if (!status.session) return <Lock />;
+      // Each role gets only its own screens; main refuses everything else anyway.
+      if (status.session.role === 'client') return <ReviewHome session={status.session} />;
+      if (status.session.role === 'auditor') return <AuditorHome session={status.session} />;
+      return <Shell session={status.session} />;
     case 'unavailable':
       return (
         <Unavailable message={status.problem?.message ?? 'The vault cannot be opened right now.'} />

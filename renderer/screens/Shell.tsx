@@ -1,7 +1,11 @@
 // The open vault: who is signed in, where to go, and a Lock button that is always in reach.
 import type { SessionInfo } from '../../shared/api';
 import { LockIcon } from '../components/LockIcon';
-import { useVault, type View } from '../store/vault-store';
+import { useVault, type Detail, type View } from '../store/vault-store';
+import { ClientDetail } from './ClientDetail';
+import { ConsentWizard } from './ConsentWizard';
+import { Player } from './Player';
+import { Record } from './Record';
 import { AccessLog } from './AccessLog';
 import { Clients } from './Clients';
 import { Settings } from './Settings';
@@ -14,6 +18,7 @@ const views: ReadonlyArray<{ view: View; label: string }> = [
 
 export function Shell({ session }: { session: SessionInfo }) {
   const view = useVault((state) => state.view);
+  const detail = useVault((state) => state.detail);
   const navigate = useVault((state) => state.navigate);
   const lock = useVault((state) => state.lock);
 
@@ -37,7 +42,7 @@ export function Shell({ session }: { session: SessionInfo }) {
                 <button
                   type="button"
                   className="nav-link"
-                  aria-current={view === item.view ? 'page' : undefined}
+                  aria-current={view === item.view && !detail ? 'page' : undefined}
                   onClick={() => navigate(item.view)}
                 >
                   {item.label}
@@ -48,10 +53,30 @@ export function Shell({ session }: { session: SessionInfo }) {
         </nav>
       </header>
       <main className="shell-main">
-        {view === 'clients' ? <Clients key="clients" /> : null}
-        {view === 'access-log' ? <AccessLog key="access-log" /> : null}
-        {view === 'settings' ? <Settings key="settings" session={session} /> : null}
+        {detail ? (
+          <DetailScreen detail={detail} />
+        ) : (
+          <>
+            {view === 'clients' ? <Clients key="clients" /> : null}
+            {view === 'access-log' ? <AccessLog key="access-log" /> : null}
+            {view === 'settings' ? <Settings key="settings" session={session} /> : null}
+          </>
+        )}
       </main>
     </div>
   );
+}
+
+/** The screen opened from a tab; each owns its own way back. */
+function DetailScreen({ detail }: { detail: Detail }) {
+  switch (detail.kind) {
+    case 'client':
+      return <ClientDetail key={detail.clientId} clientId={detail.clientId} />;
+    case 'consent':
+      return <ConsentWizard key={detail.clientId} clientId={detail.clientId} />;
+    case 'record':
+      return <Record key={detail.clientId} clientId={detail.clientId} />;
+    case 'player':
+      return <Player key={detail.recordingId} recordingId={detail.recordingId} />;
+  }
 }

@@ -7,6 +7,16 @@ import { uiText } from '../../shared/ui-text';
 
 export type View = 'clients' | 'access-log' | 'settings';
 
+/**
+ * A screen opened from a tab: a client, the consent wizard, the recording screen, the player.
+ * Cleared when a tab is chosen or the vault locks.
+ */
+export type Detail =
+  | { kind: 'client'; clientId: string }
+  | { kind: 'consent'; clientId: string }
+  | { kind: 'record'; clientId: string }
+  | { kind: 'player'; recordingId: string; clientId: string };
+
 export interface Announcement {
   text: string;
   /** Changes on every announcement, so saying the same words twice is still heard. */
@@ -21,6 +31,7 @@ interface VaultState {
   /** Shown once, right after the vault is created; cleared on Continue or when the vault locks. */
   recoveryKey: string | null;
   view: View;
+  detail: Detail | null;
   announcement: Announcement;
   /** Whole seconds until main accepts the next unlock try (0: now). */
   retrySecondsLeft: number;
@@ -37,6 +48,7 @@ interface VaultState {
   lock(): Promise<VaultErrorInfo | null>;
   setIdleLock(minutes: number): Promise<VaultErrorInfo | null>;
   navigate(view: View): void;
+  open(detail: Detail | null): void;
   announce(text: string): void;
 }
 
@@ -80,7 +92,7 @@ export const useVault = create<VaultState>()((set, get) => {
     const previous = get().status;
     const lockedUnderUs = previous?.state === 'unlocked' && next.state !== 'unlocked';
     if (lockedUnderUs) {
-      set({ status: next, recoveryKey: null, view: 'clients' });
+      set({ status: next, recoveryKey: null, view: 'clients', detail: null });
       get().announce(uiText.vaultLocked);
     } else if (JSON.stringify(previous) !== JSON.stringify(next)) {
       // An unchanged answer to a poll re-renders nothing.
@@ -122,6 +134,7 @@ export const useVault = create<VaultState>()((set, get) => {
     statusProblem: null,
     recoveryKey: null,
     view: 'clients',
+    detail: null,
     announcement: { text: '', id: 0 },
     retrySecondsLeft: 0,
 
@@ -179,7 +192,11 @@ export const useVault = create<VaultState>()((set, get) => {
     },
 
     navigate(view) {
-      set({ view });
+      set({ view, detail: null });
+    },
+
+    open(detail) {
+      set({ detail });
     },
 
     announce(text) {
