@@ -81,6 +81,31 @@ export default tseslint.config(
     },
   },
   {
+    // The offline audit tool: may use electron/core (the bundle format, hashes, signatures through
+    // crypto.ts), never Electron, the renderer or libsodium directly.
+    files: ['cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'cli/ runs in plain Node: never import electron.' }],
+          patterns: [
+            { regex: '^electron/', message: 'cli/ runs in plain Node: never import electron.' },
+            {
+              regex: '^(\\.\\./)+electron/(?!core/)',
+              message: 'cli/ may use electron/core, never the Electron shell.',
+            },
+            { group: ['**/renderer/**'], message: 'cli/ never imports the renderer.' },
+            {
+              group: ['libsodium-wrappers-sumo'],
+              message: 'cli/ hashes and verifies through electron/core/crypto.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     plugins: { 'react-hooks': reactHooks },
     rules: {

@@ -122,6 +122,46 @@ export const contract = {
     reply: z.strictObject({ entries: z.array(auditEntryViewSchema), total: z.number().int() }),
   },
   'audit.verify': { request: empty, reply: auditVerdictSchema },
+  /** The log screen's filters; newest first. `matched` counts every match, whatever the page. */
+  'audit.query': {
+    request: z.strictObject({
+      /** Inclusive bounds, milliseconds since the epoch. */
+      fromAt: z.number().int().optional(),
+      toAt: z.number().int().optional(),
+      action: z.string().max(100).optional(),
+      outcome: auditOutcomeSchema.optional(),
+      subject: z.string().max(200).optional(),
+      beforeSeq: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(500),
+    }),
+    reply: z.strictObject({
+      entries: z.array(auditEntryViewSchema),
+      total: z.number().int(),
+      matched: z.number().int(),
+      /** Every action in the log, for the filter's choices. */
+      actions: z.array(z.string()),
+    }),
+  },
+  /** Starts an export (logged first); the text then comes page by page from audit.exportNext. */
+  'audit.exportStart': {
+    request: z.strictObject({ format: z.enum(['csv', 'json']) }),
+    reply: z.strictObject({
+      exportId: opaqueId,
+      total: z.number().int(),
+      /** Shown beside the export: compared out of band with what the verifier prints. */
+      signingKeyFingerprint: z.string(),
+    }),
+  },
+  /** The next page (about 5,000 entries); the pages' texts, joined in order, are the file. */
+  'audit.exportNext': {
+    request: z.strictObject({ exportId: opaqueId }),
+    reply: z.strictObject({
+      text: z.string(),
+      done: z.boolean(),
+      written: z.number().int(),
+      total: z.number().int(),
+    }),
+  },
 
   'clients.list': {
     request: empty,
@@ -329,6 +369,9 @@ export const auditorChannels: readonly Channel[] = [
   'session.touch',
   'audit.recent',
   'audit.verify',
+  'audit.query',
+  'audit.exportStart',
+  'audit.exportNext',
 ];
 
 /** Which window may call a channel: the capture window only its own channels, the UI the rest. */

@@ -148,6 +148,7 @@ export class AuditLog {
   private epoch: { id: number; key: Uint8Array } | null = null;
   /** Epoch keys opened with the audit secret key, for reading. */
   private readonly openedEpochs = new Map<number, Uint8Array>();
+  private readonly lockListeners = new Set<() => void>();
 
   constructor(
     private readonly db: Database,
@@ -159,6 +160,19 @@ export class AuditLog {
     );
     this.last = db.prepare('SELECT seq, entry_hash FROM audit_entries ORDER BY seq DESC LIMIT 1');
     this.epochExists = db.prepare('SELECT 1 FROM audit_epochs WHERE epoch_id = ?');
+  }
+
+  /** Called at every lock (rotateEpoch): whatever was read with the audit secrets is forgotten. */
+  onLock(listener: () => void): void {
+    this.lockListeners.add(listener);
+  }
+
+  get vaultIdBytes(): Uint8Array {
+    return this.vaultId;
+  }
+
+  signingPublicKey(): Uint8Array {
+    return this.publicKeys().signPublic;
   }
 
   private publicKeys(): { boxPublic: Uint8Array; signPublic: Uint8Array } {
@@ -235,6 +249,7 @@ export class AuditLog {
     this.epoch = null;
     for (const key of this.openedEpochs.values()) wipe(key);
     this.openedEpochs.clear();
+    for (const listener of this.lockListeners) listener();
   }
 
   private epochKey(secrets: AuditSecrets, epochId: number): Uint8Array | null {
@@ -290,7 +305,55 @@ export class AuditLog {
     return rows.map((row) => this.openRow(secrets, row));
   }
 
-  private openRow(secrets: AuditSecrets, row: EntryRow): AuditEntry {
+  /**
+   * Oldest first, from `fromSeq`, each as the canonical text that was hashed (checked against its
+   * content hash) and its stored entry hash.
+   */
+  readAscending(
+    secrets: AuditSecrets,
+    fromSeq: number,
+    toSeq: number,
+    limit: number,
+  ): { entry: AuditEntry; text: string; entryHash: Uint8Array }[] {
+    const rows = this.db
+      .prepare(
+        'SELECT seq, epoch_id, sealed, content_hash, entry_hash FROM audit_entries WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?',
+      )
+      .all(fromSeq, toSeq, limit) as EntryRow[];
+    return rows.map((row) => {
+      const text = this.openText(secrets, row);
+      const entry = JSON.parse(text) as AuditEntry;
+      if (entry.seq !== row.seq)
+        throw new VaultError('VAULT_DAMAGED', `Access log entry ${row.seq} is out of place.`);
+      return { entry, text, entryHash: new Uint8Array(row.entry_hash) };
+    });
+  }
+
+  /** The stored head: the newest entry's seq and entry hash. */
+  head(): { seq: number; hash: Uint8Array } | null {
+    const row = this.last.get() as { seq: number; entry_hash: Buffer } | undefined;
+    return row ? { seq: row.seq, hash: new Uint8Array(row.entry_hash) } : null;
+  }
+
+  /** Signed checkpoints up to `toSeq`, oldest first. */
+  checkpointsUpTo(
+    toSeq: number,
+  ): { seq: number; at: number; headHash: Uint8Array; signature: Uint8Array }[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT seq, at, head_hash, signature FROM audit_checkpoints WHERE seq <= ? ORDER BY seq',
+        )
+        .all(toSeq) as CheckpointRow[]
+    ).map((row) => ({
+      seq: row.seq,
+      at: row.at,
+      headHash: new Uint8Array(row.head_hash),
+      signature: new Uint8Array(row.signature),
+    }));
+  }
+
+  private openText(secrets: AuditSecrets, row: EntryRow): string {
     const key = this.epochKey(secrets, row.epoch_id);
     const bytes = new Uint8Array(row.sealed);
     const text = key
@@ -305,7 +368,11 @@ export class AuditLog {
       : null;
     if (!text || !equalBytes(hash(text), new Uint8Array(row.content_hash)))
       throw new VaultError('VAULT_DAMAGED', `Access log entry ${row.seq} is damaged.`);
-    const entry = JSON.parse(utf8.decode(text)) as AuditEntry;
+    return utf8.decode(text);
+  }
+
+  private openRow(secrets: AuditSecrets, row: EntryRow): AuditEntry {
+    const entry = JSON.parse(this.openText(secrets, row)) as AuditEntry;
     if (entry.seq !== row.seq)
       throw new VaultError('VAULT_DAMAGED', `Access log entry ${row.seq} is out of place.`);
     return entry;

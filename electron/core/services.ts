@@ -4,6 +4,9 @@ import { statfsSync } from 'node:fs';
 import { auditorChannels, isChannel, reviewChannels, type Caller } from '../../shared/api';
 import { errorSentences } from '../../shared/errors';
 import { AuditorDesk } from './auditor-desk';
+import { AuditExports } from './audit-export';
+import { AuditQueries } from './audit-index';
+import { auditHandlers } from './handlers/audit';
 import { reviewHandlers } from './handlers/review';
 import { ReviewDesk } from './review';
 import { ConsentService } from './consent-service';
@@ -110,6 +113,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...practiceHandlers(context),
     ...recordingHandlers(context),
     ...reviewHandlers(context),
+    ...auditHandlers(
+      context,
+      new AuditExports(lifecycle, auditors, now),
+      new AuditQueries(lifecycle, auditors),
+    ),
   } satisfies Handlers;
 
   const dispatch = createDispatcher(handlers, {

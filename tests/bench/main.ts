@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { aeadGroup } from './aead';
+import { auditExportGroup } from './audit-export';
 import { auditVerifyGroup } from './audit-verify';
 import { type BenchGroup, type BenchOptions, type Figure, log, now } from './harness';
 import { recordingGroup } from './recordings';
@@ -15,6 +16,7 @@ const GROUPS: BenchGroup[] = [
   aeadGroup,
   recordingGroup,
   auditVerifyGroup,
+  auditExportGroup,
   credentialTimingGroup,
 ];
 

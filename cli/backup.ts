@@ -1,0 +1,79 @@
+// `backup`: a consistent copy of the vault file made with SQLite's online backup, so it is safe
+// while the app runs. The copy is the same ciphertext: it stays encrypted and needs the same
+// passphrase. It never overwrites a file, and it is checked before it takes its final name.
+import { existsSync, linkSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { VAULT_FILE_NAME } from '../electron/core/db';
+
+export interface BackupReport {
+  ok: boolean;
+  /** 0 done, 1 the copy failed its check, 3 no vault there or the output exists. */
+  exitCode: 0 | 1 | 3;
+  message: string;
+}
+
+function fail(exitCode: 1 | 3, message: string): BackupReport {
+  return { ok: false, exitCode, message };
+}
+
+export async function backup(vaultDir: string, outFile: string): Promise<BackupReport> {
+  const source = join(vaultDir, VAULT_FILE_NAME);
+  if (!existsSync(source)) return fail(3, `There is no ${VAULT_FILE_NAME} in ${vaultDir}.`);
+  if (existsSync(outFile)) return fail(3, `${outFile} already exists: choose a new file name.`);
+  const partial = `${outFile}.partial`;
+  if (existsSync(partial))
+    return fail(3, `${partial} exists (an earlier backup stopped): remove it first.`);
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(source, { readonly: true, fileMustExist: true });
+  let version: number;
+  let vaultId: string;
+  try {
+    await db.backup(partial);
+    version = db.pragma('user_version', { simple: true }) as number;
+    vaultId = (
+      db.prepare('SELECT hex(vault_id) AS id FROM vault_meta WHERE singleton = 1').get() as {
+        id: string;
+      }
+    ).id;
+  } catch (error) {
+    rmSync(partial, { force: true });
+    return fail(1, `The backup could not be written: ${(error as Error).message}`);
+  } finally {
+    db.close();
+  }
+  try {
+    const copy = new Database(partial, { readonly: true, fileMustExist: true });
+    try {
+      const copyVersion = copy.pragma('user_version', { simple: true }) as number;
+      const check = copy.pragma('quick_check', { simple: true });
+      const copyId = (
+        copy.prepare('SELECT hex(vault_id) AS id FROM vault_meta WHERE singleton = 1').get() as
+          { id: string } | undefined
+      )?.id;
+      if (copyVersion !== version || check !== 'ok' || copyId !== vaultId)
+        throw new Error(
+          `the copy reads back differently (schema ${copyVersion}, check ${String(check)})`,
+        );
+    } finally {
+      copy.close();
+    }
+    // A hard link takes the name only if it is still free; file systems without links rename.
+    try {
+      linkSync(partial, outFile);
+      rmSync(partial);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new Error(`${outFile} appeared while the backup ran`);
+      if (existsSync(outFile)) throw error;
+      renameSync(partial, outFile);
+    }
+  } catch (error) {
+    rmSync(partial, { force: true });
+    return fail(1, `The backup was not kept: ${(error as Error).message}.`);
+  }
+  return {
+    ok: true,
+    exitCode: 0,
+    message: `Backed up ${source} to ${outFile} (schema ${version}, vault ${vaultId.toLowerCase()}). It is encrypted as the vault is: keep the passphrase or recovery key to open it.`,
+  };
+}

@@ -1,0 +1,98 @@
+// Access-log export and offline verification at a million entries.
+//   audit_export_1m_s  audit.exportStart + exportNext pages until done (JSON bundle written to a
+//                      file), as main answers them; baseline: BLAKE2b over the same bytes.
+//   audit_verify_1m_s  the offline verifier on that file: read, JSON.parse, every content hash,
+//                      chain hash, checkpoint and the export signature; baseline: BLAKE2b over
+//                      the file's bytes.
+// The log is filled with real AuditLog.append calls (a signed checkpoint every 1000), since the
+// export opens every entry and a copied entry would not open under another seq.
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHECKPOINT_EVERY } from '../../electron/core/audit';
+import { AuditExports } from '../../electron/core/audit-export';
+import { AuditorDesk } from '../../electron/core/auditor-desk';
+import { hash, utf8 } from '../../electron/core/crypto';
+import { verifyBundle } from '../../cli/verify';
+import { LIGHT_KDF, createVault } from './fixture';
+import { type BenchGroup, type Figure, log, now, round, tempFolder } from './harness';
+
+const ACTIONS = ['recording.play', 'recording.start', 'consent.sign', 'session.unlock'];
+
+export const auditExportGroup: BenchGroup = {
+  name: 'audit export',
+  ids: ['audit_export_1m_s', 'audit_verify_1m_s'],
+  async run(options, wanted) {
+    const total = options.quick ? 100_000 : 1_000_000;
+    const vault = await createVault({ kdf: LIGHT_KDF, name: 'audit-export' });
+    const folder = tempFolder('audit-bundle');
+    try {
+      const { lifecycle } = vault;
+      const { vault: opened, auditSecrets } = lifecycle.unlocked();
+      const fillStart = now();
+      const batch = opened.db.transaction((count: number) => {
+        for (let i = 0; i < count; i += 1) {
+          const seq = opened.audit.append({
+            actorRole: 'therapist',
+            action: ACTIONS[i % ACTIONS.length]!,
+            subject: `rec-${(i % 97).toString(16)}`,
+            outcome: 'ok',
+          });
+          if (seq % CHECKPOINT_EVERY === 0) opened.audit.checkpoint(auditSecrets);
+        }
+      });
+      for (let have = opened.audit.count(); have < total; have = opened.audit.count())
+        batch(Math.min(50_000, total - have));
+      vault.settledBytes();
+      log(
+        `  ${opened.audit.count()} entries appended in ${((now() - fillStart) / 1000).toFixed(1)} s`,
+      );
+
+      const file = join(folder.path, 'bundle.json');
+      const exports = new AuditExports(lifecycle, new AuditorDesk(lifecycle, Date.now), Date.now);
+      const exportStart = now();
+      const { exportId, total: entries } = exports.start('json');
+      let pages = 0;
+      for (let page = exports.next(exportId); ; page = exports.next(exportId)) {
+        appendFileSync(file, page.text);
+        pages += 1;
+        if (page.done) break;
+      }
+      const exportSeconds = (now() - exportStart) / 1000;
+      const bytes = readFileSync(file);
+      const hashStart = now();
+      const chunk = 1 << 20;
+      const parts: Uint8Array[] = [];
+      for (let at = 0; at < bytes.length; at += chunk) parts.push(bytes.subarray(at, at + chunk));
+      hash(...parts);
+      const hashSeconds = (now() - hashStart) / 1000;
+      const mb = (statSync(file).size / 1e6).toFixed(0);
+
+      const figures: Figure[] = [];
+      if (wanted('audit_export_1m_s'))
+        figures.push({
+          id: 'audit_export_1m_s',
+          value: round(exportSeconds),
+          unit: 's',
+          baseline: round(hashSeconds),
+          note: `${entries} entries, ${pages} pages, ${mb} MB of JSON; baseline BLAKE2b of those bytes`,
+        });
+      if (wanted('audit_verify_1m_s')) {
+        const verifyStart = now();
+        const report = await verifyBundle(JSON.parse(utf8.decode(bytes)) as unknown);
+        const verifySeconds = (now() - verifyStart) / 1000;
+        if (!report.ok) throw new Error(`the bundle did not verify: ${report.problem}`);
+        figures.push({
+          id: 'audit_verify_1m_s',
+          value: round(verifySeconds),
+          unit: 's',
+          baseline: round(hashSeconds),
+          note: `read + parse + verify ${report.entries} entries, ${report.checkpoints} checkpoints; baseline BLAKE2b of the file`,
+        });
+      }
+      return figures;
+    } finally {
+      folder.cleanup();
+      vault.cleanup();
+    }
+  },
+};

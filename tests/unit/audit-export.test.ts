@@ -1,0 +1,193 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUNDLE_FORMAT, type AuditBundle } from '../../electron/core/audit-bundle';
+import { csvCell } from '../../electron/core/audit-export';
+import { verifyBundle } from '../../cli/verify';
+import { call, refusal } from './practice-helpers';
+import { PASSPHRASE } from './kernel-helpers';
+import { exportText, fill, newCoreVault, parseCsv, type TestVault } from './audit-helpers';
+
+let vault: TestVault;
+beforeEach(async () => {
+  vault = await newCoreVault();
+});
+afterEach(() => vault.cleanup());
+
+interface LogPage {
+  entries: {
+    seq: number;
+    action: string;
+    subject: string | null;
+    outcome: string;
+    reason: string | null;
+  }[];
+  total: number;
+  matched: number;
+  actions: string[];
+}
+
+describe('audit export', () => {
+  it('exports a JSON bundle as the therapist, logged before the first page, that verifies', async () => {
+    fill(vault, 12_000, (i) => ({ action: 'recording.play', subject: `rec-${i % 7}` }));
+    const exported = await exportText(vault.core, 'json');
+    const bundle = JSON.parse(exported.text) as AuditBundle;
+    expect(Object.keys(bundle)).toEqual([
+      'format',
+      'vaultId',
+      'exportedAt',
+      'exportedBy',
+      'signingPublicKey',
+      'entries',
+      'entryHashes',
+      'checkpoints',
+      'head',
+      'exportSignature',
+    ]);
+    expect(bundle.format).toBe(BUNDLE_FORMAT);
+    expect(bundle.exportedBy).toBe('therapist');
+    expect(bundle.entries).toHaveLength(exported.total);
+    expect(exported.pages).toBeGreaterThanOrEqual(4); // three pages of entries, then the hashes
+    const last = bundle.entries.at(-1) as { seq: number; action: string; subject: string };
+    expect(last).toMatchObject({ seq: exported.total, action: 'audit.export', subject: 'json' });
+    expect(bundle.checkpoints.at(-1)!.seq).toBe(bundle.head.seq);
+    const report = await verifyBundle(bundle);
+    expect(report).toMatchObject({ ok: true, exitCode: 0, entries: exported.total });
+    expect(report.signingKeyFingerprint).toBe(exported.signingKeyFingerprint);
+
+    const log = await call<LogPage>(vault.core, 'audit.recent', { limit: 5 });
+    expect(log.entries.some((e) => e.action === 'audit.export')).toBe(true);
+  });
+
+  it('an auditor exports JSON and CSV, named in the bundle and in the log', async () => {
+    await call(vault.core, 'auditors.add', {
+      signInName: 'Pat Auditor',
+      passphrase: 'ledger orchard fifteen comets',
+    });
+    const { auditorId } = (
+      await call<{ auditors: { auditorId: string }[] }>(vault.core, 'auditors.list')
+    ).auditors[0]!;
+    await call(vault.core, 'session.lock');
+    await call(vault.core, 'session.unlockAuditor', {
+      signInName: 'Pat Auditor',
+      passphrase: 'ledger orchard fifteen comets',
+    });
+    const json = await exportText(vault.core, 'json');
+    const bundle = JSON.parse(json.text) as AuditBundle;
+    expect(bundle.exportedBy).toBe(`auditor:${auditorId}`);
+    expect(await verifyBundle(bundle)).toMatchObject({ ok: true });
+    const csv = await exportText(vault.core, 'csv');
+    const rows = parseCsv(csv.text);
+    expect(rows[0]).toEqual([
+      'seq',
+      'time',
+      'actor_role',
+      'actor_id',
+      'action',
+      'subject',
+      'outcome',
+      'reason',
+    ]);
+    expect(rows.at(-1)).toEqual([
+      String(csv.total),
+      new Date(vault.clock.now()).toISOString(),
+      'auditor',
+      `auditor:${auditorId}`,
+      'audit.export',
+      'csv',
+      'ok',
+      '',
+    ]);
+    // The auditor still cannot leave the log.
+    expect((await refusal(vault.core, 'clients.list')).code).toBe('NOT_ALLOWED');
+  });
+
+  it('a cursor ends at lock and belongs to the session that started it', async () => {
+    const started = await call<{ exportId: string }>(vault.core, 'audit.exportStart', {
+      format: 'csv',
+    });
+    await call(vault.core, 'session.lock');
+    await call(vault.core, 'session.unlock', { passphrase: PASSPHRASE });
+    expect(
+      (await refusal(vault.core, 'audit.exportNext', { exportId: started.exportId })).code,
+    ).toBe('NOT_FOUND');
+    await call(vault.core, 'session.lock');
+    expect((await refusal(vault.core, 'audit.exportStart', { format: 'json' })).code).toBe(
+      'VAULT_LOCKED',
+    );
+  });
+
+  it('neutralises formulas in CSV cells', async () => {
+    fill(vault, 3, (i) => ({
+      action: 'settings.change',
+      subject: ['=HYPERLINK("http://x.example","click")', '+1+2', '@SUM(A1)'][i]!,
+      reason: ['-2+3', '\tcmd', 'fine, "quoted"'][i]!,
+    }));
+    // A refused request logs the channel it named: the renderer chooses that text.
+    await refusal(vault.core, "=cmd|' /C calc'!A0", {});
+    const rows = parseCsv((await exportText(vault.core, 'csv')).text).slice(1);
+    for (const row of rows)
+      for (const cell of row) expect(cell, `row ${row[0]}`).not.toMatch(/^[=+\-@\t\r]/);
+    const cells = rows.flat();
+    expect(cells).toContain('\'=HYPERLINK("http://x.example","click")');
+    expect(cells).toContain("'+1+2");
+    expect(cells).toContain("'@SUM(A1)");
+    expect(cells).toContain("'-2+3");
+    expect(cells).toContain("'\tcmd");
+    expect(cells).toContain('fine, "quoted"');
+    expect(cells).toContain("'=cmd|' /C calc'!A0");
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('=1,2')).toBe('"\'=1,2"');
+    expect(csvCell('line\nbreak')).toBe('"line\nbreak"');
+  });
+});
+
+describe('audit query', () => {
+  it('filters 20,000 entries by action, outcome, subject and time, newest first', async () => {
+    const start = vault.clock.now();
+    const actions = ['recording.play', 'recording.start', 'consent.sign', 'session.unlock'];
+    fill(vault, 20_000, (i) => ({
+      action: actions[i % 4]!,
+      subject: `rec-${i % 10}`,
+      outcome: i % 5 === 0 ? 'refused' : 'ok',
+    }));
+    const query = (request: Record<string, unknown>) =>
+      call<LogPage>(vault.core, 'audit.query', { limit: 50, ...request });
+    const all = await query({});
+    expect(all.total).toBeGreaterThan(20_000);
+    expect(all.matched).toBe(all.total);
+    expect(all.actions).toEqual(expect.arrayContaining([...actions, 'vault.create']));
+    expect(all.entries.map((e) => e.seq)).toEqual(
+      Array.from({ length: 50 }, (_, i) => all.total - i),
+    );
+
+    expect((await query({ action: 'recording.play' })).matched).toBe(5000);
+    // i % 4 == 0 and i % 5 == 0: every 20th.
+    expect((await query({ action: 'recording.play', outcome: 'refused' })).matched).toBe(1000);
+    expect((await query({ subject: 'rec-3' })).matched).toBe(2000);
+    expect((await query({ subject: 'rec-3', action: 'recording.start' })).matched).toBe(1000);
+    expect((await query({ subject: 'rec-3', action: 'consent.sign' })).matched).toBe(0);
+    expect((await query({ action: 'no.such.action' })).matched).toBe(0);
+    // fill() advances the clock 1 ms before each entry: entries 0..99 of the fill.
+    const first100 = await query({ fromAt: start + 1, toAt: start + 100, limit: 500 });
+    expect(first100.matched).toBe(100);
+    expect(first100.entries).toHaveLength(100);
+
+    // Paging: the next page starts below the last seq seen; matched stays the same.
+    const page1 = await query({ action: 'consent.sign', limit: 100 });
+    const page2 = await query({
+      action: 'consent.sign',
+      limit: 100,
+      beforeSeq: page1.entries.at(-1)!.seq,
+    });
+    expect(page2.matched).toBe(5000);
+    expect(page2.entries[0]!.seq).toBeLessThan(page1.entries.at(-1)!.seq);
+    expect(page2.entries.every((e) => e.action === 'consent.sign')).toBe(true);
+
+    // New entries extend the index; a lock wipes it and the next query rebuilds it.
+    await call(vault.core, 'settings.setIdleLock', { minutes: 5 });
+    expect((await query({ action: 'settings.change' })).matched).toBe(1);
+    await call(vault.core, 'session.lock');
+    expect((await refusal(vault.core, 'audit.query', { limit: 5 })).code).toBe('VAULT_LOCKED');
+    await call(vault.core, 'session.unlock', { passphrase: PASSPHRASE });
+    expect((await query({ action: 'recording.play' })).matched).toBe(5000);
+  });
+});
