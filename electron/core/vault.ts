@@ -1,37 +1,30 @@
 // The vault's life: absent, unavailable, locked, unlocked. Holds the master key only while
 // unlocked and wipes it on lock. Every unlock, failure, lock and recovery is logged first.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { SessionInfo } from '../../shared/api';
 import { VaultError } from '../../shared/errors';
 import { assessPassphrase } from '../../shared/passphrase';
-import {
-  AuditLog,
-  packAuditSecrets,
-  unpackAuditSecrets,
-  type AuditEvent,
-  type AuditSecrets,
-} from './audit';
-import { newBoxKeyPair, newKey, newSigningKeyPair, randomBytes, utf8, wipe } from './crypto';
-import { VAULT_FILE_NAME, VAULT_FORMAT, checkpointAndTruncateWal, openVaultDb } from './db';
+import { AuditLog, unpackAuditSecrets, type AuditEvent, type AuditSecrets } from './audit';
+import { utf8, wipe } from './crypto';
+import { VAULT_FILE_NAME, checkpointAndTruncateWal, openVaultDb } from './db';
 import {
   KEY_IDS,
   KeyStore,
-  newRecoveryKey,
   normalizeRecoveryKey,
   unwrapWithSecret,
   wrapWithSecret,
   type KdfCost,
 } from './keyring';
-import { readSealedField, writeSealedField } from './sealed-fields';
+import { readSealedField } from './sealed-fields';
 import { UnlockThrottle } from './unlock-throttle';
 import { ClientStore } from './clients';
-import { ConsentStore, DEFAULT_POLICY_TEXT } from './consent-store';
+import { DEFAULT_IDLE_LOCK_MINUTES, initialiseVault } from './vault-init';
 import { AuditorStore } from './auditors';
 import { RecordingStore } from './recordings';
 
-export const DEFAULT_IDLE_LOCK_MINUTES = 10;
+export { DEFAULT_IDLE_LOCK_MINUTES };
 const THERAPIST = 'therapist';
 
 export interface OpenVault {
@@ -220,51 +213,17 @@ export class VaultLifecycle {
     if (this.vault) throw new VaultError('VAULT_EXISTS');
     if (!assessPassphrase(request.passphrase).acceptable) throw new VaultError('WEAK_PASSPHRASE');
     const db = openVaultDb(this.path, { create: true });
-    const vaultId = randomBytes(16);
-    const masterKey = newKey();
-    const recoveryKey = newRecoveryKey();
-    const auditSecrets: AuditSecrets = { box: newBoxKeyPair(), signing: newSigningKeyPair() };
-    const at = this.now();
-    db.transaction(() => {
-      db.prepare(
-        'INSERT INTO vault_meta (singleton, format, vault_id, created_at) VALUES (1, ?, ?, ?)',
-      ).run(VAULT_FORMAT, vaultId, at);
-      const keys = new KeyStore(db, vaultId, this.now);
-      wrapWithSecret(
-        keys,
-        KEY_IDS.therapistMasterKey,
-        utf8.encode(request.passphrase),
-        masterKey,
-        this.kdfCost,
-      );
-      wrapWithSecret(
-        keys,
-        KEY_IDS.recoveryMasterKey,
-        utf8.encode(recoveryKey),
-        masterKey,
-        this.kdfCost,
-      );
-      const secretBytes = packAuditSecrets(auditSecrets);
-      keys.put(KEY_IDS.auditSecrets, masterKey, secretBytes);
-      wipe(secretBytes);
-      AuditLog.install(db, auditSecrets);
-      new ConsentStore(db, vaultId, this.now).setPolicy(masterKey, DEFAULT_POLICY_TEXT);
-      writeSealedField(db, vaultId, masterKey, 'practiceName', request.practiceName, at);
-      writeSealedField(db, vaultId, masterKey, 'therapistName', request.therapistName, at);
-      db.prepare("INSERT INTO settings (name, value) VALUES ('idleLockMinutes', ?)").run(
-        String(DEFAULT_IDLE_LOCK_MINUTES),
-      );
-      const vault = this.attach(db);
-      vault.audit.append({ actorRole: 'therapist', action: 'vault.create', outcome: 'ok' });
-      vault.audit.append({
-        actorRole: 'therapist',
-        action: 'session.unlock',
-        outcome: 'ok',
-        reason: 'new vault',
-      });
-      vault.audit.checkpoint(auditSecrets);
-      this.vault = vault;
-    })();
+    let created: ReturnType<typeof initialiseVault>;
+    try {
+      created = initialiseVault(db, request, this.kdfCost, this.now);
+    } catch (error) {
+      // Nothing was ever stored in it: take the half-made file away so the next try starts clean.
+      db.close();
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.path}${suffix}`, { force: true });
+      throw error;
+    }
+    const { masterKey, recoveryKey, auditSecrets } = created;
+    this.vault = this.attach(db);
     this.session = this.startSession(masterKey, auditSecrets);
     return { recoveryKey, session: this.session.info };
   }
