@@ -16,6 +16,7 @@ import { createAppProtocolHandler } from './app-protocol';
 import { loadDeviceSecret } from './device-secret';
 import { registerIpc } from './ipc';
 import { closeCaptureWindow, openCaptureWindow } from './capture-window';
+import { createReviewMode } from './review-mode';
 import { createSecureWindow, isCaptureContents, isOwnedContents } from './window';
 
 export interface StartOptions {
@@ -101,12 +102,16 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
     },
   };
 
+  // While a client reviews, the main window is a kiosk; the core says when that starts and ends.
+  const reviewMode = createReviewMode();
+
   let core: Core;
   try {
     core = await options.createCore({
       dataDir: path.join(userData, 'vault'),
       deviceSecret: secret.deviceSecret,
       captureHost,
+      onSessionChange: (role) => reviewMode.follow(role),
     });
   } catch (error) {
     console.error('createCore failed', error);
@@ -141,6 +146,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
   });
 
   mainWindow = createSecureWindow({ mode: 'main', preloadPath: options.preloadPath });
+  reviewMode.attach(mainWindow);
   await mainWindow.loadURL(appUrl('index.html'));
   return { core, mainWindow };
 }

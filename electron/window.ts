@@ -6,14 +6,14 @@ import {
   BrowserWindow,
   type BrowserWindowConstructorOptions,
   type Event,
-  type Input,
   type Session,
   type WebContents,
   type WebPreferences,
 } from 'electron';
 import { appOrigin, isAppUrl } from './app-origin';
+import { isBlockedReviewShortcut } from './review-mode';
 
-export { appOrigin };
+export { appOrigin, isBlockedReviewShortcut };
 
 export type WindowMode = 'main' | 'review' | 'capture';
 
@@ -108,19 +108,6 @@ function hardenSession(ses: Session): void {
     { urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] },
     (_details, callback) => callback({ cancel: true }),
   );
-}
-
-/** Keys that would open devtools, reload, or open a window: a client in review mode gets none. */
-export function isBlockedReviewShortcut(
-  input: Pick<Input, 'type' | 'key' | 'control' | 'meta' | 'shift' | 'alt'>,
-): boolean {
-  if (input.type !== 'keyDown') return false;
-  const key = input.key.toLowerCase();
-  const command = input.control || input.meta;
-  if (key === 'f12' || key === 'f5') return true;
-  if (command && (input.shift || input.alt) && ['i', 'j', 'c'].includes(key)) return true;
-  if (command && ['r', 'n', 't'].includes(key)) return true;
-  return false;
 }
 
 function preferencesFor(options: SecureWindowOptions): WebPreferences {

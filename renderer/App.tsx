@@ -4,8 +4,10 @@ import { useEffect } from 'react';
 import { LiveRegion } from './components/LiveRegion';
 import { useVault } from './store/vault-store';
 import { touchSession } from './store/vault-store';
+import { useReview } from './store/review-store';
 import { AuditorHome } from './screens/AuditorHome';
 import { Lock } from './screens/Lock';
+import { ReviewEnded } from './screens/ReviewEnded';
 import { ReviewHome } from './screens/ReviewHome';
 import { ReviewUnlock } from './screens/ReviewUnlock';
 import { RecoverySheet } from './screens/RecoverySheet';
@@ -19,6 +21,7 @@ function Screen() {
   const status = useVault((state) => state.status);
   const recoveryKey = useVault((state) => state.recoveryKey);
   const statusProblem = useVault((state) => state.statusProblem);
+  const endedReview = useReview((state) => state.ended);
 
   if (statusProblem !== null) return <Unavailable message={statusProblem} />;
   if (status === null) {
@@ -35,7 +38,8 @@ function Screen() {
     case 'absent':
       return <Welcome />;
     case 'locked':
-      return status.pendingReview ? <ReviewUnlock pending={status.pendingReview} /> : <Lock />;
+      if (status.pendingReview) return <ReviewUnlock pending={status.pendingReview} />;
+      return endedReview ? <ReviewEnded ended={endedReview} /> : <Lock />;
     case 'unlocked':
       if (!status.session) return <Lock />;
       // Each role gets only its own screens; main refuses everything else anyway.
@@ -49,14 +53,25 @@ function Screen() {
   }
 }
 
-function titleFor(state: string | undefined, hasRecoveryKey: boolean, view: string): string {
+function titleFor(
+  state: string | undefined,
+  hasRecoveryKey: boolean,
+  view: string,
+  role: string | undefined,
+): string {
   if (hasRecoveryKey) return 'Recovery key · Session Vault';
+  if (state === 'unlocked' && role === 'client') return 'Your recordings · Session Vault';
+  if (state === 'unlocked' && role === 'auditor') return 'Access log (auditor) · Session Vault';
   if (state === 'absent') return 'Welcome · Session Vault';
   if (state === 'locked') return 'Unlock · Session Vault';
   if (state === 'unavailable') return 'Problem · Session Vault';
   if (state === 'unlocked') {
-    const viewTitle =
-      view === 'access-log' ? 'Access log' : view === 'settings' ? 'Settings' : 'Clients';
+    const viewTitles: Record<string, string> = {
+      'access-log': 'Access log',
+      settings: 'Settings',
+      auditors: 'Auditors',
+    };
+    const viewTitle = viewTitles[view] ?? 'Clients';
     return `${viewTitle} · Session Vault`;
   }
   return 'Session Vault';
@@ -67,6 +82,7 @@ export function App() {
   const state = useVault((s) => s.status?.state);
   const hasRecoveryKey = useVault((s) => s.recoveryKey !== null);
   const view = useVault((s) => s.view);
+  const role = useVault((s) => s.status?.session?.role);
 
   useEffect(() => {
     void refresh();
@@ -88,8 +104,8 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    document.title = titleFor(state, hasRecoveryKey, view);
-  }, [state, hasRecoveryKey, view]);
+    document.title = titleFor(state, hasRecoveryKey, view, role);
+  }, [state, hasRecoveryKey, view, role]);
 
   return (
     <>

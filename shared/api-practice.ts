@@ -87,6 +87,8 @@ export const reviewCredentialSchema = z.union([
 export const clientDetailSchema = z.strictObject({
   client: clientSummarySchema,
   terms: consentTermsSchema.nullable(),
+  /** The practice policy text the terms in force were signed under (it may have changed since). */
+  signedPolicyText: z.string().nullable(),
   versions: z.array(z.strictObject({ version: z.number().int(), signedAt: z.number() })),
   recordings: z.array(recordingSummarySchema),
   takeaways: z.array(

@@ -77,6 +77,8 @@ export const auditEntryViewSchema = z.strictObject({
   seq: z.number().int(),
   at: z.number().int(),
   actorRole: z.enum(['therapist', 'client', 'auditor', 'system', 'unknown']),
+  /** Pseudonymous: a client id, `auditor:<id>`, or null for the therapist and the system. */
+  actorId: z.string().nullable(),
   action: z.string(),
   subject: z.string().nullable(),
   outcome: auditOutcomeSchema,
@@ -121,7 +123,13 @@ export const contract = {
     }),
     reply: z.strictObject({ entries: z.array(auditEntryViewSchema), total: z.number().int() }),
   },
-  'audit.verify': { request: empty, reply: auditVerdictSchema },
+  'audit.verify': {
+    request: empty,
+    reply: auditVerdictSchema.extend({
+      /** Shown beside the verdict, so it can be compared out of band without an export. */
+      signingKeyFingerprint: z.string(),
+    }),
+  },
   /** The log screen's filters; newest first. `matched` counts every match, whatever the page. */
   'audit.query': {
     request: z.strictObject({
@@ -160,6 +168,18 @@ export const contract = {
       done: z.boolean(),
       written: z.number().int(),
       total: z.number().int(),
+    }),
+  },
+  /**
+   * Therapist only: the names behind the client ids that appear in the log, for an auditor who
+   * needs them for one export. Logged before the answer is given.
+   */
+  'audit.revealClients': {
+    request: empty,
+    reply: z.strictObject({
+      clients: z.array(z.strictObject({ clientId: z.string(), displayName: z.string() })),
+      /** The seq of the entry that logged this reveal. */
+      loggedAs: z.number().int(),
     }),
   },
 
@@ -283,6 +303,10 @@ export const contract = {
     reply: z.strictObject({
       displayName: z.string(),
       consentSummary: z.string().nullable(),
+      /** What revoking destroys under the signed terms, so the confirm can say it (null: none). */
+      revocationDestroys: z.enum(['all-recordings', 'future-only']).nullable(),
+      /** When consent was revoked (by the client or the therapist); null while it stands. */
+      revokedAt: z.number().nullable(),
       recordings: z.array(recordingSummarySchema),
       takeaways: clientDetailSchema.shape.takeaways,
     }),

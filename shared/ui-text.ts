@@ -2,12 +2,13 @@
 
 export const uiText = {
   vaultLocked: 'The vault locked.',
-  clientsEmpty: 'No clients yet. Adding clients and consent comes next.',
+  clientsEmpty: 'No clients yet. Add a client to walk through consent together.',
   staysOnLaptop:
     'Everything you record stays on this laptop, locked with the passphrase you choose here.',
   lockedTitle: 'Session Vault is locked',
-  auditIntact: (entries: number) =>
-    `The access log is intact: ${entries} ${entries === 1 ? 'entry' : 'entries'} checked.`,
+  auditIntact: (entries: number, checkpoints: number) =>
+    `The access log is intact: ${entries.toLocaleString('en-GB')} ${entries === 1 ? 'entry' : 'entries'} ` +
+    `and ${checkpoints.toLocaleString('en-GB')} signed ${checkpoints === 1 ? 'checkpoint' : 'checkpoints'} checked.`,
   auditBroken: (problem: string, firstBadSeq: number | null) =>
     firstBadSeq === null
       ? `The access log has a problem: ${problem}`

@@ -77,11 +77,13 @@ class AuditIndex {
   seq = new Float64Array(0);
   at = new Float64Array(0);
   role = new Uint8Array(0);
+  actor = new Uint32Array(0);
   outcome = new Uint8Array(0);
   action = new Uint32Array(0);
   subject = new Uint32Array(0);
   reason = new Uint32Array(0);
   readonly actions = new Dictionary();
+  readonly actors = new Dictionary();
   readonly subjects = new Dictionary();
   readonly reasons = new Dictionary();
 
@@ -100,6 +102,7 @@ class AuditIndex {
     this.seq = grown(this.seq, (n) => new Float64Array(n));
     this.at = grown(this.at, (n) => new Float64Array(n));
     this.role = grown(this.role, (n) => new Uint8Array(n));
+    this.actor = grown(this.actor, (n) => new Uint32Array(n));
     this.outcome = grown(this.outcome, (n) => new Uint8Array(n));
     this.action = grown(this.action, (n) => new Uint32Array(n));
     this.subject = grown(this.subject, (n) => new Uint32Array(n));
@@ -112,6 +115,7 @@ class AuditIndex {
     this.seq[i] = entry.seq;
     this.at[i] = entry.at;
     this.role[i] = Math.max(0, ROLES.indexOf(entry.actorRole));
+    this.actor[i] = this.actors.code(entry.actorId);
     this.outcome[i] = Math.max(0, OUTCOMES.indexOf(entry.outcome));
     this.action[i] = this.actions.code(entry.action);
     this.subject[i] = this.subjects.code(entry.subject);
@@ -125,6 +129,7 @@ class AuditIndex {
       seq: this.seq[i]!,
       at: this.at[i]!,
       actorRole: ROLES[this.role[i]!]!,
+      actorId: this.actors.value(this.actor[i]!),
       action: this.actions.value(this.action[i]!) ?? '',
       subject: this.subjects.value(this.subject[i]!),
       outcome: OUTCOMES[this.outcome[i]!]!,
@@ -137,6 +142,7 @@ class AuditIndex {
       this.seq,
       this.at,
       this.role,
+      this.actor,
       this.outcome,
       this.action,
       this.subject,
@@ -144,6 +150,7 @@ class AuditIndex {
     ])
       array.fill(0);
     this.actions.clear();
+    this.actors.clear();
     this.subjects.clear();
     this.reasons.clear();
     this.count = 0;
@@ -182,6 +189,18 @@ export class AuditQueries {
       for (const row of rows) index.add(row.entry);
       if (rows.length < BUILD_PAGE) return index;
     }
+  }
+
+  /** Which of these ids the log mentions: as who acted, what it was about, or in a reason. */
+  mentioned(ids: readonly string[]): string[] {
+    const { secrets } = this.desk.readerSecrets();
+    const index = this.current(this.lifecycle.opened().audit, secrets);
+    return ids.filter(
+      (id) =>
+        index.actors.find(id) > 0 ||
+        index.subjects.find(id) > 0 ||
+        index.reasons.list.some((reason) => reason.includes(id)),
+    );
   }
 
   query(request: AuditQuery): AuditQueryResult {

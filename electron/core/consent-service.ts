@@ -362,13 +362,19 @@ export class ConsentService {
     const client = this.summary(clientId);
     const { vault } = this.lifecycle.unlocked();
     const store = this.store();
-    return this.withClientKey(clientId, (clientKey) => ({
-      client,
-      terms: store.latestTerms(clientId, clientKey),
-      versions: store.versions(clientId).map(({ version, signedAt }) => ({ version, signedAt })),
-      recordings: recordings(clientKey),
-      takeaways: vault.clients.takeaways(clientId, clientKey),
-    }));
+    return this.withClientKey(clientId, (clientKey) => {
+      const terms = store.latestTerms(clientId, clientKey);
+      return {
+        client,
+        terms,
+        signedPolicyText: terms
+          ? store.policyText(this.lifecycle.unlocked().masterKey, terms.policyVersionHash)
+          : null,
+        versions: store.versions(clientId).map(({ version, signedAt }) => ({ version, signedAt })),
+        recordings: recordings(clientKey),
+        takeaways: vault.clients.takeaways(clientId, clientKey),
+      };
+    });
   }
 }
 

@@ -185,6 +185,8 @@ export class ReviewDesk {
   library(): {
     displayName: string;
     consentSummary: string | null;
+    revocationDestroys: 'all-recordings' | 'future-only' | null;
+    revokedAt: number | null;
     recordings: RecordingSummary[];
     takeaways: {
       takeawayId: string;
@@ -210,6 +212,8 @@ export class ReviewDesk {
     return {
       displayName: session.info.review!.displayName,
       consentSummary: state.terms ? describeListeners(state.terms, 'client') : null,
+      revocationDestroys: state.terms?.revocation.destroys ?? null,
+      revokedAt: state.revokedAt,
       recordings,
       takeaways: vault.clients.takeaways(session.clientId, session.clientKey),
     };

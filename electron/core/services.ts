@@ -1,7 +1,13 @@
 // createCore(): everything main does that does not need Electron, wired from small factories.
 // Runs in plain Node under tests; electron/main.ts and the Chromium test host both use it.
 import { statfsSync } from 'node:fs';
-import { auditorChannels, isChannel, reviewChannels, type Caller } from '../../shared/api';
+import {
+  auditorChannels,
+  isChannel,
+  reviewChannels,
+  type Caller,
+  type Role,
+} from '../../shared/api';
 import { errorSentences } from '../../shared/errors';
 import { AuditorDesk } from './auditor-desk';
 import { AuditExports } from './audit-export';
@@ -39,6 +45,11 @@ export interface CoreOptions {
   freeBytes?: () => number;
   /** Echo cancellation, noise suppression and auto gain: on for a room, off in tests. */
   roomAudioProcessing?: boolean;
+  /**
+   * Told whenever who is signed in changes (unlock, review hand-over, lock, idle, time up), with
+   * null once nobody is: main switches the window into and out of client review mode.
+   */
+  onSessionChange?: (role: Role | null) => void;
 }
 
 export interface Core {
@@ -140,12 +151,35 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   let lastSweepAt = now();
   destroyer.sweep('start-up');
 
+  // Main's window follows who is signed in; this tells it, once per change.
+  let reportedRole: Role | null = null;
+  const reportSessionChange = (): void => {
+    const role = lifecycle.current?.info.role ?? null;
+    if (role === reportedRole) return;
+    reportedRole = role;
+    try {
+      options.onSessionChange?.(role);
+    } catch {
+      // A client must never be left in an ordinary window: if review mode cannot start, lock.
+      if (role !== 'client') return;
+      player.closeAll('review mode could not start');
+      lifecycle.lock('review mode could not start');
+      reportedRole = null;
+      try {
+        options.onSessionChange?.(null);
+      } catch {
+        // Locked either way.
+      }
+    }
+  };
+
   const lock = (reason: LockReason): void => {
     // The microphone goes with a suspended laptop: finish the recording cleanly first.
     if (reason === 'suspend' || reason === 'quit')
       recorder.stopAny(reason === 'suspend' ? 'system suspend' : 'app closing');
     player.closeAll('vault locked');
     lifecycle.lock(reason);
+    reportSessionChange();
   };
 
   /** While a client reviews or an auditor reads, main refuses everything else, whatever is sent. */
@@ -157,32 +191,42 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     return other.kind === 'client' ? 'not allowed in client review' : 'not allowed for an auditor';
   };
 
+  const dispatchForRole: Dispatch = async (channel, payload, caller) => {
+    const refusal = caller === 'capture' ? null : refuseOutsideRole(channel);
+    if (refusal) {
+      const other = lifecycle.otherSession!;
+      try {
+        lifecycle.log({
+          actorRole: other.info.role,
+          actorId: other.kind === 'client' ? other.clientId : `auditor:${other.auditorId}`,
+          action: 'request.refused',
+          subject: String(channel),
+          outcome: 'refused',
+          reason: refusal,
+        });
+      } catch {
+        // Refused whether or not it could be logged.
+      }
+      return { ok: false, error: { code: 'NOT_ALLOWED', message: errorSentences.NOT_ALLOWED } };
+    }
+    return dispatch(channel, payload, caller);
+  };
+
   return {
     dispatch: async (channel: unknown, payload: unknown, caller?: Caller) => {
-      const refusal = caller === 'capture' ? null : refuseOutsideRole(channel);
-      if (refusal) {
-        const other = lifecycle.otherSession!;
-        try {
-          lifecycle.log({
-            actorRole: other.info.role,
-            actorId: other.kind === 'client' ? other.clientId : `auditor:${other.auditorId}`,
-            action: 'request.refused',
-            subject: String(channel),
-            outcome: 'refused',
-            reason: refusal,
-          });
-        } catch {
-          // Refused whether or not it could be logged.
-        }
-        return { ok: false, error: { code: 'NOT_ALLOWED', message: errorSentences.NOT_ALLOWED } };
+      try {
+        return await dispatchForRole(channel, payload, caller);
+      } finally {
+        reportSessionChange();
       }
-      return dispatch(channel, payload, caller);
     },
     handlers,
     lock,
     tick: () => {
-      if (lifecycle.lockIfIdle(recorder.isRecording))
+      if (lifecycle.lockIfIdle(recorder.isRecording)) {
         player.closeAll('vault locked after idle time');
+        reportSessionChange();
+      }
       recorder.tick();
       if (now() - lastSweepAt >= SWEEP_INTERVAL_MS) {
         lastSweepAt = now();

@@ -1,4 +1,5 @@
-// The lock screen: unlock with the passphrase, or set a new one with the recovery key.
+// The lock screen: unlock with the passphrase, set a new one with the recovery key, or sign in
+// as an auditor to read the access log.
 import { useState, type FormEvent } from 'react';
 import { uiText } from '../../shared/ui-text';
 import { Field } from '../components/Field';
@@ -6,9 +7,10 @@ import { FormMessage } from '../components/FormMessage';
 import { LockIcon } from '../components/LockIcon';
 import { useFocusOnMount } from '../components/focus';
 import { useVault } from '../store/vault-store';
+import { AuditorSignIn } from './AuditorSignIn';
 import { RecoverForm } from './RecoverForm';
 
-function UnlockForm({ onForgot }: { onForgot: () => void }) {
+function UnlockForm({ onForgot, onAuditor }: { onForgot: () => void; onAuditor: () => void }) {
   const unlock = useVault((state) => state.unlock);
   const secondsLeft = useVault((state) => state.retrySecondsLeft);
   const [passphrase, setPassphrase] = useState('');
@@ -69,12 +71,17 @@ function UnlockForm({ onForgot }: { onForgot: () => void }) {
           Forgot your passphrase? Use the recovery key
         </button>
       </div>
+      <p className="lock-other">
+        <button type="button" className="link-button link-quiet" onClick={onAuditor}>
+          Sign in as an auditor
+        </button>
+      </p>
     </form>
   );
 }
 
 export function Lock() {
-  const [mode, setMode] = useState<'unlock' | 'recover'>('unlock');
+  const [mode, setMode] = useState<'unlock' | 'recover' | 'auditor'>('unlock');
 
   return (
     <main className="page page-centered page-locked">
@@ -85,13 +92,17 @@ export function Lock() {
           <p className="lead">
             {mode === 'unlock'
               ? 'Everything inside is kept safe. Enter the passphrase to open it.'
-              : 'Type the recovery key from the printed sheet, then choose a new passphrase.'}
+              : mode === 'recover'
+                ? 'Type the recovery key from the printed sheet, then choose a new passphrase.'
+                : 'Use the name and passphrase the practice gave you. You will see the access log only.'}
           </p>
         </div>
         {mode === 'unlock' ? (
-          <UnlockForm onForgot={() => setMode('recover')} />
-        ) : (
+          <UnlockForm onForgot={() => setMode('recover')} onAuditor={() => setMode('auditor')} />
+        ) : mode === 'recover' ? (
           <RecoverForm onBack={() => setMode('unlock')} />
+        ) : (
+          <AuditorSignIn onBack={() => setMode('unlock')} />
         )}
       </div>
     </main>

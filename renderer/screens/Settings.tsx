@@ -1,4 +1,5 @@
-// Settings: for now, how long the vault may sit idle before main locks it.
+// Settings: the practice's recording policy (each save is a new version, signed under by new
+// consents), the default terms, and how long the vault may sit idle before main locks it.
 import { useId, useState, type FormEvent } from 'react';
 import type { SessionInfo } from '../../shared/api';
 import { uiText } from '../../shared/ui-text';
@@ -6,6 +7,7 @@ import { Field } from '../components/Field';
 import { FormMessage } from '../components/FormMessage';
 import { useFocusOnMount } from '../components/focus';
 import { useVault } from '../store/vault-store';
+import { PracticePolicy } from './SettingsPolicy';
 
 export function Settings({ session }: { session: SessionInfo }) {
   const setIdleLock = useVault((state) => state.setIdleLock);
@@ -36,7 +38,8 @@ export function Settings({ session }: { session: SessionInfo }) {
       <h1 id="settings-title" ref={headingRef} tabIndex={-1}>
         Settings
       </h1>
-      <form className="panel" onSubmit={submit} noValidate aria-labelledby={idleTitleId}>
+      <PracticePolicy />
+      <form className="panel panel-wide" onSubmit={submit} noValidate aria-labelledby={idleTitleId}>
         <h2 id={idleTitleId}>Idle lock</h2>
         <p className="muted">
           When nobody uses Session Vault for a while, it locks itself. Anyone then needs the

@@ -7,12 +7,14 @@ import { ConsentWizard } from './ConsentWizard';
 import { Player } from './Player';
 import { Record } from './Record';
 import { AccessLog } from './AccessLog';
+import { Auditors } from './Auditors';
 import { Clients } from './Clients';
 import { Settings } from './Settings';
 
 const views: ReadonlyArray<{ view: View; label: string }> = [
   { view: 'clients', label: 'Clients' },
   { view: 'access-log', label: 'Access log' },
+  { view: 'auditors', label: 'Auditors' },
   { view: 'settings', label: 'Settings' },
 ];
 
@@ -59,6 +61,7 @@ export function Shell({ session }: { session: SessionInfo }) {
           <>
             {view === 'clients' ? <Clients key="clients" /> : null}
             {view === 'access-log' ? <AccessLog key="access-log" /> : null}
+            {view === 'auditors' ? <Auditors key="auditors" /> : null}
             {view === 'settings' ? <Settings key="settings" session={session} /> : null}
           </>
         )}

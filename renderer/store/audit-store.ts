@@ -1,36 +1,202 @@
-// The access log as main reports it: the latest entries and whether the chain is intact.
+// The log screen's state, shared by the therapist's Access log tab and the auditor's home: the
+// filters, the page shown (newest first, 100 at a time), whether the chain is intact, and an
+// export running page by page. Main is the authority; this only mirrors what it answers.
 import { create } from 'zustand';
-import type { AuditEntryView, AuditVerdict } from '../../shared/api';
+import type { AuditEntryView, Reply } from '../../shared/api';
+import { downloadText, exportFileName } from './download';
+
+export const PAGE_SIZE = 100;
+
+export type Outcome = AuditEntryView['outcome'];
+export type ExportFormat = 'csv' | 'json';
+export type Verdict = Reply<'audit.verify'>;
+
+export interface LogFilters {
+  /** yyyy-mm-dd, local time; '' for no bound. */
+  from: string;
+  to: string;
+  action: string;
+  outcome: Outcome | '';
+  subject: string;
+}
+
+export const noFilters: LogFilters = { from: '', to: '', action: '', outcome: '', subject: '' };
+
+export type ExportState =
+  | { phase: 'idle' }
+  | {
+      phase: 'running';
+      format: ExportFormat;
+      written: number;
+      total: number;
+      fingerprint: string;
+    }
+  | {
+      phase: 'done';
+      format: ExportFormat;
+      fileName: string;
+      entries: number;
+      fingerprint: string;
+    }
+  | { phase: 'failed'; format: ExportFormat; message: string };
 
 interface AuditState {
+  filters: LogFilters;
+  /** The beforeSeq of every page up to the one shown (undefined: the newest page). */
+  cursors: (number | undefined)[];
   entries: AuditEntryView[];
+  /** Entries in the log. */
   total: number;
-  verdict: AuditVerdict | null;
+  /** Entries matching the filters. */
+  matched: number;
+  /** Every action in the log, for the filter's choices. */
+  actions: string[];
+  verdict: Verdict | null;
   loading: boolean;
   /** A sentence for the person when the log could not be read or checked. */
   error: string | null;
-  load(): Promise<void>;
+  exported: ExportState;
+
+  /** Fresh start for a newly shown log screen: checks the chain and reads the newest page. */
+  open(): Promise<void>;
+  setFilters(patch: Partial<LogFilters>): void;
+  clearFilters(): void;
+  older(): void;
+  newer(): void;
+  exportLog(format: ExportFormat): Promise<void>;
 }
 
-export const useAudit = create<AuditState>()((set) => ({
-  entries: [],
-  total: 0,
-  verdict: null,
-  loading: false,
-  error: null,
+/** Inclusive bounds in milliseconds for the local days chosen. */
+function timeBounds(filters: LogFilters): { fromAt?: number; toAt?: number } {
+  const bounds: { fromAt?: number; toAt?: number } = {};
+  if (filters.from) bounds.fromAt = new Date(`${filters.from}T00:00:00`).getTime();
+  if (filters.to) bounds.toAt = new Date(`${filters.to}T23:59:59.999`).getTime();
+  return bounds;
+}
 
-  async load() {
-    set({ loading: true, error: null });
-    const [recent, verdict] = await Promise.all([
-      window.vault.audit.recent({ limit: 100 }),
-      window.vault.audit.verify({}),
-    ]);
-    set({
-      loading: false,
-      entries: recent.ok ? recent.value.entries : [],
-      total: recent.ok ? recent.value.total : 0,
-      verdict: verdict.ok ? verdict.value : null,
-      error: !recent.ok ? recent.error.message : !verdict.ok ? verdict.error.message : null,
+// A page asked for before the filters changed must not overwrite the page asked for after.
+let queryGeneration = 0;
+
+export const useAudit = create<AuditState>()((set, get) => {
+  async function readPage(): Promise<void> {
+    queryGeneration += 1;
+    const mine = queryGeneration;
+    const { filters, cursors } = get();
+    const beforeSeq = cursors.at(-1);
+    set({ loading: true });
+    const result = await window.vault.audit.query({
+      limit: PAGE_SIZE,
+      ...timeBounds(filters),
+      ...(filters.action ? { action: filters.action } : {}),
+      ...(filters.outcome ? { outcome: filters.outcome } : {}),
+      ...(filters.subject.trim() ? { subject: filters.subject.trim() } : {}),
+      ...(beforeSeq === undefined ? {} : { beforeSeq }),
     });
-  },
-}));
+    if (mine !== queryGeneration) return;
+    if (result.ok) {
+      set({
+        loading: false,
+        error: null,
+        entries: result.value.entries,
+        total: result.value.total,
+        matched: result.value.matched,
+        actions: result.value.actions,
+      });
+    } else {
+      set({ loading: false, entries: [], matched: 0, error: result.error.message });
+    }
+  }
+
+  async function verify(): Promise<void> {
+    const result = await window.vault.audit.verify({});
+    if (result.ok) set({ verdict: result.value });
+    else set({ verdict: null, error: result.error.message });
+  }
+
+  return {
+    filters: noFilters,
+    cursors: [undefined],
+    entries: [],
+    total: 0,
+    matched: 0,
+    actions: [],
+    verdict: null,
+    loading: false,
+    error: null,
+    exported: { phase: 'idle' },
+
+    async open() {
+      const running = get().exported.phase === 'running';
+      set({
+        filters: noFilters,
+        cursors: [undefined],
+        entries: [],
+        total: 0,
+        matched: 0,
+        verdict: null,
+        error: null,
+        ...(running ? {} : { exported: { phase: 'idle' } as const }),
+      });
+      await Promise.all([verify(), readPage()]);
+    },
+
+    setFilters(patch) {
+      set({ filters: { ...get().filters, ...patch }, cursors: [undefined] });
+      void readPage();
+    },
+
+    clearFilters() {
+      set({ filters: noFilters, cursors: [undefined] });
+      void readPage();
+    },
+
+    older() {
+      const last = get().entries.at(-1);
+      if (!last) return;
+      set({ cursors: [...get().cursors, last.seq] });
+      void readPage();
+    },
+
+    newer() {
+      const { cursors } = get();
+      if (cursors.length <= 1) return;
+      set({ cursors: cursors.slice(0, -1) });
+      void readPage();
+    },
+
+    async exportLog(format) {
+      if (get().exported.phase === 'running') return;
+      const started = await window.vault.audit.exportStart({ format });
+      if (!started.ok) {
+        set({ exported: { phase: 'failed', format, message: started.error.message } });
+        return;
+      }
+      const { exportId, total, signingKeyFingerprint: fingerprint } = started.value;
+      set({ exported: { phase: 'running', format, written: 0, total, fingerprint } });
+      const pages: string[] = [];
+      for (;;) {
+        const page = await window.vault.audit.exportNext({ exportId });
+        if (!page.ok) {
+          set({ exported: { phase: 'failed', format, message: page.error.message } });
+          return;
+        }
+        pages.push(page.value.text);
+        set({
+          exported: {
+            phase: 'running',
+            format,
+            written: page.value.written,
+            total: page.value.total,
+            fingerprint,
+          },
+        });
+        if (page.value.done) break;
+      }
+      const fileName = exportFileName(format, new Date());
+      downloadText(pages, fileName, format === 'json' ? 'application/json' : 'text/csv');
+      set({ exported: { phase: 'done', format, fileName, entries: total, fingerprint } });
+      // The export wrote its own entry: show it, and the chain as it now stands.
+      await Promise.all([verify(), readPage()]);
+    },
+  };
+});

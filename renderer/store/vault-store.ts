@@ -5,7 +5,7 @@ import type { Result, VaultStatus } from '../../shared/api';
 import type { VaultErrorInfo } from '../../shared/errors';
 import { uiText } from '../../shared/ui-text';
 
-export type View = 'clients' | 'access-log' | 'settings';
+export type View = 'clients' | 'access-log' | 'auditors' | 'settings';
 
 /**
  * A screen opened from a tab: a client, the consent wizard, the recording screen, the player.

@@ -71,6 +71,17 @@ export class FakeWebContents extends Emitter {
   readonly id = nextContentsId++;
   readonly session = state.session;
   url = '';
+  devToolsOpened = false;
+  isDevToolsOpened(): boolean {
+    return this.devToolsOpened;
+  }
+  openDevTools(): void {
+    this.devToolsOpened = true;
+    this.emit('devtools-opened');
+  }
+  closeDevTools(): void {
+    this.devToolsOpened = false;
+  }
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
     this.windowOpenHandler = handler;
@@ -86,6 +97,10 @@ export class BrowserWindow extends Emitter {
   menuRemoved = false;
   destroyed = false;
   minimized = false;
+  kiosk = false;
+  fullScreen = false;
+  menuBarVisible = true;
+  menuBarAutoHide = false;
   readonly calls: string[] = [];
 
   constructor(
@@ -96,6 +111,32 @@ export class BrowserWindow extends Emitter {
   }
   removeMenu(): void {
     this.menuRemoved = true;
+  }
+  isKiosk(): boolean {
+    return this.kiosk;
+  }
+  setKiosk(flag: boolean): void {
+    this.kiosk = flag;
+  }
+  isFullScreen(): boolean {
+    return this.fullScreen;
+  }
+  setFullScreen(flag: boolean): void {
+    const was = this.fullScreen;
+    this.fullScreen = flag;
+    if (was && !flag) this.emit('leave-full-screen');
+  }
+  isMenuBarVisible(): boolean {
+    return this.menuBarVisible;
+  }
+  setMenuBarVisibility(visible: boolean): void {
+    this.menuBarVisible = visible;
+  }
+  isMenuBarAutoHide(): boolean {
+    return this.menuBarAutoHide;
+  }
+  setAutoHideMenuBar(hide: boolean): void {
+    this.menuBarAutoHide = hide;
   }
   async loadURL(url: string): Promise<void> {
     this.webContents.url = url;

@@ -44,6 +44,7 @@ export class BrowserWindow {
     this.webContents.url = url;
     this.loaded = (await protocols.get('app')(new Request(url))).status;
   }
+  on() {}
   once() {}
   removeMenu() {}
   isDestroyed() { return false; }

@@ -1,6 +1,7 @@
 // vault.*, session.*, settings.* and audit.*: creating, locking and unlocking the vault, and
 // reading the access log.
 import type { AuditEntryView } from '../../../shared/api';
+import { signingKeyFingerprint } from '../audit-bundle';
 import type { Handlers } from '../dispatch';
 import type { CoreContext } from './context';
 import { requireTherapist } from './context';
@@ -49,6 +50,7 @@ export function sessionHandlers(context: CoreContext) {
         seq: entry.seq,
         at: entry.at,
         actorRole: entry.actorRole,
+        actorId: entry.actorId,
         action: entry.action,
         subject: entry.subject,
         outcome: entry.outcome,
@@ -59,7 +61,10 @@ export function sessionHandlers(context: CoreContext) {
     'audit.verify': () => {
       context.active();
       const { secrets } = context.auditors.readerSecrets();
-      return lifecycle.opened().audit.verify(secrets);
+      return {
+        ...lifecycle.opened().audit.verify(secrets),
+        signingKeyFingerprint: signingKeyFingerprint(secrets.signing.publicKey),
+      };
     },
   } satisfies Partial<Handlers>;
 }
