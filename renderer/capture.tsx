@@ -1,11 +1,45 @@
-// The hidden capture window. A later issue gives it the microphone; for now it only says what it is.
-const capture = document.getElementById('capture');
-if (capture) {
-  const heading = document.createElement('h1');
-  heading.textContent = 'Capture window';
-  const note = document.createElement('p');
-  note.textContent = 'This window will hold the microphone while a consented session is recorded.';
-  capture.replaceChildren(heading, note);
+// The hidden capture window: waits for main's commands (a long poll), holds the microphone only
+// while main says a consented recording runs, and sends each chunk as it arrives.
+import { CaptureSession } from './audio/capture-session';
+
+const status = document.getElementById('capture-status');
+function show(text: string): void {
+  if (status) status.textContent = text;
 }
 
-export {};
+let session: CaptureSession | null = null;
+
+async function loop(): Promise<void> {
+  const capture = window.vault.capture;
+  for (;;) {
+    const result = await capture.next({});
+    if (!result.ok) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      continue;
+    }
+    const { command, recordingId, settings } = result.value;
+    if (command === 'record' && recordingId && settings) {
+      if (session && session.recordingId !== recordingId) session.stop();
+      if (session?.recordingId !== recordingId) {
+        session = new CaptureSession(recordingId, capture);
+        show('Recording.');
+        void session.start(settings);
+      }
+    } else if (command === 'stop' && !session) {
+      return;
+    } else if (session && recordingId === session.recordingId) {
+      if (command === 'pause') session.pause();
+      if (command === 'resume') session.resume();
+      if (command === 'stop') {
+        session.stop();
+        await session.done;
+        show('Stopped.');
+        // This window lives for one recording: main closes it now. Polling on would leave a
+        // waiting request behind that the next recording's first command could be given to.
+        return;
+      }
+    }
+  }
+}
+
+void loop();

@@ -8,6 +8,7 @@ import { aeadGroup } from './aead';
 import { auditExportGroup } from './audit-export';
 import { auditVerifyGroup } from './audit-verify';
 import { type BenchGroup, type BenchOptions, type Figure, log, now } from './harness';
+import { playbackGroup } from './playback';
 import { recordingGroup } from './recordings';
 import { credentialTimingGroup, unlockGroup } from './unlock';
 
@@ -15,6 +16,7 @@ const GROUPS: BenchGroup[] = [
   unlockGroup,
   aeadGroup,
   recordingGroup,
+  playbackGroup,
   auditVerifyGroup,
   auditExportGroup,
   credentialTimingGroup,

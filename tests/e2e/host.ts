@@ -11,8 +11,10 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createCore, type Core } from '../../electron/core/services';
+import type { Caller } from '../../shared/api';
 import { errorSentences } from '../../shared/errors';
 import { ensureSpeechWav } from './speech';
+import { decodeWire, encodeWire } from './wire';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 const rendererRoot = join(repoRoot, 'out/renderer');
@@ -59,23 +61,46 @@ export function createTestClock(start = Date.UTC(2025, 2, 14, 9, 30)): TestClock
   };
 }
 
-export interface TestHost {
-  /** The page, already on index.html. */
+export { decodeWire, encodeWire };
+
+/** Passes one request (bytes still wrapped) to a core and returns its wrapped answer. */
+export type WireDispatch = (channel: unknown, request: unknown, caller: Caller) => Promise<unknown>;
+
+export interface BrowserHost {
+  /** The UI page, already on index.html. */
   page: Page;
   context: BrowserContext;
   browser: Browser;
-  core: Core;
-  clock: TestClock;
-  dataDir: string;
   origin: string;
   /** Every request that reached the core, by channel, for assertions. */
   calls: string[];
+  /** Chunks main acknowledged (answered ok), by recording id. */
+  ackedChunks: Map<string, number>;
+  /** The capture pages open now (one while a recording runs). */
+  capturePages: Set<Page>;
+  /** What the core's CaptureHost does: a new page at /capture.html whose calls are 'capture'. */
+  openCapturePage(): Promise<Page>;
+  closeCapturePages(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface TestHost extends BrowserHost {
+  core: Core;
+  clock: TestClock;
+  dataDir: string;
 }
 
 export interface TestHostOptions {
   dataDir?: string;
   clock?: TestClock;
+  /** Free bytes reported to the core (the real disk's by default). */
+  freeBytes?: () => number;
+  /**
+   * Open a real capture page (renderer/capture.html, the fake microphone) when the core starts
+   * a recording. Off by default: tests that play the capture window themselves through
+   * core.dispatch(..., 'capture') get a capture host that opens nothing.
+   */
+  capturePage?: boolean;
 }
 
 /** Serves files of out/renderer and nothing else. */
@@ -129,7 +154,40 @@ async function bundleBridge(): Promise<string> {
     import { createVaultBridge } from './shared/bridge';
     const raw = globalThis.__vaultHostInvoke;
     try { delete globalThis.__vaultHostInvoke; } catch {}
-    const vault = createVaultBridge((channel, request) => raw(channel, request));
+    // Bytes do not survive the binding as they are: base64 in a wrapper, both ways.
+    const encode = (value) => {
+      if (value instanceof Uint8Array) {
+        let text = '';
+        for (let i = 0; i < value.length; i += 0x8000)
+          text += String.fromCharCode.apply(null, value.subarray(i, i + 0x8000));
+        return { __bytes: btoa(text) };
+      }
+      if (Array.isArray(value)) return value.map(encode);
+      if (value && typeof value === 'object') {
+        const out = {};
+        for (const key of Object.keys(value)) out[key] = encode(value[key]);
+        return out;
+      }
+      return value;
+    };
+    const decode = (value) => {
+      if (Array.isArray(value)) return value.map(decode);
+      if (value && typeof value === 'object') {
+        if (typeof value.__bytes === 'string' && Object.keys(value).length === 1) {
+          const text = atob(value.__bytes);
+          const bytes = new Uint8Array(text.length);
+          for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
+          return bytes;
+        }
+        const out = {};
+        for (const key of Object.keys(value)) out[key] = decode(value[key]);
+        return out;
+      }
+      return value;
+    };
+    const vault = createVaultBridge(async (channel, request) =>
+      decode(await raw(channel, encode(request))),
+    );
     for (const domain of Object.values(vault)) Object.freeze(domain);
     Object.defineProperty(globalThis, 'vault', {
       value: Object.freeze(vault), writable: false, configurable: false, enumerable: true,
@@ -149,19 +207,12 @@ async function bundleBridge(): Promise<string> {
   return output.text;
 }
 
-export async function startTestHost(options: TestHostOptions = {}): Promise<TestHost> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'session-vault-e2e-'));
-  const ownsDataDir = options.dataDir === undefined;
-  const clock = options.clock ?? createTestClock();
-  const core = await createCore({
-    dataDir,
-    deviceSecret: new Uint8Array(randomBytes(32)),
-    clock: clock.now,
-    kdf: { opsLimit: 2, memLimitBytes: 8 * 1024 * 1024 },
-  });
-  // Main checks the idle deadline every second; so does the host.
-  const ticker = setInterval(() => core.tick(), 1000);
-
+/**
+ * Chromium with the fake microphone, the static server and the binding. A call from a capture
+ * page (one this host opened for the core) is dispatched as 'capture', every other as 'ui': the
+ * page itself never chooses, as in Electron where main looks at the sender.
+ */
+export async function launchBrowserHost(dispatch: WireDispatch): Promise<BrowserHost> {
   const server = await startStaticServer();
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
@@ -181,6 +232,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
       '--use-fake-device-for-media-stream',
       `--use-file-for-fake-audio-capture=${speechWav}`,
       '--autoplay-policy=no-user-gesture-required',
+      '--enable-precise-memory-info',
     ],
   });
   const context = await browser.newContext({
@@ -190,6 +242,8 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
   });
 
   const calls: string[] = [];
+  const ackedChunks = new Map<string, number>();
+  const capturePages = new Set<Page>();
   await context.exposeBinding(
     '__vaultHostInvoke',
     async (source, channel: unknown, request: unknown) => {
@@ -207,17 +261,26 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
         };
       }
       calls.push(String(channel));
-      return core.dispatch(channel, request);
+      const caller: Caller = capturePages.has(source.page) ? 'capture' : 'ui';
+      const reply = (await dispatch(channel, request, caller)) as { ok?: boolean };
+      if (channel === 'capture.chunk' && reply?.ok) {
+        const recordingId = String((request as { recordingId?: unknown }).recordingId);
+        ackedChunks.set(recordingId, (ackedChunks.get(recordingId) ?? 0) + 1);
+      }
+      return reply;
     },
   );
   await context.addInitScript({ content: await bundleBridge() });
 
+  const watch = (page: Page, name: string) => {
+    // A page error is a bug in the renderer: show it next to the failing test.
+    page.on('pageerror', (error) => console.error(`[${name} page error] ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') console.error(`[${name} console] ${message.text()}`);
+    });
+  };
   const page = await context.newPage();
-  // A page error is a bug in the renderer: show it next to the failing test.
-  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') console.error(`[page console] ${message.text()}`);
-  });
+  watch(page, 'ui');
   await page.goto(`${origin}/index.html`);
 
   let closed = false;
@@ -225,17 +288,66 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     page,
     context,
     browser,
-    core,
-    clock,
-    dataDir,
     origin,
     calls,
+    ackedChunks,
+    capturePages,
+    async openCapturePage() {
+      const capture = await context.newPage();
+      capturePages.add(capture);
+      capture.on('close', () => capturePages.delete(capture));
+      watch(capture, 'capture');
+      await capture.goto(`${origin}/capture.html`);
+      return capture;
+    },
+    async closeCapturePages() {
+      await Promise.all([...capturePages].map((p) => p.close().catch(() => undefined)));
+    },
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(ticker);
       await browser.close().catch(() => undefined);
       await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+export async function startTestHost(options: TestHostOptions = {}): Promise<TestHost> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'session-vault-e2e-'));
+  const ownsDataDir = options.dataDir === undefined;
+  const clock = options.clock ?? createTestClock();
+  let browserHost: BrowserHost | null = null;
+  const core = await createCore({
+    dataDir,
+    deviceSecret: new Uint8Array(randomBytes(32)),
+    clock: clock.now,
+    kdf: { opsLimit: 2, memLimitBytes: 8 * 1024 * 1024 },
+    // The speech file must reach the recording as it is, for the envelope comparison.
+    roomAudioProcessing: false,
+    ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
+    captureHost: {
+      open: async () => {
+        if (options.capturePage) await browserHost?.openCapturePage();
+      },
+      close: () => {
+        if (options.capturePage) void browserHost?.closeCapturePages();
+      },
+    },
+  });
+  // Main checks the idle deadline every second; so does the host.
+  const ticker = setInterval(() => core.tick(), 1000);
+  browserHost = await launchBrowserHost(async (channel, request, caller) =>
+    encodeWire(await core.dispatch(channel, decodeWire(request), caller)),
+  );
+  const launched = browserHost;
+  return {
+    ...launched,
+    core,
+    clock,
+    dataDir,
+    async close() {
+      clearInterval(ticker);
+      await launched.close();
       core.close();
       if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     },

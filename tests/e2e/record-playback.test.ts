@@ -1,0 +1,291 @@
+// Record through the Record screen with the speech file as the microphone, play it back through
+// the Player, and prove by loudness envelope that what comes out is what went in; then the same
+// after a seek. Also: a UI reload does not stop a recording; bad capture input is refused.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Playback, RecordingSummary } from '../../shared/api-practice';
+import {
+  bestLoopOffset,
+  envelope,
+  installOutputTap,
+  near,
+  readWav,
+  startTap,
+  stopTap,
+  WINDOW_MS,
+} from './audio';
+import { announced, until, visible } from './helpers';
+import { startTestHost, type TestHost } from './host';
+import {
+  callerFor,
+  createVaultWithClient,
+  openRecordScreen,
+  type Dispatch,
+} from './record-helpers';
+import { snap } from './screens';
+import { ensureSpeechWav } from './speech';
+
+let host: TestHost;
+let page: Page;
+let call: Dispatch;
+let clientId = '';
+let recordingId = '';
+const speech = readWav(ensureSpeechWav());
+const speechEnvelope = envelope(speech.samples, speech.rate);
+const perSecond = 1000 / WINDOW_MS;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function status() {
+  return (await call('recording.status')) as {
+    elapsedMs: number;
+    chunks: number;
+    state: string;
+  } | null;
+}
+
+/** Plays from `fromMs` for `seconds` and returns the output envelope. */
+async function listen(fromMs: number, seconds: number): Promise<number[]> {
+  const range = page.getByRole('slider', { name: 'Position' });
+  await range.fill(String(fromMs));
+  await sleep(300);
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await until(
+    'playback to start',
+    () =>
+      page.evaluate(
+        `(() => { const a = document.querySelector('[data-testid="player-audio"]'); return !a.paused && a.readyState >= 3; })()`,
+      ) as Promise<boolean>,
+  );
+  await startTap(page);
+  await sleep(seconds * 1000);
+  const out = await stopTap(page);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  return out;
+}
+
+describe('recording and playback in Chromium', () => {
+  beforeAll(async () => {
+    host = await startTestHost({ capturePage: true });
+    page = host.page;
+    call = callerFor(host.core.dispatch);
+    const client = await createVaultWithClient(call, host.clock.now());
+    clientId = client.clientId;
+    await page.reload();
+  });
+
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it('records about 20 s of speech from the Record screen', async () => {
+    await openRecordScreen(page, 'Alex Example');
+    const record = page.getByRole('button', { name: 'Record', exact: true });
+    expect(await record.isDisabled()).toBe(true);
+    await visible(page.getByTestId('record-consent-summary'));
+    expect(await page.getByTestId('record-consent-summary').textContent()).toContain('may listen');
+    await snap(page, 'record-before');
+    await page.getByLabel('I reconfirmed consent aloud at the start of this session').check();
+    expect(await record.isEnabled()).toBe(true);
+    await record.click();
+    await visible(page.getByText('Recording', { exact: true }), 10_000);
+    expect(await announced(page)).toContain('Recording started');
+    expect(host.capturePages.size).toBe(1);
+    await until('the first chunks', async () => ((await status())?.chunks ?? 0) >= 3, 10_000);
+    await page.getByLabel('Label for the moment (optional)').fill('Talked about the walks');
+    await page.getByRole('button', { name: 'Mark this moment' }).click();
+    await until('the level meter to move', async () => {
+      const now = Number(await page.getByTestId('level-meter').getAttribute('aria-valuenow'));
+      return now > 5;
+    });
+    await snap(page, 'record-during');
+    await until('20 s recorded', async () => ((await status())?.elapsedMs ?? 0) >= 20_000, 30_000);
+    await page.getByRole('button', { name: 'Stop and save' }).click();
+    await visible(page.getByRole('heading', { name: /^Saved: 2\d s$/ }), 10_000);
+    expect(await announced(page)).toContain('Recording stopped and saved');
+    await snap(page, 'record-after');
+    await until('the capture page to close', async () => host.capturePages.size === 0);
+    const detail = (await call('clients.detail', { clientId })) as {
+      recordings: RecordingSummary[];
+    };
+    const recording = detail.recordings.at(-1)!;
+    expect(recording.state).toBe('finalised');
+    expect(recording.markers.map((m) => m.label)).toEqual(['Talked about the walks']);
+    recordingId = recording.recordingId;
+  });
+
+  it('plays back what was said (envelope correlation), also after a seek to 12 s', async () => {
+    await page.getByRole('button', { name: 'Play it back' }).click();
+    await visible(page.getByRole('heading', { name: 'Listen to a session' }));
+    await visible(page.getByTestId('player-consent'));
+    const playback = (await page.evaluate(`(() => {
+      const a = document.querySelector('[data-testid="player-audio"]');
+      return { duration: a.duration, src: a.src };
+    })()`)) as { duration: number; src: string };
+    expect(Number.isFinite(playback.duration)).toBe(true);
+    expect(playback.src.startsWith('blob:')).toBe(true);
+    await installOutputTap(page);
+
+    const whole = await listen(0, 18);
+    const trim = whole.slice(perSecond, whole.length - perSecond);
+    const aligned = bestLoopOffset(trim, speechEnvelope);
+    console.log(
+      `playback from 0: r = ${aligned.r.toFixed(3)} at ${((aligned.offset * WINDOW_MS) / 1000).toFixed(2)} s into the speech loop (${trim.length} windows)`,
+    );
+    expect(aligned.r).toBeGreaterThanOrEqual(0.9);
+
+    // Where 12 s into the recording sits in the loop, from the first alignment (+1 s trimmed).
+    const startOfRecording = aligned.offset - perSecond;
+    const fromTwelve = await listen(12_000, 6);
+    const trimmed = fromTwelve.slice(perSecond / 2);
+    const expected = startOfRecording + 12 * perSecond + perSecond / 2;
+    const seeked = bestLoopOffset(trimmed, speechEnvelope, near(expected, 2 * perSecond));
+    console.log(
+      `playback after seek to 12 s: r = ${seeked.r.toFixed(3)}, lag ${(((seeked.offset - expected) * WINDOW_MS) / 1000).toFixed(2)} s`,
+    );
+    expect(seeked.r).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('shows markers and a removed part, skips the gap, and closes with heard time logged', async () => {
+    await call('recording.removeRange', { recordingId, fromMs: 6000, toMs: 9000 });
+    await page.getByRole('button', { name: /Back to the client/ }).click();
+    await page.getByRole('button', { name: /^Play/ }).first().click();
+    await visible(page.getByText(/A part\s+was removed here at the client’s request/), 10_000);
+    await visible(page.getByRole('button', { name: /Talked about the walks/ }));
+    await snap(page, 'player-markers-gap');
+    const playback = (await call('playback.open', { recordingId })) as Playback;
+    const gap = playback.removedRanges[0]!;
+    await call('playback.close', { playbackId: playback.playbackId, heardMs: 0 });
+    await page.getByRole('slider', { name: 'Position' }).fill(String(gap.fromMs - 2000));
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await until(
+      'playback to pass the removed part',
+      async () =>
+        ((await page.evaluate(
+          `document.querySelector('[data-testid="player-audio"]').currentTime`,
+        )) as number) *
+          1000 >
+        gap.toMs + 500,
+      10_000,
+    );
+    expect(await announced(page)).toContain('removed at the client’s request');
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page.getByRole('button', { name: /Back to the client/ }).click();
+    await until(
+      'the player to let go of its blob URL',
+      async () =>
+        (await page.evaluate(`document.querySelectorAll('audio').length === 0`)) as boolean,
+    );
+    const log = (await call('audit.recent', { limit: 20 })) as {
+      entries: { action: string; reason: string | null }[];
+    };
+    const stop = log.entries.find((e) => e.action === 'playback.stop');
+    expect(stop?.reason).toMatch(/\d+ s heard/);
+    expect(Number(/(\d+) s heard/.exec(stop!.reason!)![1])).toBeGreaterThan(0);
+  });
+
+  it('goes on recording while the UI page reloads, and is complete after stop', async () => {
+    const { recordingId: id } = (await call('recording.start', {
+      clientId,
+      reconfirmedAloud: true,
+    })) as { recordingId: string };
+    await until('chunks', async () => ((await status())?.chunks ?? 0) >= 2, 10_000);
+    const before = (await status())!.chunks;
+    await page.reload();
+    await sleep(3000);
+    await page.reload();
+    await until(
+      'chunks after reloads',
+      async () => ((await status())?.chunks ?? 0) >= before + 4,
+      10_000,
+    );
+    const started = Date.now();
+    const stopped = (await call('recording.stop', { recordingId: id })) as {
+      elapsedMs: number;
+      chunks: number;
+    };
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(stopped.chunks).toBe(host.ackedChunks.get(id));
+    const detail = (await call('clients.detail', { clientId })) as {
+      recordings: RecordingSummary[];
+    };
+    const recording = detail.recordings.find((r) => r.recordingId === id)!;
+    expect(recording.state).toBe('finalised');
+    expect(Math.abs(recording.durationMs - stopped.elapsedMs)).toBeLessThan(1500);
+    const playback = (await call('playback.open', { recordingId: id })) as Playback;
+    expect(playback.chunks.length).toBe(stopped.chunks);
+    for (const chunk of playback.chunks)
+      await call('playback.chunk', { playbackId: playback.playbackId, seq: chunk.seq });
+    await call('playback.close', { playbackId: playback.playbackId, heardMs: 0 });
+  });
+
+  it('refuses bad input from the capture page: not armed, out of order, oversized, after stop', async () => {
+    const capture = await host.openCapturePage();
+    const send = (request: object) =>
+      capture.evaluate(
+        `(async (r) => { r.data = new Uint8Array(r.size); delete r.size; return window.vault.capture.chunk(r); })(${JSON.stringify(request)})`,
+      ) as Promise<{ ok: boolean; error?: { code: string } }>;
+    const auditBefore = ((await call('audit.recent', { limit: 1 })) as { total: number }).total;
+    const countBefore = (await call('clients.detail', { clientId })) as {
+      recordings: RecordingSummary[];
+    };
+    // After stop (the recording above is finalised) and never armed.
+    expect((await send({ recordingId, seq: 0, durationMs: 1000, size: 100 })).error?.code).toBe(
+      'RECORDING_NOT_ARMED',
+    );
+    expect(
+      (await send({ recordingId: 'f'.repeat(32), seq: 0, durationMs: 1000, size: 100 })).error
+        ?.code,
+    ).toBe('RECORDING_NOT_ARMED');
+    // The UI may not call capture.*, whatever it sends.
+    const fromUi = (await page.evaluate(
+      `window.vault.capture.chunk({ recordingId: '${recordingId}', seq: 0, durationMs: 1000, data: new Uint8Array(10) })`,
+    )) as { error: { code: string } };
+    expect(fromUi.error.code).toBe('FORBIDDEN_SENDER');
+    await capture.close();
+    // Armed, but out of order and oversized: a real recording with its own capture page.
+    const { recordingId: id } = (await call('recording.start', {
+      clientId,
+      reconfirmedAloud: true,
+    })) as {
+      recordingId: string;
+    };
+    await until('chunks', async () => ((await status())?.chunks ?? 0) >= 2, 10_000);
+    const [live] = [...host.capturePages];
+    const sendLive = (request: object) =>
+      live!.evaluate(
+        `(async (r) => { r.data = new Uint8Array(r.size); delete r.size; return window.vault.capture.chunk(r); })(${JSON.stringify(request)})`,
+      ) as Promise<{ ok: boolean; error?: { code: string } }>;
+    expect(
+      (await sendLive({ recordingId: id, seq: 999, durationMs: 1000, size: 100 })).error?.code,
+    ).toBe('CHUNK_OUT_OF_SEQUENCE');
+    expect(
+      (await sendLive({ recordingId: id, seq: 0, durationMs: 1000, size: 300 * 1024 })).error?.code,
+    ).toBe('INVALID_REQUEST');
+    const stopped = (await call('recording.stop', { recordingId: id })) as { chunks: number };
+    expect(stopped.chunks).toBe(host.ackedChunks.get(id));
+    const log = (await call('audit.recent', { limit: 50 })) as {
+      entries: { action: string; subject: string | null; outcome: string; reason: string | null }[];
+      total: number;
+    };
+    const refused = log.entries.filter((e) => e.outcome === 'refused');
+    expect(refused.some((e) => e.reason?.startsWith('CHUNK_OUT_OF_SEQUENCE'))).toBe(true);
+    expect(refused.filter((e) => e.reason === 'RECORDING_NOT_ARMED').length).toBeGreaterThanOrEqual(
+      2,
+    );
+    expect(
+      refused.some((e) => e.subject === 'capture.chunk' && e.reason === 'INVALID_REQUEST'),
+    ).toBe(true);
+    expect(
+      refused.some((e) => e.subject === 'capture.chunk' && e.reason === 'FORBIDDEN_SENDER'),
+    ).toBe(true);
+    expect(log.total).toBeGreaterThan(auditBefore);
+    // Nothing changed: the old recording still verifies with the same chunks.
+    const after = (await call('clients.detail', { clientId })) as {
+      recordings: RecordingSummary[];
+    };
+    const old = after.recordings.find((r) => r.recordingId === recordingId)!;
+    expect(old).toEqual(countBefore.recordings.find((r) => r.recordingId === recordingId));
+    expect(((await call('audit.verify')) as { intact: boolean }).intact).toBe(true);
+  });
+});
