@@ -60,6 +60,9 @@ interface ActiveRecording {
   diskLow: boolean;
   problem: RecorderStatus['problem'];
   settings: CaptureSettings;
+  mimeType: string;
+  /** Recorded time reported with a header-only chunk, added to the next chunk. */
+  carriedMs: number;
   onFinished: (() => void)[];
 }
 
@@ -191,11 +194,18 @@ export class Recorder {
             timesliceMs: 1000,
             audioBitsPerSecond: 32_000,
           },
+          mimeType: 'pending',
+          carriedMs: 0,
           onFinished: [],
         };
       })();
     });
     this.commands = [];
+    // A poll still waiting here belongs to a capture window of an earlier recording: release it,
+    // so the new window (opened below) is the one that gets 'record'.
+    const stale = this.waiting;
+    this.waiting = null;
+    stale?.({ command: 'continue', recordingId: null, settings: null });
     this.send({ command: 'record', recordingId, settings: this.active!.settings });
     try {
       await this.captureHost.open(recordingId);
@@ -225,6 +235,7 @@ export class Recorder {
     const vault = this.lifecycle.opened();
     const meta = vault.recordings.meta(recordingId, active.recordingKey);
     vault.recordings.updateMeta(recordingId, active.recordingKey, { ...meta, mimeType });
+    active.mimeType = mimeType;
     active.state = 'recording';
     active.lastChunkAt = this.now();
     active.lastLoudAt = this.now();
@@ -244,7 +255,11 @@ export class Recorder {
       });
       throw new VaultError('CHUNK_OUT_OF_SEQUENCE');
     }
-    const durationMs = Math.max(0, Math.min(5000, Math.round(request.durationMs)));
+    const reportedMs = Math.max(0, Math.min(5000, Math.round(request.durationMs)));
+    // An MP4 recording's chunk 0 is the header (ftyp+moov) and holds no audio: its time belongs
+    // to the next chunk, so the time index matches the audio (measured on Chromium 156).
+    const headerOnly = request.seq === 0 && active.mimeType.startsWith('audio/mp4');
+    const durationMs = headerOnly ? 0 : reportedMs + active.carriedMs;
     try {
       vault.recordings.append(request.recordingId, active.recordingKey, {
         seq: request.seq,
@@ -270,6 +285,7 @@ export class Recorder {
     }
     active.nextSeq += 1;
     active.elapsedMs += durationMs;
+    active.carriedMs = headerOnly ? reportedMs : 0;
     active.lastChunkAt = this.now();
     if (active.nextSeq % 10 === 0) active.diskLow = this.freeBytes() < LOW_DISK_BYTES;
   }
@@ -385,11 +401,34 @@ export class Recorder {
     if (this.active) void this.stop(this.active.recordingId, reason);
   }
 
-  /** Called every second: a capture window that went quiet is treated as lost. */
+  /**
+   * Called every second: a capture window that went quiet (or never started) is treated as lost,
+   * and a recording whose state could not be written (a full disk) is marked when it can be.
+   */
   tick(): void {
     const active = this.active;
-    if (active?.state === 'recording' && this.now() - active.lastChunkAt > CAPTURE_LOST_MS)
+    const quiet = active && this.now() - active.lastChunkAt > CAPTURE_LOST_MS;
+    if (quiet && (active.state === 'recording' || active.state === 'starting'))
       this.fail(active.recordingId, 'capture-lost');
+    for (const recordingId of this.unmarked)
+      if (this.markInterrupted(recordingId)) this.unmarked.delete(recordingId);
+  }
+
+  /** Recordings cut short whose row still says 'recording' because the disk was full. */
+  private readonly unmarked = new Set<string>();
+
+  private markInterrupted(recordingId: string): boolean {
+    try {
+      this.lifecycle
+        .opened()
+        .db.prepare(
+          "UPDATE recordings SET state = 'interrupted' WHERE recording_id = ? AND state = 'recording'",
+        )
+        .run(recordingId);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private finish(recordingId: string, reason: string): void {
@@ -402,13 +441,8 @@ export class Recorder {
     } catch {
       // The end marker could not be written (a full disk): left for the next unlock to seal.
       finalState = 'interrupted';
-      try {
-        vault.db
-          .prepare("UPDATE recordings SET state = 'interrupted' WHERE recording_id = ?")
-          .run(recordingId);
-      } catch {
-        // Start-up recovery marks it interrupted instead.
-      }
+      // If even that cannot be written, tick() retries until it can (or start-up recovery does).
+      if (!this.markInterrupted(recordingId)) this.unmarked.add(recordingId);
     }
     try {
       vault.audit.append({

@@ -234,7 +234,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       }
     },
     close: () => {
-      lock('quit');
+      try {
+        lock('quit');
+      } catch {
+        // A full disk may refuse the lock's log entry; the keys are wiped and the file closes.
+      }
       lifecycle.close();
     },
   };

@@ -447,15 +447,20 @@ export class VaultLifecycle {
     }
   }
 
+  /** Locks and closes the file. Never throws: on a full disk the log entry may be lost, not the lock. */
   close(): void {
     try {
       this.lock('quit');
-    } finally {
-      if (this.vault) {
-        checkpointAndTruncateWal(this.vault.db);
-        this.vault.db.close();
-        this.vault = null;
-      }
+    } catch {
+      // The keys are already wiped (lock() wipes in `finally`).
     }
+    if (!this.vault) return;
+    try {
+      checkpointAndTruncateWal(this.vault.db);
+    } catch {
+      // The WAL stays; SQLite folds it in on the next open.
+    }
+    this.vault.db.close();
+    this.vault = null;
   }
 }

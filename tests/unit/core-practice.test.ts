@@ -147,6 +147,57 @@ describe('consent, recording and playback through the real core', () => {
     expect(log.entries.find((e) => e.action === 'playback.stop')?.reason).toContain('4 s heard');
   });
 
+  it('gives an MP4 header chunk no time, so the index matches the audio', async () => {
+    const client = await signedClient();
+    const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
+      clientId: client.clientId,
+      reconfirmedAloud: true,
+    });
+    await call(core, 'capture.next', {}, 'capture');
+    await call(
+      core,
+      'capture.started',
+      { recordingId, mimeType: 'audio/mp4;codecs=opus' },
+      'capture',
+    );
+    for (let seq = 0; seq < 4; seq += 1)
+      await call(
+        core,
+        'capture.chunk',
+        { recordingId, seq, durationMs: 1000, data: audioSecond(seq) },
+        'capture',
+      );
+    const stopping = call(core, 'recording.stop', { recordingId });
+    await call(core, 'capture.finished', { recordingId }, 'capture');
+    await stopping;
+    const playback = await call<Playback>(core, 'playback.open', { recordingId });
+    expect(playback.chunks).toEqual([
+      { seq: 0, startMs: 0, durationMs: 0 },
+      { seq: 1, startMs: 0, durationMs: 2000 },
+      { seq: 2, startMs: 2000, durationMs: 1000 },
+      { seq: 3, startMs: 3000, durationMs: 1000 },
+    ]);
+    expect(playback.durationMs).toBe(4000);
+  });
+
+  it('a capture window left polling from an earlier recording does not take the next one', async () => {
+    const client = await signedClient();
+    await recordSeconds(client.clientId, 1);
+    // The old window hears its final 'stop', polls again, and that poll is still open when the
+    // next recording starts.
+    expect(await call(core, 'capture.next', {}, 'capture')).toMatchObject({ command: 'stop' });
+    const stalePoll = call<{ command: string }>(core, 'capture.next', {}, 'capture');
+    const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
+      clientId: client.clientId,
+      reconfirmedAloud: true,
+    });
+    expect(await stalePoll).toMatchObject({ command: 'continue' });
+    expect(await call(core, 'capture.next', {}, 'capture')).toMatchObject({
+      command: 'record',
+      recordingId,
+    });
+  });
+
   it('refuses to record without consent, and says why', async () => {
     const client = await call<ClientSummary>(core, 'clients.add', {
       displayName: 'No Consent',
