@@ -102,17 +102,29 @@ export const clientDetailSchema = z.strictObject({
 });
 export type ClientDetail = z.infer<typeof clientDetailSchema>;
 
+const keepDays = 'Keep recordings after therapy ends for between 1 and 365 days.';
+/** The practice's starting point for a new consent; each consent may differ, and is signed as is. */
+export const defaultTermsSchema = z.strictObject({
+  retentionDays: z
+    .number()
+    .int()
+    .min(1, 'Keep recordings for between 1 day and 10 years.')
+    .max(3650, 'Keep recordings for between 1 day and 10 years.'),
+  termination: z.union([
+    z.strictObject({ action: z.literal('destroy-now') }),
+    z.strictObject({
+      action: z.literal('keep-for-review'),
+      days: z.number().int().min(1, keepDays).max(365, keepDays),
+    }),
+  ]),
+});
+export type DefaultTerms = z.infer<typeof defaultTermsSchema>;
+
 export const policySchema = z.strictObject({
   text: z.string(),
   policyHash: z.string(),
   versions: z.array(z.strictObject({ policyHash: z.string(), createdAt: z.number() })),
-  defaults: z.strictObject({
-    retentionDays: z.number().int(),
-    termination: z.union([
-      z.strictObject({ action: z.literal('destroy-now') }),
-      z.strictObject({ action: z.literal('keep-for-review'), days: z.number().int() }),
-    ]),
-  }),
+  defaults: defaultTermsSchema,
 });
 
 export const captureSettingsSchema = z.strictObject({

@@ -10,6 +10,7 @@ import {
   clientIdRequest,
   clientSummarySchema,
   consentDraftSchema,
+  defaultTermsSchema,
   opaqueId,
   personName as clientName,
   playbackSchema,
@@ -213,6 +214,10 @@ export const contract = {
     reply: policySchema,
   },
 
+  'policy.setDefaults': {
+    request: z.strictObject({ defaults: defaultTermsSchema }),
+    reply: policySchema,
+  },
   'consent.sign': {
     request: z.strictObject({
       clientId: opaqueId,

@@ -198,6 +198,25 @@ describe('consent, recording and playback through the real core', () => {
     });
   });
 
+  it('keeps the practice default terms, refusing out-of-range ones', async () => {
+    const before = await call<{ defaults: unknown }>(core, 'policy.get');
+    expect(before.defaults).toEqual({
+      retentionDays: 30,
+      termination: { action: 'keep-for-review', days: 30 },
+    });
+    const updated = await call<{ defaults: unknown }>(core, 'policy.setDefaults', {
+      defaults: { retentionDays: 90, termination: { action: 'destroy-now' } },
+    });
+    expect(updated.defaults).toEqual({ retentionDays: 90, termination: { action: 'destroy-now' } });
+    const error = await refusal(core, 'policy.setDefaults', {
+      defaults: { retentionDays: 0, termination: { action: 'destroy-now' } },
+    });
+    expect(error.message).toContain('between 1 day and 10 years');
+    expect((await call<{ defaults: unknown }>(core, 'policy.get')).defaults).toEqual(
+      updated.defaults,
+    );
+  });
+
   it('refuses to record without consent, and says why', async () => {
     const client = await call<ClientSummary>(core, 'clients.add', {
       displayName: 'No Consent',

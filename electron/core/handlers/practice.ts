@@ -1,4 +1,6 @@
 // clients.*, policy.*, consent.* and takeaways.*: the therapist's side of clients and consent.
+import type { Database } from 'better-sqlite3';
+import { defaultTermsSchema, type DefaultTerms } from '../../../shared/api-practice';
 import { VaultError } from '../../../shared/errors';
 import { ConsentStore, DEFAULT_POLICY_TEXT } from '../consent-store';
 import type { Handlers } from '../dispatch';
@@ -6,8 +8,19 @@ import { recordingSummaries } from '../library';
 import type { CoreContext } from './context';
 import { requireTherapist } from './context';
 
-export const DEFAULT_RETENTION_DAYS = 30;
-export const DEFAULT_TERMINATION = { action: 'keep-for-review', days: 30 } as const;
+const FACTORY_DEFAULTS: DefaultTerms = {
+  retentionDays: 30,
+  termination: { action: 'keep-for-review', days: 30 },
+};
+
+/** The practice's default terms, kept in settings (nothing personal in them). */
+function readDefaults(db: Database): DefaultTerms {
+  const row = db.prepare("SELECT value FROM settings WHERE name = 'defaultTerms'").get() as
+    { value: string } | undefined;
+  if (!row) return FACTORY_DEFAULTS;
+  const parsed = defaultTermsSchema.safeParse(JSON.parse(row.value));
+  return parsed.success ? parsed.data : FACTORY_DEFAULTS;
+}
 
 export function practiceHandlers(context: CoreContext) {
   const { lifecycle, consent, now } = context;
@@ -27,7 +40,7 @@ export function practiceHandlers(context: CoreContext) {
       text: store.policyText(masterKey, policyHash),
       policyHash,
       versions: store.policyVersions(),
-      defaults: { retentionDays: DEFAULT_RETENTION_DAYS, termination: DEFAULT_TERMINATION },
+      defaults: readDefaults(vault.db),
     };
   };
 
@@ -65,6 +78,24 @@ export function practiceHandlers(context: CoreContext) {
           subject: policyHash.slice(0, 16),
           outcome: 'ok',
         });
+      })();
+      return policy();
+    },
+    'policy.setDefaults': (request) => {
+      requireTherapist(context);
+      const { vault, info } = lifecycle.unlocked();
+      vault.db.transaction(() => {
+        vault.audit.append({
+          actorRole: info.role,
+          action: 'settings.change',
+          subject: 'defaultTerms',
+          outcome: 'ok',
+        });
+        vault.db
+          .prepare(
+            "INSERT INTO settings (name, value) VALUES ('defaultTerms', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+          )
+          .run(JSON.stringify(request.defaults));
       })();
       return policy();
     },
