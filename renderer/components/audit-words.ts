@@ -86,6 +86,7 @@ export function describeActor(entry: AuditEntryView): { role: string; id: string
 
 const subjectWords: Record<string, string> = {
   idleLockMinutes: 'Idle lock',
+  defaultTerms: 'Default terms',
   csv: 'CSV file',
   json: 'Signed bundle',
 };

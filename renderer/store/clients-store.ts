@@ -2,7 +2,7 @@
 // action returns null or the refusal, so a screen can show main's sentence under its form.
 import { create } from 'zustand';
 import type { Request, Result } from '../../shared/api';
-import type { ClientDetail, ClientSummary } from '../../shared/api-practice';
+import type { ClientDetail, ClientSummary, DefaultTerms } from '../../shared/api-practice';
 import type { VaultErrorInfo } from '../../shared/errors';
 import { useVault } from './vault-store';
 
@@ -10,10 +10,8 @@ export interface Policy {
   text: string;
   policyHash: string;
   versions: { policyHash: string; createdAt: number }[];
-  defaults: {
-    retentionDays: number;
-    termination: { action: 'destroy-now' } | { action: 'keep-for-review'; days: number };
-  };
+  /** What the consent wizard starts from for a new consent. */
+  defaults: DefaultTerms;
 }
 
 interface ClientsState {
@@ -30,6 +28,7 @@ interface ClientsState {
   archive(clientId: string, archived: boolean): Promise<VaultErrorInfo | null>;
   loadPolicy(): Promise<void>;
   setPolicy(text: string): Promise<VaultErrorInfo | null>;
+  setDefaults(defaults: DefaultTerms): Promise<VaultErrorInfo | null>;
   sign(request: Request<'consent.sign'>): Promise<VaultErrorInfo | null>;
   revoke(clientId: string): Promise<{ destroyed: number } | VaultErrorInfo>;
   endTherapy(clientId: string): Promise<{ destroyed: number } | VaultErrorInfo>;
@@ -99,6 +98,13 @@ export const useClients = create<ClientsState>()((set, get) => {
 
     async setPolicy(text) {
       const result = await window.vault.policy.set({ text });
+      if (!result.ok) return result.error;
+      set({ policy: result.value });
+      return null;
+    },
+
+    async setDefaults(defaults) {
+      const result = await window.vault.policy.setDefaults({ defaults });
       if (!result.ok) return result.error;
       set({ policy: result.value });
       return null;
