@@ -44,13 +44,26 @@ function consentStatus(
           ? 'revoked'
           : 'active',
     version: terms?.version ?? null,
-    summary: terms
-      ? `${describeListeners(terms, actor.role === 'client' ? 'client' : 'therapist')} Each recording is kept ${formatDays(terms.retentionDays)}.`
-      : null,
+    summary: terms ? consentSummaryLine(state, actor) : null,
     revokedAt: state.revokedAt,
     therapyEndedAt: state.therapyEndedAt,
     record,
   };
+}
+
+/** One line about the consent as it stands now: who may listen and for how long, or that it ended. */
+function consentSummaryLine(state: ConsentState, actor: Actor): string {
+  const terms = state.terms!;
+  if (state.revokedAt !== null)
+    return terms.revocation.destroys === 'all-recordings'
+      ? `Consent was revoked on ${formatDate(state.revokedAt)}. Its recordings were destroyed and nothing more is recorded.`
+      : `Consent was revoked on ${formatDate(state.revokedAt)}. Nothing more is recorded; earlier recordings are kept until their dates.`;
+  if (state.therapyEndedAt !== null)
+    return terms.termination.action === 'destroy-now'
+      ? `Therapy ended on ${formatDate(state.therapyEndedAt)}, and its recordings were destroyed.`
+      : `Therapy ended on ${formatDate(state.therapyEndedAt)}. Only the client may listen, for ${formatDays(terms.termination.days)} after that.`;
+  const viewer = actor.role === 'client' ? 'client' : 'therapist';
+  return `${describeListeners(terms, viewer)} Each recording is kept ${formatDays(terms.retentionDays)}.`;
 }
 
 export class ConsentService {

@@ -177,7 +177,13 @@ function ClientPage({
                 <li key={version.version}>
                   Version {version.version}, signed on {formatDate(version.signedAt)}
                   {index === 0 ? (
-                    <span className="version-tag"> (the one in force)</span>
+                    <span className="version-tag">
+                      {consent.state === 'revoked'
+                        ? ' (the last one; consent is revoked)'
+                        : consent.state === 'ended'
+                          ? ' (the last one; therapy has ended)'
+                          : ' (the one in force)'}
+                    </span>
                   ) : (
                     <span className="version-tag"> (replaced)</span>
                   )}
