@@ -131,7 +131,10 @@ export const contract = {
       signingKeyFingerprint: z.string(),
     }),
   },
-  /** The log screen's filters; newest first. `matched` counts every match, whatever the page. */
+  /**
+   * The log screen's filters; newest first. `matched` counts every match, whatever the page. Answers
+   * at once, also while the index is still being read (see `indexing`).
+   */
   'audit.query': {
     request: z.strictObject({
       /** Inclusive bounds, milliseconds since the epoch. */
@@ -149,6 +152,14 @@ export const contract = {
       matched: z.number().int(),
       /** Every action in the log, for the filter's choices. */
       actions: z.array(z.string()),
+      /**
+       * Present while main is still reading the log into its index (in slices, newest first):
+       * `done` of `total` entries so far; `matched` and `actions` cover only those. An unfiltered
+       * page is complete anyway; a filtered page is right once it is full. Ask again until absent.
+       */
+      indexing: z
+        .strictObject({ done: z.number().int().nonnegative(), total: z.number().int() })
+        .optional(),
     }),
   },
   /** Starts an export (logged first); the text then comes page by page from audit.exportNext. */
@@ -161,7 +172,10 @@ export const contract = {
       signingKeyFingerprint: z.string(),
     }),
   },
-  /** The next page (about 5,000 entries); the pages' texts, joined in order, are the file. */
+  /**
+   * The next page (up to 2,000 entries, fewer when main took its time budget for one page); the
+   * pages' texts, joined in order, are the file.
+   */
   'audit.exportNext': {
     request: z.strictObject({ exportId: opaqueId }),
     reply: z.strictObject({

@@ -2,6 +2,9 @@
 // `session-vault-audit verify`) or as CSV (for reading in a spreadsheet). Main holds the cursor and
 // answers page by page, so a million entries cross IPC in small pieces with progress. Every export
 // is logged and checkpointed before its first page, so the bundle covers its own export entry.
+// Main answers nothing else while it makes a page, so a page stops at EXPORT_PAGE_ENTRIES or
+// after EXPORT_PAGE_BUDGET_MS of opening entries, whichever comes first.
+import { performance } from 'node:perf_hooks';
 import { VaultError } from '../../shared/errors';
 import type { AuditEntry, AuditLog } from './audit';
 import {
@@ -18,10 +21,14 @@ import type { VaultLifecycle } from './vault';
 
 export type ExportFormat = 'csv' | 'json';
 
-/** Entries per page: about 1 MB of JSON, a few tens of milliseconds to open. */
-export const EXPORT_PAGE_ENTRIES = 5000;
-/** Entry hashes per page once the entries are out (they need no opening). */
-const HASH_PAGE = 50_000;
+/** Entries per page at most: about 500 kB of JSON, some 25 ms to open on a laptop. */
+export const EXPORT_PAGE_ENTRIES = 2000;
+/** A page stops early once opening its entries has taken this long (a slow or busy machine). */
+export const EXPORT_PAGE_BUDGET_MS = 40;
+/** Entries opened per read within a page. */
+const EXPORT_BATCH = 250;
+/** Entry hashes per page once the entries are out (they need no opening): about 10 ms. */
+const HASH_PAGE = 20_000;
 /** Open exports at once; a new one beyond this drops the oldest. */
 const MAX_OPEN_EXPORTS = 4;
 
@@ -175,12 +182,24 @@ export class AuditExports {
       if (opening)
         text +=
           cursor.format === 'json' ? bundleOpening(cursor.header) : `${CSV_COLUMNS.join(',')}\r\n`;
-      const rows = audit.readAscending(
-        secrets,
-        cursor.nextSeq,
-        cursor.head.seq,
-        EXPORT_PAGE_ENTRIES,
-      );
+      const started = performance.now();
+      const rows: ReturnType<AuditLog['readAscending']> = [];
+      let fromSeq = cursor.nextSeq;
+      let end = false;
+      while (rows.length < EXPORT_PAGE_ENTRIES) {
+        const limit = Math.min(EXPORT_BATCH, EXPORT_PAGE_ENTRIES - rows.length);
+        const batch = audit.readAscending(secrets, fromSeq, cursor.head.seq, limit);
+        rows.push(...batch);
+        const last = batch.at(-1);
+        // A short read is the end: a gap in the stored log is exported as a gap (the verifier
+        // names it).
+        if (!last || batch.length < limit) {
+          end = true;
+          break;
+        }
+        fromSeq = last.entry.seq + 1;
+        if (performance.now() - started >= EXPORT_PAGE_BUDGET_MS) break;
+      }
       if (cursor.format === 'json') {
         const page = new Uint8Array(rows.length * 32);
         rows.forEach((row, i) => page.set(row.entryHash, i * 32));
@@ -189,10 +208,7 @@ export class AuditExports {
           text += `${cursor.written === 0 ? '\n' : ',\n'}${rows.map((row) => row.text).join(',\n')}`;
       } else text += rows.map((row) => csvRow(row.entry)).join('');
       cursor.written += rows.length;
-      const last = rows.at(-1);
-      // A gap in the stored log is exported as a gap: the verifier names it.
-      cursor.nextSeq =
-        last && rows.length === EXPORT_PAGE_ENTRIES ? last.entry.seq + 1 : cursor.head.seq + 1;
+      cursor.nextSeq = end ? cursor.head.seq + 1 : fromSeq;
       if (cursor.nextSeq > cursor.head.seq) {
         cursor.phase = cursor.format === 'json' ? 'hashes' : 'done';
         if (cursor.format === 'json') text += '\n],\n"entryHashes":[';

@@ -1,7 +1,18 @@
 // The log screen's filters over a million entries: every entry is opened once per session into a
 // compact index (typed arrays of codes, strings kept once in small dictionaries), extended as the
 // log grows, and wiped at every lock. A filtered page is then a scan of a few arrays.
+//
+// Opening a million entries takes seconds, and main must never stop answering for that long (a
+// recording's chunks pass through it). So the index is built in slices of at most SLICE_BUDGET_MS
+// or SLICE_MAX_ENTRIES, with setImmediate between them, started by the first query (or reveal) of
+// a session. A query answers at once, with what is indexed so far and `indexing: { done, total }`;
+// the screen asks again until that is gone. The build reads newest first, so a filtered page that
+// fills up from the indexed part is already the right page (everything still unread is older);
+// an unfiltered page needs no index and is read straight from the log. Entries appended meanwhile
+// are read at the top, before the next answer.
+import { performance } from 'node:perf_hooks';
 import type { AuditEntryView } from '../../shared/api';
+import { VaultError } from '../../shared/errors';
 import type { AuditEntry, AuditLog, AuditSecrets } from './audit';
 import type { AuditorDesk } from './auditor-desk';
 import type { VaultLifecycle } from './vault';
@@ -27,9 +38,21 @@ export interface AuditQueryResult {
   matched: number;
   /** Every action in the log, sorted, for the filter's choices. */
   actions: string[];
+  /**
+   * Present while the index is still being read: `done` of about `total` entries so far, newest
+   * first. `matched` and `actions` then cover only those; `total` is the log's head.
+   */
+  indexing?: { done: number; total: number };
 }
 
-const BUILD_PAGE = 5000;
+/** Entries opened per read from the log (a few milliseconds). */
+const BUILD_BATCH = 250;
+/** A slice of the build stops after this long (checked after every batch)... */
+export const SLICE_BUDGET_MS = 30;
+/** ...or after this many entries, whichever comes first. */
+export const SLICE_MAX_ENTRIES = 20_000;
+/** Free slots above the head when an index starts, for entries appended during the session. */
+const TOP_ROOM = 1024;
 const ROLES: AuditEntryView['actorRole'][] = [
   'therapist',
   'client',
@@ -70,33 +93,79 @@ class Dictionary {
   }
 }
 
+/** What the screen shows of an entry, coded as the index codes it (so both paths agree). */
+function viewOf(entry: AuditEntry): AuditEntryView {
+  return {
+    seq: entry.seq,
+    at: entry.at,
+    actorRole: ROLES[Math.max(0, ROLES.indexOf(entry.actorRole))]!,
+    actorId: entry.actorId,
+    action: entry.action,
+    subject: entry.subject,
+    outcome: OUTCOMES[Math.max(0, OUTCOMES.indexOf(entry.outcome))]!,
+    reason: entry.reason,
+  };
+}
+
+/**
+ * Slots [start, end) hold the entries read, oldest first: the build fills downwards from the head
+ * the session started with, entries appended since go on at the top. Every entry with a seq from
+ * `nextBelow` to `lastSeq` is in; `bottomDone` once nothing is left below `nextBelow`.
+ */
 class AuditIndex {
-  count = 0;
-  lastSeq = 0;
-  private capacity = 0;
-  seq = new Float64Array(0);
-  at = new Float64Array(0);
-  role = new Uint8Array(0);
-  actor = new Uint32Array(0);
-  outcome = new Uint8Array(0);
-  action = new Uint32Array(0);
-  subject = new Uint32Array(0);
-  reason = new Uint32Array(0);
+  start: number;
+  end: number;
+  lastSeq: number;
+  nextBelow: number;
+  bottomDone: boolean;
+  private capacity: number;
+  seq: Float64Array;
+  at: Float64Array;
+  role: Uint8Array;
+  actor: Uint32Array;
+  outcome: Uint8Array;
+  action: Uint32Array;
+  subject: Uint32Array;
+  reason: Uint32Array;
   readonly actions = new Dictionary();
   readonly actors = new Dictionary();
   readonly subjects = new Dictionary();
   readonly reasons = new Dictionary();
 
-  constructor(readonly owner: object) {}
+  /** Seqs are distinct positive integers, so at most `headSeq` entries lie at or below the head. */
+  constructor(
+    readonly owner: object,
+    headSeq: number,
+  ) {
+    this.capacity = headSeq + TOP_ROOM;
+    this.seq = new Float64Array(this.capacity);
+    this.at = new Float64Array(this.capacity);
+    this.role = new Uint8Array(this.capacity);
+    this.actor = new Uint32Array(this.capacity);
+    this.outcome = new Uint8Array(this.capacity);
+    this.action = new Uint32Array(this.capacity);
+    this.subject = new Uint32Array(this.capacity);
+    this.reason = new Uint32Array(this.capacity);
+    this.start = headSeq;
+    this.end = headSeq;
+    this.lastSeq = headSeq;
+    this.nextBelow = headSeq + 1;
+    this.bottomDone = headSeq === 0;
+  }
+
+  get count(): number {
+    return this.end - this.start;
+  }
 
   private grow(): void {
-    this.capacity = Math.max(1024, this.capacity * 2);
+    this.capacity *= 2;
     const grown = <T extends Float64Array | Uint8Array | Uint32Array>(
       old: T,
       make: (n: number) => T,
     ) => {
       const next = make(this.capacity);
       next.set(old);
+      old.fill(0);
       return next;
     };
     this.seq = grown(this.seq, (n) => new Float64Array(n));
@@ -109,9 +178,7 @@ class AuditIndex {
     this.reason = grown(this.reason, (n) => new Uint32Array(n));
   }
 
-  add(entry: AuditEntry): void {
-    if (this.count === this.capacity) this.grow();
-    const i = this.count;
+  private put(i: number, entry: AuditEntry): void {
     this.seq[i] = entry.seq;
     this.at[i] = entry.at;
     this.role[i] = Math.max(0, ROLES.indexOf(entry.actorRole));
@@ -120,8 +187,24 @@ class AuditIndex {
     this.action[i] = this.actions.code(entry.action);
     this.subject[i] = this.subjects.code(entry.subject);
     this.reason[i] = this.reasons.code(entry.reason);
-    this.count += 1;
+  }
+
+  /** A newer entry, at the top. */
+  append(entry: AuditEntry): void {
+    if (this.end === this.capacity) this.grow();
+    this.put(this.end, entry);
+    this.end += 1;
     this.lastSeq = entry.seq;
+  }
+
+  /** An older entry, at the bottom. */
+  prepend(entry: AuditEntry): void {
+    // Only a seq below 1 (written by hand into the file) could run out of room here.
+    if (this.start === 0 || entry.seq >= this.nextBelow)
+      throw new VaultError('VAULT_DAMAGED', `Access log entry ${entry.seq} is out of place.`);
+    this.start -= 1;
+    this.put(this.start, entry);
+    this.nextBelow = entry.seq;
   }
 
   view(i: number): AuditEntryView {
@@ -135,6 +218,18 @@ class AuditIndex {
       outcome: OUTCOMES[this.outcome[i]!]!,
       reason: this.reasons.value(this.reason[i]!),
     };
+  }
+
+  /** Everything up to the log's head is in. */
+  complete(headSeq: number): boolean {
+    return this.bottomDone && this.lastSeq >= headSeq;
+  }
+
+  /** Entries in the log, from the seqs: exact once complete, and for any log without gaps. */
+  estimatedTotal(headSeq: number): number {
+    return (
+      this.count + (this.bottomDone ? 0 : this.nextBelow - 1) + Math.max(0, headSeq - this.lastSeq)
+    );
   }
 
   wipe(): void {
@@ -153,12 +248,24 @@ class AuditIndex {
     this.actors.clear();
     this.subjects.clear();
     this.reasons.clear();
-    this.count = 0;
+    this.start = 0;
+    this.end = 0;
   }
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (reason: unknown) => void;
 }
 
 export class AuditQueries {
   private index: AuditIndex | null = null;
+  /** The next slice of the build, while one is due. */
+  private nextSlice: NodeJS.Immediate | null = null;
+  /** Who waits for the whole index (the reveal); told when it is in, or when it is dropped. */
+  private waiters: Waiter[] = [];
+  /** What stopped a slice between queries (a damaged entry): the next query reports it. */
+  private failure: unknown = null;
   private readonly watched = new WeakSet<object>();
 
   constructor(
@@ -166,33 +273,117 @@ export class AuditQueries {
     private readonly desk: AuditorDesk,
   ) {}
 
-  private forget(): void {
+  /** Drops the index (wiped) and the build; whoever waited for it is told `reason`. */
+  private forget(reason: unknown = new VaultError('VAULT_LOCKED')): void {
+    if (this.nextSlice) clearImmediate(this.nextSlice);
+    this.nextSlice = null;
     this.index?.wipe();
     this.index = null;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(reason);
   }
 
-  /** The index for whoever reads now, opened once and brought up to the log's head. */
+  /**
+   * The index for whoever reads now, with what was appended since the last answer read in at the
+   * top (for up to SLICE_BUDGET_MS; the slices read the rest). A new index gets its first slice.
+   */
   private current(audit: AuditLog, secrets: AuditSecrets): AuditIndex {
     if (!this.watched.has(audit)) {
       audit.onLock(() => this.forget());
       this.watched.add(audit);
     }
+    if (this.failure !== null) {
+      const failure = this.failure;
+      this.failure = null;
+      throw failure;
+    }
     const owner = this.lifecycle.current!;
-    const head = audit.head();
+    const headSeq = audit.head()?.seq ?? 0;
     // Another session, or a log that shrank (only tampering does that): start again.
-    if (this.index && (this.index.owner !== owner || (head?.seq ?? 0) < this.index.lastSeq))
-      this.forget();
-    const index = (this.index ??= new AuditIndex(owner));
-    if (!head) return index;
-    for (;;) {
-      const rows = audit.readAscending(secrets, index.lastSeq + 1, head.seq, BUILD_PAGE);
-      for (const row of rows) index.add(row.entry);
-      if (rows.length < BUILD_PAGE) return index;
+    if (this.index && (this.index.owner !== owner || headSeq < this.index.lastSeq)) this.forget();
+    let index = this.index;
+    if (!index) {
+      index = this.index = new AuditIndex(owner, headSeq);
+      this.slice(index, audit, secrets);
+    } else {
+      const started = performance.now();
+      while (
+        performance.now() - started < SLICE_BUDGET_MS &&
+        this.readTop(index, audit, secrets, headSeq) > 0
+      );
+    }
+    this.settle(index, audit);
+    return index;
+  }
+
+  /** Reads one batch of entries appended above the index; 0 when there are none. */
+  private readTop(
+    index: AuditIndex,
+    audit: AuditLog,
+    secrets: AuditSecrets,
+    headSeq: number,
+  ): number {
+    if (headSeq <= index.lastSeq) return 0;
+    const rows = audit.readAscending(secrets, index.lastSeq + 1, headSeq, BUILD_BATCH);
+    for (const row of rows) index.append(row.entry);
+    return rows.length;
+  }
+
+  /** One slice of the build: the top first, then downwards; at most SLICE_BUDGET_MS. */
+  private slice(index: AuditIndex, audit: AuditLog, secrets: AuditSecrets): void {
+    const started = performance.now();
+    let read = 0;
+    while (read < SLICE_MAX_ENTRIES && performance.now() - started < SLICE_BUDGET_MS) {
+      let step = this.readTop(index, audit, secrets, audit.head()?.seq ?? 0);
+      if (step === 0 && !index.bottomDone) {
+        const limit = Math.min(BUILD_BATCH, SLICE_MAX_ENTRIES - read);
+        const entries = audit.read(secrets, { beforeSeq: index.nextBelow, limit });
+        for (const entry of entries) index.prepend(entry);
+        if (entries.length < limit) index.bottomDone = true;
+        step = entries.length;
+      }
+      if (step === 0) break;
+      read += step;
     }
   }
 
-  /** Which of these ids the log mentions: as who acted, what it was about, or in a reason. */
-  mentioned(ids: readonly string[]): string[] {
+  /** After a slice or a query: tells the waiters when the index is whole, else books a slice. */
+  private settle(index: AuditIndex, audit: AuditLog): void {
+    if (index.complete(audit.head()?.seq ?? 0)) {
+      for (const waiter of this.waiters.splice(0)) waiter.resolve();
+      return;
+    }
+    this.nextSlice ??= setImmediate(() => {
+      this.nextSlice = null;
+      if (this.index !== index) return;
+      try {
+        // Slices run for the session that started them only; a lock has dropped the index.
+        if (this.lifecycle.current !== index.owner) throw new VaultError('VAULT_LOCKED');
+        const { secrets } = this.desk.readerSecrets();
+        const { audit: log } = this.lifecycle.opened();
+        this.slice(index, log, secrets);
+        this.settle(index, log);
+      } catch (error) {
+        this.forget(error);
+        if (!(error instanceof VaultError && error.code === 'VAULT_LOCKED')) this.failure = error;
+      }
+    });
+  }
+
+  /** Resolves once the index holds the whole log (the build goes on between slices meanwhile). */
+  async whenComplete(): Promise<void> {
+    const { secrets } = this.desk.readerSecrets();
+    const { audit } = this.lifecycle.opened();
+    const index = this.current(audit, secrets);
+    if (index.complete(audit.head()?.seq ?? 0)) return;
+    await new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  /**
+   * Which of these ids the log mentions: as who acted, what it was about, or in a reason. Waits for
+   * the whole index.
+   */
+  async mentioned(ids: readonly string[]): Promise<string[]> {
+    await this.whenComplete();
     const { secrets } = this.desk.readerSecrets();
     const index = this.current(this.lifecycle.opened().audit, secrets);
     return ids.filter(
@@ -207,6 +398,35 @@ export class AuditQueries {
     const { secrets } = this.desk.readerSecrets();
     const { audit } = this.lifecycle.opened();
     const index = this.current(audit, secrets);
+    const headSeq = audit.head()?.seq ?? 0;
+    const actions = [...index.actions.list].sort();
+    const unfiltered =
+      request.fromAt === undefined &&
+      request.toAt === undefined &&
+      request.action === undefined &&
+      request.outcome === undefined &&
+      request.subject === undefined;
+    if (!index.complete(headSeq)) {
+      const total = index.estimatedTotal(headSeq);
+      const indexing = { done: index.count, total };
+      // Newest first needs no index: read the page from the log.
+      if (unfiltered) {
+        const entries = audit.read(secrets, {
+          limit: request.limit,
+          ...(request.beforeSeq === undefined ? {} : { beforeSeq: request.beforeSeq }),
+        });
+        return { entries: entries.map(viewOf), total, matched: total, actions, indexing };
+      }
+      return { ...this.scan(index, request), total, actions, indexing };
+    }
+    return { ...this.scan(index, request), total: index.count, actions };
+  }
+
+  /** A filtered page and the count of matches, over what the index holds. */
+  private scan(
+    index: AuditIndex,
+    request: AuditQuery,
+  ): { entries: AuditEntryView[]; matched: number } {
     const action = request.action === undefined ? null : index.actions.find(request.action);
     const subject = request.subject === undefined ? null : index.subjects.find(request.subject);
     const outcome = request.outcome === undefined ? null : OUTCOMES.indexOf(request.outcome);
@@ -215,7 +435,7 @@ export class AuditQueries {
     const beforeSeq = request.beforeSeq ?? Infinity;
     const page: number[] = [];
     let matched = 0;
-    for (let i = index.count - 1; i >= 0; i -= 1) {
+    for (let i = index.end - 1; i >= index.start; i -= 1) {
       const at = index.at[i]!;
       if (at < fromAt || at > toAt) continue;
       if (action !== null && index.action[i] !== action) continue;
@@ -224,11 +444,6 @@ export class AuditQueries {
       matched += 1;
       if (page.length < request.limit && index.seq[i]! < beforeSeq) page.push(i);
     }
-    return {
-      entries: page.map((i) => index.view(i)),
-      total: index.count,
-      matched,
-      actions: [...index.actions.list].sort(),
-    };
+    return { entries: page.map((i) => index.view(i)), matched };
   }
 }

@@ -36,10 +36,18 @@ function Fingerprint({ fingerprint, hint }: { fingerprint: string; hint: string 
   );
 }
 
-function pageSummary(first: number, shown: number, matched: number, total: number): string {
-  if (matched === 0) return 'No entries match these filters.';
+function pageSummary(
+  first: number,
+  shown: number,
+  matched: number,
+  total: number,
+  indexing: boolean,
+): string {
+  if (matched === 0)
+    return indexing ? 'No matching entries yet.' : 'No entries match these filters.';
   const range = `${count(first)}–${count(first + shown - 1)}`;
   if (matched === total) return `Entries ${range} of ${count(total)}, newest first.`;
+  if (indexing) return `Entries ${range} of ${count(matched)} matching so far, newest first.`;
   return `Entries ${range} of ${count(matched)} matching (${count(total)} in the log), newest first.`;
 }
 
@@ -51,16 +59,17 @@ export function LogScreen({
   fingerprintHint: string;
 }) {
   const state = useAudit();
-  const { open, entries, cursors, matched, total, loading } = state;
+  const { open, close, entries, cursors, matched, total, loading, indexing } = state;
 
   useEffect(() => {
     void open();
-  }, [open]);
+    return close;
+  }, [open, close]);
 
   const first = (cursors.length - 1) * PAGE_SIZE + 1;
   const hasNewer = cursors.length > 1;
   const hasOlder = first + entries.length - 1 < matched;
-  const summary = pageSummary(first, entries.length, matched, total);
+  const summary = pageSummary(first, entries.length, matched, total, indexing !== null);
 
   /** Newer and Older, above the table and again below it (after scrolling a hundred rows). */
   const pager = (below: boolean) =>
@@ -110,9 +119,19 @@ export function LogScreen({
         onClear={state.clearFilters}
       />
       <div className="log-summary-bar">
-        <p role="status" className="log-summary" aria-busy={loading} data-testid="log-summary">
+        <p
+          role="status"
+          className="log-summary"
+          aria-busy={loading || indexing !== null}
+          data-testid="log-summary"
+        >
           {loading && entries.length === 0 ? 'Reading the access log…' : summary}
         </p>
+        {indexing ? (
+          <p className="log-indexing muted" data-testid="log-indexing">
+            Reading the access log… {count(indexing.done)} of {count(indexing.total)}
+          </p>
+        ) : null}
         {pager(false)}
       </div>
       {entries.length > 0 ? (

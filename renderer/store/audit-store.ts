@@ -6,6 +6,8 @@ import type { AuditEntryView, Reply } from '../../shared/api';
 import { downloadText, exportFileName } from './download';
 
 export const PAGE_SIZE = 100;
+/** While main is still reading the log into its index, the page is asked for again this often. */
+export const REQUERY_MS = 400;
 
 export type Outcome = AuditEntryView['outcome'];
 export type ExportFormat = 'csv' | 'json';
@@ -51,6 +53,8 @@ interface AuditState {
   matched: number;
   /** Every action in the log, for the filter's choices. */
   actions: string[];
+  /** Main is still reading the log (entries read of all): the counts cover only those so far. */
+  indexing: { done: number; total: number } | null;
   verdict: Verdict | null;
   loading: boolean;
   /** A sentence for the person when the log could not be read or checked. */
@@ -59,6 +63,8 @@ interface AuditState {
 
   /** Fresh start for a newly shown log screen: checks the chain and reads the newest page. */
   open(): Promise<void>;
+  /** The screen is gone: no more asking again while main reads the log. */
+  close(): void;
   setFilters(patch: Partial<LogFilters>): void;
   clearFilters(): void;
   older(): void;
@@ -78,12 +84,13 @@ function timeBounds(filters: LogFilters): { fromAt?: number; toAt?: number } {
 let queryGeneration = 0;
 
 export const useAudit = create<AuditState>()((set, get) => {
-  async function readPage(): Promise<void> {
+  /** `again`: the same page asked for again while main reads the log (nothing changed here). */
+  async function readPage(again = false): Promise<void> {
     queryGeneration += 1;
     const mine = queryGeneration;
     const { filters, cursors } = get();
     const beforeSeq = cursors.at(-1);
-    set({ loading: true });
+    if (!again) set({ loading: true });
     const result = await window.vault.audit.query({
       limit: PAGE_SIZE,
       ...timeBounds(filters),
@@ -101,9 +108,21 @@ export const useAudit = create<AuditState>()((set, get) => {
         total: result.value.total,
         matched: result.value.matched,
         actions: result.value.actions,
+        indexing: result.value.indexing ?? null,
       });
+      // Until main has read the whole log, ask again (unless something else was asked for since).
+      if (result.value.indexing)
+        setTimeout(() => {
+          if (mine === queryGeneration) void readPage(true);
+        }, REQUERY_MS);
     } else {
-      set({ loading: false, entries: [], matched: 0, error: result.error.message });
+      set({
+        loading: false,
+        entries: [],
+        matched: 0,
+        indexing: null,
+        error: result.error.message,
+      });
     }
   }
 
@@ -120,6 +139,7 @@ export const useAudit = create<AuditState>()((set, get) => {
     total: 0,
     matched: 0,
     actions: [],
+    indexing: null,
     verdict: null,
     loading: false,
     error: null,
@@ -133,11 +153,17 @@ export const useAudit = create<AuditState>()((set, get) => {
         entries: [],
         total: 0,
         matched: 0,
+        indexing: null,
         verdict: null,
         error: null,
         ...(running ? {} : { exported: { phase: 'idle' } as const }),
       });
       await Promise.all([verify(), readPage()]);
+    },
+
+    close() {
+      queryGeneration += 1;
+      set({ loading: false });
     },
 
     setFilters(patch) {

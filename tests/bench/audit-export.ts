@@ -4,14 +4,21 @@
 //   audit_verify_1m_s  the offline verifier on that file: read, JSON.parse, every content hash,
 //                      chain hash, checkpoint and the export signature; baseline: BLAKE2b over
 //                      the file's bytes.
-//   audit_query_first_1m_ms  audit.query's first call in a session: opens every entry into the
-//                      in-memory index, then answers the newest page.
+//   audit_query_first_1m_ms  from audit.query's first call in a session until the complete index
+//                      answers: every entry opened into the in-memory index, in slices between
+//                      which the event loop runs, then the newest page.
+//   audit_query_max_block_ms  the longest the event loop stood still meanwhile (the first call's
+//                      own share included): the gap between turns of a setImmediate probe.
+//   audit_export_max_page_ms  the longest single audit.exportNext of the JSON export (main is
+//                      blocked for each page).
 //   audit_query_1m_ms  a filtered query (action + outcome + subject) once the index is built, as
 //                      the log screen asks on every filter change; median of 9.
 // The log is filled with real AuditLog.append calls (a signed checkpoint every 1000), since the
 // export opens every entry and a copied entry would not open under another seq.
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { CHECKPOINT_EVERY } from '../../electron/core/audit';
 import { AuditExports } from '../../electron/core/audit-export';
 import { AuditQueries } from '../../electron/core/audit-index';
@@ -23,9 +30,45 @@ import { type BenchGroup, type Figure, log, median, now, round, tempFolder } fro
 
 const ACTIONS = ['recording.play', 'recording.start', 'consent.sign', 'session.unlock'];
 
+/** A full garbage collection now (V8's gc(), exposed for this process). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+/** Turns of the event loop, timed: the longest gap is the longest anything held it. */
+function blockProbe(): { stop(): { max: number; turns: number } } {
+  let last = now();
+  let max = 0;
+  let turns = 0;
+  let running = true;
+  const turn = () => {
+    const at = now();
+    max = Math.max(max, at - last);
+    last = at;
+    turns += 1;
+    if (running) setImmediate(turn);
+  };
+  setImmediate(turn);
+  return {
+    stop() {
+      turn();
+      running = false;
+      return { max, turns };
+    },
+  };
+}
+
 export const auditExportGroup: BenchGroup = {
   name: 'audit export',
-  ids: ['audit_export_1m_s', 'audit_verify_1m_s', 'audit_query_first_1m_ms', 'audit_query_1m_ms'],
+  ids: [
+    'audit_export_1m_s',
+    'audit_export_max_page_ms',
+    'audit_verify_1m_s',
+    'audit_query_first_1m_ms',
+    'audit_query_max_block_ms',
+    'audit_query_1m_ms',
+  ],
   async run(options, wanted) {
     const total = options.quick ? 100_000 : 1_000_000;
     const vault = await createVault({ kdf: LIGHT_KDF, name: 'audit-export' });
@@ -54,11 +97,24 @@ export const auditExportGroup: BenchGroup = {
 
       const figures: Figure[] = [];
       const desk = new AuditorDesk(lifecycle, Date.now);
-      if (wanted('audit_query_first_1m_ms') || wanted('audit_query_1m_ms')) {
+      if (
+        wanted('audit_query_first_1m_ms') ||
+        wanted('audit_query_max_block_ms') ||
+        wanted('audit_query_1m_ms')
+      ) {
         const queries = new AuditQueries(lifecycle, desk);
+        // The fill's garbage goes first, so that a pause for it is not counted as the build's.
+        collectGarbage();
+        const probe = blockProbe();
         const firstStart = now();
+        const early = queries.query({ limit: 100 });
+        const earlyMs = now() - firstStart;
+        await queries.whenComplete();
         const newest = queries.query({ limit: 100 });
         const firstMs = now() - firstStart;
+        const block = probe.stop();
+        if (!early.indexing || newest.indexing)
+          throw new Error('the index was not built in slices');
         const filter = { action: 'recording.start', outcome: 'ok', subject: 'rec-3' } as const;
         const runs: number[] = [];
         let matched = 0;
@@ -73,7 +129,15 @@ export const auditExportGroup: BenchGroup = {
             value: round(firstMs),
             unit: 'ms',
             baseline: null,
-            note: `opens ${newest.total} entries into the index, then the newest 100`,
+            note: `opens ${newest.total} entries into the index in slices, then the newest 100; first answer (${early.indexing.done} indexed) in ${earlyMs.toFixed(1)} ms`,
+          });
+        if (wanted('audit_query_max_block_ms'))
+          figures.push({
+            id: 'audit_query_max_block_ms',
+            value: round(block.max),
+            unit: 'ms',
+            baseline: null,
+            note: `longest event-loop turn over ${block.turns} turns while the index was built`,
           });
         if (wanted('audit_query_1m_ms'))
           figures.push({
@@ -84,14 +148,23 @@ export const auditExportGroup: BenchGroup = {
             note: `action + outcome + subject over ${newest.total} entries, ${matched} matched; median of 9`,
           });
       }
-      if (!wanted('audit_export_1m_s') && !wanted('audit_verify_1m_s')) return figures;
+      if (
+        !wanted('audit_export_1m_s') &&
+        !wanted('audit_export_max_page_ms') &&
+        !wanted('audit_verify_1m_s')
+      )
+        return figures;
 
       const file = join(folder.path, 'bundle.json');
       const exports = new AuditExports(lifecycle, desk, Date.now);
       const exportStart = now();
       const { exportId, total: entries } = exports.start('json');
       let pages = 0;
-      for (let page = exports.next(exportId); ; page = exports.next(exportId)) {
+      let slowestPage = 0;
+      for (;;) {
+        const pageStart = now();
+        const page = exports.next(exportId);
+        slowestPage = Math.max(slowestPage, now() - pageStart);
         appendFileSync(file, page.text);
         pages += 1;
         if (page.done) break;
@@ -113,6 +186,14 @@ export const auditExportGroup: BenchGroup = {
           unit: 's',
           baseline: round(hashSeconds),
           note: `${entries} entries, ${pages} pages, ${mb} MB of JSON; baseline BLAKE2b of those bytes`,
+        });
+      if (wanted('audit_export_max_page_ms'))
+        figures.push({
+          id: 'audit_export_max_page_ms',
+          value: round(slowestPage),
+          unit: 'ms',
+          baseline: null,
+          note: `slowest of ${pages} exportNext pages (JSON), each one blocking main`,
         });
       if (wanted('audit_verify_1m_s')) {
         const verifyStart = now();

@@ -20,10 +20,11 @@ export function auditHandlers(context: CoreContext, exports: AuditExports, queri
       context.active();
       return exports.next(request.exportId);
     },
-    'audit.revealClients': () => {
+    'audit.revealClients': async () => {
       requireTherapist(context);
       const clients = context.consent.list();
-      const mentioned = new Set(queries.mentioned(clients.map((client) => client.clientId)));
+      // Waits (without blocking main) for the whole index; a lock meanwhile refuses the reveal.
+      const mentioned = new Set(await queries.mentioned(clients.map((client) => client.clientId)));
       const revealed = clients
         .filter((client) => mentioned.has(client.clientId))
         .map(({ clientId, displayName }) => ({ clientId, displayName }));
