@@ -83,8 +83,10 @@ export class AuditLog {
   }
 
   /** Called at every lock (rotateEpoch): whatever was read with the audit secrets is forgotten. */
-  onLock(listener: () => void): void {
+  /** Calls `listener` at every lock; returns a function that stops it. */
+  onLock(listener: () => void): () => void {
     this.lockListeners.add(listener);
+    return () => this.lockListeners.delete(listener);
   }
 
   get vaultIdBytes(): Uint8Array {
@@ -302,7 +304,42 @@ export class AuditLog {
    * Walks the whole chain and every checkpoint; with `secrets`, also opens every sealed entry.
    * Reports the first entry where anything breaks.
    */
+  /** Walks the whole chain and every checkpoint at once (for tests and the offline doctor). */
   verify(secrets: AuditSecrets | null): AuditVerdict {
+    const steps = this.verifySteps(secrets);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * The same walk in slices of a few thousand entries, giving the event loop back between them,
+   * so main never freezes on a large log. A lock during the walk refuses it (the keys are gone).
+   */
+  async verifyInSlices(secrets: AuditSecrets | null): Promise<AuditVerdict> {
+    let locked = false;
+    const stop = this.onLock(() => {
+      locked = true;
+    });
+    try {
+      const steps = this.verifySteps(secrets);
+      for (;;) {
+        if (locked) throw new VaultError('VAULT_LOCKED');
+        const step = steps.next();
+        if (step.done) return step.value;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      stop();
+    }
+  }
+
+  /**
+   * Walks the chain and every checkpoint up to the head as it is now; with `secrets`, also opens
+   * every sealed entry. Yields after each slice; returns the verdict, naming the first bad entry.
+   */
+  private *verifySteps(secrets: AuditSecrets | null): Generator<number, AuditVerdict> {
     const { signPublic } = this.publicKeys();
     if (secrets && !equalBytes(secrets.signing.publicKey, signPublic))
       return {
@@ -312,11 +349,16 @@ export class AuditLog {
         firstBadSeq: null,
         problem: 'The log signing key was replaced.',
       };
+    const headSeq = (this.last.get() as { seq: number } | undefined)?.seq ?? 0;
     const checkpoints = new Map<number, CheckpointRow>();
     for (const row of this.db
+      // Every checkpoint there is now: one past the head means entries it signed are gone.
       .prepare('SELECT seq, at, head_hash, signature FROM audit_checkpoints')
-      .iterate() as Iterable<CheckpointRow>)
+      .all() as CheckpointRow[])
       checkpoints.set(row.seq, row);
+    const slice = this.db.prepare(
+      'SELECT seq, epoch_id, sealed, content_hash, entry_hash FROM audit_entries WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
+    );
     let prev = genesisHash(this.vaultId);
     let expectedSeq = 1;
     let checked = 0;
@@ -328,43 +370,46 @@ export class AuditLog {
       firstBadSeq: seq,
       problem,
     });
-    for (const row of this.db
-      .prepare(
-        'SELECT seq, epoch_id, sealed, content_hash, entry_hash FROM audit_entries ORDER BY seq',
-      )
-      .iterate() as Iterable<EntryRow>) {
-      if (row.seq !== expectedSeq) return bad(expectedSeq, `Entry ${expectedSeq} is missing.`);
-      const contentHash = new Uint8Array(row.content_hash);
-      const entryHash = chainHash(prev, row.seq, contentHash);
-      if (!equalBytes(entryHash, new Uint8Array(row.entry_hash)))
-        return bad(row.seq, `Entry ${row.seq} does not follow from the one before it.`);
-      if (secrets) {
-        try {
-          this.openRow(secrets, row);
-        } catch {
-          return bad(row.seq, `Entry ${row.seq} was altered.`);
+    for (;;) {
+      // Read a slice at a time: a statement left open across a yield would keep the connection busy.
+      const rows = slice.all(expectedSeq - 1, headSeq, secrets ? 2_000 : 20_000) as EntryRow[];
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        if (row.seq !== expectedSeq) return bad(expectedSeq, `Entry ${expectedSeq} is missing.`);
+        const contentHash = new Uint8Array(row.content_hash);
+        const entryHash = chainHash(prev, row.seq, contentHash);
+        if (!equalBytes(entryHash, new Uint8Array(row.entry_hash)))
+          return bad(row.seq, `Entry ${row.seq} does not follow from the one before it.`);
+        if (secrets) {
+          try {
+            this.openRow(secrets, row);
+          } catch {
+            return bad(row.seq, `Entry ${row.seq} was altered.`);
+          }
         }
+        const checkpoint = checkpoints.get(row.seq);
+        if (checkpoint) {
+          const message = checkpointMessage(
+            this.vaultId,
+            checkpoint.seq,
+            new Uint8Array(checkpoint.head_hash),
+            checkpoint.at,
+          );
+          if (
+            !equalBytes(new Uint8Array(checkpoint.head_hash), entryHash) ||
+            !verifySignature(signPublic, message, new Uint8Array(checkpoint.signature))
+          )
+            return bad(row.seq, `The signed checkpoint at entry ${row.seq} does not match.`);
+          checkpointsChecked += 1;
+          checkpoints.delete(row.seq);
+        }
+        prev = entryHash;
+        expectedSeq += 1;
+        checked += 1;
       }
-      const checkpoint = checkpoints.get(row.seq);
-      if (checkpoint) {
-        const message = checkpointMessage(
-          this.vaultId,
-          checkpoint.seq,
-          new Uint8Array(checkpoint.head_hash),
-          checkpoint.at,
-        );
-        if (
-          !equalBytes(new Uint8Array(checkpoint.head_hash), entryHash) ||
-          !verifySignature(signPublic, message, new Uint8Array(checkpoint.signature))
-        )
-          return bad(row.seq, `The signed checkpoint at entry ${row.seq} does not match.`);
-        checkpointsChecked += 1;
-        checkpoints.delete(row.seq);
-      }
-      prev = entryHash;
-      expectedSeq += 1;
-      checked += 1;
+      yield checked;
     }
+    if (expectedSeq <= headSeq) return bad(expectedSeq, `Entry ${expectedSeq} is missing.`);
     const orphan = [...checkpoints.keys()].sort((a, b) => a - b)[0];
     if (orphan !== undefined)
       return bad(orphan, `Entries up to ${orphan} were signed but are missing.`);

@@ -209,7 +209,7 @@ describe('vault lifecycle in Chromium', () => {
     await visible(page.getByRole('heading', { name: 'Settings' }));
     const minutes = page.getByLabel('Lock after this many idle minutes');
     await minutes.fill('1');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await visible(page.getByText(uiText.idleSaved(1)));
     await snap(page, 'settings');
     // Many clicks and key presses in a few seconds tell main "still here" at most once.

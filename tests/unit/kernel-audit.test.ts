@@ -154,6 +154,18 @@ describe('access log', () => {
     });
   });
 
+  it('verifies in slices without blocking, and a lock during the walk refuses it', async () => {
+    const { vault: opened, auditSecrets } = unlocked();
+    opened.db.transaction(() => fill(6_000))();
+    expect(await opened.audit.verifyInSlices(auditSecrets)).toMatchObject({
+      intact: true,
+      entries: 6_003,
+    });
+    const walking = opened.audit.verifyInSlices(auditSecrets);
+    vault.lifecycle.lock('user');
+    await expect(walking).rejects.toMatchObject({ code: 'VAULT_LOCKED' });
+  });
+
   it('fails closed: if the log cannot be written, the unlock does not happen', () => {
     vault.lifecycle.lock('user');
     const db = vault.lifecycle.opened().db;

@@ -58,11 +58,11 @@ export function sessionHandlers(context: CoreContext) {
       }));
       return { entries, total: vault.audit.count() };
     },
-    'audit.verify': () => {
+    'audit.verify': async () => {
       context.active();
       const { secrets } = context.auditors.readerSecrets();
       return {
-        ...lifecycle.opened().audit.verify(secrets),
+        ...(await lifecycle.opened().audit.verifyInSlices(secrets)),
         signingKeyFingerprint: signingKeyFingerprint(secrets.signing.publicKey),
       };
     },
