@@ -9,6 +9,7 @@ import { auditExportGroup } from './audit-export';
 import { auditVerifyGroup } from './audit-verify';
 import { type BenchGroup, type BenchOptions, type Figure, log, now } from './harness';
 import { playbackGroup } from './playback';
+import { playerMemoryGroup } from './player-memory';
 import { recordingGroup } from './recordings';
 import { credentialTimingGroup, unlockGroup } from './unlock';
 
@@ -17,6 +18,7 @@ const GROUPS: BenchGroup[] = [
   aeadGroup,
   recordingGroup,
   playbackGroup,
+  playerMemoryGroup,
   auditVerifyGroup,
   auditExportGroup,
   credentialTimingGroup,
