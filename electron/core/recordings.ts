@@ -3,9 +3,12 @@
 // altered, moved, copied, taken from another recording or cut off at the end does not open.
 // A recording ends with a sealed, empty end marker (final = 1).
 import type { Database, Statement } from 'better-sqlite3';
-import { VaultError, type ErrorCode } from '../../shared/errors';
+import { VaultError } from '../../shared/errors';
 import { AEAD_NONCE_BYTES, open, randomBytes, seal, toHex, utf8 } from './crypto';
 import { checkpointAndTruncateWal } from './db';
+import { ChunkIntegrityError, diagnoseChunk, type ChunkSource } from './chunk-diagnosis';
+
+export { ChunkIntegrityError };
 
 /** A second of Opus at 32 kb/s is about 4 KiB; anything near this cap is not audio we made. */
 export const MAX_CHUNK_BYTES = 256 * 1024;
@@ -38,23 +41,12 @@ export interface ChunkIndexEntry {
   bytes: number;
 }
 
-interface ChunkRow {
+export interface ChunkRow {
   seq: number;
   start_ms: number;
   duration_ms: number;
   nonce: Buffer;
   ciphertext: Buffer;
-}
-
-export class ChunkIntegrityError extends VaultError {
-  constructor(
-    code: ErrorCode,
-    readonly recordingId: string,
-    readonly seq: number,
-    readonly detail: string,
-  ) {
-    super(code);
-  }
 }
 
 function chunkId(recNo: number, seq: number): number {
@@ -421,96 +413,23 @@ export class RecordingStore {
         return payload;
       }
     }
-    throw this.diagnose(recording, recordingKey, row, otherKeys);
+    throw diagnoseChunk(this.diagnosisSource(), recording, recordingKey, row, otherKeys);
   }
 
-  /** Works out what happened to a chunk that did not open. Only runs on failure. */
-  private diagnose(
-    recording: RecordingRow,
-    recordingKey: Uint8Array,
-    row: ChunkRow,
-    otherKeys: () => Iterable<{ recordingId: string; key: Uint8Array }>,
-  ): ChunkIntegrityError {
-    const { recordingId } = recording;
-    const sealed = { nonce: new Uint8Array(row.nonce), ciphertext: new Uint8Array(row.ciphertext) };
-    const rows = this.stmt(
-      'SELECT seq, start_ms FROM chunks WHERE chunk_id >= ? AND chunk_id < ? ORDER BY chunk_id',
-    ).all(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0)) as {
-      seq: number;
-      start_ms: number;
-    }[];
-    if (sealed.nonce.length === AEAD_NONCE_BYTES) {
-      // A real chunk sealed for another place in this recording: moved or copied.
-      for (const other of rows) {
-        if (other.seq === row.seq) continue;
-        for (const final of [false, true]) {
-          const ad = chunkAssociatedData(
-            this.vaultId,
-            recordingId,
-            other.seq,
-            other.start_ms,
-            final,
-          );
-          if (!open(recordingKey, sealed, ad)) continue;
-          const original = this.chunkRow(recording.recNo, other.seq);
-          const copy =
-            original !== undefined && Buffer.compare(original.ciphertext, row.ciphertext) === 0;
-          if (final && other.seq !== recording.finalSeq)
-            return new ChunkIntegrityError(
-              'RECORDING_TRUNCATED',
-              recordingId,
-              row.seq,
-              'end marker moved',
-            );
-          return new ChunkIntegrityError(
-            copy ? 'CHUNK_DUPLICATED' : 'CHUNK_REORDERED',
-            recordingId,
-            row.seq,
-            `holds chunk ${other.seq}`,
-          );
-        }
-      }
-      // The end marker is missing: this was the last chunk before the tail was cut.
-      if (recording.finalSeq !== null && row.seq === recording.finalSeq) {
-        if (
-          open(
-            recordingKey,
-            sealed,
-            chunkAssociatedData(this.vaultId, recordingId, row.seq, row.start_ms, false),
-          )
-        )
-          return new ChunkIntegrityError(
-            'RECORDING_TRUNCATED',
-            recordingId,
-            row.seq,
-            'end marker missing',
-          );
-      }
-      for (const other of otherKeys()) {
-        if (other.recordingId === recordingId) continue;
-        for (const candidate of this.stmt(
+  /** What the diagnosis of a chunk that did not open needs to read. */
+  private diagnosisSource(): ChunkSource {
+    return {
+      vaultId: this.vaultId,
+      seqsOf: (recNo) =>
+        this.stmt(
+          'SELECT seq, start_ms FROM chunks WHERE chunk_id >= ? AND chunk_id < ? ORDER BY chunk_id',
+        ).all(chunkId(recNo, 0), chunkId(recNo + 1, 0)) as { seq: number; start_ms: number }[],
+      chunkRow: (recNo, seq) => this.chunkRow(recNo, seq),
+      seqsOfRecording: (recordingId) =>
+        this.stmt(
           'SELECT c.seq, c.start_ms FROM chunks c JOIN recordings r ON r.rec_no = c.rec_no WHERE r.recording_id = ?',
-        ).iterate(other.recordingId) as Iterable<{ seq: number; start_ms: number }>) {
-          for (const final of [false, true]) {
-            const ad = chunkAssociatedData(
-              this.vaultId,
-              other.recordingId,
-              candidate.seq,
-              candidate.start_ms,
-              final,
-            );
-            if (open(other.key, sealed, ad))
-              return new ChunkIntegrityError(
-                'CHUNK_SPLICED',
-                recordingId,
-                row.seq,
-                `from recording ${other.recordingId}`,
-              );
-          }
-        }
-      }
-    }
-    return new ChunkIntegrityError('CHUNK_ALTERED', recordingId, row.seq, 'does not open');
+        ).all(recordingId) as { seq: number; start_ms: number }[],
+    };
   }
 
   /** Opens every chunk in order: the first problem is thrown. Returns the audio chunk count. */
