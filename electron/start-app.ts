@@ -17,7 +17,7 @@ import { loadDeviceSecret } from './device-secret';
 import { registerIpc } from './ipc';
 import { closeCaptureWindow, openCaptureWindow } from './capture-window';
 import { createReviewMode } from './review-mode';
-import { createSecureWindow, isCaptureContents, isOwnedContents } from './window';
+import { allowDownloads, createSecureWindow, isCaptureContents, isOwnedContents } from './window';
 
 export interface StartOptions {
   createCore: (options: CoreOptions) => Promise<Core>;
@@ -111,7 +111,10 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
       dataDir: path.join(userData, 'vault'),
       deviceSecret: secret.deviceSecret,
       captureHost,
-      onSessionChange: (role) => reviewMode.follow(role),
+      onSessionChange: (role) => {
+        allowDownloads(role !== 'client');
+        reviewMode.follow(role);
+      },
     });
   } catch (error) {
     console.error('createCore failed', error);

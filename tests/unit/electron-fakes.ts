@@ -57,6 +57,11 @@ export class FakeSession {
   setDevicePermissionHandler(handler: PermissionHandlers['device']): void {
     this.handlers.device = handler;
   }
+  readonly sessionListeners = new Map<string, Listener>();
+  on(event: string, listener: Listener): this {
+    this.sessionListeners.set(event, listener);
+    return this;
+  }
   readonly webRequest = {
     onBeforeRequest: (filter: { urls: string[] }, listener: Listener) => {
       this.handlers.beforeRequest = { filter, listener };

@@ -12,8 +12,14 @@ import {
 
 vi.mock('electron', () => import('./electron-fakes'));
 
-const { appOrigin, armCapture, createSecureWindow, disarmCapture, isOwnedContents } =
-  await import('../../electron/window');
+const {
+  allowDownloads,
+  appOrigin,
+  armCapture,
+  createSecureWindow,
+  disarmCapture,
+  isOwnedContents,
+} = await import('../../electron/window');
 const { armCaptureWindow, capturePage, closeCaptureWindow, openCaptureWindow } =
   await import('../../electron/capture-window');
 
@@ -137,6 +143,27 @@ describe('createSecureWindow: navigation and new windows', () => {
     const answer = vi.fn();
     guard?.listener({ url: 'https://evil.example/' }, answer);
     expect(answer).toHaveBeenCalledWith({ cancel: true });
+  });
+
+  it('lets only an access-log export be saved, and nothing during a client review', () => {
+    open();
+    const willDownload = state.session.sessionListeners.get('will-download');
+    const attempt = (url: string, mimeType: string) => {
+      const event = new FakeEvent();
+      willDownload?.(event, { getURL: () => url, getMimeType: () => mimeType });
+      return !event.defaultPrevented;
+    };
+    const ours = `blob:${appOrigin}/6f1c0f3e-0000-4000-8000-000000000000`;
+    expect(attempt(ours, 'text/csv;charset=utf-8')).toBe(true);
+    expect(attempt(ours, 'application/json;charset=utf-8')).toBe(true);
+    expect(attempt(ours, 'audio/mp4')).toBe(false);
+    expect(attempt(ours, 'application/octet-stream')).toBe(false);
+    expect(attempt('blob:https://evil.example/1', 'text/csv')).toBe(false);
+    expect(attempt('https://evil.example/log.csv', 'text/csv')).toBe(false);
+    allowDownloads(false);
+    expect(attempt(ours, 'text/csv')).toBe(false);
+    allowDownloads(true);
+    expect(attempt(ours, 'text/csv')).toBe(true);
   });
 });
 
