@@ -217,6 +217,37 @@ describe('consent, recording and playback through the real core', () => {
     );
   });
 
+  it('says the input has been silent for 10 seconds, and forgets it when sound comes back', async () => {
+    const client = await signedClient();
+    const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
+      clientId: client.clientId,
+      reconfirmedAloud: true,
+    });
+    await call(core, 'capture.next', {}, 'capture');
+    await call(
+      core,
+      'capture.started',
+      { recordingId, mimeType: 'audio/webm;codecs=opus' },
+      'capture',
+    );
+    for (let second = 0; second < 10; second += 1) {
+      clock.advance(1000);
+      await call(core, 'capture.level', { recordingId, rms: 0.001 }, 'capture');
+      await call(
+        core,
+        'capture.chunk',
+        { recordingId, seq: second, durationMs: 1000, data: audioSecond(second) },
+        'capture',
+      );
+    }
+    expect(await call(core, 'recording.status')).toMatchObject({
+      state: 'recording',
+      silentForMs: 10_000,
+    });
+    await call(core, 'capture.level', { recordingId, rms: 0.2 }, 'capture');
+    expect(await call(core, 'recording.status')).toMatchObject({ silentForMs: 0, level: 0.2 });
+  });
+
   it('refuses to record without consent, and says why', async () => {
     const client = await call<ClientSummary>(core, 'clients.add', {
       displayName: 'No Consent',
