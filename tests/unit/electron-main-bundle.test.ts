@@ -25,7 +25,7 @@ const windows = [];
 let nextId = 1;
 const session = {
   setPermissionRequestHandler() {}, setPermissionCheckHandler() {}, setDevicePermissionHandler() {},
-  webRequest: { onBeforeRequest() {} },
+  webRequest: { onBeforeRequest() {} }, on() {},
 };
 export const app = {
   isPackaged: true, requestSingleInstanceLock: () => true, enableSandbox() {}, quit() {}, exit() {},
