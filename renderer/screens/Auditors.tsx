@@ -5,7 +5,7 @@ import type { Reply } from '../../shared/api';
 import { assessPassphrase } from '../../shared/passphrase';
 import { Field } from '../components/Field';
 import { FormMessage } from '../components/FormMessage';
-import { StrengthMeter } from '../components/StrengthMeter';
+import { NewPassphraseFields } from '../components/NewPassphraseFields';
 import { count, shortId } from '../components/audit-words';
 import { useFocusOnMount } from '../components/focus';
 import { useVault } from '../store/vault-store';
@@ -20,7 +20,6 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 function AddAuditor({ onAdded }: { onAdded: () => void }) {
   const announce = useVault((state) => state.announce);
   const titleId = useId();
-  const meterId = useId();
   const [name, setName] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -69,24 +68,13 @@ function AddAuditor({ onAdded }: { onAdded: () => void }) {
         in person.
       </p>
       <Field label="Sign-in name" value={name} onChange={setName} autoComplete="off" required />
-      <Field
+      <NewPassphraseFields
         label="Auditor’s passphrase"
-        type="password"
-        value={passphrase}
-        onChange={setPassphrase}
-        autoComplete="new-password"
-        describedBy={meterId}
-        required
-      />
-      <StrengthMeter passphrase={passphrase} id={meterId} />
-      <Field
-        label="Repeat auditor’s passphrase"
-        type="password"
-        value={repeat}
-        onChange={setRepeat}
-        autoComplete="new-password"
-        aria-invalid={repeat !== '' && !repeated}
-        required
+        repeatLabel="Repeat auditor’s passphrase"
+        passphrase={passphrase}
+        onPassphrase={setPassphrase}
+        repeat={repeat}
+        onRepeat={setRepeat}
       />
       <FormMessage message={error} />
       <div className="actions">

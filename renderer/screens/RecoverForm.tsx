@@ -3,7 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { assessPassphrase } from '../../shared/passphrase';
 import { Field } from '../components/Field';
 import { FormMessage } from '../components/FormMessage';
-import { StrengthMeter } from '../components/StrengthMeter';
+import { NewPassphraseFields } from '../components/NewPassphraseFields';
 import { useFocusOnMount } from '../components/focus';
 import { useVault } from '../store/vault-store';
 
@@ -16,7 +16,6 @@ export function RecoverForm({ onBack }: { onBack: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
-  const meterId = useId();
   const headingId = useId();
 
   const strongEnough = assessPassphrase(passphrase).acceptable;
@@ -48,26 +47,13 @@ export function RecoverForm({ onBack }: { onBack: () => void }) {
         autoCapitalize="characters"
         required
       />
-      <Field
+      <NewPassphraseFields
         label="New passphrase"
-        type="password"
-        value={passphrase}
-        onChange={setPassphrase}
-        autoComplete="new-password"
-        describedBy={meterId}
-        required
-      />
-      <StrengthMeter passphrase={passphrase} id={meterId} />
-      <Field
-        label="Repeat new passphrase"
-        type="password"
-        value={repeat}
-        onChange={setRepeat}
-        autoComplete="new-password"
-        hint={
-          repeat && repeat !== passphrase ? 'The two passphrases are not the same yet.' : undefined
-        }
-        required
+        repeatLabel="Repeat new passphrase"
+        passphrase={passphrase}
+        onPassphrase={setPassphrase}
+        repeat={repeat}
+        onRepeat={setRepeat}
       />
       <FormMessage message={error} />
       <div className="actions actions-stacked">

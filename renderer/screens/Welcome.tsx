@@ -5,7 +5,7 @@ import { uiText } from '../../shared/ui-text';
 import { Field } from '../components/Field';
 import { FormMessage } from '../components/FormMessage';
 import { LockIcon } from '../components/LockIcon';
-import { StrengthMeter } from '../components/StrengthMeter';
+import { NewPassphraseFields } from '../components/NewPassphraseFields';
 import { useFocusOnMount } from '../components/focus';
 import { useVault } from '../store/vault-store';
 
@@ -33,13 +33,10 @@ export function Welcome() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
-  const meterId = useId();
   const readinessId = useId();
   const formTitleId = useId();
 
   const missing = whatIsMissing({ practiceName, therapistName, passphrase, repeat });
-  const repeatHint =
-    repeat && repeat !== passphrase ? 'The two passphrases are not the same yet.' : undefined;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -85,24 +82,13 @@ export function Welcome() {
               required
             />
           </div>
-          <Field
+          <NewPassphraseFields
             label="Passphrase"
-            type="password"
-            value={passphrase}
-            onChange={setPassphrase}
-            autoComplete="new-password"
-            describedBy={meterId}
-            required
-          />
-          <StrengthMeter passphrase={passphrase} id={meterId} />
-          <Field
-            label="Repeat passphrase"
-            type="password"
-            value={repeat}
-            onChange={setRepeat}
-            autoComplete="new-password"
-            hint={repeatHint}
-            required
+            repeatLabel="Repeat passphrase"
+            passphrase={passphrase}
+            onPassphrase={setPassphrase}
+            repeat={repeat}
+            onRepeat={setRepeat}
           />
           <FormMessage message={error} />
           <div className="actions">

@@ -1,0 +1,48 @@
+// Choosing a passphrase: the field, its strength meter, and the field that repeats it. Used
+// wherever a new passphrase is set (the vault, a recovery, an auditor).
+import { useId } from 'react';
+import { Field } from './Field';
+import { StrengthMeter } from './StrengthMeter';
+
+export function NewPassphraseFields({
+  label,
+  repeatLabel,
+  passphrase,
+  onPassphrase,
+  repeat,
+  onRepeat,
+}: {
+  label: string;
+  repeatLabel: string;
+  passphrase: string;
+  onPassphrase: (value: string) => void;
+  repeat: string;
+  onRepeat: (value: string) => void;
+}) {
+  const meterId = useId();
+  const mismatch = repeat !== '' && repeat !== passphrase;
+  return (
+    <>
+      <Field
+        label={label}
+        type="password"
+        value={passphrase}
+        onChange={onPassphrase}
+        autoComplete="new-password"
+        describedBy={meterId}
+        required
+      />
+      <StrengthMeter passphrase={passphrase} id={meterId} />
+      <Field
+        label={repeatLabel}
+        type="password"
+        value={repeat}
+        onChange={onRepeat}
+        autoComplete="new-password"
+        hint={mismatch ? 'The two passphrases are not the same yet.' : undefined}
+        aria-invalid={mismatch}
+        required
+      />
+    </>
+  );
+}
