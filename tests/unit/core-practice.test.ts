@@ -248,6 +248,63 @@ describe('consent, recording and playback through the real core', () => {
     expect(await call(core, 'recording.status')).toMatchObject({ silentForMs: 0, level: 0.2 });
   });
 
+  it('a lost microphone or a refused one ends the recording with a sentence, keeping what was recorded', async () => {
+    const client = await signedClient();
+    const start = async () => {
+      const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
+        clientId: client.clientId,
+        reconfirmedAloud: true,
+      });
+      await call(core, 'capture.next', {}, 'capture');
+      return recordingId;
+    };
+    const lost = await start();
+    await call(
+      core,
+      'capture.started',
+      { recordingId: lost, mimeType: 'audio/webm;codecs=opus' },
+      'capture',
+    );
+    for (let seq = 0; seq < 3; seq += 1)
+      await call(
+        core,
+        'capture.chunk',
+        { recordingId: lost, seq, durationMs: 1000, data: audioSecond(seq) },
+        'capture',
+      );
+    await call(core, 'capture.failed', { recordingId: lost, reason: 'device-lost' }, 'capture');
+    expect(await call(core, 'recording.status')).toMatchObject({
+      state: 'stopping',
+      problem: {
+        code: 'DEVICE_LOST',
+        message: expect.stringContaining('What was recorded until then is saved'),
+      },
+    });
+    await call(core, 'capture.finished', { recordingId: lost }, 'capture');
+    const denied = await start();
+    await call(
+      core,
+      'capture.failed',
+      { recordingId: denied, reason: 'permission-denied' },
+      'capture',
+    );
+    expect(await call(core, 'recording.status')).toMatchObject({
+      state: 'stopped',
+      problem: { code: 'PERMISSION_DENIED' },
+    });
+    const { recordings } = await call<ClientDetail>(core, 'clients.detail', {
+      clientId: client.clientId,
+    });
+    const kept = recordings.find((r) => r.recordingId === lost)!;
+    expect(kept).toMatchObject({ state: 'interrupted', durationMs: 3000, play: { allow: true } });
+    const playback = await call<Playback>(core, 'playback.open', { recordingId: lost });
+    const chunk = await call<{ data: Uint8Array }>(core, 'playback.chunk', {
+      playbackId: playback.playbackId,
+      seq: 2,
+    });
+    expect(Buffer.from(chunk.data)).toEqual(Buffer.from(audioSecond(2)));
+  });
+
   it('refuses to record without consent, and says why', async () => {
     const client = await call<ClientSummary>(core, 'clients.add', {
       displayName: 'No Consent',
