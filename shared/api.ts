@@ -2,6 +2,7 @@
 // the preload builds window.vault from it, and every payload is parsed with it at the door.
 import { z } from 'zod';
 import type { VaultErrorInfo } from './errors';
+import { consentTermsSchema } from './consent-terms';
 import {
   MAX_CHUNK_BYTES,
   bytesSchema,
@@ -240,6 +241,11 @@ export const contract = {
       reviewCredential: reviewCredentialSchema.optional(),
     }),
     reply: clientDetailSchema,
+  },
+  /** An earlier signed version, to read or print again (signed versions never change). */
+  'consent.version': {
+    request: z.strictObject({ clientId: opaqueId, version: z.number().int().min(1) }),
+    reply: z.strictObject({ terms: consentTermsSchema, signedPolicyText: z.string().nullable() }),
   },
   'consent.revoke': {
     request: clientIdRequest,

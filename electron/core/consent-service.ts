@@ -368,6 +368,24 @@ export class ConsentService {
     }
   }
 
+  /** One signed version and the policy text it was signed under. */
+  version(
+    clientId: string,
+    version: number,
+  ): { terms: ConsentTerms; signedPolicyText: string | null } {
+    const store = this.store();
+    return this.withClientKey(clientId, (clientKey) => {
+      const terms = store.terms(clientId, clientKey, version);
+      return {
+        terms,
+        signedPolicyText: store.policyText(
+          this.lifecycle.unlocked().masterKey,
+          terms.policyVersionHash,
+        ),
+      };
+    });
+  }
+
   detail(
     clientId: string,
     recordings: (clientKey: Uint8Array) => RecordingSummary[] = () => [],

@@ -20,6 +20,9 @@ export function ClientDetail({ clientId }: { clientId: string }) {
   const loadProblem = useClients((state) => state.loadProblem);
   const open = useVault((state) => state.open);
   const [showDocument, setShowDocument] = useState(false);
+  // An earlier version opened to read or print again; null shows the one in force.
+  const [earlier, setEarlier] = useState<Detail | null>(null);
+  const [earlierProblem, setEarlierProblem] = useState<string | null>(null);
 
   useEffect(() => {
     void loadDetail(clientId);
@@ -36,19 +39,47 @@ export function ClientDetail({ clientId }: { clientId: string }) {
       </section>
     );
   }
-  if (showDocument && current.terms) {
+  if (showDocument && (earlier ?? current).terms) {
     return (
       <ConsentDocumentView
-        detail={current}
+        detail={earlier ?? current}
         backLabel="Back to client"
-        onBack={() => setShowDocument(false)}
+        onBack={() => {
+          setShowDocument(false);
+          setEarlier(null);
+        }}
       />
     );
   }
+
+  async function showVersion(version: number) {
+    if (current === null) return;
+    const latest = current.versions.at(-1)?.version;
+    if (version === latest) {
+      setEarlier(null);
+      setShowDocument(true);
+      return;
+    }
+    const result = await window.vault.consent.version({ clientId, version });
+    if (!result.ok) {
+      setEarlierProblem(result.error.message);
+      return;
+    }
+    setEarlierProblem(null);
+    setEarlier({
+      ...current,
+      terms: result.value.terms,
+      signedPolicyText: result.value.signedPolicyText,
+    });
+    setShowDocument(true);
+  }
+
   return (
     <ClientPage
       detail={current}
-      onShowDocument={() => setShowDocument(true)}
+      onShowDocument={() => void showVersion(current.versions.at(-1)?.version ?? 1)}
+      onShowVersion={(version) => void showVersion(version)}
+      versionProblem={earlierProblem}
       onRecord={() => open({ kind: 'record', clientId })}
     />
   );
@@ -66,10 +97,14 @@ function BackToClients() {
 function ClientPage({
   detail,
   onShowDocument,
+  onShowVersion,
+  versionProblem,
   onRecord,
 }: {
   detail: Detail;
   onShowDocument: () => void;
+  onShowVersion: (version: number) => void;
+  versionProblem: string | null;
   onRecord: () => void;
 }) {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
@@ -185,11 +220,21 @@ function ClientPage({
                           : ' (the one in force)'}
                     </span>
                   ) : (
-                    <span className="version-tag"> (replaced)</span>
+                    <>
+                      <span className="version-tag"> (replaced) </span>
+                      <button
+                        type="button"
+                        className="link-button"
+                        onClick={() => onShowVersion(version.version)}
+                      >
+                        Read or print version {version.version}
+                      </button>
+                    </>
                   )}
                 </li>
               ))}
             </ul>
+            <FormMessage message={versionProblem} />
             <div className="actions">
               <button type="button" className="button button-secondary" onClick={onShowDocument}>
                 Print or save as PDF…

@@ -312,6 +312,12 @@ describe('consent, from the wizard to revocation, in Chromium', () => {
     expect(after.versions.map((v) => v.version)).toEqual([1, 2]);
     expect(after.terms?.retentionDays).toBe(60);
     await visible(page.getByText('Destroyed in 60 days, on 13 May 2025.'));
+    // The earlier version can still be read and printed, exactly as it was signed.
+    await page.getByRole('button', { name: 'Read or print version 1' }).click();
+    await visible(page.getByText('Each recording is destroyed 30 days after it is made.'));
+    await visible(page.getByText('Version 1, signed on 14 Mar 2025', { exact: false }).first());
+    await page.getByRole('button', { name: 'Back to client' }).click();
+    await visible(page.getByText('Version 2, signed on 14 Mar 2025 (the one in force)'));
   });
 
   it('revokes with two clicks, and the library shows the recording destroyed', async () => {

@@ -105,6 +105,10 @@ export function practiceHandlers(context: CoreContext) {
       consent.sign(request.clientId, request.terms, request.reviewCredential);
       return detail(request.clientId);
     },
+    'consent.version': (request) => {
+      requireTherapist(context);
+      return consent.version(request.clientId, request.version);
+    },
     'consent.revoke': (request) => consent.revoke(request.clientId, requireTherapist(context)),
     'consent.endTherapy': (request) => {
       requireTherapist(context);
