@@ -196,7 +196,10 @@ export function fromHex(text: string): Uint8Array {
   return lib().from_hex(text);
 }
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
 export const utf8 = {
-  encode: (text: string): Uint8Array => new TextEncoder().encode(text),
-  decode: (bytes: Uint8Array): string => new TextDecoder('utf-8', { fatal: true }).decode(bytes),
+  encode: (text: string): Uint8Array => encoder.encode(text),
+  decode: (bytes: Uint8Array): string => decoder.decode(bytes),
 };

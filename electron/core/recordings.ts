@@ -54,14 +54,15 @@ function chunkId(recNo: number, seq: number): number {
 }
 
 export function chunkAssociatedData(
-  vaultId: Uint8Array,
+  vaultId: Uint8Array | string,
   recordingId: string,
   seq: number,
   startMs: number,
   final: boolean,
 ): Uint8Array {
+  const vaultHex = typeof vaultId === 'string' ? vaultId : toHex(vaultId);
   return utf8.encode(
-    `session-vault/chunk/v1|${toHex(vaultId)}|${recordingId}|${seq}|${startMs}|${final ? 1 : 0}`,
+    `session-vault/chunk/v1|${vaultHex}|${recordingId}|${seq}|${startMs}|${final ? 1 : 0}`,
   );
 }
 
@@ -80,6 +81,7 @@ function toRecording(row: Record<string, unknown>): RecordingRow {
 }
 
 export class RecordingStore {
+  private readonly vaultHex: string;
   /** Prepared once: preparing on every chunk read cost more than decrypting it. */
   private readonly statements = new Map<string, Statement>();
   private readonly insertChunk;
@@ -90,6 +92,7 @@ export class RecordingStore {
     private readonly vaultId: Uint8Array,
     private readonly now: () => number,
   ) {
+    this.vaultHex = toHex(vaultId);
     this.insertChunk = db.prepare(
       'INSERT INTO chunks (chunk_id, rec_no, seq, start_ms, duration_ms, nonce, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -385,10 +388,19 @@ export class RecordingStore {
     seq: number,
     otherKeys: () => Iterable<{ recordingId: string; key: Uint8Array }> = () => [],
   ): Uint8Array {
-    const recording = this.get(recordingId);
-    if (recording.state === 'destroyed') throw new VaultError('RECORDING_DESTROYED');
-    const row = this.chunkRow(recording.recNo, seq);
+    // One read for the recording's state and the chunk: this runs for every second played.
+    const found = this.stmt(
+      `SELECT r.rec_no, r.state, r.final_seq, c.seq, c.start_ms, c.duration_ms, c.nonce, c.ciphertext
+       FROM recordings r LEFT JOIN chunks c ON c.chunk_id = r.rec_no * ${SEQ_SPAN} + ?
+       WHERE r.recording_id = ?`,
+    ).get(seq, recordingId) as
+      | (Partial<ChunkRow> & { rec_no: number; state: RecordingState; final_seq: number | null })
+      | undefined;
+    if (!found) throw new VaultError('NOT_FOUND');
+    if (found.state === 'destroyed') throw new VaultError('RECORDING_DESTROYED');
+    const row = found.ciphertext ? (found as ChunkRow) : undefined;
     if (!row) {
+      const recording = this.get(recordingId);
       const last = this.nextSeq(recording.recNo) - 1;
       if (recording.finalSeq !== null && seq < recording.finalSeq && last < recording.finalSeq)
         throw new ChunkIntegrityError(
@@ -399,13 +411,14 @@ export class RecordingStore {
         );
       throw new VaultError('NOT_FOUND');
     }
-    const final = recording.finalSeq === seq;
-    const sealed = { nonce: new Uint8Array(row.nonce), ciphertext: new Uint8Array(row.ciphertext) };
+    const final = found.final_seq === seq;
+    // Buffers are Uint8Arrays already: no copies on this path.
+    const sealed = { nonce: row.nonce, ciphertext: row.ciphertext };
     if (sealed.nonce.length === AEAD_NONCE_BYTES) {
       const payload = open(
         recordingKey,
         sealed,
-        chunkAssociatedData(this.vaultId, recordingId, seq, row.start_ms, final),
+        chunkAssociatedData(this.vaultHex, recordingId, seq, row.start_ms, final),
       );
       if (payload) {
         if (final && payload.length > 0)
@@ -413,7 +426,13 @@ export class RecordingStore {
         return payload;
       }
     }
-    throw diagnoseChunk(this.diagnosisSource(), recording, recordingKey, row, otherKeys);
+    throw diagnoseChunk(
+      this.diagnosisSource(),
+      this.get(recordingId),
+      recordingKey,
+      row,
+      otherKeys,
+    );
   }
 
   /** What the diagnosis of a chunk that did not open needs to read. */
