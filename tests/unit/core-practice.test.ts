@@ -10,7 +10,15 @@ import type {
   Playback,
   RecordingSummary,
 } from '../../shared/api-practice';
-import { call, consentDraft, refusal } from './practice-helpers';
+import {
+  call,
+  consentDraft,
+  refusal,
+  sendSeconds,
+  signedClient as signedClientWith,
+  startCapture,
+  stopCapture,
+} from './practice-helpers';
 import { fakeClock, LIGHT_KDF, PASSPHRASE, audioSecond } from './kernel-helpers';
 
 const DAY = 86_400_000;
@@ -50,50 +58,18 @@ async function signedClient(
   overrides: Record<string, unknown> = {},
   others: string[] = ['Robin Example'],
 ) {
-  const client = await call<ClientSummary>(core, 'clients.add', {
-    displayName: 'Alex Example',
-    otherParticipants: others,
-  });
-  const policy = await call<{ policyHash: string }>(core, 'policy.get');
-  await call<ClientDetail>(core, 'consent.sign', {
-    clientId: client.clientId,
-    terms: consentDraft(client, policy.policyHash, clock.now(), overrides),
-    reviewCredential: '482915',
-  });
-  return client;
+  return signedClientWith(core, clock.now(), { others, overrides });
 }
 
 /** What the capture window does: take the command, send chunks, finish. */
 async function recordSeconds(clientId: string, seconds: number) {
-  const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
-    clientId,
-    reconfirmedAloud: true,
-  });
-  const command = await call<{
-    command: string;
-    recordingId: string;
-    settings: { echoCancellation: boolean };
-  }>(core, 'capture.next', {}, 'capture');
+  const { recordingId, command } = await startCapture(core, clientId);
   expect(command).toMatchObject({
     command: 'record',
     recordingId,
     settings: { echoCancellation: false },
   });
-  await call(
-    core,
-    'capture.started',
-    { recordingId, mimeType: 'audio/webm;codecs=opus' },
-    'capture',
-  );
-  for (let seq = 0; seq < seconds; seq += 1) {
-    clock.advance(1000);
-    await call(
-      core,
-      'capture.chunk',
-      { recordingId, seq, durationMs: 1000, data: audioSecond(seq) },
-      'capture',
-    );
-  }
+  await sendSeconds(core, recordingId, seconds, { beforeEach: () => clock.advance(1000) });
   const stopping = call(core, 'recording.stop', { recordingId });
   expect(await call<{ command: string }>(core, 'capture.next', {}, 'capture')).toMatchObject({
     command: 'stop',
@@ -149,27 +125,9 @@ describe('consent, recording and playback through the real core', () => {
 
   it('gives an MP4 header chunk no time, so the index matches the audio', async () => {
     const client = await signedClient();
-    const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
-      clientId: client.clientId,
-      reconfirmedAloud: true,
-    });
-    await call(core, 'capture.next', {}, 'capture');
-    await call(
-      core,
-      'capture.started',
-      { recordingId, mimeType: 'audio/mp4;codecs=opus' },
-      'capture',
-    );
-    for (let seq = 0; seq < 4; seq += 1)
-      await call(
-        core,
-        'capture.chunk',
-        { recordingId, seq, durationMs: 1000, data: audioSecond(seq) },
-        'capture',
-      );
-    const stopping = call(core, 'recording.stop', { recordingId });
-    await call(core, 'capture.finished', { recordingId }, 'capture');
-    await stopping;
+    const { recordingId } = await startCapture(core, client.clientId, 'audio/mp4;codecs=opus');
+    await sendSeconds(core, recordingId, 4);
+    await stopCapture(core, recordingId);
     const playback = await call<Playback>(core, 'playback.open', { recordingId });
     expect(playback.chunks).toEqual([
       { seq: 0, startMs: 0, durationMs: 0 },

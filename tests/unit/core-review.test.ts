@@ -4,10 +4,17 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/services';
-import type { ClientSummary, Playback } from '../../shared/api-practice';
+import type { Playback } from '../../shared/api-practice';
 import { REVIEW_MAX_FAILURES, reviewDelayMs } from '../../shared/review-policy';
-import { call, consentDraft, refusal } from './practice-helpers';
-import { audioSecond, fakeClock, LIGHT_KDF, PASSPHRASE } from './kernel-helpers';
+import {
+  call,
+  refusal,
+  sendSeconds,
+  signedClient,
+  startCapture,
+  stopCapture,
+} from './practice-helpers';
+import { fakeClock, LIGHT_KDF, PASSPHRASE } from './kernel-helpers';
 
 let dataDir: string;
 let clock: ReturnType<typeof fakeClock>;
@@ -36,37 +43,10 @@ afterEach(() => {
 });
 
 async function clientWithRecording(name: string, pin: string) {
-  const client = await call<ClientSummary>(core, 'clients.add', {
-    displayName: name,
-    otherParticipants: [],
-  });
-  const { policyHash } = await call<{ policyHash: string }>(core, 'policy.get');
-  await call(core, 'consent.sign', {
-    clientId: client.clientId,
-    terms: consentDraft(client, policyHash, clock.now()),
-    reviewCredential: pin,
-  });
-  const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
-    clientId: client.clientId,
-    reconfirmedAloud: true,
-  });
-  await call(core, 'capture.next', {}, 'capture');
-  await call(
-    core,
-    'capture.started',
-    { recordingId, mimeType: 'audio/webm;codecs=opus' },
-    'capture',
-  );
-  for (let seq = 0; seq < 3; seq += 1)
-    await call(
-      core,
-      'capture.chunk',
-      { recordingId, seq, durationMs: 1000, data: audioSecond(seq) },
-      'capture',
-    );
-  const stopped = call(core, 'recording.stop', { recordingId });
-  await call(core, 'capture.finished', { recordingId }, 'capture');
-  await stopped;
+  const client = await signedClient(core, clock.now(), { name, pin });
+  const { recordingId } = await startCapture(core, client.clientId);
+  await sendSeconds(core, recordingId, 3);
+  await stopCapture(core, recordingId);
   return { client, recordingId };
 }
 

@@ -1,6 +1,7 @@
 // Builds what a therapist and client would fill in and sign, for core tests.
 import type { ClientSummary } from '../../shared/api-practice';
 import type { Core } from '../../electron/core/services';
+import { audioSecond } from './kernel-helpers';
 
 export async function call<T = unknown>(
   core: Core,
@@ -68,4 +69,69 @@ export function consentDraft(
     ],
     ...overrides,
   };
+}
+
+/** Adds a client and signs a full consent for them, with a review PIN. */
+export async function signedClient(
+  core: Core,
+  signedAt: number,
+  options: {
+    name?: string;
+    others?: string[];
+    pin?: string;
+    overrides?: Record<string, unknown>;
+  } = {},
+): Promise<ClientSummary> {
+  const client = await call<ClientSummary>(core, 'clients.add', {
+    displayName: options.name ?? 'Alex Example',
+    otherParticipants: options.others ?? [],
+  });
+  const { policyHash } = await call<{ policyHash: string }>(core, 'policy.get');
+  await call(core, 'consent.sign', {
+    clientId: client.clientId,
+    terms: consentDraft(client, policyHash, signedAt, options.overrides),
+    reviewCredential: options.pin ?? '482915',
+  });
+  return client;
+}
+
+/** The therapist starts a recording; the capture window takes its command and starts. */
+export async function startCapture(
+  core: Core,
+  clientId: string,
+  mimeType = 'audio/webm;codecs=opus',
+): Promise<{ recordingId: string; command: unknown }> {
+  const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
+    clientId,
+    reconfirmedAloud: true,
+  });
+  const command = await call(core, 'capture.next', {}, 'capture');
+  await call(core, 'capture.started', { recordingId, mimeType }, 'capture');
+  return { recordingId, command };
+}
+
+/** The capture window sends chunks `from` .. `from + count - 1`, one second each. */
+export async function sendSeconds(
+  core: Core,
+  recordingId: string,
+  count: number,
+  options: { from?: number; beforeEach?: () => void } = {},
+): Promise<void> {
+  const from = options.from ?? 0;
+  for (let seq = from; seq < from + count; seq += 1) {
+    options.beforeEach?.();
+    await call(
+      core,
+      'capture.chunk',
+      { recordingId, seq, durationMs: 1000, data: audioSecond(seq) },
+      'capture',
+    );
+  }
+}
+
+/** Stop as the therapist, confirmed by the capture window; resolves with the final status. */
+export async function stopCapture(core: Core, recordingId: string): Promise<unknown> {
+  const stopping = call(core, 'recording.stop', { recordingId });
+  await call(core, 'capture.finished', { recordingId }, 'capture');
+  return stopping;
 }
