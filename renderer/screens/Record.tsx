@@ -189,25 +189,14 @@ function Recording({ name }: { name: string }) {
           </p>
         ) : null}
         <div className="actions record-actions">
-          {paused ? (
-            <button
-              type="button"
-              className="button"
-              disabled={busy || stopping}
-              onClick={() => void resume()}
-            >
-              Resume
-            </button>
-          ) : (
-            <button
-              type="button"
-              className="button"
-              disabled={busy || stopping}
-              onClick={() => void pause()}
-            >
-              Pause
-            </button>
-          )}
+          <button
+            type="button"
+            className="button"
+            disabled={busy || stopping}
+            onClick={() => void (paused ? resume() : pause())}
+          >
+            {paused ? 'Resume' : 'Pause'}
+          </button>
           <button
             type="button"
             className="button button-primary"
