@@ -353,6 +353,29 @@ describe('consent, recording and playback through the real core', () => {
     expect(playback.removedRanges).toEqual([{ fromMs: 2000, toMs: 4000 }]);
   });
 
+  it('a removed part (whole seconds) takes the markers inside it with it; the others stay', async () => {
+    const client = await signedClient();
+    const { recordingId } = await startCapture(core, client.clientId);
+    const tick = { beforeEach: () => clock.advance(1000) };
+    await sendSeconds(core, recordingId, 2, tick);
+    await call(core, 'recording.mark', { recordingId, label: 'before the part' });
+    await sendSeconds(core, recordingId, 2, { ...tick, from: 2 });
+    await call(core, 'recording.mark', { recordingId, label: 'inside the part' });
+    await sendSeconds(core, recordingId, 2, { ...tick, from: 4 });
+    await stopCapture(core, recordingId);
+    const marked = await call<Playback>(core, 'playback.open', { recordingId });
+    const [first, second] = marked.markers;
+    expect(marked.markers.map((m) => m.label)).toEqual(['before the part', 'inside the part']);
+    await call(core, 'playback.close', { playbackId: marked.playbackId, heardMs: 0 });
+    await call(core, 'recording.removeRange', {
+      recordingId,
+      fromMs: first!.atMs + 1000,
+      toMs: second!.atMs + 1,
+    });
+    const playback = await call<Playback>(core, 'playback.open', { recordingId });
+    expect(playback.markers.map((m) => m.label)).toEqual(['before the part']);
+  });
+
   it('bad consent input gets a clear sentence and changes nothing', async () => {
     const client = await call<ClientSummary>(core, 'clients.add', {
       displayName: 'Alex',
