@@ -47,6 +47,8 @@ export const sessionInfoSchema = z.strictObject({
       displayName: z.string(),
       endsAt: z.number(),
       acknowledged: z.boolean(),
+      /** The people the consent names who may listen beside the client ("Sam (partner)"). */
+      listenWith: z.array(z.string()),
     })
     .nullable(),
   /** Set for an auditor. */

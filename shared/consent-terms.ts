@@ -203,6 +203,23 @@ export const consentTermsSchema = consentTermsObject.superRefine((terms, ctx) =>
 });
 export type ConsentTerms = z.infer<typeof consentTermsSchema>;
 
+/**
+ * Who may listen must make sense before it is signed: someone must, and the people named besides
+ * the client listen beside the client in client review (they have no credential of their own), so
+ * naming them needs the client to be a listener too. Checked by the wizard and again by main.
+ */
+export function listenersProblem(whoMayPlay: {
+  client: boolean;
+  therapist: boolean;
+  namedOthers: readonly unknown[];
+}): string | null {
+  if (!whoMayPlay.client && !whoMayPlay.therapist && whoMayPlay.namedOthers.length === 0)
+    return 'Choose at least one person who may listen.';
+  if (whoMayPlay.namedOthers.length > 0 && !whoMayPlay.client)
+    return 'The people you name listen together with the client, in client review, so tick the client too.';
+  return null;
+}
+
 export const consentStateSchema = z
   .strictObject({
     /** The signed version in force, or null when none has been signed. */

@@ -78,11 +78,16 @@ export function listenersSentence(terms: Pick<TermsWording, 'whoMayPlay'>): stri
   const listeners = [
     ...(whoMayPlay.client ? ['the client'] : []),
     ...(whoMayPlay.therapist ? ['the therapist'] : []),
-    ...whoMayPlay.namedOthers.map((other) => `${other.name} (${other.relation})`),
   ];
-  if (listeners.length === 0) return 'No one may listen.';
-  const sentence = `${joinWithAnd(listeners)} may listen, on this laptop only.`;
-  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+  const others = whoMayPlay.namedOthers.map((other) => `${other.name} (${other.relation})`);
+  if (listeners.length === 0 && others.length === 0) return 'No one may listen.';
+  const sentence =
+    listeners.length === 0 ? '' : `${joinWithAnd(listeners)} may listen, on this laptop only.`;
+  const besides =
+    others.length === 0
+      ? ''
+      : ` ${joinWithAnd(others)} may listen only together with the client, during the client’s review on this laptop; they have no access of their own.`;
+  return (sentence.charAt(0).toUpperCase() + sentence.slice(1) + besides).trim();
 }
 
 export function retentionSentence(days: number): string {

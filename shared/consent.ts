@@ -77,16 +77,21 @@ export function describeListeners(
   const viewerMay = viewer === 'client' ? whoMayPlay.client : whoMayPlay.therapist;
   const otherSide = viewer === 'client' ? 'your therapist' : 'the client';
   const otherMay = viewer === 'client' ? whoMayPlay.therapist : whoMayPlay.client;
-  const listeners = [
-    ...(viewerMay ? ['you'] : []),
-    ...(otherMay ? [otherSide] : []),
-    ...whoMayPlay.namedOthers.map((other) => `${other.name} (${other.relation})`),
-  ];
-  return listeners.length === 0
-    ? 'No one may listen.'
-    : listeners.length === 1
-      ? `Only ${listeners[0]} may listen.`
-      : `${capitalize(joinWithAnd(listeners))} may listen.`;
+  const listeners = [...(viewerMay ? ['you'] : []), ...(otherMay ? [otherSide] : [])];
+  const others = whoMayPlay.namedOthers.map((other) => `${other.name} (${other.relation})`);
+  const main =
+    listeners.length === 0
+      ? others.length === 0
+        ? 'No one may listen.'
+        : ''
+      : listeners.length === 1 && others.length === 0
+        ? `Only ${listeners[0]} may listen.`
+        : `${capitalize(joinWithAnd(listeners))} may listen.`;
+  // Named others have no access of their own: they listen beside the client, in client review.
+  const withClient =
+    viewer === 'client' ? 'with you, in your review' : 'with the client, in review';
+  const besides = others.length === 0 ? '' : `${joinWithAnd(others)} may listen ${withClient}.`;
+  return [main, besides].filter(Boolean).join(' ');
 }
 
 /** One line for the library: who may listen, and when the recording will be destroyed. */

@@ -17,6 +17,16 @@ export function describeReviewDelays(): string {
   return `After each wrong PIN the wait doubles, starting at 1 second. After ${REVIEW_MAX_FAILURES} wrong PINs, only your therapist can unlock your review.`;
 }
 
-/** The one sentence a client acknowledges at the start of each review. */
-export const REVIEW_ACKNOWLEDGEMENT =
-  'I will listen for my own personal review only, and I will not record, copy or share what I hear.';
+/**
+ * The one sentence a client acknowledges at the start of each review. `listenWith` are the people
+ * their consent names ("Sam (partner)"): they may listen beside the client, and no one else may.
+ */
+export function reviewAcknowledgement(listenWith: readonly string[] = []): string {
+  if (listenWith.length === 0)
+    return 'I will listen for my own personal review only, and I will not record, copy or share what I hear.';
+  const names =
+    listenWith.length === 1
+      ? listenWith[0]
+      : `${listenWith.slice(0, -1).join(', ')} or ${listenWith[listenWith.length - 1]}`;
+  return `I will listen for my own personal review, alone or with ${names} as my consent allows, and I will not record, copy or share what I hear.`;
+}

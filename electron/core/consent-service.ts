@@ -7,6 +7,7 @@ import {
   decide,
   destroyAfter,
   isFullySigned,
+  listenersProblem,
   missingSignatures,
   describeListeners,
   type Actor,
@@ -20,7 +21,7 @@ import type { z } from 'zod';
 import type { consentDraftSchema } from '../../shared/api-practice';
 import { newOpaqueId } from './clients';
 import { wipe } from './crypto';
-import type { RecordingRow } from './recordings';
+import type { RecordingRow } from './recording-rows';
 import type { VaultLifecycle } from './vault';
 import { ConsentStore } from './consent-store';
 import type { Destroyer } from './retention';
@@ -245,6 +246,8 @@ export class ConsentService {
       const parsed = consentTermsSchema.safeParse(candidate);
       if (!parsed.success) throw new VaultError('INVALID_REQUEST', parsed.error.issues[0]?.message);
       const terms: ConsentTerms = parsed.data;
+      const listeners = listenersProblem(terms.whoMayPlay);
+      if (listeners) throw new VaultError('INVALID_REQUEST', listeners);
       const expected = profile.participants
         .map((p) => p.participantId)
         .sort()

@@ -112,6 +112,10 @@ export class ReviewDesk {
       );
     }
     const endsAt = this.now() + pending.maxMinutes * 60_000;
+    const terms = this.consent.consentState(pending.clientId, clientKey).terms;
+    const listenWith = (terms?.whoMayPlay.namedOthers ?? []).map(
+      (other) => `${other.name} (${other.relation})`,
+    );
     const session: ReviewSession = {
       kind: 'client',
       clientId: pending.clientId,
@@ -129,6 +133,7 @@ export class ReviewDesk {
           displayName: pending.displayName,
           endsAt,
           acknowledged: false,
+          listenWith,
         },
         auditorId: null,
       },

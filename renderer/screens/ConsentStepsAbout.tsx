@@ -112,6 +112,10 @@ export function ListenersStep({ draft, update, detail }: StepProps) {
       </fieldset>
       <fieldset className="choices">
         <legend>Anyone else, by name</legend>
+        <p className="muted">
+          They listen with you, on this laptop, while you review your recordings. They get no PIN
+          and no way in of their own.
+        </p>
         {others.length === 0 ? <p className="muted">No one else.</p> : null}
         {others.map((other, index) => (
           <div className="other-listener" key={index}>

@@ -5,6 +5,7 @@ import type { ClientDetail } from '../../shared/api-practice';
 import { consentDraftSchema } from '../../shared/api-practice';
 import {
   consentTermsObject,
+  listenersProblem,
   type RecordingReason,
   type Signature,
 } from '../../shared/consent-terms';
@@ -146,10 +147,10 @@ export function stepProblem(
         fields.purpose.safeParse({ kind: 'personal-review', limitsText: draft.limitsText }),
       );
     case 2: {
-      const { client, therapist, namedOthers } = draft.whoMayPlay;
-      if (!client && !therapist && namedOthers.length === 0)
-        return 'Choose at least one person who may listen.';
-      return firstProblem(fields.whoMayPlay.safeParse(draft.whoMayPlay));
+      return (
+        listenersProblem(draft.whoMayPlay) ??
+        firstProblem(fields.whoMayPlay.safeParse(draft.whoMayPlay))
+      );
     }
     case 3:
       if (!draft.onThisDeviceOnly)

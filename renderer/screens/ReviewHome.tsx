@@ -2,7 +2,7 @@
 // End review button that is always in reach. Main refuses everything else whatever is sent.
 import { useEffect, useState, type DragEvent } from 'react';
 import type { SessionInfo } from '../../shared/api';
-import { REVIEW_ACKNOWLEDGEMENT } from '../../shared/review-policy';
+import { reviewAcknowledgement } from '../../shared/review-policy';
 import { FormMessage } from '../components/FormMessage';
 import { useFocusOnMount } from '../components/focus';
 import { useReview } from '../store/review-store';
@@ -16,7 +16,7 @@ type Review = NonNullable<SessionInfo['review']>;
 // Audio and links stay in this window: nothing can be dragged out to the desktop.
 const keepInWindow = (event: DragEvent) => event.preventDefault();
 
-function Acknowledgement() {
+function Acknowledgement({ review }: { review: Review }) {
   const acknowledge = useReview((state) => state.acknowledge);
   const announce = useVault((state) => state.announce);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
@@ -39,7 +39,7 @@ function Acknowledgement() {
       </h1>
       <p className="lead review-lead">Please read this. If it is true for you, press “I agree”.</p>
       <blockquote className="review-sentence">
-        <p>{REVIEW_ACKNOWLEDGEMENT}</p>
+        <p>{reviewAcknowledgement(review.listenWith)}</p>
       </blockquote>
       <FormMessage message={error} />
       <div>
@@ -95,7 +95,9 @@ export function ReviewHome({ session }: { session: SessionInfo }) {
   return (
     <div className="review" onDragStart={keepInWindow}>
       <ReviewBar review={review} />
-      <main className="review-main">{acknowledged ? <ReviewLibrary /> : <Acknowledgement />}</main>
+      <main className="review-main">
+        {acknowledged ? <ReviewLibrary /> : <Acknowledgement review={review} />}
+      </main>
     </div>
   );
 }

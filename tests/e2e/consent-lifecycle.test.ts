@@ -60,6 +60,14 @@ async function walkToSigning(first: boolean, retentionDays: string) {
     await page.getByLabel('Name of person 1').fill('Pat Example');
     await refusedWith(page, 'Say how this person is related to the client.', 3);
     await page.getByLabel('Relation to you').fill('grandmother');
+    // Pat listens beside the client, so the client cannot be left out.
+    await page.getByLabel(/in client review$/).uncheck();
+    await refusedWith(
+      page,
+      'The people you name listen together with the client, in client review, so tick the client too.',
+      3,
+    );
+    await page.getByLabel(/in client review$/).check();
     await snap(page, 'wizard-3-listeners');
   }
   await next(page, 4);

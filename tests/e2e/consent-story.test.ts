@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntryView } from '../../shared/api';
-import { REVIEW_ACKNOWLEDGEMENT } from '../../shared/review-policy';
+import { reviewAcknowledgement } from '../../shared/review-policy';
 import { call, clientNamed, detailOf, next, signAs, therapistName } from './consent-helpers';
 import { announced, formAlert, until, visible } from './helpers';
 import { repoRoot, startTestHost, type TestHost } from './host';
@@ -248,7 +248,7 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     await page.getByLabel('Your PIN', { exact: true }).fill(client.pin);
     await page.getByRole('button', { name: 'Open my recordings' }).click();
     await visible(heading('Before you listen'));
-    await visible(page.getByText(REVIEW_ACKNOWLEDGEMENT));
+    await visible(page.getByText(reviewAcknowledgement()));
     await page.getByRole('button', { name: 'I agree' }).click();
     await visible(heading('Your recordings'));
     // 20 minutes from the core's 09:30.

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result, VaultApi } from '../../shared/api';
 import type { ClientSummary, Playback, RecordingSummary } from '../../shared/api-practice';
 import {
-  REVIEW_ACKNOWLEDGEMENT,
+  reviewAcknowledgement,
   REVIEW_MAX_FAILURES,
   describeReviewDelays,
   reviewDelayMs,
@@ -19,7 +19,12 @@ import { startTestHost, type TestHost } from './host';
 import { snap as snapAnywhere } from './screens';
 
 const passphrase = 'copper heron tidal lantern 47';
-const alex = { name: 'Alex Rivera', pin: '482915' };
+// Alex's consent names Robin, who may listen beside Alex in review.
+const alex = {
+  name: 'Alex Rivera',
+  pin: '482915',
+  others: [{ name: 'Robin Rivera', relation: 'partner' }],
+};
 const blair = { name: 'Blair Stone', pin: '771204' };
 
 let host: TestHost;
@@ -103,7 +108,7 @@ async function recordSpeechInPage(): Promise<{ mimeType: string; chunks: number[
 
 /** A client with signed consent, a PIN, one recording with a marked moment, and a takeaway. */
 async function seedClient(
-  person: { name: string; pin: string },
+  person: { name: string; pin: string; others?: { name: string; relation: string }[] },
   audio: { mimeType: string; chunks: number[][] },
 ): Promise<{ clientId: string; recordingId: string }> {
   const { core, clock } = host;
@@ -114,7 +119,14 @@ async function seedClient(
   const { policyHash } = await call<{ policyHash: string }>(core, 'policy.get');
   await call(core, 'consent.sign', {
     clientId: client.clientId,
-    terms: consentDraft(client, policyHash, clock.now()),
+    terms: consentDraft(
+      client,
+      policyHash,
+      clock.now(),
+      person.others
+        ? { whoMayPlay: { client: true, therapist: true, namedOthers: person.others } }
+        : {},
+    ),
     reviewCredential: person.pin,
   });
   const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
@@ -262,7 +274,7 @@ describe('client review mode in Chromium', () => {
   it('the right PIN asks for the one sentence first, and nothing is reachable before it', async () => {
     await enterPin(alex.pin);
     await visible(heading('Before you listen'));
-    await visible(page.getByText(REVIEW_ACKNOWLEDGEMENT));
+    await visible(page.getByText(reviewAcknowledgement(['Robin Rivera (partner)'])));
     const library = await fromPage('review.library');
     expect(library.ok ? 'allowed' : library.error.code).toBe('NOT_ALLOWED');
     const buttons = await page.getByRole('button').allInnerTexts();

@@ -4,8 +4,10 @@ import {
   consentStateSchema,
   consentTermsSchema,
   decide,
+  describeListeners,
   destroyAfter,
   isFullySigned,
+  listenersProblem,
   missingSignatures,
   summarizeConsent,
   type Actor,
@@ -14,7 +16,9 @@ import {
   type DecisionSubject,
   type RecordingSubject,
 } from '../../shared/consent';
+import { listenersSentence } from '../../shared/consent-text';
 import { DAY_MS, formatDate, formatDays } from '../../shared/format';
+import { reviewAcknowledgement } from '../../shared/review-policy';
 
 const at = (year: number, month: number, day: number, hour = 0) =>
   Date.UTC(year, month - 1, day, hour);
@@ -325,7 +329,27 @@ describe('summarizeConsent', () => {
       },
     });
     expect(summarizeConsent(family, destroyAt)).toBe(
-      'You, your therapist and Robin (partner) may listen. Destroyed on 3 Jan 2027.',
+      'You and your therapist may listen. Robin (partner) may listen with you, in your review. Destroyed on 3 Jan 2027.',
+    );
+    expect(describeListeners(family, 'therapist')).toBe(
+      'You and the client may listen. Robin (partner) may listen with the client, in review.',
+    );
+    expect(listenersSentence(family)).toBe(
+      'The client and the therapist may listen, on this laptop only. Robin (partner) may listen only together with the client, during the client’s review on this laptop; they have no access of their own.',
+    );
+  });
+  test('named others listen beside the client, so naming them needs the client ticked', () => {
+    const robin = [{ name: 'Robin', relation: 'partner' }];
+    expect(listenersProblem({ client: true, therapist: false, namedOthers: robin })).toBeNull();
+    expect(listenersProblem({ client: false, therapist: true, namedOthers: robin })).toBe(
+      'The people you name listen together with the client, in client review, so tick the client too.',
+    );
+    expect(listenersProblem({ client: false, therapist: false, namedOthers: [] })).toBe(
+      'Choose at least one person who may listen.',
+    );
+    expect(reviewAcknowledgement()).toContain('my own personal review only');
+    expect(reviewAcknowledgement(['Robin (partner)', 'Pat (mother)'])).toBe(
+      'I will listen for my own personal review, alone or with Robin (partner) or Pat (mother) as my consent allows, and I will not record, copy or share what I hear.',
     );
   });
   test('speaks to the therapist when the therapist reads it', () => {

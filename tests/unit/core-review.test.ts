@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/services';
-import type { Playback } from '../../shared/api-practice';
+import type { ClientSummary, Playback } from '../../shared/api-practice';
 import { REVIEW_MAX_FAILURES, reviewDelayMs } from '../../shared/review-policy';
 import {
   call,
+  consentDraft,
   refusal,
   sendSeconds,
   signedClient,
@@ -107,6 +108,43 @@ describe('client review mode', () => {
     expect(log.entries.map((e) => e.action)).toEqual(
       expect.arrayContaining(['review.start', 'review.unlock', 'review.acknowledge', 'review.end']),
     );
+  });
+
+  it('people the consent names listen beside the client: the review says so, main checks it', async () => {
+    const pat = { name: 'Pat Example', relation: 'grandmother' };
+    const client = await signedClient(core, clock.now(), {
+      overrides: { whoMayPlay: { client: true, therapist: true, namedOthers: [pat] } },
+    });
+    await call(core, 'review.start', { clientId: client.clientId, maxMinutes: 30 });
+    const info = await call<{ review: { listenWith: string[] } }>(core, 'review.unlock', {
+      pin: '482915',
+    });
+    expect(info.review.listenWith).toEqual(['Pat Example (grandmother)']);
+    await call(core, 'review.end');
+    await call(core, 'session.unlock', { passphrase: PASSPHRASE });
+
+    // Naming someone while the client may not listen is refused by main, whatever the page sent.
+    const other = await call<{ clientId: string }>(core, 'clients.add', {
+      displayName: 'Blair Client',
+      otherParticipants: [],
+    });
+    const { policyHash } = await call<{ policyHash: string }>(core, 'policy.get');
+    const terms = consentDraft(other as ClientSummary, policyHash, clock.now(), {
+      whoMayPlay: { client: false, therapist: true, namedOthers: [pat] },
+    });
+    const refused = await refusal(core, 'consent.sign', {
+      clientId: other.clientId,
+      terms,
+      reviewCredential: '771204',
+    });
+    expect(refused).toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('tick the client too'),
+    });
+    const detail = await call<{ client: { consent: { state: string } } }>(core, 'clients.detail', {
+      clientId: other.clientId,
+    });
+    expect(detail.client.consent.state).toBe('none');
   });
 
   it('the client can revoke their consent from review, in one call', async () => {
