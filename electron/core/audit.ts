@@ -11,6 +11,7 @@
 import type { Database } from 'better-sqlite3';
 import { VaultError } from '../../shared/errors';
 import type { AuditVerdict } from '../../shared/api';
+import { AuditEpochs } from './audit-epochs';
 import {
   canonicalEntry,
   chainHash,
@@ -20,39 +21,21 @@ import {
   type AuditEvent,
   type AuditSecrets,
 } from './audit-format';
+import type { CheckpointRow, EntryRow } from './audit-rows';
+import { verifyChainSteps, type ChainSource } from './audit-verification';
 import {
   AEAD_NONCE_BYTES,
-  newKey,
   open,
   seal,
-  wipe,
   equalBytes,
   hash,
-  openSealedBox,
   randomBytes,
-  sealToPublicKey,
   sign,
   toHex,
   utf8,
-  verifySignature,
 } from './crypto';
 
 export * from './audit-format';
-
-interface EntryRow {
-  seq: number;
-  epoch_id: number;
-  sealed: Buffer;
-  content_hash: Buffer;
-  entry_hash: Buffer;
-}
-
-interface CheckpointRow {
-  seq: number;
-  at: number;
-  head_hash: Buffer;
-  signature: Buffer;
-}
 
 export const CHECKPOINT_EVERY = 1000;
 
@@ -63,11 +46,7 @@ function entryAssociatedData(vaultId: Uint8Array, seq: number, epochId: number):
 export class AuditLog {
   private readonly insert;
   private readonly last;
-  private readonly epochExists;
-  /** The key entries are sealed with until the next lock; its sealed copy is in audit_epochs. */
-  private epoch: { id: number; key: Uint8Array } | null = null;
-  /** Epoch keys opened with the audit secret key, for reading. */
-  private readonly openedEpochs = new Map<number, Uint8Array>();
+  private readonly epochs;
   private readonly lockListeners = new Set<() => void>();
 
   constructor(
@@ -79,7 +58,7 @@ export class AuditLog {
       'INSERT INTO audit_entries (seq, epoch_id, sealed, content_hash, entry_hash) VALUES (?, ?, ?, ?, ?)',
     );
     this.last = db.prepare('SELECT seq, entry_hash FROM audit_entries ORDER BY seq DESC LIMIT 1');
-    this.epochExists = db.prepare('SELECT 1 FROM audit_epochs WHERE epoch_id = ?');
+    this.epochs = new AuditEpochs(db, now, () => this.publicKeys().boxPublic);
   }
 
   /** Called at every lock (rotateEpoch): whatever was read with the audit secrets is forgotten. */
@@ -138,7 +117,7 @@ export class AuditLog {
       };
       const text = utf8.encode(canonicalEntry(entry));
       const contentHash = hash(text);
-      const epoch = this.currentEpoch();
+      const epoch = this.epochs.current();
       const sealed = seal(epoch.key, text, entryAssociatedData(this.vaultId, seq, epoch.id));
       this.insert.run(
         seq,
@@ -154,35 +133,10 @@ export class AuditLog {
     }
   }
 
-  private currentEpoch(): { id: number; key: Uint8Array } {
-    // An enclosing transaction that rolled back may have taken the epoch row with it.
-    if (this.epoch && this.epochExists.get(this.epoch.id)) return this.epoch;
-    const key = newKey();
-    const result = this.db
-      .prepare('INSERT INTO audit_epochs (created_at, sealed_key) VALUES (?, ?)')
-      .run(this.now(), sealToPublicKey(this.publicKeys().boxPublic, key));
-    this.epoch = { id: Number(result.lastInsertRowid), key };
-    return this.epoch;
-  }
-
   /** Starts a new epoch: the key that sealed entries so far leaves memory. Called at every lock. */
   rotateEpoch(): void {
-    wipe(this.epoch?.key);
-    this.epoch = null;
-    for (const key of this.openedEpochs.values()) wipe(key);
-    this.openedEpochs.clear();
+    this.epochs.forget();
     for (const listener of this.lockListeners) listener();
-  }
-
-  private epochKey(secrets: AuditSecrets, epochId: number): Uint8Array | null {
-    const cached = this.openedEpochs.get(epochId);
-    if (cached) return cached;
-    const row = this.db
-      .prepare('SELECT sealed_key FROM audit_epochs WHERE epoch_id = ?')
-      .get(epochId) as { sealed_key: Buffer } | undefined;
-    const key = row ? openSealedBox(secrets.box, new Uint8Array(row.sealed_key)) : null;
-    if (key) this.openedEpochs.set(epochId, key);
-    return key;
   }
 
   count(): number {
@@ -276,7 +230,7 @@ export class AuditLog {
   }
 
   private openText(secrets: AuditSecrets, row: EntryRow): string {
-    const key = this.epochKey(secrets, row.epoch_id);
+    const key = this.epochs.key(secrets, row.epoch_id);
     const bytes = new Uint8Array(row.sealed);
     const text = key
       ? open(
@@ -306,7 +260,7 @@ export class AuditLog {
    */
   /** Walks the whole chain and every checkpoint at once (for tests and the offline doctor). */
   verify(secrets: AuditSecrets | null): AuditVerdict {
-    const steps = this.verifySteps(secrets);
+    const steps = verifyChainSteps(this.chainSource(), secrets);
     for (;;) {
       const step = steps.next();
       if (step.done) return step.value;
@@ -323,7 +277,7 @@ export class AuditLog {
       locked = true;
     });
     try {
-      const steps = this.verifySteps(secrets);
+      const steps = verifyChainSteps(this.chainSource(), secrets);
       for (;;) {
         if (locked) throw new VaultError('VAULT_LOCKED');
         const step = steps.next();
@@ -335,90 +289,14 @@ export class AuditLog {
     }
   }
 
-  /**
-   * Walks the chain and every checkpoint up to the head as it is now; with `secrets`, also opens
-   * every sealed entry. Yields after each slice; returns the verdict, naming the first bad entry.
-   */
-  private *verifySteps(secrets: AuditSecrets | null): Generator<number, AuditVerdict> {
-    const { signPublic } = this.publicKeys();
-    if (secrets && !equalBytes(secrets.signing.publicKey, signPublic))
-      return {
-        intact: false,
-        entries: 0,
-        checkpoints: 0,
-        firstBadSeq: null,
-        problem: 'The log signing key was replaced.',
-      };
-    const headSeq = (this.last.get() as { seq: number } | undefined)?.seq ?? 0;
-    const checkpoints = new Map<number, CheckpointRow>();
-    for (const row of this.db
-      // Every checkpoint there is now: one past the head means entries it signed are gone.
-      .prepare('SELECT seq, at, head_hash, signature FROM audit_checkpoints')
-      .all() as CheckpointRow[])
-      checkpoints.set(row.seq, row);
-    const slice = this.db.prepare(
-      'SELECT seq, epoch_id, sealed, content_hash, entry_hash FROM audit_entries WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
-    );
-    let prev = genesisHash(this.vaultId);
-    let expectedSeq = 1;
-    let checked = 0;
-    let checkpointsChecked = 0;
-    const bad = (seq: number, problem: string): AuditVerdict => ({
-      intact: false,
-      entries: checked,
-      checkpoints: checkpointsChecked,
-      firstBadSeq: seq,
-      problem,
-    });
-    for (;;) {
-      // Read a slice at a time: a statement left open across a yield would keep the connection busy.
-      const rows = slice.all(expectedSeq - 1, headSeq, secrets ? 2_000 : 20_000) as EntryRow[];
-      if (rows.length === 0) break;
-      for (const row of rows) {
-        if (row.seq !== expectedSeq) return bad(expectedSeq, `Entry ${expectedSeq} is missing.`);
-        const contentHash = new Uint8Array(row.content_hash);
-        const entryHash = chainHash(prev, row.seq, contentHash);
-        if (!equalBytes(entryHash, new Uint8Array(row.entry_hash)))
-          return bad(row.seq, `Entry ${row.seq} does not follow from the one before it.`);
-        if (secrets) {
-          try {
-            this.openRow(secrets, row);
-          } catch {
-            return bad(row.seq, `Entry ${row.seq} was altered.`);
-          }
-        }
-        const checkpoint = checkpoints.get(row.seq);
-        if (checkpoint) {
-          const message = checkpointMessage(
-            this.vaultId,
-            checkpoint.seq,
-            new Uint8Array(checkpoint.head_hash),
-            checkpoint.at,
-          );
-          if (
-            !equalBytes(new Uint8Array(checkpoint.head_hash), entryHash) ||
-            !verifySignature(signPublic, message, new Uint8Array(checkpoint.signature))
-          )
-            return bad(row.seq, `The signed checkpoint at entry ${row.seq} does not match.`);
-          checkpointsChecked += 1;
-          checkpoints.delete(row.seq);
-        }
-        prev = entryHash;
-        expectedSeq += 1;
-        checked += 1;
-      }
-      yield checked;
-    }
-    if (expectedSeq <= headSeq) return bad(expectedSeq, `Entry ${expectedSeq} is missing.`);
-    const orphan = [...checkpoints.keys()].sort((a, b) => a - b)[0];
-    if (orphan !== undefined)
-      return bad(orphan, `Entries up to ${orphan} were signed but are missing.`);
+  /** What the walk over the chain reads from this log. */
+  private chainSource(): ChainSource {
     return {
-      intact: true,
-      entries: checked,
-      checkpoints: checkpointsChecked,
-      firstBadSeq: null,
-      problem: null,
+      db: this.db,
+      vaultId: this.vaultId,
+      signingPublicKey: () => this.signingPublicKey(),
+      headSeq: () => (this.last.get() as { seq: number } | undefined)?.seq ?? 0,
+      openRow: (secrets, row) => this.openRow(secrets, row),
     };
   }
 }

@@ -2,7 +2,8 @@
 // taken from another recording, cut off at the end, or altered. Runs only on failure.
 import { VaultError, type ErrorCode } from '../../shared/errors';
 import { AEAD_NONCE_BYTES, open } from './crypto';
-import { chunkAssociatedData, type ChunkRow, type RecordingRow } from './recordings';
+import { chunkAssociatedData, type ChunkRow } from './chunk-format';
+import type { RecordingRow } from './recording-rows';
 
 export class ChunkIntegrityError extends VaultError {
   constructor(

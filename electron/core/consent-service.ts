@@ -2,70 +2,18 @@
 // them: add, sign a new version, revoke, end therapy; and the deadlines every recording gets
 // from the terms in force. Every change is logged before it answers.
 import type { ClientDetail, ClientSummary, RecordingSummary } from '../../shared/api-practice';
-import {
-  consentTermsSchema,
-  decide,
-  destroyAfter,
-  isFullySigned,
-  listenersProblem,
-  missingSignatures,
-  describeListeners,
-  type Actor,
-  type ConsentState,
-  type ConsentTerms,
-  type DecisionSubject,
-} from '../../shared/consent';
+import type { Actor, ConsentState, ConsentTerms, DecisionSubject } from '../../shared/consent';
 import { VaultError } from '../../shared/errors';
-import { formatDate, formatDays } from '../../shared/format';
-import type { z } from 'zod';
-import type { consentDraftSchema } from '../../shared/api-practice';
+import { formatDate } from '../../shared/format';
 import { newOpaqueId } from './clients';
-import { wipe } from './crypto';
-import type { RecordingRow } from './recording-rows';
-import type { VaultLifecycle } from './vault';
 import { ConsentStore } from './consent-store';
+import { consentStatus } from './consent-summary';
+import { wipe } from './crypto';
+import { nextConsentVersion, type ConsentDraft } from './next-consent-version';
+import { writeDeadlines } from './recording-deadlines';
+import type { RecordingRow } from './recording-rows';
 import type { Destroyer } from './retention';
-
-export type ConsentDraft = z.output<typeof consentDraftSchema>;
-
-function consentStatus(
-  state: ConsentState,
-  actor: Actor,
-  clientId: string,
-  now: number,
-): ClientSummary['consent'] {
-  const terms = state.terms;
-  const record = decide('record', actor, { clientId, consent: state, recording: null }, now);
-  return {
-    state: !terms
-      ? 'none'
-      : state.therapyEndedAt !== null
-        ? 'ended'
-        : state.revokedAt !== null
-          ? 'revoked'
-          : 'active',
-    version: terms?.version ?? null,
-    summary: terms ? consentSummaryLine(state, actor) : null,
-    revokedAt: state.revokedAt,
-    therapyEndedAt: state.therapyEndedAt,
-    record,
-  };
-}
-
-/** One line about the consent as it stands now: who may listen and for how long, or that it ended. */
-function consentSummaryLine(state: ConsentState, actor: Actor): string {
-  const terms = state.terms!;
-  if (state.revokedAt !== null)
-    return terms.revocation.destroys === 'all-recordings'
-      ? `Consent was revoked on ${formatDate(state.revokedAt)}. Its recordings were destroyed and nothing more is recorded.`
-      : `Consent was revoked on ${formatDate(state.revokedAt)}. Nothing more is recorded; earlier recordings are kept until their dates.`;
-  if (state.therapyEndedAt !== null)
-    return terms.termination.action === 'destroy-now'
-      ? `Therapy ended on ${formatDate(state.therapyEndedAt)}, and its recordings were destroyed.`
-      : `Therapy ended on ${formatDate(state.therapyEndedAt)}. Only the client may listen, for ${formatDays(terms.termination.days)} after that.`;
-  const viewer = actor.role === 'client' ? 'client' : 'therapist';
-  return `${describeListeners(terms, viewer)} Each recording is kept ${formatDays(terms.retentionDays)}.`;
-}
+import type { VaultLifecycle } from './vault';
 
 export class ConsentService {
   constructor(
@@ -236,42 +184,11 @@ export class ConsentService {
           'NOT_ALLOWED',
           `Therapy ended on ${formatDate(events.therapyEndedAt)}, so no new consent can be signed.`,
         );
-      const previous = store.latestTerms(clientId, clientKey);
-      const candidate = {
-        ...draft,
-        consentId: previous?.consentId ?? newOpaqueId(),
-        version: store.latestVersion(clientId) + 1,
-        clientId,
-      };
-      const parsed = consentTermsSchema.safeParse(candidate);
-      if (!parsed.success) throw new VaultError('INVALID_REQUEST', parsed.error.issues[0]?.message);
-      const terms: ConsentTerms = parsed.data;
-      const listeners = listenersProblem(terms.whoMayPlay);
-      if (listeners) throw new VaultError('INVALID_REQUEST', listeners);
-      const expected = profile.participants
-        .map((p) => p.participantId)
-        .sort()
-        .join(',');
-      if (
-        terms.participants
-          .map((p) => p.participantId)
-          .sort()
-          .join(',') !== expected
-      )
-        throw new VaultError(
-          'INVALID_REQUEST',
-          'Every participant of this client must be on the consent, and no one else.',
-        );
-      if (!isFullySigned(terms))
-        throw new VaultError(
-          'NOT_ALLOWED',
-          `Everyone must sign first. Still to sign: ${missingSignatures(terms).join(', ')}.`,
-        );
-      if (terms.policyVersionHash !== store.currentPolicyHash())
-        throw new VaultError(
-          'NOT_ALLOWED',
-          'The practice policy changed while signing. Read the new policy and sign again.',
-        );
+      const terms = nextConsentVersion(
+        store,
+        { clientId, clientKey, participants: profile.participants },
+        draft,
+      );
       const hasCredential = vault.keys.has(`ck/${clientId}/credential`);
       if (!hasCredential && !reviewCredential)
         throw new VaultError(
@@ -360,15 +277,7 @@ export class ConsentService {
   refreshDeadlines(clientId: string, clientKey: Uint8Array): void {
     const vault = this.lifecycle.opened();
     const state = this.consentState(clientId, clientKey);
-    if (!state.terms) return;
-    const update = vault.db.prepare(
-      'UPDATE recordings SET destroy_after = ?, destroy_cause = ? WHERE rec_no = ?',
-    );
-    for (const recording of vault.recordings.list(clientId)) {
-      if (recording.state === 'destroyed') continue;
-      const { at, cause } = deadlineWithCause(state, recording.startedAt);
-      update.run(Number.isFinite(at) ? at : null, cause, recording.recNo);
-    }
+    writeDeadlines(vault, clientId, state);
   }
 
   /** One signed version and the policy text it was signed under. */
@@ -410,21 +319,4 @@ export class ConsentService {
       };
     });
   }
-}
-
-/** The destroy-after time of a recording and which rule sets it. */
-export function deadlineWithCause(
-  state: ConsentState,
-  recordedAt: number,
-): { at: number; cause: 'retention' | 'termination' | 'revocation' } {
-  const terms = state.terms!;
-  const at = destroyAfter(terms, state, recordedAt);
-  const retention = destroyAfter(terms, { revokedAt: null, therapyEndedAt: null }, recordedAt);
-  if (at === retention) return { at, cause: 'retention' };
-  const withoutRevocation = destroyAfter(
-    terms,
-    { revokedAt: null, therapyEndedAt: state.therapyEndedAt },
-    recordedAt,
-  );
-  return { at, cause: at === withoutRevocation ? 'termination' : 'revocation' };
 }

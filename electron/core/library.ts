@@ -5,7 +5,7 @@ import { decide, summarizeConsent, type Actor } from '../../shared/consent';
 import { formatDate } from '../../shared/format';
 import type { ConsentService } from './consent-service';
 import { wipe } from './crypto';
-import type { RecordingRow } from './recordings';
+import type { RecordingRow } from './recording-rows';
 import type { VaultLifecycle } from './vault';
 
 const causeSentence = {

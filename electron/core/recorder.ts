@@ -1,76 +1,40 @@
 // The recording that is running now. Main owns it: it checks consent, opens the capture window
 // (through a CaptureHost), takes each chunk the capture window sends, seals and commits it before
 // answering, and finalises on stop. The UI window only asks and shows; reloading it changes nothing.
-import type { CaptureSettings, RecorderStatus } from '../../shared/api-practice';
+import type { RecorderStatus } from '../../shared/api-practice';
 import { decide, type Actor } from '../../shared/consent';
 import { VaultError } from '../../shared/errors';
+import {
+  LOW_DISK_BYTES,
+  startingRecording,
+  statusOf,
+  type ActiveRecording,
+} from './active-recording';
+import {
+  CaptureCommands,
+  failureSentences,
+  type CaptureCommand,
+  type CaptureFailure,
+  type CaptureHost,
+} from './capture-channel';
 import { newOpaqueId } from './clients';
-import { deadlineWithCause, type ConsentService } from './consent-service';
+import type { ConsentService } from './consent-service';
 import { wipe } from './crypto';
+import { createConsentedRecording } from './recording-start';
+import { UnmarkedInterruptions, isDiskFull } from './disk-full';
 import type { Destroyer } from './retention';
 import type { VaultLifecycle } from './vault';
 
-/** Opens and closes the capture window (Electron) or page (Chromium test host). */
-export interface CaptureHost {
-  open(recordingId: string): void | Promise<void>;
-  close(recordingId: string): void | Promise<void>;
-}
-
-export type CaptureCommand = {
-  command: 'record' | 'pause' | 'resume' | 'stop' | 'continue';
-  recordingId: string | null;
-  settings: CaptureSettings | null;
-};
-
-export type CaptureFailure =
-  'permission-denied' | 'no-microphone' | 'device-lost' | 'recorder-error';
-
-const failureSentences: Record<CaptureFailure | 'disk-full' | 'capture-lost', string> = {
-  'permission-denied':
-    'The microphone was not allowed, so nothing more is being recorded. What was recorded is kept.',
-  'no-microphone':
-    'No microphone was found. Plug one in and start again. What was recorded is kept.',
-  'device-lost':
-    'The microphone stopped. What was recorded until then is saved. Check the cable and start a new recording.',
-  'recorder-error':
-    'Recording stopped because of a problem with the audio. What was recorded is saved.',
-  'disk-full':
-    'The laptop’s disk is full, so recording stopped. Everything until then is saved and can be played.',
-  'capture-lost':
-    'The recorder stopped answering, so recording stopped. What was recorded is saved.',
-};
-
 /** Below this level (about -40 dBFS) for 10 s, the screen warns that the input may be muted. */
 const SILENCE_RMS = 0.01;
-const LOW_DISK_BYTES = 200 * 1024 * 1024;
 const CAPTURE_LOST_MS = 15_000;
-const LONG_POLL_MS = 20_000;
 const STOP_WAIT_MS = 5_000;
-
-interface ActiveRecording {
-  recordingId: string;
-  clientId: string;
-  recordingKey: Uint8Array;
-  state: RecorderStatus['state'];
-  elapsedMs: number;
-  nextSeq: number;
-  lastChunkAt: number;
-  lastLoudAt: number;
-  level: number;
-  diskLow: boolean;
-  problem: RecorderStatus['problem'];
-  settings: CaptureSettings;
-  mimeType: string;
-  /** Recorded time reported with a header-only chunk, added to the next chunk. */
-  carriedMs: number;
-  onFinished: (() => void)[];
-}
 
 export class Recorder {
   private active: ActiveRecording | null = null;
   private lastStatus: RecorderStatus | null = null;
-  private commands: CaptureCommand[] = [];
-  private waiting: ((command: CaptureCommand) => void) | null = null;
+  private readonly commands = new CaptureCommands(() => this.active?.recordingId ?? null);
+  private readonly unmarked: UnmarkedInterruptions;
 
   constructor(
     private readonly lifecycle: VaultLifecycle,
@@ -80,7 +44,9 @@ export class Recorder {
     private readonly captureHost: CaptureHost,
     private readonly freeBytes: () => number,
     private readonly roomProcessingDefault: boolean,
-  ) {}
+  ) {
+    this.unmarked = new UnmarkedInterruptions(lifecycle);
+  }
 
   get isRecording(): boolean {
     return this.active !== null;
@@ -89,48 +55,12 @@ export class Recorder {
   status(): RecorderStatus | null {
     const active = this.active;
     if (!active) return this.lastStatus;
-    return {
-      recordingId: active.recordingId,
-      clientId: active.clientId,
-      state: active.state,
-      elapsedMs: active.elapsedMs,
-      level: active.level,
-      silentForMs: active.state === 'recording' ? Math.max(0, this.now() - active.lastLoudAt) : 0,
-      chunks: active.nextSeq,
-      diskLow: active.diskLow,
-      problem: active.problem,
-    };
-  }
-
-  private send(command: CaptureCommand): void {
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = null;
-      resolve(command);
-    } else this.commands.push(command);
+    return statusOf(active, this.now());
   }
 
   /** The capture window's long poll: resolves with the next command, or 'continue' after a while. */
   nextCommand(): Promise<CaptureCommand> {
-    const queued = this.commands.shift();
-    if (queued) return Promise.resolve(queued);
-    this.waiting?.({
-      command: 'continue',
-      recordingId: this.active?.recordingId ?? null,
-      settings: null,
-    });
-    return new Promise((resolve) => {
-      this.waiting = resolve;
-      setTimeout(() => {
-        if (this.waiting !== resolve) return;
-        this.waiting = null;
-        resolve({
-          command: 'continue',
-          recordingId: this.active?.recordingId ?? null,
-          settings: null,
-        });
-      }, LONG_POLL_MS).unref?.();
-    });
+    return this.commands.next();
   }
 
   async start(
@@ -142,71 +72,26 @@ export class Recorder {
     if (this.active)
       throw new VaultError('NOT_ALLOWED', 'A recording is already running. Stop it first.');
     const recordingId = newOpaqueId();
-    this.consent.withClientKey(clientId, (clientKey) => {
-      const subject = this.consent.subject(clientId, clientKey, null, null);
-      const decision = decide('record', actor, subject, this.now());
-      if (!decision.allow) {
-        vault.audit.append({
-          actorRole: info.role,
-          action: 'recording.start',
-          subject: clientId,
-          outcome: 'refused',
-          reason: decision.reasons.join(' '),
-        });
-        throw new VaultError('NOT_ALLOWED', decision.reasons.join(' '));
-      }
-      const terms = subject.consent.terms!;
-      const { at, cause } = deadlineWithCause(subject.consent, this.now());
-      vault.db.transaction(() => {
-        vault.audit.append({
-          actorRole: info.role,
-          action: 'recording.start',
-          subject: recordingId,
-          outcome: 'ok',
-          reason: `client ${clientId}; consent version ${terms.version}; reconfirmed aloud`,
-        });
-        const recordingKey = vault.clients.newRecordingKey(recordingId, clientKey);
-        vault.recordings.create({ recordingId, clientId, destroyAfter: at }, recordingKey, {
-          mimeType: 'pending',
-          consentId: terms.consentId,
-          consentVersion: terms.version,
-        });
-        vault.db
-          .prepare('UPDATE recordings SET destroy_cause = ? WHERE recording_id = ?')
-          .run(cause, recordingId);
+    createConsentedRecording(
+      vault,
+      info.role,
+      this.consent,
+      this.now,
+      { recordingId, clientId, actor },
+      (recordingKey) => {
         const processing = roomAudioProcessing ?? this.roomProcessingDefault;
-        this.active = {
-          recordingId,
-          clientId,
-          recordingKey,
-          state: 'starting',
-          elapsedMs: 0,
-          nextSeq: 0,
-          lastChunkAt: this.now(),
-          lastLoudAt: this.now(),
-          level: 0,
-          diskLow: this.freeBytes() < LOW_DISK_BYTES,
-          problem: null,
-          settings: {
-            echoCancellation: processing,
-            noiseSuppression: processing,
-            autoGainControl: processing,
-            timesliceMs: 1000,
-            audioBitsPerSecond: 32_000,
-          },
-          mimeType: 'pending',
-          carriedMs: 0,
-          onFinished: [],
-        };
-      })();
-    });
-    this.commands = [];
+        this.active = startingRecording(
+          { recordingId, clientId, recordingKey },
+          processing,
+          this.now,
+          this.freeBytes,
+        );
+      },
+    );
     // A poll still waiting here belongs to a capture window of an earlier recording: release it,
     // so the new window (opened below) is the one that gets 'record'.
-    const stale = this.waiting;
-    this.waiting = null;
-    stale?.({ command: 'continue', recordingId: null, settings: null });
-    this.send({ command: 'record', recordingId, settings: this.active!.settings });
+    this.commands.reset();
+    this.commands.send({ command: 'record', recordingId, settings: this.active!.settings });
     try {
       await this.captureHost.open(recordingId);
     } catch {
@@ -308,7 +193,7 @@ export class Recorder {
       subject: recordingId,
       outcome: 'ok',
     });
-    this.send({ command: 'pause', recordingId, settings: null });
+    this.commands.send({ command: 'pause', recordingId, settings: null });
   }
 
   resume(recordingId: string): void {
@@ -332,7 +217,7 @@ export class Recorder {
       subject: recordingId,
       outcome: 'ok',
     });
-    this.send({ command: 'resume', recordingId, settings: null });
+    this.commands.send({ command: 'resume', recordingId, settings: null });
   }
 
   /** A marker at the current position, its label sealed with the recording key. */
@@ -356,7 +241,7 @@ export class Recorder {
       active.onFinished.push(() => resolve(this.lastStatus));
       if (active.state === 'stopping') return;
       active.state = 'stopping';
-      this.send({ command: 'stop', recordingId, settings: null });
+      this.commands.send({ command: 'stop', recordingId, settings: null });
       setTimeout(() => {
         if (this.active === active)
           this.finish(recordingId, `${reason}; the recorder did not confirm`);
@@ -384,7 +269,7 @@ export class Recorder {
       failure === 'no-microphone'
     ) {
       active.state = 'stopping';
-      this.send({ command: 'stop', recordingId, settings: null });
+      this.commands.send({ command: 'stop', recordingId, settings: null });
       // Nothing more will come that can be stored: finalise what is there now.
       this.finish(recordingId, failure);
     } else {
@@ -410,25 +295,7 @@ export class Recorder {
     const quiet = active && this.now() - active.lastChunkAt > CAPTURE_LOST_MS;
     if (quiet && (active.state === 'recording' || active.state === 'starting'))
       this.fail(active.recordingId, 'capture-lost');
-    for (const recordingId of this.unmarked)
-      if (this.markInterrupted(recordingId)) this.unmarked.delete(recordingId);
-  }
-
-  /** Recordings cut short whose row still says 'recording' because the disk was full. */
-  private readonly unmarked = new Set<string>();
-
-  private markInterrupted(recordingId: string): boolean {
-    try {
-      this.lifecycle
-        .opened()
-        .db.prepare(
-          "UPDATE recordings SET state = 'interrupted' WHERE recording_id = ? AND state = 'recording'",
-        )
-        .run(recordingId);
-      return true;
-    } catch {
-      return false;
-    }
+    this.unmarked.retry();
   }
 
   private finish(recordingId: string, reason: string): void {
@@ -442,7 +309,7 @@ export class Recorder {
       // The end marker could not be written (a full disk): left for the next unlock to seal.
       finalState = 'interrupted';
       // If even that cannot be written, tick() retries until it can (or start-up recovery does).
-      if (!this.markInterrupted(recordingId)) this.unmarked.add(recordingId);
+      this.unmarked.mark(recordingId);
     }
     try {
       vault.audit.append({
@@ -458,7 +325,7 @@ export class Recorder {
     wipe(active.recordingKey);
     this.lastStatus = { ...this.status()!, state: 'stopped' };
     this.active = null;
-    this.send({ command: 'stop', recordingId, settings: null });
+    this.commands.send({ command: 'stop', recordingId, settings: null });
     void Promise.resolve(this.captureHost.close(recordingId)).catch(() => undefined);
     for (const done of active.onFinished) done();
     try {
@@ -467,13 +334,4 @@ export class Recorder {
       // The hourly sweep retries.
     }
   }
-}
-
-function isDiskFull(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    (error as { code: unknown }).code === 'SQLITE_FULL'
-  );
 }

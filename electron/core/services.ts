@@ -11,7 +11,7 @@ import {
 import { errorSentences } from '../../shared/errors';
 import { AuditorDesk } from './auditor-desk';
 import { AuditExports } from './audit-export';
-import { AuditQueries } from './audit-index';
+import { AuditQueries } from './audit-queries';
 import { auditHandlers } from './handlers/audit';
 import { reviewHandlers } from './handlers/review';
 import { ReviewDesk } from './review';
@@ -23,7 +23,8 @@ import { practiceHandlers } from './handlers/practice';
 import { recordingHandlers } from './handlers/recording';
 import { sessionHandlers } from './handlers/session';
 import { Player } from './player';
-import { Recorder, type CaptureHost } from './recorder';
+import type { CaptureHost } from './capture-channel';
+import { Recorder } from './recorder';
 import { SWEEP_INTERVAL_MS, createSweeper } from './retention';
 import { VaultLifecycle } from './vault';
 

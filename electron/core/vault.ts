@@ -2,41 +2,20 @@
 // unlocked and wipes it on lock. Every unlock, failure, lock and recovery is logged first.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database } from 'better-sqlite3';
 import type { SessionInfo } from '../../shared/api';
 import { VaultError } from '../../shared/errors';
 import { assessPassphrase } from '../../shared/passphrase';
-import { AuditLog, unpackAuditSecrets, type AuditEvent, type AuditSecrets } from './audit';
+import { unpackAuditSecrets, type AuditEvent, type AuditSecrets } from './audit';
 import { utf8, wipe } from './crypto';
 import { VAULT_FILE_NAME, checkpointAndTruncateWal, openVaultDb } from './db';
-import {
-  KEY_IDS,
-  KeyStore,
-  normalizeRecoveryKey,
-  unwrapWithSecret,
-  wrapWithSecret,
-  type KdfCost,
-} from './keyring';
+import { recoverInterruptedRecordings, sealInterruptedRecordings } from './interrupted-recordings';
+import { KEY_IDS, normalizeRecoveryKey, wrapWithSecret, type KdfCost } from './keyring';
+import { attachVault, type OpenVault } from './open-vault';
 import { readSealedField } from './sealed-fields';
-import { UnlockThrottle } from './unlock-throttle';
-import { ClientStore } from './clients';
+import { THERAPIST, refuseWhileDelayed, unwrapMasterKey } from './unlock-attempts';
 import { DEFAULT_IDLE_LOCK_MINUTES, initialiseVault } from './vault-init';
-import { AuditorStore } from './auditors';
-import { RecordingStore } from './recordings';
 
 export { DEFAULT_IDLE_LOCK_MINUTES };
-const THERAPIST = 'therapist';
-
-export interface OpenVault {
-  db: Database;
-  vaultId: Uint8Array;
-  keys: KeyStore;
-  audit: AuditLog;
-  throttle: UnlockThrottle;
-  clients: ClientStore;
-  auditors: AuditorStore;
-  recordings: RecordingStore;
-}
 
 export type { AuditorSession, OtherSession, ReviewSession, UnlockedSession } from './sessions';
 import type { OtherSession, UnlockedSession } from './sessions';
@@ -56,64 +35,14 @@ export class VaultLifecycle {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.path = join(dataDir, VAULT_FILE_NAME);
     try {
-      this.vault = this.attach(openVaultDb(this.path, { create: false }));
-      this.recoverInterruptedRecordings();
+      this.vault = attachVault(openVaultDb(this.path, { create: false }), this.now, this.kdfCost);
+      recoverInterruptedRecordings(this.opened());
     } catch (error) {
       if (!(error instanceof VaultError) || error.code !== 'NO_VAULT')
         this.problem =
           error instanceof VaultError
             ? error
             : new VaultError('VAULT_DAMAGED', undefined, { cause: error });
-    }
-  }
-
-  private attach(db: Database): OpenVault {
-    const meta = db.prepare('SELECT vault_id FROM vault_meta WHERE singleton = 1').get() as {
-      vault_id: Buffer;
-    };
-    const vaultId = new Uint8Array(meta.vault_id);
-    const keys = new KeyStore(db, vaultId, this.now);
-    return {
-      db,
-      vaultId,
-      keys,
-      audit: new AuditLog(db, vaultId, this.now),
-      throttle: new UnlockThrottle(db, this.now),
-      clients: new ClientStore(db, vaultId, keys, this.now, this.kdfCost),
-      auditors: new AuditorStore(db, vaultId, keys, this.now, this.kdfCost),
-      recordings: new RecordingStore(db, vaultId, this.now),
-    };
-  }
-
-  /** No recording runs before start-up: any still marked running was cut off by a crash. */
-  private recoverInterruptedRecordings(): void {
-    const vault = this.opened();
-    for (const recordingId of vault.recordings.markInterrupted())
-      vault.audit.append({
-        actorRole: 'system',
-        action: 'recording.interrupted',
-        subject: recordingId,
-        outcome: 'ok',
-        reason: 'the app stopped during the recording; kept up to the last saved second',
-      });
-  }
-
-  /** Seals the end marker of interrupted recordings, which needs their keys (so: on unlock). */
-  private sealInterruptedRecordings(masterKey: Uint8Array): void {
-    const vault = this.opened();
-    for (const recording of vault.recordings.unsealedInterruptions()) {
-      let clientKey: Uint8Array | null = null;
-      let recordingKey: Uint8Array | null = null;
-      try {
-        clientKey = vault.clients.keyForTherapist(recording.clientId, masterKey);
-        recordingKey = vault.clients.recordingKey(recording.recordingId, clientKey);
-        vault.recordings.finalise(recording.recordingId, recordingKey, 'interrupted');
-      } catch {
-        // Left unsealed; `doctor` and the library report it. Unlocking must not fail over it.
-      } finally {
-        wipe(recordingKey);
-        wipe(clientKey);
-      }
     }
   }
 
@@ -195,7 +124,7 @@ export class VaultLifecycle {
       throw error;
     }
     const { masterKey, recoveryKey, auditSecrets } = created;
-    this.vault = this.attach(db);
+    this.vault = attachVault(db, this.now, this.kdfCost);
     this.session = this.startSession(masterKey, auditSecrets);
     return { recoveryKey, session: this.session.info };
   }
@@ -217,56 +146,6 @@ export class VaultLifecycle {
     };
   }
 
-  private refuseWhileDelayed(action: string): void {
-    const vault = this.opened();
-    const retryAfterMs = vault.throttle.retryAfterMs(THERAPIST);
-    if (retryAfterMs > 0) {
-      vault.audit.append({
-        actorRole: 'unknown',
-        action,
-        outcome: 'refused',
-        reason: 'too many tries: delayed',
-      });
-      throw new VaultError('UNLOCK_DELAYED', undefined, { retryAfterMs });
-    }
-  }
-
-  /** Unwraps with a secret; a wrong one is counted and logged before the refusal is answered. */
-  private unwrapMasterKey(
-    action: string,
-    keyId: string,
-    secret: string,
-    wrong: VaultError,
-  ): Uint8Array {
-    const vault = this.opened();
-    try {
-      return unwrapWithSecret(vault.keys, keyId, utf8.encode(secret), wrong);
-    } catch (error) {
-      if (error === wrong) {
-        vault.throttle.recordFailure(THERAPIST);
-        vault.audit.append({
-          actorRole: 'unknown',
-          action,
-          outcome: 'refused',
-          reason: wrong.code.toLowerCase(),
-        });
-        const retryAfterMs = vault.throttle.retryAfterMs(THERAPIST);
-        throw new VaultError(
-          wrong.code,
-          undefined,
-          retryAfterMs > 0 ? { retryAfterMs } : undefined,
-        );
-      }
-      vault.audit.append({
-        actorRole: 'unknown',
-        action,
-        outcome: 'failed',
-        reason: 'wrapped key damaged',
-      });
-      throw error;
-    }
-  }
-
   private finishUnlock(masterKey: Uint8Array, action: string, reason: string | null): SessionInfo {
     const vault = this.opened();
     let secretBytes: Uint8Array | null = null;
@@ -283,7 +162,7 @@ export class VaultLifecycle {
         vault.audit.checkpoint(auditSecrets);
       })();
       this.session = this.startSession(masterKey, auditSecrets);
-      this.sealInterruptedRecordings(masterKey);
+      sealInterruptedRecordings(this.opened(), masterKey);
       return this.session.info;
     } catch (error) {
       wipe(masterKey);
@@ -296,9 +175,10 @@ export class VaultLifecycle {
   unlock(passphrase: string): SessionInfo {
     // Whoever was signed in (therapist, client, auditor) is signed out first.
     if (this.session || this.other) this.lock('user');
-    this.refuseWhileDelayed('session.unlock');
+    refuseWhileDelayed(this.opened(), 'session.unlock');
     const wrong = new VaultError('WRONG_PASSPHRASE');
-    const masterKey = this.unwrapMasterKey(
+    const masterKey = unwrapMasterKey(
+      this.opened(),
       'session.unlock',
       KEY_IDS.therapistMasterKey,
       passphrase,
@@ -311,10 +191,11 @@ export class VaultLifecycle {
   recover(recoveryKey: string, newPassphrase: string): SessionInfo {
     if (this.session || this.other) this.lock('user');
     if (!assessPassphrase(newPassphrase).acceptable) throw new VaultError('WEAK_PASSPHRASE');
-    this.refuseWhileDelayed('session.recover');
+    refuseWhileDelayed(this.opened(), 'session.recover');
     const wrong = new VaultError('WRONG_RECOVERY_KEY');
     const normalized = normalizeRecoveryKey(recoveryKey) ?? recoveryKey;
-    const masterKey = this.unwrapMasterKey(
+    const masterKey = unwrapMasterKey(
+      this.opened(),
       'session.recover',
       KEY_IDS.recoveryMasterKey,
       normalized,

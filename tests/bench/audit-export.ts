@@ -21,7 +21,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { CHECKPOINT_EVERY } from '../../electron/core/audit';
 import { AuditExports } from '../../electron/core/audit-export';
-import { AuditQueries } from '../../electron/core/audit-index';
+import { AuditQueries } from '../../electron/core/audit-queries';
 import { AuditorDesk } from '../../electron/core/auditor-desk';
 import { hash, utf8 } from '../../electron/core/crypto';
 import { verifyBundle } from '../../cli/verify';

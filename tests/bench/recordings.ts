@@ -5,7 +5,7 @@
 import { VAULT_PAGE_SIZE } from '../../electron/core/db';
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { open } from '../../electron/core/crypto';
-import { chunkAssociatedData } from '../../electron/core/recordings';
+import { chunkAssociatedData } from '../../electron/core/chunk-format';
 import { LIGHT_KDF, createVault } from './fixture';
 import { type BenchGroup, type Figure, log, median, now, percentile, prng, round } from './harness';
 

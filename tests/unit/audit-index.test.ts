@@ -2,7 +2,7 @@
 // at once with progress, entries appended meanwhile are found, and a lock stops and wipes it.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CHECKPOINT_EVERY } from '../../electron/core/audit';
-import { AuditQueries, SLICE_BUDGET_MS } from '../../electron/core/audit-index';
+import { AuditQueries, SLICE_BUDGET_MS } from '../../electron/core/audit-queries';
 import { AuditorDesk } from '../../electron/core/auditor-desk';
 import { call, refusal } from './practice-helpers';
 import { PASSPHRASE, newVault } from './kernel-helpers';

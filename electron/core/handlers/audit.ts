@@ -3,7 +3,7 @@
 // the therapist alone.
 import type { Handlers } from '../dispatch';
 import type { AuditExports } from '../audit-export';
-import type { AuditQueries } from '../audit-index';
+import type { AuditQueries } from '../audit-queries';
 import { requireTherapist, type CoreContext } from './context';
 
 export function auditHandlers(context: CoreContext, exports: AuditExports, queries: AuditQueries) {
