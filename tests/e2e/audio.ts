@@ -122,13 +122,17 @@ export async function installOutputTap(page: Page): Promise<void> {
   })()`);
 }
 
-export async function startTap(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const tap = (globalThis as unknown as { __tap: { recording: boolean; envelope: number[] } })
-      .__tap;
+/**
+ * Starts keeping the envelope, and returns where the player was (ms) at that moment: the tap may
+ * start later than planned on a loaded machine, so alignment is measured, never assumed.
+ */
+export async function startTap(page: Page): Promise<number> {
+  return page.evaluate(`(() => {
+    const tap = globalThis.__tap;
     tap.envelope = [];
     tap.recording = true;
-  });
+    return document.querySelector('[data-testid="player-audio"]').currentTime * 1000;
+  })()`) as Promise<number>;
 }
 
 export async function stopTap(page: Page): Promise<number[]> {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VaultApi } from '../../shared/api';
 import { errorSentences } from '../../shared/errors';
 import { uiText } from '../../shared/ui-text';
-import { formAlert, until, visible } from './helpers';
+import { formAlert, SLOW_WAIT_MS, until, visible } from './helpers';
 import { repoRoot, startTestHost, type TestHost } from './host';
 import { snap } from './screens';
 
@@ -54,7 +54,9 @@ async function settled(): Promise<void> {
   });
 }
 
-describe('access log and auditors in Chromium', () => {
+// Thousands of entries are written, checked, filtered and exported: more than the default minute
+// per test on a loaded machine.
+describe('access log and auditors in Chromium', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     if (!existsSync(join(repoRoot, 'out/cli/session-vault-audit.mjs'))) {
       const built = spawnSync(process.execPath, [join(repoRoot, 'scripts/build-cli.mjs')], {
@@ -71,7 +73,7 @@ describe('access log and auditors in Chromium', () => {
       passphrase: therapistPassphrase,
     });
     await page.reload();
-    await visible(page.getByRole('heading', { name: 'Clients' }));
+    await visible(page.getByRole('heading', { name: 'Clients' }), SLOW_WAIT_MS);
   });
 
   afterAll(async () => {
@@ -143,6 +145,9 @@ describe('access log and auditors in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in as an auditor' }).click();
     await visible(page.getByRole('heading', { name: 'Sign in as an auditor' }));
     await snap(page, 'auditor-sign-in');
+    // The wait after the third wrong try (1 s here) is counted down by the page's clock: hold
+    // it at the core's, so a slow machine cannot use the wait up before it is looked at.
+    await page.clock.setFixedTime(host.clock.now());
 
     const signIn = page.getByRole('button', { name: 'Sign in to the access log' });
     const attempts = [
@@ -168,15 +173,20 @@ describe('access log and auditors in Chromium', () => {
     expect(await page.getByTestId('auditor-countdown').innerText()).toMatch(/^Too many tries\./);
 
     host.clock.advance(5_000);
-    await until('the button to wake up', () => signIn.isEnabled(), 8_000);
+    await page.clock.setFixedTime(host.clock.now());
+    await until('the button to wake up', () => signIn.isEnabled());
     await page.getByLabel('Name', { exact: true }).fill(auditorName);
     await page.getByLabel('Passphrase', { exact: true }).fill(auditorPassphrase);
     await signIn.click();
-    await visible(page.getByRole('heading', { name: 'Access log — signed in as auditor' }));
+    await visible(
+      page.getByRole('heading', { name: 'Access log — signed in as auditor' }),
+      SLOW_WAIT_MS,
+    );
   });
 
   it('shows the log to the auditor: intact, with the fingerprint, paged 100 at a time', async () => {
-    await visible(page.locator('.verdict-ok'));
+    // Checking every entry and checkpoint of a log this long takes seconds under load.
+    await visible(page.locator('.verdict-ok'), SLOW_WAIT_MS);
     expect(await page.locator('.verdict').innerText()).toMatch(
       /The access log is intact: [\d,]+ entries and \d+ signed checkpoints checked\.$/,
     );
@@ -304,12 +314,17 @@ describe('access log and auditors in Chromium', () => {
       return dispatchReal(channel, payload, caller);
     };
     try {
-      const downloaded = page.waitForEvent('download');
+      // Counted from here: the whole export, with the held page and the photograph in between.
+      const downloaded = page.waitForEvent('download', { timeout: 120_000 });
       await page.getByRole('button', { name: 'Export signed bundle (JSON)' }).click();
       const progress = page.getByTestId('export-progress');
       // A page is up to 2,000 entries (fewer if main used up its time budget for one page).
       const firstPage = /^Exported ([\d,]+) of [\d,]+ entries$/;
-      await until('the first page', async () => firstPage.test(await progress.innerText()));
+      await until(
+        'the first page',
+        async () => firstPage.test(await progress.innerText()),
+        SLOW_WAIT_MS,
+      );
       const written = Number(firstPage.exec(await progress.innerText())![1]!.replaceAll(',', ''));
       expect(written).toBeGreaterThan(0);
       expect(written).toBeLessThanOrEqual(2000);
@@ -323,7 +338,7 @@ describe('access log and auditors in Chromium', () => {
       release();
 
       const download = await downloaded;
-      await visible(page.getByTestId('export-done'));
+      await visible(page.getByTestId('export-done'), SLOW_WAIT_MS);
       const fileName = download.suggestedFilename();
       expect(fileName).toMatch(/^access-log-\d{4}-\d\d-\d\d-\d{4}\.json$/);
       const file = join(downloads, fileName);
@@ -365,7 +380,7 @@ describe('access log and auditors in Chromium', () => {
   });
 
   it('exports CSV with a header, CRLF rows and escaped cells', async () => {
-    const downloaded = page.waitForEvent('download');
+    const downloaded = page.waitForEvent('download', { timeout: 120_000 });
     await page.getByRole('button', { name: 'Export CSV' }).click();
     const download = await downloaded;
     const file = join(downloads, download.suggestedFilename());

@@ -14,7 +14,7 @@ import {
   refusal,
   signThroughCore,
 } from './consent-helpers';
-import { formAlert, until, visible } from './helpers';
+import { formAlert, until, visible, WAIT_MS } from './helpers';
 import { startTestHost, type TestHost } from './host';
 import { snap } from './screens';
 
@@ -32,7 +32,7 @@ describe('clients and the practice policy, in Chromium', () => {
   beforeAll(async () => {
     host = await startTestHost();
     page = host.page;
-    page.setDefaultTimeout(8_000);
+    page.setDefaultTimeout(WAIT_MS);
     await openVault(host);
     const jordan = await addClient('Jordan Lee');
     await signThroughCore(host, jordan);

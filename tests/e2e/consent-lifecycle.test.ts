@@ -21,7 +21,7 @@ import {
   signAs,
   therapistName,
 } from './consent-helpers';
-import { announced, formAlert, until, visible } from './helpers';
+import { announced, formAlert, until, visible, WAIT_MS } from './helpers';
 import { repoRoot, startTestHost, type TestHost } from './host';
 import { snap } from './screens';
 
@@ -119,7 +119,7 @@ describe('consent, from the wizard to revocation, in Chromium', () => {
     rmSync(join(resultsDir, 'consent.pdf'), { force: true });
     host = await startTestHost();
     page = host.page;
-    page.setDefaultTimeout(8_000);
+    page.setDefaultTimeout(WAIT_MS);
     await openVault(host);
   });
 

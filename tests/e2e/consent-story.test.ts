@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntryView } from '../../shared/api';
 import { reviewAcknowledgement } from '../../shared/review-policy';
 import { call, clientNamed, detailOf, next, signAs, therapistName } from './consent-helpers';
-import { announced, formAlert, until, visible } from './helpers';
+import { announced, formAlert, SLOW_WAIT_MS, until, visible, WAIT_MS } from './helpers';
 import { repoRoot, startTestHost, type TestHost } from './host';
 import { PASSPHRASE } from './record-helpers';
 import { snap } from './screens';
@@ -67,7 +67,7 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
   beforeAll(async () => {
     host = await startTestHost({ capturePage: true });
     page = host.page;
-    page.setDefaultTimeout(8_000);
+    page.setDefaultTimeout(WAIT_MS);
   });
 
   afterEach(async (context) => {
@@ -83,13 +83,13 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
   });
 
   it('the therapist creates the vault and sets the default retention to 45 days', async () => {
-    await visible(heading('Welcome to Session Vault'), 10_000);
+    await visible(heading('Welcome to Session Vault'), SLOW_WAIT_MS);
     await page.getByLabel('Practice name').fill('Riverside Counselling');
     await page.getByLabel('Your name').fill(therapistName);
     await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
     await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
     await page.getByRole('button', { name: 'Create vault' }).click();
-    await visible(heading('Your recovery key'), 15_000);
+    await visible(heading('Your recovery key'), SLOW_WAIT_MS);
     await page.getByLabel('I have printed or written down this recovery key').check();
     await page.getByRole('button', { name: 'Continue' }).click();
     await visible(heading('Clients'));
@@ -182,29 +182,43 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     expect(detail.client.hasReviewCredential).toBe(true);
   });
 
+  // Records and plays in real time (the timeout is at the end): more than a minute under load.
   it('records a short session from the microphone and plays a second of it', async () => {
     await page.getByRole('button', { name: 'Back to client' }).click();
     await visible(heading(client.name));
     await page.getByRole('button', { name: 'Record a session' }).click();
     await visible(page.getByRole('heading', { name: /Record a session/ }));
     await page.getByLabel('I reconfirmed consent aloud at the start of this session').check();
+    const clickedAt = Date.now();
     await page.getByRole('button', { name: 'Record', exact: true }).click();
-    await visible(page.getByText('Recording', { exact: true }), 10_000);
+    await visible(page.getByText('Recording', { exact: true }), SLOW_WAIT_MS);
     expect(host.capturePages.size).toBe(1);
+    // Four chunks as well as four seconds: each is sampled below, however the seconds fell.
     await until(
       'about 4 s recorded',
       async () => {
-        const status = await call<{ elapsedMs: number } | null>(host, 'recording.status');
-        return (status?.elapsedMs ?? 0) >= 4_000;
+        const status = await call<{ elapsedMs: number; chunks: number } | null>(
+          host,
+          'recording.status',
+        );
+        return (status?.elapsedMs ?? 0) >= 4_000 && (status?.chunks ?? 0) >= 4;
       },
-      15_000,
+      SLOW_WAIT_MS,
     );
     await page.getByRole('button', { name: 'Stop and save' }).click();
-    await visible(heading(/^Saved: \d s$/), 10_000);
+    const saved = heading(/^Saved: /);
+    await visible(saved, SLOW_WAIT_MS);
+    const savedText = await saved.innerText();
+    const wallMs = Date.now() - clickedAt;
     await until('the capture page to close', async () => host.capturePages.size === 0);
 
     const [recording] = (await detailOf(host, clientId)).recordings;
     expect(recording?.state).toBe('finalised');
+    // How far past 4 s it got depends on the machine, never past the time it ran; the screen
+    // says what the vault holds.
+    expect(recording!.durationMs).toBeGreaterThanOrEqual(4_000);
+    expect(recording!.durationMs).toBeLessThanOrEqual(wallMs + 1000);
+    expect(savedText).toBe(`Saved: ${Math.floor(recording!.durationMs / 1000)} s`);
     recordingId = recording!.recordingId;
 
     await page.getByRole('button', { name: 'Play it back' }).click();
@@ -217,7 +231,7 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
         ((await page.evaluate(
           `document.querySelector('[data-testid="player-audio"]').currentTime`,
         )) as number) >= 1,
-      10_000,
+      SLOW_WAIT_MS,
     );
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     // Countdowns are drawn from the page's clock; the core's is the test's. The capture page is
@@ -238,7 +252,7 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     const files = vaultFiles(host.dataDir);
     for (const sample of samples)
       expect(files.some((file) => file.bytes.includes(sample))).toBe(true);
-  });
+  }, 120_000);
 
   it('the client, alone in review with their PIN, revokes consent in two clicks', async () => {
     await page.getByRole('button', { name: 'Start client review' }).click();

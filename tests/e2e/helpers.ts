@@ -1,11 +1,20 @@
 // Small waits for the end-to-end tests: playwright-core has no expect(), so poll plainly.
 import type { Locator, Page } from 'playwright-core';
 
+/**
+ * How long a step waits for the page before it fails. CI is a shared, noisy 2-core machine where
+ * an Argon2id unlock or a query under another worker's load takes seconds, not milliseconds: a
+ * wait is for the condition itself, with room, never a guess at how long it takes.
+ */
+export const WAIT_MS = 15_000;
+/** For what takes real time or a fresh page: a reload, a recording's chunks, playback, a restart. */
+export const SLOW_WAIT_MS = 30_000;
+
 /** Polls until `check` returns true, or fails with `what` after `timeoutMs`. */
 export async function until(
   what: string,
   check: () => Promise<boolean>,
-  timeoutMs = 5_000,
+  timeoutMs = WAIT_MS,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -16,7 +25,7 @@ export async function until(
   }
 }
 
-export function visible(locator: Locator, timeout = 5_000): Promise<void> {
+export function visible(locator: Locator, timeout = WAIT_MS): Promise<void> {
   return locator.waitFor({ state: 'visible', timeout });
 }
 

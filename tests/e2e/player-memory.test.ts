@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until, visible } from './helpers';
+import { SLOW_WAIT_MS, until, visible } from './helpers';
 import { startTestHost, type TestHost } from './host';
 import { callerFor, createVaultWithClient } from './record-helpers';
 
@@ -94,19 +94,20 @@ describe('player memory over a 3-hour recording', () => {
 
     const page = host.page;
     await page.reload();
-    await visible(page.getByRole('button', { name: 'Clients', exact: true }), 10_000);
+    await visible(page.getByRole('button', { name: 'Clients', exact: true }), SLOW_WAIT_MS);
     await page
       .getByRole('button', { name: /Alex Example/ })
       .first()
       .click();
     await page.getByRole('button', { name: /^Play/ }).first().click();
-    await visible(page.getByRole('heading', { name: 'Listen to a session' }));
+    await visible(page.getByRole('heading', { name: 'Listen to a session' }), SLOW_WAIT_MS);
     await until(
       'the player to attach',
       async () =>
         (await page.evaluate(
           `document.querySelector('[data-testid="player-audio"]').buffered.length > 0`,
         )) as boolean,
+      SLOW_WAIT_MS,
     );
     const cdp = await page.context().newCDPSession(page);
     const heap = async () => {
@@ -125,7 +126,9 @@ describe('player memory over a 3-hour recording', () => {
         const held = () => { let s = 0; for (let i = 0; i < media.buffered.length; i += 1) s += media.buffered.end(i) - media.buffered.start(i); return s; };
         for (let t = 0; t < total - 5; t += 20) {
           media.currentTime = t;
-          const deadline = performance.now() + 5000;
+          // Each step waits for the feeding itself (a loaded machine decrypts and appends
+          // slower); the figures below say whether it kept up and stayed flat.
+          const deadline = performance.now() + ${SLOW_WAIT_MS};
           while (performance.now() < deadline) {
             const b = media.buffered;
             if (b.length && b.end(b.length - 1) >= Math.min(total - 1, t + 15)) break;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Playback, RecordingSummary } from '../../shared/api-practice';
-import { until, visible } from './helpers';
+import { SLOW_WAIT_MS, until, visible } from './helpers';
 import { launchBrowserHost, type BrowserHost } from './host';
 import { removeChildBundle, startCoreProcess, type CoreProcess } from './host-process';
 import { callerFor, createVaultWithClient, PASSPHRASE } from './record-helpers';
@@ -26,7 +26,8 @@ async function startCore(): Promise<CoreProcess> {
   return core;
 }
 
-describe('a killed main process during a recording', () => {
+// Eleven starts of the core and ten recordings in real time: minutes on a loaded machine.
+describe('a killed main process during a recording', { timeout: 600_000 }, () => {
   beforeAll(async () => {
     browserHost = await launchBrowserHost(
       async (channel, payload, caller) =>
@@ -85,7 +86,7 @@ describe('a killed main process during a recording', () => {
       await until(
         'the first chunk',
         async () => (browserHost.ackedChunks.get(recordingId) ?? 0) >= 1,
-        10_000,
+        SLOW_WAIT_MS,
       );
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 2500));
       await running.kill();
@@ -95,7 +96,7 @@ describe('a killed main process during a recording', () => {
     // The library (the client screen) says so too.
     const page = browserHost.page;
     await page.reload();
-    await visible(page.getByRole('button', { name: 'Clients', exact: true }), 10_000);
+    await visible(page.getByRole('button', { name: 'Clients', exact: true }), SLOW_WAIT_MS);
     await page
       .getByRole('button', { name: /Alex Example/ })
       .first()
@@ -103,7 +104,7 @@ describe('a killed main process during a recording', () => {
     await until(
       'the client screen to list the interrupted recordings',
       async () => (await page.getByText(/Interrupted/).count()) >= KILLS,
-      10_000,
+      SLOW_WAIT_MS,
     );
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Playback, RecordingSummary } from '../../shared/api-practice';
-import { until, visible } from './helpers';
+import { SLOW_WAIT_MS, until, visible } from './helpers';
 import { startTestHost, type TestHost } from './host';
 import {
   callerFor,
@@ -32,7 +32,8 @@ try {
 let host: TestHost;
 let call: Dispatch;
 
-describe.skipIf(!mounted)('a full disk during a recording', () => {
+// Records in real time until the disk is full, then starts the core again.
+describe.skipIf(!mounted)('a full disk during a recording', { timeout: 240_000 }, () => {
   beforeAll(async () => {
     host = await startTestHost({ dataDir: mountPoint, capturePage: true });
   });
@@ -60,12 +61,12 @@ describe.skipIf(!mounted)('a full disk during a recording', () => {
     await openRecordScreen(page, 'Alex Example');
     await page.getByLabel('I reconfirmed consent aloud at the start of this session').check();
     await page.getByRole('button', { name: 'Record', exact: true }).click();
-    await visible(page.getByText('Recording', { exact: true }), 10_000);
+    await visible(page.getByText('Recording', { exact: true }), SLOW_WAIT_MS);
     // Nearly full from the start: the warning shows while it records.
     await visible(page.getByText(/disk is nearly full/));
     await visible(
       page.locator('.notice', { hasText: /disk is full, so recording stopped/ }),
-      60_000,
+      120_000,
     );
     await snap(page, 'record-disk-full');
     await until('the capture page to close', async () => host.capturePages.size === 0);

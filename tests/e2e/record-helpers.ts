@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core';
 import type { ClientSummary } from '../../shared/api-practice';
 import { consentDraft } from '../unit/practice-helpers';
-import { visible } from './helpers';
+import { SLOW_WAIT_MS, visible } from './helpers';
 
 export const PASSPHRASE = 'copper heron tidal lantern 47';
 export type Dispatch = (channel: string, request?: unknown) => Promise<unknown>;
@@ -52,7 +52,7 @@ export async function addSignedClient(
 }
 
 export async function openRecordScreen(page: Page, clientName: string): Promise<void> {
-  await visible(page.getByRole('button', { name: 'Clients', exact: true }), 10_000);
+  await visible(page.getByRole('button', { name: 'Clients', exact: true }), SLOW_WAIT_MS);
   await page.getByRole('button', { name: 'Clients', exact: true }).click();
   await page
     .getByRole('button', { name: new RegExp(clientName) })

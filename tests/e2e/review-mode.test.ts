@@ -14,7 +14,7 @@ import {
   reviewDelayMs,
 } from '../../shared/review-policy';
 import { call, consentDraft } from '../unit/practice-helpers';
-import { announced, formAlert, until, visible } from './helpers';
+import { announced, formAlert, SLOW_WAIT_MS, until, visible, WAIT_MS } from './helpers';
 import { startTestHost, type TestHost } from './host';
 import { snap as snapAnywhere } from './screens';
 
@@ -95,7 +95,12 @@ async function recordSpeechInPage(): Promise<{ mimeType: string; chunks: number[
     recorder.ondataavailable = (event) => parts.push(event.data);
     const stopped = new Promise<void>((resolve) => (recorder.onstop = resolve));
     recorder.start(1000);
-    await new Promise((resolve) => setTimeout(resolve, 3200));
+    // Three seconds' slices, counted rather than slept for: a loaded machine delivers them late.
+    const deadline = performance.now() + 30_000;
+    while (parts.length < 3) {
+      if (performance.now() > deadline) throw new Error(`${parts.length} slices in 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     recorder.stop();
     await stopped;
     for (const track of stream.getTracks()) track.stop();
@@ -172,7 +177,7 @@ async function startReview(clientId: string, maxMinutes = 30): Promise<void> {
 }
 
 async function enterPin(pin: string): Promise<void> {
-  await until('the PIN button to accept a try', () => openButton().isEnabled(), 10_000);
+  await until('the PIN button to accept a try', () => openButton().isEnabled());
   await pinField().fill(pin);
   await openButton().click();
 }
@@ -221,7 +226,7 @@ describe('client review mode in Chromium', () => {
     ({ clientId: alexId, recordingId: alexRecording } = await seedClient(alex, audio));
     ({ clientId: blairId, recordingId: blairRecording } = await seedClient(blair, audio));
     await page.reload();
-    await visible(heading('Clients'));
+    await visible(heading('Clients'), SLOW_WAIT_MS);
   });
 
   afterAll(async () => {
@@ -237,7 +242,7 @@ describe('client review mode in Chromium', () => {
       .catch(() => undefined);
     const handOver = page.getByRole('button', { name: 'Start client review' });
     const built = await handOver
-      .waitFor({ state: 'visible', timeout: 3_000 })
+      .waitFor({ state: 'visible', timeout: WAIT_MS })
       .then(() => true)
       .catch(() => false);
     if (built) {
@@ -255,6 +260,9 @@ describe('client review mode in Chromium', () => {
   });
 
   it('a wrong PIN waits as long as the schedule says, with the button off', async () => {
+    // The wait (1 s) is counted down by the page's clock: hold it at the core's, so a slow
+    // machine cannot use the wait up before the screen is looked at.
+    await page.clock.setFixedTime(host.clock.now());
     await enterPin('000000');
     await until('the wrong PIN sentence', async () =>
       ((await formAlert(page).textContent()) ?? '').includes('That PIN is not right.'),
@@ -269,6 +277,7 @@ describe('client review mode in Chromium', () => {
     // Main's clock, not the page's, decides when the next try is taken.
     expect((await fromPage('review.unlock', { pin: alex.pin })).ok).toBe(false);
     host.clock.advance(reviewDelayMs(1));
+    await page.clock.setFixedTime(host.clock.now());
   });
 
   it('the right PIN asks for the one sentence first, and nothing is reachable before it', async () => {
@@ -382,7 +391,7 @@ describe('client review mode in Chromium', () => {
     await startReview(alexId);
     await openReviewAs(alex);
     host.clock.advance(5 * 60_000);
-    await visible(heading('Your review has ended'), 10_000);
+    await visible(heading('Your review has ended'), SLOW_WAIT_MS);
     await visible(page.getByText(/Your review ended by itself/));
     await page.getByRole('button', { name: 'I am the therapist' }).click();
     await visible(page.getByRole('heading', { name: 'Session Vault is locked' }));
@@ -400,7 +409,7 @@ describe('client review mode in Chromium', () => {
       await visible(heading('Your recordings'));
     }
     host.clock.advance(60_000);
-    await visible(heading('Your review has ended'), 10_000);
+    await visible(heading('Your review has ended'), SLOW_WAIT_MS);
     await therapistUnlocks();
     const ends = (await accessLog()).filter((e) => e.action === 'review.end');
     expect(ends[0]?.reason).toBe('review time is up');

@@ -9,7 +9,7 @@ import { channels } from '../../shared/api';
 import { errorSentences } from '../../shared/errors';
 import { assessPassphrase } from '../../shared/passphrase';
 import { uiText } from '../../shared/ui-text';
-import { announced, formAlert, until, visible } from './helpers';
+import { announced, formAlert, SLOW_WAIT_MS, until, visible } from './helpers';
 import { startTestHost, type TestHost } from './host';
 import { screenshotDir, snap } from './screens';
 
@@ -89,7 +89,7 @@ describe('vault lifecycle in Chromium', () => {
     expect(await create.isEnabled()).toBe(true);
     await create.click();
 
-    await visible(page.getByRole('heading', { name: 'Your recovery key' }), 15_000);
+    await visible(page.getByRole('heading', { name: 'Your recovery key' }), SLOW_WAIT_MS);
     recoveryKey = (await page.getByTestId('recovery-key').innerText()).replace(/\s+/g, ' ').trim();
     // Groups of four, separated by spaces, so it reads aloud and copies by hand.
     expect(recoveryKey).toMatch(/^[0-9A-Z]{4}( [0-9A-Z]{4}){7}$/);
@@ -169,7 +169,7 @@ describe('vault lifecycle in Chromium', () => {
 
     // Main's clock decides when the wait is over; the page follows within one status poll.
     host.clock.advance(5 * 60 * 1000);
-    await until('the Unlock button to wake up', () => unlockButton().isEnabled(), 8_000);
+    await until('the Unlock button to wake up', () => unlockButton().isEnabled());
     await unlockButton().click();
     await visible(page.getByRole('heading', { name: 'Clients' }));
   });
@@ -205,19 +205,23 @@ describe('vault lifecycle in Chromium', () => {
   it('locks itself after the idle minutes set in Settings, and announces it', async () => {
     const touches = () => host.calls.filter((channel) => channel === 'session.touch').length;
     const touchesBefore = touches();
+    const startedAt = Date.now();
     await page.getByRole('button', { name: 'Settings' }).click();
     await visible(page.getByRole('heading', { name: 'Settings' }));
     const minutes = page.getByLabel('Lock after this many idle minutes');
     await minutes.fill('1');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await visible(page.getByText(uiText.idleSaved(1)));
-    await snap(page, 'settings');
-    // Many clicks and key presses in a few seconds tell main "still here" at most once.
-    expect(touches() - touchesBefore).toBeLessThanOrEqual(1);
+    // Many clicks and key presses tell main "still here" at most once per 15 s of the page's
+    // time (renderer/store/vault-store.ts): once in the few seconds this takes, and no more
+    // however long a loaded machine takes over it.
+    const allowed = 1 + Math.floor((Date.now() - startedAt) / 15_000);
+    expect(touches() - touchesBefore).toBeLessThanOrEqual(allowed);
     expect(touches()).toBeGreaterThan(0);
+    await snap(page, 'settings');
 
     host.clock.advance(61_000);
-    await visible(lockHeading(), 8_000);
+    await visible(lockHeading());
     await until('the idle lock to be announced', async () =>
       (await announced(page)).includes(uiText.vaultLocked),
     );
@@ -233,6 +237,14 @@ describe('vault lifecycle in Chromium', () => {
     expect(await status.textContent()).toMatch(
       /The access log is intact: [\d,]+ entries and \d+ signed checkpoints? checked\./,
     );
+    // The entries are read beside the check, not with it: count rows once they are in.
+    await until('the log page to settle', async () => {
+      const summary = page.getByTestId('log-summary');
+      return (
+        (await summary.getAttribute('aria-busy')) === 'false' &&
+        /^Entries 1–/.test(await summary.innerText())
+      );
+    });
 
     const rowsWith = (...cells: string[]) =>
       cells.reduce(
