@@ -136,6 +136,20 @@ describe('vault lifecycle in Chromium', () => {
     await snap(page, 'lock');
   });
 
+  it('tells a client at the lock screen how their review is opened, naming no one', async () => {
+    await page.getByRole('button', { name: 'I am a client' }).click();
+    await visible(page.getByText('Ask your therapist to open your review.'));
+    expect(await page.getByText('Your therapist opens your review for you.').isVisible()).toBe(
+      true,
+    );
+    // The client's help offers nothing to type into and no way past the lock.
+    expect(await page.locator('input').count()).toBe(0);
+    expect(await page.getByRole('button').allInnerTexts()).toEqual(['Back']);
+    await snap(page, 'lock-client');
+    await page.getByRole('button', { name: 'Back' }).click();
+    await visible(passphraseField());
+  });
+
   it('refuses a wrong passphrase with a sentence', async () => {
     await passphraseField().fill('not the right words at all');
     await unlockButton().click();
