@@ -168,12 +168,15 @@ export class ReviewDesk {
 
   acknowledge() {
     const session = this.session();
+    const named = session.info.review!.listenWith.length;
     this.lifecycle.log({
       actorRole: 'client',
       actorId: session.clientId,
       action: 'review.acknowledge',
       subject: session.clientId,
       outcome: 'ok',
+      // How many people the sentence named, never who: the log holds no names.
+      reason: `personal review; people named to listen beside: ${named}`,
     });
     session.acknowledged = true;
     session.info = { ...session.info, review: { ...session.info.review!, acknowledged: true } };

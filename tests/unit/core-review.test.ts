@@ -120,8 +120,17 @@ describe('client review mode', () => {
       pin: '482915',
     });
     expect(info.review.listenWith).toEqual(['Pat Example (grandmother)']);
+    await call(core, 'review.acknowledge');
     await call(core, 'review.end');
     await call(core, 'session.unlock', { passphrase: PASSPHRASE });
+    const log = await call<{ entries: { action: string; reason: string | null }[] }>(
+      core,
+      'audit.recent',
+      { limit: 20 },
+    );
+    const agreed = log.entries.find((e) => e.action === 'review.acknowledge');
+    expect(agreed?.reason).toBe('personal review; people named to listen beside: 1');
+    expect(JSON.stringify(log.entries)).not.toContain('Pat');
 
     // Naming someone while the client may not listen is refused by main, whatever the page sent.
     const other = await call<{ clientId: string }>(core, 'clients.add', {
