@@ -15,6 +15,9 @@ export const uiText = {
       : `The access log has a problem at entry ${firstBadSeq}: ${problem}`,
   idleSaved: (minutes: number) =>
     `Saved. The vault now locks after ${minutes} idle ${minutes === 1 ? 'minute' : 'minutes'}.`,
+  silence: 'No sound for 10 seconds. Is the microphone muted or unplugged?',
+  diskLow:
+    'The laptop’s disk is nearly full. Recording goes on, but free some space soon: if the disk fills, recording stops and what was recorded until then is kept.',
   retryIn: (seconds: number) =>
     `Too many tries. You can try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
 } as const;

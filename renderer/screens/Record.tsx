@@ -2,16 +2,13 @@
 // "Recording" state (a red dot and the word), the time, the level, and what to do if it stops.
 import { useEffect, useId, useState } from 'react';
 import type { ClientDetail } from '../../shared/api-practice';
+import { uiText } from '../../shared/ui-text';
 import { useFocusOnMount } from '../components/focus';
 import { LevelMeter } from '../components/LevelMeter';
 import { clockTime, spokenDuration } from '../audio/time-words';
 import { useRecording } from '../store/recording-store';
 import { useVault } from '../store/vault-store';
 import '../styles/record.css';
-
-export const SILENCE_WARNING = 'No sound for 10 seconds. Is the microphone muted or unplugged?';
-export const DISK_LOW_WARNING =
-  'The laptop’s disk is nearly full. Recording goes on, but free some space soon: if the disk fills, recording stops and what was recorded until then is kept.';
 
 export function Record({ clientId }: { clientId: string }) {
   const [detail, setDetail] = useState<ClientDetail | null>(null);
@@ -179,10 +176,10 @@ function Recording({ name }: { name: string }) {
         <LevelMeter level={status.level} active={!paused && !stopping} />
         {status.silentForMs >= 10_000 && !paused ? (
           <p className="notice notice-problem" role="alert">
-            {SILENCE_WARNING}
+            {uiText.silence}
           </p>
         ) : null}
-        {status.diskLow ? <p className="notice notice-problem">{DISK_LOW_WARNING}</p> : null}
+        {status.diskLow ? <p className="notice notice-problem">{uiText.diskLow}</p> : null}
         {status.problem ? (
           <p className="notice notice-problem" role="alert">
             {status.problem.message}

@@ -101,6 +101,8 @@ export interface TestHostOptions {
    * core.dispatch(..., 'capture') get a capture host that opens nothing.
    */
   capturePage?: boolean;
+  /** What the fake microphone hears: the speech file unless a test says otherwise. */
+  microphoneWav?: string;
 }
 
 /** Serves files of out/renderer and nothing else. */
@@ -212,12 +214,14 @@ async function bundleBridge(): Promise<string> {
  * page (one this host opened for the core) is dispatched as 'capture', every other as 'ui': the
  * page itself never chooses, as in Electron where main looks at the sender.
  */
-export async function launchBrowserHost(dispatch: WireDispatch): Promise<BrowserHost> {
+export async function launchBrowserHost(
+  dispatch: WireDispatch,
+  microphoneWav = ensureSpeechWav(),
+): Promise<BrowserHost> {
   const server = await startStaticServer();
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
 
-  const speechWav = ensureSpeechWav();
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -230,7 +234,7 @@ export async function launchBrowserHost(dispatch: WireDispatch): Promise<Browser
       '--disable-sync',
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${speechWav}`,
+      `--use-file-for-fake-audio-capture=${microphoneWav}`,
       '--autoplay-policy=no-user-gesture-required',
       '--enable-precise-memory-info',
     ],
@@ -336,8 +340,10 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
   });
   // Main checks the idle deadline every second; so does the host.
   const ticker = setInterval(() => core.tick(), 1000);
-  browserHost = await launchBrowserHost(async (channel, request, caller) =>
-    encodeWire(await core.dispatch(channel, decodeWire(request), caller)),
+  browserHost = await launchBrowserHost(
+    async (channel, request, caller) =>
+      encodeWire(await core.dispatch(channel, decodeWire(request), caller)),
+    options.microphoneWav,
   );
   const launched = browserHost;
   return {

@@ -19,6 +19,39 @@ const quiet = { stdio: 'pipe' } as const;
 /** Total length of the file, in seconds; the tail is silence. */
 export const SPEECH_SECONDS = 25;
 
+/** A muted or unplugged microphone: 30 s of digital silence, in the speech file's format. */
+export function ensureSilenceWav(): string {
+  const target = join(tmpdir(), 'session-vault-silence-v1.wav');
+  if (existsSync(target)) return target;
+  const work = mkdtempSync(join(tmpdir(), 'session-vault-silence-'));
+  try {
+    const output = join(work, 'silence.wav');
+    execFileSync(
+      'sox',
+      [
+        '-n',
+        '-r',
+        '48000',
+        '-b',
+        '16',
+        '-c',
+        '1',
+        '-e',
+        'signed-integer',
+        output,
+        'trim',
+        '0',
+        '30',
+      ],
+      quiet,
+    );
+    renameSync(output, target);
+    return target;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** Path of the cached speech file, made on first use. Safe to call from parallel workers. */
 export function ensureSpeechWav(): string {
   const target = join(tmpdir(), 'session-vault-speech-v1.wav');
