@@ -152,10 +152,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   let lastSweepAt = now();
   destroyer.sweep('start-up');
 
-  // Main's window follows who is signed in; this tells it, once per change.
+  // Main's window follows who is signed in; this tells it, once per change. From the moment the
+  // therapist hands the laptop over, its PIN screen is the client's too.
   let reportedRole: Role | null = null;
   const reportSessionChange = (): void => {
-    const role = lifecycle.current?.info.role ?? null;
+    const handedOver = !lifecycle.current && review.pendingStatus() !== null;
+    const role = lifecycle.current?.info.role ?? (handedOver ? 'client' : null);
     if (role === reportedRole) return;
     reportedRole = role;
     try {
@@ -164,6 +166,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       // A client must never be left in an ordinary window: if review mode cannot start, lock.
       if (role !== 'client') return;
       player.closeAll('review mode could not start');
+      if (handedOver) {
+        review.cancelPending();
+        lifecycle.log({
+          actorRole: 'system',
+          action: 'review.start',
+          outcome: 'refused',
+          reason: 'review mode could not start',
+        });
+      }
       lifecycle.lock('review mode could not start');
       reportedRole = null;
       try {

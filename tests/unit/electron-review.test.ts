@@ -17,7 +17,7 @@ import {
   type FakeWebContents,
 } from './electron-fakes';
 import { LIGHT_KDF, PASSPHRASE, fakeClock } from './kernel-helpers';
-import { call, consentDraft } from './practice-helpers';
+import { call, consentDraft, refusal } from './practice-helpers';
 
 vi.mock('electron', () => import('./electron-fakes'));
 
@@ -182,15 +182,49 @@ describe('review mode follows the signed-in role', () => {
     expect(BrowserWindow.instances).toHaveLength(1);
     expectOrdinary(window);
 
-    // Handed over but not yet unlocked: the PIN screen, in the ordinary window.
+    // Handed over: the PIN screen is already in the client's hands, so already a kiosk.
     await call(running, 'review.start', { clientId: client.clientId, maxMinutes: 30 });
-    expectOrdinary(window);
+    expectKiosk(window);
 
     await call(running, 'review.unlock', { pin: PIN });
     expectKiosk(window);
 
     await call(running, 'review.end');
     expectOrdinary(window);
+  });
+
+  it('the therapist taking the laptop back at the PIN screen puts the window back', async () => {
+    const { core: running, window, client } = await startedVault();
+    await call(running, 'review.start', { clientId: client.clientId, maxMinutes: 30 });
+    expectKiosk(window);
+    await call(running, 'session.unlock', { passphrase: PASSPHRASE });
+    expectOrdinary(window);
+    const status = await call<{ pendingReview: unknown }>(running, 'vault.status');
+    expect(status.pendingReview).toBeNull();
+  });
+
+  it('withdraws the hand-over when the window cannot become a kiosk, and logs why', async () => {
+    const { window, core: running, client } = await startedVault();
+    window.setKiosk = () => {
+      throw new Error('kiosk refused by the window manager');
+    };
+    await call(running, 'review.start', { clientId: client.clientId, maxMinutes: 30 });
+    const status = await call<{ state: string; pendingReview: unknown }>(running, 'vault.status');
+    expect(status).toMatchObject({ state: 'locked', pendingReview: null });
+    expect((await refusal(running, 'review.unlock', { pin: PIN })).code).toBe('NOT_ALLOWED');
+    await call(running, 'session.unlock', { passphrase: PASSPHRASE });
+    const log = await call<{
+      entries: { action: string; outcome: string; reason: string | null }[];
+    }>(running, 'audit.recent', { limit: 20 });
+    expect(log.entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'review.start',
+          outcome: 'refused',
+          reason: 'review mode could not start',
+        }),
+      ]),
+    );
   });
 
   it('filters every escape shortcut while the client reviews, and only then', async () => {
@@ -284,29 +318,6 @@ describe('review mode follows the signed-in role', () => {
     expectKiosk(window);
     await call(core!, 'review.end');
     expect(window).toMatchObject({ kiosk: false, fullScreen: true, menuBarAutoHide: true });
-  });
-
-  it('locks the vault when the window cannot become a kiosk (fails closed)', async () => {
-    const { window, core: running, beginReview } = await startedVault();
-    window.setKiosk = () => {
-      throw new Error('kiosk refused by the window manager');
-    };
-    await beginReview();
-    const status = await call<{ state: string; session: unknown }>(running, 'vault.status');
-    expect(status).toMatchObject({ state: 'locked', session: null });
-    const log = await (async () => {
-      await call(running, 'session.unlock', { passphrase: PASSPHRASE });
-      return call<{ entries: { action: string; reason: string | null }[] }>(
-        running,
-        'audit.recent',
-        { limit: 20 },
-      );
-    })();
-    expect(log.entries).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ action: 'review.end', reason: 'review mode could not start' }),
-      ]),
-    );
   });
 });
 
