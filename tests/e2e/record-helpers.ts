@@ -1,7 +1,7 @@
 // Seeds what the consent wizard would (a client and signed consent) through the core, and opens
 // the Record screen the way a therapist does: Clients, the client, "Record a session".
 import type { Page } from 'playwright-core';
-import type { ClientSummary } from '../../shared/api-practice';
+import type { ClientSummary, RecorderStatus } from '../../shared/api-practice';
 import { consentDraft } from '../unit/practice-helpers';
 import { SLOW_WAIT_MS, visible } from './helpers';
 
@@ -60,4 +60,9 @@ export async function openRecordScreen(page: Page, clientName: string): Promise<
     .click();
   await page.getByRole('button', { name: 'Record a session' }).click();
   await visible(page.getByRole('heading', { name: /Record a session/ }));
+}
+
+/** What the Record screen polls: the recording in progress, or null. */
+export async function recorderStatus(call: Dispatch): Promise<RecorderStatus | null> {
+  return (await call('recording.status')) as RecorderStatus | null;
 }

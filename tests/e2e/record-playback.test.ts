@@ -20,6 +20,7 @@ import {
   callerFor,
   createVaultWithClient,
   openRecordScreen,
+  recorderStatus,
   type Dispatch,
 } from './record-helpers';
 import { snap } from './screens';
@@ -38,13 +39,7 @@ const perSecond = 1000 / WINDOW_MS;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function status() {
-  return (await call('recording.status')) as {
-    elapsedMs: number;
-    chunks: number;
-    state: string;
-  } | null;
-}
+const status = () => recorderStatus(call);
 
 /** True once `condition` (an expression over the player's media element `a`) holds. */
 function playerIs(condition: string): () => Promise<boolean> {

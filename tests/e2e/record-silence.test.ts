@@ -10,6 +10,7 @@ import {
   callerFor,
   createVaultWithClient,
   openRecordScreen,
+  recorderStatus,
   type Dispatch,
 } from './record-helpers';
 import { snap } from './screens';
@@ -19,13 +20,7 @@ let host: TestHost;
 let call: Dispatch;
 let clientId = '';
 
-async function status() {
-  return (await call('recording.status')) as {
-    chunks: number;
-    silentForMs: number;
-    level: number;
-  } | null;
-}
+const status = () => recorderStatus(call);
 
 describe('a silent microphone during a recording', { timeout: 120_000 }, () => {
   beforeAll(async () => {

@@ -19,32 +19,20 @@ const quiet = { stdio: 'pipe' } as const;
 /** Total length of the file, in seconds; the tail is silence. */
 export const SPEECH_SECONDS = 25;
 
-/** A muted or unplugged microphone: 30 s of digital silence, in the speech file's format. */
-export function ensureSilenceWav(): string {
-  const target = join(tmpdir(), 'session-vault-silence-v1.wav');
+/** What Chromium's fake capture reads correctly: 48 kHz, 16-bit signed, mono. */
+const MICROPHONE_FORMAT = ['-r', '48000', '-b', '16', '-c', '1', '-e', 'signed-integer'];
+
+/**
+ * A WAV file in the temp folder, made on first use by `make(output, work)` in a scratch folder.
+ * Safe to call from parallel workers: another may finish first, and a rename over it is atomic.
+ */
+function cachedWav(name: string, make: (output: string, work: string) => void): string {
+  const target = join(tmpdir(), `session-vault-${name}.wav`);
   if (existsSync(target)) return target;
-  const work = mkdtempSync(join(tmpdir(), 'session-vault-silence-'));
+  const work = mkdtempSync(join(tmpdir(), `session-vault-${name}-`));
   try {
-    const output = join(work, 'silence.wav');
-    execFileSync(
-      'sox',
-      [
-        '-n',
-        '-r',
-        '48000',
-        '-b',
-        '16',
-        '-c',
-        '1',
-        '-e',
-        'signed-integer',
-        output,
-        'trim',
-        '0',
-        '30',
-      ],
-      quiet,
-    );
+    const output = join(work, 'out.wav');
+    make(output, work);
     renameSync(output, target);
     return target;
   } finally {
@@ -52,12 +40,16 @@ export function ensureSilenceWav(): string {
   }
 }
 
-/** Path of the cached speech file, made on first use. Safe to call from parallel workers. */
+/** A muted or unplugged microphone: 30 s of digital silence, in the speech file's format. */
+export function ensureSilenceWav(): string {
+  return cachedWav('silence-v1', (output) => {
+    execFileSync('sox', ['-n', ...MICROPHONE_FORMAT, output, 'trim', '0', '30'], quiet);
+  });
+}
+
+/** Path of the cached speech file, made on first use. */
 export function ensureSpeechWav(): string {
-  const target = join(tmpdir(), 'session-vault-speech-v1.wav');
-  if (existsSync(target)) return target;
-  const work = mkdtempSync(join(tmpdir(), 'session-vault-speech-'));
-  try {
+  return cachedWav('speech-v1', (output, work) => {
     const silence = join(work, 'silence.wav');
     execFileSync(
       'sox',
@@ -72,33 +64,11 @@ export function ensureSpeechWav(): string {
     });
     const joined = join(work, 'joined.wav');
     execFileSync('sox', [...parts, joined], quiet);
-    const output = join(work, 'speech.wav');
+    const seconds = String(SPEECH_SECONDS);
     execFileSync(
       'sox',
-      [
-        joined,
-        '-r',
-        '48000',
-        '-b',
-        '16',
-        '-c',
-        '1',
-        '-e',
-        'signed-integer',
-        output,
-        'pad',
-        '0.5',
-        String(SPEECH_SECONDS),
-        'trim',
-        '0',
-        String(SPEECH_SECONDS),
-      ],
+      [joined, ...MICROPHONE_FORMAT, output, 'pad', '0.5', seconds, 'trim', '0', seconds],
       quiet,
     );
-    // Another worker may have finished first; a rename over it is atomic either way.
-    renameSync(output, target);
-    return target;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
