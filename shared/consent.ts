@@ -68,12 +68,18 @@ export function destroyAfter(
   return deadline;
 }
 
-/** Who may listen, in one sentence written for the viewer ("You and your therapist may listen."). */
+/**
+ * Who may listen, in one sentence written for the viewer ("You and your therapist may listen.").
+ * Once therapy has ended only the client may, as decide() says.
+ */
 export function describeListeners(
   terms: DeepReadonly<ConsentTerms>,
   viewer: 'client' | 'therapist' = 'client',
+  therapyEnded = false,
 ): string {
-  const { whoMayPlay } = terms;
+  const whoMayPlay = therapyEnded
+    ? { client: terms.whoMayPlay.client, therapist: false, namedOthers: [] }
+    : terms.whoMayPlay;
   const viewerMay = viewer === 'client' ? whoMayPlay.client : whoMayPlay.therapist;
   const otherSide = viewer === 'client' ? 'your therapist' : 'the client';
   const otherMay = viewer === 'client' ? whoMayPlay.therapist : whoMayPlay.client;
@@ -99,8 +105,9 @@ export function summarizeConsent(
   terms: DeepReadonly<ConsentTerms>,
   destroyAt: number,
   viewer: 'client' | 'therapist' = 'client',
+  therapyEnded = false,
 ): string {
-  return `${describeListeners(terms, viewer)} Destroyed on ${formatDate(destroyAt)}.`;
+  return `${describeListeners(terms, viewer, therapyEnded)} Destroyed on ${formatDate(destroyAt)}.`;
 }
 
 function joinWithAnd(items: readonly string[]): string {

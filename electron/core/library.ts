@@ -60,6 +60,7 @@ export function recordingSummaries(
                 state.terms,
                 recording.destroyAfter,
                 actor.role === 'client' ? 'client' : 'therapist',
+                state.therapyEndedAt !== null,
               )
             : null,
         play,

@@ -116,6 +116,7 @@ export class Player {
                   terms,
                   recording.destroyAfter,
                   actor.role === 'client' ? 'client' : 'therapist',
+                  subject.consent.therapyEndedAt !== null,
                 )
               : null,
         };

@@ -112,10 +112,10 @@ export class ReviewDesk {
       );
     }
     const endsAt = this.now() + pending.maxMinutes * 60_000;
-    const terms = this.consent.consentState(pending.clientId, clientKey).terms;
-    const listenWith = (terms?.whoMayPlay.namedOthers ?? []).map(
-      (other) => `${other.name} (${other.relation})`,
-    );
+    // Once therapy ends only the client may listen (decide() says so), so no one is named then.
+    const { terms, therapyEndedAt } = this.consent.consentState(pending.clientId, clientKey);
+    const named = therapyEndedAt === null ? (terms?.whoMayPlay.namedOthers ?? []) : [];
+    const listenWith = named.map((other) => `${other.name} (${other.relation})`);
     const session: ReviewSession = {
       kind: 'client',
       clientId: pending.clientId,
@@ -219,7 +219,9 @@ export class ReviewDesk {
       .filter((r) => r.play.allow || r.state === 'destroyed');
     return {
       displayName: session.info.review!.displayName,
-      consentSummary: state.terms ? describeListeners(state.terms, 'client') : null,
+      consentSummary: state.terms
+        ? describeListeners(state.terms, 'client', state.therapyEndedAt !== null)
+        : null,
       revocationDestroys: state.terms?.revocation.destroys ?? null,
       revokedAt: state.revokedAt,
       recordings,

@@ -334,6 +334,11 @@ describe('summarizeConsent', () => {
     expect(describeListeners(family, 'therapist')).toBe(
       'You and the client may listen. Robin (partner) may listen with the client, in review.',
     );
+    // After therapy ends only the client may listen, whatever else the terms list.
+    expect(describeListeners(family, 'client', true)).toBe('Only you may listen.');
+    expect(summarizeConsent(family, destroyAt, 'therapist', true)).toBe(
+      'Only the client may listen. Destroyed on 3 Jan 2027.',
+    );
     expect(listenersSentence(family)).toBe(
       'The client and the therapist may listen, on this laptop only. Robin (partner) may listen only together with the client, during the client’s review on this laptop; they have no access of their own.',
     );

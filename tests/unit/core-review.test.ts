@@ -132,6 +132,16 @@ describe('client review mode', () => {
     expect(agreed?.reason).toBe('personal review; people named to listen beside: 1');
     expect(JSON.stringify(log.entries)).not.toContain('Pat');
 
+    // After therapy ends only the client may listen: the sentence names no one.
+    await call(core, 'consent.endTherapy', { clientId: client.clientId });
+    await call(core, 'review.start', { clientId: client.clientId, maxMinutes: 30 });
+    const after = await call<{ review: { listenWith: string[] } }>(core, 'review.unlock', {
+      pin: '482915',
+    });
+    expect(after.review.listenWith).toEqual([]);
+    await call(core, 'review.end');
+    await call(core, 'session.unlock', { passphrase: PASSPHRASE });
+
     // Naming someone while the client may not listen is refused by main, whatever the page sent.
     const other = await call<{ clientId: string }>(core, 'clients.add', {
       displayName: 'Blair Client',
