@@ -2,7 +2,7 @@
 // at once with progress, entries appended meanwhile are found, and a lock stops and wipes it.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CHECKPOINT_EVERY } from '../../electron/core/audit';
-import { AuditQueries, SLICE_BUDGET_MS } from '../../electron/core/audit-queries';
+import { AuditQueries, SLICE_MAX_ENTRIES } from '../../electron/core/audit-queries';
 import { AuditorDesk } from '../../electron/core/auditor-desk';
 import { call, refusal } from './practice-helpers';
 import { PASSPHRASE, newVault } from './kernel-helpers';
@@ -18,27 +18,6 @@ interface LogPage {
 
 const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Times every turn of the event loop until stopped; the longest gap is the longest block. */
-function blockProbe() {
-  let last = performance.now();
-  let max = 0;
-  let running = true;
-  const turn = () => {
-    const at = performance.now();
-    max = Math.max(max, at - last);
-    last = at;
-    if (running) setImmediate(turn);
-  };
-  setImmediate(turn);
-  return {
-    stop: () => {
-      turn();
-      running = false;
-      return max;
-    },
-  };
-}
-
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
@@ -53,19 +32,18 @@ async function coreVault(): Promise<TestVault> {
 const ACTIONS = ['recording.play', 'recording.start', 'consent.sign', 'session.unlock'];
 
 describe('audit index built in slices', () => {
-  it('answers at once with progress, never holds the event loop long, and ends with the same answers', async () => {
+  // How long a slice holds the event loop is a figure of `npm run bench`
+  // (audit_query_max_block_ms), not a timed assertion here: this test proves the slicing itself.
+  it('answers after one slice with progress, builds in several slices, and ends with the same answers', async () => {
     const vault = await coreVault();
     fill(vault, 60_000, (i) => ({ action: ACTIONS[i % 4]!, subject: `rec-${i % 10}` }));
     const query = (request: Record<string, unknown>) =>
       call<LogPage>(vault.core, 'audit.query', { limit: 50, ...request });
 
-    const probe = blockProbe();
-    const asked = performance.now();
     const first = await query({});
-    const answeredIn = performance.now() - asked;
-    // One slice, then the newest page straight from the log.
-    expect(answeredIn).toBeLessThan(SLICE_BUDGET_MS + 400);
+    // One slice at most, then the newest page straight from the log.
     expect(first.indexing).toBeDefined();
+    expect(first.indexing!.done).toBeLessThanOrEqual(SLICE_MAX_ENTRIES + 250);
     const total = first.indexing!.total;
     expect(total).toBeGreaterThan(60_000);
     expect(first.indexing!.done).toBeGreaterThan(0);
@@ -86,18 +64,19 @@ describe('audit index built in slices', () => {
     expect(early.matched).toBeLessThan(15_000);
     expect(early.entries).toHaveLength(50);
 
-    let polls = 0;
+    // Between two turns of the event loop the build goes on by at most one slice or so: the
+    // progress seen grows in several steps, never all at once.
+    const progress: number[] = [first.indexing!.done];
     let done = early;
     while (done.indexing) {
       expect(done.indexing.done).toBeLessThanOrEqual(done.indexing.total);
+      expect(done.indexing.done).toBeGreaterThanOrEqual(progress.at(-1)!);
+      progress.push(done.indexing.done);
       await macrotask();
       done = await query({ action: 'consent.sign' });
-      polls += 1;
     }
-    const longest = probe.stop();
-    expect(polls).toBeGreaterThan(3);
-    // A whole build here takes about a second; no single turn of the loop comes near it.
-    expect(longest).toBeLessThan(250);
+    // Even with every slice at its entry cap, all but the last slice show up as progress.
+    expect(new Set(progress).size).toBeGreaterThanOrEqual(Math.ceil(total / SLICE_MAX_ENTRIES) - 1);
 
     expect(done.matched).toBe(15_000);
     expect(done.total).toBe(total);
