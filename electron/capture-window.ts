@@ -13,8 +13,11 @@ export const capturePage = appUrl('capture.html');
 export async function openCaptureWindow(
   preloadPath: string,
   armed = false,
+  /** Told of the window before its page loads, so a close during the load can reach it. */
+  onCreated?: (window: BrowserWindow) => void,
 ): Promise<BrowserWindow> {
   const window = createSecureWindow({ mode: 'capture', preloadPath });
+  onCreated?.(window);
   if (armed) armCaptureWindow(window);
   try {
     await window.loadURL(capturePage);

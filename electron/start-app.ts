@@ -93,7 +93,23 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
   const captureWindows = new Map<string, BrowserWindow>();
   const captureHost = {
     open: async (recordingId: string) => {
-      captureWindows.set(recordingId, await openCaptureWindow(options.preloadPath, true));
+      // Stored before its page loads: a close() during the load (a recording stopped at once)
+      // must disarm and destroy it then, not leave it armed to take the next recording's command.
+      let created: BrowserWindow | undefined;
+      const closedMeanwhile = () => captureWindows.get(recordingId) !== created;
+      let window: BrowserWindow;
+      try {
+        window = await openCaptureWindow(options.preloadPath, true, (opening) => {
+          created = opening;
+          captureWindows.set(recordingId, opening);
+        });
+      } catch (error) {
+        // The load failed because close() destroyed the window: nothing went wrong.
+        if (created && closedMeanwhile()) return;
+        captureWindows.delete(recordingId);
+        throw error;
+      }
+      if (closedMeanwhile()) closeCaptureWindow(window);
     },
     close: (recordingId: string) => {
       const window = captureWindows.get(recordingId);

@@ -1,6 +1,6 @@
 // Opens the vault file: checks it is ours and not from the future before writing a byte,
 // sets the pragmas the design needs, and runs pending migrations in one transaction.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import { VaultError } from '../../shared/errors';
@@ -78,6 +78,9 @@ function inspectExisting(path: string): void {
   }
 }
 
+/** Connections whose WAL still has to be emptied: a reader's snapshot kept the last attempt from it. */
+const truncatePending = new WeakSet<Db>();
+
 /** Opens an existing vault file, or creates a new one when `create` is set. */
 export function openVaultDb(path: string, options: { create: boolean }): Db {
   const exists = existsSync(path);
@@ -90,13 +93,60 @@ export function openVaultDb(path: string, options: { create: boolean }): Db {
     if (!exists) db.pragma(`page_size = ${VAULT_PAGE_SIZE}`);
     applyPragmas(db);
     migrate(db);
+    // A WAL the last run could not empty (a reader held it at quit) may hold destroyed rows.
+    if ((statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0)
+      truncatePending.add(db);
     return db;
   } catch (error) {
     throw classifyOpenError(error);
   }
 }
 
-/** Folds the WAL back into the file and empties it, so deleted rows leave no copy behind. */
-export function checkpointAndTruncateWal(db: Db): void {
-  db.pragma('wal_checkpoint(TRUNCATE)');
+/**
+ * How long one attempt waits for readers. `npx session-vault-audit backup` and `doctor` may hold a
+ * snapshot for minutes while the app runs; the default 5 s would freeze main on every attempt.
+ */
+const WAL_TRUNCATE_WAIT_MS = 100;
+
+interface CheckpointResult {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+/**
+ * Folds the WAL back into the file and empties it, so deleted rows leave no copy behind. True once
+ * the WAL is empty; otherwise the truncation stays pending for `retryPendingWalTruncate`.
+ */
+export function checkpointAndTruncateWal(db: Db): boolean {
+  truncatePending.add(db);
+  const previousWaitMs = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma(`busy_timeout = ${WAL_TRUNCATE_WAIT_MS}`);
+  try {
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as CheckpointResult[];
+    // busy=1: a reader still uses the WAL, so its frames (destroyed keys, ciphertext) are still there.
+    // log=-1 without busy: not in WAL mode, so there is no WAL to hold a copy.
+    const emptied = result !== undefined && result.busy === 0 && result.log <= 0;
+    if (emptied) truncatePending.delete(db);
+    return emptied;
+  } finally {
+    db.pragma(`busy_timeout = ${previousWaitMs}`);
+  }
+}
+
+/**
+ * Retries a truncation a reader blocked, for the core's periodic tick: costs nothing when none is
+ * pending, waits at most WAL_TRUNCATE_WAIT_MS, and never throws (the next tick tries again).
+ */
+export function retryPendingWalTruncate(db: Db): boolean {
+  if (!truncatePending.has(db)) return true;
+  if (!db.open) {
+    truncatePending.delete(db);
+    return false;
+  }
+  try {
+    return checkpointAndTruncateWal(db);
+  } catch {
+    return false;
+  }
 }

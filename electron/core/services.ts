@@ -17,6 +17,7 @@ import { reviewHandlers } from './handlers/review';
 import { ReviewDesk } from './review';
 import { ConsentService } from './consent-service';
 import { DEFAULT_KDF, initCrypto } from './crypto';
+import { retryPendingWalTruncate } from './db';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
 import type { CoreContext } from './handlers/context';
 import { practiceHandlers } from './handlers/practice';
@@ -114,8 +115,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     auditors,
     now,
     active: () => {
-      if (lifecycle.lockIfIdle(recorder.isRecording))
-        player.closeAll('vault locked after idle time');
+      lifecycle.lockIfIdle(recorder.isRecording);
       lifecycle.touch();
     },
   };
@@ -165,7 +165,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     } catch {
       // A client must never be left in an ordinary window: if review mode cannot start, lock.
       if (role !== 'client') return;
-      player.closeAll('review mode could not start');
       if (handedOver) {
         review.cancelPending();
         lifecycle.log({
@@ -189,7 +188,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     // The microphone goes with a suspended laptop: finish the recording cleanly first.
     if (reason === 'suspend' || reason === 'quit')
       recorder.stopAny(reason === 'suspend' ? 'system suspend' : 'app closing');
-    player.closeAll('vault locked');
     lifecycle.lock(reason);
     reportSessionChange();
   };
@@ -235,15 +233,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     handlers,
     lock,
     tick: () => {
-      if (lifecycle.lockIfIdle(recorder.isRecording)) {
-        player.closeAll('vault locked after idle time');
-        reportSessionChange();
-      }
+      if (lifecycle.lockIfIdle(recorder.isRecording)) reportSessionChange();
       recorder.tick();
       if (now() - lastSweepAt >= SWEEP_INTERVAL_MS) {
         lastSweepAt = now();
         destroyer.sweep('hourly');
       }
+      // A reader (backup, doctor) kept a destruction's WAL copy alive: empty it once it lets go.
+      if (lifecycle.state === 'locked' || lifecycle.state === 'unlocked')
+        retryPendingWalTruncate(lifecycle.opened().db);
     },
     close: () => {
       try {
