@@ -119,17 +119,24 @@ export class AuditorDesk {
         auditorId: opened.auditorId,
       },
     };
-    vault.db.transaction(() => {
-      throttle.clear(AUDITOR_SUBJECT);
-      vault.audit.append({
-        actorRole: 'auditor',
-        actorId: `auditor:${opened.auditorId}`,
-        action: 'auditor.unlock',
-        outcome: 'ok',
-      });
-      vault.audit.checkpoint(auditSecrets);
-    })();
-    this.lifecycle.beginOtherSession(session);
+    try {
+      vault.db.transaction(() => {
+        throttle.clear(AUDITOR_SUBJECT);
+        vault.audit.append({
+          actorRole: 'auditor',
+          actorId: `auditor:${opened.auditorId}`,
+          action: 'auditor.unlock',
+          outcome: 'ok',
+        });
+        vault.audit.checkpoint(auditSecrets);
+      })();
+      this.lifecycle.beginOtherSession(session);
+    } catch (error) {
+      // The session never started: its keys are this function's to wipe.
+      wipe(auditSecrets.box.secretKey);
+      wipe(auditSecrets.signing.secretKey);
+      throw error;
+    }
     return session.info;
   }
 

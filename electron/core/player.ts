@@ -1,6 +1,7 @@
 // Playback tickets. Main opens a recording only after decide('play') allows it, logs the start
 // before answering, hands out one chunk at a time (checking consent again for each), and logs
 // the stop with how much was heard. Decrypted audio leaves main only as the answer to a request.
+// A ticket belongs to the session that opened it: every lock ends it and wipes its key.
 import type { Playback } from '../../shared/api-practice';
 import { decide, summarizeConsent, type Actor } from '../../shared/consent';
 import { VaultError } from '../../shared/errors';
@@ -10,6 +11,8 @@ import { wipe } from './crypto';
 import type { VaultLifecycle } from './vault';
 
 interface Ticket {
+  /** The signed-in session that opened it (lifecycle.current): no one else may use it. */
+  session: object;
   recordingId: string;
   clientId: string;
   actor: Actor;
@@ -25,7 +28,9 @@ export class Player {
     private readonly lifecycle: VaultLifecycle,
     private readonly consent: ConsentService,
     private readonly now: () => number,
-  ) {}
+  ) {
+    lifecycle.onLock((reason) => this.closeAll(`vault locked: ${reason}`));
+  }
 
   private checkPlay(
     ticket: Pick<Ticket, 'recordingId' | 'clientId' | 'actor' | 'consentVersion'>,
@@ -42,9 +47,21 @@ export class Player {
   }
 
   open(recordingId: string, actor: Actor): Playback {
-    if (this.lifecycle.state !== 'unlocked') throw new VaultError('VAULT_LOCKED');
+    const session = this.lifecycle.current;
+    if (!session) throw new VaultError('VAULT_LOCKED');
     const vault = this.lifecycle.opened();
-    const recording = vault.recordings.get(recordingId);
+    const recording = vault.recordings.find(recordingId);
+    if (!recording) {
+      vault.audit.append({
+        actorRole: actor.role,
+        actorId: actorId(actor),
+        action: 'playback.start',
+        subject: recordingId,
+        outcome: 'refused',
+        reason: 'no such recording',
+      });
+      throw new VaultError('NOT_FOUND');
+    }
     if (actor.role === 'client' && actor.clientId !== recording.clientId) {
       vault.audit.append({
         actorRole: 'client',
@@ -96,7 +113,7 @@ export class Player {
           outcome: 'ok',
           reason: `consent version ${meta.consentVersion ?? '?'}`,
         });
-        this.tickets.set(playbackId, { ...base, recordingKey, durationMs });
+        this.tickets.set(playbackId, { ...base, session, recordingKey, durationMs });
         recordingKey = null;
         const terms = subject.consent.terms;
         return {
@@ -130,6 +147,10 @@ export class Player {
     const ticket = this.tickets.get(playbackId);
     if (!ticket)
       throw new VaultError('NOT_ALLOWED', 'This playback has ended. Open the recording again.');
+    if (ticket.session !== this.lifecycle.current) {
+      this.close(playbackId, null, 'asked for by another session');
+      throw new VaultError('NOT_ALLOWED', 'This playback has ended. Open the recording again.');
+    }
     const allowed = this.consent.withClientKey(
       ticket.clientId,
       (clientKey) => this.checkPlay(ticket, clientKey).decision,
@@ -145,7 +166,7 @@ export class Player {
 
   close(playbackId: string, heardMs: number | null, reason: string | null = null): void {
     const ticket = this.tickets.get(playbackId);
-    if (!ticket) return;
+    if (!ticket || (heardMs !== null && ticket.session !== this.lifecycle.current)) return;
     this.tickets.delete(playbackId);
     wipe(ticket.recordingKey);
     const heard =
@@ -162,9 +183,15 @@ export class Player {
     });
   }
 
-  /** On lock, every open playback ends. */
+  /** On lock, every open playback ends: each key is wiped even if its log entry cannot be written. */
   closeAll(reason: string): void {
-    for (const playbackId of [...this.tickets.keys()]) this.close(playbackId, null, reason);
+    for (const playbackId of [...this.tickets.keys()]) {
+      try {
+        this.close(playbackId, null, reason);
+      } catch {
+        // The ticket and its key are gone already (close() removes them before logging).
+      }
+    }
   }
 }
 

@@ -115,10 +115,15 @@ export class RecordingRows {
   }
 
   get(recordingId: string): RecordingRow {
+    const recording = this.find(recordingId);
+    if (!recording) throw new VaultError('NOT_FOUND');
+    return recording;
+  }
+
+  find(recordingId: string): RecordingRow | null {
     const row = this.stmt('SELECT * FROM recordings WHERE recording_id = ?').get(recordingId) as
       Record<string, unknown> | undefined;
-    if (!row) throw new VaultError('NOT_FOUND');
-    return toRecording(row);
+    return row ? toRecording(row) : null;
   }
 
   list(clientId?: string): RecordingRow[] {

@@ -11,6 +11,7 @@ import {
 } from '../../shared/review-policy';
 import type { ConsentService } from './consent-service';
 import { recordingSummaries } from './library';
+import { wipe } from './crypto';
 import { UnlockThrottle } from './unlock-throttle';
 import type { ReviewSession, VaultLifecycle } from './vault';
 
@@ -111,46 +112,52 @@ export class ReviewDesk {
         `wrong PIN (${throttle.failures(subject)} in a row)`,
       );
     }
-    const endsAt = this.now() + pending.maxMinutes * 60_000;
-    // Once therapy ends only the client may listen (decide() says so), so no one is named then.
-    const { terms, therapyEndedAt } = this.consent.consentState(pending.clientId, clientKey);
-    const named = therapyEndedAt === null ? (terms?.whoMayPlay.namedOthers ?? []) : [];
-    const listenWith = named.map((other) => `${other.name} (${other.relation})`);
-    const session: ReviewSession = {
-      kind: 'client',
-      clientId: pending.clientId,
-      clientKey,
-      endsAt,
-      acknowledged: false,
-      lastActivityAt: this.now(),
-      info: {
-        role: 'client',
-        practiceName: '',
-        therapistName: '',
-        idleLockMinutes: REVIEW_IDLE_MINUTES,
-        review: {
-          clientId: pending.clientId,
-          displayName: pending.displayName,
-          endsAt,
-          acknowledged: false,
-          listenWith,
+    // Until the session holds it, the client key is this function's to wipe on any failure.
+    try {
+      const endsAt = this.now() + pending.maxMinutes * 60_000;
+      // Once therapy ends only the client may listen (decide() says so), so no one is named then.
+      const { terms, therapyEndedAt } = this.consent.consentState(pending.clientId, clientKey);
+      const named = therapyEndedAt === null ? (terms?.whoMayPlay.namedOthers ?? []) : [];
+      const listenWith = named.map((other) => `${other.name} (${other.relation})`);
+      const session: ReviewSession = {
+        kind: 'client',
+        clientId: pending.clientId,
+        clientKey,
+        endsAt,
+        acknowledged: false,
+        lastActivityAt: this.now(),
+        info: {
+          role: 'client',
+          practiceName: '',
+          therapistName: '',
+          idleLockMinutes: REVIEW_IDLE_MINUTES,
+          review: {
+            clientId: pending.clientId,
+            displayName: pending.displayName,
+            endsAt,
+            acknowledged: false,
+            listenWith,
+          },
+          auditorId: null,
         },
-        auditorId: null,
-      },
-    };
-    vault.db.transaction(() => {
-      throttle.clear(subject);
-      vault.audit.append({
-        actorRole: 'client',
-        actorId: pending.clientId,
-        action: 'review.unlock',
-        subject: pending.clientId,
-        outcome: 'ok',
-      });
-    })();
-    this.lifecycle.beginOtherSession(session);
-    this.pending = null;
-    return session.info;
+      };
+      vault.db.transaction(() => {
+        throttle.clear(subject);
+        vault.audit.append({
+          actorRole: 'client',
+          actorId: pending.clientId,
+          action: 'review.unlock',
+          subject: pending.clientId,
+          outcome: 'ok',
+        });
+      })();
+      this.lifecycle.beginOtherSession(session);
+      this.pending = null;
+      return session.info;
+    } catch (error) {
+      if (this.lifecycle.otherSession?.kind !== 'client') wipe(clientKey);
+      throw error;
+    }
   }
 
   /** The client in review, or NOT_ALLOWED. */
@@ -183,7 +190,8 @@ export class ReviewDesk {
     return session.info;
   }
 
-  private requireAcknowledged(): ReviewSession {
+  /** The client in review, once they have agreed to the one sentence; NOT_ALLOWED before. */
+  requireAcknowledged(): ReviewSession {
     const session = this.session();
     if (!session.acknowledged)
       throw new VaultError('NOT_ALLOWED', 'Agree to the sentence about personal review first.');

@@ -25,6 +25,7 @@ export class VaultLifecycle {
   private problem: VaultError | null = null;
   private session: UnlockedSession | null = null;
   private other: OtherSession | null = null;
+  private readonly lockListeners = new Set<(reason: string) => void>();
   readonly path: string;
 
   constructor(
@@ -146,26 +147,45 @@ export class VaultLifecycle {
     };
   }
 
-  private finishUnlock(masterKey: Uint8Array, action: string, reason: string | null): SessionInfo {
+  /**
+   * The secret was right: whoever was signed in is signed out, then in one transaction `change`
+   * (a recovery's new passphrase) is written with the log entry and a checkpoint, and the
+   * therapist's session starts. On any failure nothing is written and every key is wiped.
+   */
+  private finishUnlock(
+    masterKey: Uint8Array,
+    action: string,
+    reason: string | null,
+    change: () => void = () => undefined,
+  ): SessionInfo {
     const vault = this.opened();
     let secretBytes: Uint8Array | null = null;
+    let auditSecrets: AuditSecrets | null = null;
     try {
       secretBytes = vault.keys.take(
         KEY_IDS.auditSecrets,
         masterKey,
         new VaultError('VAULT_DAMAGED'),
       );
-      const auditSecrets = unpackAuditSecrets(secretBytes);
+      auditSecrets = unpackAuditSecrets(secretBytes);
+      if (this.session || this.other) this.lock('user');
+      const secrets = auditSecrets;
       vault.db.transaction(() => {
+        change();
         vault.throttle.clear(THERAPIST);
         vault.audit.append({ actorRole: 'therapist', action, outcome: 'ok', reason });
-        vault.audit.checkpoint(auditSecrets);
+        vault.audit.checkpoint(secrets);
       })();
       this.session = this.startSession(masterKey, auditSecrets);
+      auditSecrets = null;
       sealInterruptedRecordings(this.opened(), masterKey);
       return this.session.info;
     } catch (error) {
-      wipe(masterKey);
+      if (!this.session) wipe(masterKey);
+      if (auditSecrets) {
+        wipe(auditSecrets.box.secretKey);
+        wipe(auditSecrets.signing.secretKey);
+      }
       throw error;
     } finally {
       wipe(secretBytes);
@@ -173,8 +193,7 @@ export class VaultLifecycle {
   }
 
   unlock(passphrase: string): SessionInfo {
-    // Whoever was signed in (therapist, client, auditor) is signed out first.
-    if (this.session || this.other) this.lock('user');
+    // Whoever is signed in stays signed in until the passphrase proves right.
     refuseWhileDelayed(this.opened(), 'session.unlock');
     const wrong = new VaultError('WRONG_PASSPHRASE');
     const masterKey = unwrapMasterKey(
@@ -189,7 +208,6 @@ export class VaultLifecycle {
 
   /** Emergency access: the recovery key opens the vault and a new passphrase replaces the old. */
   recover(recoveryKey: string, newPassphrase: string): SessionInfo {
-    if (this.session || this.other) this.lock('user');
     if (!assessPassphrase(newPassphrase).acceptable) throw new VaultError('WEAK_PASSPHRASE');
     refuseWhileDelayed(this.opened(), 'session.recover');
     const wrong = new VaultError('WRONG_RECOVERY_KEY');
@@ -201,15 +219,20 @@ export class VaultLifecycle {
       normalized,
       wrong,
     );
-    const { keys } = this.opened();
-    wrapWithSecret(
-      keys,
-      KEY_IDS.therapistMasterKey,
-      utf8.encode(newPassphrase),
+    // The new passphrase, the log entry and the checkpoint land together or not at all.
+    return this.finishUnlock(
       masterKey,
-      this.kdfCost,
+      'session.recover',
+      'emergency access: passphrase replaced',
+      () =>
+        wrapWithSecret(
+          this.opened().keys,
+          KEY_IDS.therapistMasterKey,
+          utf8.encode(newPassphrase),
+          masterKey,
+          this.kdfCost,
+        ),
     );
-    return this.finishUnlock(masterKey, 'session.recover', 'emergency access: passphrase replaced');
   }
 
   touch(): void {
@@ -260,43 +283,66 @@ export class VaultLifecycle {
     return this.session!.info;
   }
 
+  /** Calls `listener` after every lock that ended a session, keys already wiped; returns a stop. */
+  onLock(listener: (reason: string) => void): () => void {
+    this.lockListeners.add(listener);
+    return () => this.lockListeners.delete(listener);
+  }
+
+  /**
+   * Ends whoever is signed in. Locking never fails open: the session ends and the keys go even
+   * when the log entry cannot be written (a full disk loses the entry, not the lock). Then the
+   * listeners (open playbacks) let go of what they hold.
+   */
   lock(reason: string): void {
     const other = this.other;
-    if (other) {
-      this.other = null;
-      try {
-        this.vault?.audit.append({
+    const session = this.session;
+    if (!other && !session) return;
+    this.other = null;
+    this.session = null;
+    try {
+      if (other)
+        this.logLock({
           actorRole: other.info.role,
-          actorId: other.kind === 'client' ? other.clientId : other.auditorId,
+          actorId: other.kind === 'client' ? other.clientId : `auditor:${other.auditorId}`,
           action: other.kind === 'client' ? 'review.end' : 'session.lock',
           outcome: 'ok',
           reason,
         });
-      } finally {
-        this.vault?.audit.rotateEpoch();
-        if (other.kind === 'client') wipe(other.clientKey);
-        else {
-          wipe(other.auditSecrets.box.secretKey);
-          wipe(other.auditSecrets.signing.secretKey);
+      if (session)
+        this.logLock({
+          actorRole: session.info.role,
+          action: 'session.lock',
+          outcome: 'ok',
+          reason,
+        });
+    } finally {
+      this.vault?.audit.rotateEpoch();
+      if (other?.kind === 'client') wipe(other.clientKey);
+      if (other?.kind === 'auditor') {
+        wipe(other.auditSecrets.box.secretKey);
+        wipe(other.auditSecrets.signing.secretKey);
+      }
+      if (session) {
+        wipe(session.masterKey);
+        wipe(session.auditSecrets.box.secretKey);
+        wipe(session.auditSecrets.signing.secretKey);
+      }
+      for (const listener of this.lockListeners) {
+        try {
+          listener(reason);
+        } catch {
+          // One listener's failure must not keep another's keys.
         }
       }
     }
-    const session = this.session;
-    if (!session) return;
-    this.session = null;
+  }
+
+  private logLock(event: AuditEvent): void {
     try {
-      this.vault?.audit.append({
-        actorRole: session.info.role,
-        action: 'session.lock',
-        outcome: 'ok',
-        reason,
-      });
-    } finally {
-      // The keys go even if the log cannot be written: locking must never fail open.
-      this.vault?.audit.rotateEpoch();
-      wipe(session.masterKey);
-      wipe(session.auditSecrets.box.secretKey);
-      wipe(session.auditSecrets.signing.secretKey);
+      this.vault?.audit.append(event);
+    } catch {
+      // The lock stands without its entry.
     }
   }
 

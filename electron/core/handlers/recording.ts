@@ -65,10 +65,14 @@ export function recordingHandlers(context: CoreContext) {
     },
     'playback.open': (request) => {
       context.active();
-      return player.open(request.recordingId, currentActor(context));
+      const actor = currentActor(context);
+      // A client plays only after agreeing to the review's one sentence.
+      if (actor.role === 'client') context.review.requireAcknowledged();
+      return player.open(request.recordingId, actor);
     },
     'playback.chunk': (request) => {
       context.active();
+      if (lifecycle.otherSession?.kind === 'client') context.review.requireAcknowledged();
       return player.chunk(request.playbackId, request.seq);
     },
     'playback.close': (request) => {

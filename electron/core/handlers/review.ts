@@ -1,15 +1,25 @@
 // review.*, auditors.* and the auditor's sign-in: the two ways someone other than the therapist
 // uses the laptop.
+import { VaultError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
 import type { CoreContext } from './context';
 import { requireTherapist } from './context';
 
 export function reviewHandlers(context: CoreContext) {
-  const { review, auditors, lifecycle, player } = context;
+  const { review, auditors, lifecycle, recorder } = context;
+  /** A running recording would go on recording whoever has the laptop next. */
+  const refuseWhileRecording = (action: string, actorRole: 'therapist' | 'unknown') => {
+    if (!recorder.isRecording) return;
+    lifecycle.log({ actorRole, action, outcome: 'refused', reason: 'a recording is running' });
+    throw new VaultError(
+      'NOT_ALLOWED',
+      'A session is being recorded on this laptop. Stop the recording first.',
+    );
+  };
   return {
     'review.start': (request) => {
       requireTherapist(context);
-      player.closeAll('handed to the client for review');
+      refuseWhileRecording('review.start', 'therapist');
       review.start(request.clientId, request.maxMinutes);
       return {};
     },
@@ -28,7 +38,6 @@ export function reviewHandlers(context: CoreContext) {
     },
     'review.end': () => {
       review.session();
-      player.closeAll('review ended');
       lifecycle.lock('the client ended the review');
       return {};
     },
@@ -50,6 +59,12 @@ export function reviewHandlers(context: CoreContext) {
       auditors.remove(request.auditorId);
       return {};
     },
-    'session.unlockAuditor': (request) => auditors.unlock(request.signInName, request.passphrase),
+    'session.unlockAuditor': (request) => {
+      refuseWhileRecording('auditor.unlock', 'unknown');
+      const info = auditors.unlock(request.signInName, request.passphrase);
+      // Whoever signs in takes the laptop: a hand-over nobody finished is withdrawn.
+      review.cancelPending();
+      return info;
+    },
   } satisfies Partial<Handlers>;
 }

@@ -28,9 +28,12 @@ export function sessionHandlers(context: CoreContext) {
       context.destroyer.sweep('unlock');
       return info;
     },
-    'session.recover': (request) => lifecycle.recover(request.recoveryKey, request.newPassphrase),
+    'session.recover': (request) => {
+      const info = lifecycle.recover(request.recoveryKey, request.newPassphrase);
+      context.review.cancelPending();
+      return info;
+    },
     'session.lock': () => {
-      context.player.closeAll('vault locked');
       lifecycle.lock('user');
       return {};
     },
