@@ -186,13 +186,14 @@ export class Recorder {
     const active = this.armed(recordingId, 'recording.pause');
     if (active.state !== 'recording')
       throw new VaultError('NOT_ALLOWED', 'The recording is not running, so it cannot be paused.');
-    active.state = 'paused';
+    // Logged first: if the entry cannot be written, nothing pauses.
     this.lifecycle.log({
       actorRole: 'therapist',
       action: 'recording.pause',
       subject: recordingId,
       outcome: 'ok',
     });
+    active.state = 'paused';
     this.commands.send({ command: 'pause', recordingId, settings: null });
   }
 
@@ -207,16 +208,24 @@ export class Recorder {
         this.consent.subject(active.clientId, clientKey, null, null),
         this.now(),
       );
-      if (!decision.allow) throw new VaultError('NOT_ALLOWED', decision.reasons.join(' '));
+      if (decision.allow) return;
+      this.lifecycle.log({
+        actorRole: 'therapist',
+        action: 'recording.resume',
+        subject: recordingId,
+        outcome: 'refused',
+        reason: decision.reasons.join(' '),
+      });
+      throw new VaultError('NOT_ALLOWED', decision.reasons.join(' '));
     });
-    active.state = 'recording';
-    active.lastLoudAt = this.now();
     this.lifecycle.log({
       actorRole: 'therapist',
       action: 'recording.resume',
       subject: recordingId,
       outcome: 'ok',
     });
+    active.state = 'recording';
+    active.lastLoudAt = this.now();
     this.commands.send({ command: 'resume', recordingId, settings: null });
   }
 

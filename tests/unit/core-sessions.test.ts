@@ -204,6 +204,26 @@ describe('a recording never runs on into someone else’s session', () => {
   });
 });
 
+describe('logged before it happens', () => {
+  it('a pause whose entry cannot be written does not pause', async () => {
+    const client = await signedClient(core, clock.now());
+    const { recordingId } = await startCapture(core, client.clientId);
+    await sendSeconds(core, recordingId, 2);
+    const mend = breakAccessLog();
+    try {
+      expect((await refusal(core, 'recording.pause', { recordingId })).code).toBe(
+        'AUDIT_UNAVAILABLE',
+      );
+    } finally {
+      mend();
+    }
+    expect(await call<{ state: string }>(core, 'recording.status')).toMatchObject({
+      state: 'recording',
+    });
+    await stopCapture(core, recordingId);
+  });
+});
+
 describe('signing in', () => {
   it('a recovery whose log entry cannot be written changes nothing', async () => {
     await call(core, 'session.lock');
