@@ -94,7 +94,8 @@ export function openVaultDb(path: string, options: { create: boolean }): Db {
     applyPragmas(db);
     migrate(db);
     // A WAL the last run could not empty (a reader held it at quit) may hold destroyed rows.
-    if ((statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0)
+    // A brand-new file's WAL holds only what was just written: nothing was ever destroyed there.
+    if (exists && (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0)
       truncatePending.add(db);
     return db;
   } catch (error) {

@@ -72,22 +72,34 @@ export class Recorder {
     if (this.active)
       throw new VaultError('NOT_ALLOWED', 'A recording is already running. Stop it first.');
     const recordingId = newOpaqueId();
-    createConsentedRecording(
-      vault,
-      info.role,
-      this.consent,
-      this.now,
-      { recordingId, clientId, actor },
-      (recordingKey) => {
-        const processing = roomAudioProcessing ?? this.roomProcessingDefault;
-        this.active = startingRecording(
-          { recordingId, clientId, recordingKey },
-          processing,
-          this.now,
-          this.freeBytes,
-        );
-      },
-    );
+    try {
+      createConsentedRecording(
+        vault,
+        info.role,
+        this.consent,
+        this.now,
+        { recordingId, clientId, actor },
+        (recordingKey) => {
+          const processing = roomAudioProcessing ?? this.roomProcessingDefault;
+          this.active = startingRecording(
+            { recordingId, clientId, recordingKey },
+            processing,
+            this.now,
+            this.freeBytes,
+          );
+        },
+      );
+    } catch (error) {
+      // The transaction rolled back (a full disk fails even its commit): no recording exists, so
+      // none may look as if it were starting.
+      // (The callback may have set it: the type checker cannot see into the transaction.)
+      const current = this.active as ActiveRecording | null;
+      if (current?.recordingId === recordingId) {
+        wipe(current.recordingKey);
+        this.active = null;
+      }
+      throw error;
+    }
     // A poll still waiting here belongs to a capture window of an earlier recording: release it,
     // so the new window (opened below) is the one that gets 'record'.
     this.commands.reset();

@@ -224,6 +224,29 @@ describe('logged before it happens', () => {
   });
 });
 
+describe('a recording that could not start', () => {
+  it('leaves nothing that looks as if it were starting, and the next start works', async () => {
+    const client = await signedClient(core, clock.now());
+    const mend = breakAccessLog();
+    try {
+      expect(
+        (
+          await refusal(core, 'recording.start', {
+            clientId: client.clientId,
+            reconfirmedAloud: true,
+          })
+        ).code,
+      ).toBe('AUDIT_UNAVAILABLE');
+      expect(await call(core, 'recording.status')).toBeNull();
+    } finally {
+      mend();
+    }
+    const { recordingId } = await startCapture(core, client.clientId);
+    await sendSeconds(core, recordingId, 1);
+    await stopCapture(core, recordingId);
+  });
+});
+
 describe('signing in', () => {
   it('a recovery whose log entry cannot be written changes nothing', async () => {
     await call(core, 'session.lock');
