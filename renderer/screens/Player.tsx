@@ -12,7 +12,13 @@ import '../styles/player.css';
 const SPEEDS = [0.75, 1, 1.25, 1.5, 2] as const;
 const SKIP_MS = 15_000;
 
-export function Player({ recordingId }: { recordingId: string }) {
+/**
+ * `nested` is for the player opened inside a recording in client review: its headings then sit
+ * under that recording's h2 instead of starting a second h1 on the page.
+ */
+export function Player({ recordingId, nested = false }: { recordingId: string; nested?: boolean }) {
+  const Title = nested ? 'h3' : 'h1';
+  const Subtitle = nested ? 'h4' : 'h2';
   const { load, audioRef, feeder, problem } = usePlayerSession(recordingId);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const session = useVault((state) => state.status?.session);
@@ -72,9 +78,9 @@ export function Player({ recordingId }: { recordingId: string }) {
   return (
     <section className="player" aria-labelledby="player-title">
       {back}
-      <h1 id="player-title" ref={headingRef} tabIndex={-1}>
+      <Title id="player-title" className="player-title" ref={headingRef} tabIndex={-1}>
         Listen to a session
-      </h1>
+      </Title>
       {/* Always present, so the feeder can attach as soon as main says yes. No controls: ours are below. */}
       <audio ref={audioRef} preload="auto" data-testid="player-audio" />
       {load.kind === 'opening' ? <p className="muted">Opening the recording…</p> : null}
@@ -89,7 +95,7 @@ export function Player({ recordingId }: { recordingId: string }) {
       {ready ? (
         <>
           <div className="player-consent" data-testid="player-consent">
-            <h2>Who may listen</h2>
+            <Subtitle className="player-subtitle">Who may listen</Subtitle>
             <p>{ready.consentSummary ?? 'The consent for this recording is on file.'}</p>
           </div>
           <div className="player-card">
@@ -104,7 +110,11 @@ export function Player({ recordingId }: { recordingId: string }) {
               onSeek={seek}
             />
             <div className="player-controls">
-              <button type="button" className="button" onClick={() => seek(positionMs - SKIP_MS)}>
+              <button
+                type="button"
+                className="button button-secondary"
+                onClick={() => seek(positionMs - SKIP_MS)}
+              >
                 <span aria-hidden="true">↺ </span>Back 15 s
               </button>
               <button
@@ -115,7 +125,11 @@ export function Player({ recordingId }: { recordingId: string }) {
               >
                 {playing ? 'Pause' : 'Play'}
               </button>
-              <button type="button" className="button" onClick={() => seek(positionMs + SKIP_MS)}>
+              <button
+                type="button"
+                className="button button-secondary"
+                onClick={() => seek(positionMs + SKIP_MS)}
+              >
                 Forward 15 s<span aria-hidden="true"> ↻</span>
               </button>
             </div>
@@ -145,7 +159,7 @@ export function Player({ recordingId }: { recordingId: string }) {
           </div>
           {ready.markers.length > 0 || ready.removedRanges.length > 0 ? (
             <div className="player-moments">
-              <h2>Marked moments</h2>
+              <Subtitle className="player-moments-title">Marked moments</Subtitle>
               <ul className="player-marks">
                 {[
                   ...ready.markers.map((m) => ({ at: m.atMs, marker: m, gap: null })),

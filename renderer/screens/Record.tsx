@@ -188,7 +188,7 @@ function Recording({ name }: { name: string }) {
         <div className="actions record-actions">
           <button
             type="button"
-            className="button"
+            className="button button-secondary"
             disabled={busy || stopping}
             onClick={() => void (paused ? resume() : pause())}
           >
@@ -227,7 +227,7 @@ function Recording({ name }: { name: string }) {
               onChange={(event) => setLabel(event.currentTarget.value)}
             />
           </div>
-          <button type="submit" className="button" disabled={stopping}>
+          <button type="submit" className="button button-secondary" disabled={stopping}>
             Mark this moment
           </button>
         </form>

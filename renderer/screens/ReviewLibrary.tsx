@@ -53,7 +53,7 @@ function Recording({ recording, playing }: { recording: RecordingSummary; playin
             ) : null}
             {playing ? (
               <div className="review-player">
-                <Player recordingId={recording.recordingId} />
+                <Player recordingId={recording.recordingId} nested />
                 <button
                   type="button"
                   className="button button-secondary"

@@ -44,7 +44,9 @@ export function Shell({ session }: { session: SessionInfo }) {
                 <button
                   type="button"
                   className="nav-link"
-                  aria-current={view === item.view && !detail ? 'page' : undefined}
+                  // A client's page, the wizard, Record and the Player sit under the tab they came
+                  // from: it stays marked, as the section ("true") rather than the page itself.
+                  aria-current={view === item.view ? (detail ? 'true' : 'page') : undefined}
                   onClick={() => navigate(item.view)}
                 >
                   {item.label}
