@@ -24,7 +24,8 @@ export const reasonsToTalkThrough: readonly RecordingReason[] = [
 
 export const talkThroughNote =
   'Please talk this through with your therapist first. Recordings stay on this laptop and ' +
-  'cannot be copied, sent or exported, so they cannot be shared, used with other apps or handed to a court.';
+  'cannot be copied, sent or exported, so they cannot be shared, used with other apps or handed to a court. ' +
+  'Family members you name in step 3 may still listen with you, here, during your review.';
 
 export const defaultLimitsText =
   'Recordings are only for listening again, on this laptop, to help remember and think about ' +

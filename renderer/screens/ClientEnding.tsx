@@ -10,6 +10,14 @@ import { useVault } from '../store/vault-store';
 
 type Asking = 'none' | 'revoke' | 'end';
 
+/** Where consent stands, in one line above the buttons that change it. */
+const standing: Record<ClientDetail['client']['consent']['state'], string> = {
+  none: 'No consent has been signed, so there is nothing to revoke yet.',
+  active: 'The client can revoke consent at any time, here with you or in their own review.',
+  revoked: 'Consent was revoked. Signing new terms together makes recording possible again.',
+  ended: 'Therapy has ended. No new recordings or consent can be made.',
+};
+
 function recordingsWord(count: number): string {
   return count === 1 ? '1 recording' : `${count} recordings`;
 }
@@ -56,9 +64,7 @@ export function ClientEnding({ detail }: { detail: ClientDetail }) {
   return (
     <section className="panel panel-wide ending" aria-labelledby={titleId}>
       <h2 id={titleId}>Revoke consent or end therapy</h2>
-      <p className="muted">
-        The client can revoke consent at any time, here with you or in their own review.
-      </p>
+      <p className="muted">{standing[state]}</p>
       <FormMessage message={error} />
       {asking === 'revoke' ? (
         <ConfirmPanel
