@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../electron/core/services';
+import type { Core } from '../../electron/core/services';
 import type { ClientSummary, Playback } from '../../shared/api-practice';
 import { REVIEW_MAX_FAILURES, reviewDelayMs } from '../../shared/review-policy';
 import {
@@ -14,8 +13,9 @@ import {
   signedClient,
   startCapture,
   stopCapture,
+  testCore,
 } from './practice-helpers';
-import { fakeClock, LIGHT_KDF, PASSPHRASE } from './kernel-helpers';
+import { fakeClock, PASSPHRASE } from './kernel-helpers';
 
 let dataDir: string;
 let clock: ReturnType<typeof fakeClock>;
@@ -24,14 +24,7 @@ let core: Core;
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'sv-review-'));
   clock = fakeClock();
-  core = await createCore({
-    dataDir,
-    deviceSecret: new Uint8Array(randomBytes(32)),
-    clock: clock.now,
-    kdf: LIGHT_KDF,
-    freeBytes: () => 1e12,
-    captureHost: { open: () => undefined, close: () => undefined },
-  });
+  core = await testCore(dataDir, clock);
   await call(core, 'vault.create', {
     practiceName: 'Riverside',
     therapistName: 'Dr. Jane Example',

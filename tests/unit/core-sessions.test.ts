@@ -6,10 +6,9 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VAULT_FILE_NAME } from '../../electron/core/db';
-import { createCore, type Core } from '../../electron/core/services';
+import type { Core } from '../../electron/core/services';
 import type { Playback } from '../../shared/api-practice';
 import {
   call,
@@ -18,8 +17,9 @@ import {
   signedClient,
   startCapture,
   stopCapture,
+  testCore,
 } from './practice-helpers';
-import { fakeClock, LIGHT_KDF, PASSPHRASE } from './kernel-helpers';
+import { fakeClock, PASSPHRASE } from './kernel-helpers';
 
 const NEW_PASSPHRASE = 'orchard velvet seventeen copper kites';
 const AUDITOR = { signInName: 'Morgan Audit', passphrase: 'a long enough passphrase here ok' };
@@ -32,14 +32,7 @@ let recoveryKey = '';
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'sv-sessions-'));
   clock = fakeClock();
-  core = await createCore({
-    dataDir,
-    deviceSecret: new Uint8Array(randomBytes(32)),
-    clock: clock.now,
-    kdf: LIGHT_KDF,
-    freeBytes: () => 1e12,
-    captureHost: { open: () => undefined, close: () => undefined },
-  });
+  core = await testCore(dataDir, clock);
   ({ recoveryKey } = await call<{ recoveryKey: string }>(core, 'vault.create', {
     practiceName: 'Riverside',
     therapistName: 'Dr. Jane Example',

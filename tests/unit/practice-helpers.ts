@@ -1,7 +1,8 @@
 // Builds what a therapist and client would fill in and sign, for core tests.
 import type { ClientSummary } from '../../shared/api-practice';
-import type { Core } from '../../electron/core/services';
-import { audioSecond } from './kernel-helpers';
+import { randomBytes } from 'node:crypto';
+import { createCore, type Core, type CoreOptions } from '../../electron/core/services';
+import { LIGHT_KDF, audioSecond, type fakeClock } from './kernel-helpers';
 
 export async function call<T = unknown>(
   core: Core,
@@ -134,4 +135,24 @@ export async function stopCapture(core: Core, recordingId: string): Promise<unkn
   const stopping = call(core, 'recording.stop', { recordingId });
   await call(core, 'capture.finished', { recordingId }, 'capture');
   return stopping;
+}
+
+/**
+ * A real core on a vault folder, as the tests want it: the light KDF, a fresh device secret,
+ * room on the disk and a capture host that opens nothing; `options` changes any of that.
+ */
+export function testCore(
+  dataDir: string,
+  clock: ReturnType<typeof fakeClock>,
+  options: Partial<CoreOptions> = {},
+): Promise<Core> {
+  return createCore({
+    dataDir,
+    deviceSecret: new Uint8Array(randomBytes(32)),
+    clock: clock.now,
+    kdf: LIGHT_KDF,
+    freeBytes: () => 1e12,
+    captureHost: { open: () => undefined, close: () => undefined },
+    ...options,
+  });
 }
