@@ -52,25 +52,11 @@ export class Player {
     const vault = this.lifecycle.opened();
     const recording = vault.recordings.find(recordingId);
     if (!recording) {
-      vault.audit.append({
-        actorRole: actor.role,
-        actorId: actorId(actor),
-        action: 'playback.start',
-        subject: recordingId,
-        outcome: 'refused',
-        reason: 'no such recording',
-      });
+      this.refuseStart(actor, recordingId, 'no such recording');
       throw new VaultError('NOT_FOUND');
     }
     if (actor.role === 'client' && actor.clientId !== recording.clientId) {
-      vault.audit.append({
-        actorRole: 'client',
-        actorId: actor.clientId,
-        action: 'playback.start',
-        subject: recordingId,
-        outcome: 'refused',
-        reason: 'not this client’s recording',
-      });
+      this.refuseStart(actor, recordingId, 'not this client’s recording');
       throw new VaultError('NOT_ALLOWED', 'This recording is not yours, so it cannot be played.');
     }
     return this.consent.withClientKey(recording.clientId, (clientKey) => {
@@ -89,14 +75,7 @@ export class Player {
         };
         const { decision, subject } = this.checkPlay(base, clientKey);
         if (!decision.allow || !recordingKey || !meta) {
-          vault.audit.append({
-            actorRole: actor.role,
-            actorId: actorId(actor),
-            action: 'playback.start',
-            subject: recordingId,
-            outcome: 'refused',
-            reason: decision.reasons.join(' '),
-          });
+          this.refuseStart(actor, recordingId, decision.reasons.join(' '));
           throw new VaultError(
             'NOT_ALLOWED',
             decision.reasons.join(' ') || 'This recording cannot be played.',
@@ -140,6 +119,18 @@ export class Player {
       } finally {
         wipe(recordingKey);
       }
+    });
+  }
+
+  /** A refused start is logged before the refusal is answered. */
+  private refuseStart(actor: Actor, recordingId: string, reason: string): void {
+    this.lifecycle.opened().audit.append({
+      actorRole: actor.role,
+      actorId: actorId(actor),
+      action: 'playback.start',
+      subject: recordingId,
+      outcome: 'refused',
+      reason,
     });
   }
 
