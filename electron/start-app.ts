@@ -17,7 +17,7 @@ import { loadDeviceSecret } from './device-secret';
 import { registerIpc } from './ipc';
 import { closeCaptureWindow, openCaptureWindow } from './capture-window';
 import { createReviewMode } from './review-mode';
-import { allowDownloads, createSecureWindow, isCaptureContents, isOwnedContents } from './window';
+import { createSecureWindow, isCaptureContents, isOwnedContents } from './window';
 
 export interface StartOptions {
   createCore: (options: CoreOptions) => Promise<Core>;
@@ -118,6 +118,25 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
     },
   };
 
+  // Main asks where an access-log export goes and writes it there; the page never saves a file.
+  const chooseExportFile = async (suggestedName: string): Promise<string | null> => {
+    const extension = path.extname(suggestedName).slice(1);
+    const options = {
+      defaultPath: path.join(app.getPath('documents'), suggestedName),
+      filters: [
+        extension === 'csv'
+          ? { name: 'CSV (spreadsheet)', extensions: ['csv'] }
+          : { name: 'Signed access-log bundle (JSON)', extensions: ['json'] },
+      ],
+      properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const],
+    };
+    const chosen =
+      mainWindow && !mainWindow.isDestroyed()
+        ? await dialog.showSaveDialog(mainWindow, options)
+        : await dialog.showSaveDialog(options);
+    return chosen.canceled || !chosen.filePath ? null : chosen.filePath;
+  };
+
   // While a client reviews, the main window is a kiosk; the core says when that starts and ends.
   const reviewMode = createReviewMode();
 
@@ -127,10 +146,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
       dataDir: path.join(userData, 'vault'),
       deviceSecret: secret.deviceSecret,
       captureHost,
-      onSessionChange: (role) => {
-        allowDownloads(role !== 'client');
-        reviewMode.follow(role);
-      },
+      onSessionChange: (role) => reviewMode.follow(role),
+      exportFiles: { choose: chooseExportFile },
     });
   } catch (error) {
     console.error('createCore failed', error);

@@ -76,20 +76,6 @@ function mayUseMicrophone(
   return reported.length > 0 && reported.every(isAppUrl);
 }
 
-let downloadsAllowed = true;
-
-/** Main turns downloads off for the whole of a client review. */
-export function allowDownloads(allowed: boolean): void {
-  downloadsAllowed = allowed;
-}
-
-export function isAllowedDownload(url: string, mimeType: string): boolean {
-  if (!downloadsAllowed || !url.startsWith('blob:')) return false;
-  if (!isAppUrl(url.slice('blob:'.length))) return false;
-  const type = mimeType.split(';')[0]?.trim().toLowerCase();
-  return type === 'text/csv' || type === 'application/json';
-}
-
 function hardenSession(ses: Session): void {
   if (hardenedSessions.has(ses)) return;
   hardenedSessions.add(ses);
@@ -117,11 +103,9 @@ function hardenSession(ses: Session): void {
       ),
   );
   ses.setDevicePermissionHandler(() => false);
-  // The only thing the app ever saves is an access log export (CSV or a JSON bundle), made by the
-  // app's own page; never audio, and nothing at all while a client reviews.
-  ses.on('will-download', (event, item) => {
-    if (!isAllowedDownload(item.getURL(), item.getMimeType())) event.preventDefault();
-  });
+  // A page never saves a file: whatever it calls a download (decrypted audio named "text/csv"
+  // included) is refused. Access-log exports are written by main (core/export-files.ts).
+  ses.on('will-download', (event) => event.preventDefault());
   // Defence in depth behind the CSP: the app never talks to the network.
   ses.webRequest.onBeforeRequest(
     { urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] },

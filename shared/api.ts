@@ -165,24 +165,33 @@ export const contract = {
         .optional(),
     }),
   },
-  /** Starts an export (logged first); the text then comes page by page from audit.exportNext. */
+  /**
+   * Asks main's save dialog where the export goes, then starts it (logged first). Main writes the
+   * file itself, page by page from audit.exportNext; `started: false` when the person cancelled
+   * (nothing exported, nothing logged).
+   */
   'audit.exportStart': {
     request: z.strictObject({ format: z.enum(['csv', 'json']) }),
-    reply: z.strictObject({
-      exportId: opaqueId,
-      total: z.number().int(),
-      /** Shown beside the export: compared out of band with what the verifier prints. */
-      signingKeyFingerprint: z.string(),
-    }),
+    reply: z.discriminatedUnion('started', [
+      z.strictObject({ started: z.literal(false) }),
+      z.strictObject({
+        started: z.literal(true),
+        exportId: opaqueId,
+        total: z.number().int(),
+        /** Shown beside the export: compared out of band with what the verifier prints. */
+        signingKeyFingerprint: z.string(),
+        /** The chosen file's name (not its folder), for the verify command shown. */
+        fileName: z.string(),
+      }),
+    ]),
   },
   /**
-   * The next page (up to 2,000 entries, fewer when main took its time budget for one page); the
-   * pages' texts, joined in order, are the file.
+   * Main writes the next page (up to 2,000 entries, fewer when main took its time budget for one
+   * page) to the export's file; the page learns only how far it got.
    */
   'audit.exportNext': {
     request: z.strictObject({ exportId: opaqueId }),
     reply: z.strictObject({
-      text: z.string(),
       done: z.boolean(),
       written: z.number().int(),
       total: z.number().int(),

@@ -37,6 +37,10 @@ export const errorSentences = {
   CHUNK_MISSING: 'Part of this recording is missing. It was removed without a record of why.',
   RECORDING_TRUNCATED: 'The end of this recording is missing, so it will not play past that point.',
   RECORDING_DESTROYED: 'This recording was destroyed and cannot be played.',
+  EXPORT_UNAVAILABLE:
+    'This copy of Session Vault cannot save files, so nothing was exported and nothing was logged.',
+  EXPORT_NOT_SAVED:
+    'The export could not be written there, so the unfinished file was removed. Choose another place and export again.',
   INTERNAL: 'Something went wrong inside Session Vault. Nothing was changed.',
 } as const;
 

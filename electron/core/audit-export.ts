@@ -1,7 +1,8 @@
 // Exports of the access log, as a signed JSON bundle (evidence, checked offline by
 // `session-vault-audit verify`) or as CSV (for reading in a spreadsheet). Main holds the cursor and
-// answers page by page, so a million entries cross IPC in small pieces with progress. Every export
-// is logged and checkpointed before its first page, so the bundle covers its own export entry.
+// makes the text page by page (export-files.ts writes each page), so a million entries go out in
+// small pieces with progress. Every export is logged and checkpointed before its first page, so
+// the bundle covers its own export entry.
 // Main answers nothing else while it makes a page, so a page stops at EXPORT_PAGE_ENTRIES or
 // after EXPORT_PAGE_BUDGET_MS of opening entries, whichever comes first.
 import { performance } from 'node:perf_hooks';
@@ -165,6 +166,16 @@ export class AuditExports {
       total: head.seq,
       signingKeyFingerprint: signingKeyFingerprint(secrets.signing.publicKey),
     };
+  }
+
+  /** Whether main still holds this export's cursor (a newer export may have dropped it). */
+  has(exportId: string): boolean {
+    return this.cursors.has(exportId);
+  }
+
+  /** Ends an export before its last page (its file could not be written). */
+  cancel(exportId: string): void {
+    this.cursors.delete(exportId);
   }
 
   next(exportId: string): ExportPage {

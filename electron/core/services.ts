@@ -12,6 +12,7 @@ import { errorSentences } from '../../shared/errors';
 import { AuditorDesk } from './auditor-desk';
 import { AuditExports } from './audit-export';
 import { AuditQueries } from './audit-queries';
+import { ExportFiles, type ExportFileChooser } from './export-files';
 import { auditHandlers } from './handlers/audit';
 import { reviewHandlers } from './handlers/review';
 import { ReviewDesk } from './review';
@@ -30,7 +31,7 @@ import { SWEEP_INTERVAL_MS, createSweeper } from './retention';
 import { VaultLifecycle } from './vault';
 
 export type LockReason = 'user' | 'idle' | 'suspend' | 'screen-lock' | 'quit';
-export type { CaptureHost };
+export type { CaptureHost, ExportFileChooser };
 
 export interface CoreOptions {
   /** Folder that holds vault.sqlite (created if missing). */
@@ -52,6 +53,11 @@ export interface CoreOptions {
    * null once nobody is: main switches the window into and out of client review mode.
    */
   onSessionChange?: (role: Role | null) => void;
+  /**
+   * Asks where an access-log export goes (in the app, main's save dialog; null when the person
+   * cancels). Without it, exports are refused.
+   */
+  exportFiles?: ExportFileChooser;
 }
 
 export interface Core {
@@ -127,7 +133,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...reviewHandlers(context),
     ...auditHandlers(
       context,
-      new AuditExports(lifecycle, auditors, now),
+      {
+        exports: new AuditExports(lifecycle, auditors, now),
+        files: new ExportFiles(lifecycle),
+        chooser: options.exportFiles,
+      },
       new AuditQueries(lifecycle, auditors),
     ),
   } satisfies Handlers;

@@ -1,5 +1,6 @@
 // Export the whole log: a signed bundle anyone can check offline, or a CSV for a spreadsheet.
-// Shows progress while main hands the file over page by page, then how to check what was saved.
+// Main asks where to save it and writes the file page by page; this shows progress, then how to
+// check what was saved.
 import { useEffect, useId, useRef } from 'react';
 import type { ExportFormat, ExportState } from '../store/audit-store';
 import { count } from './audit-words';
@@ -61,7 +62,7 @@ export function LogExport({
 }) {
   const titleId = useId();
   const progressId = useId();
-  const running = state.phase === 'running';
+  const running = state.phase === 'choosing' || state.phase === 'running';
   return (
     <section className="panel log-export" aria-labelledby={titleId}>
       <h2 id={titleId}>Export</h2>
@@ -99,6 +100,7 @@ export function LogExport({
             <p data-testid="export-progress">
               Exported {count(state.written)} of {count(state.total)} entries
             </p>
+            <p className="muted">Saving to {state.fileName}</p>
           </div>
         ) : null}
         {state.phase === 'done' ? <Done key={state.fileName} state={state} /> : null}

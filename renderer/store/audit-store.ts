@@ -1,9 +1,9 @@
 // The log screen's state, shared by the therapist's Access log tab and the auditor's home: the
 // filters, the page shown (newest first, 100 at a time), whether the chain is intact, and an
-// export running page by page. Main is the authority; this only mirrors what it answers.
+// export that main writes page by page to the file the person chose in its dialog. Main is the
+// authority; this only mirrors what it answers.
 import { create } from 'zustand';
 import type { AuditEntryView, Reply } from '../../shared/api';
-import { downloadText, exportFileName } from './download';
 
 export const PAGE_SIZE = 100;
 /** While main is still reading the log into its index, the page is asked for again this often. */
@@ -26,12 +26,15 @@ export const noFilters: LogFilters = { from: '', to: '', action: '', outcome: ''
 
 export type ExportState =
   | { phase: 'idle' }
+  /** Main's save dialog is open. */
+  | { phase: 'choosing'; format: ExportFormat }
   | {
       phase: 'running';
       format: ExportFormat;
       written: number;
       total: number;
       fingerprint: string;
+      fileName: string;
     }
   | {
       phase: 'done';
@@ -146,7 +149,7 @@ export const useAudit = create<AuditState>()((set, get) => {
     exported: { phase: 'idle' },
 
     async open() {
-      const running = get().exported.phase === 'running';
+      const running = ['choosing', 'running'].includes(get().exported.phase);
       set({
         filters: noFilters,
         cursors: [undefined],
@@ -191,22 +194,26 @@ export const useAudit = create<AuditState>()((set, get) => {
     },
 
     async exportLog(format) {
-      if (get().exported.phase === 'running') return;
+      if (['choosing', 'running'].includes(get().exported.phase)) return;
+      set({ exported: { phase: 'choosing', format } });
       const started = await window.vault.audit.exportStart({ format });
       if (!started.ok) {
         set({ exported: { phase: 'failed', format, message: started.error.message } });
         return;
       }
-      const { exportId, total, signingKeyFingerprint: fingerprint } = started.value;
-      set({ exported: { phase: 'running', format, written: 0, total, fingerprint } });
-      const pages: string[] = [];
+      // The person closed the dialog: nothing was exported, and nothing needs saying.
+      if (!started.value.started) {
+        set({ exported: { phase: 'idle' } });
+        return;
+      }
+      const { exportId, total, fileName, signingKeyFingerprint: fingerprint } = started.value;
+      set({ exported: { phase: 'running', format, written: 0, total, fingerprint, fileName } });
       for (;;) {
         const page = await window.vault.audit.exportNext({ exportId });
         if (!page.ok) {
           set({ exported: { phase: 'failed', format, message: page.error.message } });
           return;
         }
-        pages.push(page.value.text);
         set({
           exported: {
             phase: 'running',
@@ -214,12 +221,11 @@ export const useAudit = create<AuditState>()((set, get) => {
             written: page.value.written,
             total: page.value.total,
             fingerprint,
+            fileName,
           },
         });
         if (page.value.done) break;
       }
-      const fileName = exportFileName(format, new Date());
-      downloadText(pages, fileName, format === 'json' ? 'application/json' : 'text/csv');
       set({ exported: { phase: 'done', format, fileName, entries: total, fingerprint } });
       // The export wrote its own entry: show it, and the chain as it now stands.
       await Promise.all([verify(), readPage()]);

@@ -1,24 +1,24 @@
 // The access log in real Chromium against the real core: the therapist adds an auditor and
 // reveals client names (logged), the auditor signs in from the lock screen, filters and pages the
-// log, exports CSV and a signed bundle through the UI, and the offline verifier accepts the bundle
-// (same fingerprint as the screen showed) and names the entry in a tampered copy. Everything else
+// log, exports CSV and a signed bundle through the UI (main writes the files; the page downloads
+// nothing), and the offline verifier accepts the bundle (same fingerprint as the screen showed) and
+// names the entry in a tampered copy. Everything else
 // is refused to the auditor, whatever the page sends.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VaultApi } from '../../shared/api';
 import { errorSentences } from '../../shared/errors';
 import { uiText } from '../../shared/ui-text';
 import { formAlert, SLOW_WAIT_MS, until, visible } from './helpers';
-import { repoRoot, startTestHost, type TestHost } from './host';
+import { exportFolder, repoRoot, startTestHost, type TestHost } from './host';
 import { snap } from './screens';
 
 const therapistPassphrase = 'copper heron tidal lantern 47';
 const auditorName = 'Pat Auditor';
 const auditorPassphrase = 'granite meadow lighthouse violet 31';
-const downloads = join(repoRoot, 'test-results/audit-downloads');
 const cli = join(repoRoot, 'bin/session-vault-audit.mjs');
 /** More than one export page (up to 2,000 entries), so the progress bar has somewhere to be. */
 const seededRenames = 5_400;
@@ -48,6 +48,14 @@ async function column(n: number): Promise<string[]> {
   return page.locator(`.log-screen tbody tr td:nth-child(${n})`).allInnerTexts();
 }
 
+/** Counts the page's own downloads from now on: an export must never be one. */
+function watchDownloads(): { count: () => number; stop: () => void } {
+  let seen = 0;
+  const onDownload = () => (seen += 1);
+  page.on('download', onDownload);
+  return { count: () => seen, stop: () => void page.off('download', onDownload) };
+}
+
 async function settled(): Promise<void> {
   await until('the log page to settle', async () => {
     return (await summary().getAttribute('aria-busy')) === 'false';
@@ -64,7 +72,7 @@ describe('access log and auditors in Chromium', { timeout: 180_000 }, () => {
       });
       if (built.status !== 0) throw new Error('could not build the audit CLI');
     }
-    mkdirSync(downloads, { recursive: true });
+    mkdirSync(exportFolder, { recursive: true });
     host = await startTestHost();
     page = host.page;
     await dispatch('vault.create', {
@@ -314,8 +322,8 @@ describe('access log and auditors in Chromium', { timeout: 180_000 }, () => {
       return dispatchReal(channel, payload, caller);
     };
     try {
-      // Counted from here: the whole export, with the held page and the photograph in between.
-      const downloaded = page.waitForEvent('download', { timeout: 120_000 });
+      const pageDownloads = watchDownloads();
+      const filesBefore = host.exportedFiles.length;
       await page.getByRole('button', { name: 'Export signed bundle (JSON)' }).click();
       const progress = page.getByTestId('export-progress');
       // A page is up to 2,000 entries (fewer if main used up its time budget for one page).
@@ -337,12 +345,16 @@ describe('access log and auditors in Chromium', { timeout: 180_000 }, () => {
       await snap(page, 'auditor-export-progress');
       release();
 
-      const download = await downloaded;
-      await visible(page.getByTestId('export-done'), SLOW_WAIT_MS);
-      const fileName = download.suggestedFilename();
+      // The whole export, with the held page and the photograph in between.
+      await visible(page.getByTestId('export-done'), 120_000);
+      // Main wrote the file it was told by its dialog; the page saved nothing.
+      expect(host.exportedFiles).toHaveLength(filesBefore + 1);
+      const file = host.exportedFiles.at(-1)!;
+      expect(pageDownloads.count()).toBe(0);
+      pageDownloads.stop();
+      const fileName = basename(file);
       expect(fileName).toMatch(/^access-log-\d{4}-\d\d-\d\d-\d{4}\.json$/);
-      const file = join(downloads, fileName);
-      await download.saveAs(file);
+      expect(await page.getByTestId('export-done').innerText()).toContain(`Saved ${fileName}`);
       expect(await page.getByTestId('verify-command').innerText()).toBe(
         `npx session-vault-audit verify ${fileName}`,
       );
@@ -368,7 +380,7 @@ describe('access log and auditors in Chromium', { timeout: 180_000 }, () => {
       const digit = at + '{"v":1,"seq":5,"at":'.length + 3;
       const tampered = Buffer.from(bytes);
       tampered[digit] = tampered[digit] === 0x37 ? 0x38 : 0x37;
-      const tamperedFile = join(downloads, `tampered-${fileName}`);
+      const tamperedFile = join(exportFolder, `tampered-${fileName}`);
       writeFileSync(tamperedFile, tampered);
       const caught = verify(tamperedFile);
       expect(caught.status, caught.stdout).toBe(1);
@@ -380,12 +392,15 @@ describe('access log and auditors in Chromium', { timeout: 180_000 }, () => {
   });
 
   it('exports CSV with a header, CRLF rows and escaped cells', async () => {
-    const downloaded = page.waitForEvent('download', { timeout: 120_000 });
+    const pageDownloads = watchDownloads();
+    const filesBefore = host.exportedFiles.length;
     await page.getByRole('button', { name: 'Export CSV' }).click();
-    const download = await downloaded;
-    const file = join(downloads, download.suggestedFilename());
-    await download.saveAs(file);
-    await visible(page.getByText('A CSV file is for reading in a spreadsheet.'));
+    await visible(page.getByText('A CSV file is for reading in a spreadsheet.'), 120_000);
+    expect(host.exportedFiles).toHaveLength(filesBefore + 1);
+    const file = host.exportedFiles.at(-1)!;
+    expect(basename(file)).toMatch(/^access-log-\d{4}-\d\d-\d\d-\d{4}\.csv$/);
+    expect(pageDownloads.count()).toBe(0);
+    pageDownloads.stop();
     const csv = readFileSync(file, 'utf8');
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe('seq,time,actor_role,actor_id,action,subject,outcome,reason');

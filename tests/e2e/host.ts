@@ -3,7 +3,7 @@
 // window.vault exactly as the preload builds it: shared/bridge.ts over a transport that checks
 // the calling frame's origin, so the renderer under test cannot tell the difference.
 import { randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,8 @@ import { ensureSpeechWav } from './speech';
 import { decodeWire, encodeWire } from './wire';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
+/** Where the host's stand-in for main's save dialog puts access-log exports. */
+export const exportFolder = join(repoRoot, 'test-results/audit-downloads');
 const rendererRoot = join(repoRoot, 'out/renderer');
 
 /** The same policy as the meta tag in renderer/index.html, also sent as a header. */
@@ -88,6 +90,8 @@ export interface TestHost extends BrowserHost {
   core: Core;
   clock: TestClock;
   dataDir: string;
+  /** Every path main's "save dialog" answered for an export, in order. */
+  exportedFiles: string[];
 }
 
 export interface TestHostOptions {
@@ -321,6 +325,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
   const ownsDataDir = options.dataDir === undefined;
   const clock = options.clock ?? createTestClock();
   let browserHost: BrowserHost | null = null;
+  const exportedFiles: string[] = [];
   const core = await createCore({
     dataDir,
     deviceSecret: new Uint8Array(randomBytes(32)),
@@ -337,6 +342,15 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
         if (options.capturePage) void browserHost?.closeCapturePages();
       },
     },
+    // Main's save dialog, answered at once with the name main suggested.
+    exportFiles: {
+      choose: async (suggestedName) => {
+        mkdirSync(exportFolder, { recursive: true });
+        const file = join(exportFolder, suggestedName);
+        exportedFiles.push(file);
+        return file;
+      },
+    },
   });
   // Main checks the idle deadline every second; so does the host.
   const ticker = setInterval(() => core.tick(), 1000);
@@ -351,6 +365,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     core,
     clock,
     dataDir,
+    exportedFiles,
     async close() {
       clearInterval(ticker);
       await launched.close();

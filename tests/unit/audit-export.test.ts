@@ -1,9 +1,14 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUNDLE_FORMAT, type AuditBundle } from '../../electron/core/audit-bundle';
 import { csvCell } from '../../electron/core/audit-export';
 import { verifyBundle } from '../../cli/verify';
-import { call, refusal } from './practice-helpers';
-import { PASSPHRASE } from './kernel-helpers';
+import { errorSentences } from '../../shared/errors';
+import { exportFileName } from '../../shared/export-file-name';
+import { call, refusal, testCore } from './practice-helpers';
+import { fakeClock, PASSPHRASE } from './kernel-helpers';
 import { exportText, fill, newCoreVault, parseCsv, type TestVault } from './audit-helpers';
 
 let vault: TestVault;
@@ -29,7 +34,7 @@ interface LogPage {
 describe('audit export', () => {
   it('exports a JSON bundle as the therapist, logged before the first page, that verifies', async () => {
     fill(vault, 12_000, (i) => ({ action: 'recording.play', subject: `rec-${i % 7}` }));
-    const exported = await exportText(vault.core, 'json');
+    const exported = await exportText(vault, 'json');
     const bundle = JSON.parse(exported.text) as AuditBundle;
     expect(Object.keys(bundle)).toEqual([
       'format',
@@ -71,11 +76,11 @@ describe('audit export', () => {
       signInName: 'Pat Auditor',
       passphrase: 'ledger orchard fifteen comets',
     });
-    const json = await exportText(vault.core, 'json');
+    const json = await exportText(vault, 'json');
     const bundle = JSON.parse(json.text) as AuditBundle;
     expect(bundle.exportedBy).toBe(`auditor:${auditorId}`);
     expect(await verifyBundle(bundle)).toMatchObject({ ok: true });
-    const csv = await exportText(vault.core, 'csv');
+    const csv = await exportText(vault, 'csv');
     const rows = parseCsv(csv.text);
     expect(rows[0]).toEqual([
       'seq',
@@ -111,9 +116,119 @@ describe('audit export', () => {
       (await refusal(vault.core, 'audit.exportNext', { exportId: started.exportId })).code,
     ).toBe('NOT_FOUND');
     await call(vault.core, 'session.lock');
+    const asked = vault.chosen.length;
     expect((await refusal(vault.core, 'audit.exportStart', { format: 'json' })).code).toBe(
       'VAULT_LOCKED',
     );
+    // Locked: no dialog is shown at all.
+    expect(vault.chosen).toHaveLength(asked);
+  });
+
+  it('a lock while the dialog is open starts no export and writes no file', async () => {
+    vault.answer = (name) => {
+      vault.core.lock('idle');
+      return join(vault.exportDir, name);
+    };
+    expect((await refusal(vault.core, 'audit.exportStart', { format: 'json' })).code).toBe(
+      'VAULT_LOCKED',
+    );
+    expect(readdirSync(vault.exportDir)).toEqual([]);
+  });
+
+  it('asks main’s dialog first, under a dated name, and writes the file main was told', async () => {
+    const exported = await exportText(vault, 'json');
+    const suggested = exportFileName('json', new Date(vault.clock.now()));
+    expect(suggested).toMatch(/^access-log-\d{4}-\d\d-\d\d-\d{4}\.json$/);
+    expect(vault.chosen).toEqual([{ suggestedName: suggested, path: exported.path }]);
+    expect(exported.fileName).toBe(suggested);
+    expect(readdirSync(vault.exportDir)).toEqual([suggested]);
+    // The page hears only how far main got: no text crosses back.
+    const again = await call<{ exportId: string }>(vault.core, 'audit.exportStart', {
+      format: 'csv',
+    });
+    const page = await call<Record<string, unknown>>(vault.core, 'audit.exportNext', {
+      exportId: again.exportId,
+    });
+    expect(Object.keys(page).sort()).toEqual(['done', 'total', 'written']);
+  });
+
+  it('a cancelled dialog writes nothing and logs nothing', async () => {
+    const before = await call<LogPage>(vault.core, 'audit.recent', { limit: 1 });
+    vault.answer = () => null;
+    const reply = await call(vault.core, 'audit.exportStart', { format: 'json' });
+    expect(reply).toEqual({ started: false });
+    expect(vault.chosen).toHaveLength(1);
+    expect(readdirSync(vault.exportDir)).toEqual([]);
+    const after = await call<LogPage>(vault.core, 'audit.recent', { limit: 1 });
+    expect(after.total).toBe(before.total);
+    expect(after.entries[0]!.seq).toBe(before.entries[0]!.seq);
+  });
+
+  it('a lock mid-export deletes the partial file', async () => {
+    fill(vault, 5_000, (i) => ({ action: 'recording.play', subject: `rec-${i % 7}` }));
+    const started = await call<{ exportId: string; fileName: string }>(
+      vault.core,
+      'audit.exportStart',
+      { format: 'json' },
+    );
+    const file = join(vault.exportDir, started.fileName);
+    const first = await call<{ done: boolean; written: number }>(vault.core, 'audit.exportNext', {
+      exportId: started.exportId,
+    });
+    expect(first.done).toBe(false);
+    expect(readFileSync(file, 'utf8')).toMatch(/^\{"format":/);
+    await call(vault.core, 'session.lock');
+    expect(existsSync(file)).toBe(false);
+    expect(readdirSync(vault.exportDir)).toEqual([]);
+    await call(vault.core, 'session.unlock', { passphrase: PASSPHRASE });
+    expect(
+      (await refusal(vault.core, 'audit.exportNext', { exportId: started.exportId })).code,
+    ).toBe('NOT_FOUND');
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('a file that cannot be written ends the export and leaves nothing behind', async () => {
+    vault.answer = (name) => join(vault.exportDir, 'no-such-folder', name);
+    const failed = await refusal(vault.core, 'audit.exportStart', { format: 'csv' });
+    expect(failed).toEqual({
+      code: 'EXPORT_NOT_SAVED',
+      message: errorSentences.EXPORT_NOT_SAVED,
+    });
+    // Nor may an export be written over the vault itself.
+    vault.answer = () => join(vault.dataDir, 'vault.sqlite');
+    const overVault = await refusal(vault.core, 'audit.exportStart', { format: 'csv' });
+    expect(overVault.code).toBe('EXPORT_NOT_SAVED');
+    expect(overVault.message).toMatch(/vault’s own folder/);
+    expect(readdirSync(vault.exportDir)).toEqual([]);
+    expect((await call<LogPage>(vault.core, 'audit.recent', { limit: 5 })).total).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it('refuses to export, in a sentence, where no one can choose a file', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sv-audit-nofiles-'));
+    const core = await testCore(dataDir, fakeClock());
+    try {
+      await call(core, 'vault.create', {
+        practiceName: 'Riverside',
+        therapistName: 'Dr. Jane Example',
+        passphrase: PASSPHRASE,
+      });
+      const before = (await call<LogPage>(core, 'audit.recent', { limit: 1 })).total;
+      const refused = await refusal(core, 'audit.exportStart', { format: 'json' });
+      expect(refused).toEqual({
+        code: 'EXPORT_UNAVAILABLE',
+        message: errorSentences.EXPORT_UNAVAILABLE,
+      });
+      expect(refused.message).toMatch(/cannot save files/);
+      // The refusal is logged as a refusal, not as an export.
+      const after = await call<LogPage>(core, 'audit.recent', { limit: 5 });
+      expect(after.entries.some((e) => e.action === 'audit.export')).toBe(false);
+      expect(after.total).toBeLessThanOrEqual(before + 1);
+    } finally {
+      core.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('neutralises formulas in CSV cells', async () => {
@@ -124,7 +239,7 @@ describe('audit export', () => {
     }));
     // A refused request logs the channel it named: the renderer chooses that text.
     await refusal(vault.core, "=cmd|' /C calc'!A0", {});
-    const rows = parseCsv((await exportText(vault.core, 'csv')).text).slice(1);
+    const rows = parseCsv((await exportText(vault, 'csv')).text).slice(1);
     for (const row of rows)
       for (const cell of row) expect(cell, `row ${row[0]}`).not.toMatch(/^[=+\-@\t\r]/);
     const cells = rows.flat();

@@ -1,6 +1,7 @@
 // Shared setup for the audit export and verifier tests: a real core in a temp folder, a second
-// handle on the same file for filling the log fast, and whole exports read page by page.
-import { mkdtempSync, rmSync } from 'node:fs';
+// handle on the same file for filling the log fast, and whole exports read back from the file
+// main wrote them to.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -23,12 +24,23 @@ export interface TestVault {
   core: Core;
   dataDir: string;
   clock: ReturnType<typeof fakeClock>;
+  /** Where main's "save dialog" puts exports (outside the vault's folder). */
+  exportDir: string;
+  /** Every name main suggested, in order, and the path the dialog answered. */
+  chosen: { suggestedName: string; path: string | null }[];
+  /** What the next save dialog answers: a file in exportDir, or null for "cancelled". */
+  answer: (suggestedName: string) => string | null;
   cleanup(): void;
 }
 
 export async function newCoreVault(): Promise<TestVault> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sv-audit-'));
+  const exportDir = mkdtempSync(join(tmpdir(), 'sv-audit-exports-'));
   const clock = fakeClock();
+  const chosen: TestVault['chosen'] = [];
+  const vault = {
+    answer: (suggestedName: string): string | null => join(exportDir, suggestedName),
+  };
   const core = await createCore({
     dataDir,
     deviceSecret: new Uint8Array(randomBytes(32)),
@@ -36,21 +48,31 @@ export async function newCoreVault(): Promise<TestVault> {
     kdf: LIGHT_KDF,
     freeBytes: () => 1e12,
     captureHost: { open: () => undefined, close: () => undefined },
+    exportFiles: {
+      choose: async (suggestedName) => {
+        const path = vault.answer(suggestedName);
+        chosen.push({ suggestedName, path });
+        return path;
+      },
+    },
   });
   await call(core, 'vault.create', {
     practiceName: 'Riverside',
     therapistName: 'Dr. Jane Example',
     passphrase: PASSPHRASE,
   });
-  return {
+  return Object.assign(vault, {
     core,
     dataDir,
     clock,
+    exportDir,
+    chosen,
     cleanup() {
       core.close();
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(exportDir, { recursive: true, force: true });
     },
-  };
+  });
 }
 
 export type FillEvent = {
@@ -83,23 +105,29 @@ export function fill(vault: TestVault, count: number, event: (i: number) => Fill
   }
 }
 
-export async function exportText(core: Core, format: 'csv' | 'json') {
-  const started = await call<{ exportId: string; total: number; signingKeyFingerprint: string }>(
-    core,
-    'audit.exportStart',
-    { format },
-  );
-  let text = '';
+export interface ExportStarted {
+  started: true;
+  exportId: string;
+  total: number;
+  signingKeyFingerprint: string;
+  fileName: string;
+}
+
+/** A whole export through the channels, then the text of the file main wrote. */
+export async function exportText(vault: TestVault, format: 'csv' | 'json') {
+  const started = await call<ExportStarted>(vault.core, 'audit.exportStart', { format });
   let pages = 0;
   for (;;) {
-    const page = await call<{ text: string; done: boolean; written: number; total: number }>(
-      core,
+    const page = await call<{ done: boolean; written: number; total: number }>(
+      vault.core,
       'audit.exportNext',
       { exportId: started.exportId },
     );
-    text += page.text;
     pages += 1;
-    if (page.done) return { ...started, text, pages, written: page.written };
+    if (page.done) {
+      const path = join(vault.exportDir, started.fileName);
+      return { ...started, path, text: readFileSync(path, 'utf8'), pages, written: page.written };
+    }
   }
 }
 

@@ -26,12 +26,12 @@ beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'sv-bundles-'));
   vault = await newCoreVault();
   signingSecret = fill(vault, 2500, (i) => ({ action: 'recording.play', subject: `rec-${i % 5}` }));
-  older = JSON.parse((await exportText(vault.core, 'json')).text) as AuditBundle;
+  older = JSON.parse((await exportText(vault, 'json')).text) as AuditBundle;
   fill(vault, 1200, (i) => ({ action: 'consent.sign', subject: `client-${i % 3}` }));
-  newer = JSON.parse((await exportText(vault.core, 'json')).text) as AuditBundle;
+  newer = JSON.parse((await exportText(vault, 'json')).text) as AuditBundle;
   stranger = await newCoreVault();
   fill(stranger, 300, () => ({ action: 'recording.play', subject: 'rec-0' }));
-  foreign = JSON.parse((await exportText(stranger.core, 'json')).text) as AuditBundle;
+  foreign = JSON.parse((await exportText(stranger, 'json')).text) as AuditBundle;
 });
 afterAll(() => {
   vault.cleanup();

@@ -189,6 +189,7 @@ class FakeApp extends Emitter {
     this.calls.push('whenReady');
   }
   getPath(name: string): string {
+    if (name === 'documents') return `${this.userData}/Documents`;
     if (name !== 'userData') throw new Error(`unexpected getPath(${name})`);
     return this.userData;
   }
@@ -241,8 +242,19 @@ export const powerMonitor = new Emitter();
 
 export const dialog = {
   errors: [] as Array<{ title: string; content: string }>,
+  /** Every save dialog shown: its parent window (if any) and options. */
+  saves: [] as Array<{ parent: unknown; options: Record<string, unknown> }>,
+  /** What the next save dialog answers. */
+  saveAnswer: { canceled: true, filePath: '' } as { canceled: boolean; filePath: string },
   showErrorBox(title: string, content: string): void {
     this.errors.push({ title, content });
+  },
+  async showSaveDialog(
+    ...args: [unknown, Record<string, unknown>] | [Record<string, unknown>]
+  ): Promise<{ canceled: boolean; filePath: string }> {
+    const [parent, options] = args.length === 2 ? args : [null, args[0]];
+    this.saves.push({ parent, options });
+    return this.saveAnswer;
   },
 };
 
@@ -276,6 +288,8 @@ export function resetFakes(): void {
   safeStorage.backend = 'gnome_libsecret';
   powerMonitor.listeners.clear();
   dialog.errors.length = 0;
+  dialog.saves.length = 0;
+  dialog.saveAnswer = { canceled: true, filePath: '' };
   contextBridge.exposed.clear();
   ipcRenderer.invocations.length = 0;
 }

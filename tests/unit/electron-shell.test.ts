@@ -117,6 +117,22 @@ describe('startApp', () => {
     expect(window.options.webPreferences.preload).toBe('/app/out/preload/preload.cjs');
   });
 
+  it('gives the core a save dialog for exports: in Documents, on the main window, null if cancelled', async () => {
+    const { core, running } = await start();
+    const choose = core.options?.exportFiles?.choose;
+    expect(choose).toBeTypeOf('function');
+    expect(await choose!('access-log-2026-11-26-0930.json')).toBeNull();
+    expect(dialog.saves).toHaveLength(1);
+    expect(dialog.saves[0]?.parent).toBe(running?.mainWindow);
+    expect(dialog.saves[0]?.options).toMatchObject({
+      defaultPath: path.join(userData, 'Documents', 'access-log-2026-11-26-0930.json'),
+      filters: [{ extensions: ['json'] }],
+    });
+    dialog.saveAnswer = { canceled: false, filePath: '/home/pat/log.csv' };
+    expect(await choose!('access-log-2026-11-26-0930.csv')).toBe('/home/pat/log.csv');
+    expect(dialog.saves[1]?.options).toMatchObject({ filters: [{ extensions: ['csv'] }] });
+  });
+
   it('registers every channel, and only the main frame of one of our windows reaches the core', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const { core, running } = await start();

@@ -12,14 +12,8 @@ import {
 
 vi.mock('electron', () => import('./electron-fakes'));
 
-const {
-  allowDownloads,
-  appOrigin,
-  armCapture,
-  createSecureWindow,
-  disarmCapture,
-  isOwnedContents,
-} = await import('../../electron/window');
+const { appOrigin, armCapture, createSecureWindow, disarmCapture, isOwnedContents } =
+  await import('../../electron/window');
 const { armCaptureWindow, capturePage, closeCaptureWindow, openCaptureWindow } =
   await import('../../electron/capture-window');
 
@@ -145,25 +139,27 @@ describe('createSecureWindow: navigation and new windows', () => {
     expect(answer).toHaveBeenCalledWith({ cancel: true });
   });
 
-  it('lets only an access-log export be saved, and nothing during a client review', () => {
+  it('refuses every download: the page never saves a file (main writes exports itself)', () => {
     open();
+    open('review');
     const willDownload = state.session.sessionListeners.get('will-download');
+    expect(willDownload).toBeTypeOf('function');
     const attempt = (url: string, mimeType: string) => {
       const event = new FakeEvent();
       willDownload?.(event, { getURL: () => url, getMimeType: () => mimeType });
       return !event.defaultPrevented;
     };
     const ours = `blob:${appOrigin}/6f1c0f3e-0000-4000-8000-000000000000`;
-    expect(attempt(ours, 'text/csv;charset=utf-8')).toBe(true);
-    expect(attempt(ours, 'application/json;charset=utf-8')).toBe(true);
+    // What the old guard let through: decrypted audio called "text/csv" looked the same.
+    expect(attempt(ours, 'text/csv;charset=utf-8')).toBe(false);
+    expect(attempt(ours, 'application/json;charset=utf-8')).toBe(false);
+    expect(attempt(ours, 'text/csv')).toBe(false);
     expect(attempt(ours, 'audio/mp4')).toBe(false);
     expect(attempt(ours, 'application/octet-stream')).toBe(false);
+    expect(attempt(`${appOrigin}/index.html`, 'text/html')).toBe(false);
     expect(attempt('blob:https://evil.example/1', 'text/csv')).toBe(false);
     expect(attempt('https://evil.example/log.csv', 'text/csv')).toBe(false);
-    allowDownloads(false);
-    expect(attempt(ours, 'text/csv')).toBe(false);
-    allowDownloads(true);
-    expect(attempt(ours, 'text/csv')).toBe(true);
+    expect(attempt('data:text/csv,seq', 'text/csv')).toBe(false);
   });
 });
 

@@ -1,24 +1,68 @@
 // audit.query, audit.exportStart and audit.exportNext: the log screen's filters and exports, for
 // the therapist and for an auditor (whoever holds the audit secrets now); audit.revealClients for
-// the therapist alone.
+// the therapist alone. Main writes an export to the file the person chose in its own dialog; the
+// page only sees progress.
+import { exportFileName } from '../../../shared/export-file-name';
+import { VaultError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
 import type { AuditExports } from '../audit-export';
 import type { AuditQueries } from '../audit-queries';
+import type { ExportFileChooser, ExportFiles } from '../export-files';
 import { requireTherapist, type CoreContext } from './context';
 
-export function auditHandlers(context: CoreContext, exports: AuditExports, queries: AuditQueries) {
+export interface AuditExportDesk {
+  exports: AuditExports;
+  files: ExportFiles;
+  /** Absent where no one can be asked where a file goes: exports are refused. */
+  chooser: ExportFileChooser | undefined;
+}
+
+export function auditHandlers(context: CoreContext, desk: AuditExportDesk, queries: AuditQueries) {
+  const { exports, files, chooser } = desk;
   return {
     'audit.query': (request) => {
       context.active();
       return queries.query(request);
     },
-    'audit.exportStart': (request) => {
+    'audit.exportStart': async (request) => {
       context.active();
-      return exports.start(request.format);
+      if (!chooser) throw new VaultError('EXPORT_UNAVAILABLE');
+      const session = context.lifecycle.current;
+      if (!session) throw new VaultError('VAULT_LOCKED');
+      // Asked first: a person who cancels has exported nothing, so nothing is logged.
+      const path = await chooser.choose(exportFileName(request.format, new Date(context.now())));
+      if (path === null) return { started: false as const };
+      // The dialog waited on a person: a lock (or someone else) meanwhile gets no export.
+      if (context.lifecycle.current !== session) throw new VaultError('VAULT_LOCKED');
+      const started = exports.start(request.format);
+      // Files of exports whose cursors are gone (a newer export dropped the oldest) go too.
+      files.discardAllBut((exportId) => exports.has(exportId));
+      let fileName: string;
+      try {
+        fileName = files.open(started.exportId, path);
+      } catch (error) {
+        exports.cancel(started.exportId);
+        throw error;
+      }
+      return { started: true as const, ...started, fileName };
     },
     'audit.exportNext': (request) => {
       context.active();
-      return exports.next(request.exportId);
+      let page: ReturnType<AuditExports['next']>;
+      try {
+        page = exports.next(request.exportId);
+      } catch (error) {
+        files.discard(request.exportId);
+        throw error;
+      }
+      try {
+        files.append(request.exportId, page.text);
+        if (page.done) files.finish(request.exportId);
+      } catch (error) {
+        exports.cancel(request.exportId);
+        throw error;
+      }
+      return { done: page.done, written: page.written, total: page.total };
     },
     'audit.revealClients': async () => {
       requireTherapist(context);
