@@ -2,20 +2,8 @@
 // main passes the handler to protocol.handle, tests call it with plain Requests.
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { contentSecurityPolicy } from '../shared/content-security-policy';
 import { appHost, appScheme } from './app-origin';
-
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /** Only files of these kinds are served; anything else in the folder is refused. */
 export const mimeTypes: Readonly<Record<string, string>> = {

@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createCore, type Core } from '../../electron/core/services';
 import type { Caller } from '../../shared/api';
+import { contentSecurityPolicy } from '../../shared/content-security-policy';
 import { errorSentences } from '../../shared/errors';
 import { ensureSpeechWav } from './speech';
 import { decodeWire, encodeWire } from './wire';
@@ -20,19 +21,6 @@ export const repoRoot = resolve(import.meta.dirname, '../..');
 /** Where the host's stand-in for main's save dialog puts access-log exports. */
 export const exportFolder = join(repoRoot, 'test-results/audit-downloads');
 const rendererRoot = join(repoRoot, 'out/renderer');
-
-/** The same policy as the meta tag in renderer/index.html, also sent as a header. */
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
 
 const mimeTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -109,11 +97,14 @@ export interface TestHostOptions {
   microphoneWav?: string;
 }
 
-/** Serves files of out/renderer and nothing else. */
+/** Serves files of out/renderer and nothing else, every answer under the app's one CSP. */
 function startStaticServer(): Promise<Server> {
   const server = createServer((request, response) => {
     const refuse = (status: number) => {
-      response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      response.writeHead(status, {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-security-policy': contentSecurityPolicy,
+      });
       response.end(status === 404 ? 'Not found' : 'Refused');
     };
     if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405);

@@ -3,7 +3,8 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, createAppProtocolHandler } from '../../electron/app-protocol';
+import { createAppProtocolHandler } from '../../electron/app-protocol';
+import { contentSecurityPolicy } from '../../shared/content-security-policy';
 
 let sandbox: string;
 let handler: (request: Request) => Promise<Response>;
