@@ -203,8 +203,7 @@ class Parser {
     const written = integer[0] + tail;
     const next = this.text[this.at + written.length];
     if (next !== undefined && /[0-9.eE+-]/.test(next)) this.fail('a number is malformed');
-    if (tail !== '')
-      this.fail(`the number ${quoted(written)} is not an integer written plainly`);
+    if (tail !== '') this.fail(`the number ${quoted(written)} is not an integer written plainly`);
     if (written === '-0') this.fail('the number -0 is not allowed');
     const value = Number(written);
     if (!Number.isSafeInteger(value))
@@ -226,7 +225,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** Decodes bytes as UTF-8 (no BOM) and parses them under the profile. */
 export function parseBundleBytes(bytes: Uint8Array, limits: Limits = LIMITS): BundleText {
   if (bytes.length > limits.maxBytes)
-    throw new Unreadable(`The file is larger than ${limits.maxBytes} bytes, the most this tool reads.`);
+    throw new Unreadable(
+      `The file is larger than ${limits.maxBytes} bytes, the most this tool reads.`,
+    );
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -243,7 +244,9 @@ export function readBundleFile(path: string, limits: Limits = LIMITS): BundleTex
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    throw new Unreadable(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`);
+    throw new Unreadable(
+      `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`,
+    );
   }
   try {
     const stat = fstatSync(fd);

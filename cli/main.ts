@@ -8,7 +8,9 @@ run(process.argv.slice(2), console.log, console.error).then(
   },
   (error: unknown) => {
     // A bug, not a verdict: one line (never a stack that may quote a file), and exit 1.
-    console.error(terminalSafe(`session-vault-audit failed: ${(error as Error)?.message ?? String(error)}`));
+    console.error(
+      terminalSafe(`session-vault-audit failed: ${(error as Error)?.message ?? String(error)}`),
+    );
     process.exitCode = 1;
   },
 );

@@ -72,9 +72,7 @@ async function runVerify(
   const path = rest[0]!;
   const bundle = read(path);
   if (previousPath === undefined) {
-    const report = isReport(bundle)
-      ? bundle
-      : await verifyBundle(bundle.value, bundle.entryTexts);
+    const report = isReport(bundle) ? bundle : await verifyBundle(bundle.value, bundle.entryTexts);
     if (json) print(JSON.stringify(report, null, 2));
     else {
       if (report.exitCode !== EXIT.unreadable) describe(path, report, print);
@@ -119,11 +117,7 @@ function usage(printError: Print): number {
   return EXIT.usage;
 }
 
-async function dispatch(
-  argv: string[],
-  print: Print,
-  printError: Print,
-): Promise<number> {
+async function dispatch(argv: string[], print: Print, printError: Print): Promise<number> {
   if (argv.length === 1 && HELP.has(argv[0]!)) {
     print(USAGE);
     return EXIT.ok;

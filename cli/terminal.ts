@@ -3,8 +3,9 @@
 // line goes through terminalSafe before it is written.
 
 /** C0 and C1 controls (ESC, CSI, BEL...), DEL, and the Unicode controls that reorder or hide text. */
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
 
 /** Lone surrogates cannot be shown; a terminal decoding them prints replacement garbage. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -17,7 +18,10 @@ const codePoint = (char: string) => `\\u${char.charCodeAt(0).toString(16).padSta
 
 /** The text with every unsafe character written as \uxxxx, and cut short when very long. */
 export function terminalSafe(text: string, maxChars = MAX_LINE_CHARS): string {
-  const cut = text.length > maxChars ? `${text.slice(0, maxChars)}... (${text.length - maxChars} more characters)` : text;
+  const cut =
+    text.length > maxChars
+      ? `${text.slice(0, maxChars)}... (${text.length - maxChars} more characters)`
+      : text;
   return cut.replace(UNSAFE, codePoint).replace(LONE_SURROGATE, codePoint);
 }
 

@@ -193,7 +193,10 @@ function check(value: unknown, entryTexts: string[] | null = null): Checked {
 
   // Every export logs itself before its first page, so a bundle without entries lost them all.
   if (bundle.entries.length === 0)
-    return fail('The bundle holds no entries: every export logs itself, so entries were removed.', 1);
+    return fail(
+      'The bundle holds no entries: every export logs itself, so entries were removed.',
+      1,
+    );
   const checkpoints = new Map<number, AuditBundle['checkpoints'][number]>();
   let previousCheckpoint = 0;
   for (const [i, checkpoint] of (bundle.checkpoints as unknown[]).entries()) {
