@@ -111,12 +111,20 @@ add('wrong-format.json', newerText.replace('audit-bundle/1"', 'audit-bundle/2"')
   firstBadSeq: null,
   problem: 'is not a "session-vault-audit-bundle/1" bundle',
 });
-add('format-escape-codes.json', newerText.replace('session-vault-audit-bundle/1"', '\\u001b[2J\\u001b]0;owned\\u0007\\u009b31m\\u202e"'), {
-  description: 'format holds terminal escape codes and a bidi override; none may reach the terminal.',
-  exitCode: 3,
-  firstBadSeq: null,
-  problem: 'is not a "session-vault-audit-bundle/1" bundle',
-});
+add(
+  'format-escape-codes.json',
+  newerText.replace(
+    'session-vault-audit-bundle/1"',
+    '\\u001b[2J\\u001b]0;owned\\u0007\\u009b31m\\u202e"',
+  ),
+  {
+    description:
+      'format holds terminal escape codes and a bidi override; none may reach the terminal.',
+    exitCode: 3,
+    firstBadSeq: null,
+    problem: 'is not a "session-vault-audit-bundle/1" bundle',
+  },
+);
 add('extra-top-level-key.json', newerText.replace('{"format"', '{"note":"added","format"'), {
   description: 'A top-level key the format does not define.',
   exitCode: 3,
@@ -135,48 +143,72 @@ add('extra-head-key.json', write({ ...copy(), head: { ...newer.head, note: 'x' }
   firstBadSeq: null,
   problem: 'head is not',
 });
-add('uppercase-vault-id.json', newerText.replace(`"vaultId":"${newer.vaultId}"`, `"vaultId":"${newer.vaultId.toUpperCase()}"`), {
-  description: 'vaultId in upper-case hex.',
-  exitCode: 3,
-  firstBadSeq: null,
-  problem: 'vaultId',
-});
+add(
+  'uppercase-vault-id.json',
+  newerText.replace(`"vaultId":"${newer.vaultId}"`, `"vaultId":"${newer.vaultId.toUpperCase()}"`),
+  {
+    description: 'vaultId in upper-case hex.',
+    exitCode: 3,
+    firstBadSeq: null,
+    problem: 'vaultId',
+  },
+);
 add('duplicate-top-level-key.json', newerText.replace('{"format"', '{"format":"x","format"'), {
   description: 'The key "format" twice (JSON.parse would keep the second).',
   exitCode: 3,
   firstBadSeq: null,
   problem: 'appears twice',
 });
-add('duplicate-entry-key.json', editEntryText(4, (t) => t.replace('"reason":', '"reason":"first","reason":')), {
-  description: 'Entry 4 has the key "reason" twice.',
-  exitCode: 3,
-  firstBadSeq: null,
-  problem: 'appears twice',
-});
-add('number-7.0.json', editEntryText(7, (t) => t.replace('"seq":7,', '"seq":7.0,')), {
-  description: 'Entry 7 written "seq":7.0.',
-  exitCode: 3,
-  firstBadSeq: null,
-  problem: 'not an integer written plainly',
-});
-add('number-1e0.json', editEntryText(1, (t) => t.replace('"seq":1,', '"seq":1e0,')), {
-  description: 'Entry 1 written "seq":1e0.',
-  exitCode: 3,
-  firstBadSeq: null,
-  problem: 'not an integer written plainly',
-});
-add('number-7.0000000000000001.json', editEntryText(7, (t) => t.replace('"seq":7,', '"seq":7.0000000000000001,')), {
-  description: 'Entry 7 written "seq":7.0000000000000001 (parses to 7 as a double).',
-  exitCode: 3,
-  firstBadSeq: null,
-  problem: 'not an integer written plainly',
-});
-add('number-beyond-2-53.json', newerText.replace(`"exportedAt":${newer.exportedAt}`, '"exportedAt":9007199254740993'), {
-  description: 'exportedAt beyond 2^53 - 1.',
-  exitCode: 3,
-  firstBadSeq: null,
-  problem: 'beyond the safe integers',
-});
+add(
+  'duplicate-entry-key.json',
+  editEntryText(4, (t) => t.replace('"reason":', '"reason":"first","reason":')),
+  {
+    description: 'Entry 4 has the key "reason" twice.',
+    exitCode: 3,
+    firstBadSeq: null,
+    problem: 'appears twice',
+  },
+);
+add(
+  'number-7.0.json',
+  editEntryText(7, (t) => t.replace('"seq":7,', '"seq":7.0,')),
+  {
+    description: 'Entry 7 written "seq":7.0.',
+    exitCode: 3,
+    firstBadSeq: null,
+    problem: 'not an integer written plainly',
+  },
+);
+add(
+  'number-1e0.json',
+  editEntryText(1, (t) => t.replace('"seq":1,', '"seq":1e0,')),
+  {
+    description: 'Entry 1 written "seq":1e0.',
+    exitCode: 3,
+    firstBadSeq: null,
+    problem: 'not an integer written plainly',
+  },
+);
+add(
+  'number-7.0000000000000001.json',
+  editEntryText(7, (t) => t.replace('"seq":7,', '"seq":7.0000000000000001,')),
+  {
+    description: 'Entry 7 written "seq":7.0000000000000001 (parses to 7 as a double).',
+    exitCode: 3,
+    firstBadSeq: null,
+    problem: 'not an integer written plainly',
+  },
+);
+add(
+  'number-beyond-2-53.json',
+  newerText.replace(`"exportedAt":${newer.exportedAt}`, '"exportedAt":9007199254740993'),
+  {
+    description: 'exportedAt beyond 2^53 - 1.',
+    exitCode: 3,
+    firstBadSeq: null,
+    problem: 'beyond the safe integers',
+  },
+);
 add('deep-nesting.json', `${'['.repeat(100)}${']'.repeat(100)}`, {
   description: 'Arrays nested 100 deep.',
   exitCode: 3,
@@ -185,47 +217,77 @@ add('deep-nesting.json', `${'['.repeat(100)}${']'.repeat(100)}`, {
 });
 
 // The evidence layer: exit 1.
-add('edited-entry.json', editEntryText(5, (t) => t.replace('"outcome":"ok"', '"outcome":"refused"')), {
-  description: "Entry 5's outcome changed.",
-  exitCode: 1,
-  firstBadSeq: 5,
-  problem: 'Entry 5 does not match its recorded hash',
-});
-add('reordered-entry-keys.json', editEntryText(3, (t) => {
-  const { v, seq, ...rest } = JSON.parse(t) as Record<string, unknown>;
-  return JSON.stringify({ seq, v, ...rest });
-}), {
-  description: 'Entry 3 with the same values, keys reordered (a re-serialising verifier would hash it correctly).',
-  exitCode: 1,
-  firstBadSeq: 3,
-  problem: 'Entry 3 is not a well-formed entry: its fields are not',
-});
-add('spaced-entry.json', editEntryText(2, (t) => t.replace('"v":1,', '"v": 1,')), {
-  description: 'Entry 2 with a space after a colon.',
-  exitCode: 1,
-  firstBadSeq: 2,
-  problem: 'Entry 2 is not written in its canonical form',
-});
-add('escaped-entry.json', editEntryText(2, (t) =>
-    t.replace(/"action":"(.)/, (_, c: string) => `"action":"\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
-  ), {
-  description: 'Entry 2 writes a letter of its action as a \\u escape (same value, other bytes).',
-  exitCode: 1,
-  firstBadSeq: 2,
-  problem: 'Entry 2 is not written in its canonical form',
-});
-add('uppercase-salt.json', editEntryText(6, (t) => t.replace(/"salt":"([0-9a-f]+)"/, (_, hex: string) => `"salt":"${hex.toUpperCase()}"`)), {
-  description: "Entry 6's salt in upper-case hex.",
-  exitCode: 1,
-  firstBadSeq: 6,
-  problem: 'salt is not 16 bytes of hex',
-});
-add('uppercase-entry-hash.json', newerText.replace(`"${newer.entryHashes[7]}"`, `"${newer.entryHashes[7]!.toUpperCase()}"`), {
-  description: 'The hash of entry 8 in upper-case hex.',
-  exitCode: 1,
-  firstBadSeq: 8,
-  problem: 'Entry 8 does not match its recorded hash',
-});
+add(
+  'edited-entry.json',
+  editEntryText(5, (t) => t.replace('"outcome":"ok"', '"outcome":"refused"')),
+  {
+    description: "Entry 5's outcome changed.",
+    exitCode: 1,
+    firstBadSeq: 5,
+    problem: 'Entry 5 does not match its recorded hash',
+  },
+);
+add(
+  'reordered-entry-keys.json',
+  editEntryText(3, (t) => {
+    const { v, seq, ...rest } = JSON.parse(t) as Record<string, unknown>;
+    return JSON.stringify({ seq, v, ...rest });
+  }),
+  {
+    description:
+      'Entry 3 with the same values, keys reordered (a re-serialising verifier would hash it correctly).',
+    exitCode: 1,
+    firstBadSeq: 3,
+    problem: 'Entry 3 is not a well-formed entry: its fields are not',
+  },
+);
+add(
+  'spaced-entry.json',
+  editEntryText(2, (t) => t.replace('"v":1,', '"v": 1,')),
+  {
+    description: 'Entry 2 with a space after a colon.',
+    exitCode: 1,
+    firstBadSeq: 2,
+    problem: 'Entry 2 is not written in its canonical form',
+  },
+);
+add(
+  'escaped-entry.json',
+  editEntryText(2, (t) =>
+    t.replace(
+      /"action":"(.)/,
+      (_, c: string) => `"action":"\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    ),
+  ),
+  {
+    description: 'Entry 2 writes a letter of its action as a \\u escape (same value, other bytes).',
+    exitCode: 1,
+    firstBadSeq: 2,
+    problem: 'Entry 2 is not written in its canonical form',
+  },
+);
+add(
+  'uppercase-salt.json',
+  editEntryText(6, (t) =>
+    t.replace(/"salt":"([0-9a-f]+)"/, (_, hex: string) => `"salt":"${hex.toUpperCase()}"`),
+  ),
+  {
+    description: "Entry 6's salt in upper-case hex.",
+    exitCode: 1,
+    firstBadSeq: 6,
+    problem: 'salt is not 16 bytes of hex',
+  },
+);
+add(
+  'uppercase-entry-hash.json',
+  newerText.replace(`"${newer.entryHashes[7]}"`, `"${newer.entryHashes[7]!.toUpperCase()}"`),
+  {
+    description: 'The hash of entry 8 in upper-case hex.',
+    exitCode: 1,
+    firstBadSeq: 8,
+    problem: 'Entry 8 does not match its recorded hash',
+  },
+);
 {
   const deleted = copy();
   deleted.entries.splice(3, 1);
@@ -251,12 +313,18 @@ add('uppercase-entry-hash.json', newerText.replace(`"${newer.entryHashes[7]}"`, 
   truncated.entryHashes.length = keep;
   truncated.head = { seq: keep, hash: truncated.entryHashes.at(-1)! };
   add('truncated-tail.json', write(truncated), {
-    description: 'The last three entries removed and head moved back; the checkpoint at the old head remains.',
+    description:
+      'The last three entries removed and head moved back; the checkpoint at the old head remains.',
     exitCode: 1,
     firstBadSeq: keep + 1,
     problem: 'removed from the end',
   });
-  const empty = { ...copy(), entries: [], entryHashes: [], head: { seq: 0, hash: newer.head.hash } };
+  const empty = {
+    ...copy(),
+    entries: [],
+    entryHashes: [],
+    head: { seq: 0, hash: newer.head.hash },
+  };
   add('zero-entries.json', write(empty), {
     description: 'Every entry removed.',
     exitCode: 1,
@@ -374,7 +442,8 @@ add('uppercase-entry-hash.json', newerText.replace(`"${newer.entryHashes[7]}"`, 
   const edited = copy();
   (edited.entries[4] as Record<string, unknown>).reason = 'rewritten';
   add('resigned-other-key.json', write(resign(edited, keys.secretKey, keys.publicKey)), {
-    description: 'Entry 5 rewritten and everything re-signed with another key: passes alone (only the fingerprint shows it).',
+    description:
+      'Entry 5 rewritten and everything re-signed with another key: passes alone (only the fingerprint shows it).',
     ...ok,
   });
   add('resigned-other-key.json', null, {
@@ -386,10 +455,14 @@ add('uppercase-entry-hash.json', newerText.replace(`"${newer.entryHashes[7]}"`, 
   });
   const rewritten = copy();
   (rewritten.entries[2] as Record<string, unknown>).outcome = 'failed';
-  add('rewritten-with-vault-key.json', write(resign(rewritten, signingSecret, signingPublicKeyOf(signingSecret))), {
-    description: "Entry 3 rewritten and re-signed with the vault's own key: passes alone.",
-    ...ok,
-  });
+  add(
+    'rewritten-with-vault-key.json',
+    write(resign(rewritten, signingSecret, signingPublicKeyOf(signingSecret))),
+    {
+      description: "Entry 3 rewritten and re-signed with the vault's own key: passes alone.",
+      ...ok,
+    },
+  );
   add('rewritten-with-vault-key.json', null, {
     previous: 'genuine-older.json',
     description: 'The same, against the earlier export: entry 3 differs.',
