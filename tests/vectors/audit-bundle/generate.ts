@@ -6,7 +6,12 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuditBundle } from '../../../electron/core/audit-bundle';
-import { newSigningKeyPair, signingPublicKeyOf } from '../../../electron/core/crypto';
+import {
+  fromHex,
+  newSigningKeyPair,
+  signingPublicKeyOf,
+  toHex,
+} from '../../../electron/core/crypto';
 import { exportText, fill, newCoreVault, resign } from '../../unit/audit-helpers';
 
 export interface VectorCase {
@@ -430,6 +435,25 @@ add(
   weak.signingPublicKey = identity;
   weak.checkpoints = weak.checkpoints.map((c) => ({ ...c, signature: identitySignature }));
   weak.exportSignature = identitySignature;
+  // The first checkpoint's signature with S + L in place of S (the same point equation holds):
+  // RFC 8032 and libsodium refuse an S that is not below the group order L.
+  const L = fromHex('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010');
+  const malleable = copy();
+  const signature = fromHex(malleable.checkpoints[0]!.signature);
+  let carry = 0;
+  for (let i = 0; i < 32; i += 1) {
+    const sum = signature[32 + i]! + L[i]! + carry;
+    signature[32 + i] = sum & 0xff;
+    carry = sum >> 8;
+  }
+  if (carry !== 0 || signature[63]! >= 0x20) throw new Error('S + L does not fit: run again');
+  malleable.checkpoints[0]!.signature = toHex(signature);
+  add('non-canonical-s.json', write(malleable), {
+    description: "The first checkpoint's signature with S + L in place of S (non-canonical).",
+    exitCode: 1,
+    firstBadSeq: newer.checkpoints[0]!.seq,
+    problem: 'is not signed by this bundle',
+  });
   add('identity-key.json', write(weak), {
     description: 'The identity (small-order) public key, every signature R = identity, S = 0.',
     exitCode: 1,
