@@ -256,7 +256,7 @@ export function readBundleFile(path: string, limits: Limits = LIMITS): BundleTex
         `${path} is ${stat.size} bytes; this tool reads bundles of at most ${limits.maxBytes} bytes.`,
       );
     // One byte more than the limit, so a file that grew since the stat is still caught.
-    const bytes = Buffer.alloc(stat.size + 1);
+    const bytes = Buffer.allocUnsafe(stat.size + 1);
     let length = 0;
     for (;;) {
       const read = readSync(fd, bytes, length, bytes.length - length, null);
