@@ -1,7 +1,8 @@
 // `backup`: a consistent copy of the vault file made with SQLite's online backup, so it is safe
 // while the app runs. The copy is the same ciphertext: it stays encrypted and needs the same
 // passphrase. It never overwrites a file, and it is checked before it takes its final name.
-import { existsSync, linkSync, renameSync, rmSync } from 'node:fs';
+// It is one owner-only file: no journal beside it, nothing readable by other accounts.
+import { closeSync, existsSync, linkSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { VAULT_FILE_NAME } from '../electron/core/db';
 
@@ -16,6 +17,12 @@ function fail(exitCode: 1 | 3, message: string): BackupReport {
   return { ok: false, exitCode, message };
 }
 
+/** The copy and any journal SQLite kept beside it. */
+function removeAll(partial: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal'])
+    rmSync(`${partial}${suffix}`, { force: true });
+}
+
 export async function backup(vaultDir: string, outFile: string): Promise<BackupReport> {
   const source = join(vaultDir, VAULT_FILE_NAME);
   if (!existsSync(source)) return fail(3, `There is no ${VAULT_FILE_NAME} in ${vaultDir}.`);
@@ -24,6 +31,15 @@ export async function backup(vaultDir: string, outFile: string): Promise<BackupR
   if (existsSync(partial))
     return fail(3, `${partial} exists (an earlier backup stopped): remove it first.`);
   const { default: Database } = await import('better-sqlite3');
+  // Created owner-only before SQLite writes a byte; SQLite gives its journals the same mode.
+  try {
+    closeSync(openSync(partial, 'wx', 0o600));
+  } catch (error) {
+    return fail(
+      3,
+      `${partial} cannot be created: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`,
+    );
+  }
   const db = new Database(source, { readonly: true, fileMustExist: true });
   let version: number;
   let vaultId: string;
@@ -36,12 +52,20 @@ export async function backup(vaultDir: string, outFile: string): Promise<BackupR
       }
     ).id;
   } catch (error) {
-    rmSync(partial, { force: true });
+    removeAll(partial);
     return fail(1, `The backup could not be written: ${(error as Error).message}`);
   } finally {
     db.close();
   }
   try {
+    // The vault's WAL mode came with the copy: a read-only open would leave -wal and -shm files
+    // behind, so the copy becomes a single rollback-journal file first.
+    const writable = new Database(partial, { fileMustExist: true });
+    try {
+      writable.pragma('journal_mode = DELETE');
+    } finally {
+      writable.close();
+    }
     const copy = new Database(partial, { readonly: true, fileMustExist: true });
     try {
       const copyVersion = copy.pragma('user_version', { simple: true }) as number;
@@ -68,9 +92,10 @@ export async function backup(vaultDir: string, outFile: string): Promise<BackupR
       renameSync(partial, outFile);
     }
   } catch (error) {
-    rmSync(partial, { force: true });
+    removeAll(partial);
     return fail(1, `The backup was not kept: ${(error as Error).message}.`);
   }
+  removeAll(partial);
   return {
     ok: true,
     exitCode: 0,

@@ -1,9 +1,11 @@
 // The command line: parses arguments, runs one command, prints for a person (or --json), and
-// returns the exit code documented in docs/audit-bundle.md.
-import { readFileSync } from 'node:fs';
+// returns the exit code documented in docs/audit-bundle.md. Every line it prints goes through
+// terminalSafe: files, vaults and even paths may hold bytes a terminal would obey.
 import { backup } from './backup';
+import { readBundleFile, Unreadable, type BundleText } from './bundle-json';
 import { doctor } from './doctor';
-import { verifyBundle, verifyExtends, type VerifyReport } from './verify';
+import { terminalSafe } from './terminal';
+import { unreadableReport, verifyBundle, verifyExtends, type VerifyReport } from './verify';
 
 export const EXIT = { ok: 0, problem: 1, usage: 2, unreadable: 3, inconsistent: 4 } as const;
 
@@ -11,27 +13,15 @@ export const USAGE = `Usage:
   session-vault-audit verify BUNDLE.json [--previous OLDER.json] [--json]
   session-vault-audit doctor VAULT_DIR [--json]
   session-vault-audit backup VAULT_DIR OUT_FILE
+  session-vault-audit --help
 
 Exit codes: 0 ok, 1 problem found, 2 usage, 3 input unreadable or output exists,
-4 the newer bundle does not extend the older one (--previous).`;
+4 the newer bundle does not extend the older one (--previous).
+docs/audit-bundle.md specifies the bundle and every check.`;
 
 type Print = (line: string) => void;
 
-class Unreadable extends Error {}
-
-function readJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new Unreadable(`Cannot read ${path}: ${(error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new Unreadable(`${path} is not JSON: ${(error as Error).message}`);
-  }
-}
+const HELP = new Set(['--help', '-h', 'help']);
 
 function describe(path: string, report: VerifyReport, print: Print): void {
   print(`Bundle ${path}`);
@@ -49,39 +39,109 @@ function describe(path: string, report: VerifyReport, print: Print): void {
   print(`  checked        ${report.entries} entries, ${report.checkpoints} signed checkpoints`);
 }
 
-async function runVerify(args: string[], json: boolean, print: Print): Promise<number> {
+function verdict(report: { ok: boolean; exitCode: number; problem: string | null }): string {
+  if (report.ok) return 'INTACT';
+  return report.exitCode === EXIT.unreadable
+    ? `UNREADABLE: ${report.problem}`
+    : `NOT INTACT: ${report.problem}`;
+}
+
+/** Reads a bundle; a file that cannot be read is a report with exit code 3, not an exception. */
+function read(path: string): BundleText | VerifyReport {
+  try {
+    return readBundleFile(path);
+  } catch (error) {
+    if (error instanceof Unreadable) return unreadableReport(error.message);
+    throw error;
+  }
+}
+
+const isReport = (read: BundleText | VerifyReport): read is VerifyReport => 'exitCode' in read;
+
+async function runVerify(
+  args: string[],
+  json: boolean,
+  print: Print,
+  printError: Print,
+): Promise<number> {
   const previousAt = args.indexOf('--previous');
   const previousPath = previousAt >= 0 ? args[previousAt + 1] : undefined;
   const rest = args.filter((_, i) => previousAt < 0 || (i !== previousAt && i !== previousAt + 1));
-  if (rest.length !== 1 || (previousAt >= 0 && !previousPath)) return usage(print);
+  if (rest.length !== 1 || (previousAt >= 0 && !previousPath) || rest[0]!.startsWith('-'))
+    return usage(printError);
   const path = rest[0]!;
-  const bundle = readJson(path);
+  const bundle = read(path);
   if (previousPath === undefined) {
-    const report = await verifyBundle(bundle);
+    const report = isReport(bundle) ? bundle : await verifyBundle(bundle.value, bundle.entryTexts);
     if (json) print(JSON.stringify(report, null, 2));
     else {
-      describe(path, report, print);
-      print(report.ok ? 'INTACT' : `NOT INTACT: ${report.problem}`);
+      if (report.exitCode !== EXIT.unreadable) describe(path, report, print);
+      (report.exitCode === EXIT.unreadable ? printError : print)(verdict(report));
     }
     return report.exitCode;
   }
-  const consistency = await verifyExtends(bundle, readJson(previousPath));
+  const older = read(previousPath);
+  // A file that cannot be read is checked as a value no bundle has, so both reports stay filled.
+  const unreadable = Symbol('unreadable');
+  const consistency = await verifyExtends(
+    isReport(bundle) ? unreadable : bundle.value,
+    isReport(older) ? unreadable : older.value,
+    {
+      newer: isReport(bundle) ? null : bundle.entryTexts,
+      older: isReport(older) ? null : older.entryTexts,
+    },
+  );
+  for (const [side, file] of [
+    ['newer', bundle],
+    ['older', older],
+  ] as const)
+    if (isReport(file) && consistency.failed === side) {
+      consistency[side] = file;
+      consistency.problem = `The ${side} bundle: ${file.problem}`;
+    }
   if (json) print(JSON.stringify(consistency, null, 2));
   else {
-    describe(path, consistency.newer, print);
+    if (consistency.newer.exitCode !== EXIT.unreadable) describe(path, consistency.newer, print);
     print(`  older bundle   ${previousPath} (head ${consistency.older.head?.seq ?? '-'})`);
     print(
       consistency.ok
         ? `INTACT, and it extends the older bundle: entries 1 to ${consistency.older.head!.seq} are unchanged.`
-        : `NOT INTACT: ${consistency.problem}`,
+        : verdict(consistency),
     );
   }
   return consistency.exitCode;
 }
 
-function usage(print: Print): number {
-  print(USAGE);
+function usage(printError: Print): number {
+  printError(USAGE);
   return EXIT.usage;
+}
+
+async function dispatch(argv: string[], print: Print, printError: Print): Promise<number> {
+  if (argv.length === 1 && HELP.has(argv[0]!)) {
+    print(USAGE);
+    return EXIT.ok;
+  }
+  const json = argv.includes('--json');
+  const args = argv.filter((arg) => arg !== '--json');
+  const [command, ...rest] = args;
+  if (command === 'verify') return runVerify(rest, json, print, printError);
+  if (command === 'doctor' && rest.length === 1) {
+    const report = await doctor(rest[0]!);
+    if (json) print(JSON.stringify(report, null, 2));
+    else {
+      for (const note of report.notes) print(`  ${note}`);
+      for (const problem of report.problems) print(`PROBLEM: ${problem}`);
+      print(report.ok ? 'HEALTHY' : `${report.problems.length} PROBLEM(S) FOUND`);
+    }
+    return report.exitCode;
+  }
+  if (command === 'backup' && rest.length === 2 && !json) {
+    const report = await backup(rest[0]!, rest[1]!);
+    (report.ok ? print : printError)(report.message);
+    return report.exitCode;
+  }
+  return usage(printError);
 }
 
 export async function run(
@@ -89,32 +149,11 @@ export async function run(
   print: Print,
   printError: Print = print,
 ): Promise<number> {
-  const json = argv.includes('--json');
-  const args = argv.filter((arg) => arg !== '--json');
-  const [command, ...rest] = args;
-  try {
-    if (command === 'verify') return await runVerify(rest, json, print);
-    if (command === 'doctor' && rest.length === 1) {
-      const report = await doctor(rest[0]!);
-      if (json) print(JSON.stringify(report, null, 2));
-      else {
-        for (const note of report.notes) print(`  ${note}`);
-        for (const problem of report.problems) print(`PROBLEM: ${problem}`);
-        print(report.ok ? 'HEALTHY' : `${report.problems.length} PROBLEM(S) FOUND`);
-      }
-      return report.exitCode;
-    }
-    if (command === 'backup' && rest.length === 2) {
-      const report = await backup(rest[0]!, rest[1]!);
-      (report.ok ? print : printError)(report.message);
-      return report.exitCode;
-    }
-    return usage(print);
-  } catch (error) {
-    if (error instanceof Unreadable) {
-      printError(error.message);
-      return EXIT.unreadable;
-    }
-    throw error;
-  }
+  // A --json report is one document of several lines: escaped, never cut short.
+  const limit = argv.includes('--json') ? Infinity : undefined;
+  return dispatch(
+    argv,
+    (line) => print(terminalSafe(line, limit)),
+    (line) => printError(terminalSafe(line, limit)),
+  );
 }

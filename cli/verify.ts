@@ -10,7 +10,9 @@ import {
   type AuditBundle,
 } from '../electron/core/audit-bundle';
 import { fromHex, hash, initCrypto, toHex, utf8, verifySignature } from '../electron/core/crypto';
+import { quoted } from './terminal';
 
+/** docs/audit-bundle.md "The --json report" defines every field. */
 export interface VerifyReport {
   ok: boolean;
   /** 0 intact, 1 altered, 3 not a bundle this verifier reads. */
@@ -42,6 +44,29 @@ const HEX = (bytes: number) => new RegExp(`^[0-9a-f]{${bytes * 2}}$`);
 const ROLES = new Set(['therapist', 'client', 'auditor', 'system', 'unknown']);
 const OUTCOMES = new Set(['ok', 'refused', 'failed']);
 const ENTRY_KEYS = 'v,seq,at,salt,actorRole,actorId,action,subject,outcome,reason';
+const BUNDLE_KEYS = [
+  'format',
+  'vaultId',
+  'exportedAt',
+  'exportedBy',
+  'signingPublicKey',
+  'entries',
+  'entryHashes',
+  'checkpoints',
+  'head',
+  'exportSignature',
+];
+const CHECKPOINT_KEYS = ['seq', 'at', 'headHash', 'signature'];
+
+/** The keys an object lacks or has beyond `expected`, as a short phrase; null when exact. */
+function keysProblem(object: object, expected: string[]): string | null {
+  const keys = Object.keys(object);
+  const missing = expected.filter((key) => !Object.hasOwn(object, key));
+  const extra = keys.filter((key) => !expected.includes(key));
+  if (missing.length > 0) return `lacks ${missing.map((key) => `"${key}"`).join(', ')}`;
+  if (extra.length > 0) return `has a key this format does not define (${quoted(extra[0])})`;
+  return null;
+}
 
 const isInt = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value);
@@ -55,7 +80,9 @@ function shapeProblem(value: unknown): string | null {
     return 'The file is not an audit bundle (not a JSON object).';
   const bundle = value as Record<string, unknown>;
   if (bundle.format !== BUNDLE_FORMAT)
-    return `The file is not a "${BUNDLE_FORMAT}" bundle (format: ${JSON.stringify(bundle.format)}).`;
+    return `The file is not a "${BUNDLE_FORMAT}" bundle (format: ${quoted(bundle.format)}).`;
+  const keys = keysProblem(bundle, BUNDLE_KEYS);
+  if (keys) return `The bundle ${keys}.`;
   if (!isHex(bundle.vaultId, 16)) return 'vaultId is not 16 bytes of lower-case hex.';
   if (!isInt(bundle.exportedAt)) return 'exportedAt is not an integer.';
   if (typeof bundle.exportedBy !== 'string' || !EXPORTER_PATTERN.test(bundle.exportedBy))
@@ -65,22 +92,30 @@ function shapeProblem(value: unknown): string | null {
   if (!Array.isArray(bundle.entryHashes)) return 'entryHashes is not an array.';
   if (!Array.isArray(bundle.checkpoints)) return 'checkpoints is not an array.';
   const head = bundle.head as Record<string, unknown> | null;
-  if (typeof head !== 'object' || head === null || !isInt(head.seq) || !isHex(head.hash, 32))
-    return 'head is not { seq, hash }.';
+  if (
+    typeof head !== 'object' ||
+    head === null ||
+    Array.isArray(head) ||
+    keysProblem(head, ['seq', 'hash']) ||
+    !isInt(head.seq) ||
+    head.seq < 0 ||
+    !isHex(head.hash, 32)
+  )
+    return 'head is not { "seq", "hash" } with a seq of 0 or more and 32 bytes of hex.';
   if (!isHex(bundle.exportSignature, 64)) return 'exportSignature is not 64 bytes of hex.';
-  for (const [i, checkpoint] of (bundle.checkpoints as unknown[]).entries()) {
-    const c = checkpoint as Record<string, unknown> | null;
-    if (
-      typeof c !== 'object' ||
-      c === null ||
-      !isInt(c.seq) ||
-      c.seq < 1 ||
-      !isInt(c.at) ||
-      !isHex(c.headHash, 32) ||
-      !isHex(c.signature, 64)
-    )
-      return `checkpoints[${i}] is not { seq, at, headHash, signature }.`;
-  }
+  return null;
+}
+
+/** Why a checkpoint element is not { seq, at, headHash, signature }, or null. */
+function checkpointProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an object';
+  const keys = keysProblem(value, CHECKPOINT_KEYS);
+  if (keys) return `it ${keys}`;
+  const c = value as Record<string, unknown>;
+  if (!isInt(c.seq) || c.seq < 1) return 'seq is not an integer of 1 or more';
+  if (!isInt(c.at)) return 'at is not an integer';
+  if (!isHex(c.headHash, 32)) return 'headHash is not 32 bytes of lower-case hex';
+  if (!isHex(c.signature, 64)) return 'signature is not 64 bytes of lower-case hex';
   return null;
 }
 
@@ -100,7 +135,7 @@ function entryProblem(value: unknown): string | null {
   return null;
 }
 
-function emptyReport(): VerifyReport {
+export function emptyReport(): VerifyReport {
   return {
     ok: false,
     exitCode: 1,
@@ -117,7 +152,16 @@ function emptyReport(): VerifyReport {
   };
 }
 
-function check(value: unknown): Checked {
+/** A report for a file that could not be read or parsed at all. */
+export function unreadableReport(problem: string): VerifyReport {
+  return { ...emptyReport(), exitCode: 3, problem };
+}
+
+/**
+ * `entryTexts`, when the bundle was read from text, holds each entry exactly as written: an entry
+ * must be written in its canonical form, so hashing the bytes and re-serialising agree.
+ */
+function check(value: unknown, entryTexts: string[] | null = null): Checked {
   const report = emptyReport();
   const shape = shapeProblem(value);
   if (shape)
@@ -147,11 +191,26 @@ function check(value: unknown): Checked {
     contentHashes,
   });
 
+  // Every export logs itself before its first page, so a bundle without entries lost them all.
+  if (bundle.entries.length === 0)
+    return fail(
+      'The bundle holds no entries: every export logs itself, so entries were removed.',
+      1,
+    );
   const checkpoints = new Map<number, AuditBundle['checkpoints'][number]>();
-  for (const checkpoint of bundle.checkpoints) {
-    if (checkpoints.has(checkpoint.seq))
-      return fail(`The checkpoint at entry ${checkpoint.seq} appears twice.`, checkpoint.seq);
-    checkpoints.set(checkpoint.seq, checkpoint);
+  let previousCheckpoint = 0;
+  for (const [i, checkpoint] of (bundle.checkpoints as unknown[]).entries()) {
+    const why = checkpointProblem(checkpoint);
+    if (why) return fail(`checkpoints[${i}] is not a well-formed checkpoint: ${why}.`, null);
+    const { seq } = checkpoint as AuditBundle['checkpoints'][number];
+    if (checkpoints.has(seq)) return fail(`The checkpoint at entry ${seq} appears twice.`, seq);
+    if (seq < previousCheckpoint)
+      return fail(
+        `The checkpoint at entry ${seq} comes after the one at entry ${previousCheckpoint}: checkpoints are listed oldest first, so they were moved.`,
+        seq,
+      );
+    previousCheckpoint = seq;
+    checkpoints.set(seq, checkpoint as AuditBundle['checkpoints'][number]);
   }
   if (bundle.entryHashes.length !== bundle.entries.length)
     return fail(
@@ -167,6 +226,11 @@ function check(value: unknown): Checked {
     if (shapeWhy)
       return fail(`Entry ${expected} is not a well-formed entry: ${shapeWhy}.`, expected);
     const entry = bundle.entries[i] as AuditEntry;
+    if (entryTexts && entryTexts[i] !== canonicalEntry(entry))
+      return fail(
+        `Entry ${expected} is not written in its canonical form (key order, spacing or escapes differ from the bytes that are hashed).`,
+        expected,
+      );
     if (entry.seq > expected) {
       const later = bundle.entries.findIndex(
         (other, j) => j > i && (other as { seq?: unknown } | null)?.seq === expected,
@@ -243,19 +307,37 @@ function check(value: unknown): Checked {
       "The export signature does not verify with this bundle's key: the vault id, export time, exporter or head was changed after the export.",
       null,
     );
+  // Checked last so that the export signature's verdict above names a re-headed bundle first.
+  if (previousCheckpoint !== count)
+    return fail(
+      `The bundle has no checkpoint at its head (entry ${count}): every export signs one there, so it was removed.`,
+      null,
+    );
   return { report: { ...report, ok: true, exitCode: 0 }, bundle, contentHashes };
 }
 
-/** Checks one bundle (already parsed from JSON). */
-export async function verifyBundle(bundle: unknown): Promise<VerifyReport> {
+/**
+ * Checks one bundle: a parsed value, and when it was read from text, each entry's text as
+ * written (bundle-json.ts records them).
+ */
+export async function verifyBundle(
+  bundle: unknown,
+  entryTexts: string[] | null = null,
+): Promise<VerifyReport> {
   await initCrypto();
-  return check(bundle).report;
+  return check(bundle, entryTexts).report;
 }
 
 export interface ConsistencyReport {
   ok: boolean;
   /** 0 consistent, 1 a bundle does not verify, 3 not a bundle, 4 the newer does not extend the older. */
   exitCode: 0 | 1 | 3 | 4;
+  /** Which bundle failed on its own; null when both verify (or when the comparison failed). */
+  failed: 'newer' | 'older' | null;
+  /** The first bad entry: of the failing bundle, or the first that differs or is missing. */
+  firstBadSeq: number | null;
+  /** The failing bundle's badRange, when only a checkpoint located its problem. */
+  badRange: { from: number; to: number } | null;
   newer: VerifyReport;
   older: VerifyReport;
   /** The first entry that differs between the two, when that is the problem. */
@@ -263,14 +345,20 @@ export interface ConsistencyReport {
   problem: string | null;
 }
 
+export interface BundleInput {
+  value: unknown;
+  entryTexts?: string[] | null;
+}
+
 /** Checks both bundles, then that the newer one holds every entry of the older one unchanged. */
 export async function verifyExtends(
   newerBundle: unknown,
   olderBundle: unknown,
+  texts: { newer?: string[] | null; older?: string[] | null } = {},
 ): Promise<ConsistencyReport> {
   await initCrypto();
-  const newer = check(newerBundle);
-  const older = check(olderBundle);
+  const newer = check(newerBundle, texts.newer ?? null);
+  const older = check(olderBundle, texts.older ?? null);
   const result = (
     exitCode: ConsistencyReport['exitCode'],
     problem: string | null,
@@ -278,15 +366,27 @@ export async function verifyExtends(
   ): ConsistencyReport => ({
     ok: exitCode === 0,
     exitCode,
+    failed: null,
+    firstBadSeq: divergesAt,
+    badRange: null,
     newer: newer.report,
     older: older.report,
     divergesAt,
     problem,
   });
-  if (!newer.report.ok)
-    return result(newer.report.exitCode, `The newer bundle: ${newer.report.problem}`);
-  if (!older.report.ok)
-    return result(older.report.exitCode, `The older bundle: ${older.report.problem}`);
+  // A bundle that fails alone keeps its own verdict (1 altered, 3 unreadable), whichever it is:
+  // 4 is kept for two bundles that each verify but do not tell the same history.
+  for (const [failed, side] of [
+    ['newer', newer],
+    ['older', older],
+  ] as const)
+    if (!side.report.ok)
+      return {
+        ...result(side.report.exitCode, `The ${failed} bundle: ${side.report.problem}`),
+        failed,
+        firstBadSeq: side.report.firstBadSeq,
+        badRange: side.report.badRange,
+      };
   const [a, b] = [older.bundle!, newer.bundle!];
   if (a.vaultId !== b.vaultId)
     return result(4, `The bundles come from different vaults (${a.vaultId} and ${b.vaultId}).`);

@@ -2,7 +2,7 @@
 //   audit_export_1m_s  audit.exportStart + exportNext pages until done, as main answers them:
 //                      each page made by AuditExports and written by ExportFiles to the chosen
 //                      file (the JSON bundle); baseline: BLAKE2b over the same bytes.
-//   audit_verify_1m_s  the offline verifier on that file: read, JSON.parse, every content hash,
+//   audit_verify_1m_s  the offline verifier on that file: read, the strict parser, every content hash,
 //                      chain hash, checkpoint and the export signature; baseline: BLAKE2b over
 //                      the file's bytes.
 //   audit_query_first_1m_ms  from audit.query's first call in a session until the complete index
@@ -24,8 +24,9 @@ import { CHECKPOINT_EVERY } from '../../electron/core/audit';
 import { AuditExports } from '../../electron/core/audit-export';
 import { AuditQueries } from '../../electron/core/audit-queries';
 import { AuditorDesk } from '../../electron/core/auditor-desk';
-import { hash, utf8 } from '../../electron/core/crypto';
+import { hash } from '../../electron/core/crypto';
 import { ExportFiles } from '../../electron/core/export-files';
+import { parseBundleBytes } from '../../cli/bundle-json';
 import { verifyBundle } from '../../cli/verify';
 import { LIGHT_KDF, createVault } from './fixture';
 import { type BenchGroup, type Figure, log, median, now, round, tempFolder } from './harness';
@@ -202,7 +203,9 @@ export const auditExportGroup: BenchGroup = {
         });
       if (wanted('audit_verify_1m_s')) {
         const verifyStart = now();
-        const report = await verifyBundle(JSON.parse(utf8.decode(bytes)) as unknown);
+        // As the CLI reads it: the strict profile's parser, then every entry's bytes checked.
+        const parsed = parseBundleBytes(bytes);
+        const report = await verifyBundle(parsed.value, parsed.entryTexts);
         const verifySeconds = (now() - verifyStart) / 1000;
         if (!report.ok) throw new Error(`the bundle did not verify: ${report.problem}`);
         figures.push({

@@ -38,6 +38,9 @@ describe('a vault that cannot be opened', () => {
   });
 
   it('refuses a page from another origin before the core sees it', async () => {
+    // The open page may still have calls on their way; once its document is gone (the navigation
+    // has committed), every call it made has reached the host, so the count below is final.
+    await page.goto('about:blank');
     const before = host.calls.length;
     const foreign = host.origin.replace('127.0.0.1', 'localhost');
     await page.goto(`${foreign}/index.html`);
