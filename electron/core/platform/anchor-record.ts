@@ -6,16 +6,16 @@ import { HASH_BYTES, MAC_BYTES, equalBytes, hash, keyedHash, utf8 } from '../cry
 
 export const ANCHOR_FORMAT_VERSION = 1;
 export const VAULT_ID_BYTES = 16;
-export const DESTROYED_TAG_BYTES = 8;
-/** How many of the latest destructions the anchor names one by one (1,024 bytes of tags). */
-export const RECENT_DESTROYED_MAX = 128;
+export const CLOSED_TAG_BYTES = 8;
+/** How many of the latest closing events the anchor names one by one (1,024 bytes of tags). */
+export const RECENT_CLOSED_MAX = 128;
 const SIGNING_PUBLIC_KEY_BYTES = 32;
 
 /** Everything before the tags: version, vault id, generation, head, time, key, count, digest. */
 const FIXED_BYTES =
   1 + VAULT_ID_BYTES + 4 + 8 + HASH_BYTES + 8 + SIGNING_PUBLIC_KEY_BYTES + 4 + HASH_BYTES + 2;
 export const ANCHOR_MIN_BYTES = FIXED_BYTES + MAC_BYTES;
-export const ANCHOR_MAX_BYTES = ANCHOR_MIN_BYTES + RECENT_DESTROYED_MAX * DESTROYED_TAG_BYTES;
+export const ANCHOR_MAX_BYTES = ANCHOR_MIN_BYTES + RECENT_CLOSED_MAX * CLOSED_TAG_BYTES;
 
 export interface AnchorRecord {
   /** Counts writes; a record read back with a lower generation than the vault expects is stale. */
@@ -27,36 +27,49 @@ export interface AnchorRecord {
   newestTime: number;
   /** The vault's state-signing public key, pinned here so a key swapped in the file is caught. */
   statePublicKey: Uint8Array;
-  /** How many recordings were ever destroyed, and a chained digest of their tags in order. */
-  destroyedCount: number;
-  destroyedDigest: Uint8Array;
-  /** Tags of the latest destructions, oldest first: a restored copy re-destroys these. */
-  recentDestroyed: Uint8Array[];
+  /** How many closing events ever happened, and a chained digest of their tags in order. */
+  closedCount: number;
+  closedDigest: Uint8Array;
+  /** Tags of the latest closing events, oldest first: a restored copy has these redone. */
+  recentClosed: Uint8Array[];
 }
 
 export class AnchorFormatError extends Error {}
 
 const MAC_CONTEXT = utf8.encode('session-vault/anchor-mac/v1');
 const KEY_CONTEXT = utf8.encode('session-vault/anchor-key/v1');
-const TAG_CONTEXT = utf8.encode('session-vault/destroyed-tag/v1');
-const DIGEST_CONTEXT = utf8.encode('session-vault/destroyed-digest/v1');
+const TAG_CONTEXT = utf8.encode('session-vault/closing-tag/v1');
+const DIGEST_CONTEXT = utf8.encode('session-vault/closing-digest/v1');
 
 /** The anchor MAC key: from the device secret, so it is at hand while the vault is locked. */
 export function anchorKeyOf(deviceSecret: Uint8Array, vaultId: Uint8Array): Uint8Array {
   return keyedHash(deviceSecret, KEY_CONTEXT, vaultId);
 }
 
-/** A recording's destroyed tag: 64 bits of a hash of its id (collisions need ~2^32 recordings). */
-export function destroyedTagOf(vaultId: Uint8Array, recordingId: string): Uint8Array {
-  return hash(TAG_CONTEXT, vaultId, utf8.encode(recordingId)).slice(0, DESTROYED_TAG_BYTES);
+/**
+ * What a restored copy must not undo: a recording destroyed, a consent revoked, therapy ended.
+ * Each becomes a tag in the anchor, in the order it happened.
+ */
+export type ClosingEvent =
+  | { kind: 'destroyed'; recordingId: string }
+  | { kind: 'revoked'; clientId: string }
+  | { kind: 'therapy-ended'; clientId: string };
+
+/** 64 bits of a hash of the event: a false match needs about 2^32 events in one vault. */
+export function closingTagOf(vaultId: Uint8Array, event: ClosingEvent): Uint8Array {
+  const subject = event.kind === 'destroyed' ? event.recordingId : event.clientId;
+  return hash(TAG_CONTEXT, vaultId, utf8.encode(`${event.kind}|${subject}`)).slice(
+    0,
+    CLOSED_TAG_BYTES,
+  );
 }
 
-export function emptyDestroyedDigest(vaultId: Uint8Array): Uint8Array {
+export function emptyClosedDigest(vaultId: Uint8Array): Uint8Array {
   return hash(DIGEST_CONTEXT, vaultId);
 }
 
 /** The digest after one more destruction; the vault keeps the same chain to compare with. */
-export function nextDestroyedDigest(digest: Uint8Array, tag: Uint8Array): Uint8Array {
+export function nextClosedDigest(digest: Uint8Array, tag: Uint8Array): Uint8Array {
   return hash(DIGEST_CONTEXT, digest, tag);
 }
 
@@ -72,25 +85,25 @@ export function firstAnchorRecord(
     logHeadHash: head.hash,
     newestTime,
     statePublicKey,
-    destroyedCount: 0,
-    destroyedDigest: emptyDestroyedDigest(vaultId),
-    recentDestroyed: [],
+    closedCount: 0,
+    closedDigest: emptyClosedDigest(vaultId),
+    recentClosed: [],
   };
 }
 
-/** The record after `recordingId` is destroyed: counted, chained, named among the latest. */
-export function withDestroyed(
+/** The record after one more closing event: counted, chained, named among the latest. */
+export function withClosed(
   record: AnchorRecord,
   vaultId: Uint8Array,
-  recordingId: string,
+  event: ClosingEvent,
 ): AnchorRecord {
-  const tag = destroyedTagOf(vaultId, recordingId);
+  const tag = closingTagOf(vaultId, event);
   return {
     ...record,
     generation: record.generation + 1,
-    destroyedCount: record.destroyedCount + 1,
-    destroyedDigest: nextDestroyedDigest(record.destroyedDigest, tag),
-    recentDestroyed: [...record.recentDestroyed, tag].slice(-RECENT_DESTROYED_MAX),
+    closedCount: record.closedCount + 1,
+    closedDigest: nextClosedDigest(record.closedDigest, tag),
+    recentClosed: [...record.recentClosed, tag].slice(-RECENT_CLOSED_MAX),
   };
 }
 
@@ -128,22 +141,18 @@ export function encodeAnchorRecord(
   checkField(Number.isSafeInteger(record.newestTime) && record.newestTime >= 0, 'time');
   checkField(record.statePublicKey.length === SIGNING_PUBLIC_KEY_BYTES, 'state key');
   checkField(
-    Number.isInteger(record.destroyedCount) &&
-      record.destroyedCount >= 0 &&
-      record.destroyedCount < 2 ** 32,
+    Number.isInteger(record.closedCount) && record.closedCount >= 0 && record.closedCount < 2 ** 32,
     'count',
   );
-  checkField(record.destroyedDigest.length === HASH_BYTES, 'digest');
-  checkField(record.recentDestroyed.length <= RECENT_DESTROYED_MAX, 'tag list');
-  checkField(record.recentDestroyed.length <= record.destroyedCount, 'tag list');
+  checkField(record.closedDigest.length === HASH_BYTES, 'digest');
+  checkField(record.recentClosed.length <= RECENT_CLOSED_MAX, 'tag list');
+  checkField(record.recentClosed.length <= record.closedCount, 'tag list');
   checkField(
-    record.recentDestroyed.every((tag) => tag.length === DESTROYED_TAG_BYTES),
+    record.recentClosed.every((tag) => tag.length === CLOSED_TAG_BYTES),
     'tag',
   );
 
-  const bytes = new Uint8Array(
-    ANCHOR_MIN_BYTES + record.recentDestroyed.length * DESTROYED_TAG_BYTES,
-  );
+  const bytes = new Uint8Array(ANCHOR_MIN_BYTES + record.recentClosed.length * CLOSED_TAG_BYTES);
   const view = new DataView(bytes.buffer);
   let at = 0;
   const put = (part: Uint8Array): void => {
@@ -161,12 +170,12 @@ export function encodeAnchorRecord(
   view.setBigUint64(at, BigInt(record.newestTime));
   at += 8;
   put(record.statePublicKey);
-  view.setUint32(at, record.destroyedCount);
+  view.setUint32(at, record.closedCount);
   at += 4;
-  put(record.destroyedDigest);
-  view.setUint16(at, record.recentDestroyed.length);
+  put(record.closedDigest);
+  view.setUint16(at, record.recentClosed.length);
   at += 2;
-  for (const tag of record.recentDestroyed) put(tag);
+  for (const tag of record.recentClosed) put(tag);
   put(keyedHash(anchorKey, MAC_CONTEXT, bytes.subarray(0, at)));
   return bytes;
 }
@@ -206,23 +215,23 @@ export function decodeAnchorRecord(
   const newestTime = Number(view.getBigUint64(at));
   at += 8;
   const statePublicKey = take(SIGNING_PUBLIC_KEY_BYTES);
-  const destroyedCount = view.getUint32(at);
+  const closedCount = view.getUint32(at);
   at += 4;
-  const destroyedDigest = take(HASH_BYTES);
+  const closedDigest = take(HASH_BYTES);
   const tagCount = view.getUint16(at);
   at += 2;
-  if (body.length !== FIXED_BYTES + tagCount * DESTROYED_TAG_BYTES || tagCount > destroyedCount)
+  if (body.length !== FIXED_BYTES + tagCount * CLOSED_TAG_BYTES || tagCount > closedCount)
     throw new AnchorFormatError('anchor tag list does not match its size');
-  const recentDestroyed: Uint8Array[] = [];
-  for (let i = 0; i < tagCount; i += 1) recentDestroyed.push(take(DESTROYED_TAG_BYTES));
+  const recentClosed: Uint8Array[] = [];
+  for (let i = 0; i < tagCount; i += 1) recentClosed.push(take(CLOSED_TAG_BYTES));
   return {
     generation,
     logHeadSeq,
     logHeadHash,
     newestTime,
     statePublicKey,
-    destroyedCount,
-    destroyedDigest,
-    recentDestroyed,
+    closedCount,
+    closedDigest,
+    recentClosed,
   };
 }

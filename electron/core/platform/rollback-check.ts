@@ -1,8 +1,9 @@
 // Compares an opened vault with its rollback anchor: is this the vault the anchor last saw (or a
-// newer one), or an older copy put back (a restored folder or backup), or a rewritten one? And if
-// older, which recordings it still holds that were destroyed after the copy was made.
+// newer one), an older copy put back (a restored folder or backup), or a rewritten one? If older,
+// which destructions, revocations and ends of therapy happened after the copy was made, so that
+// they are redone before anything can play.
 import { equalBytes, toHex } from '../crypto';
-import { destroyedTagOf, type AnchorRecord } from './anchor-record';
+import { closingTagOf, type AnchorRecord, type ClosingEvent } from './anchor-record';
 
 /** What the opened vault says about itself, read without any key. */
 export interface VaultSnapshot {
@@ -10,12 +11,16 @@ export interface VaultSnapshot {
   logHeadSeq: number;
   /** The stored entry hash at `seq`, or null when the log has no such entry. */
   entryHashAt(seq: number): Uint8Array | null;
-  /** The vault's own destruction ledger: how many, and the chained digest after the first n. */
-  destroyedCount: number;
-  destroyedDigestAt(count: number): Uint8Array | null;
+  /** The vault's own ledger of closing events: how many, and the chained digest after the first n. */
+  closedCount: number;
+  closedDigestAt(count: number): Uint8Array | null;
   statePublicKey: Uint8Array;
   /** Recordings the file still holds keys or chunks for. */
   liveRecordingIds: readonly string[];
+  /** Clients whose consent the file shows as not revoked. */
+  unrevokedClientIds: readonly string[];
+  /** Clients whose therapy the file shows as not ended. */
+  ongoingClientIds: readonly string[];
 }
 
 export type RollbackVerdict =
@@ -24,11 +29,15 @@ export type RollbackVerdict =
       kind: 'rollback';
       /** Live here, yet the anchor saw them destroyed: destroy again before anything plays. */
       destroyAgain: string[];
+      /** Active here, yet the anchor saw their consent revoked: revoke again. */
+      revokeAgain: string[];
+      /** Ongoing here, yet the anchor saw their therapy end: end it again. */
+      endAgain: string[];
       /**
-       * More recordings were destroyed after the copy than the anchor names one by one: every
-       * other live recording is held (never played) until its client confirms it again.
+       * More closing events happened after the copy than the anchor names one by one: every
+       * other live recording is held (never played) until its client confirms consent again.
        */
-      unnamedDestroyed: number;
+      unnamedClosed: number;
       /** How far the log went back, in entries. */
       missingEntries: number;
     }
@@ -48,30 +57,38 @@ export function judgeAgainstAnchor(anchor: AnchorRecord, vault: VaultSnapshot): 
       };
   }
 
-  const destroyedBehind = vault.destroyedCount < anchor.destroyedCount;
-  if (!destroyedBehind) {
-    const digest = vault.destroyedDigestAt(anchor.destroyedCount);
-    if (!digest || !equalBytes(digest, anchor.destroyedDigest))
+  const closedBehind = vault.closedCount < anchor.closedCount;
+  if (!closedBehind) {
+    const digest = vault.closedDigestAt(anchor.closedCount);
+    if (!digest || !equalBytes(digest, anchor.closedDigest))
       return {
         kind: 'rewritten',
-        reason: 'the record of destroyed recordings differs from the anchored one',
+        reason: 'the record of destructions and revocations differs from the anchored one',
       };
   }
-  if (!logBehind && !destroyedBehind) return { kind: 'current' };
+  if (!logBehind && !closedBehind) return { kind: 'current' };
 
-  const liveByTag = new Map(
-    vault.liveRecordingIds.map((id) => [toHex(destroyedTagOf(vault.vaultId, id)), id]),
-  );
-  const destroyAgain: string[] = [];
-  for (const tag of anchor.recentDestroyed) {
-    const id = liveByTag.get(toHex(tag));
-    if (id !== undefined && !destroyAgain.includes(id)) destroyAgain.push(id);
-  }
-  const destroyedSinceCopy = Math.max(0, anchor.destroyedCount - vault.destroyedCount);
+  const recent = new Set(anchor.recentClosed.map(toHex));
+  const idOf = (event: ClosingEvent): string =>
+    event.kind === 'destroyed' ? event.recordingId : event.clientId;
+  const named = (events: ClosingEvent[]): string[] =>
+    events.filter((event) => recent.has(toHex(closingTagOf(vault.vaultId, event)))).map(idOf);
+  const closedSinceCopy = Math.max(0, anchor.closedCount - vault.closedCount);
   return {
     kind: 'rollback',
-    destroyAgain,
-    unnamedDestroyed: Math.max(0, destroyedSinceCopy - anchor.recentDestroyed.length),
+    destroyAgain: named(
+      vault.liveRecordingIds.map((recordingId): ClosingEvent => ({
+        kind: 'destroyed',
+        recordingId,
+      })),
+    ),
+    revokeAgain: named(
+      vault.unrevokedClientIds.map((clientId): ClosingEvent => ({ kind: 'revoked', clientId })),
+    ),
+    endAgain: named(
+      vault.ongoingClientIds.map((clientId): ClosingEvent => ({ kind: 'therapy-ended', clientId })),
+    ),
+    unnamedClosed: Math.max(0, closedSinceCopy - anchor.recentClosed.length),
     missingEntries: Math.max(0, anchor.logHeadSeq - vault.logHeadSeq),
   };
 }

@@ -5,15 +5,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { hash, initCrypto, randomBytes, utf8 } from '../../../electron/core/crypto';
 import {
   ANCHOR_MAX_BYTES,
-  RECENT_DESTROYED_MAX,
+  RECENT_CLOSED_MAX,
   anchorKeyOf,
   decodeAnchorRecord,
-  emptyDestroyedDigest,
+  emptyClosedDigest,
   encodeAnchorRecord,
   firstAnchorRecord,
-  nextDestroyedDigest,
-  destroyedTagOf,
-  withDestroyed,
+  nextClosedDigest,
+  closingTagOf,
+  withClosed,
+  type ClosingEvent,
   withHead,
   type AnchorRecord,
 } from '../../../electron/core/platform/anchor-record';
@@ -25,13 +26,14 @@ import {
 
 beforeAll(initCrypto);
 
-/** A vault as the judgement sees it: a log of entry hashes and a ledger of destroyed ids. */
+/** A vault as the judgement sees it: a log of entry hashes and a ledger of closing events. */
 class FakeVaultHistory {
   readonly vaultId = randomBytes(16);
   readonly statePublicKey = randomBytes(32);
   entries: Uint8Array[] = [];
-  destroyed: string[] = [];
+  closed: ClosingEvent[] = [];
   recordings: string[] = [];
+  clients: string[] = [];
 
   append(): { seq: number; hash: Uint8Array } {
     const prev = this.entries.at(-1) ?? new Uint8Array(32);
@@ -44,48 +46,64 @@ class FakeVaultHistory {
     this.append();
   }
 
-  destroy(id: string): void {
-    this.destroyed.push(id);
+  close(event: ClosingEvent): void {
+    this.closed.push(event);
     this.append();
+  }
+
+  destroy(recordingId: string): void {
+    this.close({ kind: 'destroyed', recordingId });
+  }
+
+  private closedFor(kind: ClosingEvent['kind']): string[] {
+    return this.closed.flatMap((event) =>
+      event.kind !== kind ? [] : [event.kind === 'destroyed' ? event.recordingId : event.clientId],
+    );
   }
 
   snapshot(): VaultSnapshot {
     const entries = [...this.entries];
-    const destroyed = [...this.destroyed];
+    const closed = [...this.closed];
+    const destroyed = this.closedFor('destroyed');
+    const revoked = this.closedFor('revoked');
+    const ended = this.closedFor('therapy-ended');
     return {
       vaultId: this.vaultId,
       logHeadSeq: entries.length,
       entryHashAt: (seq) => entries[seq - 1] ?? null,
-      destroyedCount: destroyed.length,
-      destroyedDigestAt: (count) => {
-        if (count > destroyed.length) return null;
-        let digest = emptyDestroyedDigest(this.vaultId);
-        for (const id of destroyed.slice(0, count))
-          digest = nextDestroyedDigest(digest, destroyedTagOf(this.vaultId, id));
+      closedCount: closed.length,
+      closedDigestAt: (count) => {
+        if (count > closed.length) return null;
+        let digest = emptyClosedDigest(this.vaultId);
+        for (const event of closed.slice(0, count))
+          digest = nextClosedDigest(digest, closingTagOf(this.vaultId, event));
         return digest;
       },
       statePublicKey: this.statePublicKey,
       liveRecordingIds: this.recordings.filter((id) => !destroyed.includes(id)),
+      unrevokedClientIds: this.clients.filter((id) => !revoked.includes(id)),
+      ongoingClientIds: this.clients.filter((id) => !ended.includes(id)),
     };
   }
 
   clone(): FakeVaultHistory {
     const copy = Object.assign(Object.create(FakeVaultHistory.prototype), this) as FakeVaultHistory;
     copy.entries = [...this.entries];
-    copy.destroyed = [...this.destroyed];
+    copy.closed = [...this.closed];
     copy.recordings = [...this.recordings];
+    copy.clients = [...this.clients];
     return copy;
   }
 }
 
-function anchorAfter(vault: FakeVaultHistory, destroyedInOrder: string[]): AnchorRecord {
+function anchorAfter(vault: FakeVaultHistory, closedInOrder: ClosingEvent[]): AnchorRecord {
   let record = firstAnchorRecord(
     vault.vaultId,
     { seq: 0, hash: new Uint8Array(32) },
     vault.statePublicKey,
     0,
   );
-  for (const id of destroyedInOrder) record = withDestroyed(record, vault.vaultId, id);
+  for (const event of closedInOrder) record = withClosed(record, vault.vaultId, event);
   return withHead(record, { seq: vault.entries.length, hash: vault.entries.at(-1)! }, 1);
 }
 
@@ -95,25 +113,30 @@ describe('rollback judgement', () => {
     vault.record('r1');
     vault.record('r2');
     vault.destroy('r1');
-    const anchor = anchorAfter(vault, vault.destroyed);
+    const anchor = anchorAfter(vault, vault.closed);
     expect(judgeAgainstAnchor(anchor, vault.snapshot())).toEqual({ kind: 'current' });
     vault.record('r3');
     vault.destroy('r2');
     expect(judgeAgainstAnchor(anchor, vault.snapshot())).toEqual({ kind: 'current' });
   });
 
-  it('a copy put back after a revocation is a rollback naming every recording to destroy again', () => {
+  it('a copy put back after a revocation is a rollback naming the revocation and every recording to destroy again', () => {
     const vault = new FakeVaultHistory();
+    vault.clients = ['client-a', 'client-b'];
     for (const id of ['a1', 'a2', 'b1']) vault.record(id);
     const copy = vault.clone();
+    vault.close({ kind: 'revoked', clientId: 'client-a' });
     vault.destroy('a1');
     vault.destroy('a2');
-    const anchor = anchorAfter(vault, vault.destroyed);
+    vault.close({ kind: 'therapy-ended', clientId: 'client-b' });
+    const anchor = anchorAfter(vault, vault.closed);
     expect(judgeAgainstAnchor(anchor, copy.snapshot())).toEqual({
       kind: 'rollback',
       destroyAgain: ['a1', 'a2'],
-      unnamedDestroyed: 0,
-      missingEntries: 2,
+      revokeAgain: ['client-a'],
+      endAgain: ['client-b'],
+      unnamedClosed: 0,
+      missingEntries: 4,
     });
   });
 
@@ -132,27 +155,27 @@ describe('rollback judgement', () => {
 
   it('a copy older than the anchor can name says how many it cannot name', () => {
     const vault = new FakeVaultHistory();
-    const ids = Array.from({ length: RECENT_DESTROYED_MAX + 5 }, (_, i) => `r${i}`);
+    const ids = Array.from({ length: RECENT_CLOSED_MAX + 5 }, (_, i) => `r${i}`);
     for (const id of ids) vault.record(id);
     const copy = vault.clone();
     for (const id of ids) vault.destroy(id);
-    const verdict = judgeAgainstAnchor(anchorAfter(vault, vault.destroyed), copy.snapshot());
-    expect(verdict).toMatchObject({ kind: 'rollback', unnamedDestroyed: 5 });
-    expect(verdict.kind === 'rollback' && verdict.destroyAgain).toHaveLength(RECENT_DESTROYED_MAX);
+    const verdict = judgeAgainstAnchor(anchorAfter(vault, vault.closed), copy.snapshot());
+    expect(verdict).toMatchObject({ kind: 'rollback', unnamedClosed: 5 });
+    expect(verdict.kind === 'rollback' && verdict.destroyAgain).toHaveLength(RECENT_CLOSED_MAX);
   });
 
   it('a rewritten log entry, ledger or state key is named rewritten, not current', () => {
     const vault = new FakeVaultHistory();
     vault.record('r1');
     vault.destroy('r1');
-    const anchor = anchorAfter(vault, vault.destroyed);
+    const anchor = anchorAfter(vault, vault.closed);
 
     const rewritten = vault.clone();
     rewritten.entries[1] = randomBytes(32);
     expect(judgeAgainstAnchor(anchor, rewritten.snapshot())).toMatchObject({ kind: 'rewritten' });
 
     const otherLedger = vault.clone();
-    otherLedger.destroyed = ['r-other'];
+    otherLedger.closed = [{ kind: 'destroyed', recordingId: 'r-other' }];
     expect(judgeAgainstAnchor(anchor, otherLedger.snapshot())).toMatchObject({ kind: 'rewritten' });
 
     expect(
@@ -171,12 +194,13 @@ describe('anchor record bytes', () => {
       randomBytes(32),
       1_234,
     );
-    for (let i = 0; i < 500; i += 1) record = withDestroyed(record, vaultId, `r${i}`);
+    for (let i = 0; i < 500; i += 1)
+      record = withClosed(record, vaultId, { kind: 'destroyed', recordingId: `r${i}` });
     const bytes = encodeAnchorRecord(vaultId, record, key);
     expect(bytes.length).toBe(ANCHOR_MAX_BYTES);
     expect(decodeAnchorRecord(vaultId, bytes, key)).toEqual(record);
-    expect(record.recentDestroyed).toHaveLength(RECENT_DESTROYED_MAX);
-    expect(record.destroyedCount).toBe(500);
+    expect(record.recentClosed).toHaveLength(RECENT_CLOSED_MAX);
+    expect(record.closedCount).toBe(500);
   });
 
   it('every single flipped bit reads as forged in the memory store', async () => {
@@ -184,7 +208,7 @@ describe('anchor record bytes', () => {
     const deviceSecret = randomBytes(32);
     const store = new MemoryAnchorStore((id) => anchorKeyOf(deviceSecret, id));
     let record = firstAnchorRecord(vaultId, { seq: 9, hash: randomBytes(32) }, randomBytes(32), 5);
-    record = withDestroyed(record, vaultId, 'r1');
+    record = withClosed(record, vaultId, { kind: 'revoked', clientId: 'c1' });
     await store.write(vaultId, record);
     expect(await store.read(vaultId)).toEqual({ state: 'present', record });
     const genuine = store.rawBytes(vaultId)!;

@@ -9,7 +9,7 @@ import {
   anchorKeyOf,
   encodeAnchorRecord,
   firstAnchorRecord,
-  withDestroyed,
+  withClosed,
   withHead,
   type AnchorRecord,
 } from '../../../electron/core/platform/anchor-record';
@@ -33,9 +33,9 @@ function describe(read: AnchorRead): unknown {
     logHeadHash: toHex(record.logHeadHash),
     newestTime: record.newestTime,
     statePublicKey: toHex(record.statePublicKey),
-    destroyedCount: record.destroyedCount,
-    destroyedDigest: toHex(record.destroyedDigest),
-    recentDestroyed: record.recentDestroyed.length,
+    closedCount: record.closedCount,
+    closedDigest: toHex(record.closedDigest),
+    recentClosed: record.recentClosed.length,
   };
 }
 
@@ -87,8 +87,10 @@ async function main(): Promise<void> {
     out.first = describe(await store.read(vaultId));
     out.firstBytes = rawEntry.getSecret()?.length ?? null;
 
-    // Overwrite: three destructions and a new head, as a day's work would leave it.
-    for (const id of ['rec-a', 'rec-b', 'rec-c']) record = withDestroyed(record, vaultId, id);
+    // Overwrite: two destructions, a revocation and a new head, as a day's work would leave it.
+    for (const recordingId of ['rec-a', 'rec-b'])
+      record = withClosed(record, vaultId, { kind: 'destroyed', recordingId });
+    record = withClosed(record, vaultId, { kind: 'revoked', clientId: 'client-a' });
     record = withHead(record, { seq: 42, hash: new Uint8Array(32).fill(42) }, 1_700_000_600_000);
     const timed = performance.now();
     await store.write(vaultId, record);
@@ -97,7 +99,8 @@ async function main(): Promise<void> {
 
     // The largest record: every one of the latest destructions named.
     let full = record;
-    for (let i = 0; i < 300; i += 1) full = withDestroyed(full, vaultId, `bulk-${i}`);
+    for (let i = 0; i < 300; i += 1)
+      full = withClosed(full, vaultId, { kind: 'destroyed', recordingId: `bulk-${i}` });
     const fullBytes = encodeAnchorRecord(vaultId, full, anchorKeyOf(deviceSecret, vaultId)).length;
     await store.write(vaultId, full);
     out.full = describe(await store.read(vaultId));

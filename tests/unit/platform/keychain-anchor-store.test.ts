@@ -77,16 +77,16 @@ describe('KeychainAnchorStore against gnome-keyring', () => {
       logHeadHash: '07'.repeat(32),
       newestTime: 1_700_000_000_000,
       statePublicKey: '09'.repeat(32),
-      destroyedCount: 0,
-      recentDestroyed: 0,
+      closedCount: 0,
+      recentClosed: 0,
     });
     expect(write.afterOverwrite).toMatchObject({
       state: 'present',
       generation: 5,
       logHeadSeq: 42,
       newestTime: 1_700_000_600_000,
-      destroyedCount: 3,
-      recentDestroyed: 3,
+      closedCount: 3,
+      recentClosed: 3,
     });
   });
 
@@ -99,7 +99,7 @@ describe('KeychainAnchorStore against gnome-keyring', () => {
     expect(ANCHOR_MAX_BYTES).toBe(1195);
     // Windows' Credential Manager refuses blobs over 2,560 bytes.
     expect(ANCHOR_MAX_BYTES).toBeLessThan(2560);
-    expect(write.full).toMatchObject({ destroyedCount: 303, recentDestroyed: 128 });
+    expect(write.full).toMatchObject({ closedCount: 303, recentClosed: 128 });
   });
 
   it('reads hand-written bytes as forged, never as an anchor', () => {
@@ -114,7 +114,7 @@ describe('KeychainAnchorStore against gnome-keyring', () => {
   it('is still there for the next process, is per vault, and can be removed once', () => {
     const read = phase('read');
     expect(read.error).toBeUndefined();
-    expect(read.seen).toMatchObject({ state: 'present', generation: 5, destroyedCount: 3 });
+    expect(read.seen).toMatchObject({ state: 'present', generation: 5, closedCount: 3 });
     expect(read.otherVaultSeen).toEqual({ state: 'absent' });
     expect(read.removed).toBe(true);
     expect(read.afterRemove).toEqual({ state: 'absent' });
