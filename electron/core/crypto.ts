@@ -220,3 +220,11 @@ export function keyedHash(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
   for (const part of parts) s.crypto_generichash_update(state, part);
   return s.crypto_generichash_final(state, MAC_BYTES);
 }
+
+/** BLAKE2b over many parts without holding them in one argument list (a recording's chunks). */
+export function hashAll(parts: Iterable<Uint8Array>): Uint8Array {
+  const s = lib();
+  const state = s.crypto_generichash_init(null, HASH_BYTES);
+  for (const part of parts) s.crypto_generichash_update(state, part);
+  return s.crypto_generichash_final(state, HASH_BYTES);
+}
