@@ -7,6 +7,7 @@ const say = (line: Record<string, unknown>): void => {
   process.stdout.write(`${JSON.stringify({ pid: process.pid, ...line })}\n`);
 };
 
+const started = performance.now();
 try {
   const lock = acquireVaultLock(dataDir!);
   say({ held: true });
@@ -18,7 +19,9 @@ try {
     });
   } else lock.release();
 } catch (error) {
-  if (error instanceof VaultInUseError) say({ held: false, sentence: error.sentence });
+  const refusedAfterMs = performance.now() - started;
+  if (error instanceof VaultInUseError)
+    say({ held: false, sentence: error.sentence, refusedAfterMs });
   else say({ held: false, error: String(error) });
   process.exitCode = mode === 'try' ? 0 : 1;
 }

@@ -47,7 +47,13 @@ afterEach(() => {
 
 const nodeEnv = { ...process.env, NODE_PATH: join(root, 'node_modules') };
 
-type HolderLine = { pid: number; held: boolean; sentence?: string; error?: string };
+type HolderLine = {
+  pid: number;
+  held: boolean;
+  sentence?: string;
+  refusedAfterMs?: number;
+  error?: string;
+};
 
 /** Starts a holder and waits until it says whether it holds the vault. */
 async function startHolder(): Promise<{ child: ChildProcess; line: HolderLine }> {
@@ -83,11 +89,10 @@ describe('acquireVaultLock', () => {
   it('refuses another process at once, with a sentence, while this one holds the vault', () => {
     const lock = acquireVaultLock(dataDir);
     try {
-      const started = performance.now();
       const other = tryInAnotherProcess();
       expect(other).toMatchObject({ held: false, sentence: VAULT_IN_USE_SENTENCE });
-      // Refused, not queued behind a busy timeout: the whole process ran well under 5 s.
-      expect(performance.now() - started).toBeLessThan(5_000);
+      // Refused, not queued behind a busy timeout (SQLite's would wait seconds).
+      expect(other.refusedAfterMs).toBeLessThan(1_000);
     } finally {
       lock.release();
     }
