@@ -203,3 +203,28 @@ export const utf8 = {
   encode: (text: string): Uint8Array => encoder.encode(text),
   decode: (bytes: Uint8Array): string => decoder.decode(bytes),
 };
+
+// Integrity primitives (issue 11). Kept at the end so the move of this file to platform/ stays a
+// plain rename.
+
+export const MAC_BYTES = 32;
+
+/**
+ * BLAKE2b keyed with a 32-byte secret: a tag that only a holder of `key` can compute, unlike
+ * `hash`, which anyone who can edit a row can recompute.
+ */
+export function keyedHash(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
+  const s = lib();
+  if (key.length !== KEY_BYTES) throw new Error('keyedHash needs a 32-byte key');
+  const state = s.crypto_generichash_init(key, MAC_BYTES);
+  for (const part of parts) s.crypto_generichash_update(state, part);
+  return s.crypto_generichash_final(state, MAC_BYTES);
+}
+
+/** BLAKE2b over many parts without holding them in one argument list (a recording's chunks). */
+export function hashAll(parts: Iterable<Uint8Array>): Uint8Array {
+  const s = lib();
+  const state = s.crypto_generichash_init(null, HASH_BYTES);
+  for (const part of parts) s.crypto_generichash_update(state, part);
+  return s.crypto_generichash_final(state, HASH_BYTES);
+}
