@@ -229,6 +229,8 @@ describe('startApp', () => {
 });
 
 describe('device secret', () => {
+  // safeStorage answers nothing before 'ready'.
+  beforeEach(() => app.whenReady());
   const options = () => ({
     safeStorage,
     file: path.join(userData, 'device-secret'),
