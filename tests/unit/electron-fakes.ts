@@ -89,7 +89,35 @@ export const state = {
   session: new FakeSession(),
   /** process.platform as the app's Electron would see it: events and APIs differ per platform. */
   platform: 'linux' as NodeJS.Platform,
+  /** XDG_CURRENT_DESKTOP of the Linux session Chromium reads. */
+  desktop: 'GNOME',
+  /** Whether a Secret Service (GNOME Keyring, KeePassXC...) answers on the session bus. */
+  secretService: true,
+  kwallet: false,
 };
+
+type StorageBackend = ReturnType<SafeStorage['getSelectedStorageBackend']>;
+
+/**
+ * Chromium's choice (components/os_crypt/sync/key_storage_util_linux.cc): --password-store if
+ * given, else from XDG_CURRENT_DESKTOP (unknown desktops such as sway, i3 or Hyprland get
+ * basic_text); a chosen keychain that does not answer falls back to basic_text.
+ */
+function chromiumBackend(): Exclude<StorageBackend, 'unknown'> {
+  const chosen = app.commandLine.getSwitchValue('password-store');
+  const desktop = state.desktop.toUpperCase().split(':');
+  const known = ['GNOME', 'UNITY', 'X-CINNAMON', 'XFCE', 'PANTHEON', 'DEEPIN', 'UKUI'];
+  const guessed = desktop.includes('KDE')
+    ? 'kwallet'
+    : known.some((name) => desktop.includes(name))
+      ? 'gnome-libsecret'
+      : 'basic';
+  const wanted = chosen || guessed;
+  if (wanted === 'gnome-libsecret') return state.secretService ? 'gnome_libsecret' : 'basic_text';
+  if (wanted === 'kwallet' || wanted === 'kwallet5' || wanted === 'kwallet6')
+    return state.kwallet ? wanted : 'basic_text';
+  return 'basic_text';
+}
 
 /** Electron defers these to a later task of its message loop: never within the caller's turn. */
 function later(task: () => void): void {
@@ -350,8 +378,6 @@ export const ipcMain = {
   },
 };
 
-type StorageBackend = ReturnType<SafeStorage['getSelectedStorageBackend']>;
-
 /**
  * As electron_api_safe_storage.cc: nothing before ready; on Linux the sync API refuses basic_text
  * (unless setUsePlainTextEncryption) while the async one falls back to a built-in key and says it
@@ -360,7 +386,11 @@ type StorageBackend = ReturnType<SafeStorage['getSelectedStorageBackend']>;
 export const safeStorage = {
   /** Whether the OS keychain answers (macOS Keychain, Windows DPAPI, a Secret Service). */
   available: true,
-  backend: 'gnome_libsecret' as Exclude<StorageBackend, 'unknown'>,
+  /** A test's fixed answer; null lets Chromium's own choice decide. */
+  backend: null as Exclude<StorageBackend, 'unknown'> | null,
+  selected(): Exclude<StorageBackend, 'unknown'> {
+    return this.backend ?? chromiumBackend();
+  },
   usePlainText: false,
   /** Set by a test to make the next async decrypt ask for re-encryption (a rotated key). */
   rotated: false,
@@ -371,17 +401,17 @@ export const safeStorage = {
   isEncryptionAvailable(): boolean {
     this.syncCalls++;
     if (!app.ready) return false;
-    if (state.platform === 'linux' && this.backend === 'basic_text') return this.usePlainText;
+    if (state.platform === 'linux' && this.selected() === 'basic_text') return this.usePlainText;
     return this.available;
   },
   async isAsyncEncryptionAvailable(): Promise<boolean> {
     if (!app.ready) return false;
-    if (state.platform === 'linux' && this.backend === 'basic_text') return true;
+    if (state.platform === 'linux' && this.selected() === 'basic_text') return true;
     return this.available;
   },
   get getSelectedStorageBackend(): (() => StorageBackend) | undefined {
     if (state.platform !== 'linux') return undefined;
-    return () => (app.ready ? this.backend : 'unknown');
+    return () => (app.ready ? this.selected() : 'unknown');
   },
   // Reversible and visibly "encrypted": enough to prove the file never holds the secret itself.
   encryptString(plainText: string): Buffer {
@@ -492,6 +522,14 @@ export const dialog = {
   showErrorBox(title: string, content: string): void {
     this.errors.push({ title, content });
   },
+  messages: [] as Array<{ parent: unknown; options: Record<string, unknown> }>,
+  async showMessageBox(
+    ...args: [unknown, Record<string, unknown>] | [Record<string, unknown>]
+  ): Promise<{ response: number; checkboxChecked: boolean }> {
+    const [parent, options] = args.length === 2 ? args : [null, args[0]];
+    this.messages.push({ parent, options });
+    return { response: 0, checkboxChecked: false };
+  },
   async showSaveDialog(
     ...args: [unknown, Record<string, unknown>] | [Record<string, unknown>]
   ): Promise<{ canceled: boolean; filePath: string }> {
@@ -533,7 +571,10 @@ export function resetFakes(): void {
   protocol.handlers.clear();
   ipcMain.handlers.clear();
   safeStorage.available = true;
-  safeStorage.backend = 'gnome_libsecret';
+  safeStorage.backend = null;
+  state.desktop = 'GNOME';
+  state.secretService = true;
+  state.kwallet = false;
   safeStorage.usePlainText = false;
   safeStorage.rotated = false;
   safeStorage.syncCalls = 0;
@@ -544,6 +585,7 @@ export function resetFakes(): void {
   systemPreferences.answer = true;
   systemPreferences.asked = 0;
   dialog.errors.length = 0;
+  dialog.messages.length = 0;
   dialog.saves.length = 0;
   dialog.saveAnswer = { canceled: true, filePath: '' };
   contextBridge.exposed.clear();

@@ -18,6 +18,7 @@ import {
   protocol,
   resetFakes,
   safeStorage,
+  state,
 } from './electron-fakes';
 
 vi.mock('electron', () => import('./electron-fakes'));
@@ -52,6 +53,7 @@ function fakeCore(): FakeCore {
 }
 
 async function start(platform: NodeJS.Platform = 'linux') {
+  state.platform = platform;
   const core = fakeCore();
   const createCore = vi.fn(async (options: CoreOptions) => {
     core.options = options;
@@ -164,9 +166,10 @@ describe('startApp', () => {
   });
 
   it('locks the core on system suspend and on screen lock', async () => {
-    const { core } = await start();
+    // lock-screen is a macOS and Windows event; Linux is in electron-lifecycle.test.ts.
+    const { core } = await start('darwin');
     powerMonitor.emit('suspend');
-    powerMonitor.emit('lock-screen');
+    powerMonitor.lockScreen();
     expect(core.locks).toEqual(['suspend', 'screen-lock']);
   });
 
