@@ -1,14 +1,12 @@
-// startApp(): the lifecycle wiring, with a fake 'electron' and a fake core. Also the device secret
-// and the fuses flipped into packaged builds.
+// startApp(): the lifecycle wiring, with a fake 'electron' and a fake core. Also the device secret.
+// The fuses flipped into packaged builds are in electron-packaging.test.ts.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FuseState, FuseV1Options, FuseVersion, getCurrentFuseWire } from '@electron/fuses';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
 import { channels } from '../../shared/api';
 import type { Core, CoreOptions, LockReason } from '../../electron/core/services';
-import { fuseConfig } from '../../build/fuse-config.mjs';
 import {
   BrowserWindow,
   app,
@@ -27,8 +25,6 @@ const { startApp } = await import('../../electron/start-app');
 const { loadDeviceSecret } = await import('../../electron/device-secret');
 
 let userData: string;
-/** The marker @electron/fuses looks for in an Electron binary (its constants module). */
-const fuseSentinel = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 
 interface FakeCore extends Core {
   locks: LockReason[];
@@ -277,63 +273,5 @@ describe('device secret', () => {
     expect(await loadDeviceSecret({ ...options(), platform: 'win32' })).toMatchObject({ ok: true });
     safeStorage.backend = 'kwallet6';
     expect(await loadDeviceSecret(options())).toMatchObject({ ok: true });
-  });
-});
-
-describe('fuses', () => {
-  it('flips every fuse the release needs, and names every fuse Electron has', () => {
-    expect(fuseConfig).toMatchObject({
-      version: FuseVersion.V1,
-      strictlyRequireAllFuses: true,
-      [FuseV1Options.RunAsNode]: false,
-      [FuseV1Options.EnableCookieEncryption]: true,
-      [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
-      [FuseV1Options.EnableNodeCliInspectArguments]: false,
-      [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
-      [FuseV1Options.OnlyLoadAppFromAsar]: true,
-      [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: false,
-      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
-    });
-    const fuseIndexes = Object.values(FuseV1Options).filter((value) => typeof value === 'number');
-    for (const index of fuseIndexes)
-      expect(typeof (fuseConfig as Record<number, unknown>)[index]).toBe('boolean');
-  });
-
-  it('the afterPack hook flips that config into the packed binary', async () => {
-    // A stand-in binary: the fuse sentinel, wire version 1, nine fuses all ENABLE ('1').
-    const executable = path.join(userData, 'session-vault');
-    const wire = Buffer.from([1, 9, ...Array<number>(9).fill(FuseState.ENABLE)]);
-    await writeFile(
-      executable,
-      Buffer.concat([
-        Buffer.alloc(64, 0xaa),
-        Buffer.from(fuseSentinel),
-        wire,
-        Buffer.alloc(64, 0xbb),
-      ]),
-    );
-    const { default: afterPack } = await import('../../build/fuses.mjs');
-    await afterPack({
-      electronPlatformName: 'linux',
-      appOutDir: userData,
-      packager: { executableName: 'session-vault', appInfo: { productFilename: 'Session Vault' } },
-    } as unknown as Parameters<typeof afterPack>[0]);
-
-    const flipped = await getCurrentFuseWire(executable);
-    const expected = (enabled: boolean) => (enabled ? FuseState.ENABLE : FuseState.DISABLE);
-    for (const [name, index] of Object.entries(FuseV1Options)) {
-      if (typeof index !== 'number') continue;
-      expect(flipped[index as FuseV1Options], name).toBe(
-        expected((fuseConfig as Record<number, boolean>)[index] === true),
-      );
-    }
-    expect(flipped[FuseV1Options.RunAsNode]).toBe(FuseState.DISABLE);
-
-    const builder = await readFile(
-      path.join(import.meta.dirname, '../../electron-builder.yml'),
-      'utf8',
-    );
-    expect(builder).toMatch(/^afterPack: \.\/build\/fuses\.mjs$/m);
-    expect(builder).toMatch(/^asar: true$/m);
   });
 });
