@@ -33,6 +33,9 @@ const title = 'Session Vault cannot start';
 
 export const plainTextKeychainSentence = `This computer has no keychain that Session Vault can use, so its device key could only be stored in plain text, and Session Vault will not run that way. Install and start a Secret Service for this desktop session (GNOME Keyring: the gnome-keyring package; or KeePassXC with its Secret Service turned on; or KWallet), then start Session Vault again. To choose the keychain yourself, set ${passwordStoreVariable} to gnome-libsecret, kwallet5 or kwallet6.`;
 
+export const keychainBusySentence =
+  'This computer’s keychain did not answer (it may be locked, or still starting). Nothing was changed. Unlock the keychain, then start Session Vault again.';
+
 async function storageRefusal(options: DeviceSecretOptions): Promise<string | null> {
   // Checked first: on Linux the async API says "available" with basic_text, because it falls
   // back to a built-in key that protects nothing.
@@ -87,7 +90,10 @@ export async function loadDeviceSecret(options: DeviceSecretOptions): Promise<De
       shouldReEncrypt = opened.shouldReEncrypt;
       if (secret.length !== deviceSecretBytes)
         throw new Error('device secret has the wrong length');
-    } catch {
+    } catch (error) {
+      // The keychain is locked or still starting: nothing is wrong with the key.
+      if (error instanceof Error && /temporarily unavailable/i.test(error.message))
+        return { ok: false, title, message: keychainBusySentence };
       // Never replace it: a new secret would silently lock every client out of their recordings.
       return {
         ok: false,

@@ -394,6 +394,8 @@ export const safeStorage = {
   usePlainText: false,
   /** Set by a test to make the next async decrypt ask for re-encryption (a rotated key). */
   rotated: false,
+  /** The keychain is locked or still starting: decrypts are refused as "temporarily unavailable". */
+  busy: false,
   syncCalls: 0,
   setUsePlainTextEncryption(usePlainText: boolean): void {
     this.usePlainText = usePlainText;
@@ -434,7 +436,7 @@ export const safeStorage = {
   async decryptStringAsync(
     encrypted: Buffer,
   ): Promise<{ shouldReEncrypt: boolean; result: string }> {
-    if (!(await this.isAsyncEncryptionAvailable()))
+    if (this.busy || !(await this.isAsyncEncryptionAvailable()))
       throw new Error(
         'safeStorage.decryptStringAsync is temporarily unavailable. Please try again.',
       );
@@ -577,6 +579,7 @@ export function resetFakes(): void {
   state.kwallet = false;
   safeStorage.usePlainText = false;
   safeStorage.rotated = false;
+  safeStorage.busy = false;
   safeStorage.syncCalls = 0;
   powerMonitor.listeners.clear();
   powerMonitor.idleState = 'active';

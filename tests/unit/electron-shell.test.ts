@@ -260,6 +260,27 @@ describe('device secret', () => {
     );
   });
 
+  it('says the keychain did not answer when it is locked, and keeps the secret', async () => {
+    await loadDeviceSecret(options());
+    const stored = await readFile(options().file, 'utf8');
+    safeStorage.busy = true;
+    expect(await loadDeviceSecret(options())).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/did not answer/),
+    });
+    expect(await readFile(options().file, 'utf8')).toBe(stored);
+  });
+
+  it('uses only the async safeStorage methods (the sync ones are deprecated in Electron 45)', async () => {
+    const first = await loadDeviceSecret(options());
+    safeStorage.rotated = true;
+    const again = await loadDeviceSecret(options());
+    expect(again.ok && Array.from(again.deviceSecret)).toEqual(
+      first.ok && Array.from(first.deviceSecret),
+    );
+    expect(safeStorage.syncCalls).toBe(0);
+  });
+
   it('refuses a stored secret of the wrong length', async () => {
     await writeFile(
       options().file,
