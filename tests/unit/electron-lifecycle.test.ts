@@ -231,6 +231,15 @@ describe('the Linux keychain', () => {
     expect(dialog.errors).toEqual([]);
   });
 
+  it('outranks the --password-store=basic a test loader appends before the app runs', async () => {
+    // Playwright's Electron loader (server/electron/loader.js) appends it with appendSwitch;
+    // Chromium's CommandLine keeps the last value appended for a switch.
+    app.commandLine.appendSwitch('password-store', 'basic');
+    const { running } = await start('linux');
+    expect(running).not.toBeNull();
+    expect(app.commandLine.getSwitchValue('password-store')).toBe('gnome-libsecret');
+  });
+
   it('with no keychain at all: refuses, and says what to install or set', async () => {
     state.desktop = 'i3';
     state.secretService = false;
