@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SafeStorage } from 'electron';
+import { passwordStoreVariable } from './password-store';
 
 export const deviceSecretBytes = 32;
 
@@ -12,10 +13,13 @@ export type DeviceSecretResult =
   | { ok: true; deviceSecret: Uint8Array; created: boolean }
   | { ok: false; title: string; message: string };
 
+// The async methods: the sync ones are deprecated in Electron 45. getSelectedStorageBackend
+// exists on Linux only.
 type SecretStore = Pick<
   SafeStorage,
-  'isEncryptionAvailable' | 'encryptString' | 'decryptString' | 'getSelectedStorageBackend'
->;
+  'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync'
+> &
+  Partial<Pick<SafeStorage, 'getSelectedStorageBackend'>>;
 
 export interface DeviceSecretOptions {
   safeStorage: SecretStore;
@@ -27,21 +31,38 @@ export interface DeviceSecretOptions {
 
 const title = 'Session Vault cannot start';
 
-function storageRefusal(options: DeviceSecretOptions): string | null {
-  if (!options.safeStorage.isEncryptionAvailable()) {
-    return 'This computer offers no protected place to keep Session Vault’s device key (the system keychain is not available). Session Vault will not run without it, so that a copied vault cannot be opened elsewhere. Sign in to a desktop session with a keychain and start Session Vault again.';
-  }
+export const plainTextKeychainSentence = `This computer has no keychain that Session Vault can use, so its device key could only be stored in plain text, and Session Vault will not run that way. Install and start a Secret Service for this desktop session (GNOME Keyring: the gnome-keyring package; or KeePassXC with its Secret Service turned on; or KWallet), then start Session Vault again. To choose the keychain yourself, set ${passwordStoreVariable} to gnome-libsecret, kwallet5 or kwallet6.`;
+
+export const keychainBusySentence =
+  'This computer’s keychain did not answer (it may be locked, or still starting). Nothing was changed. Unlock the keychain, then start Session Vault again.';
+
+async function storageRefusal(options: DeviceSecretOptions): Promise<string | null> {
+  // Checked first: on Linux the async API says "available" with basic_text, because it falls
+  // back to a built-in key that protects nothing.
   if (
     options.platform === 'linux' &&
-    options.safeStorage.getSelectedStorageBackend() === 'basic_text'
+    options.safeStorage.getSelectedStorageBackend?.() === 'basic_text'
   ) {
-    return 'This computer has no keychain (such as GNOME Keyring or KWallet) running, so Session Vault’s device key could only be stored in plain text. Session Vault will not run that way. Start a keychain for this desktop session, then start Session Vault again.';
+    return plainTextKeychainSentence;
+  }
+  if (!(await options.safeStorage.isAsyncEncryptionAvailable())) {
+    return 'This computer offers no protected place to keep Session Vault’s device key (the system keychain is not available). Session Vault will not run without it, so that a copied vault cannot be opened elsewhere. Sign in to a desktop session with a keychain and start Session Vault again.';
   }
   return null;
 }
 
+async function seal(options: DeviceSecretOptions, secret: Uint8Array): Promise<void> {
+  const encrypted = (
+    await options.safeStorage.encryptStringAsync(Buffer.from(secret).toString('base64'))
+  ).toString('base64');
+  await mkdir(path.dirname(options.file), { recursive: true });
+  const temporary = `${options.file}.${process.pid}.tmp`;
+  await writeFile(temporary, encrypted, { mode: 0o600 });
+  await rename(temporary, options.file);
+}
+
 export async function loadDeviceSecret(options: DeviceSecretOptions): Promise<DeviceSecretResult> {
-  const refusal = storageRefusal(options);
+  const refusal = await storageRefusal(options);
   if (refusal) return { ok: false, title, message: refusal };
 
   let stored: string | null = null;
@@ -59,15 +80,20 @@ export async function loadDeviceSecret(options: DeviceSecretOptions): Promise<De
   }
 
   if (stored !== null) {
+    let secret: Uint8Array;
+    let shouldReEncrypt: boolean;
     try {
-      const secret = Buffer.from(
-        options.safeStorage.decryptString(Buffer.from(stored.trim(), 'base64')),
-        'base64',
+      const opened = await options.safeStorage.decryptStringAsync(
+        Buffer.from(stored.trim(), 'base64'),
       );
+      secret = new Uint8Array(Buffer.from(opened.result, 'base64'));
+      shouldReEncrypt = opened.shouldReEncrypt;
       if (secret.length !== deviceSecretBytes)
         throw new Error('device secret has the wrong length');
-      return { ok: true, deviceSecret: new Uint8Array(secret), created: false };
-    } catch {
+    } catch (error) {
+      // The keychain is locked or still starting: nothing is wrong with the key.
+      if (error instanceof Error && /temporarily unavailable/i.test(error.message))
+        return { ok: false, title, message: keychainBusySentence };
       // Never replace it: a new secret would silently lock every client out of their recordings.
       return {
         ok: false,
@@ -76,17 +102,15 @@ export async function loadDeviceSecret(options: DeviceSecretOptions): Promise<De
           'Session Vault’s device key could not be opened with this computer’s keychain (the keychain may have been reset, or the app folder copied from another computer). Nothing was changed. Restore the keychain, or ask for help before going further.',
       };
     }
+    // The keychain rotated its key: store the same secret under the new one. If that fails, the
+    // old file still opens, so the app runs.
+    if (shouldReEncrypt) await seal(options, secret).catch(() => undefined);
+    return { ok: true, deviceSecret: secret, created: false };
   }
 
   const secret = (options.random ?? randomBytes)(deviceSecretBytes);
   try {
-    const encrypted = options.safeStorage
-      .encryptString(Buffer.from(secret).toString('base64'))
-      .toString('base64');
-    await mkdir(path.dirname(options.file), { recursive: true });
-    const temporary = `${options.file}.${process.pid}.tmp`;
-    await writeFile(temporary, encrypted, { mode: 0o600 });
-    await rename(temporary, options.file);
+    await seal(options, secret);
   } catch {
     return {
       ok: false,

@@ -1,6 +1,9 @@
 // Client review mode for the main window. While a client reviews, the window is a kiosk: full
 // screen, no menu, no devtools, and none of the shortcuts that reload, open a window, print, save
 // or close. When the review ends (End review, idle, time up, any lock) it is put back as it was.
+// Keys the page never sees (Alt+F4, the window manager's close, Alt+Tab, the Super key) are met
+// by refusing 'close' and taking focus back on 'blur'; what each OS still lets through is in the
+// README.
 import type { BrowserWindow, Input } from 'electron';
 import type { Role } from '../shared/api';
 
@@ -45,6 +48,8 @@ export type ReviewModeWindow = Pick<
   | 'isMenuBarAutoHide'
   | 'setKiosk'
   | 'setFullScreen'
+  | 'setAlwaysOnTop'
+  | 'isAlwaysOnTop'
   | 'setMenuBarVisibility'
   | 'setAutoHideMenuBar'
   | 'focus'
@@ -65,6 +70,7 @@ interface SavedWindowState {
   fullScreen: boolean;
   menuBarVisible: boolean;
   menuBarAutoHide: boolean;
+  alwaysOnTop: boolean;
 }
 
 export function createReviewMode(): ReviewMode {
@@ -80,6 +86,7 @@ export function createReviewMode(): ReviewMode {
       fullScreen: target.isFullScreen(),
       menuBarVisible: target.isMenuBarVisible(),
       menuBarAutoHide: target.isMenuBarAutoHide(),
+      alwaysOnTop: target.isAlwaysOnTop(),
     };
     if (target.webContents.isDevToolsOpened()) target.webContents.closeDevTools();
     // Hidden, and not brought back by Alt: the menu's own shortcuts are filtered below too.
@@ -87,6 +94,8 @@ export function createReviewMode(): ReviewMode {
     target.setMenuBarVisibility(false);
     target.setKiosk(true);
     target.setFullScreen(true);
+    // Above other windows, so one switched to with Alt+Tab cannot cover the review.
+    target.setAlwaysOnTop(true, 'screen-saver');
     target.focus();
   }
 
@@ -95,6 +104,7 @@ export function createReviewMode(): ReviewMode {
     if (!before) return;
     saved = null;
     target.setKiosk(false);
+    target.setAlwaysOnTop(before.alwaysOnTop);
     target.setFullScreen(before.fullScreen);
     target.setAutoHideMenuBar(before.menuBarAutoHide);
     target.setMenuBarVisibility(before.menuBarVisible);
@@ -121,6 +131,15 @@ export function createReviewMode(): ReviewMode {
       });
       next.on('leave-full-screen', () => {
         if (saved && usable()) next.setFullScreen(true);
+      });
+      // Alt+F4 and the window manager's close button reach the window, not the page. Quitting
+      // locks first (start-app's before-quit), which ends the review, so a quit still closes.
+      next.on('close', (event) => {
+        if (saved) event.preventDefault();
+      });
+      // Alt+Tab, the Super key or a click elsewhere: the review takes the focus back.
+      next.on('blur', () => {
+        if (saved && usable()) next.focus();
       });
       apply();
     },

@@ -6,8 +6,10 @@ import {
   dialog,
   ipcMain,
   powerMonitor,
+  powerSaveBlocker,
   protocol,
   safeStorage,
+  systemPreferences,
   type BrowserWindow,
 } from 'electron';
 import type { Core, CoreOptions } from './core/services';
@@ -16,6 +18,10 @@ import { createAppProtocolHandler } from './app-protocol';
 import { loadDeviceSecret } from './device-secret';
 import { registerIpc } from './ipc';
 import { closeCaptureWindow, openCaptureWindow } from './capture-window';
+import { ensureMicrophoneAccess } from './microphone-access';
+import { checkNativeModules, type NativeModuleCheck } from './native-modules';
+import { choosePasswordStore, keychainStores, passwordStoreVariable } from './password-store';
+import { createSleepBlocker, watchScreenLock } from './power';
 import { createReviewMode } from './review-mode';
 import { createSecureWindow, isCaptureContents, isOwnedContents } from './window';
 
@@ -26,6 +32,10 @@ export interface StartOptions {
   /** The bundled preload (out/preload/preload.cjs). */
   preloadPath: string;
   platform?: NodeJS.Platform;
+  env?: NodeJS.ProcessEnv;
+  argv?: readonly string[];
+  /** Loads the native SQLite module once; tests hand in one that fails as a wrong build does. */
+  checkNativeModules?: () => Promise<NativeModuleCheck>;
 }
 
 export interface RunningApp {
@@ -59,30 +69,56 @@ function refuseToRun(title: string, message: string): null {
 
 /** Resolves to null when the app does not run (second instance, no keychain, vault folder unusable). */
 export async function startApp(options: StartOptions): Promise<RunningApp | null> {
+  const platform = options.platform ?? process.platform;
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return null;
   }
   app.enableSandbox();
   registerAppScheme();
+  const passwordStore = choosePasswordStore({
+    platform,
+    env: options.env ?? process.env,
+    argv: options.argv ?? process.argv,
+  });
+  // Before 'ready': Chromium reads the switch when it sets up safeStorage.
+  if (passwordStore.kind === 'switch')
+    app.commandLine.appendSwitch('password-store', passwordStore.store);
 
   let mainWindow: BrowserWindow | null = null;
+  let openMainWindow: (() => Promise<BrowserWindow>) | null = null;
+  // A second launch always ends with a window in front: this one, or a new one if it was closed.
   app.on('second-instance', () => {
-    if (!mainWindow || mainWindow.isDestroyed()) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.show();
-    mainWindow.focus();
+    if (mainWindow && !mainWindow.isDestroyed()) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.show();
+      mainWindow.focus();
+    } else if (openMainWindow) {
+      void openMainWindow().catch((error: unknown) => console.error('window failed', error));
+    }
   });
-  // Closing the window ends the app, and quitting locks the vault.
+  // Quitting locks the vault (will-quit below).
   app.on('window-all-closed', () => app.quit());
 
   await app.whenReady();
+
+  if (passwordStore.kind === 'invalid') {
+    return refuseToRun(
+      'Session Vault cannot start',
+      `${passwordStoreVariable} is set to “${passwordStore.value}”, which is not a keychain Session Vault can use. Set it to one of ${keychainStores.join(', ')}, or remove it, then start Session Vault again.`,
+    );
+  }
+  const native = await (options.checkNativeModules ?? checkNativeModules)();
+  if (!native.ok) {
+    console.error('better-sqlite3 does not load', native.detail);
+    return refuseToRun(native.title, native.message);
+  }
 
   const userData = app.getPath('userData');
   const secret = await loadDeviceSecret({
     safeStorage,
     file: path.join(userData, 'device-secret'),
-    platform: options.platform ?? process.platform,
+    platform,
   });
   if (!secret.ok) return refuseToRun(secret.title, secret.message);
 
@@ -91,8 +127,25 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
   // The core decides when a consented recording starts and stops; these open and close the
   // hidden window that holds the microphone for exactly that long.
   const captureWindows = new Map<string, BrowserWindow>();
+  const sleepBlocker = createSleepBlocker(powerSaveBlocker);
+  let core: Core | null = null;
+  /** Recordings whose macOS microphone check is still running; close() removes them. */
+  const askingMicrophone = new Set<string>();
+  const mayUseMicrophone = async (recordingId: string): Promise<boolean> => {
+    askingMicrophone.add(recordingId);
+    const microphone = await ensureMicrophoneAccess(platform, systemPreferences);
+    // Stopped while macOS asked: nothing to open.
+    if (!askingMicrophone.delete(recordingId)) return false;
+    if (microphone.ok) return true;
+    // Reported as the capture window would report it, so the recording ends as refused.
+    await core?.dispatch('capture.failed', { recordingId, reason: 'permission-denied' }, 'capture');
+    void showWarning('The microphone is not allowed', microphone.message);
+    return false;
+  };
   const captureHost = {
     open: async (recordingId: string) => {
+      if (platform === 'darwin' && !(await mayUseMicrophone(recordingId))) return;
+      sleepBlocker.hold(recordingId);
       // Stored before its page loads: a close() during the load (a recording stopped at once)
       // must disarm and destroy it then, not leave it armed to take the next recording's command.
       let created: BrowserWindow | undefined;
@@ -107,15 +160,24 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
         // The load failed because close() destroyed the window: nothing went wrong.
         if (created && closedMeanwhile()) return;
         captureWindows.delete(recordingId);
+        sleepBlocker.release(recordingId);
         throw error;
       }
       if (closedMeanwhile()) closeCaptureWindow(window);
     },
     close: (recordingId: string) => {
+      askingMicrophone.delete(recordingId);
       const window = captureWindows.get(recordingId);
       captureWindows.delete(recordingId);
+      sleepBlocker.release(recordingId);
       if (window) closeCaptureWindow(window);
     },
+  };
+
+  const showWarning = async (title: string, message: string): Promise<void> => {
+    const options = { type: 'warning' as const, title, message, buttons: ['OK'] };
+    if (mainWindow && !mainWindow.isDestroyed()) await dialog.showMessageBox(mainWindow, options);
+    else await dialog.showMessageBox(options);
   };
 
   // Main asks where an access-log export goes and writes it there; the page never saves a file.
@@ -140,9 +202,9 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
   // While a client reviews, the main window is a kiosk; the core says when that starts and ends.
   const reviewMode = createReviewMode();
 
-  let core: Core;
+  let running: Core;
   try {
-    core = await options.createCore({
+    running = await options.createCore({
       dataDir: path.join(userData, 'vault'),
       deviceSecret: secret.deviceSecret,
       captureHost,
@@ -156,10 +218,11 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
       'Session Vault could not open its vault folder. Nothing was changed. Check that the app folder can be read and written, then start Session Vault again.',
     );
   }
+  core = running;
 
   registerIpc(
     ipcMain,
-    core.dispatch,
+    running.dispatch,
     (event, frame) => frame.parent === null && isOwnedContents(event.sender),
     {
       callerOf: (event) => (isCaptureContents(event.sender) ? 'capture' : 'ui'),
@@ -168,21 +231,66 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
     },
   );
 
-  const ticker = setInterval(() => core.tick(), tickMs);
-  powerMonitor.on('suspend', () => core.lock('suspend'));
-  powerMonitor.on('lock-screen', () => core.lock('screen-lock'));
+  const screenLock = watchScreenLock(powerMonitor, () => running.lock('screen-lock'));
+  const ticker = setInterval(() => {
+    running.tick();
+    screenLock.tick();
+  }, tickMs);
+  powerMonitor.on('suspend', () => running.lock('suspend'));
+  // macOS and Linux send this before a shutdown or log-out, which skips before-quit.
+  powerMonitor.on('shutdown', () => running.lock('quit'));
 
+  // Quitting during a recording first stops it the ordinary way, so the capture window sends its
+  // last chunk and the recording is finalised, then quits again.
+  let finishingRecordings = false;
+  const finishRecordingsThenQuit = async (): Promise<void> => {
+    const stops = [...captureWindows.keys()].map(async (recordingId) => {
+      const stopped = await running.dispatch('recording.stop', { recordingId }, 'ui');
+      // Not the therapist's to stop (locked meanwhile): the core's own quit path ends it.
+      if (!stopped.ok) running.lock('quit');
+    });
+    await Promise.allSettled(stops);
+    for (const recordingId of [...captureWindows.keys()]) captureHost.close(recordingId);
+    app.quit();
+  };
   let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    if (captureWindows.size > 0) {
+      event.preventDefault();
+      if (!finishingRecordings) {
+        finishingRecordings = true;
+        void finishRecordingsThenQuit();
+      }
+      return;
+    }
+    // Before any window closes, so review mode lets go of the main window.
+    running.lock('quit');
+  });
   app.on('will-quit', () => {
     if (closed) return;
     closed = true;
     clearInterval(ticker);
-    core.lock('quit');
-    core.close();
+    running.lock('quit');
+    running.close();
   });
 
-  mainWindow = createSecureWindow({ mode: 'main', preloadPath: options.preloadPath });
-  reviewMode.attach(mainWindow);
-  await mainWindow.loadURL(appUrl('index.html'));
-  return { core, mainWindow };
+  openMainWindow = async () => {
+    const window = createSecureWindow({ mode: 'main', preloadPath: options.preloadPath });
+    mainWindow = window;
+    reviewMode.attach(window);
+    // The hidden capture window counts as a window, so window-all-closed would never come while
+    // it records: closing the main window is quitting, which ends the recording cleanly and locks.
+    window.on('close', (event) => {
+      if (captureWindows.size === 0) return;
+      event.preventDefault();
+      app.quit();
+    });
+    window.on('closed', () => {
+      if (mainWindow === window) app.quit();
+    });
+    await window.loadURL(appUrl('index.html'));
+    return window;
+  };
+  return { core: running, mainWindow: await openMainWindow() };
 }

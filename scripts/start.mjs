@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findElectronBinary, missingElectronAdvice } from './electron-binary.mjs';
+import { buildNativeForElectron } from './native-electron.mjs';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
@@ -26,7 +27,13 @@ if (!electron.found) {
 
 // better-sqlite3 must match Electron's ABI to load in the app. `npm test` runs in plain Node, and
 // scripts/ensure-native.mjs rebuilds it for Node again when the tests need that.
-run(['electron-builder', 'install-app-deps']);
+const nativeFailure = buildNativeForElectron(electron.path);
+if (nativeFailure !== null) {
+  console.error(
+    `\nCannot start Session Vault: its SQLite module (better-sqlite3) does not load in Electron even after rebuilding it:\n${nativeFailure}\nCheck that a C++ toolchain is installed (Linux: g++, make, python3; macOS: Xcode command line tools; Windows: Visual Studio Build Tools) and that .npmrc sets no nodedir, then run \`npm start\` again.\n`,
+  );
+  process.exit(1);
+}
 
 const child = spawn(electron.path, [projectRoot, ...process.argv.slice(2)], {
   cwd: projectRoot,

@@ -30,6 +30,7 @@ const session = {
 export const app = {
   isPackaged: true, requestSingleInstanceLock: () => true, enableSandbox() {}, quit() {}, exit() {},
   whenReady: async () => {}, getPath: () => process.env.SV_USER_DATA, on: on('app'),
+  commandLine: { appendSwitch() {}, hasSwitch: () => false, getSwitchValue: () => '' },
 };
 export const protocol = { registerSchemesAsPrivileged() {}, handle(scheme, handler) { protocols.set(scheme, handler); } };
 export class BrowserWindow {
@@ -51,10 +52,13 @@ export class BrowserWindow {
 }
 export const ipcMain = { handle(channel, handler) { ipc.set(channel, handler); } };
 export const safeStorage = {
-  isEncryptionAvailable: () => true, getSelectedStorageBackend: () => 'gnome_libsecret',
-  encryptString: (text) => Buffer.from('sealed:' + text), decryptString: (data) => data.toString().slice(7),
+  isAsyncEncryptionAvailable: async () => true, getSelectedStorageBackend: () => 'gnome_libsecret',
+  encryptStringAsync: async (text) => Buffer.from('sealed:' + text),
+  decryptStringAsync: async (data) => ({ result: data.toString().slice(7), shouldReEncrypt: false }),
 };
-export const powerMonitor = { on: on('power') };
+export const powerMonitor = { on: on('power'), getSystemIdleState: () => 'active' };
+export const powerSaveBlocker = { start: () => 1, stop: () => true };
+export const systemPreferences = {};
 export const dialog = { showErrorBox(title, message) { console.log(JSON.stringify({ dialog: message })); } };
 export const contextBridge = {};
 export const ipcRenderer = {};

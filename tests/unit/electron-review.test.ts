@@ -258,7 +258,8 @@ describe('review mode follows the signed-in role', () => {
     contents.openDevTools();
     expect(contents.devToolsOpened).toBe(false);
     window.setFullScreen(false);
-    expect(window.fullScreen).toBe(true);
+    // leave-full-screen comes once the window manager has done it, not within the call.
+    await vi.waitFor(() => expect(window.fullScreen).toBe(true));
     await call(core!, 'review.end');
     contents.openDevTools();
     expect(contents.devToolsOpened).toBe(true);
@@ -289,8 +290,37 @@ describe('review mode follows the signed-in role', () => {
     await unlockTherapist();
     await beginReview();
     expectKiosk(window);
-    powerMonitor.emit('lock-screen');
+    // Linux sends no 'lock-screen': main's one-second ticker finds the locked idle state.
+    powerMonitor.lockScreen();
+    await vi.waitFor(() => expectOrdinary(window), { timeout: 5000 });
+  });
+
+  it('refuses the window manager’s close and takes focus back while the client reviews', async () => {
+    const { window, beginReview } = await startedVault();
+    await beginReview();
+    expectKiosk(window);
+    expect(window.alwaysOnTop).toBe(true);
+
+    window.close();
+    window.loseFocus();
+    expect(window.isDestroyed()).toBe(false);
+    expect(window.calls.at(-1)).toBe('focus');
+
+    await call(core!, 'review.end');
     expectOrdinary(window);
+    expect(window.alwaysOnTop).toBe(false);
+    window.calls.length = 0;
+    window.loseFocus();
+    expect(window.calls).toEqual([]);
+  });
+
+  it('a quit during a review still quits: the lock ends the review before windows close', async () => {
+    const { window, beginReview } = await startedVault();
+    await beginReview();
+    app.quit();
+    await vi.waitFor(() => expect(app.ended).toBe(true));
+    expect(window.isDestroyed()).toBe(true);
+    core = null;
   });
 
   it('keeps the window ordinary for the therapist and an auditor', async () => {

@@ -1,14 +1,12 @@
-// startApp(): the lifecycle wiring, with a fake 'electron' and a fake core. Also the device secret
-// and the fuses flipped into packaged builds.
+// startApp(): the lifecycle wiring, with a fake 'electron' and a fake core. Also the device secret.
+// The fuses flipped into packaged builds are in electron-packaging.test.ts.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FuseState, FuseV1Options, FuseVersion, getCurrentFuseWire } from '@electron/fuses';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
 import { channels } from '../../shared/api';
 import type { Core, CoreOptions, LockReason } from '../../electron/core/services';
-import { fuseConfig } from '../../build/fuse-config.mjs';
 import {
   BrowserWindow,
   app,
@@ -18,6 +16,7 @@ import {
   protocol,
   resetFakes,
   safeStorage,
+  state,
 } from './electron-fakes';
 
 vi.mock('electron', () => import('./electron-fakes'));
@@ -26,8 +25,6 @@ const { startApp } = await import('../../electron/start-app');
 const { loadDeviceSecret } = await import('../../electron/device-secret');
 
 let userData: string;
-/** The marker @electron/fuses looks for in an Electron binary (its constants module). */
-const fuseSentinel = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 
 interface FakeCore extends Core {
   locks: LockReason[];
@@ -52,6 +49,7 @@ function fakeCore(): FakeCore {
 }
 
 async function start(platform: NodeJS.Platform = 'linux') {
+  state.platform = platform;
   const core = fakeCore();
   const createCore = vi.fn(async (options: CoreOptions) => {
     core.options = options;
@@ -164,9 +162,10 @@ describe('startApp', () => {
   });
 
   it('locks the core on system suspend and on screen lock', async () => {
-    const { core } = await start();
+    // lock-screen is a macOS and Windows event; Linux is in electron-lifecycle.test.ts.
+    const { core } = await start('darwin');
     powerMonitor.emit('suspend');
-    powerMonitor.emit('lock-screen');
+    powerMonitor.lockScreen();
     expect(core.locks).toEqual(['suspend', 'screen-lock']);
   });
 
@@ -229,6 +228,8 @@ describe('startApp', () => {
 });
 
 describe('device secret', () => {
+  // safeStorage answers nothing before 'ready'.
+  beforeEach(() => app.whenReady());
   const options = () => ({
     safeStorage,
     file: path.join(userData, 'device-secret'),
@@ -259,6 +260,27 @@ describe('device secret', () => {
     );
   });
 
+  it('says the keychain did not answer when it is locked, and keeps the secret', async () => {
+    await loadDeviceSecret(options());
+    const stored = await readFile(options().file, 'utf8');
+    safeStorage.busy = true;
+    expect(await loadDeviceSecret(options())).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/did not answer/),
+    });
+    expect(await readFile(options().file, 'utf8')).toBe(stored);
+  });
+
+  it('uses only the async safeStorage methods (the sync ones are deprecated in Electron 45)', async () => {
+    const first = await loadDeviceSecret(options());
+    safeStorage.rotated = true;
+    const again = await loadDeviceSecret(options());
+    expect(again.ok && Array.from(again.deviceSecret)).toEqual(
+      first.ok && Array.from(first.deviceSecret),
+    );
+    expect(safeStorage.syncCalls).toBe(0);
+  });
+
   it('refuses a stored secret of the wrong length', async () => {
     await writeFile(
       options().file,
@@ -272,63 +294,5 @@ describe('device secret', () => {
     expect(await loadDeviceSecret({ ...options(), platform: 'win32' })).toMatchObject({ ok: true });
     safeStorage.backend = 'kwallet6';
     expect(await loadDeviceSecret(options())).toMatchObject({ ok: true });
-  });
-});
-
-describe('fuses', () => {
-  it('flips every fuse the release needs, and names every fuse Electron has', () => {
-    expect(fuseConfig).toMatchObject({
-      version: FuseVersion.V1,
-      strictlyRequireAllFuses: true,
-      [FuseV1Options.RunAsNode]: false,
-      [FuseV1Options.EnableCookieEncryption]: true,
-      [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
-      [FuseV1Options.EnableNodeCliInspectArguments]: false,
-      [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
-      [FuseV1Options.OnlyLoadAppFromAsar]: true,
-      [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: false,
-      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
-    });
-    const fuseIndexes = Object.values(FuseV1Options).filter((value) => typeof value === 'number');
-    for (const index of fuseIndexes)
-      expect(typeof (fuseConfig as Record<number, unknown>)[index]).toBe('boolean');
-  });
-
-  it('the afterPack hook flips that config into the packed binary', async () => {
-    // A stand-in binary: the fuse sentinel, wire version 1, nine fuses all ENABLE ('1').
-    const executable = path.join(userData, 'session-vault');
-    const wire = Buffer.from([1, 9, ...Array<number>(9).fill(FuseState.ENABLE)]);
-    await writeFile(
-      executable,
-      Buffer.concat([
-        Buffer.alloc(64, 0xaa),
-        Buffer.from(fuseSentinel),
-        wire,
-        Buffer.alloc(64, 0xbb),
-      ]),
-    );
-    const { default: afterPack } = await import('../../build/fuses.mjs');
-    await afterPack({
-      electronPlatformName: 'linux',
-      appOutDir: userData,
-      packager: { executableName: 'session-vault', appInfo: { productFilename: 'Session Vault' } },
-    } as unknown as Parameters<typeof afterPack>[0]);
-
-    const flipped = await getCurrentFuseWire(executable);
-    const expected = (enabled: boolean) => (enabled ? FuseState.ENABLE : FuseState.DISABLE);
-    for (const [name, index] of Object.entries(FuseV1Options)) {
-      if (typeof index !== 'number') continue;
-      expect(flipped[index as FuseV1Options], name).toBe(
-        expected((fuseConfig as Record<number, boolean>)[index] === true),
-      );
-    }
-    expect(flipped[FuseV1Options.RunAsNode]).toBe(FuseState.DISABLE);
-
-    const builder = await readFile(
-      path.join(import.meta.dirname, '../../electron-builder.yml'),
-      'utf8',
-    );
-    expect(builder).toMatch(/^afterPack: \.\/build\/fuses\.mjs$/m);
-    expect(builder).toMatch(/^asar: true$/m);
   });
 });

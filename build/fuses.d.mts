@@ -1,3 +1,0 @@
-import type { AfterPackContext } from 'app-builder-lib';
-
-export default function afterPack(context: AfterPackContext): Promise<void>;
