@@ -24,6 +24,8 @@ export interface YearFixtureOptions {
   seconds: number;
   /** Bytes of audio per second (32 kb/s Opus is about 4,000). */
   chunkBytes?: number;
+  /** Changes to every client's consent terms (e.g. `termination`); retention is 365 days otherwise. */
+  consentOverrides?: Record<string, unknown>;
   name?: string;
 }
 
@@ -129,7 +131,10 @@ export async function buildYearFixture(options: YearFixtureOptions): Promise<Yea
       });
       await call(built, 'consent.sign', {
         clientId: client.clientId,
-        terms: consentDraft(client, policyHash, clock.now(), { retentionDays: 365 }),
+        terms: consentDraft(client, policyHash, clock.now(), {
+          retentionDays: 365,
+          ...options.consentOverrides,
+        }),
         reviewCredential: '482915',
       });
       clients.push(client);
