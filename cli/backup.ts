@@ -3,7 +3,7 @@
 // passphrase. It never overwrites a file, and it is checked before it takes its final name.
 import { existsSync, linkSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { VAULT_FILE_NAME } from '../electron/core/db';
+import { VAULT_FILE_NAME } from '../electron/core/platform/db';
 
 export interface BackupReport {
   ok: boolean;

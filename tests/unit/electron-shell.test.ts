@@ -7,7 +7,7 @@ import { FuseState, FuseV1Options, FuseVersion, getCurrentFuseWire } from '@elec
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
 import { channels } from '../../shared/api';
-import type { Core, CoreOptions, LockReason } from '../../electron/core/services';
+import type { Core, CoreOptions, LockReason } from '../../electron/core/create-core';
 import { fuseConfig } from '../../build/fuse-config.mjs';
 import {
   BrowserWindow,

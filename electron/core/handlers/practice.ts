@@ -2,9 +2,9 @@
 import type { Database } from 'better-sqlite3';
 import { defaultTermsSchema, type DefaultTerms } from '../../../shared/api-practice';
 import { VaultError } from '../../../shared/errors';
-import { ConsentStore, DEFAULT_POLICY_TEXT } from '../consent-store';
+import { ConsentStore, DEFAULT_POLICY_TEXT } from '../consent/consent-store';
 import type { Handlers } from '../dispatch';
-import { recordingSummaries } from '../library';
+import { recordingSummaries } from '../playback/recording-summaries';
 import type { CoreContext } from './context';
 import { requireTherapist } from './context';
 
