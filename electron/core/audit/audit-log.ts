@@ -21,7 +21,7 @@ import {
   type AuditEvent,
   type AuditSecrets,
 } from './audit-format';
-import type { CheckpointRow, EntryRow } from './audit-rows';
+import { AuditEntryStore, type EntryRow } from './audit-entry-store';
 import { verifyChainSteps, type ChainSource } from './audit-verification';
 import {
   AEAD_NONCE_BYTES,
@@ -44,20 +44,16 @@ function entryAssociatedData(vaultId: Uint8Array, seq: number, epochId: number):
 }
 
 export class AuditLog {
-  private readonly insert;
-  private readonly last;
-  private readonly epochs;
+  private readonly entries: AuditEntryStore;
+  private readonly epochs: AuditEpochStore;
   private readonly lockListeners = new Set<() => void>();
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly vaultId: Uint8Array,
     private readonly now: () => number,
   ) {
-    this.insert = db.prepare(
-      'INSERT INTO audit_entries (seq, epoch_id, sealed, content_hash, entry_hash) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.last = db.prepare('SELECT seq, entry_hash FROM audit_entries ORDER BY seq DESC LIMIT 1');
+    this.entries = new AuditEntryStore(db);
     this.epochs = new AuditEpochStore(db, now, () => this.publicKeys().boxPublic);
   }
 
@@ -77,9 +73,7 @@ export class AuditLog {
   }
 
   private publicKeys(): { boxPublic: Uint8Array; signPublic: Uint8Array } {
-    const row = this.db
-      .prepare('SELECT box_public, sign_public FROM audit_keys WHERE singleton = 1')
-      .get() as { box_public: Buffer; sign_public: Buffer } | undefined;
+    const row = this.entries.publicKeys();
     if (!row) throw new VaultError('AUDIT_UNAVAILABLE');
     return {
       boxPublic: new Uint8Array(row.box_public),
@@ -88,10 +82,7 @@ export class AuditLog {
   }
 
   static install(db: Database, secrets: AuditSecrets): void {
-    db.prepare('INSERT INTO audit_keys (singleton, box_public, sign_public) VALUES (1, ?, ?)').run(
-      secrets.box.publicKey,
-      secrets.signing.publicKey,
-    );
+    new AuditEntryStore(db).installKeys(secrets.box.publicKey, secrets.signing.publicKey);
   }
 
   /**
@@ -100,7 +91,7 @@ export class AuditLog {
    */
   append(event: AuditEvent): number {
     try {
-      const head = this.last.get() as { seq: number; entry_hash: Buffer } | undefined;
+      const head = this.entries.head();
       const seq = (head?.seq ?? 0) + 1;
       const prev = head ? new Uint8Array(head.entry_hash) : genesisHash(this.vaultId);
       const entry: AuditEntry = {
@@ -119,13 +110,13 @@ export class AuditLog {
       const contentHash = hash(text);
       const epoch = this.epochs.current();
       const sealed = seal(epoch.key, text, entryAssociatedData(this.vaultId, seq, epoch.id));
-      this.insert.run(
+      this.entries.insertEntry({
         seq,
-        epoch.id,
-        Buffer.concat([sealed.nonce, sealed.ciphertext]),
+        epochId: epoch.id,
+        sealed: Buffer.concat([sealed.nonce, sealed.ciphertext]),
         contentHash,
-        chainHash(prev, seq, contentHash),
-      );
+        entryHash: chainHash(prev, seq, contentHash),
+      });
       return seq;
     } catch (cause) {
       if (cause instanceof VaultError && cause.code === 'AUDIT_UNAVAILABLE') throw cause;
@@ -140,44 +131,36 @@ export class AuditLog {
   }
 
   count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM audit_entries').get() as { n: number }).n;
+    return this.entries.count();
   }
 
   /** Signs the current head; main calls it on every unlock and every CHECKPOINT_EVERY entries. */
   checkpoint(secrets: AuditSecrets): void {
-    const head = this.last.get() as { seq: number; entry_hash: Buffer } | undefined;
+    const head = this.entries.head();
     if (!head) return;
-    const exists = this.db.prepare('SELECT 1 FROM audit_checkpoints WHERE seq = ?').get(head.seq);
-    if (exists) return;
+    if (this.entries.hasCheckpoint(head.seq)) return;
     const at = this.now();
     const headHash = new Uint8Array(head.entry_hash);
     const signature = sign(
       secrets.signing.secretKey,
       checkpointMessage(this.vaultId, head.seq, headHash, at),
     );
-    this.db
-      .prepare('INSERT INTO audit_checkpoints (seq, at, head_hash, signature) VALUES (?, ?, ?, ?)')
-      .run(head.seq, at, headHash, signature);
+    this.entries.insertCheckpoint({ seq: head.seq, at, headHash, signature });
   }
 
   /** Checkpoints when enough entries have passed since the last one. */
   checkpointIfDue(secrets: AuditSecrets): void {
-    const lastCheckpoint = (
-      this.db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM audit_checkpoints').get() as {
-        seq: number;
-      }
-    ).seq;
-    const head = this.last.get() as { seq: number } | undefined;
+    const lastCheckpoint = this.entries.lastCheckpointSeq();
+    const head = this.entries.head();
     if (head && head.seq - lastCheckpoint >= CHECKPOINT_EVERY) this.checkpoint(secrets);
   }
 
   /** Newest first. */
   read(secrets: AuditSecrets, options: { limit: number; beforeSeq?: number }): AuditEntry[] {
-    const rows = this.db
-      .prepare(
-        'SELECT seq, epoch_id, sealed, content_hash, entry_hash FROM audit_entries WHERE seq < ? ORDER BY seq DESC LIMIT ?',
-      )
-      .all(options.beforeSeq ?? Number.MAX_SAFE_INTEGER, options.limit) as EntryRow[];
+    const rows = this.entries.entriesBefore(
+      options.beforeSeq ?? Number.MAX_SAFE_INTEGER,
+      options.limit,
+    );
     return rows.map((row) => this.openRow(secrets, row));
   }
 
@@ -191,11 +174,7 @@ export class AuditLog {
     toSeq: number,
     limit: number,
   ): { entry: AuditEntry; text: string; entryHash: Uint8Array }[] {
-    const rows = this.db
-      .prepare(
-        'SELECT seq, epoch_id, sealed, content_hash, entry_hash FROM audit_entries WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?',
-      )
-      .all(fromSeq, toSeq, limit) as EntryRow[];
+    const rows = this.entries.entriesFrom(fromSeq, toSeq, limit);
     return rows.map((row) => {
       const text = this.openText(secrets, row);
       const entry = JSON.parse(text) as AuditEntry;
@@ -207,7 +186,7 @@ export class AuditLog {
 
   /** The stored head: the newest entry's seq and entry hash. */
   head(): { seq: number; hash: Uint8Array } | null {
-    const row = this.last.get() as { seq: number; entry_hash: Buffer } | undefined;
+    const row = this.entries.head();
     return row ? { seq: row.seq, hash: new Uint8Array(row.entry_hash) } : null;
   }
 
@@ -215,13 +194,7 @@ export class AuditLog {
   checkpointsUpTo(
     toSeq: number,
   ): { seq: number; at: number; headHash: Uint8Array; signature: Uint8Array }[] {
-    return (
-      this.db
-        .prepare(
-          'SELECT seq, at, head_hash, signature FROM audit_checkpoints WHERE seq <= ? ORDER BY seq',
-        )
-        .all(toSeq) as CheckpointRow[]
-    ).map((row) => ({
+    return this.entries.checkpoints(toSeq).map((row) => ({
       seq: row.seq,
       at: row.at,
       headHash: new Uint8Array(row.head_hash),
@@ -292,10 +265,10 @@ export class AuditLog {
   /** What the walk over the chain reads from this log. */
   private chainSource(): ChainSource {
     return {
-      db: this.db,
+      entries: this.entries,
       vaultId: this.vaultId,
       signingPublicKey: () => this.signingPublicKey(),
-      headSeq: () => (this.last.get() as { seq: number } | undefined)?.seq ?? 0,
+      headSeq: () => this.entries.head()?.seq ?? 0,
       openRow: (secrets, row) => this.openRow(secrets, row),
     };
   }

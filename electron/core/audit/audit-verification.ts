@@ -1,15 +1,14 @@
 // Checking the access log: walks the hash chain from its genesis and every signed checkpoint up to
 // the head; with the audit secret key, also opens every sealed entry against its content hash.
 // Needs no key otherwise, so the offline doctor runs it too.
-import type { Database } from 'better-sqlite3';
 import type { AuditVerdict } from '../../../shared/api';
 import { chainHash, checkpointMessage, genesisHash, type AuditSecrets } from './audit-format';
-import type { CheckpointRow, EntryRow } from './audit-rows';
+import type { AuditEntryStore, CheckpointRow, EntryRow } from './audit-entry-store';
 import { equalBytes, verifySignature } from '../platform/crypto';
 
 /** What the walk reads from the log. */
 export interface ChainSource {
-  db: Database;
+  entries: AuditEntryStore;
   vaultId: Uint8Array;
   signingPublicKey(): Uint8Array;
   /** The newest entry's seq, 0 for an empty log. */
@@ -37,14 +36,8 @@ export function* verifyChainSteps(
     };
   const headSeq = source.headSeq();
   const checkpoints = new Map<number, CheckpointRow>();
-  for (const row of source.db
-    // Every checkpoint there is now: one past the head means entries it signed are gone.
-    .prepare('SELECT seq, at, head_hash, signature FROM audit_checkpoints')
-    .all() as CheckpointRow[])
-    checkpoints.set(row.seq, row);
-  const slice = source.db.prepare(
-    'SELECT seq, epoch_id, sealed, content_hash, entry_hash FROM audit_entries WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
-  );
+  // Every checkpoint there is now: one past the head means entries it signed are gone.
+  for (const row of source.entries.checkpoints()) checkpoints.set(row.seq, row);
   let prev = genesisHash(source.vaultId);
   let expectedSeq = 1;
   let checked = 0;
@@ -58,7 +51,11 @@ export function* verifyChainSteps(
   });
   for (;;) {
     // Read a slice at a time: a statement left open across a yield would keep the connection busy.
-    const rows = slice.all(expectedSeq - 1, headSeq, secrets ? 2_000 : 20_000) as EntryRow[];
+    const rows: EntryRow[] = source.entries.entriesFrom(
+      expectedSeq,
+      headSeq,
+      secrets ? 2_000 : 20_000,
+    );
     if (rows.length === 0) break;
     for (const row of rows) {
       if (row.seq !== expectedSeq) return bad(expectedSeq, `Entry ${expectedSeq} is missing.`);

@@ -42,20 +42,7 @@ export class AuditorService {
   }
 
   list(): { auditorId: string; createdAt: number; removedAt: number | null }[] {
-    const { vault } = this.lifecycle.unlocked();
-    return (
-      vault.db
-        .prepare('SELECT auditor_id, created_at, removed_at FROM auditors ORDER BY created_at')
-        .all() as {
-        auditor_id: string;
-        created_at: number;
-        removed_at: number | null;
-      }[]
-    ).map((row) => ({
-      auditorId: row.auditor_id,
-      createdAt: row.created_at,
-      removedAt: row.removed_at,
-    }));
+    return this.lifecycle.unlocked().vault.auditors.list();
   }
 
   remove(auditorId: string): void {

@@ -65,6 +65,22 @@ export class AuditorStore {
     };
   }
 
+  list(): { auditorId: string; createdAt: number; removedAt: number | null }[] {
+    return (
+      this.db
+        .prepare('SELECT auditor_id, created_at, removed_at FROM auditors ORDER BY created_at')
+        .all() as {
+        auditor_id: string;
+        created_at: number;
+        removed_at: number | null;
+      }[]
+    ).map((row) => ({
+      auditorId: row.auditor_id,
+      createdAt: row.created_at,
+      removedAt: row.removed_at,
+    }));
+  }
+
   remove(auditorId: string): void {
     this.db.transaction(() => {
       this.db

@@ -122,6 +122,21 @@ export class ClientStore {
     });
   }
 
+  isArchived(clientId: string): boolean {
+    const row = this.db
+      .prepare('SELECT archived_at FROM clients WHERE client_id = ?')
+      .get(clientId) as {
+      archived_at: number | null;
+    };
+    return row.archived_at !== null;
+  }
+
+  setArchived(clientId: string, archivedAt: number | null): void {
+    this.db
+      .prepare('UPDATE clients SET archived_at = ? WHERE client_id = ?')
+      .run(archivedAt, clientId);
+  }
+
   exists(clientId: string): boolean {
     return this.db.prepare('SELECT 1 FROM clients WHERE client_id = ?').get(clientId) !== undefined;
   }

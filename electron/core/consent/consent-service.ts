@@ -93,16 +93,11 @@ export class ConsentService {
     return this.withClientKey(clientId, (clientKey) => {
       const profile = vault.clients.profile(clientId, clientKey);
       const state = this.consentState(clientId, clientKey);
-      const archived = vault.db
-        .prepare('SELECT archived_at FROM clients WHERE client_id = ?')
-        .get(clientId) as {
-        archived_at: number | null;
-      };
       return {
         clientId,
         displayName: profile.displayName,
         participants: profile.participants,
-        archived: archived.archived_at !== null,
+        archived: vault.clients.isArchived(clientId),
         hasReviewCredential: vault.keys.has(`ck/${clientId}/credential`),
         consent: consentStatus(state, this.actor(), clientId, this.now()),
       };
@@ -162,9 +157,7 @@ export class ConsentService {
         subject: clientId,
         outcome: 'ok',
       });
-      vault.db
-        .prepare('UPDATE clients SET archived_at = ? WHERE client_id = ?')
-        .run(archived ? this.now() : null, clientId);
+      vault.clients.setArchived(clientId, archived ? this.now() : null);
     })();
     return this.summary(clientId);
   }

@@ -5,6 +5,7 @@ import type { Database } from 'better-sqlite3';
 import { consentTermsSchema, type ConsentState, type ConsentTerms } from '../../../shared/consent';
 import { VaultError } from '../../../shared/errors';
 import { hash, open, seal, toHex, utf8 } from '../platform/crypto';
+import { SettingsStore } from '../vault/settings-store';
 
 export const DEFAULT_POLICY_TEXT = [
   'Recordings of sessions are for the client’s personal review only.',
@@ -25,11 +26,16 @@ export function policyHashOf(text: string): string {
 }
 
 export class ConsentStore {
+  // The current policy is a setting; the settings store owns that table.
+  private readonly settings: SettingsStore;
+
   constructor(
     private readonly db: Database,
     private readonly vaultId: Uint8Array,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.settings = new SettingsStore(db);
+  }
 
   private termsAd(clientId: string, version: number): Uint8Array {
     return utf8.encode(`session-vault/consent/v1|${toHex(this.vaultId)}|${clientId}|${version}`);
@@ -51,19 +57,13 @@ export class ConsentStore {
           )
           .run(policyHash, this.now(), sealed.nonce, sealed.ciphertext);
       }
-      this.db
-        .prepare(
-          "INSERT INTO settings (name, value) VALUES ('policyHash', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        )
-        .run(policyHash);
+      this.settings.set('policyHash', policyHash);
     })();
     return policyHash;
   }
 
   currentPolicyHash(): string | null {
-    const row = this.db.prepare("SELECT value FROM settings WHERE name = 'policyHash'").get() as
-      { value: string } | undefined;
-    return row?.value ?? null;
+    return this.settings.get('policyHash');
   }
 
   policyText(masterKey: Uint8Array, policyHash: string): string {

@@ -23,12 +23,9 @@ export function deadlineWithCause(
 /** Writes the deadline of each of the client's recordings not yet destroyed, from `state`. */
 export function writeDeadlines(vault: OpenVault, clientId: string, state: ConsentState): void {
   if (!state.terms) return;
-  const update = vault.db.prepare(
-    'UPDATE recordings SET destroy_after = ?, destroy_cause = ? WHERE rec_no = ?',
-  );
   for (const recording of vault.recordings.list(clientId)) {
     if (recording.state === 'destroyed') continue;
     const { at, cause } = deadlineWithCause(state, recording.startedAt);
-    update.run(Number.isFinite(at) ? at : null, cause, recording.recNo);
+    vault.recordings.setDeadline(recording.recNo, Number.isFinite(at) ? at : null, cause);
   }
 }

@@ -24,7 +24,6 @@ export function recordingSummaries(
 ): RecordingSummary[] {
   const vault = lifecycle.opened();
   const state = consent.consentState(clientId, clientKey);
-  const cause = vault.db.prepare('SELECT destroy_cause FROM recordings WHERE recording_id = ?');
   return vault.recordings.list(clientId).map((recording: RecordingRow) => {
     let recordingKey: Uint8Array | null = null;
     try {
@@ -37,9 +36,7 @@ export function recordingSummaries(
         recording.state === 'destroyed' ? [] : vault.recordings.index(recording.recordingId);
       const subject = consent.subject(clientId, clientKey, recording, meta?.consentVersion ?? null);
       const play = decide('play', actor, subject, now);
-      const destroyCause = (
-        cause.get(recording.recordingId) as { destroy_cause: keyof typeof causeSentence | null }
-      ).destroy_cause;
+      const destroyCause = vault.recordings.destroyCause(recording.recordingId);
       return {
         recordingId: recording.recordingId,
         clientId,

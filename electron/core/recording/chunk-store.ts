@@ -13,7 +13,8 @@ import {
   chunkId,
   type ChunkRow,
 } from './chunk-format';
-import { RecordingRows, type RecordingRow, type RecordingState } from './recording-row-store';
+import type { Database, Statement } from 'better-sqlite3';
+import type { RecordingRow, RecordingRowStore, RecordingState } from './recording-row-store';
 
 export interface ChunkIndexEntry {
   seq: number;
@@ -22,14 +23,35 @@ export interface ChunkIndexEntry {
   bytes: number;
 }
 
-export class SealedChunkStore extends RecordingRows {
-  private readonly vaultHex = toHex(this.vaultId);
-  private readonly insertChunk = this.db.prepare(
-    'INSERT INTO chunks (chunk_id, rec_no, seq, start_ms, duration_ms, nonce, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  private readonly lastChunk = this.db.prepare(
-    'SELECT seq, start_ms, duration_ms FROM chunks WHERE chunk_id >= ? AND chunk_id < ? ORDER BY chunk_id DESC LIMIT 1',
-  );
+export class ChunkStore {
+  /** Prepared once: preparing on every chunk read cost more than decrypting it. */
+  private readonly statements = new Map<string, Statement>();
+  private readonly vaultHex: string;
+  private readonly insertChunk: Statement;
+  private readonly lastChunk: Statement;
+
+  constructor(
+    private readonly db: Database,
+    private readonly vaultId: Uint8Array,
+    private readonly rows: RecordingRowStore,
+  ) {
+    this.vaultHex = toHex(vaultId);
+    this.insertChunk = db.prepare(
+      'INSERT INTO chunks (chunk_id, rec_no, seq, start_ms, duration_ms, nonce, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.lastChunk = db.prepare(
+      'SELECT seq, start_ms, duration_ms FROM chunks WHERE chunk_id >= ? AND chunk_id < ? ORDER BY chunk_id DESC LIMIT 1',
+    );
+  }
+
+  private stmt(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   /** The next sequence number the recording expects. */
   nextSeq(recNo: number): number {
@@ -49,7 +71,7 @@ export class SealedChunkStore extends RecordingRows {
   ): void {
     if (chunk.payload.byteLength > MAX_CHUNK_BYTES) throw new VaultError('CHUNK_TOO_LARGE');
     this.db.transaction(() => {
-      const recording = this.get(recordingId);
+      const recording = this.rows.get(recordingId);
       if (recording.state !== 'recording') throw new VaultError('RECORDING_NOT_ARMED');
       if (chunk.seq !== this.nextSeq(recording.recNo))
         throw new VaultError('CHUNK_OUT_OF_SEQUENCE');
@@ -77,7 +99,7 @@ export class SealedChunkStore extends RecordingRows {
     state: 'finalised' | 'interrupted' = 'finalised',
   ): RecordingRow {
     this.db.transaction(() => {
-      const recording = this.get(recordingId);
+      const recording = this.rows.get(recordingId);
       if (
         recording.state !== 'recording' &&
         !(recording.state === 'interrupted' && recording.finalSeq === null)
@@ -103,18 +125,14 @@ export class SealedChunkStore extends RecordingRows {
         sealed.nonce,
         sealed.ciphertext,
       );
-      this.stmt('UPDATE recordings SET state = ?, final_seq = ? WHERE rec_no = ?').run(
-        state,
-        seq,
-        recording.recNo,
-      );
+      this.rows.setFinal(recording.recNo, state, seq);
     })();
-    return this.get(recordingId);
+    return this.rows.get(recordingId);
   }
 
   /** The time index, audio chunks only (the end marker is not audio). */
   index(recordingId: string): ChunkIndexEntry[] {
-    const recording = this.get(recordingId);
+    const recording = this.rows.get(recordingId);
     const rows = this.stmt(
       'SELECT seq, start_ms, duration_ms, length(ciphertext) AS bytes FROM chunks WHERE chunk_id >= ? AND chunk_id < ? ORDER BY chunk_id',
     ).all(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0)) as {
@@ -135,7 +153,7 @@ export class SealedChunkStore extends RecordingRows {
 
   /** The chunk that holds `positionMs`, for seeking. */
   seqAt(recordingId: string, positionMs: number): number | null {
-    const recording = this.get(recordingId);
+    const recording = this.rows.get(recordingId);
     const row = this.stmt(
       'SELECT seq FROM chunks WHERE chunk_id >= ? AND chunk_id < ? AND start_ms <= ? AND duration_ms > 0 ORDER BY chunk_id DESC LIMIT 1',
     ).get(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0), positionMs) as
@@ -171,7 +189,7 @@ export class SealedChunkStore extends RecordingRows {
     if (found.state === 'destroyed') throw new VaultError('RECORDING_DESTROYED');
     const row = found.ciphertext ? (found as ChunkRow) : undefined;
     if (!row) {
-      const recording = this.get(recordingId);
+      const recording = this.rows.get(recordingId);
       const last = this.nextSeq(recording.recNo) - 1;
       if (recording.finalSeq !== null && seq < recording.finalSeq && last < recording.finalSeq)
         throw new ChunkIntegrityError(
@@ -199,7 +217,7 @@ export class SealedChunkStore extends RecordingRows {
     }
     throw diagnoseChunk(
       this.diagnosisSource(),
-      this.get(recordingId),
+      this.rows.get(recordingId),
       recordingKey,
       row,
       otherKeys,
@@ -223,8 +241,12 @@ export class SealedChunkStore extends RecordingRows {
   }
 
   /** Opens every chunk in order: the first problem is thrown. Returns the audio chunk count. */
-  verify(recordingId: string, recordingKey: Uint8Array): number {
-    const recording = this.get(recordingId);
+  verify(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    removed: { fromSeq: number; toSeq: number }[],
+  ): number {
+    const recording = this.rows.get(recordingId);
     const last = this.nextSeq(recording.recNo) - 1;
     if (recording.finalSeq !== null && last < recording.finalSeq)
       throw new ChunkIntegrityError(
@@ -233,10 +255,7 @@ export class SealedChunkStore extends RecordingRows {
         last + 1,
         'end marker missing',
       );
-    const removed = this.stmt('SELECT from_seq, to_seq FROM removed_ranges WHERE rec_no = ?').all(
-      recording.recNo,
-    ) as { from_seq: number; to_seq: number }[];
-    const wasRemoved = (seq: number) => removed.some((r) => seq >= r.from_seq && seq <= r.to_seq);
+    const wasRemoved = (seq: number) => removed.some((r) => seq >= r.fromSeq && seq <= r.toSeq);
     let audioChunks = 0;
     for (let seq = 0; seq <= last; seq += 1) {
       if (wasRemoved(seq)) continue;
@@ -246,5 +265,17 @@ export class SealedChunkStore extends RecordingRows {
       if (seq !== recording.finalSeq) audioChunks += 1;
     }
     return audioChunks;
+  }
+
+  /** Deletes every chunk of a recording: its audio is gone for good. */
+  deleteAll(recNo: number): void {
+    this.stmt('DELETE FROM chunks WHERE chunk_id >= ? AND chunk_id < ?').run(
+      chunkId(recNo, 0),
+      chunkId(recNo + 1, 0),
+    );
+  }
+
+  deleteOne(recNo: number, seq: number): void {
+    this.stmt('DELETE FROM chunks WHERE chunk_id = ?').run(chunkId(recNo, seq));
   }
 }

@@ -47,9 +47,7 @@ export function createConsentedRecording(
         consentId: terms.consentId,
         consentVersion: terms.version,
       });
-      vault.db
-        .prepare('UPDATE recordings SET destroy_cause = ? WHERE recording_id = ?')
-        .run(cause, recordingId);
+      vault.recordings.setDestroyCause(recordingId, cause);
       started(recordingKey);
     })();
   });

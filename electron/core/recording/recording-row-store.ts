@@ -1,12 +1,14 @@
 // A recording's row: who it is of, when it started, its state and deadlines (in the clear, for
 // the sweeper), and its container details sealed with the recording key. Also the states a crash
-// leaves behind. The chunks and what is done to them build on this (sealed-chunks.ts).
+// or a full disk leaves behind. The recording store composes this with the chunks and timeline.
 import type { Database, Statement } from 'better-sqlite3';
 import { VaultError } from '../../../shared/errors';
 import { AEAD_NONCE_BYTES, open, seal, toHex, utf8 } from '../platform/crypto';
 import { ChunkIntegrityError } from './chunk-integrity-error';
 
 export type RecordingState = 'recording' | 'finalised' | 'interrupted' | 'destroyed';
+
+export type DestroyCause = 'retention' | 'termination' | 'revocation';
 
 export interface RecordingRow {
   recNo: number;
@@ -40,17 +42,17 @@ function toRecording(row: Record<string, unknown>): RecordingRow {
   };
 }
 
-export class RecordingRows {
+export class RecordingRowStore {
   /** Prepared once: preparing on every chunk read cost more than decrypting it. */
   private readonly statements = new Map<string, Statement>();
 
   constructor(
-    protected readonly db: Database,
-    protected readonly vaultId: Uint8Array,
-    protected readonly now: () => number,
+    private readonly db: Database,
+    private readonly vaultId: Uint8Array,
+    private readonly now: () => number,
   ) {}
 
-  protected stmt(sql: string): Statement {
+  private stmt(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
@@ -155,5 +157,59 @@ export class RecordingRows {
         "SELECT * FROM recordings WHERE state = 'interrupted' AND final_seq IS NULL",
       ).all() as Record<string, unknown>[]
     ).map(toRecording);
+  }
+
+  /** Marks one recording cut short, if its row still says it is recording. */
+  markOneInterrupted(recordingId: string): void {
+    this.stmt(
+      "UPDATE recordings SET state = 'interrupted' WHERE recording_id = ? AND state = 'recording'",
+    ).run(recordingId);
+  }
+
+  /** The end marker's sequence number and the state it leaves the recording in. */
+  setFinal(recNo: number, state: 'finalised' | 'interrupted', finalSeq: number): void {
+    this.stmt('UPDATE recordings SET state = ?, final_seq = ? WHERE rec_no = ?').run(
+      state,
+      finalSeq,
+      recNo,
+    );
+  }
+
+  markDestroyed(recNo: number, reason: string): void {
+    this.stmt(
+      "UPDATE recordings SET state = 'destroyed', destroyed_at = ?, destroy_reason = ? WHERE rec_no = ?",
+    ).run(this.now(), reason, recNo);
+  }
+
+  setDeadline(recNo: number, destroyAfter: number | null, cause: DestroyCause): void {
+    this.stmt('UPDATE recordings SET destroy_after = ?, destroy_cause = ? WHERE rec_no = ?').run(
+      destroyAfter,
+      cause,
+      recNo,
+    );
+  }
+
+  setDestroyCause(recordingId: string, cause: DestroyCause): void {
+    this.stmt('UPDATE recordings SET destroy_cause = ? WHERE recording_id = ?').run(
+      cause,
+      recordingId,
+    );
+  }
+
+  destroyCause(recordingId: string): DestroyCause | null {
+    return (
+      this.stmt('SELECT destroy_cause FROM recordings WHERE recording_id = ?').get(recordingId) as {
+        destroy_cause: DestroyCause | null;
+      }
+    ).destroy_cause;
+  }
+
+  /** Recordings whose destroy-after time has passed, and which rule set it. */
+  due(at: number): { recordingId: string; cause: DestroyCause | null }[] {
+    return (
+      this.stmt(
+        "SELECT recording_id, destroy_cause FROM recordings WHERE state <> 'destroyed' AND state <> 'recording' AND destroy_after IS NOT NULL AND destroy_after <= ?",
+      ).all(at) as { recording_id: string; destroy_cause: DestroyCause | null }[]
+    ).map((row) => ({ recordingId: row.recording_id, cause: row.destroy_cause }));
   }
 }

@@ -1,68 +1,141 @@
-// The vault's recordings: rows and sealed chunks (sealed-chunks.ts), and what is done to a
-// recording's timeline after that: markers with sealed labels, parts removed (partial deletion,
-// recorded as gaps the player shows) and destruction of all its audio.
-import { open, randomBytes, seal, toHex, utf8 } from '../platform/crypto';
+// The vault's recordings, composed of three stores: the rows (state, deadlines, sealed details),
+// the sealed chunks, and the timeline (markers, removed parts). What spans them lives here:
+// destroying all of a recording's audio, or a part of it, in one transaction.
+import type { Database } from 'better-sqlite3';
 import { checkpointAndTruncateWal } from '../platform/db';
-import { ChunkIntegrityError } from './chunk-integrity-error';
-import { chunkId } from './chunk-format';
-import { SealedChunkStore } from './chunk-store';
+import { ChunkStore, type ChunkIndexEntry } from './chunk-store';
+import {
+  RecordingRowStore,
+  type DestroyCause,
+  type RecordingMeta,
+  type RecordingRow,
+} from './recording-row-store';
+import { TimelineStore } from './timeline-store';
 
-export class RecordingStore extends SealedChunkStore {
-  private markerAssociatedData(recordingId: string, markerId: string, atMs: number): Uint8Array {
-    return utf8.encode(
-      `session-vault/marker/v1|${toHex(this.vaultId)}|${recordingId}|${markerId}|${atMs}`,
-    );
+export class RecordingStore {
+  private readonly rows: RecordingRowStore;
+  private readonly chunks: ChunkStore;
+  private readonly timeline: TimelineStore;
+
+  constructor(
+    private readonly db: Database,
+    vaultId: Uint8Array,
+    now: () => number,
+  ) {
+    this.rows = new RecordingRowStore(db, vaultId, now);
+    this.chunks = new ChunkStore(db, vaultId, this.rows);
+    this.timeline = new TimelineStore(db, vaultId, now);
+  }
+
+  create(
+    recording: { recordingId: string; clientId: string; destroyAfter: number | null },
+    recordingKey: Uint8Array,
+    meta: RecordingMeta,
+  ): RecordingRow {
+    return this.rows.create(recording, recordingKey, meta);
+  }
+
+  updateMeta(recordingId: string, recordingKey: Uint8Array, meta: RecordingMeta): void {
+    this.rows.updateMeta(recordingId, recordingKey, meta);
+  }
+
+  meta(recordingId: string, recordingKey: Uint8Array): RecordingMeta {
+    return this.rows.meta(recordingId, recordingKey);
+  }
+
+  get(recordingId: string): RecordingRow {
+    return this.rows.get(recordingId);
+  }
+
+  find(recordingId: string): RecordingRow | null {
+    return this.rows.find(recordingId);
+  }
+
+  list(clientId?: string): RecordingRow[] {
+    return this.rows.list(clientId);
+  }
+
+  markInterrupted(): string[] {
+    return this.rows.markInterrupted();
+  }
+
+  markOneInterrupted(recordingId: string): void {
+    this.rows.markOneInterrupted(recordingId);
+  }
+
+  unsealedInterruptions(): RecordingRow[] {
+    return this.rows.unsealedInterruptions();
+  }
+
+  setDeadline(recNo: number, destroyAfter: number | null, cause: DestroyCause): void {
+    this.rows.setDeadline(recNo, destroyAfter, cause);
+  }
+
+  setDestroyCause(recordingId: string, cause: DestroyCause): void {
+    this.rows.setDestroyCause(recordingId, cause);
+  }
+
+  destroyCause(recordingId: string): DestroyCause | null {
+    return this.rows.destroyCause(recordingId);
+  }
+
+  due(at: number): { recordingId: string; cause: DestroyCause | null }[] {
+    return this.rows.due(at);
+  }
+
+  append(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    chunk: { seq: number; startMs: number; durationMs: number; payload: Uint8Array },
+  ): void {
+    this.chunks.append(recordingId, recordingKey, chunk);
+  }
+
+  finalise(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    state: 'finalised' | 'interrupted' = 'finalised',
+  ): RecordingRow {
+    return this.chunks.finalise(recordingId, recordingKey, state);
+  }
+
+  index(recordingId: string): ChunkIndexEntry[] {
+    return this.chunks.index(recordingId);
+  }
+
+  seqAt(recordingId: string, positionMs: number): number | null {
+    return this.chunks.seqAt(recordingId, positionMs);
+  }
+
+  openChunk(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    seq: number,
+    otherKeys?: () => Iterable<{ recordingId: string; key: Uint8Array }>,
+  ): Uint8Array {
+    return this.chunks.openChunk(recordingId, recordingKey, seq, otherKeys);
+  }
+
+  verify(recordingId: string, recordingKey: Uint8Array): number {
+    const removed = this.timeline.removedRanges(this.rows.get(recordingId).recNo);
+    return this.chunks.verify(recordingId, recordingKey, removed);
   }
 
   addMarker(recordingId: string, recordingKey: Uint8Array, atMs: number, label: string): string {
-    const recording = this.get(recordingId);
-    const markerId = toHex(randomBytes(16));
-    const sealed = seal(
-      recordingKey,
-      utf8.encode(label),
-      this.markerAssociatedData(recordingId, markerId, atMs),
-    );
-    this.stmt(
-      'INSERT INTO markers (marker_id, rec_no, at_ms, nonce, sealed_label) VALUES (?, ?, ?, ?, ?)',
-    ).run(markerId, recording.recNo, atMs, sealed.nonce, sealed.ciphertext);
-    return markerId;
+    return this.timeline.addMarker(this.rows.get(recordingId), recordingKey, atMs, label);
   }
 
   markers(
     recordingId: string,
     recordingKey: Uint8Array,
   ): { markerId: string; atMs: number; label: string }[] {
-    const recording = this.get(recordingId);
-    const rows = this.stmt(
-      'SELECT marker_id, at_ms, nonce, sealed_label FROM markers WHERE rec_no = ? ORDER BY at_ms',
-    ).all(recording.recNo) as {
-      marker_id: string;
-      at_ms: number;
-      nonce: Buffer;
-      sealed_label: Buffer;
-    }[];
-    return rows.map((row) => {
-      const label = open(
-        recordingKey,
-        { nonce: new Uint8Array(row.nonce), ciphertext: new Uint8Array(row.sealed_label) },
-        this.markerAssociatedData(recordingId, row.marker_id, row.at_ms),
-      );
-      if (!label)
-        throw new ChunkIntegrityError('CHUNK_ALTERED', recordingId, -1, `marker ${row.marker_id}`);
-      return { markerId: row.marker_id, atMs: row.at_ms, label: utf8.decode(label) };
-    });
+    return this.timeline.markers(this.rows.get(recordingId), recordingKey);
   }
 
   removedRanges(recordingId: string): { fromMs: number; toMs: number }[] {
-    const recording = this.get(recordingId);
-    return (
-      this.stmt('SELECT from_ms, to_ms FROM removed_ranges WHERE rec_no = ? ORDER BY from_ms').all(
-        recording.recNo,
-      ) as {
-        from_ms: number;
-        to_ms: number;
-      }[]
-    ).map((row) => ({ fromMs: row.from_ms, toMs: row.to_ms }));
+    return this.timeline
+      .removedRanges(this.rows.get(recordingId).recNo)
+      .map(({ fromMs, toMs }) => ({ fromMs, toMs }));
   }
 
   /**
@@ -70,16 +143,11 @@ export class RecordingStore extends SealedChunkStore {
    * ciphertext goes, and the WAL is checkpointed and emptied so no copy stays in either file.
    */
   destroyChunks(recordingId: string, reason: string): void {
-    const recording = this.get(recordingId);
+    const recording = this.rows.get(recordingId);
     this.db.transaction(() => {
-      this.stmt('DELETE FROM markers WHERE rec_no = ?').run(recording.recNo);
-      this.stmt('DELETE FROM chunks WHERE chunk_id >= ? AND chunk_id < ?').run(
-        chunkId(recording.recNo, 0),
-        chunkId(recording.recNo + 1, 0),
-      );
-      this.stmt(
-        "UPDATE recordings SET state = 'destroyed', destroyed_at = ?, destroy_reason = ? WHERE rec_no = ?",
-      ).run(this.now(), reason, recording.recNo);
+      this.timeline.deleteMarkers(recording.recNo);
+      this.chunks.deleteAll(recording.recNo);
+      this.rows.markDestroyed(recording.recNo, reason);
     })();
     checkpointAndTruncateWal(this.db);
   }
@@ -93,28 +161,25 @@ export class RecordingStore extends SealedChunkStore {
     fromMs: number,
     toMs: number,
   ): { removedChunks: number; fromMs: number; toMs: number } {
-    const recording = this.get(recordingId);
-    const chunks = this.index(recordingId).filter(
-      (c) => c.seq > 0 && c.startMs < toMs && c.startMs + c.durationMs > fromMs,
-    );
+    const recording = this.rows.get(recordingId);
+    const chunks = this.chunks
+      .index(recordingId)
+      .filter((c) => c.seq > 0 && c.startMs < toMs && c.startMs + c.durationMs > fromMs);
     if (chunks.length === 0) return { removedChunks: 0, fromMs, toMs };
     const first = chunks[0]!;
     const last = chunks.at(-1)!;
-    const gapFrom = first.startMs;
-    const gapTo = last.startMs + last.durationMs;
+    const gap = {
+      fromSeq: first.seq,
+      toSeq: last.seq,
+      fromMs: first.startMs,
+      toMs: last.startMs + last.durationMs,
+    };
     this.db.transaction(() => {
-      const remove = this.stmt('DELETE FROM chunks WHERE chunk_id = ?');
-      for (const c of chunks) remove.run(chunkId(recording.recNo, c.seq));
-      this.stmt('DELETE FROM markers WHERE rec_no = ? AND at_ms >= ? AND at_ms < ?').run(
-        recording.recNo,
-        gapFrom,
-        gapTo,
-      );
-      this.stmt(
-        'INSERT INTO removed_ranges (rec_no, from_seq, to_seq, from_ms, to_ms, removed_at) VALUES (?, ?, ?, ?, ?, ?)',
-      ).run(recording.recNo, first.seq, last.seq, gapFrom, gapTo, this.now());
+      for (const c of chunks) this.chunks.deleteOne(recording.recNo, c.seq);
+      this.timeline.deleteMarkers(recording.recNo, gap);
+      this.timeline.addRemovedRange(recording.recNo, gap);
     })();
     checkpointAndTruncateWal(this.db);
-    return { removedChunks: chunks.length, fromMs: gapFrom, toMs: gapTo };
+    return { removedChunks: chunks.length, fromMs: gap.fromMs, toMs: gap.toMs };
   }
 }

@@ -29,12 +29,7 @@ export class UnmarkedInterruptions {
 
   private markInterrupted(recordingId: string): boolean {
     try {
-      this.lifecycle
-        .opened()
-        .db.prepare(
-          "UPDATE recordings SET state = 'interrupted' WHERE recording_id = ? AND state = 'recording'",
-        )
-        .run(recordingId);
+      this.lifecycle.opened().recordings.markOneInterrupted(recordingId);
       return true;
     } catch {
       return false;

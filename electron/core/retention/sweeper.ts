@@ -35,15 +35,11 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
     sweep(trigger) {
       if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return 0;
       const vault = lifecycle.opened();
-      const due = vault.db
-        .prepare(
-          "SELECT recording_id, destroy_cause FROM recordings WHERE state <> 'destroyed' AND state <> 'recording' AND destroy_after IS NOT NULL AND destroy_after <= ?",
-        )
-        .all(now()) as { recording_id: string; destroy_cause: keyof typeof causeText | null }[];
+      const due = vault.recordings.due(now());
       for (const row of due)
         destroy(
-          row.recording_id,
-          `${causeText[row.destroy_cause ?? 'retention']} (sweep: ${trigger})`,
+          row.recordingId,
+          `${causeText[row.cause ?? 'retention']} (sweep: ${trigger})`,
           'system',
         );
       return due.length;

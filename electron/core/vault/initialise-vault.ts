@@ -12,9 +12,10 @@ import {
   utf8,
   wipe,
 } from '../platform/crypto';
-import { VAULT_FORMAT } from '../platform/db';
 import { KEY_IDS, KeyStore, newRecoveryKey, wrapWithSecret, type KdfCost } from './key-store';
-import { writeSealedField } from '../platform/sealed-field-store';
+import { SealedFieldStore } from '../platform/sealed-field-store';
+import { SettingsStore } from './settings-store';
+import { VaultMetaStore } from './vault-meta-store';
 
 export const DEFAULT_IDLE_LOCK_MINUTES = 10;
 
@@ -37,9 +38,7 @@ export function initialiseVault(
   const auditSecrets: AuditSecrets = { box: newBoxKeyPair(), signing: newSigningKeyPair() };
   const at = now();
   db.transaction(() => {
-    db.prepare(
-      'INSERT INTO vault_meta (singleton, format, vault_id, created_at) VALUES (1, ?, ?, ?)',
-    ).run(VAULT_FORMAT, vaultId, at);
+    new VaultMetaStore(db).create(vaultId, at);
     const keys = new KeyStore(db, vaultId, now);
     wrapWithSecret(
       keys,
@@ -54,11 +53,10 @@ export function initialiseVault(
     wipe(secretBytes);
     AuditLog.install(db, auditSecrets);
     new ConsentStore(db, vaultId, now).setPolicy(masterKey, DEFAULT_POLICY_TEXT);
-    writeSealedField(db, vaultId, masterKey, 'practiceName', request.practiceName, at);
-    writeSealedField(db, vaultId, masterKey, 'therapistName', request.therapistName, at);
-    db.prepare("INSERT INTO settings (name, value) VALUES ('idleLockMinutes', ?)").run(
-      String(DEFAULT_IDLE_LOCK_MINUTES),
-    );
+    const sealedFields = new SealedFieldStore(db, vaultId);
+    sealedFields.write(masterKey, 'practiceName', request.practiceName, at);
+    sealedFields.write(masterKey, 'therapistName', request.therapistName, at);
+    new SettingsStore(db).set('idleLockMinutes', String(DEFAULT_IDLE_LOCK_MINUTES));
     const audit = new AuditLog(db, vaultId, now);
     audit.append({ actorRole: 'therapist', action: 'vault.create', outcome: 'ok' });
     audit.append({

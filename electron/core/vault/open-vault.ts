@@ -6,7 +6,10 @@ import { AuditorStore } from '../audit/auditor-store';
 import { ClientStore } from '../clients/client-store';
 import { KeyStore, type KdfCost } from './key-store';
 import { RecordingStore } from '../recording/recording-store';
+import { SealedFieldStore } from '../platform/sealed-field-store';
+import { SettingsStore } from './settings-store';
 import { UnlockThrottle } from './unlock-throttle';
+import { VaultMetaStore } from './vault-meta-store';
 
 export interface OpenVault {
   db: Database;
@@ -17,13 +20,12 @@ export interface OpenVault {
   clients: ClientStore;
   auditors: AuditorStore;
   recordings: RecordingStore;
+  settings: SettingsStore;
+  sealedFields: SealedFieldStore;
 }
 
 export function attachVault(db: Database, now: () => number, kdfCost: KdfCost): OpenVault {
-  const meta = db.prepare('SELECT vault_id FROM vault_meta WHERE singleton = 1').get() as {
-    vault_id: Buffer;
-  };
-  const vaultId = new Uint8Array(meta.vault_id);
+  const vaultId = new VaultMetaStore(db).vaultId();
   const keys = new KeyStore(db, vaultId, now);
   return {
     db,
@@ -34,5 +36,7 @@ export function attachVault(db: Database, now: () => number, kdfCost: KdfCost): 
     clients: new ClientStore(db, vaultId, keys, now, kdfCost),
     auditors: new AuditorStore(db, vaultId, keys, now, kdfCost),
     recordings: new RecordingStore(db, vaultId, now),
+    settings: new SettingsStore(db),
+    sealedFields: new SealedFieldStore(db, vaultId),
   };
 }

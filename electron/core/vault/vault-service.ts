@@ -14,7 +14,6 @@ import {
 } from '../recording/interrupted-recordings';
 import { KEY_IDS, normalizeRecoveryKey, wrapWithSecret, type KdfCost } from './key-store';
 import { attachVault, type OpenVault } from './open-vault';
-import { readSealedField } from '../platform/sealed-field-store';
 import { THERAPIST, refuseWhileDelayed, unwrapMasterKey } from './unlock-attempts';
 import { DEFAULT_IDLE_LOCK_MINUTES, initialiseVault } from './initialise-vault';
 
@@ -101,10 +100,7 @@ export class VaultService {
   }
 
   idleLockMinutes(): number {
-    const row = this.opened()
-      .db.prepare("SELECT value FROM settings WHERE name = 'idleLockMinutes'")
-      .get() as { value: string } | undefined;
-    const minutes = Number(row?.value);
+    const minutes = Number(this.opened().settings.get('idleLockMinutes') ?? undefined);
     return Number.isInteger(minutes) && minutes >= 1 && minutes <= 60
       ? minutes
       : DEFAULT_IDLE_LOCK_MINUTES;
@@ -134,15 +130,15 @@ export class VaultService {
   }
 
   private startSession(masterKey: Uint8Array, auditSecrets: AuditSecrets): UnlockedSession {
-    const { db, vaultId } = this.opened();
+    const { sealedFields } = this.opened();
     return {
       masterKey,
       auditSecrets,
       lastActivityAt: this.now(),
       info: {
         role: 'therapist',
-        practiceName: readSealedField(db, vaultId, masterKey, 'practiceName'),
-        therapistName: readSealedField(db, vaultId, masterKey, 'therapistName'),
+        practiceName: sealedFields.read(masterKey, 'practiceName'),
+        therapistName: sealedFields.read(masterKey, 'therapistName'),
         idleLockMinutes: this.idleLockMinutes(),
         review: null,
         auditorId: null,
@@ -276,11 +272,7 @@ export class VaultService {
         subject: 'idleLockMinutes',
         outcome: 'ok',
       });
-      vault.db
-        .prepare(
-          "INSERT INTO settings (name, value) VALUES ('idleLockMinutes', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        )
-        .run(String(minutes));
+      vault.settings.set('idleLockMinutes', String(minutes));
     })();
     this.session!.info = { ...info, idleLockMinutes: minutes };
     return this.session!.info;
