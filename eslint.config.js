@@ -72,6 +72,29 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: corePatterns }] },
   },
   {
+    // One owner per table: only a store (and the database module, which opens and migrates the
+    // file) writes SQL. Everything else asks the store that owns the table.
+    files: ['electron/core/**/*.ts'],
+    ignores: ['electron/core/**/*-store.ts', 'electron/core/platform/db.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(prepare|pragma)$/]',
+          message:
+            'Only *-store.ts files and platform/db.ts run SQL: ask the store that owns the table.',
+        },
+        {
+          // `.exec` on the database only: a RegExp's exec is no SQL.
+          selector:
+            "CallExpression[callee.property.name='exec']:matches([callee.object.name=/^db$/i], [callee.object.property.name=/^db$/i])",
+          message:
+            'Only *-store.ts files and platform/db.ts run SQL: ask the store that owns the table.',
+        },
+      ],
+    },
+  },
+  {
     // The offline audit tool: may use electron/core (the bundle format, hashes, signatures through
     // platform/crypto.ts), never Electron, the renderer or libsodium directly.
     files: ['cli/**/*.ts'],
