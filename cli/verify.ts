@@ -5,8 +5,8 @@ import {
   chainHash,
   checkpointMessage,
   genesisHash,
-} from '../electron/core/audit/audit-log';
-import type { AuditEntry } from '../electron/core/audit/audit-log';
+} from '../electron/core/audit/audit-format';
+import type { AuditEntry } from '../electron/core/audit/audit-format';
 import {
   BUNDLE_FORMAT,
   EXPORTER_PATTERN,

@@ -1,7 +1,7 @@
 // unlock_ms: the therapist's unlock at DEFAULT_KDF through VaultService.unlock (Argon2id, the
 // master-key unwrap, the audit entry and checkpoint). unknown_vs_wrong_credential_ratio: does an
 // unknown auditor name answer faster than a known name with a wrong passphrase?
-import { packAuditSecrets } from '../../electron/core/audit/audit-log';
+import { packAuditSecrets } from '../../electron/core/audit/audit-format';
 import {
   DEFAULT_KDF,
   deriveKek,

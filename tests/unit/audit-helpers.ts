@@ -5,14 +5,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { CHECKPOINT_EVERY } from '../../electron/core/audit/audit-log';
 import {
-  CHECKPOINT_EVERY,
   canonicalEntry,
   chainHash,
   checkpointMessage,
   genesisHash,
-} from '../../electron/core/audit/audit-log';
-import type { AuditEntry } from '../../electron/core/audit/audit-log';
+} from '../../electron/core/audit/audit-format';
+import type { AuditEntry } from '../../electron/core/audit/audit-format';
 import { exportSignatureMessage, type AuditBundle } from '../../electron/core/audit/audit-bundle';
 import { fromHex, hash, sign, toHex, utf8 } from '../../electron/core/platform/crypto';
 import { createCore, type Core } from '../../electron/core/create-core';

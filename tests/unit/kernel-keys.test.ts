@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as crypto from '../../electron/core/platform/crypto';
-import { packAuditSecrets } from '../../electron/core/audit/audit-log';
+import { packAuditSecrets } from '../../electron/core/audit/audit-format';
 import { newVault, PASSPHRASE } from './kernel-helpers';
 
 type CryptoModule = typeof crypto;

@@ -7,7 +7,8 @@
 // after EXPORT_PAGE_BUDGET_MS of opening entries, whichever comes first.
 import { performance } from 'node:perf_hooks';
 import { VaultError } from '../../../shared/errors';
-import type { AuditEntry, AuditLog } from './audit-log';
+import type { AuditEntry } from './audit-format';
+import type { AuditLog } from './audit-log';
 import {
   BUNDLE_FORMAT,
   EXPORTER_PATTERN,

@@ -4,7 +4,7 @@
 // index; audit-queries.ts builds it in slices and answers the screen from it.
 import type { AuditEntryView } from '../../../shared/api';
 import { VaultError } from '../../../shared/errors';
-import type { AuditEntry } from './audit-log';
+import type { AuditEntry } from './audit-format';
 
 /** Free slots above the head when an index starts, for entries appended during the session. */
 const TOP_ROOM = 1024;

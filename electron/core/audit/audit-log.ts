@@ -35,8 +35,6 @@ import {
   utf8,
 } from '../platform/crypto';
 
-export * from './audit-format';
-
 export const CHECKPOINT_EVERY = 1000;
 
 function entryAssociatedData(vaultId: Uint8Array, seq: number, epochId: number): Uint8Array {

@@ -11,7 +11,8 @@
 import { performance } from 'node:perf_hooks';
 import type { AuditEntryView } from '../../../shared/api';
 import { VaultError } from '../../../shared/errors';
-import type { AuditLog, AuditSecrets } from './audit-log';
+import type { AuditSecrets } from './audit-format';
+import type { AuditLog } from './audit-log';
 import { AuditIndex, OUTCOMES, viewOf } from './audit-index';
 import type { AuditorService } from './auditor-service';
 import type { VaultService } from '../vault/vault-service';

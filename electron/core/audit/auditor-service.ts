@@ -2,7 +2,7 @@
 // opens only the audit secrets. An auditor sees the log, never audio, notes, consent or names.
 import { VaultError } from '../../../shared/errors';
 import { assessPassphrase } from '../../../shared/passphrase';
-import { packAuditSecrets, unpackAuditSecrets } from './audit-log';
+import { packAuditSecrets, unpackAuditSecrets } from './audit-format';
 import { wipe } from '../platform/crypto';
 import { UnlockThrottle } from '../vault/unlock-throttle';
 import type { AuditorSession, VaultService } from '../vault/vault-service';

@@ -2,7 +2,8 @@
 // key wrapped by the passphrase and by the recovery key, the audit keys, the default policy, the
 // sealed practice and therapist names, and the first entries of the access log.
 import type { Database } from 'better-sqlite3';
-import { AuditLog, packAuditSecrets, type AuditSecrets } from '../audit/audit-log';
+import { AuditLog } from '../audit/audit-log';
+import { packAuditSecrets, type AuditSecrets } from '../audit/audit-format';
 import { ConsentStore, DEFAULT_POLICY_TEXT } from '../consent/consent-store';
 import {
   newBoxKeyPair,

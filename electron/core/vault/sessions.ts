@@ -1,6 +1,6 @@
 // Who is signed in, and what each kind of session holds in memory (and nothing more).
 import type { SessionInfo } from '../../../shared/api';
-import type { AuditSecrets } from '../audit/audit-log';
+import type { AuditSecrets } from '../audit/audit-format';
 
 /** The therapist's session: the master key, and through it everything. */
 export interface UnlockedSession {

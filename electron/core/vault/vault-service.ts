@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { SessionInfo } from '../../../shared/api';
 import { VaultError } from '../../../shared/errors';
 import { assessPassphrase } from '../../../shared/passphrase';
-import { unpackAuditSecrets, type AuditEvent, type AuditSecrets } from '../audit/audit-log';
+import { unpackAuditSecrets, type AuditEvent, type AuditSecrets } from '../audit/audit-format';
 import { utf8, wipe } from '../platform/crypto';
 import { VAULT_FILE_NAME, checkpointAndTruncateWal, openVaultDb } from '../platform/db';
 import {
