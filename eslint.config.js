@@ -6,6 +6,14 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http'];
 
+const corePatterns = [
+  {
+    group: ['electron', 'electron/*'],
+    message: 'electron/core runs in plain Node: never import electron.',
+  },
+  { group: ['**/renderer/**'], message: 'The core never imports the renderer.' },
+];
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**'] },
   js.configs.recommended,
@@ -43,46 +51,57 @@ export default tseslint.config(
   },
   {
     files: ['electron/core/**/*.ts', 'migrations/**/*.ts'],
+    ignores: ['electron/core/platform/crypto.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            ...corePatterns,
             {
-              group: ['electron', 'electron/*'],
-              message: 'electron/core runs in plain Node: never import electron.',
+              group: ['libsodium-wrappers-sumo'],
+              message: 'Only electron/core/platform/crypto.ts calls libsodium.',
             },
-            { group: ['**/renderer/**'], message: 'The core never imports the renderer.' },
           ],
         },
       ],
     },
   },
   {
+    files: ['electron/core/platform/crypto.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: corePatterns }] },
+  },
+  {
+    // One owner per table: only a store (and the database module, which opens and migrates the
+    // file) writes SQL. Everything else asks the store that owns the table.
     files: ['electron/core/**/*.ts'],
-    ignores: ['electron/core/crypto.ts'],
+    // vault-lock.ts holds its own side file (never the vault's tables) in an exclusive lock.
+    ignores: [
+      'electron/core/**/*-store.ts',
+      'electron/core/platform/db.ts',
+      'electron/core/platform/vault-lock.ts',
+    ],
     rules: {
-      'no-restricted-imports': [
+      'no-restricted-syntax': [
         'error',
         {
-          patterns: [
-            {
-              group: ['electron', 'electron/*'],
-              message: 'electron/core runs in plain Node: never import electron.',
-            },
-            { group: ['**/renderer/**'], message: 'The core never imports the renderer.' },
-            {
-              group: ['libsodium-wrappers-sumo'],
-              message: 'Only electron/core/crypto.ts calls libsodium.',
-            },
-          ],
+          selector: 'CallExpression[callee.property.name=/^(prepare|pragma)$/]',
+          message:
+            'Only *-store.ts files and platform/db.ts run SQL: ask the store that owns the table.',
+        },
+        {
+          // `.exec` on the database only: a RegExp's exec is no SQL.
+          selector:
+            "CallExpression[callee.property.name='exec']:matches([callee.object.name=/^db$/i], [callee.object.property.name=/^db$/i])",
+          message:
+            'Only *-store.ts files and platform/db.ts run SQL: ask the store that owns the table.',
         },
       ],
     },
   },
   {
     // The offline audit tool: may use electron/core (the bundle format, hashes, signatures through
-    // crypto.ts), never Electron, the renderer or libsodium directly.
+    // platform/crypto.ts), never Electron, the renderer or libsodium directly.
     files: ['cli/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -98,7 +117,7 @@ export default tseslint.config(
             { group: ['**/renderer/**'], message: 'cli/ never imports the renderer.' },
             {
               group: ['libsodium-wrappers-sumo'],
-              message: 'cli/ hashes and verifies through electron/core/crypto.ts.',
+              message: 'cli/ hashes and verifies through electron/core/platform/crypto.ts.',
             },
           ],
         },

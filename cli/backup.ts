@@ -4,7 +4,7 @@
 // It is one owner-only file: no journal beside it, nothing readable by other accounts.
 import { closeSync, existsSync, linkSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { VAULT_FILE_NAME } from '../electron/core/db';
+import { VAULT_FILE_NAME } from '../electron/core/platform/db';
 
 export interface BackupReport {
   ok: boolean;

@@ -2,9 +2,9 @@
 // (the file is opened read-only, so it is safe while the app runs).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AuditLog } from '../electron/core/audit';
-import { initCrypto, toHex } from '../electron/core/crypto';
-import { VAULT_FILE_NAME } from '../electron/core/db';
+import { AuditLog } from '../electron/core/audit/audit-log';
+import { initCrypto, toHex } from '../electron/core/platform/crypto';
+import { VAULT_FILE_NAME } from '../electron/core/platform/db';
 
 export interface DoctorReport {
   ok: boolean;

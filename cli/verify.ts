@@ -1,15 +1,27 @@
 // `verify`: checks an audit bundle with nothing but the bundle (and its public key), and with
 // --previous that a newer bundle extends an older one. docs/audit-bundle.md is the specification.
-import { canonicalEntry, chainHash, checkpointMessage, genesisHash } from '../electron/core/audit';
-import type { AuditEntry } from '../electron/core/audit';
+import {
+  canonicalEntry,
+  chainHash,
+  checkpointMessage,
+  genesisHash,
+} from '../electron/core/audit/audit-format';
+import type { AuditEntry } from '../electron/core/audit/audit-format';
 import {
   BUNDLE_FORMAT,
   EXPORTER_PATTERN,
   exportSignatureMessage,
   signingKeyFingerprint,
   type AuditBundle,
-} from '../electron/core/audit-bundle';
-import { fromHex, hash, initCrypto, toHex, utf8, verifySignature } from '../electron/core/crypto';
+} from '../electron/core/audit/audit-bundle';
+import {
+  fromHex,
+  hash,
+  initCrypto,
+  toHex,
+  utf8,
+  verifySignature,
+} from '../electron/core/platform/crypto';
 import { quoted } from './terminal';
 
 /** docs/audit-bundle.md "The --json report" defines every field. */

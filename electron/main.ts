@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app } from 'electron';
-import { createCore } from './core/services';
+import { createCore } from './core/create-core';
 import { startApp } from './start-app';
 
 const bundleDir = path.dirname(fileURLToPath(import.meta.url));

@@ -12,7 +12,7 @@ import {
   systemPreferences,
   type BrowserWindow,
 } from 'electron';
-import type { Core, CoreOptions } from './core/services';
+import type { Core, CoreOptions } from './core/create-core';
 import { appScheme, appUrl } from './app-origin';
 import { createAppProtocolHandler } from './app-protocol';
 import { loadDeviceSecret } from './device-secret';

@@ -104,7 +104,7 @@ function hardenSession(ses: Session): void {
   );
   ses.setDevicePermissionHandler(() => false);
   // A page never saves a file: whatever it calls a download (decrypted audio named "text/csv"
-  // included) is refused. Access-log exports are written by main (core/export-files.ts).
+  // included) is refused. Access-log exports are written by main (core/audit/export-files.ts).
   ses.on('will-download', (event) => event.preventDefault());
   // Defence in depth behind the CSP: the app never talks to the network.
   ses.webRequest.onBeforeRequest(

@@ -1,7 +1,7 @@
 // AEAD throughput on 64 KiB buffers: libsodium XChaCha20-Poly1305 through crypto.ts seal/open,
 // against node:crypto ChaCha20-Poly1305 (12-byte nonce, 16-byte tag) on the same buffers.
 import { createCipheriv, createDecipheriv, randomBytes as nodeRandomBytes } from 'node:crypto';
-import { initCrypto, newKey, open, seal, type Sealed } from '../../electron/core/crypto';
+import { initCrypto, newKey, open, seal, type Sealed } from '../../electron/core/platform/crypto';
 import { type BenchGroup, median, now, round } from './harness';
 
 const BUFFER_BYTES = 64 * 1024;

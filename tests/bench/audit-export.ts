@@ -20,12 +20,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { CHECKPOINT_EVERY } from '../../electron/core/audit';
-import { AuditExports } from '../../electron/core/audit-export';
-import { AuditQueries } from '../../electron/core/audit-queries';
-import { AuditorDesk } from '../../electron/core/auditor-desk';
-import { hash } from '../../electron/core/crypto';
-import { ExportFiles } from '../../electron/core/export-files';
+import { CHECKPOINT_EVERY } from '../../electron/core/audit/audit-log';
+import { AuditExports } from '../../electron/core/audit/audit-exports';
+import { AuditQueries } from '../../electron/core/audit/audit-queries';
+import { AuditorService } from '../../electron/core/audit/auditor-service';
+import { hash } from '../../electron/core/platform/crypto';
+import { ExportFiles } from '../../electron/core/audit/export-files';
 import { parseBundleBytes } from '../../cli/bundle-json';
 import { verifyBundle } from '../../cli/verify';
 import { LIGHT_KDF, createVault } from './fixture';
@@ -99,13 +99,13 @@ export const auditExportGroup: BenchGroup = {
       );
 
       const figures: Figure[] = [];
-      const desk = new AuditorDesk(lifecycle, Date.now);
+      const auditors = new AuditorService(lifecycle, Date.now);
       if (
         wanted('audit_query_first_1m_ms') ||
         wanted('audit_query_max_block_ms') ||
         wanted('audit_query_1m_ms')
       ) {
-        const queries = new AuditQueries(lifecycle, desk);
+        const queries = new AuditQueries(lifecycle, auditors);
         // The fill's garbage goes first, so that a pause for it is not counted as the build's.
         collectGarbage();
         const probe = blockProbe();
@@ -159,7 +159,7 @@ export const auditExportGroup: BenchGroup = {
         return figures;
 
       const file = join(folder.path, 'bundle.json');
-      const exports = new AuditExports(lifecycle, desk, Date.now);
+      const exports = new AuditExports(lifecycle, auditors, Date.now);
       const files = new ExportFiles(lifecycle);
       const exportStart = now();
       const { exportId, total: entries } = exports.start('json');

@@ -8,8 +8,9 @@
 // chained entry hashes (the kernel's chainHash) and real signed checkpoints
 // (AuditLog.checkpoint). verify(null) never opens an entry, so it does the same work it would
 // on a million distinct entries of the same size. verify(secrets) runs on real entries only.
-import { AuditLog, CHECKPOINT_EVERY, chainHash, genesisHash } from '../../electron/core/audit';
-import { hash } from '../../electron/core/crypto';
+import { AuditLog, CHECKPOINT_EVERY } from '../../electron/core/audit/audit-log';
+import { chainHash, genesisHash } from '../../electron/core/audit/audit-format';
+import { hash } from '../../electron/core/platform/crypto';
 import { LIGHT_KDF, createVault } from './fixture';
 import { type BenchGroup, type Figure, log, now, round } from './harness';
 

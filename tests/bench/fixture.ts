@@ -1,14 +1,14 @@
-// A real vault in a temp folder, created through VaultLifecycle exactly as the app does. For the
+// A real vault in a temp folder, created through VaultService exactly as the app does. For the
 // page-size study, `pageSize` sets `PRAGMA page_size` on the new, empty file right before the
 // kernel switches it to WAL (and so before the first table): the same effect as the one-line
-// change to electron/core/db.ts that docs/benchmarks.md proposes, without editing the core.
+// change to electron/core/platform/db.ts that docs/benchmarks.md proposes, without editing the core.
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import { initCrypto } from '../../electron/core/crypto';
-import { checkpointAndTruncateWal } from '../../electron/core/db';
-import type { KdfCost } from '../../electron/core/keyring';
-import { VaultLifecycle } from '../../electron/core/vault';
+import { initCrypto } from '../../electron/core/platform/crypto';
+import { checkpointAndTruncateWal } from '../../electron/core/platform/db';
+import type { KdfCost } from '../../electron/core/vault/key-store';
+import { VaultService } from '../../electron/core/vault/vault-service';
 import { tempFolder } from './harness';
 
 export const PASSPHRASE = 'maple harbour quietly ninety lanterns';
@@ -37,7 +37,7 @@ function withNewFilePageSize<T>(pageSize: number | null, create: () => T): T {
 }
 
 export interface BenchVault {
-  lifecycle: VaultLifecycle;
+  lifecycle: VaultService;
   path: string;
   pageSize: number;
   /** Folds the WAL into the file (TRUNCATE) and returns the vault file's size in bytes. */
@@ -54,7 +54,7 @@ export async function createVault(options: {
   await initCrypto();
   const folder = tempFolder(options.name);
   let clock = Date.UTC(2026, 10, 26, 9, 0, 0);
-  const lifecycle = new VaultLifecycle(folder.path, () => (clock += 7), options.kdf);
+  const lifecycle = new VaultService(folder.path, () => (clock += 7), options.kdf);
   try {
     withNewFilePageSize(options.pageSize ?? null, () =>
       lifecycle.create({

@@ -3,7 +3,7 @@
 // once, and the time main takes to hand the player its first chunk after a seek in a 3-hour
 // recording (playback.open + playback.chunk at a random place: what a seek costs).
 import { randomBytes } from 'node:crypto';
-import { createCore, type Core } from '../../electron/core/services';
+import { createCore, type Core } from '../../electron/core/create-core';
 import { LIGHT_KDF, PASSPHRASE } from './fixture';
 import {
   type BenchGroup,

@@ -2,10 +2,10 @@
 // transaction, synchronous=FULL), chunk read throughput against raw AEAD, file growth against
 // payload, and access-log append latency, at SQLite's default page size (the kernel as it is)
 // and, for the page-size study, at 8, 16, 32 and 64 KiB pages.
-import { VAULT_PAGE_SIZE } from '../../electron/core/db';
+import { VAULT_PAGE_SIZE } from '../../electron/core/platform/db';
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { open } from '../../electron/core/crypto';
-import { chunkAssociatedData } from '../../electron/core/chunk-format';
+import { open } from '../../electron/core/platform/crypto';
+import { chunkAssociatedData } from '../../electron/core/recording/chunk-format';
 import { LIGHT_KDF, createVault } from './fixture';
 import { type BenchGroup, type Figure, log, median, now, percentile, prng, round } from './harness';
 
@@ -129,7 +129,7 @@ async function runAtPageSize(
       rawOpenMbS = median(rawRates);
     }
 
-    // Access-log appends, each its own autocommit, as VaultLifecycle.log does them.
+    // Access-log appends, each its own autocommit, as VaultService.log does them.
     const auditMs: number[] = [];
     for (let i = 0; i < options.auditAppends; i += 1) {
       const start = now();

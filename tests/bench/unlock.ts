@@ -1,8 +1,14 @@
-// unlock_ms: the therapist's unlock at DEFAULT_KDF through VaultLifecycle.unlock (Argon2id, the
+// unlock_ms: the therapist's unlock at DEFAULT_KDF through VaultService.unlock (Argon2id, the
 // master-key unwrap, the audit entry and checkpoint). unknown_vs_wrong_credential_ratio: does an
 // unknown auditor name answer faster than a known name with a wrong passphrase?
-import { packAuditSecrets } from '../../electron/core/audit';
-import { DEFAULT_KDF, deriveKek, newKdfParams, utf8, wipe } from '../../electron/core/crypto';
+import { packAuditSecrets } from '../../electron/core/audit/audit-format';
+import {
+  DEFAULT_KDF,
+  deriveKek,
+  newKdfParams,
+  utf8,
+  wipe,
+} from '../../electron/core/platform/crypto';
 import { VaultError } from '../../shared/errors';
 import { LIGHT_KDF, PASSPHRASE, createVault } from './fixture';
 import { type BenchGroup, type Figure, log, median, now, round } from './harness';

@@ -11,7 +11,7 @@ import { repoRoot } from './host';
 
 const childSource = `
   import { createServer } from 'node:http';
-  import { createCore } from './electron/core/services';
+  import { createCore } from './electron/core/create-core';
   import { decodeWire, encodeWire } from './tests/e2e/wire';
   const config = JSON.parse(process.env.SV_CHILD_HOST ?? '{}');
   const core = await createCore({

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createCore, type Core } from '../../electron/core/services';
+import { createCore, type Core } from '../../electron/core/create-core';
 import type { Caller } from '../../shared/api';
 import { contentSecurityPolicy } from '../../shared/content-security-policy';
 import { errorSentences } from '../../shared/errors';

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../../electron/core/db';
+import { migrate } from '../../electron/core/platform/db';
 import { migrations } from '../../migrations/index';
 
 describe('migration 0020-clients-recordings', () => {

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS, parseBundleText, Unreadable } from '../../cli/bundle-json';
 import { run, USAGE } from '../../cli/run';
 import { terminalSafe } from '../../cli/terminal';
-import { fromHex, initCrypto, utf8, verifySignature } from '../../electron/core/crypto';
+import { fromHex, initCrypto, utf8, verifySignature } from '../../electron/core/platform/crypto';
 import { newCoreVault, type TestVault } from './audit-helpers';
 
 let dir: string;

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUNDLE_FORMAT, type AuditBundle } from '../../electron/core/audit-bundle';
-import { csvCell } from '../../electron/core/audit-export';
+import { BUNDLE_FORMAT, type AuditBundle } from '../../electron/core/audit/audit-bundle';
+import { csvCell } from '../../electron/core/audit/audit-exports';
 import { verifyBundle } from '../../cli/verify';
 import { errorSentences } from '../../shared/errors';
 import { exportFileName } from '../../shared/export-file-name';

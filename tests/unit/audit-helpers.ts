@@ -5,18 +5,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { CHECKPOINT_EVERY } from '../../electron/core/audit/audit-log';
 import {
-  CHECKPOINT_EVERY,
   canonicalEntry,
   chainHash,
   checkpointMessage,
   genesisHash,
-} from '../../electron/core/audit';
-import type { AuditEntry } from '../../electron/core/audit';
-import { exportSignatureMessage, type AuditBundle } from '../../electron/core/audit-bundle';
-import { fromHex, hash, sign, toHex, utf8 } from '../../electron/core/crypto';
-import { createCore, type Core } from '../../electron/core/services';
-import { VaultLifecycle } from '../../electron/core/vault';
+} from '../../electron/core/audit/audit-format';
+import type { AuditEntry } from '../../electron/core/audit/audit-format';
+import { exportSignatureMessage, type AuditBundle } from '../../electron/core/audit/audit-bundle';
+import { fromHex, hash, sign, toHex, utf8 } from '../../electron/core/platform/crypto';
+import { createCore, type Core } from '../../electron/core/create-core';
+import { VaultService } from '../../electron/core/vault/vault-service';
 import { call } from './practice-helpers';
 import { fakeClock, LIGHT_KDF, PASSPHRASE } from './kernel-helpers';
 
@@ -88,7 +88,7 @@ export type FillEvent = {
  * secret signing key, for tests that play a key holder rewriting history.
  */
 export function fill(vault: TestVault, count: number, event: (i: number) => FillEvent): Uint8Array {
-  const other = new VaultLifecycle(vault.dataDir, vault.clock.now, LIGHT_KDF);
+  const other = new VaultService(vault.dataDir, vault.clock.now, LIGHT_KDF);
   try {
     other.unlock(PASSPHRASE);
     const { vault: opened, auditSecrets } = other.unlocked();

@@ -1,9 +1,9 @@
 // The log screen's index is read in slices between which main's event loop runs: a query answers
 // at once with progress, entries appended meanwhile are found, and a lock stops and wipes it.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CHECKPOINT_EVERY } from '../../electron/core/audit';
-import { AuditQueries, SLICE_MAX_ENTRIES } from '../../electron/core/audit-queries';
-import { AuditorDesk } from '../../electron/core/auditor-desk';
+import { CHECKPOINT_EVERY } from '../../electron/core/audit/audit-log';
+import { AuditQueries, SLICE_MAX_ENTRIES } from '../../electron/core/audit/audit-queries';
+import { AuditorService } from '../../electron/core/audit/auditor-service';
 import { call, refusal } from './practice-helpers';
 import { PASSPHRASE, newVault } from './kernel-helpers';
 import { fill, newCoreVault, type TestVault } from './audit-helpers';
@@ -169,7 +169,7 @@ describe('audit index built in slices', () => {
         if (seq % CHECKPOINT_EVERY === 0) opened.audit.checkpoint(auditSecrets);
       }
     })();
-    const queries = new AuditQueries(lifecycle, new AuditorDesk(lifecycle, vault.clock.now));
+    const queries = new AuditQueries(lifecycle, new AuditorService(lifecycle, vault.clock.now));
     const inside = queries as unknown as {
       index: { count: number; seq: Float64Array; at: Float64Array; action: Uint32Array } | null;
     };

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Core, CoreOptions } from '../../electron/core/services';
+import type { Core, CoreOptions } from '../../electron/core/create-core';
 import { BrowserWindow, app, resetFakes } from './electron-fakes';
 
 vi.mock('electron', () => import('./electron-fakes'));

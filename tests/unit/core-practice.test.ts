@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../electron/core/services';
+import { createCore, type Core } from '../../electron/core/create-core';
 import type {
   ClientDetail,
   ClientSummary,

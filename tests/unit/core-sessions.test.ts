@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { VAULT_FILE_NAME } from '../../electron/core/db';
-import type { Core } from '../../electron/core/services';
+import { VAULT_FILE_NAME } from '../../electron/core/platform/db';
+import type { Core } from '../../electron/core/create-core';
 import type { Playback } from '../../shared/api-practice';
 import {
   call,

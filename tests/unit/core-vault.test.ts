@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../electron/core/services';
+import { createCore, type Core } from '../../electron/core/create-core';
 import { randomBytes } from 'node:crypto';
 
 const LIGHT_KDF = { opsLimit: 2, memLimitBytes: 8 * 1024 * 1024 };

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCore, type Core, type CoreOptions } from '../../electron/core/services';
+import { createCore, type Core, type CoreOptions } from '../../electron/core/create-core';
 import type { ClientSummary } from '../../shared/api-practice';
 import { REVIEW_IDLE_MINUTES } from '../../shared/review-policy';
 import {

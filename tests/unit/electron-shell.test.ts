@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
 import { channels } from '../../shared/api';
-import type { Core, CoreOptions, LockReason } from '../../electron/core/services';
+import type { Core, CoreOptions, LockReason } from '../../electron/core/create-core';
 import {
   BrowserWindow,
   app,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newVault, PASSPHRASE } from './kernel-helpers';
 import { VaultError } from '../../shared/errors';
-import { CHECKPOINT_EVERY } from '../../electron/core/audit';
+import { CHECKPOINT_EVERY } from '../../electron/core/audit/audit-log';
 
 let vault: Awaited<ReturnType<typeof newVault>>;
 

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { initCrypto } from '../../electron/core/crypto';
-import { VaultLifecycle } from '../../electron/core/vault';
+import { initCrypto } from '../../electron/core/platform/crypto';
+import { VaultService } from '../../electron/core/vault/vault-service';
 
 export const LIGHT_KDF = { opsLimit: 2, memLimitBytes: 8 * 1024 * 1024 };
 export const PASSPHRASE = 'maple harbour quietly ninety lanterns';
@@ -19,7 +19,7 @@ export async function newVault() {
   const dataDir = mkdtempSync(join(tmpdir(), 'sv-kernel-'));
   const clock = fakeClock();
   const deviceSecret = new Uint8Array(randomBytes(32));
-  let lifecycle = new VaultLifecycle(dataDir, clock.now, LIGHT_KDF);
+  let lifecycle = new VaultService(dataDir, clock.now, LIGHT_KDF);
   const { recoveryKey } = lifecycle.create({
     practiceName: 'Riverside Counselling',
     therapistName: 'Dr. Jane Example',
@@ -36,12 +36,12 @@ export async function newVault() {
     /** Closes and opens the file again, as a restart would (locked afterwards). */
     reopen() {
       lifecycle.close();
-      lifecycle = new VaultLifecycle(dataDir, clock.now, LIGHT_KDF);
+      lifecycle = new VaultService(dataDir, clock.now, LIGHT_KDF);
       return lifecycle;
     },
     /** Simulates a crash: the database handle is dropped without a clean close. */
     crashAndReopen() {
-      lifecycle = new VaultLifecycle(dataDir, clock.now, LIGHT_KDF);
+      lifecycle = new VaultService(dataDir, clock.now, LIGHT_KDF);
       return lifecycle;
     },
     cleanup() {

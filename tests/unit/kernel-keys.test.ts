@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import * as crypto from '../../electron/core/crypto';
-import { packAuditSecrets } from '../../electron/core/audit';
+import * as crypto from '../../electron/core/platform/crypto';
+import { packAuditSecrets } from '../../electron/core/audit/audit-format';
 import { newVault, PASSPHRASE } from './kernel-helpers';
 
 type CryptoModule = typeof crypto;
 
-vi.mock('../../electron/core/crypto', async (importOriginal) => {
+vi.mock('../../electron/core/platform/crypto', async (importOriginal) => {
   const actual = await importOriginal<CryptoModule>();
   return { ...actual, deriveKek: vi.fn(actual.deriveKek) };
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newVault, audioSecond } from './kernel-helpers';
-import { ChunkIntegrityError } from '../../electron/core/recordings';
+import { ChunkIntegrityError } from '../../electron/core/recording/chunk-integrity-error';
 import { LATEST_SCHEMA_VERSION } from '../../migrations/index';
 
 let vault: Awaited<ReturnType<typeof newVault>>;

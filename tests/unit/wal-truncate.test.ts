@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../electron/core/services';
+import { createCore, type Core } from '../../electron/core/create-core';
 import { call, sendSeconds, signedClient, startCapture, stopCapture } from './practice-helpers';
 import { fakeClock, LIGHT_KDF, PASSPHRASE } from './kernel-helpers';
 

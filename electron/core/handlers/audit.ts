@@ -5,19 +5,19 @@
 import { exportFileName } from '../../../shared/export-file-name';
 import { VaultError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
-import type { AuditExports } from '../audit-export';
-import type { AuditQueries } from '../audit-queries';
-import type { ExportFileChooser, ExportFiles } from '../export-files';
+import type { AuditExports } from '../audit/audit-exports';
+import type { AuditQueries } from '../audit/audit-queries';
+import type { ExportFileChooser, ExportFiles } from '../audit/export-files';
 import { requireTherapist, type CoreContext } from './context';
 
-export interface AuditExportDesk {
+export interface AuditExportParts {
   exports: AuditExports;
   files: ExportFiles;
   /** Absent where no one can be asked where a file goes: exports are refused. */
   chooser: ExportFileChooser | undefined;
 }
 
-export function auditHandlers(context: CoreContext, desk: AuditExportDesk, queries: AuditQueries) {
+export function auditHandlers(context: CoreContext, desk: AuditExportParts, queries: AuditQueries) {
   const { exports, files, chooser } = desk;
   return {
     'audit.query': (request) => {

@@ -1,22 +1,22 @@
 // What the handler groups share: the vault's life, the services built on it, and the clock.
 import type { Actor } from '../../../shared/consent';
 import { VaultError } from '../../../shared/errors';
-import type { ConsentService } from '../consent-service';
-import type { Player } from '../player';
-import type { AuditorDesk } from '../auditor-desk';
-import type { Recorder } from '../recorder';
-import type { ReviewDesk } from '../review';
-import type { Destroyer } from '../retention';
-import type { VaultLifecycle } from '../vault';
+import type { ConsentService } from '../consent/consent-service';
+import type { Player } from '../playback/player';
+import type { AuditorService } from '../audit/auditor-service';
+import type { Recorder } from '../recording/recorder';
+import type { ReviewService } from '../review/review-service';
+import type { Destroyer } from '../retention/destroyer';
+import type { VaultService } from '../vault/vault-service';
 
 export interface CoreContext {
-  lifecycle: VaultLifecycle;
+  lifecycle: VaultService;
   consent: ConsentService;
   recorder: Recorder;
   player: Player;
   destroyer: Destroyer;
-  review: ReviewDesk;
-  auditors: AuditorDesk;
+  review: ReviewService;
+  auditors: AuditorService;
   now: () => number;
   /** The person is here: checks the idle lock first, then pushes it back. */
   active(): void;

@@ -1,10 +1,10 @@
 // clients.*, policy.*, consent.* and takeaways.*: the therapist's side of clients and consent.
-import type { Database } from 'better-sqlite3';
 import { defaultTermsSchema, type DefaultTerms } from '../../../shared/api-practice';
 import { VaultError } from '../../../shared/errors';
-import { ConsentStore, DEFAULT_POLICY_TEXT } from '../consent-store';
+import { ConsentStore, DEFAULT_POLICY_TEXT } from '../consent/consent-store';
 import type { Handlers } from '../dispatch';
-import { recordingSummaries } from '../library';
+import { recordingSummaries } from '../playback/recording-summaries';
+import type { SettingsStore } from '../vault/settings-store';
 import type { CoreContext } from './context';
 import { requireTherapist } from './context';
 
@@ -14,11 +14,10 @@ const FACTORY_DEFAULTS: DefaultTerms = {
 };
 
 /** The practice's default terms, kept in settings (nothing personal in them). */
-function readDefaults(db: Database): DefaultTerms {
-  const row = db.prepare("SELECT value FROM settings WHERE name = 'defaultTerms'").get() as
-    { value: string } | undefined;
-  if (!row) return FACTORY_DEFAULTS;
-  const parsed = defaultTermsSchema.safeParse(JSON.parse(row.value));
+function readDefaults(settings: SettingsStore): DefaultTerms {
+  const value = settings.get('defaultTerms');
+  if (value === null) return FACTORY_DEFAULTS;
+  const parsed = defaultTermsSchema.safeParse(JSON.parse(value));
   return parsed.success ? parsed.data : FACTORY_DEFAULTS;
 }
 
@@ -40,7 +39,7 @@ export function practiceHandlers(context: CoreContext) {
       text: store.policyText(masterKey, policyHash),
       policyHash,
       versions: store.policyVersions(),
-      defaults: readDefaults(vault.db),
+      defaults: readDefaults(vault.settings),
     };
   };
 
@@ -91,11 +90,7 @@ export function practiceHandlers(context: CoreContext) {
           subject: 'defaultTerms',
           outcome: 'ok',
         });
-        vault.db
-          .prepare(
-            "INSERT INTO settings (name, value) VALUES ('defaultTerms', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-          )
-          .run(JSON.stringify(request.defaults));
+        vault.settings.set('defaultTerms', JSON.stringify(request.defaults));
       })();
       return policy();
     },

@@ -1,7 +1,7 @@
 // vault.*, session.*, settings.* and audit.*: creating, locking and unlocking the vault, and
 // reading the access log.
 import type { AuditEntryView } from '../../../shared/api';
-import { signingKeyFingerprint } from '../audit-bundle';
+import { signingKeyFingerprint } from '../audit/audit-bundle';
 import type { Handlers } from '../dispatch';
 import type { CoreContext } from './context';
 import { requireTherapist } from './context';

@@ -2,7 +2,7 @@
 // OS keychain where a restore of the app's folder cannot reach it (docs/threat-model.md,
 // "Mechanisms (b)"). Fixed binary layout so it stays small enough for every keychain (Windows'
 // Credential Manager takes at most 2,560 bytes); MACed with a key derived from the device secret.
-import { HASH_BYTES, MAC_BYTES, equalBytes, hash, keyedHash, utf8 } from '../crypto';
+import { HASH_BYTES, MAC_BYTES, equalBytes, hash, keyedHash, utf8 } from './crypto';
 
 export const ANCHOR_FORMAT_VERSION = 1;
 export const VAULT_ID_BYTES = 16;

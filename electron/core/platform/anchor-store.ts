@@ -2,7 +2,7 @@
 // Keychain, Windows Credential Manager, the Secret Service on Linux), out of reach of a restore
 // of the app's folder. The core sees only the AnchorStore interface; tests use the memory store.
 import { AsyncEntry } from '@napi-rs/keyring';
-import { toHex } from '../crypto';
+import { toHex } from './crypto';
 import {
   AnchorFormatError,
   decodeAnchorRecord,

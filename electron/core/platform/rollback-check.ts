@@ -2,7 +2,7 @@
 // newer one), an older copy put back (a restored folder or backup), or a rewritten one? If older,
 // which destructions, revocations and ends of therapy happened after the copy was made, so that
 // they are redone before anything can play.
-import { equalBytes, toHex } from '../crypto';
+import { equalBytes, toHex } from './crypto';
 import { closingTagOf, type AnchorRecord, type ClosingEvent } from './anchor-record';
 
 /** What the opened vault says about itself, read without any key. */

@@ -2,7 +2,7 @@
 // canonical bytes and signed with Ed25519, so an edit of a clear column is caught by anyone with
 // the public key, the sweeper included while the vault is locked (docs/threat-model.md,
 // "Mechanisms (a)"). Never JSON: one value has exactly one encoding.
-import { hash, hashAll, sign, utf8, verifySignature } from '../crypto';
+import { hash, hashAll, sign, utf8, verifySignature } from './crypto';
 
 export interface WrappedKeyHash {
   keyId: string;

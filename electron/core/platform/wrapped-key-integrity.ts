@@ -2,7 +2,7 @@
 // whoever swapped a wrapped key could recompute it: the swap then read as a wrong PIN and counted
 // toward a lockout. The tag is now keyed by a key derived from the device secret (kept outside
 // the vault folder), checked before any KDF runs: a swapped row is damage, never a wrong secret.
-import { equalBytes, keyedHash, utf8 } from '../crypto';
+import { equalBytes, keyedHash, utf8 } from './crypto';
 
 const KEY_CONTEXT = utf8.encode('session-vault/wrapped-key-integrity-key/v1');
 const TAG_CONTEXT = utf8.encode('session-vault/wrapped-key-tag/v1');

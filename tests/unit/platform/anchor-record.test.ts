@@ -2,7 +2,7 @@
 // named a rollback with the recordings to destroy again; a rewritten log or swapped state key is
 // named as such; a forged record never reads as an anchor.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hash, initCrypto, randomBytes, utf8 } from '../../../electron/core/crypto';
+import { hash, initCrypto, randomBytes, utf8 } from '../../../electron/core/platform/crypto';
 import {
   ANCHOR_MAX_BYTES,
   RECENT_CLOSED_MAX,

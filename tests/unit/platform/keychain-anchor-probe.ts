@@ -4,7 +4,7 @@
 // second process on the same bus, so the test sees what a restart of the app would see.
 import { spawnSync } from 'node:child_process';
 import { Entry } from '@napi-rs/keyring';
-import { fromHex, initCrypto, randomBytes, toHex } from '../../../electron/core/crypto';
+import { fromHex, initCrypto, randomBytes, toHex } from '../../../electron/core/platform/crypto';
 import {
   anchorKeyOf,
   encodeAnchorRecord,

@@ -3,7 +3,7 @@
 // removed and reordered chunks without any key.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initCrypto, newSigningKeyPair, randomBytes } from '../../../electron/core/crypto';
+import { initCrypto, newSigningKeyPair, randomBytes } from '../../../electron/core/platform/crypto';
 import {
   chunksHashOf,
   signState,

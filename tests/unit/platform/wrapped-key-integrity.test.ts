@@ -10,7 +10,7 @@ import {
   randomBytes,
   seal,
   utf8,
-} from '../../../electron/core/crypto';
+} from '../../../electron/core/platform/crypto';
 import {
   deviceCheckOf,
   integrityKeyOf,

@@ -5,13 +5,13 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AuditBundle } from '../../../electron/core/audit-bundle';
+import type { AuditBundle } from '../../../electron/core/audit/audit-bundle';
 import {
   fromHex,
   newSigningKeyPair,
   signingPublicKeyOf,
   toHex,
-} from '../../../electron/core/crypto';
+} from '../../../electron/core/platform/crypto';
 import { exportText, fill, newCoreVault, resign } from '../../unit/audit-helpers';
 
 export interface VectorCase {

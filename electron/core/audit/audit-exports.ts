@@ -1,0 +1,264 @@
+// Exports of the access log, as a signed JSON bundle (evidence, checked offline by
+// `session-vault-audit verify`) or as CSV (for reading in a spreadsheet). Main holds the cursor and
+// makes the text page by page (export-files.ts writes each page), so a million entries go out in
+// small pieces with progress. Every export is logged and checkpointed before its first page, so
+// the bundle covers its own export entry.
+// Main answers nothing else while it makes a page, so a page stops at EXPORT_PAGE_ENTRIES or
+// after EXPORT_PAGE_BUDGET_MS of opening entries, whichever comes first.
+import { performance } from 'node:perf_hooks';
+import { VaultError } from '../../../shared/errors';
+import type { AuditEntry } from './audit-format';
+import type { AuditLog } from './audit-log';
+import {
+  BUNDLE_FORMAT,
+  EXPORTER_PATTERN,
+  bundleOpening,
+  exportSignatureMessage,
+  signingKeyFingerprint,
+  type BundleHeader,
+} from './audit-bundle';
+import type { AuditorService } from './auditor-service';
+import { randomBytes, sign, toHex } from '../platform/crypto';
+import type { VaultService } from '../vault/vault-service';
+
+export type ExportFormat = 'csv' | 'json';
+
+/** Entries per page at most: about 500 kB of JSON, some 25 ms to open on a laptop. */
+export const EXPORT_PAGE_ENTRIES = 2000;
+/** A page stops early once opening its entries has taken this long (a slow or busy machine). */
+export const EXPORT_PAGE_BUDGET_MS = 40;
+/** Entries opened per read within a page. */
+const EXPORT_BATCH = 250;
+/** Entry hashes per page once the entries are out (they need no opening): about 10 ms. */
+const HASH_PAGE = 20_000;
+/** Open exports at once; a new one beyond this drops the oldest. */
+const MAX_OPEN_EXPORTS = 4;
+
+export const CSV_COLUMNS = [
+  'seq',
+  'time',
+  'actor_role',
+  'actor_id',
+  'action',
+  'subject',
+  'outcome',
+  'reason',
+] as const;
+
+// A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); the
+// full-width forms are included because some spreadsheets fold them to ASCII.
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/** One CSV cell: formula starts neutralised with a single quote, then RFC 4180 quoting. */
+export function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  const safe = FORMULA_START.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+export function csvRow(entry: AuditEntry): string {
+  return `${[
+    entry.seq,
+    new Date(entry.at).toISOString(),
+    entry.actorRole,
+    entry.actorId,
+    entry.action,
+    entry.subject,
+    entry.outcome,
+    entry.reason,
+  ]
+    .map(csvCell)
+    .join(',')}\r\n`;
+}
+
+interface ExportCursor {
+  format: ExportFormat;
+  /** The session that started it; any other (or a later one) may not continue it. */
+  owner: object;
+  header: BundleHeader;
+  head: { seq: number; hash: string };
+  exportSignature: string;
+  nextSeq: number;
+  written: number;
+  phase: 'entries' | 'hashes' | 'done';
+  /** Stored entry hashes of the entries written, emitted after them (JSON only). */
+  hashPages: Uint8Array[];
+  hashesWritten: number;
+}
+
+export interface ExportStarted {
+  exportId: string;
+  total: number;
+  signingKeyFingerprint: string;
+}
+
+export interface ExportPage {
+  text: string;
+  done: boolean;
+  written: number;
+  total: number;
+}
+
+export class AuditExports {
+  private readonly cursors = new Map<string, ExportCursor>();
+  private readonly watched = new WeakSet<object>();
+
+  constructor(
+    private readonly lifecycle: VaultService,
+    private readonly auditors: AuditorService,
+    private readonly now: () => number,
+  ) {}
+
+  start(format: ExportFormat): ExportStarted {
+    const { secrets, role, actorId } = this.auditors.readerSecrets();
+    const owner = this.lifecycle.current;
+    const { audit, db, vaultId } = this.lifecycle.opened();
+    if (!owner) throw new VaultError('VAULT_LOCKED');
+    if (!this.watched.has(audit)) {
+      // Cursors hold read positions for one session: they go at every lock.
+      audit.onLock(() => this.cursors.clear());
+      this.watched.add(audit);
+    }
+    const exportedBy = actorId ?? 'therapist';
+    if (!EXPORTER_PATTERN.test(exportedBy)) throw new VaultError('NOT_ALLOWED');
+    db.transaction(() => {
+      audit.append({
+        actorRole: role,
+        actorId,
+        action: 'audit.export',
+        subject: format,
+        outcome: 'ok',
+      });
+      audit.checkpoint(secrets);
+    })();
+    const stored = audit.head();
+    if (!stored) throw new VaultError('VAULT_DAMAGED');
+    const header: BundleHeader = {
+      format: BUNDLE_FORMAT,
+      vaultId: toHex(vaultId),
+      exportedAt: this.now(),
+      exportedBy,
+      signingPublicKey: toHex(secrets.signing.publicKey),
+    };
+    const head = { seq: stored.seq, hash: toHex(stored.hash) };
+    const exportSignature = toHex(
+      sign(secrets.signing.secretKey, exportSignatureMessage(header, head)),
+    );
+    const exportId = toHex(randomBytes(16));
+    if (this.cursors.size >= MAX_OPEN_EXPORTS) {
+      const oldest = this.cursors.keys().next().value;
+      if (oldest !== undefined) this.cursors.delete(oldest);
+    }
+    this.cursors.set(exportId, {
+      format,
+      owner,
+      header,
+      head,
+      exportSignature,
+      nextSeq: 1,
+      written: 0,
+      phase: 'entries',
+      hashPages: [],
+      hashesWritten: 0,
+    });
+    return {
+      exportId,
+      total: head.seq,
+      signingKeyFingerprint: signingKeyFingerprint(secrets.signing.publicKey),
+    };
+  }
+
+  /** Whether main still holds this export's cursor (a newer export may have dropped it). */
+  has(exportId: string): boolean {
+    return this.cursors.has(exportId);
+  }
+
+  /** Ends an export before its last page (its file could not be written). */
+  cancel(exportId: string): void {
+    this.cursors.delete(exportId);
+  }
+
+  next(exportId: string): ExportPage {
+    const cursor = this.cursors.get(exportId);
+    if (!cursor) throw new VaultError('NOT_FOUND', 'That export has ended. Start it again.');
+    if (cursor.owner !== this.lifecycle.current) {
+      this.cursors.delete(exportId);
+      throw new VaultError('NOT_ALLOWED');
+    }
+    const { secrets } = this.auditors.readerSecrets();
+    const { audit } = this.lifecycle.opened();
+    let text = '';
+    if (cursor.phase === 'entries') {
+      const opening = cursor.nextSeq === 1;
+      if (opening)
+        text +=
+          cursor.format === 'json' ? bundleOpening(cursor.header) : `${CSV_COLUMNS.join(',')}\r\n`;
+      const started = performance.now();
+      const rows: ReturnType<AuditLog['readAscending']> = [];
+      let fromSeq = cursor.nextSeq;
+      let end = false;
+      while (rows.length < EXPORT_PAGE_ENTRIES) {
+        const limit = Math.min(EXPORT_BATCH, EXPORT_PAGE_ENTRIES - rows.length);
+        const batch = audit.readAscending(secrets, fromSeq, cursor.head.seq, limit);
+        rows.push(...batch);
+        const last = batch.at(-1);
+        // A short read is the end: a gap in the stored log is exported as a gap (the verifier
+        // names it).
+        if (!last || batch.length < limit) {
+          end = true;
+          break;
+        }
+        fromSeq = last.entry.seq + 1;
+        if (performance.now() - started >= EXPORT_PAGE_BUDGET_MS) break;
+      }
+      if (cursor.format === 'json') {
+        const page = new Uint8Array(rows.length * 32);
+        rows.forEach((row, i) => page.set(row.entryHash, i * 32));
+        cursor.hashPages.push(page);
+        if (rows.length > 0)
+          text += `${cursor.written === 0 ? '\n' : ',\n'}${rows.map((row) => row.text).join(',\n')}`;
+      } else text += rows.map((row) => csvRow(row.entry)).join('');
+      cursor.written += rows.length;
+      cursor.nextSeq = end ? cursor.head.seq + 1 : fromSeq;
+      if (cursor.nextSeq > cursor.head.seq) {
+        cursor.phase = cursor.format === 'json' ? 'hashes' : 'done';
+        if (cursor.format === 'json') text += '\n],\n"entryHashes":[';
+      }
+    } else if (cursor.phase === 'hashes') {
+      text += this.hashPage(cursor, audit);
+    }
+    const done = cursor.phase === 'done';
+    if (done) this.cursors.delete(exportId);
+    return { text, done, written: cursor.written, total: cursor.head.seq };
+  }
+
+  /** Up to HASH_PAGE entry hashes; the last page also closes the bundle. */
+  private hashPage(cursor: ExportCursor, audit: AuditLog): string {
+    const parts: string[] = [];
+    while (cursor.hashPages.length > 0 && parts.length < HASH_PAGE) {
+      const page = cursor.hashPages.shift()!;
+      const hex = Buffer.from(page.buffer, page.byteOffset, page.byteLength).toString('hex');
+      for (let at = 0; at < hex.length; at += 64) parts.push(`"${hex.slice(at, at + 64)}"`);
+    }
+    let text = '';
+    if (parts.length > 0)
+      text += `${cursor.hashesWritten === 0 ? '\n' : ',\n'}${parts.join(',\n')}`;
+    cursor.hashesWritten += parts.length;
+    if (cursor.hashPages.length > 0) return text;
+    const checkpoints = audit.checkpointsUpTo(cursor.head.seq).map((checkpoint) =>
+      JSON.stringify({
+        seq: checkpoint.seq,
+        at: checkpoint.at,
+        headHash: toHex(checkpoint.headHash),
+        signature: toHex(checkpoint.signature),
+      }),
+    );
+    cursor.phase = 'done';
+    return (
+      `${text}\n],\n"checkpoints":[\n${checkpoints.join(',\n')}\n],\n` +
+      `"head":${JSON.stringify(cursor.head)},\n` +
+      `"exportSignature":${JSON.stringify(cursor.exportSignature)}}\n`
+    );
+  }
+}

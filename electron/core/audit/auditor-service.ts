@@ -1,0 +1,142 @@
+// Auditor accounts: the therapist adds one; the auditor signs in with their own passphrase, which
+// opens only the audit secrets. An auditor sees the log, never audio, notes, consent or names.
+import { VaultError } from '../../../shared/errors';
+import { assessPassphrase } from '../../../shared/passphrase';
+import { packAuditSecrets, unpackAuditSecrets } from './audit-format';
+import { wipe } from '../platform/crypto';
+import { UnlockThrottle } from '../vault/unlock-throttle';
+import type { AuditorSession, VaultService } from '../vault/vault-service';
+
+/** One throttle for every auditor name, so trying names teaches nothing. */
+const AUDITOR_SUBJECT = 'auditor';
+
+export class AuditorService {
+  constructor(
+    private readonly lifecycle: VaultService,
+    private readonly now: () => number,
+  ) {}
+
+  private throttle(): UnlockThrottle {
+    return new UnlockThrottle(this.lifecycle.opened().db, this.now);
+  }
+
+  add(signInName: string, passphrase: string): { auditorId: string } {
+    const { vault, auditSecrets, info } = this.lifecycle.unlocked();
+    if (!assessPassphrase(passphrase).acceptable) throw new VaultError('WEAK_PASSPHRASE');
+    const packed = packAuditSecrets(auditSecrets);
+    try {
+      let auditorId = '';
+      vault.db.transaction(() => {
+        auditorId = vault.auditors.add(signInName, passphrase, packed);
+        vault.audit.append({
+          actorRole: info.role,
+          action: 'auditor.add',
+          subject: `auditor:${auditorId}`,
+          outcome: 'ok',
+        });
+      })();
+      return { auditorId };
+    } finally {
+      wipe(packed);
+    }
+  }
+
+  list(): { auditorId: string; createdAt: number; removedAt: number | null }[] {
+    return this.lifecycle.unlocked().vault.auditors.list();
+  }
+
+  remove(auditorId: string): void {
+    const { vault, info } = this.lifecycle.unlocked();
+    vault.db.transaction(() => {
+      vault.audit.append({
+        actorRole: info.role,
+        action: 'auditor.remove',
+        subject: `auditor:${auditorId}`,
+        outcome: 'ok',
+      });
+      vault.auditors.remove(auditorId);
+    })();
+  }
+
+  unlock(signInName: string, passphrase: string) {
+    const vault = this.lifecycle.opened();
+    const throttle = this.throttle();
+    const retryAfterMs = throttle.retryAfterMs(AUDITOR_SUBJECT);
+    if (retryAfterMs > 0) {
+      vault.audit.append({
+        actorRole: 'unknown',
+        action: 'auditor.unlock',
+        outcome: 'refused',
+        reason: 'too many tries: delayed',
+      });
+      throw new VaultError('UNLOCK_DELAYED', undefined, { retryAfterMs });
+    }
+    let opened: { auditorId: string; auditSecretBytes: Uint8Array };
+    try {
+      opened = vault.auditors.unlock(signInName, passphrase);
+    } catch (error) {
+      if (!(error instanceof VaultError) || error.code !== 'WRONG_CREDENTIAL') throw error;
+      throttle.recordFailure(AUDITOR_SUBJECT);
+      vault.audit.append({
+        actorRole: 'unknown',
+        action: 'auditor.unlock',
+        outcome: 'refused',
+        reason: 'wrong name or passphrase',
+      });
+      const wait = throttle.retryAfterMs(AUDITOR_SUBJECT);
+      throw new VaultError(
+        'WRONG_CREDENTIAL',
+        undefined,
+        wait > 0 ? { retryAfterMs: wait } : undefined,
+      );
+    }
+    const auditSecrets = unpackAuditSecrets(opened.auditSecretBytes);
+    wipe(opened.auditSecretBytes);
+    const session: AuditorSession = {
+      kind: 'auditor',
+      auditorId: opened.auditorId,
+      auditSecrets,
+      lastActivityAt: this.now(),
+      info: {
+        role: 'auditor',
+        practiceName: '',
+        therapistName: '',
+        idleLockMinutes: this.lifecycle.idleLockMinutes(),
+        review: null,
+        auditorId: opened.auditorId,
+      },
+    };
+    try {
+      vault.db.transaction(() => {
+        throttle.clear(AUDITOR_SUBJECT);
+        vault.audit.append({
+          actorRole: 'auditor',
+          actorId: `auditor:${opened.auditorId}`,
+          action: 'auditor.unlock',
+          outcome: 'ok',
+        });
+        vault.audit.checkpoint(auditSecrets);
+      })();
+      this.lifecycle.beginOtherSession(session);
+    } catch (error) {
+      // The session never started: its keys are this function's to wipe.
+      wipe(auditSecrets.box.secretKey);
+      wipe(auditSecrets.signing.secretKey);
+      throw error;
+    }
+    return session.info;
+  }
+
+  /** The audit secrets of whoever may read the log now: the therapist or an auditor. */
+  readerSecrets() {
+    const other = this.lifecycle.otherSession;
+    if (other?.kind === 'auditor')
+      return {
+        secrets: other.auditSecrets,
+        role: 'auditor' as const,
+        actorId: `auditor:${other.auditorId}`,
+      };
+    const { auditSecrets } = this.lifecycle.unlocked();
+    return { secrets: auditSecrets, role: 'therapist' as const, actorId: null };
+  }
+}

@@ -1,0 +1,315 @@
+// Clients and their consent, as the therapist (and later the client in review) works with
+// them: add, sign a new version, revoke, end therapy; and the deadlines every recording gets
+// from the terms in force. Every change is logged before it answers.
+import type { ClientDetail, ClientSummary, RecordingSummary } from '../../../shared/api-practice';
+import type { Actor, ConsentState, ConsentTerms, DecisionSubject } from '../../../shared/consent';
+import { VaultError } from '../../../shared/errors';
+import { formatDate } from '../../../shared/format';
+import { newOpaqueId } from '../platform/ids';
+import { ConsentStore } from './consent-store';
+import { consentStatus } from './consent-status';
+import { wipe } from '../platform/crypto';
+import { nextConsentVersion, type ConsentDraft } from './next-consent-version';
+import { writeDeadlines } from './recording-deadlines';
+import type { RecordingRow } from '../recording/recording-row-store';
+import type { Destroyer } from '../retention/destroyer';
+import type { VaultService } from '../vault/vault-service';
+
+export class ConsentService {
+  constructor(
+    private readonly lifecycle: VaultService,
+    private readonly now: () => number,
+    private readonly deviceSecret: Uint8Array,
+    private readonly destroyer: Destroyer,
+    /** Called when consent ends for a client, so a running recording stops at once. */
+    private readonly onConsentEnded: (clientId: string, reason: string) => void,
+  ) {}
+
+  private store(): ConsentStore {
+    const vault = this.lifecycle.opened();
+    return new ConsentStore(vault.db, vault.vaultId, this.now);
+  }
+
+  actor(): Actor {
+    const { info } = this.lifecycle.unlocked();
+    if (info.role !== 'therapist') throw new VaultError('NOT_ALLOWED');
+    return { role: 'therapist', id: 'therapist' };
+  }
+
+  /**
+   * Runs `fn` with the client's key, wiping it afterwards: the therapist's through the master
+   * key; a client in review only their own.
+   */
+  withClientKey<T>(clientId: string, fn: (clientKey: Uint8Array) => T): T {
+    const other = this.lifecycle.otherSession;
+    if (other?.kind === 'client') {
+      if (other.clientId !== clientId) throw new VaultError('NOT_ALLOWED');
+      const copy = other.clientKey.slice();
+      try {
+        return fn(copy);
+      } finally {
+        wipe(copy);
+      }
+    }
+    const { vault, masterKey } = this.lifecycle.unlocked();
+    const clientKey = vault.clients.keyForTherapist(clientId, masterKey);
+    try {
+      return fn(clientKey);
+    } finally {
+      wipe(clientKey);
+    }
+  }
+
+  consentState(clientId: string, clientKey: Uint8Array): ConsentState {
+    return this.store().state(clientId, clientKey);
+  }
+
+  subject(
+    clientId: string,
+    clientKey: Uint8Array,
+    recording: RecordingRow | null,
+    consentVersion: number | null,
+  ): DecisionSubject {
+    const consent = this.consentState(clientId, clientKey);
+    return {
+      clientId,
+      consent,
+      recording:
+        recording && consent.terms
+          ? {
+              recordingId: recording.recordingId,
+              clientId,
+              consentId: consent.terms.consentId,
+              consentVersion: consentVersion ?? consent.terms.version,
+              recordedAt: recording.startedAt,
+              destroyedAt: recording.destroyedAt,
+            }
+          : null,
+    };
+  }
+
+  summary(clientId: string): ClientSummary {
+    const { vault } = this.lifecycle.unlocked();
+    return this.withClientKey(clientId, (clientKey) => {
+      const profile = vault.clients.profile(clientId, clientKey);
+      const state = this.consentState(clientId, clientKey);
+      return {
+        clientId,
+        displayName: profile.displayName,
+        participants: profile.participants,
+        archived: vault.clients.isArchived(clientId),
+        hasReviewCredential: vault.keys.has(`ck/${clientId}/credential`),
+        consent: consentStatus(state, this.actor(), clientId, this.now()),
+      };
+    });
+  }
+
+  list(): ClientSummary[] {
+    const { vault } = this.lifecycle.unlocked();
+    return vault.clients.ids().map((clientId) => this.summary(clientId));
+  }
+
+  add(displayName: string, otherParticipants: string[]): ClientSummary {
+    const { vault, masterKey, info } = this.lifecycle.unlocked();
+    const participants = [displayName, ...otherParticipants].map((name) => ({
+      participantId: newOpaqueId(),
+      displayName: name,
+    }));
+    let clientId = '';
+    vault.db.transaction(() => {
+      const created = vault.clients.create(masterKey, { displayName, participants });
+      wipe(created.clientKey);
+      clientId = created.clientId;
+      vault.audit.append({
+        actorRole: info.role,
+        action: 'client.add',
+        subject: clientId,
+        outcome: 'ok',
+      });
+    })();
+    return this.summary(clientId);
+  }
+
+  rename(clientId: string, displayName: string): ClientSummary {
+    const { vault, info } = this.lifecycle.unlocked();
+    this.withClientKey(clientId, (clientKey) => {
+      const profile = vault.clients.profile(clientId, clientKey);
+      vault.db.transaction(() => {
+        vault.audit.append({
+          actorRole: info.role,
+          action: 'client.rename',
+          subject: clientId,
+          outcome: 'ok',
+        });
+        vault.clients.writeProfile(clientId, clientKey, { ...profile, displayName });
+      })();
+    });
+    return this.summary(clientId);
+  }
+
+  archive(clientId: string, archived: boolean): ClientSummary {
+    const { vault, info } = this.lifecycle.unlocked();
+    if (!vault.clients.exists(clientId)) throw new VaultError('NOT_FOUND');
+    vault.db.transaction(() => {
+      vault.audit.append({
+        actorRole: info.role,
+        action: archived ? 'client.archive' : 'client.unarchive',
+        subject: clientId,
+        outcome: 'ok',
+      });
+      vault.clients.setArchived(clientId, archived ? this.now() : null);
+    })();
+    return this.summary(clientId);
+  }
+
+  /**
+   * Stores a new, fully signed version of the terms. Main assigns the ids and the version, so a
+   * signed version can never be edited: any change is the next version, signed again by all.
+   */
+  sign(clientId: string, draft: ConsentDraft, reviewCredential: string | undefined): ClientDetail {
+    const { vault, info } = this.lifecycle.unlocked();
+    const store = this.store();
+    this.withClientKey(clientId, (clientKey) => {
+      const profile = vault.clients.profile(clientId, clientKey);
+      const events = store.events(clientId);
+      if (events.therapyEndedAt !== null)
+        throw new VaultError(
+          'NOT_ALLOWED',
+          `Therapy ended on ${formatDate(events.therapyEndedAt)}, so no new consent can be signed.`,
+        );
+      const terms = nextConsentVersion(
+        store,
+        { clientId, clientKey, participants: profile.participants },
+        draft,
+      );
+      const hasCredential = vault.keys.has(`ck/${clientId}/credential`);
+      if (!hasCredential && !reviewCredential)
+        throw new VaultError(
+          'INVALID_REQUEST',
+          'Set a PIN or passphrase for the client, so they can listen on this laptop.',
+        );
+      vault.db.transaction(() => {
+        vault.audit.append({
+          actorRole: info.role,
+          action: 'consent.sign',
+          subject: clientId,
+          outcome: 'ok',
+          reason: `version ${terms.version}; policy ${terms.policyVersionHash.slice(0, 12)}`,
+        });
+        store.addVersion(clientKey, terms);
+        if (events.revokedAt !== null) store.clearRevocation(clientId);
+        if (reviewCredential)
+          vault.clients.setCredential(clientId, clientKey, reviewCredential, this.deviceSecret);
+      })();
+      this.refreshDeadlines(clientId, clientKey);
+      // New terms may bring a deadline into the past: destroy that now, not at the next hourly sweep.
+      this.destroyer.sweep('new terms');
+    });
+    return this.detail(clientId);
+  }
+
+  /** Revocation: ends future recording at once and destroys what the terms say it destroys. */
+  revoke(clientId: string, by: Actor): { destroyed: number } {
+    if (by.role !== 'therapist' && !(by.role === 'client' && by.clientId === clientId))
+      throw new VaultError('NOT_ALLOWED');
+    const vault = this.lifecycle.opened();
+    const store = this.store();
+    return this.withClientKey(clientId, (clientKey) => {
+      const state = store.state(clientId, clientKey);
+      if (!state.terms)
+        throw new VaultError('NOT_ALLOWED', 'There is no signed consent to revoke.');
+      if (state.revokedAt !== null)
+        throw new VaultError(
+          'NOT_ALLOWED',
+          `Consent was already revoked on ${formatDate(state.revokedAt)}. Nothing changed.`,
+        );
+      const destroysAll = state.terms.revocation.destroys === 'all-recordings';
+      vault.db.transaction(() => {
+        vault.audit.append({
+          actorRole: by.role,
+          actorId: by.role === 'client' ? by.clientId : null,
+          action: 'consent.revoke',
+          subject: clientId,
+          outcome: 'ok',
+          reason: destroysAll ? 'destroys all recordings' : 'stops future recordings',
+        });
+        store.recordRevocation(clientId, { role: by.role as 'client' | 'therapist', id: by.id });
+      })();
+      this.onConsentEnded(clientId, 'consent revoked');
+      this.refreshDeadlines(clientId, clientKey);
+      return { destroyed: this.destroyer.sweep('revocation') };
+    });
+  }
+
+  endTherapy(clientId: string): { destroyed: number } {
+    const { vault, info } = this.lifecycle.unlocked();
+    const store = this.store();
+    return this.withClientKey(clientId, (clientKey) => {
+      const state = store.state(clientId, clientKey);
+      if (state.therapyEndedAt !== null)
+        throw new VaultError(
+          'NOT_ALLOWED',
+          `Therapy already ended on ${formatDate(state.therapyEndedAt)}. Nothing changed.`,
+        );
+      vault.db.transaction(() => {
+        vault.audit.append({
+          actorRole: info.role,
+          action: 'therapy.end',
+          subject: clientId,
+          outcome: 'ok',
+        });
+        store.recordTherapyEnded(clientId);
+      })();
+      this.onConsentEnded(clientId, 'therapy ended');
+      this.refreshDeadlines(clientId, clientKey);
+      return { destroyed: this.destroyer.sweep('termination') };
+    });
+  }
+
+  /** Sets each recording's destroy-after time (in the clear, for the sweeper) from the terms. */
+  refreshDeadlines(clientId: string, clientKey: Uint8Array): void {
+    const vault = this.lifecycle.opened();
+    const state = this.consentState(clientId, clientKey);
+    writeDeadlines(vault, clientId, state);
+  }
+
+  /** One signed version and the policy text it was signed under. */
+  version(
+    clientId: string,
+    version: number,
+  ): { terms: ConsentTerms; signedPolicyText: string | null } {
+    const store = this.store();
+    return this.withClientKey(clientId, (clientKey) => {
+      const terms = store.terms(clientId, clientKey, version);
+      return {
+        terms,
+        signedPolicyText: store.policyText(
+          this.lifecycle.unlocked().masterKey,
+          terms.policyVersionHash,
+        ),
+      };
+    });
+  }
+
+  detail(
+    clientId: string,
+    recordings: (clientKey: Uint8Array) => RecordingSummary[] = () => [],
+  ): ClientDetail {
+    const client = this.summary(clientId);
+    const { vault } = this.lifecycle.unlocked();
+    const store = this.store();
+    return this.withClientKey(clientId, (clientKey) => {
+      const terms = store.latestTerms(clientId, clientKey);
+      return {
+        client,
+        terms,
+        signedPolicyText: terms
+          ? store.policyText(this.lifecycle.unlocked().masterKey, terms.policyVersionHash)
+          : null,
+        versions: store.versions(clientId).map(({ version, signedAt }) => ({ version, signedAt })),
+        recordings: recordings(clientKey),
+        takeaways: vault.clients.takeaways(clientId, clientKey),
+      };
+    });
+  }
+}

@@ -1,0 +1,44 @@
+// What the client list shows of a client's consent: its state, whether recording is allowed now,
+// and one line about it in words.
+import type { ClientSummary } from '../../../shared/api-practice';
+import { decide, describeListeners, type Actor, type ConsentState } from '../../../shared/consent';
+import { formatDate, formatDays } from '../../../shared/format';
+
+export function consentStatus(
+  state: ConsentState,
+  actor: Actor,
+  clientId: string,
+  now: number,
+): ClientSummary['consent'] {
+  const terms = state.terms;
+  const record = decide('record', actor, { clientId, consent: state, recording: null }, now);
+  return {
+    state: !terms
+      ? 'none'
+      : state.therapyEndedAt !== null
+        ? 'ended'
+        : state.revokedAt !== null
+          ? 'revoked'
+          : 'active',
+    version: terms?.version ?? null,
+    summary: terms ? consentSummaryLine(state, actor) : null,
+    revokedAt: state.revokedAt,
+    therapyEndedAt: state.therapyEndedAt,
+    record,
+  };
+}
+
+/** One line about the consent as it stands now: who may listen and for how long, or that it ended. */
+function consentSummaryLine(state: ConsentState, actor: Actor): string {
+  const terms = state.terms!;
+  if (state.revokedAt !== null)
+    return terms.revocation.destroys === 'all-recordings'
+      ? `Consent was revoked on ${formatDate(state.revokedAt)}. Its recordings were destroyed and nothing more is recorded.`
+      : `Consent was revoked on ${formatDate(state.revokedAt)}. Nothing more is recorded; earlier recordings are kept until their dates.`;
+  if (state.therapyEndedAt !== null)
+    return terms.termination.action === 'destroy-now'
+      ? `Therapy ended on ${formatDate(state.therapyEndedAt)}, and its recordings were destroyed.`
+      : `Therapy ended on ${formatDate(state.therapyEndedAt)}. Only the client may listen, for ${formatDays(terms.termination.days)} after that.`;
+  const viewer = actor.role === 'client' ? 'client' : 'therapist';
+  return `${describeListeners(terms, viewer)} Each recording is kept ${formatDays(terms.retentionDays)}.`;
+}

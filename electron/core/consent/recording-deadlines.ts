@@ -1,0 +1,31 @@
+// When each recording is destroyed under the terms in force, and which rule says so. Kept in the
+// clear on the recording's row, so the sweeper needs no key to find what is due.
+import { destroyAfter, type ConsentState } from '../../../shared/consent';
+import type { OpenVault } from '../vault/open-vault';
+
+/** The destroy-after time of a recording and which rule sets it. */
+export function deadlineWithCause(
+  state: ConsentState,
+  recordedAt: number,
+): { at: number; cause: 'retention' | 'termination' | 'revocation' } {
+  const terms = state.terms!;
+  const at = destroyAfter(terms, state, recordedAt);
+  const retention = destroyAfter(terms, { revokedAt: null, therapyEndedAt: null }, recordedAt);
+  if (at === retention) return { at, cause: 'retention' };
+  const withoutRevocation = destroyAfter(
+    terms,
+    { revokedAt: null, therapyEndedAt: state.therapyEndedAt },
+    recordedAt,
+  );
+  return { at, cause: at === withoutRevocation ? 'termination' : 'revocation' };
+}
+
+/** Writes the deadline of each of the client's recordings not yet destroyed, from `state`. */
+export function writeDeadlines(vault: OpenVault, clientId: string, state: ConsentState): void {
+  if (!state.terms) return;
+  for (const recording of vault.recordings.list(clientId)) {
+    if (recording.state === 'destroyed') continue;
+    const { at, cause } = deadlineWithCause(state, recording.startedAt);
+    vault.recordings.setDeadline(recording.recNo, Number.isFinite(at) ? at : null, cause);
+  }
+}

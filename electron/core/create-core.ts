@@ -1,0 +1,265 @@
+// createCore(): everything main does that does not need Electron, wired from small factories.
+// Runs in plain Node under tests; electron/main.ts and the Chromium test host both use it.
+import { statfsSync } from 'node:fs';
+import {
+  auditorChannels,
+  isChannel,
+  reviewChannels,
+  type Caller,
+  type Role,
+} from '../../shared/api';
+import { errorSentences } from '../../shared/errors';
+import { AuditorService } from './audit/auditor-service';
+import { AuditExports } from './audit/audit-exports';
+import { AuditQueries } from './audit/audit-queries';
+import { ExportFiles, type ExportFileChooser } from './audit/export-files';
+import { auditHandlers } from './handlers/audit';
+import { reviewHandlers } from './handlers/review';
+import { ReviewService } from './review/review-service';
+import { ConsentService } from './consent/consent-service';
+import { DEFAULT_KDF, initCrypto } from './platform/crypto';
+import { retryPendingWalTruncate } from './platform/db';
+import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
+import type { CoreContext } from './handlers/context';
+import { practiceHandlers } from './handlers/practice';
+import { recordingHandlers } from './handlers/recording';
+import { sessionHandlers } from './handlers/session';
+import { Player } from './playback/player';
+import type { CaptureHost } from './recording/capture-channel';
+import { Recorder } from './recording/recorder';
+import { SWEEP_INTERVAL_MS, createSweeper } from './retention/sweeper';
+import { VaultService } from './vault/vault-service';
+
+export type LockReason = 'user' | 'idle' | 'suspend' | 'screen-lock' | 'quit';
+export type { CaptureHost, ExportFileChooser };
+
+export interface CoreOptions {
+  /** Folder that holds vault.sqlite (created if missing). */
+  dataDir: string;
+  /** 32 random bytes kept outside the vault (safeStorage in the app; injected in tests). */
+  deviceSecret: Uint8Array;
+  /** Milliseconds since the epoch; tests pass a controllable clock. */
+  clock?: () => number;
+  /** Argon2id cost for new wrapped keys; tests may pass a lighter one. Stored with each key. */
+  kdf?: { opsLimit: number; memLimitBytes: number };
+  /** Opens and closes the window that holds the microphone while a recording runs. */
+  captureHost?: CaptureHost;
+  /** Free bytes on the vault's disk, for the "disk nearly full" warning. */
+  freeBytes?: () => number;
+  /** Echo cancellation, noise suppression and auto gain: on for a room, off in tests. */
+  roomAudioProcessing?: boolean;
+  /**
+   * Told whenever who is signed in changes (unlock, review hand-over, lock, idle, time up), with
+   * null once nobody is: main switches the window into and out of client review mode.
+   */
+  onSessionChange?: (role: Role | null) => void;
+  /**
+   * Asks where an access-log export goes (in the app, main's save dialog; null when the person
+   * cancels). Without it, exports are refused.
+   */
+  exportFiles?: ExportFileChooser;
+}
+
+export interface Core {
+  dispatch: Dispatch;
+  handlers: Handlers;
+  /** Lock now (user button, idle, system suspend, screen lock, quit). Safe to call when locked. */
+  lock(reason: LockReason): void;
+  /** Idle lock, capture watchdog and the hourly sweep; main calls it every second. */
+  tick(): void;
+  close(): void;
+}
+
+const noCaptureHost: CaptureHost = {
+  open: () => {
+    throw new Error('no capture window in this process');
+  },
+  close: () => undefined,
+};
+
+export async function createCore(options: CoreOptions): Promise<Core> {
+  await initCrypto();
+  const now = options.clock ?? Date.now;
+  const lifecycle = new VaultService(options.dataDir, now, options.kdf ?? DEFAULT_KDF);
+  const destroyer = createSweeper(lifecycle, now);
+  const freeBytes =
+    options.freeBytes ??
+    (() => {
+      const stats = statfsSync(options.dataDir);
+      return stats.bavail * stats.bsize;
+    });
+
+  // The recorder and the consent service refer to each other (consent ending stops a recording).
+  let recorder: Recorder | null = null;
+  const consent = new ConsentService(
+    lifecycle,
+    now,
+    options.deviceSecret,
+    destroyer,
+    (clientId, reason) => recorder?.stopForClient(clientId, reason),
+  );
+  recorder = new Recorder(
+    lifecycle,
+    consent,
+    destroyer,
+    now,
+    options.captureHost ?? noCaptureHost,
+    freeBytes,
+    options.roomAudioProcessing ?? true,
+  );
+  const player = new Player(lifecycle, consent, now);
+  const review = new ReviewService(lifecycle, consent, now, options.deviceSecret);
+  const auditors = new AuditorService(lifecycle, now);
+
+  const context: CoreContext = {
+    lifecycle,
+    consent,
+    recorder,
+    player,
+    destroyer,
+    review,
+    auditors,
+    now,
+    active: () => {
+      lifecycle.lockIfIdle(recorder.isRecording);
+      lifecycle.touch();
+    },
+  };
+
+  const handlers = {
+    ...sessionHandlers(context),
+    ...practiceHandlers(context),
+    ...recordingHandlers(context),
+    ...reviewHandlers(context),
+    ...auditHandlers(
+      context,
+      {
+        exports: new AuditExports(lifecycle, auditors, now),
+        files: new ExportFiles(lifecycle),
+        chooser: options.exportFiles,
+      },
+      new AuditQueries(lifecycle, auditors),
+    ),
+  } satisfies Handlers;
+
+  const dispatch = createDispatcher(handlers, {
+    onRefused: (channel, error) => {
+      if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return;
+      try {
+        lifecycle.log({
+          actorRole: lifecycle.current?.info.role ?? 'unknown',
+          action: 'request.refused',
+          subject: channel,
+          outcome: 'refused',
+          reason: error.code,
+        });
+      } catch {
+        // The refusal stands whether or not it could be logged.
+      }
+    },
+  });
+
+  let lastSweepAt = now();
+  destroyer.sweep('start-up');
+
+  // Main's window follows who is signed in; this tells it, once per change. From the moment the
+  // therapist hands the laptop over, its PIN screen is the client's too.
+  let reportedRole: Role | null = null;
+  const reportSessionChange = (): void => {
+    const handedOver = !lifecycle.current && review.pendingStatus() !== null;
+    const role = lifecycle.current?.info.role ?? (handedOver ? 'client' : null);
+    if (role === reportedRole) return;
+    reportedRole = role;
+    try {
+      options.onSessionChange?.(role);
+    } catch {
+      // A client must never be left in an ordinary window: if review mode cannot start, lock.
+      if (role !== 'client') return;
+      if (handedOver) {
+        review.cancelPending();
+        lifecycle.log({
+          actorRole: 'system',
+          action: 'review.start',
+          outcome: 'refused',
+          reason: 'review mode could not start',
+        });
+      }
+      lifecycle.lock('review mode could not start');
+      reportedRole = null;
+      try {
+        options.onSessionChange?.(null);
+      } catch {
+        // Locked either way.
+      }
+    }
+  };
+
+  const lock = (reason: LockReason): void => {
+    // The microphone goes with a suspended laptop: finish the recording cleanly first.
+    if (reason === 'suspend' || reason === 'quit')
+      recorder.stopAny(reason === 'suspend' ? 'system suspend' : 'app closing');
+    lifecycle.lock(reason);
+    reportSessionChange();
+  };
+
+  /** While a client reviews or an auditor reads, main refuses everything else, whatever is sent. */
+  const refuseOutsideRole = (channel: unknown): string | null => {
+    const other = lifecycle.otherSession;
+    if (!other || !isChannel(channel)) return null;
+    const allowed = other.kind === 'client' ? reviewChannels : auditorChannels;
+    if (allowed.includes(channel)) return null;
+    return other.kind === 'client' ? 'not allowed in client review' : 'not allowed for an auditor';
+  };
+
+  const dispatchForRole: Dispatch = async (channel, payload, caller) => {
+    const refusal = caller === 'capture' ? null : refuseOutsideRole(channel);
+    if (refusal) {
+      const other = lifecycle.otherSession!;
+      try {
+        lifecycle.log({
+          actorRole: other.info.role,
+          actorId: other.kind === 'client' ? other.clientId : `auditor:${other.auditorId}`,
+          action: 'request.refused',
+          subject: String(channel),
+          outcome: 'refused',
+          reason: refusal,
+        });
+      } catch {
+        // Refused whether or not it could be logged.
+      }
+      return { ok: false, error: { code: 'NOT_ALLOWED', message: errorSentences.NOT_ALLOWED } };
+    }
+    return dispatch(channel, payload, caller);
+  };
+
+  return {
+    dispatch: async (channel: unknown, payload: unknown, caller?: Caller) => {
+      try {
+        return await dispatchForRole(channel, payload, caller);
+      } finally {
+        reportSessionChange();
+      }
+    },
+    handlers,
+    lock,
+    tick: () => {
+      if (lifecycle.lockIfIdle(recorder.isRecording)) reportSessionChange();
+      recorder.tick();
+      if (now() - lastSweepAt >= SWEEP_INTERVAL_MS) {
+        lastSweepAt = now();
+        destroyer.sweep('hourly');
+      }
+      // A reader (backup, doctor) kept a destruction's WAL copy alive: empty it once it lets go.
+      if (lifecycle.state === 'locked' || lifecycle.state === 'unlocked')
+        retryPendingWalTruncate(lifecycle.opened().db);
+    },
+    close: () => {
+      try {
+        lock('quit');
+      } catch {
+        // A full disk may refuse the lock's log entry; the keys are wiped and the file closes.
+      }
+      lifecycle.close();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// Small named values (practice name, therapist name) sealed with the master key.
+import type { Database } from 'better-sqlite3';
+import { VaultError } from '../../../shared/errors';
+import { open, seal, toHex, utf8 } from './crypto';
+
+export class SealedFieldStore {
+  constructor(
+    private readonly db: Database,
+    private readonly vaultId: Uint8Array,
+  ) {}
+
+  private associatedData(name: string): Uint8Array {
+    return utf8.encode(`session-vault/field/v1|${toHex(this.vaultId)}|${name}`);
+  }
+
+  write(masterKey: Uint8Array, name: string, value: string, at: number): void {
+    const sealed = seal(masterKey, utf8.encode(value), this.associatedData(name));
+    this.db
+      .prepare(
+        `INSERT INTO sealed_fields (name, nonce, ciphertext, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET nonce = excluded.nonce, ciphertext = excluded.ciphertext,
+           updated_at = excluded.updated_at`,
+      )
+      .run(name, sealed.nonce, sealed.ciphertext, at);
+  }
+
+  read(masterKey: Uint8Array, name: string): string {
+    const row = this.db
+      .prepare('SELECT nonce, ciphertext FROM sealed_fields WHERE name = ?')
+      .get(name) as { nonce: Buffer; ciphertext: Buffer } | undefined;
+    if (!row) throw new VaultError('VAULT_DAMAGED');
+    const plaintext = open(
+      masterKey,
+      { nonce: new Uint8Array(row.nonce), ciphertext: new Uint8Array(row.ciphertext) },
+      this.associatedData(name),
+    );
+    if (!plaintext) throw new VaultError('VAULT_DAMAGED');
+    return utf8.decode(plaintext);
+  }
+}

@@ -1,0 +1,71 @@
+// The recording running now, as main holds it in memory: how it is captured, how far it got, what
+// the input sounds like, and the status the screen shows of it.
+import type { CaptureSettings, RecorderStatus } from '../../../shared/api-practice';
+
+export const LOW_DISK_BYTES = 200 * 1024 * 1024;
+
+export interface ActiveRecording {
+  recordingId: string;
+  clientId: string;
+  recordingKey: Uint8Array;
+  state: RecorderStatus['state'];
+  elapsedMs: number;
+  nextSeq: number;
+  lastChunkAt: number;
+  lastLoudAt: number;
+  level: number;
+  diskLow: boolean;
+  problem: RecorderStatus['problem'];
+  settings: CaptureSettings;
+  mimeType: string;
+  /** Recorded time reported with a header-only chunk, added to the next chunk. */
+  carriedMs: number;
+  onFinished: (() => void)[];
+}
+
+/** A recording that has its row and key and waits for the capture window to start. */
+export function startingRecording(
+  recording: { recordingId: string; clientId: string; recordingKey: Uint8Array },
+  processing: boolean,
+  now: () => number,
+  freeBytes: () => number,
+): ActiveRecording {
+  const { recordingId, clientId, recordingKey } = recording;
+  return {
+    recordingId,
+    clientId,
+    recordingKey,
+    state: 'starting',
+    elapsedMs: 0,
+    nextSeq: 0,
+    lastChunkAt: now(),
+    lastLoudAt: now(),
+    level: 0,
+    diskLow: freeBytes() < LOW_DISK_BYTES,
+    problem: null,
+    settings: {
+      echoCancellation: processing,
+      noiseSuppression: processing,
+      autoGainControl: processing,
+      timesliceMs: 1000,
+      audioBitsPerSecond: 32_000,
+    },
+    mimeType: 'pending',
+    carriedMs: 0,
+    onFinished: [],
+  };
+}
+
+export function statusOf(active: ActiveRecording, now: number): RecorderStatus {
+  return {
+    recordingId: active.recordingId,
+    clientId: active.clientId,
+    state: active.state,
+    elapsedMs: active.elapsedMs,
+    level: active.level,
+    silentForMs: active.state === 'recording' ? Math.max(0, now - active.lastLoudAt) : 0,
+    chunks: active.nextSeq,
+    diskLow: active.diskLow,
+    problem: active.problem,
+  };
+}

@@ -1,0 +1,281 @@
+// Sealed chunk storage. Each chunk is sealed with its recording's key; the associated data binds
+// vault id, recording id, sequence number, time index and the final flag, so a chunk that is
+// altered, moved, copied, taken from another recording or cut off at the end does not open.
+// A recording ends with a sealed, empty end marker (final = 1).
+import { VaultError } from '../../../shared/errors';
+import { AEAD_NONCE_BYTES, open, seal, toHex } from '../platform/crypto';
+import { diagnoseChunk, type ChunkSource } from './chunk-diagnosis';
+import { ChunkIntegrityError } from './chunk-integrity-error';
+import {
+  MAX_CHUNK_BYTES,
+  SEQ_SPAN,
+  chunkAssociatedData,
+  chunkId,
+  type ChunkRow,
+} from './chunk-format';
+import type { Database, Statement } from 'better-sqlite3';
+import type { RecordingRow, RecordingRowStore, RecordingState } from './recording-row-store';
+
+export interface ChunkIndexEntry {
+  seq: number;
+  startMs: number;
+  durationMs: number;
+  bytes: number;
+}
+
+export class ChunkStore {
+  /** Prepared once: preparing on every chunk read cost more than decrypting it. */
+  private readonly statements = new Map<string, Statement>();
+  private readonly vaultHex: string;
+  private readonly insertChunk: Statement;
+  private readonly lastChunk: Statement;
+
+  constructor(
+    private readonly db: Database,
+    private readonly vaultId: Uint8Array,
+    private readonly rows: RecordingRowStore,
+  ) {
+    this.vaultHex = toHex(vaultId);
+    this.insertChunk = db.prepare(
+      'INSERT INTO chunks (chunk_id, rec_no, seq, start_ms, duration_ms, nonce, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.lastChunk = db.prepare(
+      'SELECT seq, start_ms, duration_ms FROM chunks WHERE chunk_id >= ? AND chunk_id < ? ORDER BY chunk_id DESC LIMIT 1',
+    );
+  }
+
+  private stmt(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** The next sequence number the recording expects. */
+  nextSeq(recNo: number): number {
+    const last = this.lastChunk.get(chunkId(recNo, 0), chunkId(recNo + 1, 0)) as
+      ChunkRow | undefined;
+    return last ? last.seq + 1 : 0;
+  }
+
+  /**
+   * Seals and commits one chunk in its own transaction. Refuses a recording that is not being
+   * recorded, a sequence number other than the next one, and an oversized chunk.
+   */
+  append(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    chunk: { seq: number; startMs: number; durationMs: number; payload: Uint8Array },
+  ): void {
+    if (chunk.payload.byteLength > MAX_CHUNK_BYTES) throw new VaultError('CHUNK_TOO_LARGE');
+    this.db.transaction(() => {
+      const recording = this.rows.get(recordingId);
+      if (recording.state !== 'recording') throw new VaultError('RECORDING_NOT_ARMED');
+      if (chunk.seq !== this.nextSeq(recording.recNo))
+        throw new VaultError('CHUNK_OUT_OF_SEQUENCE');
+      const sealed = seal(
+        recordingKey,
+        chunk.payload,
+        chunkAssociatedData(this.vaultId, recordingId, chunk.seq, chunk.startMs, false),
+      );
+      this.insertChunk.run(
+        chunkId(recording.recNo, chunk.seq),
+        recording.recNo,
+        chunk.seq,
+        chunk.startMs,
+        chunk.durationMs,
+        sealed.nonce,
+        sealed.ciphertext,
+      );
+    })();
+  }
+
+  /** Seals the end marker: after it, a missing tail is detected as truncation. */
+  finalise(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    state: 'finalised' | 'interrupted' = 'finalised',
+  ): RecordingRow {
+    this.db.transaction(() => {
+      const recording = this.rows.get(recordingId);
+      if (
+        recording.state !== 'recording' &&
+        !(recording.state === 'interrupted' && recording.finalSeq === null)
+      )
+        throw new VaultError('RECORDING_NOT_ARMED');
+      const seq = this.nextSeq(recording.recNo);
+      const last = this.lastChunk.get(
+        chunkId(recording.recNo, 0),
+        chunkId(recording.recNo + 1, 0),
+      ) as ChunkRow | undefined;
+      const endMs = last ? last.start_ms + last.duration_ms : 0;
+      const sealed = seal(
+        recordingKey,
+        new Uint8Array(0),
+        chunkAssociatedData(this.vaultId, recordingId, seq, endMs, true),
+      );
+      this.insertChunk.run(
+        chunkId(recording.recNo, seq),
+        recording.recNo,
+        seq,
+        endMs,
+        0,
+        sealed.nonce,
+        sealed.ciphertext,
+      );
+      this.rows.setFinal(recording.recNo, state, seq);
+    })();
+    return this.rows.get(recordingId);
+  }
+
+  /** The time index, audio chunks only (the end marker is not audio). */
+  index(recordingId: string): ChunkIndexEntry[] {
+    const recording = this.rows.get(recordingId);
+    const rows = this.stmt(
+      'SELECT seq, start_ms, duration_ms, length(ciphertext) AS bytes FROM chunks WHERE chunk_id >= ? AND chunk_id < ? ORDER BY chunk_id',
+    ).all(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0)) as {
+      seq: number;
+      start_ms: number;
+      duration_ms: number;
+      bytes: number;
+    }[];
+    return rows
+      .filter((row) => row.seq !== recording.finalSeq)
+      .map((row) => ({
+        seq: row.seq,
+        startMs: row.start_ms,
+        durationMs: row.duration_ms,
+        bytes: row.bytes - 16,
+      }));
+  }
+
+  /** The chunk that holds `positionMs`, for seeking. */
+  seqAt(recordingId: string, positionMs: number): number | null {
+    const recording = this.rows.get(recordingId);
+    const row = this.stmt(
+      'SELECT seq FROM chunks WHERE chunk_id >= ? AND chunk_id < ? AND start_ms <= ? AND duration_ms > 0 ORDER BY chunk_id DESC LIMIT 1',
+    ).get(chunkId(recording.recNo, 0), chunkId(recording.recNo + 1, 0), positionMs) as
+      { seq: number } | undefined;
+    return row?.seq ?? null;
+  }
+
+  private chunkRow(recNo: number, seq: number): ChunkRow | undefined {
+    return this.stmt(
+      'SELECT seq, start_ms, duration_ms, nonce, ciphertext FROM chunks WHERE chunk_id = ?',
+    ).get(chunkId(recNo, seq)) as ChunkRow | undefined;
+  }
+
+  /**
+   * Opens chunk `seq`. Throws a ChunkIntegrityError naming what was done to it when it does
+   * not open; `otherKeys` (other recordings' keys) lets it tell a splice from an alteration.
+   */
+  openChunk(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    seq: number,
+    otherKeys: () => Iterable<{ recordingId: string; key: Uint8Array }> = () => [],
+  ): Uint8Array {
+    // One read for the recording's state and the chunk: this runs for every second played.
+    const found = this.stmt(
+      `SELECT r.rec_no, r.state, r.final_seq, c.seq, c.start_ms, c.duration_ms, c.nonce, c.ciphertext
+       FROM recordings r LEFT JOIN chunks c ON c.chunk_id = r.rec_no * ${SEQ_SPAN} + ?
+       WHERE r.recording_id = ?`,
+    ).get(seq, recordingId) as
+      | (Partial<ChunkRow> & { rec_no: number; state: RecordingState; final_seq: number | null })
+      | undefined;
+    if (!found) throw new VaultError('NOT_FOUND');
+    if (found.state === 'destroyed') throw new VaultError('RECORDING_DESTROYED');
+    const row = found.ciphertext ? (found as ChunkRow) : undefined;
+    if (!row) {
+      const recording = this.rows.get(recordingId);
+      const last = this.nextSeq(recording.recNo) - 1;
+      if (recording.finalSeq !== null && seq < recording.finalSeq && last < recording.finalSeq)
+        throw new ChunkIntegrityError(
+          'RECORDING_TRUNCATED',
+          recordingId,
+          seq,
+          `chunks from ${last + 1} on are missing`,
+        );
+      throw new VaultError('NOT_FOUND');
+    }
+    const final = found.final_seq === seq;
+    // Buffers are Uint8Arrays already: no copies on this path.
+    const sealed = { nonce: row.nonce, ciphertext: row.ciphertext };
+    if (sealed.nonce.length === AEAD_NONCE_BYTES) {
+      const payload = open(
+        recordingKey,
+        sealed,
+        chunkAssociatedData(this.vaultHex, recordingId, seq, row.start_ms, final),
+      );
+      if (payload) {
+        if (final && payload.length > 0)
+          throw new ChunkIntegrityError('CHUNK_ALTERED', recordingId, seq, 'end marker');
+        return payload;
+      }
+    }
+    throw diagnoseChunk(
+      this.diagnosisSource(),
+      this.rows.get(recordingId),
+      recordingKey,
+      row,
+      otherKeys,
+    );
+  }
+
+  /** What the diagnosis of a chunk that did not open needs to read. */
+  private diagnosisSource(): ChunkSource {
+    return {
+      vaultId: this.vaultId,
+      seqsOf: (recNo) =>
+        this.stmt(
+          'SELECT seq, start_ms FROM chunks WHERE chunk_id >= ? AND chunk_id < ? ORDER BY chunk_id',
+        ).all(chunkId(recNo, 0), chunkId(recNo + 1, 0)) as { seq: number; start_ms: number }[],
+      chunkRow: (recNo, seq) => this.chunkRow(recNo, seq),
+      seqsOfRecording: (recordingId) =>
+        this.stmt(
+          'SELECT c.seq, c.start_ms FROM chunks c JOIN recordings r ON r.rec_no = c.rec_no WHERE r.recording_id = ?',
+        ).all(recordingId) as { seq: number; start_ms: number }[],
+    };
+  }
+
+  /** Opens every chunk in order: the first problem is thrown. Returns the audio chunk count. */
+  verify(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    removed: { fromSeq: number; toSeq: number }[],
+  ): number {
+    const recording = this.rows.get(recordingId);
+    const last = this.nextSeq(recording.recNo) - 1;
+    if (recording.finalSeq !== null && last < recording.finalSeq)
+      throw new ChunkIntegrityError(
+        'RECORDING_TRUNCATED',
+        recordingId,
+        last + 1,
+        'end marker missing',
+      );
+    const wasRemoved = (seq: number) => removed.some((r) => seq >= r.fromSeq && seq <= r.toSeq);
+    let audioChunks = 0;
+    for (let seq = 0; seq <= last; seq += 1) {
+      if (wasRemoved(seq)) continue;
+      if (!this.chunkRow(recording.recNo, seq))
+        throw new ChunkIntegrityError('CHUNK_MISSING', recordingId, seq, `chunk ${seq} is missing`);
+      this.openChunk(recordingId, recordingKey, seq);
+      if (seq !== recording.finalSeq) audioChunks += 1;
+    }
+    return audioChunks;
+  }
+
+  /** Deletes every chunk of a recording: its audio is gone for good. */
+  deleteAll(recNo: number): void {
+    this.stmt('DELETE FROM chunks WHERE chunk_id >= ? AND chunk_id < ?').run(
+      chunkId(recNo, 0),
+      chunkId(recNo + 1, 0),
+    );
+  }
+
+  deleteOne(recNo: number, seq: number): void {
+    this.stmt('DELETE FROM chunks WHERE chunk_id = ?').run(chunkId(recNo, seq));
+  }
+}

@@ -1,0 +1,54 @@
+// A recording comes into being only under consent: the terms in force must allow recording now (a
+// refusal is logged), and its log entry, its key, its row with the consent version it is made
+// under, and its destroy-after deadline are written in one transaction.
+import type { Role } from '../../../shared/api';
+import { decide, type Actor } from '../../../shared/consent';
+import { VaultError } from '../../../shared/errors';
+import type { ConsentService } from '../consent/consent-service';
+import { deadlineWithCause } from '../consent/recording-deadlines';
+import type { OpenVault } from '../vault/open-vault';
+
+export function createConsentedRecording(
+  vault: OpenVault,
+  actorRole: Role,
+  consent: ConsentService,
+  now: () => number,
+  request: { recordingId: string; clientId: string; actor: Actor },
+  /** Runs inside the transaction: the recording exists only if this returns. */
+  started: (recordingKey: Uint8Array) => void,
+): void {
+  const { recordingId, clientId, actor } = request;
+  consent.withClientKey(clientId, (clientKey) => {
+    const subject = consent.subject(clientId, clientKey, null, null);
+    const decision = decide('record', actor, subject, now());
+    if (!decision.allow) {
+      vault.audit.append({
+        actorRole,
+        action: 'recording.start',
+        subject: clientId,
+        outcome: 'refused',
+        reason: decision.reasons.join(' '),
+      });
+      throw new VaultError('NOT_ALLOWED', decision.reasons.join(' '));
+    }
+    const terms = subject.consent.terms!;
+    const { at, cause } = deadlineWithCause(subject.consent, now());
+    vault.db.transaction(() => {
+      vault.audit.append({
+        actorRole,
+        action: 'recording.start',
+        subject: recordingId,
+        outcome: 'ok',
+        reason: `client ${clientId}; consent version ${terms.version}; reconfirmed aloud`,
+      });
+      const recordingKey = vault.clients.newRecordingKey(recordingId, clientKey);
+      vault.recordings.create({ recordingId, clientId, destroyAfter: at }, recordingKey, {
+        mimeType: 'pending',
+        consentId: terms.consentId,
+        consentVersion: terms.version,
+      });
+      vault.recordings.setDestroyCause(recordingId, cause);
+      started(recordingKey);
+    })();
+  });
+}

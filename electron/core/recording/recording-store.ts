@@ -1,0 +1,185 @@
+// The vault's recordings, composed of three stores: the rows (state, deadlines, sealed details),
+// the sealed chunks, and the timeline (markers, removed parts). What spans them lives here:
+// destroying all of a recording's audio, or a part of it, in one transaction.
+import type { Database } from 'better-sqlite3';
+import { checkpointAndTruncateWal } from '../platform/db';
+import { ChunkStore, type ChunkIndexEntry } from './chunk-store';
+import {
+  RecordingRowStore,
+  type DestroyCause,
+  type RecordingMeta,
+  type RecordingRow,
+} from './recording-row-store';
+import { TimelineStore } from './timeline-store';
+
+export class RecordingStore {
+  private readonly rows: RecordingRowStore;
+  private readonly chunks: ChunkStore;
+  private readonly timeline: TimelineStore;
+
+  constructor(
+    private readonly db: Database,
+    vaultId: Uint8Array,
+    now: () => number,
+  ) {
+    this.rows = new RecordingRowStore(db, vaultId, now);
+    this.chunks = new ChunkStore(db, vaultId, this.rows);
+    this.timeline = new TimelineStore(db, vaultId, now);
+  }
+
+  create(
+    recording: { recordingId: string; clientId: string; destroyAfter: number | null },
+    recordingKey: Uint8Array,
+    meta: RecordingMeta,
+  ): RecordingRow {
+    return this.rows.create(recording, recordingKey, meta);
+  }
+
+  updateMeta(recordingId: string, recordingKey: Uint8Array, meta: RecordingMeta): void {
+    this.rows.updateMeta(recordingId, recordingKey, meta);
+  }
+
+  meta(recordingId: string, recordingKey: Uint8Array): RecordingMeta {
+    return this.rows.meta(recordingId, recordingKey);
+  }
+
+  get(recordingId: string): RecordingRow {
+    return this.rows.get(recordingId);
+  }
+
+  find(recordingId: string): RecordingRow | null {
+    return this.rows.find(recordingId);
+  }
+
+  list(clientId?: string): RecordingRow[] {
+    return this.rows.list(clientId);
+  }
+
+  markInterrupted(): string[] {
+    return this.rows.markInterrupted();
+  }
+
+  markOneInterrupted(recordingId: string): void {
+    this.rows.markOneInterrupted(recordingId);
+  }
+
+  unsealedInterruptions(): RecordingRow[] {
+    return this.rows.unsealedInterruptions();
+  }
+
+  setDeadline(recNo: number, destroyAfter: number | null, cause: DestroyCause): void {
+    this.rows.setDeadline(recNo, destroyAfter, cause);
+  }
+
+  setDestroyCause(recordingId: string, cause: DestroyCause): void {
+    this.rows.setDestroyCause(recordingId, cause);
+  }
+
+  destroyCause(recordingId: string): DestroyCause | null {
+    return this.rows.destroyCause(recordingId);
+  }
+
+  due(at: number): { recordingId: string; cause: DestroyCause | null }[] {
+    return this.rows.due(at);
+  }
+
+  append(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    chunk: { seq: number; startMs: number; durationMs: number; payload: Uint8Array },
+  ): void {
+    this.chunks.append(recordingId, recordingKey, chunk);
+  }
+
+  finalise(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    state: 'finalised' | 'interrupted' = 'finalised',
+  ): RecordingRow {
+    return this.chunks.finalise(recordingId, recordingKey, state);
+  }
+
+  index(recordingId: string): ChunkIndexEntry[] {
+    return this.chunks.index(recordingId);
+  }
+
+  seqAt(recordingId: string, positionMs: number): number | null {
+    return this.chunks.seqAt(recordingId, positionMs);
+  }
+
+  openChunk(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    seq: number,
+    otherKeys?: () => Iterable<{ recordingId: string; key: Uint8Array }>,
+  ): Uint8Array {
+    return this.chunks.openChunk(recordingId, recordingKey, seq, otherKeys);
+  }
+
+  verify(recordingId: string, recordingKey: Uint8Array): number {
+    const removed = this.timeline.removedRanges(this.rows.get(recordingId).recNo);
+    return this.chunks.verify(recordingId, recordingKey, removed);
+  }
+
+  addMarker(recordingId: string, recordingKey: Uint8Array, atMs: number, label: string): string {
+    return this.timeline.addMarker(this.rows.get(recordingId), recordingKey, atMs, label);
+  }
+
+  markers(
+    recordingId: string,
+    recordingKey: Uint8Array,
+  ): { markerId: string; atMs: number; label: string }[] {
+    return this.timeline.markers(this.rows.get(recordingId), recordingKey);
+  }
+
+  removedRanges(recordingId: string): { fromMs: number; toMs: number }[] {
+    return this.timeline
+      .removedRanges(this.rows.get(recordingId).recNo)
+      .map(({ fromMs, toMs }) => ({ fromMs, toMs }));
+  }
+
+  /**
+   * Destroys the audio for good: the caller has deleted the recording key already; here the
+   * ciphertext goes, and the WAL is checkpointed and emptied so no copy stays in either file.
+   */
+  destroyChunks(recordingId: string, reason: string): void {
+    const recording = this.rows.get(recordingId);
+    this.db.transaction(() => {
+      this.timeline.deleteMarkers(recording.recNo);
+      this.chunks.deleteAll(recording.recNo);
+      this.rows.markDestroyed(recording.recNo, reason);
+    })();
+    checkpointAndTruncateWal(this.db);
+  }
+
+  /**
+   * Partial deletion: destroys every audio chunk that overlaps [fromMs, toMs) (never chunk 0, the
+   * container header, nor the end marker) and records the gap so the player can show it.
+   */
+  destroyRange(
+    recordingId: string,
+    fromMs: number,
+    toMs: number,
+  ): { removedChunks: number; fromMs: number; toMs: number } {
+    const recording = this.rows.get(recordingId);
+    const chunks = this.chunks
+      .index(recordingId)
+      .filter((c) => c.seq > 0 && c.startMs < toMs && c.startMs + c.durationMs > fromMs);
+    if (chunks.length === 0) return { removedChunks: 0, fromMs, toMs };
+    const first = chunks[0]!;
+    const last = chunks.at(-1)!;
+    const gap = {
+      fromSeq: first.seq,
+      toSeq: last.seq,
+      fromMs: first.startMs,
+      toMs: last.startMs + last.durationMs,
+    };
+    this.db.transaction(() => {
+      for (const c of chunks) this.chunks.deleteOne(recording.recNo, c.seq);
+      this.timeline.deleteMarkers(recording.recNo, gap);
+      this.timeline.addRemovedRange(recording.recNo, gap);
+    })();
+    checkpointAndTruncateWal(this.db);
+    return { removedChunks: chunks.length, fromMs: gap.fromMs, toMs: gap.toMs };
+  }
+}

@@ -1,0 +1,51 @@
+// The sweeper: destroys every recording whose destroy-after time has passed. It needs no key
+// (destroying is deleting a key), so it runs while the vault is locked too: at start-up, on
+// unlock, hourly, and right after a revocation or the end of therapy.
+import type { VaultService } from '../vault/vault-service';
+import type { Destroyer } from './destroyer';
+
+export const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
+const causeText = {
+  retention: 'the terms keep recordings only so long',
+  termination: 'therapy ended',
+  revocation: 'consent was revoked',
+} as const;
+
+export function createSweeper(lifecycle: VaultService, now: () => number): Destroyer {
+  const destroy = (
+    recordingId: string,
+    reason: string,
+    actorRole: 'system' | 'therapist' | 'client',
+  ): void => {
+    const vault = lifecycle.opened();
+    // Logged first: if the entry cannot be written, nothing is destroyed (and the next sweep retries).
+    vault.audit.append({
+      actorRole,
+      action: 'recording.destroy',
+      subject: recordingId,
+      outcome: 'ok',
+      reason,
+    });
+    vault.db.transaction(() => vault.clients.deleteRecordingKey(recordingId))();
+    vault.recordings.destroyChunks(recordingId, reason);
+  };
+
+  return {
+    sweep(trigger) {
+      if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return 0;
+      const vault = lifecycle.opened();
+      const due = vault.recordings.due(now());
+      for (const row of due)
+        destroy(
+          row.recordingId,
+          `${causeText[row.cause ?? 'retention']} (sweep: ${trigger})`,
+          'system',
+        );
+      return due.length;
+    },
+    destroyNow(recordingId, reason, actorRole) {
+      destroy(recordingId, reason, actorRole);
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// Unlocking with a secret (the passphrase or the recovery key) and what a wrong one costs: it is
+// counted and logged before the refusal is answered, and after too many, tries are refused
+// until the delay has passed (unlock-throttle.ts).
+import { VaultError } from '../../../shared/errors';
+import { utf8 } from '../platform/crypto';
+import { unwrapWithSecret } from './key-store';
+import type { OpenVault } from './open-vault';
+
+/** Whose tries the throttle counts. */
+export const THERAPIST = 'therapist';
+
+export function refuseWhileDelayed(vault: OpenVault, action: string): void {
+  const retryAfterMs = vault.throttle.retryAfterMs(THERAPIST);
+  if (retryAfterMs > 0) {
+    vault.audit.append({
+      actorRole: 'unknown',
+      action,
+      outcome: 'refused',
+      reason: 'too many tries: delayed',
+    });
+    throw new VaultError('UNLOCK_DELAYED', undefined, { retryAfterMs });
+  }
+}
+
+/** Unwraps with a secret; a wrong one is counted and logged before the refusal is answered. */
+export function unwrapMasterKey(
+  vault: OpenVault,
+  action: string,
+  keyId: string,
+  secret: string,
+  wrong: VaultError,
+): Uint8Array {
+  try {
+    return unwrapWithSecret(vault.keys, keyId, utf8.encode(secret), wrong);
+  } catch (error) {
+    if (error === wrong) {
+      vault.throttle.recordFailure(THERAPIST);
+      vault.audit.append({
+        actorRole: 'unknown',
+        action,
+        outcome: 'refused',
+        reason: wrong.code.toLowerCase(),
+      });
+      const retryAfterMs = vault.throttle.retryAfterMs(THERAPIST);
+      throw new VaultError(wrong.code, undefined, retryAfterMs > 0 ? { retryAfterMs } : undefined);
+    }
+    vault.audit.append({
+      actorRole: 'unknown',
+      action,
+      outcome: 'failed',
+      reason: 'wrapped key damaged',
+    });
+    throw error;
+  }
+}

@@ -1,0 +1,22 @@
+// The vault's identity: its format and id, written once when the vault is created.
+import type { Database } from 'better-sqlite3';
+import { VAULT_FORMAT } from '../platform/db';
+
+export class VaultMetaStore {
+  constructor(private readonly db: Database) {}
+
+  create(vaultId: Uint8Array, at: number): void {
+    this.db
+      .prepare(
+        'INSERT INTO vault_meta (singleton, format, vault_id, created_at) VALUES (1, ?, ?, ?)',
+      )
+      .run(VAULT_FORMAT, vaultId, at);
+  }
+
+  vaultId(): Uint8Array {
+    const meta = this.db.prepare('SELECT vault_id FROM vault_meta WHERE singleton = 1').get() as {
+      vault_id: Buffer;
+    };
+    return new Uint8Array(meta.vault_id);
+  }
+}

@@ -1,0 +1,360 @@
+// The vault's life: absent, unavailable, locked, unlocked. Holds the master key only while
+// unlocked and wipes it on lock. Every unlock, failure, lock and recovery is logged first.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SessionInfo } from '../../../shared/api';
+import { VaultError } from '../../../shared/errors';
+import { assessPassphrase } from '../../../shared/passphrase';
+import { unpackAuditSecrets, type AuditEvent, type AuditSecrets } from '../audit/audit-format';
+import { utf8, wipe } from '../platform/crypto';
+import { VAULT_FILE_NAME, checkpointAndTruncateWal, openVaultDb } from '../platform/db';
+import {
+  recoverInterruptedRecordings,
+  sealInterruptedRecordings,
+} from '../recording/interrupted-recordings';
+import { KEY_IDS, normalizeRecoveryKey, wrapWithSecret, type KdfCost } from './key-store';
+import { attachVault, type OpenVault } from './open-vault';
+import { THERAPIST, refuseWhileDelayed, unwrapMasterKey } from './unlock-attempts';
+import { DEFAULT_IDLE_LOCK_MINUTES, initialiseVault } from './initialise-vault';
+
+export { DEFAULT_IDLE_LOCK_MINUTES };
+
+export type { AuditorSession, OtherSession, ReviewSession, UnlockedSession } from './sessions';
+import type { OtherSession, UnlockedSession } from './sessions';
+
+export class VaultService {
+  private vault: OpenVault | null = null;
+  private problem: VaultError | null = null;
+  private session: UnlockedSession | null = null;
+  private other: OtherSession | null = null;
+  private readonly lockListeners = new Set<(reason: string) => void>();
+  readonly path: string;
+
+  constructor(
+    dataDir: string,
+    private readonly now: () => number,
+    private readonly kdfCost: KdfCost,
+  ) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    this.path = join(dataDir, VAULT_FILE_NAME);
+    try {
+      this.vault = attachVault(openVaultDb(this.path, { create: false }), this.now, this.kdfCost);
+      recoverInterruptedRecordings(this.opened());
+    } catch (error) {
+      if (!(error instanceof VaultError) || error.code !== 'NO_VAULT')
+        this.problem =
+          error instanceof VaultError
+            ? error
+            : new VaultError('VAULT_DAMAGED', undefined, { cause: error });
+    }
+  }
+
+  get state(): 'absent' | 'locked' | 'unlocked' | 'unavailable' {
+    if (this.problem) return 'unavailable';
+    if (!this.vault) return 'absent';
+    return this.session || this.other ? 'unlocked' : 'locked';
+  }
+
+  get unavailableReason(): VaultError | null {
+    return this.problem;
+  }
+
+  /** Whoever is signed in: therapist, client in review, or auditor. */
+  get current(): { info: SessionInfo } | null {
+    return this.session ?? this.other;
+  }
+
+  /** The client review or auditor session, if that is who is signed in. */
+  get otherSession(): OtherSession | null {
+    return this.other;
+  }
+
+  /** Starts a client review or auditor session (the therapist's is locked first). */
+  beginOtherSession(session: OtherSession): void {
+    if (this.session) this.lock('user');
+    if (this.other) this.lock('user');
+    this.other = session;
+  }
+
+  opened(): OpenVault {
+    if (this.problem) throw this.problem;
+    if (!this.vault) throw new VaultError('NO_VAULT');
+    return this.vault;
+  }
+
+  /** The therapist's session. A client or auditor session is refused here, whatever they ask. */
+  unlocked(): UnlockedSession & { vault: OpenVault } {
+    const vault = this.opened();
+    if (this.other) throw new VaultError('NOT_ALLOWED');
+    if (!this.session) throw new VaultError('VAULT_LOCKED');
+    return { ...this.session, vault };
+  }
+
+  /** Appends an entry while the vault may be locked; fails closed. */
+  log(event: AuditEvent): void {
+    this.opened().audit.append(event);
+  }
+
+  unlockRetryAfterMs(): number {
+    return this.vault ? this.vault.throttle.retryAfterMs(THERAPIST) : 0;
+  }
+
+  idleLockMinutes(): number {
+    const minutes = Number(this.opened().settings.get('idleLockMinutes') ?? undefined);
+    return Number.isInteger(minutes) && minutes >= 1 && minutes <= 60
+      ? minutes
+      : DEFAULT_IDLE_LOCK_MINUTES;
+  }
+
+  create(request: { practiceName: string; therapistName: string; passphrase: string }): {
+    recoveryKey: string;
+    session: SessionInfo;
+  } {
+    if (this.problem) throw this.problem;
+    if (this.vault) throw new VaultError('VAULT_EXISTS');
+    if (!assessPassphrase(request.passphrase).acceptable) throw new VaultError('WEAK_PASSPHRASE');
+    const db = openVaultDb(this.path, { create: true });
+    let created: ReturnType<typeof initialiseVault>;
+    try {
+      created = initialiseVault(db, request, this.kdfCost, this.now);
+    } catch (error) {
+      // Nothing was ever stored in it: take the half-made file away so the next try starts clean.
+      db.close();
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.path}${suffix}`, { force: true });
+      throw error;
+    }
+    const { masterKey, recoveryKey, auditSecrets } = created;
+    this.vault = attachVault(db, this.now, this.kdfCost);
+    this.session = this.startSession(masterKey, auditSecrets);
+    return { recoveryKey, session: this.session.info };
+  }
+
+  private startSession(masterKey: Uint8Array, auditSecrets: AuditSecrets): UnlockedSession {
+    const { sealedFields } = this.opened();
+    return {
+      masterKey,
+      auditSecrets,
+      lastActivityAt: this.now(),
+      info: {
+        role: 'therapist',
+        practiceName: sealedFields.read(masterKey, 'practiceName'),
+        therapistName: sealedFields.read(masterKey, 'therapistName'),
+        idleLockMinutes: this.idleLockMinutes(),
+        review: null,
+        auditorId: null,
+      },
+    };
+  }
+
+  /**
+   * The secret was right: whoever was signed in is signed out, then in one transaction `change`
+   * (a recovery's new passphrase) is written with the log entry and a checkpoint, and the
+   * therapist's session starts. On any failure nothing is written and every key is wiped.
+   */
+  private finishUnlock(
+    masterKey: Uint8Array,
+    action: string,
+    reason: string | null,
+    change: () => void = () => undefined,
+  ): SessionInfo {
+    const vault = this.opened();
+    let secretBytes: Uint8Array | null = null;
+    let auditSecrets: AuditSecrets | null = null;
+    try {
+      secretBytes = vault.keys.take(
+        KEY_IDS.auditSecrets,
+        masterKey,
+        new VaultError('VAULT_DAMAGED'),
+      );
+      auditSecrets = unpackAuditSecrets(secretBytes);
+      if (this.session || this.other) this.lock('user');
+      const secrets = auditSecrets;
+      vault.db.transaction(() => {
+        change();
+        vault.throttle.clear(THERAPIST);
+        vault.audit.append({ actorRole: 'therapist', action, outcome: 'ok', reason });
+        vault.audit.checkpoint(secrets);
+      })();
+      this.session = this.startSession(masterKey, auditSecrets);
+      auditSecrets = null;
+      sealInterruptedRecordings(this.opened(), masterKey);
+      return this.session.info;
+    } catch (error) {
+      if (!this.session) wipe(masterKey);
+      if (auditSecrets) {
+        wipe(auditSecrets.box.secretKey);
+        wipe(auditSecrets.signing.secretKey);
+      }
+      throw error;
+    } finally {
+      wipe(secretBytes);
+    }
+  }
+
+  unlock(passphrase: string): SessionInfo {
+    // Whoever is signed in stays signed in until the passphrase proves right.
+    refuseWhileDelayed(this.opened(), 'session.unlock');
+    const wrong = new VaultError('WRONG_PASSPHRASE');
+    const masterKey = unwrapMasterKey(
+      this.opened(),
+      'session.unlock',
+      KEY_IDS.therapistMasterKey,
+      passphrase,
+      wrong,
+    );
+    return this.finishUnlock(masterKey, 'session.unlock', null);
+  }
+
+  /** Emergency access: the recovery key opens the vault and a new passphrase replaces the old. */
+  recover(recoveryKey: string, newPassphrase: string): SessionInfo {
+    if (!assessPassphrase(newPassphrase).acceptable) throw new VaultError('WEAK_PASSPHRASE');
+    refuseWhileDelayed(this.opened(), 'session.recover');
+    const wrong = new VaultError('WRONG_RECOVERY_KEY');
+    const normalized = normalizeRecoveryKey(recoveryKey) ?? recoveryKey;
+    const masterKey = unwrapMasterKey(
+      this.opened(),
+      'session.recover',
+      KEY_IDS.recoveryMasterKey,
+      normalized,
+      wrong,
+    );
+    // The new passphrase, the log entry and the checkpoint land together or not at all.
+    return this.finishUnlock(
+      masterKey,
+      'session.recover',
+      'emergency access: passphrase replaced',
+      () =>
+        wrapWithSecret(
+          this.opened().keys,
+          KEY_IDS.therapistMasterKey,
+          utf8.encode(newPassphrase),
+          masterKey,
+          this.kdfCost,
+        ),
+    );
+  }
+
+  touch(): void {
+    const current = this.session ?? this.other;
+    if (current) current.lastActivityAt = this.now();
+  }
+
+  /** Locks when the idle deadline (or a review's maximum length) has passed. True if it locked. */
+  lockIfIdle(busy = false): boolean {
+    const other = this.other;
+    if (other) {
+      if (other.kind === 'client' && this.now() >= other.endsAt) {
+        this.lock('review time is up');
+        return true;
+      }
+      if (this.now() - other.lastActivityAt < other.info.idleLockMinutes * 60_000) return false;
+      this.lock('idle');
+      return true;
+    }
+    if (!this.session) return false;
+    // A therapist in a recorded session does not touch the laptop for an hour: that is not idle.
+    if (busy) {
+      this.session.lastActivityAt = this.now();
+      return false;
+    }
+    const idleMs = this.session.info.idleLockMinutes * 60_000;
+    if (this.now() - this.session.lastActivityAt < idleMs) return false;
+    this.lock('idle');
+    return true;
+  }
+
+  setIdleLockMinutes(minutes: number): SessionInfo {
+    const { vault, info } = this.unlocked();
+    vault.db.transaction(() => {
+      vault.audit.append({
+        actorRole: info.role,
+        action: 'settings.change',
+        subject: 'idleLockMinutes',
+        outcome: 'ok',
+      });
+      vault.settings.set('idleLockMinutes', String(minutes));
+    })();
+    this.session!.info = { ...info, idleLockMinutes: minutes };
+    return this.session!.info;
+  }
+
+  /** Calls `listener` after every lock that ended a session, keys already wiped; returns a stop. */
+  onLock(listener: (reason: string) => void): () => void {
+    this.lockListeners.add(listener);
+    return () => this.lockListeners.delete(listener);
+  }
+
+  /**
+   * Ends whoever is signed in. Locking never fails open: the session ends and the keys go even
+   * when the log entry cannot be written (a full disk loses the entry, not the lock). Then the
+   * listeners (open playbacks) let go of what they hold.
+   */
+  lock(reason: string): void {
+    const other = this.other;
+    const session = this.session;
+    if (!other && !session) return;
+    this.other = null;
+    this.session = null;
+    try {
+      if (other)
+        this.logLock({
+          actorRole: other.info.role,
+          actorId: other.kind === 'client' ? other.clientId : `auditor:${other.auditorId}`,
+          action: other.kind === 'client' ? 'review.end' : 'session.lock',
+          outcome: 'ok',
+          reason,
+        });
+      if (session)
+        this.logLock({
+          actorRole: session.info.role,
+          action: 'session.lock',
+          outcome: 'ok',
+          reason,
+        });
+    } finally {
+      this.vault?.audit.rotateEpoch();
+      if (other?.kind === 'client') wipe(other.clientKey);
+      if (other?.kind === 'auditor') {
+        wipe(other.auditSecrets.box.secretKey);
+        wipe(other.auditSecrets.signing.secretKey);
+      }
+      if (session) {
+        wipe(session.masterKey);
+        wipe(session.auditSecrets.box.secretKey);
+        wipe(session.auditSecrets.signing.secretKey);
+      }
+      for (const listener of this.lockListeners) {
+        try {
+          listener(reason);
+        } catch {
+          // One listener's failure must not keep another's keys.
+        }
+      }
+    }
+  }
+
+  private logLock(event: AuditEvent): void {
+    try {
+      this.vault?.audit.append(event);
+    } catch {
+      // The lock stands without its entry.
+    }
+  }
+
+  /** Locks and closes the file. Never throws: on a full disk the log entry may be lost, not the lock. */
+  close(): void {
+    try {
+      this.lock('quit');
+    } catch {
+      // The keys are already wiped (lock() wipes in `finally`).
+    }
+    if (!this.vault) return;
+    try {
+      checkpointAndTruncateWal(this.vault.db);
+    } catch {
+      // The WAL stays; SQLite folds it in on the next open.
+    }
+    this.vault.db.close();
+    this.vault = null;
+  }
+}
