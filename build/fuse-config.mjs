@@ -1,5 +1,5 @@
 // The decision for every Electron fuse. electron-builder flips them (electronFuses in
-// electron-builder.yml, which cannot import this file); tests/unit/electron-packaging.test.ts
+// electron-builder.yml, which cannot import this file); tests/unit/electron/electron-packaging.test.ts
 // packs a stand-in binary through electron-builder's own code and checks the result against this.
 // strictlyRequireAllFuses: a fuse added by a future Electron fails that test until someone
 // decides its value here.

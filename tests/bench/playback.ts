@@ -57,7 +57,7 @@ async function setup(): Promise<Setup> {
     participants: { participantId: string; displayName: string }[];
   }>(core, 'clients.add', { displayName: 'Bench Client', otherParticipants: [] });
   const { policyHash } = await call<{ policyHash: string }>(core, 'policy.get');
-  const { consentDraft } = await import('../unit/practice-helpers');
+  const { consentDraft } = await import('../unit/helpers/practice-helpers');
   await call(core, 'consent.sign', {
     clientId: client.clientId,
     terms: consentDraft(client as never, policyHash, Date.now()),

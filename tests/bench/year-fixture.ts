@@ -13,7 +13,7 @@ import type { Database as Db } from 'better-sqlite3';
 import type { ClientSummary } from '../../shared/api-practice';
 import { VAULT_FILE_NAME } from '../../electron/core/platform/db';
 import { createCore, type Core } from '../../electron/core/create-core';
-import { call, consentDraft } from '../unit/practice-helpers';
+import { call, consentDraft } from '../unit/helpers/practice-helpers';
 import { LIGHT_KDF, PASSPHRASE } from './fixture';
 import { now, tempFolder } from './harness';
 

@@ -2,7 +2,7 @@
 // the Record screen the way a therapist does: Clients, the client, "Record a session".
 import type { Page } from 'playwright-core';
 import type { ClientSummary, RecorderStatus } from '../../shared/api-practice';
-import { consentDraft } from '../unit/practice-helpers';
+import { consentDraft } from '../unit/helpers/practice-helpers';
 import { SLOW_WAIT_MS, visible } from './helpers';
 
 export const PASSPHRASE = 'copper heron tidal lantern 47';

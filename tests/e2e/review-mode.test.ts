@@ -13,7 +13,7 @@ import {
   describeReviewDelays,
   reviewDelayMs,
 } from '../../shared/review-policy';
-import { call, consentDraft } from '../unit/practice-helpers';
+import { call, consentDraft } from '../unit/helpers/practice-helpers';
 import { announced, formAlert, SLOW_WAIT_MS, until, visible, WAIT_MS } from './helpers';
 import { startTestHost, type TestHost } from './host';
 import { snap as snapAnywhere } from './screens';

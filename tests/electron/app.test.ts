@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ElectronApplication, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ClientSummary } from '../../shared/api-practice';
-import { consentDraft } from '../unit/practice-helpers';
+import { consentDraft } from '../unit/helpers/practice-helpers';
 import {
   createVault,
   describeElectron,

@@ -6,7 +6,7 @@ import type { ElectronApplication, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ClientDetail, ClientSummary, RecorderStatus } from '../../shared/api-practice';
 import { openRecordScreen } from '../e2e/record-helpers';
-import { consentDraft } from '../unit/practice-helpers';
+import { consentDraft } from '../unit/helpers/practice-helpers';
 import {
   createVault,
   describeElectron,

@@ -1,7 +1,7 @@
 // Writes the audit bundle test vectors (run once: node scripts/make-audit-vectors.mjs). Two
 // genuine bundles come from a real vault through the real core's export; every other vector is
 // one of them with one change. The expected verdicts are written here by hand, from
-// docs/audit-bundle.md; tests/unit/audit-vectors.test.ts checks the CLI against them.
+// docs/audit-bundle.md; tests/unit/cli/audit-vectors.test.ts checks the CLI against them.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import {
   signingPublicKeyOf,
   toHex,
 } from '../../../electron/core/platform/crypto';
-import { exportText, fill, newCoreVault, resign } from '../../unit/audit-helpers';
+import { exportText, fill, newCoreVault, resign } from '../../unit/helpers/audit-helpers';
 
 export interface VectorCase {
   /** The file checked, in this folder. */

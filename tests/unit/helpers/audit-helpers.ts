@@ -1,0 +1,190 @@
+// Shared setup for the audit export and verifier tests: a real core in a temp folder, a second
+// handle on the same file for filling the log fast, and whole exports read back from the file
+// main wrote them to.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { CHECKPOINT_EVERY } from '../../../electron/core/audit/audit-log';
+import {
+  canonicalEntry,
+  chainHash,
+  checkpointMessage,
+  genesisHash,
+} from '../../../electron/core/audit/audit-format';
+import type { AuditEntry } from '../../../electron/core/audit/audit-format';
+import {
+  exportSignatureMessage,
+  type AuditBundle,
+} from '../../../electron/core/audit/audit-bundle';
+import { fromHex, hash, sign, toHex, utf8 } from '../../../electron/core/platform/crypto';
+import { createCore, type Core } from '../../../electron/core/create-core';
+import { VaultService } from '../../../electron/core/vault/vault-service';
+import { call } from './practice-helpers';
+import { fakeClock, LIGHT_KDF, PASSPHRASE } from './kernel-helpers';
+
+export interface TestVault {
+  core: Core;
+  dataDir: string;
+  clock: ReturnType<typeof fakeClock>;
+  /** Where main's "save dialog" puts exports (outside the vault's folder). */
+  exportDir: string;
+  /** Every name main suggested, in order, and the path the dialog answered. */
+  chosen: { suggestedName: string; path: string | null }[];
+  /** What the next save dialog answers: a file in exportDir, or null for "cancelled". */
+  answer: (suggestedName: string) => string | null;
+  cleanup(): void;
+}
+
+export async function newCoreVault(): Promise<TestVault> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sv-audit-'));
+  const exportDir = mkdtempSync(join(tmpdir(), 'sv-audit-exports-'));
+  const clock = fakeClock();
+  const chosen: TestVault['chosen'] = [];
+  const vault = {
+    answer: (suggestedName: string): string | null => join(exportDir, suggestedName),
+  };
+  const core = await createCore({
+    dataDir,
+    deviceSecret: new Uint8Array(randomBytes(32)),
+    clock: clock.now,
+    kdf: LIGHT_KDF,
+    freeBytes: () => 1e12,
+    captureHost: { open: () => undefined, close: () => undefined },
+    exportFiles: {
+      choose: async (suggestedName) => {
+        const path = vault.answer(suggestedName);
+        chosen.push({ suggestedName, path });
+        return path;
+      },
+    },
+  });
+  await call(core, 'vault.create', {
+    practiceName: 'Riverside',
+    therapistName: 'Dr. Jane Example',
+    passphrase: PASSPHRASE,
+  });
+  return Object.assign(vault, {
+    core,
+    dataDir,
+    clock,
+    exportDir,
+    chosen,
+    cleanup() {
+      core.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(exportDir, { recursive: true, force: true });
+    },
+  });
+}
+
+export type FillEvent = {
+  action: string;
+  subject?: string;
+  outcome?: 'ok' | 'refused' | 'failed';
+  reason?: string;
+};
+
+/**
+ * Appends `count` entries through a second handle on the same file (as AuditLog.append does in the
+ * app), in one transaction, with a signed checkpoint every CHECKPOINT_EVERY. Returns the audit
+ * secret signing key, for tests that play a key holder rewriting history.
+ */
+export function fill(vault: TestVault, count: number, event: (i: number) => FillEvent): Uint8Array {
+  const other = new VaultService(vault.dataDir, vault.clock.now, LIGHT_KDF);
+  try {
+    other.unlock(PASSPHRASE);
+    const { vault: opened, auditSecrets } = other.unlocked();
+    opened.db.transaction(() => {
+      for (let i = 0; i < count; i += 1) {
+        vault.clock.advance(1);
+        const seq = opened.audit.append({ actorRole: 'therapist', outcome: 'ok', ...event(i) });
+        if (seq % CHECKPOINT_EVERY === 0) opened.audit.checkpoint(auditSecrets);
+      }
+    })();
+    return new Uint8Array(auditSecrets.signing.secretKey);
+  } finally {
+    other.close();
+  }
+}
+
+export interface ExportStarted {
+  started: true;
+  exportId: string;
+  total: number;
+  signingKeyFingerprint: string;
+  fileName: string;
+}
+
+/** A whole export through the channels, then the text of the file main wrote. */
+export async function exportText(vault: TestVault, format: 'csv' | 'json') {
+  const started = await call<ExportStarted>(vault.core, 'audit.exportStart', { format });
+  let pages = 0;
+  for (;;) {
+    const page = await call<{ done: boolean; written: number; total: number }>(
+      vault.core,
+      'audit.exportNext',
+      { exportId: started.exportId },
+    );
+    pages += 1;
+    if (page.done) {
+      const path = join(vault.exportDir, started.fileName);
+      return { ...started, path, text: readFileSync(path, 'utf8'), pages, written: page.written };
+    }
+  }
+}
+
+/** What a key holder would do to pass off a changed bundle: recompute every hash, sign again. */
+export function resign(
+  bundle: AuditBundle,
+  signingSecretKey: Uint8Array,
+  publicKey: Uint8Array,
+): AuditBundle {
+  const vaultId = fromHex(bundle.vaultId);
+  let prev = genesisHash(vaultId);
+  const entryHashes = (bundle.entries as AuditEntry[]).map((entry) => {
+    prev = chainHash(prev, entry.seq, hash(utf8.encode(canonicalEntry(entry))));
+    return toHex(prev);
+  });
+  const checkpoints = bundle.checkpoints
+    .filter((checkpoint) => checkpoint.seq <= entryHashes.length)
+    .map((checkpoint) => {
+      const headHash = entryHashes[checkpoint.seq - 1]!;
+      const signature = sign(
+        signingSecretKey,
+        checkpointMessage(vaultId, checkpoint.seq, fromHex(headHash), checkpoint.at),
+      );
+      return { ...checkpoint, headHash, signature: toHex(signature) };
+    });
+  const head = { seq: entryHashes.length, hash: entryHashes.at(-1)! };
+  const next = { ...bundle, signingPublicKey: toHex(publicKey), entryHashes, checkpoints, head };
+  next.exportSignature = toHex(sign(signingSecretKey, exportSignatureMessage(next, head)));
+  return next;
+}
+
+/** RFC 4180 parsing, enough to read back what the exporter wrote. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i]!;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i += 1;
+    } else if (c === '"') quoted = !quoted;
+    else if (quoted) cell += c;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i += 1;
+    } else cell += c;
+  }
+  return rows;
+}

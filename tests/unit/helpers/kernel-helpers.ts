@@ -1,0 +1,63 @@
+// Shared setup for kernel tests: a real vault file in a temp folder, real libsodium.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { initCrypto } from '../../../electron/core/platform/crypto';
+import { VaultService } from '../../../electron/core/vault/vault-service';
+
+export const LIGHT_KDF = { opsLimit: 2, memLimitBytes: 8 * 1024 * 1024 };
+export const PASSPHRASE = 'maple harbour quietly ninety lanterns';
+
+export function fakeClock(start = Date.UTC(2026, 10, 26, 9, 0, 0)) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => void (now += ms) };
+}
+
+export async function newVault() {
+  await initCrypto();
+  const dataDir = mkdtempSync(join(tmpdir(), 'sv-kernel-'));
+  const clock = fakeClock();
+  const deviceSecret = new Uint8Array(randomBytes(32));
+  let lifecycle = new VaultService(dataDir, clock.now, LIGHT_KDF);
+  const { recoveryKey } = lifecycle.create({
+    practiceName: 'Riverside Counselling',
+    therapistName: 'Dr. Jane Example',
+    passphrase: PASSPHRASE,
+  });
+  return {
+    recoveryKey,
+    dataDir,
+    clock,
+    deviceSecret,
+    get lifecycle() {
+      return lifecycle;
+    },
+    /** Closes and opens the file again, as a restart would (locked afterwards). */
+    reopen() {
+      lifecycle.close();
+      lifecycle = new VaultService(dataDir, clock.now, LIGHT_KDF);
+      return lifecycle;
+    },
+    /** Simulates a crash: the database handle is dropped without a clean close. */
+    crashAndReopen() {
+      lifecycle = new VaultService(dataDir, clock.now, LIGHT_KDF);
+      return lifecycle;
+    },
+    cleanup() {
+      try {
+        lifecycle.close();
+      } catch {
+        // already closed
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fake second of audio: recognisable bytes that are not a container signature. */
+export function audioSecond(seq: number, bytes = 4000): Uint8Array {
+  const chunk = new Uint8Array(bytes);
+  for (let i = 0; i < bytes; i += 1) chunk[i] = (seq * 31 + i * 7) & 0xff;
+  return chunk;
+}

@@ -1,0 +1,158 @@
+// Builds what a therapist and client would fill in and sign, for core tests.
+import type { ClientSummary } from '../../../shared/api-practice';
+import { randomBytes } from 'node:crypto';
+import { createCore, type Core, type CoreOptions } from '../../../electron/core/create-core';
+import { LIGHT_KDF, audioSecond, type fakeClock } from './kernel-helpers';
+
+export async function call<T = unknown>(
+  core: Core,
+  channel: string,
+  payload: unknown = {},
+  caller?: 'ui' | 'capture',
+): Promise<T> {
+  const result = await core.dispatch(channel, payload, caller);
+  if (!result.ok)
+    throw Object.assign(
+      new Error(`${channel}: ${result.error.code}: ${result.error.message}`),
+      result.error,
+    );
+  return result.value as T;
+}
+
+export async function refusal(
+  core: Core,
+  channel: string,
+  payload: unknown = {},
+  caller?: 'ui' | 'capture',
+) {
+  const result = await core.dispatch(channel, payload, caller);
+  if (result.ok) throw new Error(`${channel} was allowed`);
+  return result.error;
+}
+
+export function consentDraft(
+  client: ClientSummary,
+  policyHash: string,
+  signedAt: number,
+  overrides: Record<string, unknown> = {},
+) {
+  return {
+    participants: client.participants,
+    purpose: {
+      kind: 'personal-review',
+      limitsText: 'For listening again on this laptop. Not for sharing.',
+    },
+    reasonsForRecording: { chosen: ['review', 'memory'], otherText: '' },
+    whoMayPlay: { client: true, therapist: true, namedOthers: [] },
+    onThisDeviceOnly: true,
+    retentionDays: 30,
+    termination: { action: 'keep-for-review', days: 14 },
+    revocation: { destroys: 'all-recordings', revocableBy: { client: true, therapist: true } },
+    acknowledgements: { noSharing: true, risksUnderstood: true, careNotConditional: true },
+    alternativesOffered: { writtenTakeaways: true, closingVoiceNote: false },
+    partOfClinicalRecord: false,
+    policyVersionHash: policyHash,
+    signatures: [
+      ...client.participants.map((p) => ({
+        signerId: p.participantId,
+        role: 'participant',
+        typedName: p.displayName,
+        signedAt,
+        drawnSignature: { kind: 'svg-path', d: 'M1 1 L20 5 L40 2' },
+      })),
+      {
+        signerId: 'therapist',
+        role: 'therapist',
+        typedName: 'Dr. Jane Example',
+        signedAt,
+        drawnSignature: { kind: 'svg-path', d: 'M2 2 L30 8' },
+      },
+    ],
+    ...overrides,
+  };
+}
+
+/** Adds a client and signs a full consent for them, with a review PIN. */
+export async function signedClient(
+  core: Core,
+  signedAt: number,
+  options: {
+    name?: string;
+    others?: string[];
+    pin?: string;
+    overrides?: Record<string, unknown>;
+  } = {},
+): Promise<ClientSummary> {
+  const client = await call<ClientSummary>(core, 'clients.add', {
+    displayName: options.name ?? 'Alex Example',
+    otherParticipants: options.others ?? [],
+  });
+  const { policyHash } = await call<{ policyHash: string }>(core, 'policy.get');
+  await call(core, 'consent.sign', {
+    clientId: client.clientId,
+    terms: consentDraft(client, policyHash, signedAt, options.overrides),
+    reviewCredential: options.pin ?? '482915',
+  });
+  return client;
+}
+
+/** The therapist starts a recording; the capture window takes its command and starts. */
+export async function startCapture(
+  core: Core,
+  clientId: string,
+  mimeType = 'audio/webm;codecs=opus',
+): Promise<{ recordingId: string; command: unknown }> {
+  const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
+    clientId,
+    reconfirmedAloud: true,
+  });
+  const command = await call(core, 'capture.next', {}, 'capture');
+  await call(core, 'capture.started', { recordingId, mimeType }, 'capture');
+  return { recordingId, command };
+}
+
+/** The capture window sends chunks `from` .. `from + count - 1`, one second each. */
+export async function sendSeconds(
+  core: Core,
+  recordingId: string,
+  count: number,
+  options: { from?: number; beforeEach?: () => void } = {},
+): Promise<void> {
+  const from = options.from ?? 0;
+  for (let seq = from; seq < from + count; seq += 1) {
+    options.beforeEach?.();
+    await call(
+      core,
+      'capture.chunk',
+      { recordingId, seq, durationMs: 1000, data: audioSecond(seq) },
+      'capture',
+    );
+  }
+}
+
+/** Stop as the therapist, confirmed by the capture window; resolves with the final status. */
+export async function stopCapture(core: Core, recordingId: string): Promise<unknown> {
+  const stopping = call(core, 'recording.stop', { recordingId });
+  await call(core, 'capture.finished', { recordingId }, 'capture');
+  return stopping;
+}
+
+/**
+ * A real core on a vault folder, as the tests want it: the light KDF, a fresh device secret,
+ * room on the disk and a capture host that opens nothing; `options` changes any of that.
+ */
+export function testCore(
+  dataDir: string,
+  clock: ReturnType<typeof fakeClock>,
+  options: Partial<CoreOptions> = {},
+): Promise<Core> {
+  return createCore({
+    dataDir,
+    deviceSecret: new Uint8Array(randomBytes(32)),
+    clock: clock.now,
+    kdf: LIGHT_KDF,
+    freeBytes: () => 1e12,
+    captureHost: { open: () => undefined, close: () => undefined },
+    ...options,
+  });
+}
