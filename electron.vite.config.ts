@@ -19,7 +19,11 @@ export default defineConfig({
       externalizeDeps: false,
       outDir: 'out/preload',
       rollupOptions: {
-        input: { preload: resolve(import.meta.dirname, 'electron/preload.ts') },
+        // One preload per window: each exposes only the channels its window may call.
+        input: {
+          preload: resolve(import.meta.dirname, 'electron/preload.ts'),
+          'capture-preload': resolve(import.meta.dirname, 'electron/capture-preload.ts'),
+        },
         // A sandboxed preload must be CommonJS.
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },

@@ -1,7 +1,7 @@
 // Client review mode. The therapist hands the laptop over for one client: the therapist's session
 // locks, and only that client's PIN (mixed with the device secret) opens only that client's key.
 // Wrong PINs wait longer each time and lock the review after REVIEW_MAX_FAILURES.
-import type { RecordingSummary } from '../../shared/api-practice';
+import type { RecordingSummary } from '../../shared/api';
 import { describeListeners, type Actor } from '../../shared/consent';
 import { VaultError } from '../../shared/errors';
 import {

@@ -3,7 +3,7 @@
 // after a seek. Also: a UI reload does not stop a recording; bad capture input is refused.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Playback, RecordingSummary } from '../../shared/api-practice';
+import type { Playback, RecordingSummary } from '../../shared/api';
 import {
   bestLoopOffset,
   envelope,

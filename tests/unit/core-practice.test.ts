@@ -9,7 +9,7 @@ import type {
   ClientSummary,
   Playback,
   RecordingSummary,
-} from '../../shared/api-practice';
+} from '../../shared/api';
 import {
   call,
   consentDraft,

@@ -3,7 +3,6 @@
 import { VaultError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
 import type { CoreContext } from './context';
-import { requireTherapist } from './context';
 
 export function reviewHandlers(context: CoreContext) {
   const { review, auditors, lifecycle, recorder } = context;
@@ -18,7 +17,7 @@ export function reviewHandlers(context: CoreContext) {
   };
   return {
     'review.start': (request) => {
-      requireTherapist(context);
+      context.active();
       refuseWhileRecording('review.start', 'therapist');
       review.start(request.clientId, request.maxMinutes);
       return {};
@@ -42,20 +41,20 @@ export function reviewHandlers(context: CoreContext) {
       return {};
     },
     'review.reset': (request) => {
-      requireTherapist(context);
+      context.active();
       review.reset(request.clientId);
       return {};
     },
     'auditors.add': (request) => {
-      requireTherapist(context);
+      context.active();
       return auditors.add(request.signInName, request.passphrase);
     },
     'auditors.list': () => {
-      requireTherapist(context);
+      context.active();
       return { auditors: auditors.list() };
     },
     'auditors.remove': (request) => {
-      requireTherapist(context);
+      context.active();
       auditors.remove(request.auditorId);
       return {};
     },
