@@ -17,6 +17,8 @@ export default defineConfig({
     build: {
       // A sandboxed preload can require only 'electron': bundle zod and the bridge into it.
       externalizeDeps: false,
+      // Two preloads, each standalone: a shared chunk would be a require() the sandbox refuses.
+      isolatedEntries: true,
       outDir: 'out/preload',
       rollupOptions: {
         // One preload per window: each exposes only the channels its window may call.

@@ -23,7 +23,11 @@ export type Asker =
 
 /** What a channel's handler is told of its caller: a person when only people may call it. */
 export type ActorOf<C extends Channel> =
-  CallersOf<C> extends infer K ? (K extends 'therapist' | 'client' | 'auditor' ? Actor : null) : never;
+  CallersOf<C> extends infer K
+    ? K extends 'therapist' | 'client' | 'auditor'
+      ? Actor
+      : null
+    : never;
 
 export type Handlers = {
   [C in Channel]: (request: ParsedRequest<C>, actor: ActorOf<C>) => Promise<Reply<C>> | Reply<C>;

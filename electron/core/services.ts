@@ -147,7 +147,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         };
       if (other?.kind === 'auditor')
         return { kind: 'auditor', actor: { role: 'auditor', id: `auditor:${other.auditorId}` } };
-      if (lifecycle.current) return { kind: 'therapist', actor: { role: 'therapist', id: 'therapist' } };
+      if (lifecycle.current)
+        return { kind: 'therapist', actor: { role: 'therapist', id: 'therapist' } };
       return { kind: 'locked', actor: null };
     },
     notSignedIn: () => {

@@ -1,13 +1,7 @@
 // recording.* and capture.*: the therapist's running recording, and the hidden capture window
 // that holds the microphone (only it may call capture.*).
 import { z } from 'zod';
-import {
-  bytesSchema,
-  decisionSchema,
-  empty,
-  opaqueId,
-  recordingIdRequest,
-} from './common';
+import { bytesSchema, decisionSchema, empty, opaqueId, recordingIdRequest } from './common';
 
 export const markerSchema = z.strictObject({
   markerId: z.string(),
