@@ -1,7 +1,7 @@
 // The recording that is running now. Main owns it: it checks consent, opens the capture window
 // (through a CaptureHost), takes each chunk the capture window sends, seals and commits it before
 // answering, and finalises on stop. The UI window only asks and shows; reloading it changes nothing.
-import type { RecorderStatus } from '../../shared/api';
+import type { AuditAction, RecorderStatus } from '../../shared/api';
 import { decide, type Actor } from '../../shared/consent';
 import { VaultError } from '../../shared/errors';
 import {
@@ -112,7 +112,7 @@ export class Recorder {
     return { recordingId };
   }
 
-  private armed(recordingId: string, action: string): ActiveRecording {
+  private armed(recordingId: string, action: AuditAction): ActiveRecording {
     const active = this.active;
     if (!active || active.recordingId !== recordingId || active.state === 'stopped') {
       this.lifecycle.log({

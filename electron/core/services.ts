@@ -1,7 +1,7 @@
 // createCore(): everything main does that does not need Electron, wired from small factories.
 // Runs in plain Node under tests; electron/main.ts and the Chromium test host both use it.
 import { statfsSync } from 'node:fs';
-import type { Caller, RefusalReason, Role } from '../../shared/api';
+import { refusalReason, type Caller, type Role } from '../../shared/api';
 import { VaultError } from '../../shared/errors';
 import { AuditorDesk } from './auditor-desk';
 import { AuditExports } from './audit-export';
@@ -160,8 +160,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return new VaultError('VAULT_LOCKED');
     },
     onOutsideRole: (channel, asker) => {
-      const reason: RefusalReason =
-        asker.kind === 'client' ? 'not allowed in client review' : 'not allowed for an auditor';
+      const reason =
+        asker.kind === 'client' ? refusalReason.outsideReview : refusalReason.outsideAuditor;
       try {
         lifecycle.log({
           actorRole: asker.kind === 'client' ? 'client' : 'auditor',

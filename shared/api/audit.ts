@@ -30,9 +30,12 @@ export const auditActionSchema = z.enum([
   'recording.resume',
   'recording.stop',
   'recording.interrupted',
+  'recording.mark',
   'recording.removeRange',
   'recording.destroy',
+  'capture.started',
   'capture.chunk',
+  'capture.finished',
   'playback.start',
   'playback.stop',
   'review.start',
@@ -44,19 +47,20 @@ export const auditActionSchema = z.enum([
 export type AuditAction = z.infer<typeof auditActionSchema>;
 
 /**
- * Why main refused a request, as the log stores it: a code, turned into words for people in one
- * place (the renderer's audit-words.ts). Other reasons in the log are particulars (a lock's cause,
- * a consent decision, how many minutes), written as they are.
+ * Why main refused a request, as the log stores it: a fixed code, turned into words for people in
+ * one place (the renderer's audit-words.ts). The stored values stay what older entries already
+ * hold. Other reasons in the log are particulars (a lock's cause, a consent decision, how many
+ * minutes), written as they are.
  */
-export const refusalReasonSchema = z.enum([
+export const refusalReason = {
   /** Too many wrong passphrases or PINs: main asks the person to wait. */
-  'too many tries: delayed',
+  unlockDelayed: 'too many tries: delayed',
   /** A client in review asked for a channel outside review. */
-  'not allowed in client review',
+  outsideReview: 'not allowed in client review',
   /** An auditor asked for a channel outside the log. */
-  'not allowed for an auditor',
-]);
-export type RefusalReason = z.infer<typeof refusalReasonSchema>;
+  outsideAuditor: 'not allowed for an auditor',
+} as const;
+export type RefusalReason = (typeof refusalReason)[keyof typeof refusalReason];
 
 export const auditOutcomeSchema = z.enum(['ok', 'refused', 'failed']);
 export const auditEntryViewSchema = z.strictObject({

@@ -20,7 +20,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { CHECKPOINT_EVERY } from '../../electron/core/audit';
+import { CHECKPOINT_EVERY, type AuditEvent } from '../../electron/core/audit';
 import { AuditExports } from '../../electron/core/audit-export';
 import { AuditQueries } from '../../electron/core/audit-queries';
 import { AuditorDesk } from '../../electron/core/auditor-desk';
@@ -83,7 +83,7 @@ export const auditExportGroup: BenchGroup = {
         for (let i = 0; i < count; i += 1) {
           const seq = opened.audit.append({
             actorRole: 'therapist',
-            action: ACTIONS[i % ACTIONS.length]!,
+            action: ACTIONS[i % ACTIONS.length]! as AuditEvent['action'],
             subject: `rec-${(i % 97).toString(16)}`,
             outcome: 'ok',
           });

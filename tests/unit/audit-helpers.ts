@@ -12,7 +12,7 @@ import {
   checkpointMessage,
   genesisHash,
 } from '../../electron/core/audit';
-import type { AuditEntry } from '../../electron/core/audit';
+import type { AuditEntry, AuditEvent } from '../../electron/core/audit';
 import { exportSignatureMessage, type AuditBundle } from '../../electron/core/audit-bundle';
 import { fromHex, hash, sign, toHex, utf8 } from '../../electron/core/crypto';
 import { createCore, type Core } from '../../electron/core/services';
@@ -95,7 +95,9 @@ export function fill(vault: TestVault, count: number, event: (i: number) => Fill
     opened.db.transaction(() => {
       for (let i = 0; i < count; i += 1) {
         vault.clock.advance(1);
-        const seq = opened.audit.append({ actorRole: 'therapist', outcome: 'ok', ...event(i) });
+        // Synthetic entries may name any action, as a log written by another version can.
+        const entry = { actorRole: 'therapist', outcome: 'ok', ...event(i) } as AuditEvent;
+        const seq = opened.audit.append(entry);
         if (seq % CHECKPOINT_EVERY === 0) opened.audit.checkpoint(auditSecrets);
       }
     })();

@@ -1,7 +1,7 @@
 // The log screen's index is read in slices between which main's event loop runs: a query answers
 // at once with progress, entries appended meanwhile are found, and a lock stops and wipes it.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CHECKPOINT_EVERY } from '../../electron/core/audit';
+import { CHECKPOINT_EVERY, type AuditEvent } from '../../electron/core/audit';
 import { AuditQueries, SLICE_MAX_ENTRIES } from '../../electron/core/audit-queries';
 import { AuditorDesk } from '../../electron/core/auditor-desk';
 import { call, refusal } from './practice-helpers';
@@ -163,7 +163,7 @@ describe('audit index built in slices', () => {
       for (let i = 0; i < 30_000; i += 1) {
         const seq = opened.audit.append({
           actorRole: 'therapist',
-          action: ACTIONS[i % 4]!,
+          action: ACTIONS[i % 4]! as AuditEvent['action'],
           outcome: 'ok',
         });
         if (seq % CHECKPOINT_EVERY === 0) opened.audit.checkpoint(auditSecrets);

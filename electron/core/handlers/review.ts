@@ -1,5 +1,6 @@
 // review.*, auditors.* and the auditor's sign-in: the two ways someone other than the therapist
 // uses the laptop.
+import type { AuditAction } from '../../../shared/api';
 import { VaultError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
 import type { CoreContext } from './context';
@@ -7,7 +8,7 @@ import type { CoreContext } from './context';
 export function reviewHandlers(context: CoreContext) {
   const { review, auditors, lifecycle, recorder } = context;
   /** A running recording would go on recording whoever has the laptop next. */
-  const refuseWhileRecording = (action: string, actorRole: 'therapist' | 'unknown') => {
+  const refuseWhileRecording = (action: AuditAction, actorRole: 'therapist' | 'unknown') => {
     if (!recorder.isRecording) return;
     lifecycle.log({ actorRole, action, outcome: 'refused', reason: 'a recording is running' });
     throw new VaultError(
