@@ -17,9 +17,15 @@ export default defineConfig({
     build: {
       // A sandboxed preload can require only 'electron': bundle zod and the bridge into it.
       externalizeDeps: false,
+      // Two preloads, each standalone: a shared chunk would be a require() the sandbox refuses.
+      isolatedEntries: true,
       outDir: 'out/preload',
       rollupOptions: {
-        input: { preload: resolve(import.meta.dirname, 'electron/preload.ts') },
+        // One preload per window: each exposes only the channels its window may call.
+        input: {
+          preload: resolve(import.meta.dirname, 'electron/preload.ts'),
+          'capture-preload': resolve(import.meta.dirname, 'electron/capture-preload.ts'),
+        },
         // A sandboxed preload must be CommonJS.
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },

@@ -1,5 +1,6 @@
-// The only thing the page gets: window.vault, one named method per contract channel.
-// Never ipcRenderer, never a generic invoke: the page cannot pick a channel.
+// The only thing the main window's page gets: window.vault, one named method per channel it may
+// call (never the capture window's). Never ipcRenderer, never a generic invoke: the page cannot
+// pick a channel.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { Result } from '../shared/api';
 import { createVaultBridge } from '../shared/bridge';

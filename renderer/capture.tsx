@@ -1,5 +1,6 @@
 // The hidden capture window: waits for main's commands (a long poll), holds the microphone only
 // while main says a consented recording runs, and sends each chunk as it arrives.
+import type { CaptureApi } from '../shared/api';
 import { CaptureSession } from './audio/capture-session';
 
 const status = document.getElementById('capture-status');
@@ -10,7 +11,8 @@ function show(text: string): void {
 let session: CaptureSession | null = null;
 
 async function loop(): Promise<void> {
-  const capture = window.vault.capture;
+  // This page's preload is the capture window's: window.vault holds the capture channels only.
+  const capture = (window as unknown as { vault: CaptureApi }).vault.capture;
   for (;;) {
     const result = await capture.next({});
     if (!result.ok) {

@@ -1,14 +1,8 @@
 // createCore(): everything main does that does not need Electron, wired from small factories.
 // Runs in plain Node under tests; electron/main.ts and the Chromium test host both use it.
 import { statfsSync } from 'node:fs';
-import {
-  auditorChannels,
-  isChannel,
-  reviewChannels,
-  type Caller,
-  type Role,
-} from '../../shared/api';
-import { errorSentences } from '../../shared/errors';
+import { refusalReason, type Caller, type Role } from '../../shared/api';
+import { VaultError } from '../../shared/errors';
 import { AuditorService } from './audit/auditor-service';
 import { AuditExports } from './audit/audit-exports';
 import { AuditQueries } from './audit/audit-queries';
@@ -19,7 +13,7 @@ import { ReviewService } from './review/review-service';
 import { ConsentService } from './consent/consent-service';
 import { DEFAULT_KDF, initCrypto } from './platform/crypto';
 import { retryPendingWalTruncate } from './platform/db';
-import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
+import { createDispatcher, type Asker, type Dispatch, type Handlers } from './dispatch';
 import type { CoreContext } from './handlers/context';
 import { practiceHandlers } from './handlers/practice';
 import { recordingHandlers } from './handlers/recording';
@@ -143,6 +137,44 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   } satisfies Handlers;
 
   const dispatch = createDispatcher(handlers, {
+    whoIsAsking: (caller): Asker => {
+      if (caller === 'capture') return { kind: 'capture', actor: null };
+      const other = lifecycle.otherSession;
+      if (other?.kind === 'client')
+        return {
+          kind: 'client',
+          actor: { role: 'client', id: other.clientId, clientId: other.clientId },
+        };
+      if (other?.kind === 'auditor')
+        return { kind: 'auditor', actor: { role: 'auditor', id: `auditor:${other.auditorId}` } };
+      if (lifecycle.current)
+        return { kind: 'therapist', actor: { role: 'therapist', id: 'therapist' } };
+      return { kind: 'locked', actor: null };
+    },
+    notSignedIn: () => {
+      try {
+        lifecycle.unlocked();
+      } catch (error) {
+        if (error instanceof VaultError) return error;
+      }
+      return new VaultError('VAULT_LOCKED');
+    },
+    onOutsideRole: (channel, asker) => {
+      const reason =
+        asker.kind === 'client' ? refusalReason.outsideReview : refusalReason.outsideAuditor;
+      try {
+        lifecycle.log({
+          actorRole: asker.kind === 'client' ? 'client' : 'auditor',
+          actorId: asker.actor?.id ?? null,
+          action: 'request.refused',
+          subject: channel,
+          outcome: 'refused',
+          reason,
+        });
+      } catch {
+        // Refused whether or not it could be logged.
+      }
+    },
     onRefused: (channel, error) => {
       if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return;
       try {
@@ -202,40 +234,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     reportSessionChange();
   };
 
-  /** While a client reviews or an auditor reads, main refuses everything else, whatever is sent. */
-  const refuseOutsideRole = (channel: unknown): string | null => {
-    const other = lifecycle.otherSession;
-    if (!other || !isChannel(channel)) return null;
-    const allowed = other.kind === 'client' ? reviewChannels : auditorChannels;
-    if (allowed.includes(channel)) return null;
-    return other.kind === 'client' ? 'not allowed in client review' : 'not allowed for an auditor';
-  };
-
-  const dispatchForRole: Dispatch = async (channel, payload, caller) => {
-    const refusal = caller === 'capture' ? null : refuseOutsideRole(channel);
-    if (refusal) {
-      const other = lifecycle.otherSession!;
-      try {
-        lifecycle.log({
-          actorRole: other.info.role,
-          actorId: other.kind === 'client' ? other.clientId : `auditor:${other.auditorId}`,
-          action: 'request.refused',
-          subject: String(channel),
-          outcome: 'refused',
-          reason: refusal,
-        });
-      } catch {
-        // Refused whether or not it could be logged.
-      }
-      return { ok: false, error: { code: 'NOT_ALLOWED', message: errorSentences.NOT_ALLOWED } };
-    }
-    return dispatch(channel, payload, caller);
-  };
-
   return {
     dispatch: async (channel: unknown, payload: unknown, caller?: Caller) => {
       try {
-        return await dispatchForRole(channel, payload, caller);
+        return await dispatch(channel, payload, caller);
       } finally {
         reportSessionChange();
       }

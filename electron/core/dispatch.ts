@@ -1,19 +1,36 @@
-// The door every request passes: known channel, payload parsed with the contract, reply checked,
-// and any failure turned into a typed envelope. Used by electron/ipc.ts and the Chromium test host.
+// The door every request passes: known channel, a caller the contract admits, payload parsed
+// with the contract, reply checked, and any failure turned into a typed envelope. Used by
+// electron/ipc.ts and the Chromium test host.
 import {
-  callerOf,
+  admits,
   contract,
   isChannel,
   type Caller,
+  type CallerKind,
+  type CallersOf,
   type Channel,
   type ParsedRequest,
   type Reply,
   type Result,
 } from '../../shared/api';
+import type { Actor } from '../../shared/consent';
 import { VaultError, errorSentences, type VaultErrorInfo } from '../../shared/errors';
 
+/** Who is asking, as main decided: the kind the contract names, and the person if one is signed in. */
+export type Asker =
+  | { kind: 'therapist' | 'client' | 'auditor'; actor: Actor }
+  | { kind: 'locked' | 'capture'; actor: null };
+
+/** What a channel's handler is told of its caller: a person when only people may call it. */
+export type ActorOf<C extends Channel> =
+  CallersOf<C> extends infer K
+    ? K extends 'therapist' | 'client' | 'auditor'
+      ? Actor
+      : null
+    : never;
+
 export type Handlers = {
-  [C in Channel]: (request: ParsedRequest<C>) => Promise<Reply<C>> | Reply<C>;
+  [C in Channel]: (request: ParsedRequest<C>, actor: ActorOf<C>) => Promise<Reply<C>> | Reply<C>;
 };
 
 /** `caller` is which kind of window sent it, as main (never the page) decided; 'ui' by default. */
@@ -24,7 +41,13 @@ export type Dispatch = (
 ) => Promise<Result<unknown>>;
 
 export interface DispatchHooks {
-  /** Called for every refused request (bad channel or payload), so main can log it. */
+  /** Who is asking now: the capture window, or whoever is signed in where the UI asked. */
+  whoIsAsking: (caller: Caller) => Asker;
+  /** Why nobody signed in may not do this: the error the vault's state gives (locked, absent...). */
+  notSignedIn: () => VaultError;
+  /** A client in review or an auditor asked outside their role, so main can log it. */
+  onOutsideRole?: (channel: Channel, asker: Asker) => void;
+  /** Called for every refused request (bad channel, sender or payload), so main can log it. */
   onRefused?: (channel: string, error: VaultErrorInfo) => void;
   /** Called for every internal failure; never receives request payloads (they may hold secrets). */
   onInternalError?: (channel: Channel, error: unknown) => void;
@@ -39,14 +62,24 @@ function describeIssues(error: {
   return `${errorSentences.INVALID_REQUEST} (${where}${first.message})`;
 }
 
-export function createDispatcher(handlers: Handlers, hooks: DispatchHooks = {}): Dispatch {
+const isPerson = (kind: CallerKind) => kind === 'client' || kind === 'auditor';
+
+export function createDispatcher(handlers: Handlers, hooks: DispatchHooks): Dispatch {
   return async (channel, payload, caller = 'ui') => {
     if (!isChannel(channel)) {
       const error = { code: 'UNKNOWN_CHANNEL', message: errorSentences.UNKNOWN_CHANNEL } as const;
       hooks.onRefused?.(String(channel).slice(0, 80), error);
       return { ok: false, error };
     }
-    if (callerOf(channel) !== caller) {
+    const asker = hooks.whoIsAsking(caller);
+    const admitted = admits(channel, asker.kind);
+    if (!admitted && isPerson(asker.kind)) {
+      // While a client reviews or an auditor reads, main refuses everything else, whatever is sent.
+      hooks.onOutsideRole?.(channel, asker);
+      return { ok: false, error: { code: 'NOT_ALLOWED', message: errorSentences.NOT_ALLOWED } };
+    }
+    if (!admitted && (asker.kind === 'capture' || admits(channel, 'capture'))) {
+      // The capture window calls its own channels and nothing else; no other window calls those.
       const error = { code: 'FORBIDDEN_SENDER', message: errorSentences.FORBIDDEN_SENDER } as const;
       hooks.onRefused?.(channel, error);
       return { ok: false, error };
@@ -61,8 +94,13 @@ export function createDispatcher(handlers: Handlers, hooks: DispatchHooks = {}):
       return { ok: false, error };
     }
     try {
-      const handler = handlers[channel] as (request: unknown) => Promise<unknown> | unknown;
-      const value: unknown = await handler(parsed.data);
+      if (!admitted)
+        throw asker.kind === 'locked' ? hooks.notSignedIn() : new VaultError('NOT_ALLOWED');
+      const handler = handlers[channel] as (
+        request: unknown,
+        actor: Actor | null,
+      ) => Promise<unknown> | unknown;
+      const value: unknown = await handler(parsed.data, asker.actor);
       // A reply that breaks the contract is a bug in main: refuse to send it.
       const checked = contract[channel].reply.safeParse(value);
       if (!checked.success) throw new Error(`reply for ${channel} broke the contract`);

@@ -1,10 +1,9 @@
 // The capture window's side of a recording: one microphone, one MediaRecorder, and the chunks
 // sent to main strictly in order, each answered (sealed and committed) before the next is sent.
-import type { CaptureSettings } from '../../shared/api-practice';
-import type { VaultApi } from '../../shared/api';
+import type { CaptureApi, CaptureSettings } from '../../shared/api';
 import { startLevelMeter, type LevelMeter } from './level-meter';
 
-type Capture = VaultApi['capture'];
+type Capture = CaptureApi['capture'];
 export type CaptureFailure =
   'permission-denied' | 'no-microphone' | 'device-lost' | 'recorder-error';
 

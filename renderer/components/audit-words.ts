@@ -1,13 +1,15 @@
 // The access log in plain words: what each action, actor, subject and reason means to a person.
 // Ids stay pseudonymous (a client is "client 3fa2c0…"); names are only ever revealed on purpose.
-import type { AuditEntryView } from '../../shared/api';
+import type { AuditAction, AuditEntryView, RefusalReason } from '../../shared/api';
 
-export const actionWords: Record<string, string> = {
+/** A label for every action main writes: a new action without one does not compile. */
+export const actionWords: Record<AuditAction, string> = {
   'vault.create': 'Created the vault',
   'session.unlock': 'Unlock',
   'session.recover': 'Unlock with recovery key',
   'session.lock': 'Lock',
   'settings.change': 'Changed a setting',
+  'policy.change': 'Changed the practice policy',
   'audit.export': 'Exported the log',
   'audit.revealClients': 'Revealed client names',
   'request.refused': 'Refused a request',
@@ -21,34 +23,50 @@ export const actionWords: Record<string, string> = {
   'consent.sign': 'Signed consent',
   'consent.revoke': 'Revoked consent',
   'therapy.end': 'Ended therapy',
+  'takeaway.add': 'Wrote a takeaway',
   'recording.start': 'Started recording',
   'recording.pause': 'Paused recording',
   'recording.resume': 'Resumed recording',
   'recording.stop': 'Stopped recording',
   'recording.interrupted': 'Recording cut short',
+  'recording.mark': 'Marked a moment',
+  'recording.removeRange': 'Removed part of a recording',
   'recording.destroy': 'Destroyed a recording',
+  'capture.started': 'Microphone started',
   'capture.chunk': 'Saved audio',
+  'capture.finished': 'Microphone finished',
   'playback.start': 'Started listening',
   'playback.stop': 'Stopped listening',
   'review.start': 'Handed over for client review',
   'review.unlock': 'Client review sign-in',
   'review.acknowledge': 'Client read the review notice',
+  'review.end': 'Client ended the review',
   'review.reset': 'Reset a client’s review PIN',
 };
 
-export function actionLabel(action: string): string {
-  return actionWords[action] ?? action;
+function isAction(action: string): action is AuditAction {
+  return Object.hasOwn(actionWords, action);
 }
 
+/** An action a log from another version may hold, without a label here, shows as it is. */
+export function actionLabel(action: string): string {
+  return isAction(action) ? actionWords[action] : action;
+}
+
+/** The words for each refusal code main writes: a new code without them does not compile. */
+export const refusalWords: Record<RefusalReason, string> = {
+  'too many tries: delayed': 'Too many tries, asked to wait',
+  'not allowed for an auditor': 'Not allowed for an auditor',
+  'not allowed in client review': 'Not allowed in client review',
+};
+
 export const reasonWords: Record<string, string> = {
+  ...refusalWords,
   wrong_passphrase: 'Wrong passphrase',
   wrong_recovery_key: 'Wrong recovery key',
-  'too many tries: delayed': 'Too many tries, asked to wait',
   'wrong name or passphrase': 'Wrong name or passphrase',
   'new vault': 'New vault',
   'emergency access: passphrase replaced': 'Emergency access: passphrase replaced',
-  'not allowed for an auditor': 'Not allowed for an auditor',
-  'not allowed in client review': 'Not allowed in client review',
   user: 'Lock button',
   idle: 'Idle lock',
   suspend: 'Laptop went to sleep',

@@ -1,7 +1,7 @@
 // Revoking consent and ending therapy: each one button and one confirm that says, from the
 // signed terms, exactly what will be destroyed. No more clicks than signing took.
 import { useId, useState } from 'react';
-import type { ClientDetail } from '../../shared/api-practice';
+import type { ClientDetail } from '../../shared/api';
 import { formatDays } from '../../shared/format';
 import { ConfirmPanel } from '../components/ConfirmPanel';
 import { FormMessage } from '../components/FormMessage';

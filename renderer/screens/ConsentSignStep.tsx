@@ -2,8 +2,8 @@
 // each participant and the therapist, with a typed full name and a drawn signature (or, for
 // someone who cannot draw, the typed name alone).
 import { useId, useState } from 'react';
-import type { ClientDetail } from '../../shared/api-practice';
-import { consentDraftSchema } from '../../shared/api-practice';
+import type { ClientDetail } from '../../shared/api';
+import { consentDraftSchema } from '../../shared/api';
 import { signatureSchema, type Signature } from '../../shared/consent-terms';
 import { describeTerms, formatDateTime, shortHash } from '../../shared/consent-text';
 import { Field } from '../components/Field';

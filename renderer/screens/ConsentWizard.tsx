@@ -2,7 +2,7 @@
 // Back and Next, and at the end everyone signs. Main stores it as a new version; a signed
 // version is never edited.
 import { useEffect, useState, type FormEvent } from 'react';
-import { reviewCredentialSchema } from '../../shared/api-practice';
+import { reviewCredentialSchema } from '../../shared/api';
 import { formatDate } from '../../shared/format';
 import { useFocusOnMount } from '../components/focus';
 import { FormMessage } from '../components/FormMessage';

@@ -1,8 +1,8 @@
 // What the wizard holds while the terms are walked through, how each step is checked (with the
 // schema's own sentences, so the wizard and main say the same thing), and the draft main signs.
 import type { z } from 'zod';
-import type { ClientDetail } from '../../shared/api-practice';
-import { consentDraftSchema } from '../../shared/api-practice';
+import type { ClientDetail } from '../../shared/api';
+import { consentDraftSchema } from '../../shared/api';
 import {
   consentTermsObject,
   listenersProblem,

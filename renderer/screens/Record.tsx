@@ -1,7 +1,7 @@
 // Record this session, safely, and know it is working: consent reconfirmed first, then a clear
 // "Recording" state (a red dot and the word), the time, the level, and what to do if it stops.
 import { useEffect, useId, useState } from 'react';
-import type { ClientDetail } from '../../shared/api-practice';
+import type { ClientDetail } from '../../shared/api';
 import { uiText } from '../../shared/ui-text';
 import { useFocusOnMount } from '../components/focus';
 import { LevelMeter } from '../components/LevelMeter';

@@ -1,6 +1,6 @@
 // What a client sees in review: their recordings (when, how long, marked moments, when and why
 // each will be destroyed), the therapist's written takeaways, and their consent with Revoke.
-import type { RecordingSummary } from '../../shared/api-practice';
+import type { RecordingSummary } from '../../shared/api';
 import { formatDate } from '../../shared/format';
 import { useFocusOnMount } from '../components/focus';
 import { useReview, type ReviewLibrary as Library } from '../store/review-store';

@@ -1,7 +1,7 @@
 // The practice's recording policy: its text, the version every new consent is signed under,
 // the earlier versions, and the default terms the consent wizard starts from.
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { defaultTermsSchema, type DefaultTerms } from '../../shared/api-practice';
+import { defaultTermsSchema, type DefaultTerms } from '../../shared/api';
 import {
   retentionSentence,
   shortHash,

@@ -2,7 +2,7 @@
 // action returns null or the refusal, so a screen can show main's sentence under its form.
 import { create } from 'zustand';
 import type { Request, Result } from '../../shared/api';
-import type { ClientDetail, ClientSummary, DefaultTerms } from '../../shared/api-practice';
+import type { ClientDetail, ClientSummary, DefaultTerms } from '../../shared/api';
 import type { VaultErrorInfo } from '../../shared/errors';
 import { useVault } from './vault-store';
 

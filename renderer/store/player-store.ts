@@ -2,7 +2,7 @@
 // close tells main how much was heard. The ticket, the feeder and the blob URL live exactly as
 // long as the Player that opened them.
 import { useEffect, useRef, useState } from 'react';
-import type { Playback } from '../../shared/api-practice';
+import type { Playback } from '../../shared/api';
 import { MediaFeeder, type RemovedRange } from '../audio/media-feeder';
 import { useVault } from './vault-store';
 

@@ -1,7 +1,7 @@
 // The running recording as main reports it (recording.status, about four times a second), and the
 // therapist's actions on it. Main owns the recording: a reload of this window changes nothing.
 import { create } from 'zustand';
-import type { RecorderStatus } from '../../shared/api-practice';
+import type { RecorderStatus } from '../../shared/api';
 import type { VaultErrorInfo } from '../../shared/errors';
 import { spokenDuration } from '../audio/time-words';
 import { useVault } from './vault-store';

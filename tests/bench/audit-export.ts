@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { CHECKPOINT_EVERY } from '../../electron/core/audit/audit-log';
+import type { AuditEvent } from '../../electron/core/audit/audit-format';
 import { AuditExports } from '../../electron/core/audit/audit-exports';
 import { AuditQueries } from '../../electron/core/audit/audit-queries';
 import { AuditorService } from '../../electron/core/audit/auditor-service';
@@ -84,7 +85,7 @@ export const auditExportGroup: BenchGroup = {
         for (let i = 0; i < count; i += 1) {
           const seq = opened.audit.append({
             actorRole: 'therapist',
-            action: ACTIONS[i % ACTIONS.length]!,
+            action: ACTIONS[i % ACTIONS.length]! as AuditEvent['action'],
             subject: `rec-${(i % 97).toString(16)}`,
             outcome: 'ok',
           });

@@ -9,7 +9,7 @@
 // (AuditLog.checkpoint). verify(null) never opens an entry, so it does the same work it would
 // on a million distinct entries of the same size. verify(secrets) runs on real entries only.
 import { AuditLog, CHECKPOINT_EVERY } from '../../electron/core/audit/audit-log';
-import { chainHash, genesisHash } from '../../electron/core/audit/audit-format';
+import { chainHash, genesisHash, type AuditEvent } from '../../electron/core/audit/audit-format';
 import { hash } from '../../electron/core/platform/crypto';
 import { LIGHT_KDF, createVault } from './fixture';
 import { type BenchGroup, type Figure, log, now, round } from './harness';
@@ -36,7 +36,7 @@ export const auditVerifyGroup: BenchGroup = {
           for (let i = 0; i < count; i += 1) {
             const seq = audit.append({
               actorRole: 'therapist',
-              action: ACTIONS[i % ACTIONS.length]!,
+              action: ACTIONS[i % ACTIONS.length]! as AuditEvent['action'],
               subject: `rec-${(i % 97).toString(16)}`,
               outcome: 'ok',
             });

@@ -2,6 +2,7 @@
 // transaction, synchronous=FULL), chunk read throughput against raw AEAD, file growth against
 // payload, and access-log append latency, at SQLite's default page size (the kernel as it is)
 // and, for the page-size study, at 8, 16, 32 and 64 KiB pages.
+import type { AuditEvent } from '../../electron/core/audit/audit-format';
 import { VAULT_PAGE_SIZE } from '../../electron/core/platform/db';
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { open } from '../../electron/core/platform/crypto';
@@ -135,7 +136,7 @@ async function runAtPageSize(
       const start = now();
       opened.audit.append({
         actorRole: 'therapist',
-        action: 'recording.play',
+        action: 'recording.play' as AuditEvent['action'],
         subject: 'rec-cbr',
         outcome: 'ok',
       });

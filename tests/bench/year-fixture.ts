@@ -10,7 +10,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import type { ClientSummary } from '../../shared/api-practice';
+import type { ClientSummary } from '../../shared/api';
 import { VAULT_FILE_NAME } from '../../electron/core/platform/db';
 import { createCore, type Core } from '../../electron/core/create-core';
 import { call, consentDraft } from '../unit/helpers/practice-helpers';

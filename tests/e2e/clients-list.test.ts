@@ -4,7 +4,7 @@
 // the laptop over for client review, and a policy change that makes a new version.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientSummary } from '../../shared/api-practice';
+import type { ClientSummary } from '../../shared/api';
 import { shortHash } from '../../shared/consent-text';
 import {
   call,

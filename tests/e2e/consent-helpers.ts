@@ -1,7 +1,7 @@
 // Shared steps for the consent and clients end-to-end tests: a vault made through the core, the
 // wizard walked through the UI, and a recording made through the capture channels.
 import type { Locator, Page } from 'playwright-core';
-import type { ClientDetail, ClientSummary } from '../../shared/api-practice';
+import type { ClientDetail, ClientSummary } from '../../shared/api';
 import { formAlert, SLOW_WAIT_MS, until, visible } from './helpers';
 import type { TestHost } from './host';
 

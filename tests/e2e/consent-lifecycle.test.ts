@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientDetail } from '../../shared/api-practice';
+import type { ClientDetail } from '../../shared/api';
 import { describeTerms, shortHash } from '../../shared/consent-text';
 import {
   call,

@@ -143,12 +143,13 @@ function startStaticServer(): Promise<Server> {
 }
 
 /**
- * The page side of the preload: window.vault from shared/bridge.ts, frozen, over the host's
+ * The page side of the preloads: window.vault from shared/bridge.ts (the capture page's own
+ * channels on capture.html, the rest elsewhere), frozen, over the host's
  * binding. The raw binding is taken off window so page code cannot reach a generic invoke.
  */
 async function bundleBridge(): Promise<string> {
   const entry = `
-    import { createVaultBridge } from './shared/bridge';
+    import { createCaptureBridge, createVaultBridge } from './shared/bridge';
     const raw = globalThis.__vaultHostInvoke;
     try { delete globalThis.__vaultHostInvoke; } catch {}
     // Bytes do not survive the binding as they are: base64 in a wrapper, both ways.
@@ -182,9 +183,11 @@ async function bundleBridge(): Promise<string> {
       }
       return value;
     };
-    const vault = createVaultBridge(async (channel, request) =>
-      decode(await raw(channel, encode(request))),
-    );
+    const transport = async (channel, request) => decode(await raw(channel, encode(request)));
+    // As in the app, each window's preload exposes only that window's channels.
+    const vault = location.pathname.endsWith('/capture.html')
+      ? createCaptureBridge(transport)
+      : createVaultBridge(transport);
     for (const domain of Object.values(vault)) Object.freeze(domain);
     Object.defineProperty(globalThis, 'vault', {
       value: Object.freeze(vault), writable: false, configurable: false, enumerable: true,

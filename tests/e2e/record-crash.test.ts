@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Playback, RecordingSummary } from '../../shared/api-practice';
+import type { Playback, RecordingSummary } from '../../shared/api';
 import { SLOW_WAIT_MS, until, visible } from './helpers';
 import { launchBrowserHost, type BrowserHost } from './host';
 import { removeChildBundle, startCoreProcess, type CoreProcess } from './host-process';

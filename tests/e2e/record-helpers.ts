@@ -1,7 +1,7 @@
 // Seeds what the consent wizard would (a client and signed consent) through the core, and opens
 // the Record screen the way a therapist does: Clients, the client, "Record a session".
 import type { Page } from 'playwright-core';
-import type { ClientSummary, RecorderStatus } from '../../shared/api-practice';
+import type { ClientSummary, RecorderStatus } from '../../shared/api';
 import { consentDraft } from '../unit/helpers/practice-helpers';
 import { SLOW_WAIT_MS, visible } from './helpers';
 

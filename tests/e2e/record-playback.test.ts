@@ -3,7 +3,7 @@
 // after a seek. Also: a UI reload does not stop a recording; bad capture input is refused.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Playback, RecordingSummary } from '../../shared/api-practice';
+import type { Playback, RecordingSummary } from '../../shared/api';
 import {
   bestLoopOffset,
   envelope,
@@ -285,9 +285,13 @@ describe('recording and playback in Chromium', { timeout: 180_000 }, () => {
       (await send({ recordingId: 'f'.repeat(32), seq: 0, durationMs: 1000, size: 100 })).error
         ?.code,
     ).toBe('RECORDING_NOT_ARMED');
-    // The UI may not call capture.*, whatever it sends.
-    const fromUi = (await page.evaluate(
-      `window.vault.capture.chunk({ recordingId: '${recordingId}', seq: 0, durationMs: 1000, data: new Uint8Array(10) })`,
+    // The UI may not call capture.*, whatever it sends: its preload has no such method, and main
+    // refuses the channel from any window but the capture window.
+    expect(await page.evaluate('typeof window.vault.capture')).toBe('undefined');
+    const fromUi = (await host.core.dispatch(
+      'capture.chunk',
+      { recordingId, seq: 0, durationMs: 1000, data: new Uint8Array(10) },
+      'ui',
     )) as { error: { code: string } };
     expect(fromUi.error.code).toBe('FORBIDDEN_SENDER');
     await capture.close();

@@ -2,7 +2,7 @@
 // without sound (main's clock) the Record screen warns, pausing hides the warning, and what was
 // recorded is still saved when the therapist stops.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordingSummary } from '../../shared/api-practice';
+import type { RecordingSummary } from '../../shared/api';
 import { uiText } from '../../shared/ui-text';
 import { SLOW_WAIT_MS, until, visible } from './helpers';
 import { startTestHost, type TestHost } from './host';

@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result, VaultApi } from '../../shared/api';
-import type { ClientSummary, Playback, RecordingSummary } from '../../shared/api-practice';
+import type { ClientSummary, Playback, RecordingSummary } from '../../shared/api';
 import {
   reviewAcknowledgement,
   REVIEW_MAX_FAILURES,

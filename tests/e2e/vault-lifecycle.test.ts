@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channels } from '../../shared/api';
+import { channelsFor } from '../../shared/api';
 import { errorSentences } from '../../shared/errors';
 import { assessPassphrase } from '../../shared/passphrase';
 import { uiText } from '../../shared/ui-text';
@@ -56,7 +56,8 @@ describe('vault lifecycle in Chromium', () => {
     expect(bridge).toEqual({
       rawBindingVisible: false,
       frozen: true,
-      domains: [...new Set(channels.map((channel) => channel.split('.')[0]))].sort(),
+      // The main window's preload: every domain but the capture window's.
+      domains: [...new Set(channelsFor('ui').map((channel) => channel.split('.')[0]))].sort(),
     });
     expect(await page.getByRole('button', { name: 'Create vault' }).isDisabled()).toBe(true);
     await snap(page, 'welcome');

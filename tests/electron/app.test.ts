@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ElectronApplication, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ClientSummary } from '../../shared/api-practice';
+import type { ClientSummary } from '../../shared/api';
 import { consentDraft } from '../unit/helpers/practice-helpers';
 import {
   createVault,

@@ -4,7 +4,7 @@
 import { rm } from 'node:fs/promises';
 import type { ElectronApplication, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ClientDetail, ClientSummary, RecorderStatus } from '../../shared/api-practice';
+import type { ClientDetail, ClientSummary, RecorderStatus } from '../../shared/api';
 import { openRecordScreen } from '../e2e/record-helpers';
 import { consentDraft } from '../unit/helpers/practice-helpers';
 import {

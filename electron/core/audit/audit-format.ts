@@ -1,7 +1,7 @@
 // The access log's formats: what an entry is, how it is written canonically, how the chain and the
 // signed checkpoints are computed. Pure functions over bytes, shared by the log, its export and
 // the offline verifier (docs/audit-bundle.md describes the same constructions).
-import type { AuditEntryView } from '../../../shared/api';
+import type { AuditAction, AuditEntryView } from '../../../shared/api';
 import {
   boxPublicKeyOf,
   hash,
@@ -17,7 +17,7 @@ export type Outcome = AuditEntryView['outcome'];
 export interface AuditEvent {
   actorRole: ActorRole;
   actorId?: string | null;
-  action: string;
+  action: AuditAction;
   subject?: string | null;
   outcome: Outcome;
   reason?: string | null;

@@ -1,5 +1,6 @@
 // Auditor accounts: the therapist adds one; the auditor signs in with their own passphrase, which
 // opens only the audit secrets. An auditor sees the log, never audio, notes, consent or names.
+import { refusalReason } from '../../../shared/api';
 import { VaultError } from '../../../shared/errors';
 import { assessPassphrase } from '../../../shared/passphrase';
 import { packAuditSecrets, unpackAuditSecrets } from './audit-format';
@@ -67,7 +68,7 @@ export class AuditorService {
         actorRole: 'unknown',
         action: 'auditor.unlock',
         outcome: 'refused',
-        reason: 'too many tries: delayed',
+        reason: refusalReason.unlockDelayed,
       });
       throw new VaultError('UNLOCK_DELAYED', undefined, { retryAfterMs });
     }

@@ -1,7 +1,7 @@
 // Clients and their consent, as the therapist (and later the client in review) works with
 // them: add, sign a new version, revoke, end therapy; and the deadlines every recording gets
 // from the terms in force. Every change is logged before it answers.
-import type { ClientDetail, ClientSummary, RecordingSummary } from '../../../shared/api-practice';
+import type { ClientDetail, ClientSummary, RecordingSummary } from '../../../shared/api';
 import type { Actor, ConsentState, ConsentTerms, DecisionSubject } from '../../../shared/consent';
 import { VaultError } from '../../../shared/errors';
 import { formatDate } from '../../../shared/format';
@@ -14,6 +14,9 @@ import { writeDeadlines } from './recording-deadlines';
 import type { RecordingRow } from '../recording/recording-row-store';
 import type { Destroyer } from '../retention/destroyer';
 import type { VaultService } from '../vault/vault-service';
+
+/** Whom a client's summary is for: only the therapist lists, adds and renames clients. */
+const THERAPIST: Actor = { role: 'therapist', id: 'therapist' };
 
 export class ConsentService {
   constructor(
@@ -28,12 +31,6 @@ export class ConsentService {
   private store(): ConsentStore {
     const vault = this.lifecycle.opened();
     return new ConsentStore(vault.db, vault.vaultId, this.now);
-  }
-
-  actor(): Actor {
-    const { info } = this.lifecycle.unlocked();
-    if (info.role !== 'therapist') throw new VaultError('NOT_ALLOWED');
-    return { role: 'therapist', id: 'therapist' };
   }
 
   /**
@@ -99,7 +96,7 @@ export class ConsentService {
         participants: profile.participants,
         archived: vault.clients.isArchived(clientId),
         hasReviewCredential: vault.keys.has(`ck/${clientId}/credential`),
-        consent: consentStatus(state, this.actor(), clientId, this.now()),
+        consent: consentStatus(state, THERAPIST, clientId, this.now()),
       };
     });
   }

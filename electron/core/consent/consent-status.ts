@@ -1,6 +1,6 @@
 // What the client list shows of a client's consent: its state, whether recording is allowed now,
 // and one line about it in words.
-import type { ClientSummary } from '../../../shared/api-practice';
+import type { ClientSummary } from '../../../shared/api';
 import { decide, describeListeners, type Actor, type ConsentState } from '../../../shared/consent';
 import { formatDate, formatDays } from '../../../shared/format';
 

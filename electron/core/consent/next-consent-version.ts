@@ -2,7 +2,7 @@
 // version, and checks the terms before anything is stored: valid, listeners that make sense,
 // exactly the client's participants, signed by everyone, under the practice policy in force now.
 import type { z } from 'zod';
-import type { consentDraftSchema } from '../../../shared/api-practice';
+import type { consentDraftSchema } from '../../../shared/api';
 import {
   consentTermsSchema,
   isFullySigned,

@@ -8,7 +8,7 @@ import type { Handlers } from '../dispatch';
 import type { AuditExports } from '../audit/audit-exports';
 import type { AuditQueries } from '../audit/audit-queries';
 import type { ExportFileChooser, ExportFiles } from '../audit/export-files';
-import { requireTherapist, type CoreContext } from './context';
+import type { CoreContext } from './context';
 
 export interface AuditExportParts {
   exports: AuditExports;
@@ -65,7 +65,7 @@ export function auditHandlers(context: CoreContext, desk: AuditExportParts, quer
       return { done: page.done, written: page.written, total: page.total };
     },
     'audit.revealClients': async () => {
-      requireTherapist(context);
+      context.active();
       const clients = context.consent.list();
       // Waits (without blocking main) for the whole index; a lock meanwhile refuses the reveal.
       const mentioned = new Set(await queries.mentioned(clients.map((client) => client.clientId)));

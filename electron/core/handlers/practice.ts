@@ -1,12 +1,12 @@
 // clients.*, policy.*, consent.* and takeaways.*: the therapist's side of clients and consent.
-import { defaultTermsSchema, type DefaultTerms } from '../../../shared/api-practice';
+import { defaultTermsSchema, type DefaultTerms } from '../../../shared/api';
 import { VaultError } from '../../../shared/errors';
 import { ConsentStore, DEFAULT_POLICY_TEXT } from '../consent/consent-store';
 import type { Handlers } from '../dispatch';
 import { recordingSummaries } from '../playback/recording-summaries';
 import type { SettingsStore } from '../vault/settings-store';
+import type { Actor } from '../../../shared/consent';
 import type { CoreContext } from './context';
-import { requireTherapist } from './context';
 
 const FACTORY_DEFAULTS: DefaultTerms = {
   retentionDays: 30,
@@ -24,8 +24,8 @@ function readDefaults(settings: SettingsStore): DefaultTerms {
 export function practiceHandlers(context: CoreContext) {
   const { lifecycle, consent, now } = context;
 
-  const detail = (clientId: string) => {
-    const actor = requireTherapist(context);
+  const detail = (clientId: string, actor: Actor) => {
+    context.active();
     return consent.detail(clientId, (clientKey) =>
       recordingSummaries(lifecycle, consent, clientId, clientKey, actor, now()),
     );
@@ -45,28 +45,28 @@ export function practiceHandlers(context: CoreContext) {
 
   return {
     'clients.list': () => {
-      requireTherapist(context);
+      context.active();
       return { clients: consent.list() };
     },
     'clients.add': (request) => {
-      requireTherapist(context);
+      context.active();
       return consent.add(request.displayName, request.otherParticipants);
     },
     'clients.rename': (request) => {
-      requireTherapist(context);
+      context.active();
       return consent.rename(request.clientId, request.displayName);
     },
     'clients.archive': (request) => {
-      requireTherapist(context);
+      context.active();
       return consent.archive(request.clientId, request.archived);
     },
-    'clients.detail': (request) => detail(request.clientId),
+    'clients.detail': (request, actor) => detail(request.clientId, actor),
     'policy.get': () => {
-      requireTherapist(context);
+      context.active();
       return policy();
     },
     'policy.set': (request) => {
-      requireTherapist(context);
+      context.active();
       const { vault, masterKey, info } = lifecycle.unlocked();
       const store = new ConsentStore(vault.db, vault.vaultId, now);
       vault.db.transaction(() => {
@@ -81,7 +81,7 @@ export function practiceHandlers(context: CoreContext) {
       return policy();
     },
     'policy.setDefaults': (request) => {
-      requireTherapist(context);
+      context.active();
       const { vault, info } = lifecycle.unlocked();
       vault.db.transaction(() => {
         vault.audit.append({
@@ -94,23 +94,26 @@ export function practiceHandlers(context: CoreContext) {
       })();
       return policy();
     },
-    'consent.sign': (request) => {
-      requireTherapist(context);
+    'consent.sign': (request, actor) => {
+      context.active();
       policy();
       consent.sign(request.clientId, request.terms, request.reviewCredential);
-      return detail(request.clientId);
+      return detail(request.clientId, actor);
     },
     'consent.version': (request) => {
-      requireTherapist(context);
+      context.active();
       return consent.version(request.clientId, request.version);
     },
-    'consent.revoke': (request) => consent.revoke(request.clientId, requireTherapist(context)),
+    'consent.revoke': (request, actor) => {
+      context.active();
+      return consent.revoke(request.clientId, actor);
+    },
     'consent.endTherapy': (request) => {
-      requireTherapist(context);
+      context.active();
       return consent.endTherapy(request.clientId);
     },
-    'takeaways.add': (request) => {
-      requireTherapist(context);
+    'takeaways.add': (request, actor) => {
+      context.active();
       const { vault, info } = lifecycle.unlocked();
       if (
         request.recordingId !== null &&
@@ -128,7 +131,7 @@ export function practiceHandlers(context: CoreContext) {
           vault.clients.addTakeaway(request.clientId, clientKey, request.recordingId, request.text);
         })(),
       );
-      return detail(request.clientId);
+      return detail(request.clientId, actor);
     },
   } satisfies Partial<Handlers>;
 }

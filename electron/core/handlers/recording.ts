@@ -1,39 +1,40 @@
 // recording.*, playback.* and capture.*: the running recording, the player's tickets, and the
-// capture window's side (main checks that only the capture window calls capture.*).
+// capture window's side (the contract admits only the capture window to capture.*).
 import { VaultError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
 import type { CoreContext } from './context';
-import { currentActor, requireTherapist } from './context';
 
 export function recordingHandlers(context: CoreContext) {
   const { lifecycle, recorder, player, destroyer } = context;
   return {
-    'recording.start': (request) =>
-      recorder.start(request.clientId, requireTherapist(context), request.roomAudioProcessing),
+    'recording.start': (request, actor) => {
+      context.active();
+      return recorder.start(request.clientId, actor, request.roomAudioProcessing);
+    },
     'recording.pause': (request) => {
-      requireTherapist(context);
+      context.active();
       recorder.pause(request.recordingId);
       return {};
     },
-    'recording.resume': (request) => {
-      requireTherapist(context);
-      recorder.resume(request.recordingId);
+    'recording.resume': (request, actor) => {
+      context.active();
+      recorder.resume(request.recordingId, actor);
       return {};
     },
     'recording.stop': (request) => {
-      requireTherapist(context);
+      context.active();
       return recorder.stop(request.recordingId);
     },
     'recording.mark': (request) => {
-      requireTherapist(context);
+      context.active();
       return recorder.mark(request.recordingId, request.label);
     },
     'recording.status': () => {
-      requireTherapist(context);
+      context.active();
       return recorder.status();
     },
     'recording.removeRange': (request) => {
-      requireTherapist(context);
+      context.active();
       if (request.toMs <= request.fromMs)
         throw new VaultError(
           'INVALID_REQUEST',
@@ -53,7 +54,7 @@ export function recordingHandlers(context: CoreContext) {
       return vault.recordings.destroyRange(request.recordingId, request.fromMs, request.toMs);
     },
     'recording.destroy': (request) => {
-      requireTherapist(context);
+      context.active();
       const { vault } = lifecycle.unlocked();
       const recording = vault.recordings.get(request.recordingId);
       if (recording.state === 'destroyed')
@@ -63,9 +64,8 @@ export function recordingHandlers(context: CoreContext) {
       destroyer.destroyNow(request.recordingId, 'destroyed on request', 'therapist');
       return {};
     },
-    'playback.open': (request) => {
+    'playback.open': (request, actor) => {
       context.active();
-      const actor = currentActor(context);
       // A client plays only after agreeing to the review's one sentence.
       if (actor.role === 'client') context.review.requireAcknowledged();
       return player.open(request.recordingId, actor);

@@ -1,14 +1,14 @@
 // review.*, auditors.* and the auditor's sign-in: the two ways someone other than the therapist
 // uses the laptop.
+import type { AuditAction } from '../../../shared/api';
 import { VaultError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
 import type { CoreContext } from './context';
-import { requireTherapist } from './context';
 
 export function reviewHandlers(context: CoreContext) {
   const { review, auditors, lifecycle, recorder } = context;
   /** A running recording would go on recording whoever has the laptop next. */
-  const refuseWhileRecording = (action: string, actorRole: 'therapist' | 'unknown') => {
+  const refuseWhileRecording = (action: AuditAction, actorRole: 'therapist' | 'unknown') => {
     if (!recorder.isRecording) return;
     lifecycle.log({ actorRole, action, outcome: 'refused', reason: 'a recording is running' });
     throw new VaultError(
@@ -18,7 +18,7 @@ export function reviewHandlers(context: CoreContext) {
   };
   return {
     'review.start': (request) => {
-      requireTherapist(context);
+      context.active();
       refuseWhileRecording('review.start', 'therapist');
       review.start(request.clientId, request.maxMinutes);
       return {};
@@ -42,20 +42,20 @@ export function reviewHandlers(context: CoreContext) {
       return {};
     },
     'review.reset': (request) => {
-      requireTherapist(context);
+      context.active();
       review.reset(request.clientId);
       return {};
     },
     'auditors.add': (request) => {
-      requireTherapist(context);
+      context.active();
       return auditors.add(request.signInName, request.passphrase);
     },
     'auditors.list': () => {
-      requireTherapist(context);
+      context.active();
       return { auditors: auditors.list() };
     },
     'auditors.remove': (request) => {
-      requireTherapist(context);
+      context.active();
       auditors.remove(request.auditorId);
       return {};
     },

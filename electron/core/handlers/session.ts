@@ -4,7 +4,6 @@ import type { AuditEntryView } from '../../../shared/api';
 import { signingKeyFingerprint } from '../audit/audit-bundle';
 import type { Handlers } from '../dispatch';
 import type { CoreContext } from './context';
-import { requireTherapist } from './context';
 
 export function sessionHandlers(context: CoreContext) {
   const { lifecycle } = context;
@@ -42,7 +41,7 @@ export function sessionHandlers(context: CoreContext) {
       return {};
     },
     'settings.setIdleLock': (request) => {
-      requireTherapist(context);
+      context.active();
       return lifecycle.setIdleLockMinutes(request.minutes);
     },
     'audit.recent': (request) => {

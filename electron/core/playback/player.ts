@@ -2,7 +2,7 @@
 // before answering, hands out one chunk at a time (checking consent again for each), and logs
 // the stop with how much was heard. Decrypted audio leaves main only as the answer to a request.
 // A ticket belongs to the session that opened it: every lock ends it and wipes its key.
-import type { Playback } from '../../../shared/api-practice';
+import type { Playback } from '../../../shared/api';
 import { decide, summarizeConsent, type Actor } from '../../../shared/consent';
 import { VaultError } from '../../../shared/errors';
 import { newOpaqueId } from '../platform/ids';

@@ -1,6 +1,6 @@
 // The library view of a client's recordings: when each was made, how long it is, when and why
 // it will be destroyed, whether this person may play it, and its markers and removed ranges.
-import type { RecordingSummary } from '../../../shared/api-practice';
+import type { RecordingSummary } from '../../../shared/api';
 import { decide, summarizeConsent, type Actor } from '../../../shared/consent';
 import { formatDate } from '../../../shared/format';
 import type { ConsentService } from '../consent/consent-service';

@@ -1,6 +1,6 @@
 // The recording running now, as main holds it in memory: how it is captured, how far it got, what
 // the input sounds like, and the status the screen shows of it.
-import type { CaptureSettings, RecorderStatus } from '../../../shared/api-practice';
+import type { CaptureSettings, RecorderStatus } from '../../../shared/api';
 
 export const LOW_DISK_BYTES = 200 * 1024 * 1024;
 

@@ -1,7 +1,7 @@
 // What passes between main and the capture window that holds the microphone: the host that opens
 // and closes it, the commands it long-polls for, and the failures it reports, each with the
 // sentence a person sees.
-import type { CaptureSettings } from '../../../shared/api-practice';
+import type { CaptureSettings } from '../../../shared/api';
 
 /** Opens and closes the capture window (Electron) or page (Chromium test host). */
 export interface CaptureHost {

@@ -1,7 +1,7 @@
 // The recording that is running now. Main owns it: it checks consent, opens the capture window
 // (through a CaptureHost), takes each chunk the capture window sends, seals and commits it before
 // answering, and finalises on stop. The UI window only asks and shows; reloading it changes nothing.
-import type { RecorderStatus } from '../../../shared/api-practice';
+import type { AuditAction, RecorderStatus } from '../../../shared/api';
 import { decide, type Actor } from '../../../shared/consent';
 import { VaultError } from '../../../shared/errors';
 import {
@@ -112,7 +112,7 @@ export class Recorder {
     return { recordingId };
   }
 
-  private armed(recordingId: string, action: string): ActiveRecording {
+  private armed(recordingId: string, action: AuditAction): ActiveRecording {
     const active = this.active;
     if (!active || active.recordingId !== recordingId || active.state === 'stopped') {
       this.lifecycle.log({
@@ -209,14 +209,14 @@ export class Recorder {
     this.commands.send({ command: 'pause', recordingId, settings: null });
   }
 
-  resume(recordingId: string): void {
+  resume(recordingId: string, actor: Actor): void {
     const active = this.armed(recordingId, 'recording.resume');
     if (active.state !== 'paused')
       throw new VaultError('NOT_ALLOWED', 'The recording is not paused.');
     this.consent.withClientKey(active.clientId, (clientKey) => {
       const decision = decide(
         'record',
-        this.consent.actor(),
+        actor,
         this.consent.subject(active.clientId, clientKey, null, null),
         this.now(),
       );

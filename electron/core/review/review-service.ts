@@ -1,7 +1,7 @@
 // Client review mode. The therapist hands the laptop over for one client: the therapist's session
 // locks, and only that client's PIN (mixed with the device secret) opens only that client's key.
 // Wrong PINs wait longer each time and lock the review after REVIEW_MAX_FAILURES.
-import type { RecordingSummary } from '../../../shared/api-practice';
+import { refusalReason, type RecordingSummary } from '../../../shared/api';
 import { describeListeners, type Actor } from '../../../shared/consent';
 import { VaultError } from '../../../shared/errors';
 import {
@@ -100,7 +100,7 @@ export class ReviewService {
     if (throttle.failures(subject) >= REVIEW_MAX_FAILURES)
       throw refuse('REVIEW_LOCKED', 'review locked');
     if (throttle.retryAfterMs(subject) > 0)
-      throw refuse('UNLOCK_DELAYED', 'too many tries: delayed');
+      throw refuse('UNLOCK_DELAYED', refusalReason.unlockDelayed);
     let clientKey: Uint8Array;
     try {
       clientKey = vault.clients.keyForClient(pending.clientId, pin, this.deviceSecret);

@@ -1,6 +1,7 @@
 // Unlocking with a secret (the passphrase or the recovery key) and what a wrong one costs: it is
 // counted and logged before the refusal is answered, and after too many, tries are refused
 // until the delay has passed (unlock-throttle.ts).
+import { refusalReason, type AuditAction } from '../../../shared/api';
 import { VaultError } from '../../../shared/errors';
 import { utf8 } from '../platform/crypto';
 import { unwrapWithSecret } from './key-store';
@@ -9,14 +10,14 @@ import type { OpenVault } from './open-vault';
 /** Whose tries the throttle counts. */
 export const THERAPIST = 'therapist';
 
-export function refuseWhileDelayed(vault: OpenVault, action: string): void {
+export function refuseWhileDelayed(vault: OpenVault, action: AuditAction): void {
   const retryAfterMs = vault.throttle.retryAfterMs(THERAPIST);
   if (retryAfterMs > 0) {
     vault.audit.append({
       actorRole: 'unknown',
       action,
       outcome: 'refused',
-      reason: 'too many tries: delayed',
+      reason: refusalReason.unlockDelayed,
     });
     throw new VaultError('UNLOCK_DELAYED', undefined, { retryAfterMs });
   }
@@ -25,7 +26,7 @@ export function refuseWhileDelayed(vault: OpenVault, action: string): void {
 /** Unwraps with a secret; a wrong one is counted and logged before the refusal is answered. */
 export function unwrapMasterKey(
   vault: OpenVault,
-  action: string,
+  action: AuditAction,
   keyId: string,
   secret: string,
   wrong: VaultError,

@@ -2,7 +2,7 @@
 // unlocked and wipes it on lock. Every unlock, failure, lock and recovery is logged first.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SessionInfo } from '../../../shared/api';
+import type { AuditAction, SessionInfo } from '../../../shared/api';
 import { VaultError } from '../../../shared/errors';
 import { assessPassphrase } from '../../../shared/passphrase';
 import { unpackAuditSecrets, type AuditEvent, type AuditSecrets } from '../audit/audit-format';
@@ -153,7 +153,7 @@ export class VaultService {
    */
   private finishUnlock(
     masterKey: Uint8Array,
-    action: string,
+    action: AuditAction,
     reason: string | null,
     change: () => void = () => undefined,
   ): SessionInfo {

@@ -2,6 +2,7 @@
 // at once with progress, entries appended meanwhile are found, and a lock stops and wipes it.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CHECKPOINT_EVERY } from '../../../electron/core/audit/audit-log';
+import type { AuditEvent } from '../../../electron/core/audit/audit-format';
 import { AuditQueries, SLICE_MAX_ENTRIES } from '../../../electron/core/audit/audit-queries';
 import { AuditorService } from '../../../electron/core/audit/auditor-service';
 import { call, refusal } from '../helpers/practice-helpers';
@@ -163,7 +164,7 @@ describe('audit index built in slices', () => {
       for (let i = 0; i < 30_000; i += 1) {
         const seq = opened.audit.append({
           actorRole: 'therapist',
-          action: ACTIONS[i % 4]!,
+          action: ACTIONS[i % 4]! as AuditEvent['action'],
           outcome: 'ok',
         });
         if (seq % CHECKPOINT_EVERY === 0) opened.audit.checkpoint(auditSecrets);

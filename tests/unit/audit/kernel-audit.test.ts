@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newVault, PASSPHRASE } from '../helpers/kernel-helpers';
 import { VaultError } from '../../../shared/errors';
 import { CHECKPOINT_EVERY } from '../../../electron/core/audit/audit-log';
+import type { AuditEvent } from '../../../electron/core/audit/audit-format';
 
 let vault: Awaited<ReturnType<typeof newVault>>;
 
@@ -19,7 +20,7 @@ function fill(n: number) {
   for (let i = 0; i < n; i += 1)
     opened.audit.append({
       actorRole: 'therapist',
-      action: 'recording.play',
+      action: 'recording.play' as AuditEvent['action'],
       subject: `rec-${i}`,
       outcome: 'ok',
     });

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ClientDetail } from '../../../shared/api-practice';
+import type { ClientDetail } from '../../../shared/api';
 import { buildYearFixture, type YearFixture } from '../../bench/year-fixture';
 import { call } from '../helpers/practice-helpers';
 

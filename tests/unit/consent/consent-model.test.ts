@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../electron/core/create-core';
 import { SWEEP_INTERVAL_MS } from '../../../electron/core/retention/sweeper';
-import type { ClientDetail, ClientSummary } from '../../../shared/api-practice';
+import type { ClientDetail, ClientSummary } from '../../../shared/api';
 import { audioSecond, fakeClock, LIGHT_KDF, PASSPHRASE } from '../helpers/kernel-helpers';
 import { call, consentDraft } from '../helpers/practice-helpers';
 

@@ -98,27 +98,61 @@ describe('registerIpc', () => {
 
 describe('preload', () => {
   /** Runs the preload against a fresh fake 'electron' and returns that fake. */
-  async function loadPreload() {
+  async function loadPreload(which: 'preload' | 'capture-preload' = 'preload') {
     vi.resetModules();
-    await import('../../../electron/preload');
+    if (which === 'preload') await import('../../../electron/preload');
+    else await import('../../../electron/capture-preload');
     return (await import('electron')) as unknown as typeof ElectronFakes;
   }
+
+  function exposedMethods(vault: Record<string, Record<string, unknown>>) {
+    return Object.entries(vault).flatMap(([domain, methods]) =>
+      Object.entries(methods).map(([method, value]) => ({ name: `${domain}.${method}`, value })),
+    );
+  }
+
+  const captureChannels = [
+    'capture.chunk',
+    'capture.failed',
+    'capture.finished',
+    'capture.level',
+    'capture.next',
+    'capture.started',
+  ];
 
   it('exposes exactly one key, vault, with one function per channel and no generic pipe', async () => {
     const { contextBridge } = await loadPreload();
     expect([...contextBridge.exposed.keys()]).toEqual(['vault']);
     const vault = contextBridge.exposed.get('vault') as Record<string, Record<string, unknown>>;
 
-    const exposed = Object.entries(vault).flatMap(([domain, methods]) =>
-      Object.entries(methods).map(([method, value]) => ({ name: `${domain}.${method}`, value })),
+    const exposed = exposedMethods(vault);
+    // The main window's page gets every channel but the capture window's.
+    expect(exposed.map(({ name }) => name).sort()).toEqual(
+      channels.filter((channel) => !captureChannels.includes(channel)).sort(),
     );
-    expect(exposed.map(({ name }) => name).sort()).toEqual([...channels].sort());
+    expect(vault.capture).toBeUndefined();
     for (const { value } of exposed) expect(typeof value).toBe('function');
 
     const everyName = [...Object.keys(vault), ...exposed.map(({ name }) => name.split('.')[1])];
     for (const word of ['invoke', 'ipcRenderer', 'send', 'on', 'require', 'process']) {
       expect(everyName).not.toContain(word);
     }
+  });
+
+  it("gives the capture window's page the capture channels and nothing else", async () => {
+    const { contextBridge, ipcRenderer } = await loadPreload('capture-preload');
+    expect([...contextBridge.exposed.keys()]).toEqual(['vault']);
+    const vault = contextBridge.exposed.get('vault') as Record<
+      string,
+      Record<string, (request: unknown) => Promise<unknown>>
+    >;
+    const exposed = exposedMethods(vault);
+    expect(exposed.map(({ name }) => name).sort()).toEqual(captureChannels);
+    expect(Object.keys(vault)).toEqual(['capture']);
+    for (const { value } of exposed) expect(typeof value).toBe('function');
+    await vault.capture?.next?.(undefined);
+    expect(ipcRenderer.invocations).toEqual([{ channel: 'capture.next', request: {} }]);
+    ipcRenderer.invocations.length = 0;
   });
 
   it('each method invokes its own channel with the request', async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCore, type Core, type CoreOptions } from '../../../electron/core/create-core';
-import type { ClientSummary } from '../../../shared/api-practice';
+import type { ClientSummary } from '../../../shared/api';
 import { REVIEW_IDLE_MINUTES } from '../../../shared/review-policy';
 import {
   BrowserWindow,

@@ -12,7 +12,7 @@ import {
   checkpointMessage,
   genesisHash,
 } from '../../../electron/core/audit/audit-format';
-import type { AuditEntry } from '../../../electron/core/audit/audit-format';
+import type { AuditEntry, AuditEvent } from '../../../electron/core/audit/audit-format';
 import {
   exportSignatureMessage,
   type AuditBundle,
@@ -98,7 +98,9 @@ export function fill(vault: TestVault, count: number, event: (i: number) => Fill
     opened.db.transaction(() => {
       for (let i = 0; i < count; i += 1) {
         vault.clock.advance(1);
-        const seq = opened.audit.append({ actorRole: 'therapist', outcome: 'ok', ...event(i) });
+        // Synthetic entries may name any action, as a log written by another version can.
+        const entry = { actorRole: 'therapist', outcome: 'ok', ...event(i) } as AuditEvent;
+        const seq = opened.audit.append(entry);
         if (seq % CHECKPOINT_EVERY === 0) opened.audit.checkpoint(auditSecrets);
       }
     })();

@@ -1,5 +1,5 @@
 // Builds what a therapist and client would fill in and sign, for core tests.
-import type { ClientSummary } from '../../../shared/api-practice';
+import type { ClientSummary } from '../../../shared/api';
 import { randomBytes } from 'node:crypto';
 import { createCore, type Core, type CoreOptions } from '../../../electron/core/create-core';
 import { LIGHT_KDF, audioSecond, type fakeClock } from './kernel-helpers';

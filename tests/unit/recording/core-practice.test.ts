@@ -4,12 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../electron/core/create-core';
-import type {
-  ClientDetail,
-  ClientSummary,
-  Playback,
-  RecordingSummary,
-} from '../../../shared/api-practice';
+import type { ClientDetail, ClientSummary, Playback, RecordingSummary } from '../../../shared/api';
 import {
   call,
   consentDraft,

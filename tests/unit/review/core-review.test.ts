@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/create-core';
-import type { ClientSummary, Playback } from '../../../shared/api-practice';
+import type { ClientSummary, Playback } from '../../../shared/api';
 import { REVIEW_MAX_FAILURES, reviewDelayMs } from '../../../shared/review-policy';
 import {
   call,

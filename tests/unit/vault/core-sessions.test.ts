@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VAULT_FILE_NAME } from '../../../electron/core/platform/db';
 import type { Core } from '../../../electron/core/create-core';
-import type { Playback } from '../../../shared/api-practice';
+import type { Playback } from '../../../shared/api';
 import {
   call,
   refusal,

@@ -1,0 +1,210 @@
+// audit.* and auditors.*: reading, filtering, verifying and exporting the access log, and the
+// auditors who may read it. Also what an entry may say: its actions and refusal reasons are codes.
+import { z } from 'zod';
+import { empty, opaqueId, passphrase, personName } from './common';
+
+/** Every action main writes to the log. The renderer has a label for each (audit-words.ts). */
+export const auditActionSchema = z.enum([
+  'vault.create',
+  'session.unlock',
+  'session.recover',
+  'session.lock',
+  'settings.change',
+  'policy.change',
+  'audit.export',
+  'audit.revealClients',
+  'request.refused',
+  'auditor.add',
+  'auditor.remove',
+  'auditor.unlock',
+  'client.add',
+  'client.rename',
+  'client.archive',
+  'client.unarchive',
+  'consent.sign',
+  'consent.revoke',
+  'therapy.end',
+  'takeaway.add',
+  'recording.start',
+  'recording.pause',
+  'recording.resume',
+  'recording.stop',
+  'recording.interrupted',
+  'recording.mark',
+  'recording.removeRange',
+  'recording.destroy',
+  'capture.started',
+  'capture.chunk',
+  'capture.finished',
+  'playback.start',
+  'playback.stop',
+  'review.start',
+  'review.unlock',
+  'review.acknowledge',
+  'review.end',
+  'review.reset',
+]);
+export type AuditAction = z.infer<typeof auditActionSchema>;
+
+/**
+ * Why main refused a request, as the log stores it: a fixed code, turned into words for people in
+ * one place (the renderer's audit-words.ts). The stored values stay what older entries already
+ * hold. Other reasons in the log are particulars (a lock's cause, a consent decision, how many
+ * minutes), written as they are.
+ */
+export const refusalReason = {
+  /** Too many wrong passphrases or PINs: main asks the person to wait. */
+  unlockDelayed: 'too many tries: delayed',
+  /** A client in review asked for a channel outside review. */
+  outsideReview: 'not allowed in client review',
+  /** An auditor asked for a channel outside the log. */
+  outsideAuditor: 'not allowed for an auditor',
+} as const;
+export type RefusalReason = (typeof refusalReason)[keyof typeof refusalReason];
+
+export const auditOutcomeSchema = z.enum(['ok', 'refused', 'failed']);
+export const auditEntryViewSchema = z.strictObject({
+  seq: z.number().int(),
+  at: z.number().int(),
+  actorRole: z.enum(['therapist', 'client', 'auditor', 'system', 'unknown']),
+  /** Pseudonymous: a client id, `auditor:<id>`, or null for the therapist and the system. */
+  actorId: z.string().nullable(),
+  /** A string, not the action enum: a log written by an older version may hold others. */
+  action: z.string(),
+  subject: z.string().nullable(),
+  outcome: auditOutcomeSchema,
+  reason: z.string().nullable(),
+});
+export type AuditEntryView = z.infer<typeof auditEntryViewSchema>;
+
+export const auditVerdictSchema = z.strictObject({
+  intact: z.boolean(),
+  entries: z.number().int(),
+  checkpoints: z.number().int(),
+  firstBadSeq: z.number().int().nullable(),
+  problem: z.string().nullable(),
+});
+export type AuditVerdict = z.infer<typeof auditVerdictSchema>;
+
+export const auditContract = {
+  'audit.recent': {
+    callers: ['therapist', 'auditor'],
+    request: z.strictObject({
+      limit: z.number().int().min(1).max(500),
+      beforeSeq: z.number().int().positive().optional(),
+    }),
+    reply: z.strictObject({ entries: z.array(auditEntryViewSchema), total: z.number().int() }),
+  },
+  'audit.verify': {
+    callers: ['therapist', 'auditor'],
+    request: empty,
+    reply: auditVerdictSchema.extend({
+      /** Shown beside the verdict, so it can be compared out of band without an export. */
+      signingKeyFingerprint: z.string(),
+    }),
+  },
+  /**
+   * The log screen's filters; newest first. `matched` counts every match, whatever the page. Answers
+   * at once, also while the index is still being read (see `indexing`).
+   */
+  'audit.query': {
+    callers: ['therapist', 'auditor'],
+    request: z.strictObject({
+      /** Inclusive bounds, milliseconds since the epoch. */
+      fromAt: z.number().int().optional(),
+      toAt: z.number().int().optional(),
+      action: z.string().max(100).optional(),
+      outcome: auditOutcomeSchema.optional(),
+      subject: z.string().max(200).optional(),
+      beforeSeq: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(500),
+    }),
+    reply: z.strictObject({
+      entries: z.array(auditEntryViewSchema),
+      total: z.number().int(),
+      matched: z.number().int(),
+      /** Every action in the log, for the filter's choices. */
+      actions: z.array(z.string()),
+      /**
+       * Present while main is still reading the log into its index (in slices, newest first):
+       * `done` of `total` entries so far; `matched` and `actions` cover only those. An unfiltered
+       * page is complete anyway; a filtered page is right once it is full. Ask again until absent.
+       */
+      indexing: z
+        .strictObject({ done: z.number().int().nonnegative(), total: z.number().int() })
+        .optional(),
+    }),
+  },
+  /**
+   * Asks main's save dialog where the export goes, then starts it (logged first). Main writes the
+   * file itself, page by page from audit.exportNext; `started: false` when the person cancelled
+   * (nothing exported, nothing logged).
+   */
+  'audit.exportStart': {
+    callers: ['therapist', 'auditor'],
+    request: z.strictObject({ format: z.enum(['csv', 'json']) }),
+    reply: z.discriminatedUnion('started', [
+      z.strictObject({ started: z.literal(false) }),
+      z.strictObject({
+        started: z.literal(true),
+        exportId: opaqueId,
+        total: z.number().int(),
+        /** Shown beside the export: compared out of band with what the verifier prints. */
+        signingKeyFingerprint: z.string(),
+        /** The chosen file's name (not its folder), for the verify command shown. */
+        fileName: z.string(),
+      }),
+    ]),
+  },
+  /**
+   * Main writes the next page (up to 2,000 entries, fewer when main took its time budget for one
+   * page) to the export's file; the page learns only how far it got. Also once locked: main
+   * answers that the export has ended.
+   */
+  'audit.exportNext': {
+    callers: ['therapist', 'auditor', 'locked'],
+    request: z.strictObject({ exportId: opaqueId }),
+    reply: z.strictObject({
+      done: z.boolean(),
+      written: z.number().int(),
+      total: z.number().int(),
+    }),
+  },
+  /**
+   * The names behind the client ids that appear in the log, for an auditor who needs them for one
+   * export. Logged before the answer is given.
+   */
+  'audit.revealClients': {
+    callers: ['therapist'],
+    request: empty,
+    reply: z.strictObject({
+      clients: z.array(z.strictObject({ clientId: z.string(), displayName: z.string() })),
+      /** The seq of the entry that logged this reveal. */
+      loggedAs: z.number().int(),
+    }),
+  },
+
+  'auditors.add': {
+    callers: ['therapist'],
+    request: z.strictObject({ signInName: personName, passphrase }),
+    reply: z.strictObject({ auditorId: z.string() }),
+  },
+  'auditors.list': {
+    callers: ['therapist'],
+    request: empty,
+    reply: z.strictObject({
+      auditors: z.array(
+        z.strictObject({
+          auditorId: z.string(),
+          createdAt: z.number(),
+          removedAt: z.number().nullable(),
+        }),
+      ),
+    }),
+  },
+  'auditors.remove': {
+    callers: ['therapist'],
+    request: z.strictObject({ auditorId: opaqueId }),
+    reply: empty,
+  },
+} as const;

@@ -1,0 +1,90 @@
+// policy.* and consent.*: the practice's policy and default terms, and each client's signed
+// consent.
+import { z } from 'zod';
+import { consentTermsObject, consentTermsSchema } from '../consent-terms';
+import { clientIdRequest, empty, opaqueId } from './common';
+import { clientDetailSchema } from './clients';
+
+/** The terms as the wizard sends them: main adds the ids and the version number. */
+export const consentDraftSchema = consentTermsObject.omit({
+  consentId: true,
+  version: true,
+  clientId: true,
+});
+
+/** A client's way into review mode: at least 6 digits, or a passphrase of 10 or more characters. */
+export const reviewCredentialSchema = z.union([
+  z.string().regex(/^\d{6,12}$/, 'A PIN is 6 to 12 digits.'),
+  z
+    .string()
+    .min(10, 'A passphrase needs at least 10 characters.')
+    .max(256)
+    .regex(/\D/, 'A PIN is 6 to 12 digits.'),
+]);
+
+const keepDays = 'Keep recordings after therapy ends for between 1 and 365 days.';
+/** The practice's starting point for a new consent; each consent may differ, and is signed as is. */
+export const defaultTermsSchema = z.strictObject({
+  retentionDays: z
+    .number()
+    .int()
+    .min(1, 'Keep recordings for between 1 day and 10 years.')
+    .max(3650, 'Keep recordings for between 1 day and 10 years.'),
+  termination: z.union([
+    z.strictObject({ action: z.literal('destroy-now') }),
+    z.strictObject({
+      action: z.literal('keep-for-review'),
+      days: z.number().int().min(1, keepDays).max(365, keepDays),
+    }),
+  ]),
+});
+export type DefaultTerms = z.infer<typeof defaultTermsSchema>;
+
+export const policySchema = z.strictObject({
+  text: z.string(),
+  policyHash: z.string(),
+  versions: z.array(z.strictObject({ policyHash: z.string(), createdAt: z.number() })),
+  defaults: defaultTermsSchema,
+});
+
+export const consentContract = {
+  'policy.get': { callers: ['therapist'], request: empty, reply: policySchema },
+  'policy.set': {
+    callers: ['therapist'],
+    request: z.strictObject({
+      text: z.string().trim().min(20, 'Write the policy in a few sentences.').max(20_000),
+    }),
+    reply: policySchema,
+  },
+  'policy.setDefaults': {
+    callers: ['therapist'],
+    request: z.strictObject({ defaults: defaultTermsSchema }),
+    reply: policySchema,
+  },
+  'consent.sign': {
+    callers: ['therapist'],
+    request: z.strictObject({
+      clientId: opaqueId,
+      terms: consentDraftSchema,
+      /** Required the first time: the client's PIN or passphrase for review on this laptop. */
+      reviewCredential: reviewCredentialSchema.optional(),
+    }),
+    reply: clientDetailSchema,
+  },
+  /** An earlier signed version, to read or print again (signed versions never change). */
+  'consent.version': {
+    callers: ['therapist'],
+    request: z.strictObject({ clientId: opaqueId, version: z.number().int().min(1) }),
+    reply: z.strictObject({ terms: consentTermsSchema, signedPolicyText: z.string().nullable() }),
+  },
+  'consent.revoke': {
+    callers: ['therapist'],
+    request: clientIdRequest,
+    reply: z.strictObject({ destroyed: z.number().int() }),
+  },
+  'consent.endTherapy': {
+    callers: ['therapist'],
+    request: clientIdRequest,
+    reply: z.strictObject({ destroyed: z.number().int() }),
+  },
+} as const;

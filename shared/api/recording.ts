@@ -1,0 +1,148 @@
+// recording.* and capture.*: the therapist's running recording, and the hidden capture window
+// that holds the microphone (only it may call capture.*).
+import { z } from 'zod';
+import { bytesSchema, decisionSchema, empty, opaqueId, recordingIdRequest } from './common';
+
+export const markerSchema = z.strictObject({
+  markerId: z.string(),
+  atMs: z.number().int(),
+  label: z.string(),
+});
+export const removedRangeSchema = z.strictObject({
+  fromMs: z.number().int(),
+  toMs: z.number().int(),
+});
+
+export const recordingSummarySchema = z.strictObject({
+  recordingId: opaqueId,
+  clientId: opaqueId,
+  startedAt: z.number(),
+  durationMs: z.number().int(),
+  state: z.enum(['recording', 'finalised', 'interrupted', 'destroyed']),
+  destroyAfter: z.number().nullable(),
+  /** Why the deadline is what it is, in a sentence. */
+  destroyWhy: z.string().nullable(),
+  destroyedAt: z.number().nullable(),
+  destroyReason: z.string().nullable(),
+  consentVersion: z.number().int().nullable(),
+  consentSummary: z.string().nullable(),
+  play: decisionSchema,
+  markers: z.array(markerSchema),
+  removedRanges: z.array(removedRangeSchema),
+});
+export type RecordingSummary = z.infer<typeof recordingSummarySchema>;
+
+export const captureSettingsSchema = z.strictObject({
+  echoCancellation: z.boolean(),
+  noiseSuppression: z.boolean(),
+  autoGainControl: z.boolean(),
+  timesliceMs: z.number().int(),
+  audioBitsPerSecond: z.number().int(),
+});
+export type CaptureSettings = z.infer<typeof captureSettingsSchema>;
+
+export const recorderStatusSchema = z.strictObject({
+  recordingId: opaqueId,
+  clientId: opaqueId,
+  state: z.enum(['starting', 'recording', 'paused', 'stopping', 'stopped']),
+  elapsedMs: z.number().int(),
+  level: z.number(),
+  silentForMs: z.number().int(),
+  chunks: z.number().int(),
+  diskLow: z.boolean(),
+  problem: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+});
+export type RecorderStatus = z.infer<typeof recorderStatusSchema>;
+
+export const captureCommandSchema = z.strictObject({
+  command: z.enum(['record', 'pause', 'resume', 'stop', 'continue']),
+  recordingId: opaqueId.nullable(),
+  settings: captureSettingsSchema.nullable(),
+});
+
+export const MAX_CHUNK_BYTES = 256 * 1024;
+
+export const recordingContract = {
+  'recording.start': {
+    callers: ['therapist'],
+    request: z.strictObject({
+      clientId: opaqueId,
+      /** The therapist confirms that consent was reconfirmed aloud at the start of this session. */
+      reconfirmedAloud: z.literal(true, {
+        error: 'Confirm that consent was reconfirmed aloud first.',
+      }),
+      roomAudioProcessing: z.boolean().optional(),
+    }),
+    reply: z.strictObject({ recordingId: opaqueId }),
+  },
+  'recording.pause': { callers: ['therapist'], request: recordingIdRequest, reply: empty },
+  'recording.resume': { callers: ['therapist'], request: recordingIdRequest, reply: empty },
+  'recording.stop': {
+    callers: ['therapist'],
+    request: recordingIdRequest,
+    reply: recorderStatusSchema.nullable(),
+  },
+  'recording.mark': {
+    callers: ['therapist'],
+    request: z.strictObject({ recordingId: opaqueId, label: z.string().trim().max(80) }),
+    reply: z.strictObject({ markerId: z.string(), atMs: z.number().int() }),
+  },
+  'recording.status': {
+    callers: ['therapist'],
+    request: empty,
+    reply: recorderStatusSchema.nullable(),
+  },
+  'recording.removeRange': {
+    callers: ['therapist'],
+    request: z.strictObject({
+      recordingId: opaqueId,
+      fromMs: z.number().int().min(0),
+      toMs: z.number().int().min(1),
+    }),
+    reply: z.strictObject({
+      removedChunks: z.number().int(),
+      fromMs: z.number().int(),
+      toMs: z.number().int(),
+    }),
+  },
+  'recording.destroy': { callers: ['therapist'], request: recordingIdRequest, reply: empty },
+} as const;
+
+export const captureContract = {
+  'capture.next': { callers: ['capture'], request: empty, reply: captureCommandSchema },
+  'capture.started': {
+    callers: ['capture'],
+    request: z.strictObject({
+      recordingId: opaqueId,
+      mimeType: z.string().regex(/^audio\/(mp4|webm)(;codecs=opus)?$/),
+    }),
+    reply: empty,
+  },
+  'capture.chunk': {
+    callers: ['capture'],
+    request: z.strictObject({
+      recordingId: opaqueId,
+      seq: z.number().int().min(0),
+      durationMs: z.number().min(0).max(10_000),
+      data: bytesSchema.refine(
+        (bytes) => bytes.byteLength <= MAX_CHUNK_BYTES,
+        'A piece of audio was larger than allowed.',
+      ),
+    }),
+    reply: empty,
+  },
+  'capture.level': {
+    callers: ['capture'],
+    request: z.strictObject({ recordingId: opaqueId, rms: z.number().min(0).max(1) }),
+    reply: empty,
+  },
+  'capture.failed': {
+    callers: ['capture'],
+    request: z.strictObject({
+      recordingId: opaqueId,
+      reason: z.enum(['permission-denied', 'no-microphone', 'device-lost', 'recorder-error']),
+    }),
+    reply: empty,
+  },
+  'capture.finished': { callers: ['capture'], request: recordingIdRequest, reply: empty },
+} as const;
