@@ -1,19 +1,19 @@
 // Chooses the screen from the vault's state, keeps the idle lock informed, and notices when
 // main locks the vault.
 import { useEffect } from 'react';
-import { LiveRegion } from './components/LiveRegion';
-import { useVault } from './store/vault-store';
-import { touchSession } from './store/vault-store';
-import { useReview } from './store/review-store';
-import { AuditorHome } from './screens/AuditorHome';
-import { Lock } from './screens/Lock';
-import { ReviewEnded } from './screens/ReviewEnded';
-import { ReviewHome } from './screens/ReviewHome';
-import { ReviewUnlock } from './screens/ReviewUnlock';
-import { RecoverySheet } from './screens/RecoverySheet';
-import { Shell } from './screens/Shell';
-import { Unavailable } from './screens/Unavailable';
-import { Welcome } from './screens/Welcome';
+import { LiveRegion } from '../components/LiveRegion';
+import { useVault } from '../features/vault/vault-store';
+import { touchSession } from '../features/vault/vault-store';
+import { useReview } from '../features/review/review-store';
+import { AuditorHome } from '../features/audit/AuditorHome';
+import { Lock } from '../features/vault/Lock';
+import { ReviewEnded } from '../features/review/ReviewEnded';
+import { ReviewHome } from '../features/review/ReviewHome';
+import { ReviewUnlock } from '../features/review/ReviewUnlock';
+import { RecoverySheet } from '../features/vault/RecoverySheet';
+import { Shell } from './Shell';
+import { Unavailable } from './Unavailable';
+import { Welcome } from '../features/vault/Welcome';
 
 const statusPollMs = 2_000;
 

@@ -1,15 +1,15 @@
 // The open vault: who is signed in, where to go, and a Lock button that is always in reach.
 import type { SessionInfo } from '../../shared/api';
 import { LockIcon } from '../components/LockIcon';
-import { useVault, type Detail, type View } from '../store/vault-store';
-import { ClientDetail } from './ClientDetail';
-import { ConsentWizard } from './ConsentWizard';
-import { Player } from './Player';
-import { Record } from './Record';
-import { AccessLog } from './AccessLog';
-import { Auditors } from './Auditors';
-import { Clients } from './Clients';
-import { Settings } from './Settings';
+import { useVault, type Detail, type View } from '../features/vault/vault-store';
+import { ClientDetail } from '../features/clients/ClientDetail';
+import { ConsentWizard } from '../features/consent/ConsentWizard';
+import { Player } from '../features/player/Player';
+import { Record } from '../features/recording/Record';
+import { AccessLog } from '../features/audit/AccessLog';
+import { Auditors } from '../features/auditors/Auditors';
+import { Clients } from '../features/clients/Clients';
+import { Settings } from '../features/settings/Settings';
 
 const views: ReadonlyArray<{ view: View; label: string }> = [
   { view: 'clients', label: 'Clients' },

@@ -1,6 +1,6 @@
 // The vault file cannot be opened: say what happened and what to do, calmly.
 import { useFocusOnMount } from '../components/focus';
-import { useVault } from '../store/vault-store';
+import { useVault } from '../features/vault/vault-store';
 
 export function Unavailable({ message }: { message: string }) {
   const refresh = useVault((state) => state.refresh);

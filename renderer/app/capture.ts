@@ -1,6 +1,6 @@
 // The hidden capture window: waits for main's commands (a long poll), holds the microphone only
 // while main says a consented recording runs, and sends each chunk as it arrives.
-import { CaptureSession } from './audio/capture-session';
+import { CaptureSession } from '../features/recording/capture-session';
 
 const status = document.getElementById('capture-status');
 function show(text: string): void {

@@ -3,10 +3,10 @@
 // back to its first state, so client names, terms and takeaways are not left in this page's
 // memory for whoever holds the laptop next. Main refuses them anyway; this is the second wall.
 // (The review store empties itself when a review ends, and keeps only the goodbye screen.)
-import { useAudit } from './audit-store';
-import { useClients } from './clients-store';
-import { useRecording } from './recording-store';
-import { useVault } from './vault-store';
+import { useAudit } from '../features/audit/audit-store';
+import { useClients } from '../features/clients/clients-store';
+import { useRecording } from '../features/recording/recording-store';
+import { useVault } from '../features/vault/vault-store';
 
 interface Resettable<T> {
   getInitialState(): T;

@@ -1,12 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { forgetOnRoleChange } from './store/forget-on-role-change';
-import './styles/base.css';
-import './styles/layout.css';
-import './styles/forms.css';
-import './styles/screens.css';
-import './styles/print.css';
+import { forgetOnRoleChange } from './forget-on-role-change';
+import '../styles/base.css';
+import '../styles/layout.css';
+import '../styles/forms.css';
+import '../styles/screens.css';
+import '../styles/print.css';
 
 forgetOnRoleChange();
 

@@ -1,5 +1,5 @@
 // One polite live region for the whole app: "The vault locked.", "Saved." and the like.
-import { useVault } from '../store/vault-store';
+import { useVault } from '../features/vault/vault-store';
 
 export function LiveRegion() {
   const announcement = useVault((state) => state.announcement);

@@ -1,6 +1,6 @@
 // Access log (therapist): who did what, when, whether the log is still intact, and export.
-import { LogScreen } from '../components/LogScreen';
-import { useFocusOnMount } from '../components/focus';
+import { LogScreen } from './LogScreen';
+import { useFocusOnMount } from '../../components/focus';
 
 export function AccessLog() {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();

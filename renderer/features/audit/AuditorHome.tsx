@@ -1,10 +1,10 @@
 // The auditor's view: the access log and nothing else (main refuses everything else anyway).
-import type { SessionInfo } from '../../shared/api';
-import { LockIcon } from '../components/LockIcon';
-import { LogScreen } from '../components/LogScreen';
-import { shortId } from '../components/audit-words';
-import { useFocusOnMount } from '../components/focus';
-import { useVault } from '../store/vault-store';
+import type { SessionInfo } from '../../../shared/api';
+import { LockIcon } from '../../components/LockIcon';
+import { LogScreen } from './LogScreen';
+import { shortId } from './audit-words';
+import { useFocusOnMount } from '../../components/focus';
+import { useVault } from '../vault/vault-store';
 
 export function AuditorHome({ session }: { session: SessionInfo }) {
   const lock = useVault((state) => state.lock);

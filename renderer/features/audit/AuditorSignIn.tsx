@@ -1,12 +1,12 @@
 // Sign in as an auditor: a name and a passphrase the practice gave, opening the access log only.
 // A wrong name and a wrong passphrase get the same sentence, and repeated tries a growing wait.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { uiText } from '../../shared/ui-text';
-import { Field } from '../components/Field';
-import { FormMessage } from '../components/FormMessage';
-import { useFocusOnMount } from '../components/focus';
-import '../styles/audit.css';
-import { useVault } from '../store/vault-store';
+import { uiText } from '../../../shared/ui-text';
+import { Field } from '../../components/Field';
+import { FormMessage } from '../../components/FormMessage';
+import { useFocusOnMount } from '../../components/focus';
+import '../../styles/audit.css';
+import { useVault } from '../vault/vault-store';
 
 /** Counts down to when main will take the next try; main still decides when that is. */
 function useRetryCountdown(): [number, (ms: number) => void] {

@@ -2,7 +2,7 @@
 // Main asks where to save it and writes the file page by page; this shows progress, then how to
 // check what was saved.
 import { useEffect, useId, useRef } from 'react';
-import type { ExportFormat, ExportState } from '../store/audit-store';
+import type { ExportFormat, ExportState } from './audit-store';
 import { count } from './audit-words';
 
 export const verifyCommand = (fileName: string) => `npx session-vault-audit verify ${fileName}`;

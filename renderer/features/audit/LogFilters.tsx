@@ -1,7 +1,7 @@
 // Narrows the access log by day, action, outcome and subject. Choices apply at once; the subject
 // applies when typing pauses, so a million entries are not scanned on every key.
 import { useEffect, useId, useState } from 'react';
-import { noFilters, type LogFilters as Filters, type Outcome } from '../store/audit-store';
+import { noFilters, type LogFilters as Filters, type Outcome } from './audit-store';
 import { actionLabel, outcomeWords } from './audit-words';
 
 const SUBJECT_PAUSE_MS = 350;

@@ -1,9 +1,9 @@
 // The access log screen, the same for the therapist's tab and the auditor's home: is the log
 // intact, with the signing key's fingerprint; filters; one page of entries; and export.
 import { useEffect, type ReactNode } from 'react';
-import { uiText } from '../../shared/ui-text';
-import { PAGE_SIZE, useAudit, type Verdict } from '../store/audit-store';
-import '../styles/audit.css';
+import { uiText } from '../../../shared/ui-text';
+import { PAGE_SIZE, useAudit, type Verdict } from './audit-store';
+import '../../styles/audit.css';
 import { count } from './audit-words';
 import { LogExport } from './LogExport';
 import { LogFilters } from './LogFilters';

@@ -1,5 +1,5 @@
 // One page of the access log: time, who, action, subject, outcome and reason, newest first.
-import type { AuditEntryView } from '../../shared/api';
+import type { AuditEntryView } from '../../../shared/api';
 import {
   actionLabel,
   describeActor,

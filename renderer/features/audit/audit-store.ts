@@ -3,7 +3,7 @@
 // export that main writes page by page to the file the person chose in its dialog. Main is the
 // authority; this only mirrors what it answers.
 import { create } from 'zustand';
-import type { AuditEntryView, Reply } from '../../shared/api';
+import type { AuditEntryView, Reply } from '../../../shared/api';
 
 export const PAGE_SIZE = 100;
 /** While main is still reading the log into its index, the page is asked for again this often. */

@@ -1,6 +1,6 @@
 // The access log in plain words: what each action, actor, subject and reason means to a person.
 // Ids stay pseudonymous (a client is "client 3fa2c0…"); names are only ever revealed on purpose.
-import type { AuditEntryView } from '../../shared/api';
+import type { AuditEntryView } from '../../../shared/api';
 
 export const actionWords: Record<string, string> = {
   'vault.create': 'Created the vault',

@@ -1,15 +1,15 @@
 // Auditors (therapist): give an auditor their own sign-in to the access log, see who has one,
 // take it away, and, when an auditor needs them, reveal the names behind the client ids.
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { Reply } from '../../shared/api';
-import { assessPassphrase } from '../../shared/passphrase';
-import { Field } from '../components/Field';
-import { FormMessage } from '../components/FormMessage';
-import { NewPassphraseFields } from '../components/NewPassphraseFields';
-import { count, shortId } from '../components/audit-words';
-import { useFocusOnMount } from '../components/focus';
-import { useVault } from '../store/vault-store';
-import '../styles/audit.css';
+import type { Reply } from '../../../shared/api';
+import { assessPassphrase } from '../../../shared/passphrase';
+import { Field } from '../../components/Field';
+import { FormMessage } from '../../components/FormMessage';
+import { NewPassphraseFields } from '../../components/NewPassphraseFields';
+import { count, shortId } from '../audit/audit-words';
+import { useFocusOnMount } from '../../components/focus';
+import { useVault } from '../vault/vault-store';
+import '../../styles/audit.css';
 
 type Auditor = Reply<'auditors.list'>['auditors'][number];
 type Revealed = Reply<'audit.revealClients'>;

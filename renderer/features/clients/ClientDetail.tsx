@@ -1,18 +1,18 @@
 // A client: consent status and what it allows, recordings with their destruction dates,
 // written takeaways, the signed versions, and revoking or ending therapy as plainly as signing.
 import { useEffect, useId, useState } from 'react';
-import type { ClientDetail as Detail } from '../../shared/api-practice';
-import { formatDate } from '../../shared/format';
-import { ConsentPill } from '../components/ConsentPill';
-import { useFocusOnMount } from '../components/focus';
-import { FormMessage } from '../components/FormMessage';
-import { useClients } from '../store/clients-store';
-import { useVault } from '../store/vault-store';
+import type { ClientDetail as Detail } from '../../../shared/api-practice';
+import { formatDate } from '../../../shared/format';
+import { ConsentPill } from './ConsentPill';
+import { useFocusOnMount } from '../../components/focus';
+import { FormMessage } from '../../components/FormMessage';
+import { useClients } from './clients-store';
+import { useVault } from '../vault/vault-store';
 import { ClientEnding } from './ClientEnding';
 import { ClientRecordings } from './ClientRecordings';
 import { ReviewForm, StartReviewButton } from './ClientReviewStart';
 import { ClientTakeaways } from './ClientTakeaways';
-import { ConsentDocumentView } from './ConsentDocument';
+import { ConsentDocumentView } from '../consent/ConsentDocument';
 
 export function ClientDetail({ clientId }: { clientId: string }) {
   const detail = useClients((state) => state.detail);

@@ -1,12 +1,12 @@
 // Revoking consent and ending therapy: each one button and one confirm that says, from the
 // signed terms, exactly what will be destroyed. No more clicks than signing took.
 import { useId, useState } from 'react';
-import type { ClientDetail } from '../../shared/api-practice';
-import { formatDays } from '../../shared/format';
-import { ConfirmPanel } from '../components/ConfirmPanel';
-import { FormMessage } from '../components/FormMessage';
-import { isRefusal, useClients } from '../store/clients-store';
-import { useVault } from '../store/vault-store';
+import type { ClientDetail } from '../../../shared/api-practice';
+import { formatDays } from '../../../shared/format';
+import { ConfirmPanel } from '../../components/ConfirmPanel';
+import { FormMessage } from '../../components/FormMessage';
+import { isRefusal, useClients } from './clients-store';
+import { useVault } from '../vault/vault-store';
 
 type Asking = 'none' | 'revoke' | 'end';
 

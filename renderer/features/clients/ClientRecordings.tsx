@@ -1,19 +1,19 @@
 // A client's recordings: when, how long, in what state, and when and why each will be
 // destroyed; play (or why not), remove a part, or destroy now.
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { ClientDetail, RecordingSummary } from '../../shared/api-practice';
+import type { ClientDetail, RecordingSummary } from '../../../shared/api-practice';
 import {
   destroyCountdown,
   destroyedSentence,
   formatDateTime,
   formatDuration,
   parseMinutesSeconds,
-} from '../../shared/consent-text';
-import { ConfirmPanel } from '../components/ConfirmPanel';
-import { Field } from '../components/Field';
-import { FormMessage } from '../components/FormMessage';
-import { useClients } from '../store/clients-store';
-import { useVault } from '../store/vault-store';
+} from '../../../shared/consent-text';
+import { ConfirmPanel } from '../../components/ConfirmPanel';
+import { Field } from '../../components/Field';
+import { FormMessage } from '../../components/FormMessage';
+import { useClients } from './clients-store';
+import { useVault } from '../vault/vault-store';
 
 const stateWords: Record<RecordingSummary['state'], string> = {
   recording: 'Recording now',

@@ -1,11 +1,11 @@
 // Hands the laptop to the client: asks how long the review may last, then main locks the vault
 // and the client's PIN screen takes over.
 import { useId, useState, type FormEvent } from 'react';
-import type { ClientSummary } from '../../shared/api-practice';
-import { Field } from '../components/Field';
-import { FormMessage } from '../components/FormMessage';
-import { useFocusOnMount } from '../components/focus';
-import { useClients } from '../store/clients-store';
+import type { ClientSummary } from '../../../shared/api-practice';
+import { Field } from '../../components/Field';
+import { FormMessage } from '../../components/FormMessage';
+import { useFocusOnMount } from '../../components/focus';
+import { useClients } from './clients-store';
 
 /** The button; the form opens under the consent actions, where there is room for it. */
 export function StartReviewButton({

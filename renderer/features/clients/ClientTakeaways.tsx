@@ -1,13 +1,13 @@
 // Written takeaways: what client and therapist wrote down together, kept locked in the vault
 // and readable by the people the consent lists.
 import { useId, useState, type FormEvent } from 'react';
-import type { ClientDetail } from '../../shared/api-practice';
-import { formatDateTime } from '../../shared/consent-text';
-import { formatDate } from '../../shared/format';
-import { FormMessage } from '../components/FormMessage';
-import { TextArea } from '../components/TextArea';
-import { useClients } from '../store/clients-store';
-import { useVault } from '../store/vault-store';
+import type { ClientDetail } from '../../../shared/api-practice';
+import { formatDateTime } from '../../../shared/consent-text';
+import { formatDate } from '../../../shared/format';
+import { FormMessage } from '../../components/FormMessage';
+import { TextArea } from '../../components/TextArea';
+import { useClients } from './clients-store';
+import { useVault } from '../vault/vault-store';
 
 function readers(detail: ClientDetail): string {
   const play = detail.terms?.whoMayPlay;

@@ -1,15 +1,15 @@
 // Clients: find a client, add one (with the others in the room for couples and families), and
 // see at a glance whose consent is active.
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { ClientSummary } from '../../shared/api-practice';
-import { uiText } from '../../shared/ui-text';
-import { ConsentPill } from '../components/ConsentPill';
-import { Field } from '../components/Field';
-import { FormMessage } from '../components/FormMessage';
-import { useFocusOnMount } from '../components/focus';
-import { useClients } from '../store/clients-store';
-import { useVault } from '../store/vault-store';
-import '../styles/clients.css';
+import type { ClientSummary } from '../../../shared/api-practice';
+import { uiText } from '../../../shared/ui-text';
+import { ConsentPill } from './ConsentPill';
+import { Field } from '../../components/Field';
+import { FormMessage } from '../../components/FormMessage';
+import { useFocusOnMount } from '../../components/focus';
+import { useClients } from './clients-store';
+import { useVault } from '../vault/vault-store';
+import '../../styles/clients.css';
 
 export function Clients() {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();

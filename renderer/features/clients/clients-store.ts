@@ -1,10 +1,10 @@
 // Clients, the open client's detail and the practice policy, as main last answered them. Each
 // action returns null or the refusal, so a screen can show main's sentence under its form.
 import { create } from 'zustand';
-import type { Request, Result } from '../../shared/api';
-import type { ClientDetail, ClientSummary, DefaultTerms } from '../../shared/api-practice';
-import type { VaultErrorInfo } from '../../shared/errors';
-import { useVault } from './vault-store';
+import type { Request, Result } from '../../../shared/api';
+import type { ClientDetail, ClientSummary, DefaultTerms } from '../../../shared/api-practice';
+import type { VaultErrorInfo } from '../../../shared/errors';
+import { useVault } from '../vault/vault-store';
 
 export interface Policy {
   text: string;

@@ -2,15 +2,15 @@
 // version, and each signature. Printing shows this document only (document.css), which in
 // Electron offers "Save as PDF".
 import { useEffect, useId, type ReactNode } from 'react';
-import type { ClientDetail } from '../../shared/api-practice';
-import type { ConsentTerms } from '../../shared/consent-terms';
-import { describeTerms, formatDateTime, shortHash } from '../../shared/consent-text';
-import { formatDate } from '../../shared/format';
-import { SignatureImage } from '../components/SignatureImage';
-import { useFocusOnMount } from '../components/focus';
-import { useClients, type Policy } from '../store/clients-store';
-import { useVault } from '../store/vault-store';
-import '../styles/document.css';
+import type { ClientDetail } from '../../../shared/api-practice';
+import type { ConsentTerms } from '../../../shared/consent-terms';
+import { describeTerms, formatDateTime, shortHash } from '../../../shared/consent-text';
+import { formatDate } from '../../../shared/format';
+import { SignatureImage } from './SignatureImage';
+import { useFocusOnMount } from '../../components/focus';
+import { useClients, type Policy } from '../clients/clients-store';
+import { useVault } from '../vault/vault-store';
+import '../../styles/document.css';
 
 interface DocumentProps {
   terms: ConsentTerms;

@@ -1,6 +1,6 @@
 // Wizard step 8: the client's PIN for listening on this laptop, in client review.
-import { newLaptopText, pinWhyText } from '../../shared/consent-text';
-import { Field } from '../components/Field';
+import { newLaptopText, pinWhyText } from '../../../shared/consent-text';
+import { Field } from '../../components/Field';
 import { RadioGroup } from './ConsentInputs';
 import type { StepProps } from './ConsentWizardDraft';
 

@@ -2,15 +2,15 @@
 // each participant and the therapist, with a typed full name and a drawn signature (or, for
 // someone who cannot draw, the typed name alone).
 import { useId, useState } from 'react';
-import type { ClientDetail } from '../../shared/api-practice';
-import { consentDraftSchema } from '../../shared/api-practice';
-import { signatureSchema, type Signature } from '../../shared/consent-terms';
-import { describeTerms, formatDateTime, shortHash } from '../../shared/consent-text';
-import { Field } from '../components/Field';
-import { FormMessage } from '../components/FormMessage';
-import { SignatureImage } from '../components/SignatureImage';
-import { SignaturePad } from '../components/SignaturePad';
-import type { Policy } from '../store/clients-store';
+import type { ClientDetail } from '../../../shared/api-practice';
+import { consentDraftSchema } from '../../../shared/api-practice';
+import { signatureSchema, type Signature } from '../../../shared/consent-terms';
+import { describeTerms, formatDateTime, shortHash } from '../../../shared/consent-text';
+import { Field } from '../../components/Field';
+import { FormMessage } from '../../components/FormMessage';
+import { SignatureImage } from './SignatureImage';
+import { SignaturePad } from './SignaturePad';
+import type { Policy } from '../clients/clients-store';
 import { previewTerms, termsInput, type SignDraft, type WizardDraft } from './ConsentWizardDraft';
 
 export interface SignatureDraft {

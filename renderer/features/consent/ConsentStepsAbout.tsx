@@ -1,14 +1,14 @@
 // Wizard steps 1 to 4: why you want to record, what recordings are for, who may listen, and
 // where they are kept.
-import type { RecordingReason } from '../../shared/consent-terms';
+import type { RecordingReason } from '../../../shared/consent-terms';
 import {
   participantNames,
   reasonLabels,
   reasonsToTalkThrough,
   talkThroughNote,
-} from '../../shared/consent-text';
-import { Field } from '../components/Field';
-import { TextArea } from '../components/TextArea';
+} from '../../../shared/consent-text';
+import { Field } from '../../components/Field';
+import { TextArea } from '../../components/TextArea';
 import { CheckBox } from './ConsentInputs';
 import type { StepProps } from './ConsentWizardDraft';
 

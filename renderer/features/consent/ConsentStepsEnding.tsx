@@ -6,9 +6,9 @@ import {
   retentionSentence,
   revocableText,
   risks,
-} from '../../shared/consent-text';
-import { formatDays } from '../../shared/format';
-import { Field } from '../components/Field';
+} from '../../../shared/consent-text';
+import { formatDays } from '../../../shared/format';
+import { Field } from '../../components/Field';
 import { CheckBox, RadioGroup } from './ConsentInputs';
 import type { StepProps } from './ConsentWizardDraft';
 

@@ -2,19 +2,19 @@
 // Back and Next, and at the end everyone signs. Main stores it as a new version; a signed
 // version is never edited.
 import { useEffect, useState, type FormEvent } from 'react';
-import { reviewCredentialSchema } from '../../shared/api-practice';
-import { formatDate } from '../../shared/format';
-import { useFocusOnMount } from '../components/focus';
-import { FormMessage } from '../components/FormMessage';
-import { useClients } from '../store/clients-store';
-import { useVault } from '../store/vault-store';
+import { reviewCredentialSchema } from '../../../shared/api-practice';
+import { formatDate } from '../../../shared/format';
+import { useFocusOnMount } from '../../components/focus';
+import { FormMessage } from '../../components/FormMessage';
+import { useClients } from '../clients/clients-store';
+import { useVault } from '../vault/vault-store';
 import { ConsentDocumentView } from './ConsentDocument';
 import { PinStep } from './ConsentPinStep';
 import { SignStep, buildDraft, signersOf, type SignatureDraft } from './ConsentSignStep';
 import { ListenersStep, PurposeStep, ReasonsStep, WhereStep } from './ConsentStepsAbout';
 import { EndingStep, RetentionStep, RisksStep } from './ConsentStepsEnding';
 import { initialDraft, stepProblem, type WizardDraft, type StepProps } from './ConsentWizardDraft';
-import '../styles/wizard.css';
+import '../../styles/wizard.css';
 
 const steps = [
   { title: 'Why you want to record', Step: ReasonsStep },

@@ -1,16 +1,16 @@
 // What the wizard holds while the terms are walked through, how each step is checked (with the
 // schema's own sentences, so the wizard and main say the same thing), and the draft main signs.
 import type { z } from 'zod';
-import type { ClientDetail } from '../../shared/api-practice';
-import { consentDraftSchema } from '../../shared/api-practice';
+import type { ClientDetail } from '../../../shared/api-practice';
+import { consentDraftSchema } from '../../../shared/api-practice';
 import {
   consentTermsObject,
   listenersProblem,
   type RecordingReason,
   type Signature,
-} from '../../shared/consent-terms';
-import { defaultLimitsText } from '../../shared/consent-text';
-import type { Policy } from '../store/clients-store';
+} from '../../../shared/consent-terms';
+import { defaultLimitsText } from '../../../shared/consent-text';
+import type { Policy } from '../clients/clients-store';
 
 export interface WizardDraft {
   reasons: { chosen: RecordingReason[]; otherText: string };

@@ -1,6 +1,6 @@
 // A drawn signature, rendered from its path data only: the schema lets through nothing but path
 // commands and numbers, so it can never carry markup.
-import type { Signature } from '../../shared/consent-terms';
+import type { Signature } from '../../../shared/consent-terms';
 
 export const SIGNATURE_WIDTH = 480;
 export const SIGNATURE_HEIGHT = 140;

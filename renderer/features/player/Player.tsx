@@ -1,13 +1,13 @@
 // Listen, seek, go back to a marked moment. Main decides first (playback.open); a refusal says why
 // and what would allow it, and nothing plays. The consent summary is shown before the first second.
 import { useEffect, useState } from 'react';
-import { useFocusOnMount } from '../components/focus';
-import { Timeline } from '../components/Timeline';
-import { whatWouldAllow } from '../audio/refusal-words';
-import { clockTime, spokenDuration } from '../audio/time-words';
-import { usePlayerSession } from '../store/player-store';
-import { useVault } from '../store/vault-store';
-import '../styles/player.css';
+import { useFocusOnMount } from '../../components/focus';
+import { Timeline } from './Timeline';
+import { whatWouldAllow } from './refusal-words';
+import { clockTime, spokenDuration } from '../../components/time-words';
+import { usePlayerSession } from './player-store';
+import { useVault } from '../vault/vault-store';
+import '../../styles/player.css';
 
 const SPEEDS = [0.75, 1, 1.25, 1.5, 2] as const;
 const SKIP_MS = 15_000;

@@ -1,7 +1,7 @@
 // The recording's time line: where the listener is, the marked moments, and the parts removed at
 // the client's request (shown as gaps, and said in words). Click anywhere to go there.
-import type { RemovedRange } from '../audio/media-feeder';
-import { clockTime, spokenDuration } from '../audio/time-words';
+import type { RemovedRange } from './media-feeder';
+import { clockTime, spokenDuration } from '../../components/time-words';
 
 export interface TimelineMarker {
   markerId: string;

@@ -2,9 +2,9 @@
 // close tells main how much was heard. The ticket, the feeder and the blob URL live exactly as
 // long as the Player that opened them.
 import { useEffect, useRef, useState } from 'react';
-import type { Playback } from '../../shared/api-practice';
-import { MediaFeeder, type RemovedRange } from '../audio/media-feeder';
-import { useVault } from './vault-store';
+import type { Playback } from '../../../shared/api-practice';
+import { MediaFeeder, type RemovedRange } from './media-feeder';
+import { useVault } from '../vault/vault-store';
 
 export type PlayerLoad =
   | { kind: 'opening' }

@@ -1,14 +1,14 @@
 // Record this session, safely, and know it is working: consent reconfirmed first, then a clear
 // "Recording" state (a red dot and the word), the time, the level, and what to do if it stops.
 import { useEffect, useId, useState } from 'react';
-import type { ClientDetail } from '../../shared/api-practice';
-import { uiText } from '../../shared/ui-text';
-import { useFocusOnMount } from '../components/focus';
-import { LevelMeter } from '../components/LevelMeter';
-import { clockTime, spokenDuration } from '../audio/time-words';
-import { useRecording } from '../store/recording-store';
-import { useVault } from '../store/vault-store';
-import '../styles/record.css';
+import type { ClientDetail } from '../../../shared/api-practice';
+import { uiText } from '../../../shared/ui-text';
+import { useFocusOnMount } from '../../components/focus';
+import { LevelMeter } from '../../components/LevelMeter';
+import { clockTime, spokenDuration } from '../../components/time-words';
+import { useRecording } from './recording-store';
+import { useVault } from '../vault/vault-store';
+import '../../styles/record.css';
 
 export function Record({ clientId }: { clientId: string }) {
   const [detail, setDetail] = useState<ClientDetail | null>(null);

@@ -1,7 +1,7 @@
 // The capture window's side of a recording: one microphone, one MediaRecorder, and the chunks
 // sent to main strictly in order, each answered (sealed and committed) before the next is sent.
-import type { CaptureSettings } from '../../shared/api-practice';
-import type { VaultApi } from '../../shared/api';
+import type { CaptureSettings } from '../../../shared/api-practice';
+import type { VaultApi } from '../../../shared/api';
 import { startLevelMeter, type LevelMeter } from './level-meter';
 
 type Capture = VaultApi['capture'];

@@ -1,10 +1,10 @@
 // The running recording as main reports it (recording.status, about four times a second), and the
 // therapist's actions on it. Main owns the recording: a reload of this window changes nothing.
 import { create } from 'zustand';
-import type { RecorderStatus } from '../../shared/api-practice';
-import type { VaultErrorInfo } from '../../shared/errors';
-import { spokenDuration } from '../audio/time-words';
-import { useVault } from './vault-store';
+import type { RecorderStatus } from '../../../shared/api-practice';
+import type { VaultErrorInfo } from '../../../shared/errors';
+import { spokenDuration } from '../../components/time-words';
+import { useVault } from '../vault/vault-store';
 
 const POLL_MS = 250;
 

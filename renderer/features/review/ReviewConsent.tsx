@@ -1,11 +1,11 @@
 // The client's consent, and revoking it: as easy as consenting. Two clicks, and the confirm says
 // plainly what will be destroyed before anything is.
 import { useEffect, useRef, useState } from 'react';
-import { formatDate } from '../../shared/format';
-import { FormMessage } from '../components/FormMessage';
-import { useFocusOnMount } from '../components/focus';
-import { useReview, type ReviewLibrary } from '../store/review-store';
-import { useVault } from '../store/vault-store';
+import { formatDate } from '../../../shared/format';
+import { FormMessage } from '../../components/FormMessage';
+import { useFocusOnMount } from '../../components/focus';
+import { useReview, type ReviewLibrary } from './review-store';
+import { useVault } from '../vault/vault-store';
 import { reviewText } from './ReviewText';
 
 const recordingsWord = (count: number) => (count === 1 ? '1 recording' : `${count} recordings`);

@@ -1,10 +1,10 @@
 // After a review: the client is told it ended and how, and the laptop is locked again. The
 // therapist goes on to the ordinary lock screen from here.
-import { LockIcon } from '../components/LockIcon';
-import { useFocusOnMount } from '../components/focus';
-import { useReview, type EndedReview } from '../store/review-store';
+import { LockIcon } from '../../components/LockIcon';
+import { useFocusOnMount } from '../../components/focus';
+import { useReview, type EndedReview } from './review-store';
 import { firstName, reviewText } from './ReviewText';
-import '../styles/review.css';
+import '../../styles/review.css';
 
 export function ReviewEnded({ ended }: { ended: EndedReview }) {
   const dismiss = useReview((state) => state.dismissEnded);

@@ -1,15 +1,15 @@
 // Client review: one sentence to agree to, then their own recordings and nothing else, with an
 // End review button that is always in reach. Main refuses everything else whatever is sent.
 import { useEffect, useState, type DragEvent } from 'react';
-import type { SessionInfo } from '../../shared/api';
-import { reviewAcknowledgement } from '../../shared/review-policy';
-import { FormMessage } from '../components/FormMessage';
-import { useFocusOnMount } from '../components/focus';
-import { useReview } from '../store/review-store';
-import { useVault } from '../store/vault-store';
+import type { SessionInfo } from '../../../shared/api';
+import { reviewAcknowledgement } from '../../../shared/review-policy';
+import { FormMessage } from '../../components/FormMessage';
+import { useFocusOnMount } from '../../components/focus';
+import { useReview } from './review-store';
+import { useVault } from '../vault/vault-store';
 import { ReviewLibrary } from './ReviewLibrary';
 import { firstName, reviewText } from './ReviewText';
-import '../styles/review.css';
+import '../../styles/review.css';
 
 type Review = NonNullable<SessionInfo['review']>;
 

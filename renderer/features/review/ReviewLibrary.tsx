@@ -1,11 +1,11 @@
 // What a client sees in review: their recordings (when, how long, marked moments, when and why
 // each will be destroyed), the therapist's written takeaways, and their consent with Revoke.
-import type { RecordingSummary } from '../../shared/api-practice';
-import { formatDate } from '../../shared/format';
-import { useFocusOnMount } from '../components/focus';
-import { useReview, type ReviewLibrary as Library } from '../store/review-store';
-import { useVault } from '../store/vault-store';
-import { Player } from './Player';
+import type { RecordingSummary } from '../../../shared/api-practice';
+import { formatDate } from '../../../shared/format';
+import { useFocusOnMount } from '../../components/focus';
+import { useReview, type ReviewLibrary as Library } from './review-store';
+import { useVault } from '../vault/vault-store';
+import { Player } from '../player/Player';
 import { ReviewConsent } from './ReviewConsent';
 import { markTime, spokenDuration } from './ReviewText';
 

@@ -1,5 +1,5 @@
 // Words for client review: short, plain, and the same on every screen of it.
-import { REVIEW_IDLE_MINUTES, REVIEW_MAX_FAILURES } from '../../shared/review-policy';
+import { REVIEW_IDLE_MINUTES, REVIEW_MAX_FAILURES } from '../../../shared/review-policy';
 
 /** "Alex" from "Alex Client": the review greets a person, not a record. */
 export function firstName(displayName: string): string {

@@ -1,16 +1,16 @@
 // The laptop was handed to one client for review: their PIN opens their recordings, or the
 // therapist takes the laptop back with the passphrase (which withdraws the hand-over).
 import { useEffect, useState, type FormEvent } from 'react';
-import type { VaultStatus } from '../../shared/api';
-import { describeReviewDelays } from '../../shared/review-policy';
-import { Field } from '../components/Field';
-import { FormMessage } from '../components/FormMessage';
-import { useFocusOnMount } from '../components/focus';
-import { useReview } from '../store/review-store';
-import { useVault } from '../store/vault-store';
-import { Lock } from './Lock';
+import type { VaultStatus } from '../../../shared/api';
+import { describeReviewDelays } from '../../../shared/review-policy';
+import { Field } from '../../components/Field';
+import { FormMessage } from '../../components/FormMessage';
+import { useFocusOnMount } from '../../components/focus';
+import { useReview } from './review-store';
+import { useVault } from '../vault/vault-store';
+import { Lock } from '../vault/Lock';
 import { firstName, reviewText } from './ReviewText';
-import '../styles/review.css';
+import '../../styles/review.css';
 
 type PendingReview = NonNullable<VaultStatus['pendingReview']>;
 

@@ -1,9 +1,9 @@
 // Client review mode as the renderer sees it: the PIN wait, the client's own library, revoking,
 // and how the last review ended. Main decides all of it; this store mirrors what main answers.
 import { create } from 'zustand';
-import type { Reply } from '../../shared/api';
-import type { VaultErrorInfo } from '../../shared/errors';
-import { useVault } from './vault-store';
+import type { Reply } from '../../../shared/api';
+import type { VaultErrorInfo } from '../../../shared/errors';
+import { useVault } from '../vault/vault-store';
 
 export type ReviewLibrary = Reply<'review.library'>;
 

@@ -1,12 +1,12 @@
 // Settings: the practice's recording policy (each save is a new version, signed under by new
 // consents), the default terms, and how long the vault may sit idle before main locks it.
 import { useId, useState, type FormEvent } from 'react';
-import type { SessionInfo } from '../../shared/api';
-import { uiText } from '../../shared/ui-text';
-import { Field } from '../components/Field';
-import { FormMessage } from '../components/FormMessage';
-import { useFocusOnMount } from '../components/focus';
-import { useVault } from '../store/vault-store';
+import type { SessionInfo } from '../../../shared/api';
+import { uiText } from '../../../shared/ui-text';
+import { Field } from '../../components/Field';
+import { FormMessage } from '../../components/FormMessage';
+import { useFocusOnMount } from '../../components/focus';
+import { useVault } from '../vault/vault-store';
 import { PracticePolicy } from './SettingsPolicy';
 
 export function Settings({ session }: { session: SessionInfo }) {

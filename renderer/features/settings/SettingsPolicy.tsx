@@ -1,20 +1,20 @@
 // The practice's recording policy: its text, the version every new consent is signed under,
 // the earlier versions, and the default terms the consent wizard starts from.
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { defaultTermsSchema, type DefaultTerms } from '../../shared/api-practice';
+import { defaultTermsSchema, type DefaultTerms } from '../../../shared/api-practice';
 import {
   retentionSentence,
   shortHash,
   terminationSentence,
   formatDateTime,
-} from '../../shared/consent-text';
-import { Field } from '../components/Field';
-import { FormMessage } from '../components/FormMessage';
-import { TextArea } from '../components/TextArea';
-import { useClients, type Policy } from '../store/clients-store';
-import { useVault } from '../store/vault-store';
-import { RadioGroup } from './ConsentInputs';
-import '../styles/wizard.css';
+} from '../../../shared/consent-text';
+import { Field } from '../../components/Field';
+import { FormMessage } from '../../components/FormMessage';
+import { TextArea } from '../../components/TextArea';
+import { useClients, type Policy } from '../clients/clients-store';
+import { useVault } from '../vault/vault-store';
+import { RadioGroup } from '../consent/ConsentInputs';
+import '../../styles/wizard.css';
 
 export function PracticePolicy() {
   const policy = useClients((state) => state.policy);

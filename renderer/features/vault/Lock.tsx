@@ -1,13 +1,13 @@
 // The lock screen: unlock with the passphrase, set a new one with the recovery key, sign in as an
 // auditor to read the access log, or, for a client, learn how their review is opened.
 import { useState, type FormEvent } from 'react';
-import { uiText } from '../../shared/ui-text';
-import { Field } from '../components/Field';
-import { FormMessage } from '../components/FormMessage';
-import { LockIcon } from '../components/LockIcon';
-import { useFocusOnMount } from '../components/focus';
-import { useVault } from '../store/vault-store';
-import { AuditorSignIn } from './AuditorSignIn';
+import { uiText } from '../../../shared/ui-text';
+import { Field } from '../../components/Field';
+import { FormMessage } from '../../components/FormMessage';
+import { LockIcon } from '../../components/LockIcon';
+import { useFocusOnMount } from '../../components/focus';
+import { useVault } from './vault-store';
+import { AuditorSignIn } from '../audit/AuditorSignIn';
 import { RecoverForm } from './RecoverForm';
 
 function UnlockForm({

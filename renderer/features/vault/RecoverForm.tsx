@@ -1,11 +1,11 @@
 // Forgotten passphrase: the recovery key from the printed sheet opens the vault and sets a new one.
 import { useId, useState, type FormEvent } from 'react';
-import { assessPassphrase } from '../../shared/passphrase';
-import { Field } from '../components/Field';
-import { FormMessage } from '../components/FormMessage';
-import { NewPassphraseFields } from '../components/NewPassphraseFields';
-import { useFocusOnMount } from '../components/focus';
-import { useVault } from '../store/vault-store';
+import { assessPassphrase } from '../../../shared/passphrase';
+import { Field } from '../../components/Field';
+import { FormMessage } from '../../components/FormMessage';
+import { NewPassphraseFields } from '../../components/NewPassphraseFields';
+import { useFocusOnMount } from '../../components/focus';
+import { useVault } from './vault-store';
 
 export function RecoverForm({ onBack }: { onBack: () => void }) {
   const recover = useVault((state) => state.recover);

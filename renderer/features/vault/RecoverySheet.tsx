@@ -1,7 +1,7 @@
 // Shown once, right after the vault is created: the recovery key, to print or write down.
 import { useId, useState } from 'react';
-import { useFocusOnMount } from '../components/focus';
-import { useVault } from '../store/vault-store';
+import { useFocusOnMount } from '../../components/focus';
+import { useVault } from './vault-store';
 
 /** Splits a key into short groups that are easy to read aloud and copy by hand. */
 export function groupKey(key: string): string[] {

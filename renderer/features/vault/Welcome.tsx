@@ -1,13 +1,13 @@
 // First run: name the practice, choose a passphrase, create the vault.
 import { useId, useState, type FormEvent } from 'react';
-import { assessPassphrase } from '../../shared/passphrase';
-import { uiText } from '../../shared/ui-text';
-import { Field } from '../components/Field';
-import { FormMessage } from '../components/FormMessage';
-import { LockIcon } from '../components/LockIcon';
-import { NewPassphraseFields } from '../components/NewPassphraseFields';
-import { useFocusOnMount } from '../components/focus';
-import { useVault } from '../store/vault-store';
+import { assessPassphrase } from '../../../shared/passphrase';
+import { uiText } from '../../../shared/ui-text';
+import { Field } from '../../components/Field';
+import { FormMessage } from '../../components/FormMessage';
+import { LockIcon } from '../../components/LockIcon';
+import { NewPassphraseFields } from '../../components/NewPassphraseFields';
+import { useFocusOnMount } from '../../components/focus';
+import { useVault } from './vault-store';
 
 /** The first thing still missing, said plainly; null when the form is ready. */
 function whatIsMissing(input: {

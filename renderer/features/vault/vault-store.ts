@@ -1,9 +1,9 @@
 // The renderer's picture of the vault. Main is the authority: this store only mirrors what
 // window.vault answers, and re-reads the status every two seconds to notice an idle lock.
 import { create } from 'zustand';
-import type { Result, VaultStatus } from '../../shared/api';
-import type { VaultErrorInfo } from '../../shared/errors';
-import { uiText } from '../../shared/ui-text';
+import type { Result, VaultStatus } from '../../../shared/api';
+import type { VaultErrorInfo } from '../../../shared/errors';
+import { uiText } from '../../../shared/ui-text';
 
 export type View = 'clients' | 'access-log' | 'auditors' | 'settings';
 
