@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { useFocusOnMount } from '../../components/focus';
 import { Timeline } from './Timeline';
 import { whatWouldAllow } from './refusal-words';
-import { clockTime, spokenDuration } from '../../components/time-words';
+import { positionClock, shortDuration } from '../../components/time-words';
 import { usePlayerSession } from './player-store';
 import { useVault } from '../vault/vault-store';
 import '../../styles/player.css';
@@ -100,7 +100,7 @@ export function Player({ recordingId, nested = false }: { recordingId: string; n
           </div>
           <div className="player-card">
             <p className="player-length">
-              Length: <strong>{spokenDuration(ready.durationMs)}</strong>
+              Length: <strong>{shortDuration(ready.durationMs)}</strong>
             </p>
             <Timeline
               durationMs={ready.durationMs}
@@ -174,16 +174,18 @@ export function Player({ recordingId, nested = false }: { recordingId: string; n
                           className="link-button player-mark"
                           onClick={() => seek(item.marker.atMs)}
                         >
-                          <span className="player-mark-time">{clockTime(item.marker.atMs)}</span>
+                          <span className="player-mark-time">
+                            {positionClock(item.marker.atMs)}
+                          </span>
                           {item.marker.label || 'Marked moment'}
                           <span className="visually-hidden">: go there</span>
                         </button>
                       </li>
                     ) : (
                       <li key={`gap-${item.at}`} className="player-gap-note">
-                        <span className="player-mark-time">{clockTime(item.gap!.fromMs)}</span>A
+                        <span className="player-mark-time">{positionClock(item.gap!.fromMs)}</span>A
                         part was removed here at the client’s request (
-                        {spokenDuration(item.gap!.toMs - item.gap!.fromMs)}). It is skipped.
+                        {shortDuration(item.gap!.toMs - item.gap!.fromMs)}). It is skipped.
                       </li>
                     ),
                   )}

@@ -1,7 +1,7 @@
 // The recording's time line: where the listener is, the marked moments, and the parts removed at
 // the client's request (shown as gaps, and said in words). Click anywhere to go there.
 import type { RemovedRange } from './media-feeder';
-import { clockTime, spokenDuration } from '../../components/time-words';
+import { positionClock, shortDuration } from '../../components/time-words';
 
 export interface TimelineMarker {
   markerId: string;
@@ -61,12 +61,12 @@ export function Timeline({
         step={1000}
         value={Math.min(positionMs, span)}
         aria-label="Position"
-        aria-valuetext={`${spokenDuration(positionMs)} of ${spokenDuration(durationMs)}`}
+        aria-valuetext={`${shortDuration(positionMs)} of ${shortDuration(durationMs)}`}
         onChange={(event) => onSeek(Number(event.currentTarget.value))}
       />
       <p className="timeline-times">
-        <span>{clockTime(positionMs)}</span>
-        <span>{clockTime(durationMs)}</span>
+        <span>{positionClock(positionMs)}</span>
+        <span>{positionClock(durationMs)}</span>
       </p>
     </div>
   );

@@ -5,7 +5,7 @@ import type { ClientDetail } from '../../../shared/api-practice';
 import { uiText } from '../../../shared/ui-text';
 import { useFocusOnMount } from '../../components/focus';
 import { LevelMeter } from '../../components/LevelMeter';
-import { clockTime, spokenDuration } from '../../components/time-words';
+import { positionClock, shortDuration } from '../../components/time-words';
 import { useRecording } from './recording-store';
 import { useVault } from '../vault/vault-store';
 import '../../styles/record.css';
@@ -170,8 +170,8 @@ function Recording({ name }: { name: string }) {
           </span>
           {name ? <span className="record-who">with {name}</span> : null}
         </div>
-        <p className="record-elapsed" aria-label={`Recorded: ${spokenDuration(status.elapsedMs)}`}>
-          {clockTime(status.elapsedMs)}
+        <p className="record-elapsed" aria-label={`Recorded: ${shortDuration(status.elapsedMs)}`}>
+          {positionClock(status.elapsedMs)}
         </p>
         <LevelMeter level={status.level} active={!paused && !stopping} />
         {status.silentForMs >= 10_000 && !paused ? (
@@ -214,7 +214,7 @@ function Recording({ name }: { name: string }) {
             const error = await mark(text);
             setProblem(error?.message ?? null);
             if (error) return;
-            setMarked([...marked, `${clockTime(status.elapsedMs)} ${text || 'Marked moment'}`]);
+            setMarked([...marked, `${positionClock(status.elapsedMs)} ${text || 'Marked moment'}`]);
             setLabel('');
           }}
         >
@@ -259,7 +259,7 @@ function Saved({ name, clientId }: { name: string; clientId: string }) {
   return (
     <div className="record-card record-saved">
       <h1 id="record-title" ref={headingRef} tabIndex={-1}>
-        {saved.problem ? 'Recording stopped. ' : ''}Saved: {spokenDuration(saved.elapsedMs)}
+        {saved.problem ? 'Recording stopped. ' : ''}Saved: {shortDuration(saved.elapsedMs)}
       </h1>
       <p>
         The session{name ? ` with ${name}` : ''} is kept on this laptop, locked, under the consent

@@ -3,7 +3,7 @@
 import { create } from 'zustand';
 import type { RecorderStatus } from '../../../shared/api-practice';
 import type { VaultErrorInfo } from '../../../shared/errors';
-import { spokenDuration } from '../../components/time-words';
+import { shortDuration } from '../../components/time-words';
 import { useVault } from '../vault/vault-store';
 
 const POLL_MS = 250;
@@ -61,7 +61,7 @@ export const useRecording = create<RecordingState>()((set, get) => {
     announce(
       status.problem
         ? `Recording stopped. ${status.problem.message}`
-        : `Recording stopped and saved: ${spokenDuration(status.elapsedMs)}.`,
+        : `Recording stopped and saved: ${shortDuration(status.elapsedMs)}.`,
     );
   }
 
@@ -135,7 +135,7 @@ export const useRecording = create<RecordingState>()((set, get) => {
       if (!id) return null;
       const result = await window.vault.recording.mark({ recordingId: id, label });
       if (!result.ok) return result.error;
-      announce(`Moment marked at ${spokenDuration(result.value.atMs)}.`);
+      announce(`Moment marked at ${shortDuration(result.value.atMs)}.`);
       return null;
     },
 

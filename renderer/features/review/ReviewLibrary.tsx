@@ -7,7 +7,7 @@ import { useReview, type ReviewLibrary as Library } from './review-store';
 import { useVault } from '../vault/vault-store';
 import { Player } from '../player/Player';
 import { ReviewConsent } from './ReviewConsent';
-import { markTime, spokenDuration } from './ReviewText';
+import { durationInWords, minutesSecondsClock } from '../../components/time-words';
 
 /** "consent was revoked (sweep: revocation)" reads "Consent was revoked." for a client. */
 function plainReason(reason: string | null): string {
@@ -35,7 +35,7 @@ function Recording({ recording, playing }: { recording: RecordingSummary; playin
           </p>
         ) : (
           <>
-            <p className="review-meta">{spokenDuration(recording.durationMs)} long</p>
+            <p className="review-meta">{durationInWords(recording.durationMs)} long</p>
             {recording.destroyWhy ? <p className="review-why">{recording.destroyWhy}</p> : null}
             {recording.markers.length > 0 ? (
               <div className="review-markers">
@@ -43,7 +43,7 @@ function Recording({ recording, playing }: { recording: RecordingSummary; playin
                 <ul>
                   {recording.markers.map((marker) => (
                     <li key={marker.markerId}>
-                      <span className="review-mark-time">{markTime(marker.atMs)}</span>{' '}
+                      <span className="review-mark-time">{minutesSecondsClock(marker.atMs)}</span>{' '}
                       {marker.label || 'Marked moment'}
                     </li>
                   ))}
