@@ -7,6 +7,8 @@ import { FormMessage } from '../../components/FormMessage';
 import { useFocusOnMount } from '../../components/focus';
 import '../../styles/audit.css';
 import { useVault } from '../vault/vault-store';
+import { Refusal } from '../../app/call-main';
+import { signInAuditor } from './audit-store';
 
 /** Counts down to when main will take the next try; main still decides when that is. */
 function useRetryCountdown(): [number, (ms: number) => void] {
@@ -48,18 +50,15 @@ export function AuditorSignIn({ onBack }: { onBack: () => void }) {
     }
     setBusy(true);
     setError(null);
-    const result = await window.vault.session.unlockAuditor({
-      signInName: name.trim(),
-      passphrase,
-    });
-    if (result.ok) {
+    const signedIn = await signInAuditor(name.trim(), passphrase);
+    if (!(signedIn instanceof Refusal)) {
       await refresh();
       return;
     }
     setBusy(false);
-    setError(result.error.message);
+    setError(signedIn.message);
     setPassphrase('');
-    if (result.error.retryAfterMs) startWait(result.error.retryAfterMs);
+    if (signedIn.error.retryAfterMs) startWait(signedIn.error.retryAfterMs);
     passphraseRef.current?.focus();
   }
 

@@ -4,10 +4,11 @@
 // authority; this only mirrors what it answers.
 import { create } from 'zustand';
 import type { AuditEntryView, Reply } from '../../../shared/api';
+import { callMain } from '../../app/call-main';
 
 export const PAGE_SIZE = 100;
 /** While main is still reading the log into its index, the page is asked for again this often. */
-export const REQUERY_MS = 400;
+const REQUERY_MS = 400;
 
 export type Outcome = AuditEntryView['outcome'];
 export type ExportFormat = 'csv' | 'json';
@@ -81,6 +82,11 @@ function timeBounds(filters: LogFilters): { fromAt?: number; toAt?: number } {
   if (filters.from) bounds.fromAt = new Date(`${filters.from}T00:00:00`).getTime();
   if (filters.to) bounds.toAt = new Date(`${filters.to}T23:59:59.999`).getTime();
   return bounds;
+}
+
+/** An auditor's own sign-in: on success main opens an auditor session, read from the status. */
+export function signInAuditor(signInName: string, passphrase: string) {
+  return callMain(window.vault.session.unlockAuditor({ signInName, passphrase }));
 }
 
 // A page asked for before the filters changed must not overwrite the page asked for after.

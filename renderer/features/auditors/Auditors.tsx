@@ -1,7 +1,6 @@
 // Auditors (therapist): give an auditor their own sign-in to the access log, see who has one,
 // take it away, and, when an auditor needs them, reveal the names behind the client ids.
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { Reply } from '../../../shared/api';
 import { assessPassphrase } from '../../../shared/passphrase';
 import { Field } from '../../components/Field';
 import { FormMessage } from '../../components/FormMessage';
@@ -9,10 +8,9 @@ import { NewPassphraseFields } from '../../components/NewPassphraseFields';
 import { count, shortId } from '../audit/audit-words';
 import { useFocusOnMount } from '../../components/focus';
 import { useVault } from '../vault/vault-store';
+import { Refusal } from '../../app/call-main';
+import { auditorsStore, type Auditor, type RevealedClients } from './auditors-store';
 import '../../styles/audit.css';
-
-type Auditor = Reply<'auditors.list'>['auditors'][number];
-type Revealed = Reply<'audit.revealClients'>;
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
@@ -44,10 +42,10 @@ function AddAuditor({ onAdded }: { onAdded: () => void }) {
     setBusy(true);
     setError(null);
     setAdded(null);
-    const result = await window.vault.auditors.add({ signInName: name.trim(), passphrase });
+    const added = await auditorsStore.add(name.trim(), passphrase);
     setBusy(false);
-    if (!result.ok) {
-      setError(result.error.message);
+    if (added instanceof Refusal) {
+      setError(added.message);
       return;
     }
     const sentence = `${name.trim()} can now sign in as an auditor from the lock screen.`;
@@ -103,9 +101,9 @@ function AuditorRow({ auditor, onRemoved }: { auditor: Auditor; onRemoved: () =>
   const label = `Auditor ${shortId(auditor.auditorId)}`;
 
   async function remove() {
-    const result = await window.vault.auditors.remove({ auditorId: auditor.auditorId });
-    if (result.ok) onRemoved();
-    else setError(result.error.message);
+    const removed = await auditorsStore.remove(auditor.auditorId);
+    if (removed instanceof Refusal) setError(removed.message);
+    else onRemoved();
   }
 
   return (
@@ -152,17 +150,17 @@ function AuditorRow({ auditor, onRemoved }: { auditor: Auditor; onRemoved: () =>
 
 function RevealNames() {
   const titleId = useId();
-  const [revealed, setRevealed] = useState<(Revealed & { at: number }) | null>(null);
+  const [revealed, setRevealed] = useState<(RevealedClients & { at: number }) | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   async function reveal() {
     setBusy(true);
     setError(null);
-    const result = await window.vault.audit.revealClients({});
+    const names = await auditorsStore.revealClients();
     setBusy(false);
-    if (result.ok) setRevealed({ ...result.value, at: Date.now() });
-    else setError(result.error.message);
+    if (names instanceof Refusal) setError(names.message);
+    else setRevealed({ ...names, at: Date.now() });
   }
 
   return (
@@ -244,12 +242,13 @@ export function Auditors() {
 
   useEffect(() => {
     let current = true;
-    void window.vault.auditors.list({}).then((result) => {
+    void auditorsStore.list().then((list) => {
       if (!current) return;
-      if (result.ok) {
-        setAuditors(result.value.auditors);
+      if (list instanceof Refusal) setLoadProblem(list.message);
+      else {
+        setAuditors(list.auditors);
         setLoadProblem(null);
-      } else setLoadProblem(result.error.message);
+      }
     });
     return () => {
       current = false;

@@ -6,7 +6,8 @@ import { formatDate } from '../../../shared/format';
 import { ConsentPill } from './ConsentPill';
 import { useFocusOnMount } from '../../components/focus';
 import { FormMessage } from '../../components/FormMessage';
-import { useClients } from './clients-store';
+import { Refusal } from '../../app/call-main';
+import { readConsentVersion, useClients } from './clients-store';
 import { useVault } from '../vault/vault-store';
 import { ClientEnding } from './ClientEnding';
 import { ClientRecordings } from './ClientRecordings';
@@ -60,16 +61,16 @@ export function ClientDetail({ clientId }: { clientId: string }) {
       setShowDocument(true);
       return;
     }
-    const result = await window.vault.consent.version({ clientId, version });
-    if (!result.ok) {
-      setEarlierProblem(result.error.message);
+    const signed = await readConsentVersion(clientId, version);
+    if (signed instanceof Refusal) {
+      setEarlierProblem(signed.message);
       return;
     }
     setEarlierProblem(null);
     setEarlier({
       ...current,
-      terms: result.value.terms,
-      signedPolicyText: result.value.signedPolicyText,
+      terms: signed.terms,
+      signedPolicyText: signed.signedPolicyText,
     });
     setShowDocument(true);
   }

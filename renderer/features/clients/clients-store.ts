@@ -1,18 +1,14 @@
 // Clients, the open client's detail and the practice policy, as main last answered them. Each
 // action returns null or the refusal, so a screen can show main's sentence under its form.
 import { create } from 'zustand';
-import type { Request, Result } from '../../../shared/api';
+import type { Reply, Request, Result } from '../../../shared/api';
 import type { ClientDetail, ClientSummary, DefaultTerms } from '../../../shared/api-practice';
 import type { VaultErrorInfo } from '../../../shared/errors';
+import { callMain } from '../../app/call-main';
 import { useVault } from '../vault/vault-store';
 
-export interface Policy {
-  text: string;
-  policyHash: string;
-  versions: { policyHash: string; createdAt: number }[];
-  /** What the consent wizard starts from for a new consent. */
-  defaults: DefaultTerms;
-}
+/** The practice's policy and, in `defaults`, what the consent wizard starts from. */
+export type Policy = Reply<'policy.get'>;
 
 interface ClientsState {
   clients: ClientSummary[] | null;
@@ -40,6 +36,16 @@ interface ClientsState {
 
 export function isRefusal<T>(value: T | VaultErrorInfo): value is VaultErrorInfo {
   return typeof value === 'object' && value !== null && 'code' in value && 'message' in value;
+}
+
+/** One client's detail for a screen that keeps its own copy (the recording screen). */
+export function readClientDetail(clientId: string) {
+  return callMain(window.vault.clients.detail({ clientId }));
+}
+
+/** The terms and policy text of an earlier signed version of a client's consent. */
+export function readConsentVersion(clientId: string, version: number) {
+  return callMain(window.vault.consent.version({ clientId, version }));
 }
 
 export const useClients = create<ClientsState>()((set, get) => {

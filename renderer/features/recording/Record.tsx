@@ -8,6 +8,8 @@ import { LevelMeter } from '../../components/LevelMeter';
 import { positionClock, shortDuration } from '../../components/time-words';
 import { useRecording } from './recording-store';
 import { useVault } from '../vault/vault-store';
+import { Refusal } from '../../app/call-main';
+import { readClientDetail } from '../clients/clients-store';
 import '../../styles/record.css';
 
 export function Record({ clientId }: { clientId: string }) {
@@ -20,10 +22,10 @@ export function Record({ clientId }: { clientId: string }) {
   useEffect(() => watch(), [watch]);
   useEffect(() => {
     let cancelled = false;
-    void window.vault.clients.detail({ clientId }).then((result) => {
+    void readClientDetail(clientId).then((read) => {
       if (cancelled) return;
-      if (result.ok) setDetail(result.value);
-      else setLoadProblem(result.error.message);
+      if (read instanceof Refusal) setLoadProblem(read.message);
+      else setDetail(read);
     });
     return () => {
       cancelled = true;

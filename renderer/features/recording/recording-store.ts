@@ -2,6 +2,7 @@
 // therapist's actions on it. Main owns the recording: a reload of this window changes nothing.
 import { create } from 'zustand';
 import type { RecorderStatus } from '../../../shared/api-practice';
+import type { Result } from '../../../shared/api';
 import type { VaultErrorInfo } from '../../../shared/errors';
 import { shortDuration } from '../../components/time-words';
 import { useVault } from '../vault/vault-store';
@@ -65,12 +66,15 @@ export const useRecording = create<RecordingState>()((set, get) => {
     );
   }
 
-  async function act(call: () => Promise<{ ok: boolean; error?: VaultErrorInfo }>) {
+  /** Runs one request, then shows the status main now reports. */
+  async function requestThenPoll<T>(
+    call: () => Promise<Result<T>>,
+  ): Promise<VaultErrorInfo | null> {
     set({ busy: true });
     try {
       const result = await call();
       await poll();
-      return result.ok ? null : (result.error ?? null);
+      return result.ok ? null : result.error;
     } finally {
       set({ busy: false });
     }
@@ -89,7 +93,7 @@ export const useRecording = create<RecordingState>()((set, get) => {
 
     async start(clientId) {
       set({ saved: null });
-      const error = await act(() =>
+      const error = await requestThenPoll(() =>
         window.vault.recording.start({ clientId, reconfirmedAloud: true }),
       );
       if (!error) announce('Recording started.');
@@ -99,7 +103,7 @@ export const useRecording = create<RecordingState>()((set, get) => {
     async pause() {
       const id = get().status?.recordingId;
       if (!id) return null;
-      const error = await act(() => window.vault.recording.pause({ recordingId: id }));
+      const error = await requestThenPoll(() => window.vault.recording.pause({ recordingId: id }));
       if (!error) announce('Recording paused.');
       return error;
     },
@@ -107,7 +111,7 @@ export const useRecording = create<RecordingState>()((set, get) => {
     async resume() {
       const id = get().status?.recordingId;
       if (!id) return null;
-      const error = await act(() => window.vault.recording.resume({ recordingId: id }));
+      const error = await requestThenPoll(() => window.vault.recording.resume({ recordingId: id }));
       if (!error) announce('Recording resumed.');
       return error;
     },

@@ -17,7 +17,7 @@ export type Detail =
   | { kind: 'record'; clientId: string }
   | { kind: 'player'; recordingId: string; clientId: string };
 
-export interface Announcement {
+interface Announcement {
   text: string;
   /** Changes on every announcement, so saying the same words twice is still heard. */
   id: number;
@@ -112,7 +112,7 @@ export const useVault = create<VaultState>()((set, get) => {
   }
 
   /** Runs one request, then reads the status main now reports, before any poll may apply. */
-  async function act<T>(
+  async function requestThenReadStatus<T>(
     call: () => Promise<Result<T>>,
     onValue: (value: T) => void = () => undefined,
   ): Promise<VaultErrorInfo | null> {
@@ -152,7 +152,7 @@ export const useVault = create<VaultState>()((set, get) => {
     },
 
     createVault(input) {
-      return act(
+      return requestThenReadStatus(
         () => window.vault.vault.create(input),
         (value) => set({ recoveryKey: value.recoveryKey, view: 'clients' }),
       );
@@ -163,7 +163,7 @@ export const useVault = create<VaultState>()((set, get) => {
     },
 
     async unlock(passphrase) {
-      const error = await act(
+      const error = await requestThenReadStatus(
         () => window.vault.session.unlock({ passphrase }),
         () => set({ view: 'clients' }),
       );
@@ -172,7 +172,7 @@ export const useVault = create<VaultState>()((set, get) => {
     },
 
     async recover(recoveryKey, newPassphrase) {
-      const error = await act(
+      const error = await requestThenReadStatus(
         () => window.vault.session.recover({ recoveryKey, newPassphrase }),
         () => {
           set({ view: 'clients' });
@@ -184,11 +184,11 @@ export const useVault = create<VaultState>()((set, get) => {
     },
 
     lock() {
-      return act(() => window.vault.session.lock({}));
+      return requestThenReadStatus(() => window.vault.session.lock({}));
     },
 
     setIdleLock(minutes) {
-      return act(() => window.vault.settings.setIdleLock({ minutes }));
+      return requestThenReadStatus(() => window.vault.settings.setIdleLock({ minutes }));
     },
 
     navigate(view) {
