@@ -5,7 +5,7 @@ import { useEffect, useId, useRef } from 'react';
 import type { ExportFormat, ExportState } from './audit-store';
 import { count } from './audit-words';
 
-export const verifyCommand = (fileName: string) => `npx session-vault-audit verify ${fileName}`;
+const verifyCommand = (fileName: string) => `npx session-vault-audit verify ${fileName}`;
 
 function Done({ state }: { state: Extract<ExportState, { phase: 'done' }> }) {
   const ref = useRef<HTMLDivElement>(null);

@@ -3,7 +3,7 @@ import type { ClientSummary } from '../../../shared/api-practice';
 
 type ConsentState = ClientSummary['consent']['state'];
 
-export const consentStateWords: Record<ConsentState, string> = {
+const consentStateWords: Record<ConsentState, string> = {
   active: 'Consent active',
   none: 'No consent yet',
   revoked: 'Consent revoked',

@@ -30,7 +30,7 @@ export function CheckBox({
   );
 }
 
-export interface RadioOption<T extends string> {
+interface RadioOption<T extends string> {
   value: T;
   label: string;
   /** Shown under the option when it is chosen. */

@@ -3,7 +3,7 @@
 import type { RemovedRange } from './media-feeder';
 import { positionClock, shortDuration } from '../../components/time-words';
 
-export interface TimelineMarker {
+interface TimelineMarker {
   markerId: string;
   atMs: number;
   label: string;

@@ -43,9 +43,3 @@ function webmClusterOffset(bytes: Uint8Array): number | null {
 export function mediaStart(bytes: Uint8Array, kind: ContainerKind): number | null {
   return kind === 'mp4' ? mp4BoxOffset(bytes, 'moof') : webmClusterOffset(bytes);
 }
-
-/** The header part of chunk 0: everything before its first media segment. */
-export function initSegment(chunkZero: Uint8Array, kind: ContainerKind): Uint8Array {
-  const start = mediaStart(chunkZero, kind);
-  return chunkZero.slice(0, start ?? chunkZero.byteLength);
-}

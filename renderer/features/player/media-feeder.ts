@@ -4,7 +4,7 @@
 // Chunks are never kept: each goes from main's answer straight into the SourceBuffer.
 import { containerOf, mediaStart, sourceBufferType, type ContainerKind } from './container';
 
-export interface IndexEntry {
+interface IndexEntry {
   seq: number;
   startMs: number;
   durationMs: number;
@@ -14,7 +14,7 @@ export interface RemovedRange {
   toMs: number;
 }
 
-export interface FeederOptions {
+interface FeederOptions {
   mimeType: string;
   durationMs: number;
   chunks: IndexEntry[];
@@ -27,8 +27,8 @@ export interface FeederOptions {
 }
 
 /** Seconds kept ahead of the playhead, and behind it (for a short skip back without refetching). */
-export const AHEAD_MS = 20_000;
-export const BEHIND_MS = 10_000;
+const AHEAD_MS = 20_000;
+const BEHIND_MS = 10_000;
 const TICK_MS = 250;
 
 export class MediaFeeder {

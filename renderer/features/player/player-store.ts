@@ -6,12 +6,12 @@ import type { Playback } from '../../../shared/api-practice';
 import { MediaFeeder, type RemovedRange } from './media-feeder';
 import { useVault } from '../vault/vault-store';
 
-export type PlayerLoad =
+type PlayerLoad =
   | { kind: 'opening' }
   | { kind: 'refused'; message: string }
   | { kind: 'ready'; playback: Playback };
 
-export interface PlayerSession {
+interface PlayerSession {
   load: PlayerLoad;
   audioRef: React.RefObject<HTMLAudioElement | null>;
   feeder: MediaFeeder | null;

@@ -9,11 +9,11 @@ export type CaptureFailure =
   'permission-denied' | 'no-microphone' | 'device-lost' | 'recorder-error';
 
 /** mp4 first: its chunks are whole fragments that a player can start from (see container.ts). */
-export function chooseMimeType(isSupported: (type: string) => boolean): string {
+function chooseMimeType(isSupported: (type: string) => boolean): string {
   return isSupported('audio/mp4;codecs=opus') ? 'audio/mp4;codecs=opus' : 'audio/webm;codecs=opus';
 }
 
-export function failureOf(error: unknown): CaptureFailure {
+function failureOf(error: unknown): CaptureFailure {
   const name = error instanceof DOMException || error instanceof Error ? error.name : '';
   if (name === 'NotAllowedError' || name === 'SecurityError') return 'permission-denied';
   if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'no-microphone';
@@ -21,7 +21,7 @@ export function failureOf(error: unknown): CaptureFailure {
 }
 
 /** Recorded time, with paused time left out, from performance.now(). */
-export class RecordedClock {
+class RecordedClock {
   private accumulated = 0;
   private runningSince: number | null = null;
   private reported = 0;

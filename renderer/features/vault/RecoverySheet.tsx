@@ -4,7 +4,7 @@ import { useFocusOnMount } from '../../components/focus';
 import { useVault } from './vault-store';
 
 /** Splits a key into short groups that are easy to read aloud and copy by hand. */
-export function groupKey(key: string): string[] {
+function groupKey(key: string): string[] {
   const trimmed = key.trim();
   const parts = trimmed.split(/[\s-]+/).filter(Boolean);
   if (parts.length > 1) return parts;
