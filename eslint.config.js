@@ -130,6 +130,19 @@ export default tseslint.config(
     },
   },
   {
+    // Screens read stores; only a store asks main, so what the page asks for is in one place.
+    files: ['renderer/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='window'][property.name='vault']",
+          message: 'Only stores call window.vault: a .tsx file asks a store.',
+        },
+      ],
+    },
+  },
+  {
     files: [
       'electron/**/*.ts',
       'tests/**/*.ts',
