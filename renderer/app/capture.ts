@@ -1,6 +1,7 @@
 // The hidden capture window: waits for main's commands (a long poll), holds the microphone only
 // while main says a consented recording runs, and sends each chunk as it arrives.
 import { CaptureSession } from '../features/recording/capture-session';
+import { callMain, Refusal } from './call-main';
 
 const status = document.getElementById('capture-status');
 function show(text: string): void {
@@ -12,12 +13,12 @@ let session: CaptureSession | null = null;
 async function loop(): Promise<void> {
   const capture = window.vault.capture;
   for (;;) {
-    const result = await capture.next({});
-    if (!result.ok) {
+    const next = await callMain(capture.next({}));
+    if (next instanceof Refusal) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       continue;
     }
-    const { command, recordingId, settings } = result.value;
+    const { command, recordingId, settings } = next;
     if (command === 'record' && recordingId && settings) {
       if (session && session.recordingId !== recordingId) session.stop();
       if (session?.recordingId !== recordingId) {

@@ -3,15 +3,15 @@
 // export that main writes page by page to the file the person chose in its dialog. Main is the
 // authority; this only mirrors what it answers.
 import { create } from 'zustand';
-import type { AuditEntryView, Reply } from '../../../shared/api';
-import { callMain } from '../../app/call-main';
+import type { AuditEntryView, Reply, Request } from '../../../shared/api';
+import { callMain, Refusal } from '../../app/call-main';
 
 export const PAGE_SIZE = 100;
 /** While main is still reading the log into its index, the page is asked for again this often. */
 const REQUERY_MS = 400;
 
 export type Outcome = AuditEntryView['outcome'];
-export type ExportFormat = 'csv' | 'json';
+export type ExportFormat = Request<'audit.exportStart'>['format'];
 export type Verdict = Reply<'audit.verify'>;
 
 export interface LogFilters {
@@ -100,45 +100,47 @@ export const useAudit = create<AuditState>()((set, get) => {
     const { filters, cursors } = get();
     const beforeSeq = cursors.at(-1);
     if (!again) set({ loading: true });
-    const result = await window.vault.audit.query({
-      limit: PAGE_SIZE,
-      ...timeBounds(filters),
-      ...(filters.action ? { action: filters.action } : {}),
-      ...(filters.outcome ? { outcome: filters.outcome } : {}),
-      ...(filters.subject.trim() ? { subject: filters.subject.trim() } : {}),
-      ...(beforeSeq === undefined ? {} : { beforeSeq }),
-    });
+    const page = await callMain(
+      window.vault.audit.query({
+        limit: PAGE_SIZE,
+        ...timeBounds(filters),
+        ...(filters.action ? { action: filters.action } : {}),
+        ...(filters.outcome ? { outcome: filters.outcome } : {}),
+        ...(filters.subject.trim() ? { subject: filters.subject.trim() } : {}),
+        ...(beforeSeq === undefined ? {} : { beforeSeq }),
+      }),
+    );
     if (mine !== queryGeneration) return;
-    if (result.ok) {
-      set({
-        loading: false,
-        error: null,
-        entries: result.value.entries,
-        total: result.value.total,
-        matched: result.value.matched,
-        actions: result.value.actions,
-        indexing: result.value.indexing ?? null,
-      });
-      // Until main has read the whole log, ask again (unless something else was asked for since).
-      if (result.value.indexing)
-        setTimeout(() => {
-          if (mine === queryGeneration) void readPage(true);
-        }, REQUERY_MS);
-    } else {
+    if (page instanceof Refusal) {
       set({
         loading: false,
         entries: [],
         matched: 0,
         indexing: null,
-        error: result.error.message,
+        error: page.message,
       });
+      return;
     }
+    set({
+      loading: false,
+      error: null,
+      entries: page.entries,
+      total: page.total,
+      matched: page.matched,
+      actions: page.actions,
+      indexing: page.indexing ?? null,
+    });
+    // Until main has read the whole log, ask again (unless something else was asked for since).
+    if (page.indexing)
+      setTimeout(() => {
+        if (mine === queryGeneration) void readPage(true);
+      }, REQUERY_MS);
   }
 
   async function verify(): Promise<void> {
-    const result = await window.vault.audit.verify({});
-    if (result.ok) set({ verdict: result.value });
-    else set({ verdict: null, error: result.error.message });
+    const verdict = await callMain(window.vault.audit.verify({}));
+    if (verdict instanceof Refusal) set({ verdict: null, error: verdict.message });
+    else set({ verdict });
   }
 
   return {
@@ -202,35 +204,35 @@ export const useAudit = create<AuditState>()((set, get) => {
     async exportLog(format) {
       if (['choosing', 'running'].includes(get().exported.phase)) return;
       set({ exported: { phase: 'choosing', format } });
-      const started = await window.vault.audit.exportStart({ format });
-      if (!started.ok) {
-        set({ exported: { phase: 'failed', format, message: started.error.message } });
+      const started = await callMain(window.vault.audit.exportStart({ format }));
+      if (started instanceof Refusal) {
+        set({ exported: { phase: 'failed', format, message: started.message } });
         return;
       }
       // The person closed the dialog: nothing was exported, and nothing needs saying.
-      if (!started.value.started) {
+      if (!started.started) {
         set({ exported: { phase: 'idle' } });
         return;
       }
-      const { exportId, total, fileName, signingKeyFingerprint: fingerprint } = started.value;
+      const { exportId, total, fileName, signingKeyFingerprint: fingerprint } = started;
       set({ exported: { phase: 'running', format, written: 0, total, fingerprint, fileName } });
       for (;;) {
-        const page = await window.vault.audit.exportNext({ exportId });
-        if (!page.ok) {
-          set({ exported: { phase: 'failed', format, message: page.error.message } });
+        const page = await callMain(window.vault.audit.exportNext({ exportId }));
+        if (page instanceof Refusal) {
+          set({ exported: { phase: 'failed', format, message: page.message } });
           return;
         }
         set({
           exported: {
             phase: 'running',
             format,
-            written: page.value.written,
-            total: page.value.total,
+            written: page.written,
+            total: page.total,
             fingerprint,
             fileName,
           },
         });
-        if (page.value.done) break;
+        if (page.done) break;
       }
       set({ exported: { phase: 'done', format, fileName, entries: total, fingerprint } });
       // The export wrote its own entry: show it, and the chain as it now stands.

@@ -1,7 +1,7 @@
 // A client: consent status and what it allows, recordings with their destruction dates,
 // written takeaways, the signed versions, and revoking or ending therapy as plainly as signing.
 import { useEffect, useId, useState } from 'react';
-import type { ClientDetail as Detail } from '../../../shared/api-practice';
+import type { ClientDetail as Detail } from './clients-store';
 import { formatDate } from '../../../shared/format';
 import { ConsentPill } from './ConsentPill';
 import { useFocusOnMount } from '../../components/focus';

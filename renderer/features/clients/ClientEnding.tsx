@@ -1,11 +1,12 @@
 // Revoking consent and ending therapy: each one button and one confirm that says, from the
 // signed terms, exactly what will be destroyed. No more clicks than signing took.
 import { useId, useState } from 'react';
-import type { ClientDetail } from '../../../shared/api-practice';
+import type { ClientDetail } from './clients-store';
 import { formatDays } from '../../../shared/format';
 import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { FormMessage } from '../../components/FormMessage';
-import { isRefusal, useClients } from './clients-store';
+import { Refusal } from '../../app/call-main';
+import { useClients } from './clients-store';
 import { useVault } from '../vault/vault-store';
 
 type Asking = 'none' | 'revoke' | 'end';
@@ -42,7 +43,7 @@ export function ClientEnding({ detail }: { detail: ClientDetail }) {
       kind === 'revoke' ? await revoke(client.clientId) : await endTherapy(client.clientId);
     setBusy(false);
     setAsking('none');
-    if (isRefusal(outcome)) return setError(outcome.message);
+    if (outcome instanceof Refusal) return setError(outcome.message);
     setError(null);
     const destroyed =
       outcome.destroyed === 0

@@ -1,7 +1,7 @@
 // A client's recordings: when, how long, in what state, and when and why each will be
 // destroyed; play (or why not), remove a part, or destroy now.
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { ClientDetail, RecordingSummary } from '../../../shared/api-practice';
+import type { ClientDetail, RecordingSummary } from './clients-store';
 import {
   destroyCountdown,
   destroyedSentence,

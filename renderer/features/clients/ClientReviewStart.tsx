@@ -1,7 +1,7 @@
 // Hands the laptop to the client: asks how long the review may last, then main locks the vault
 // and the client's PIN screen takes over.
 import { useId, useState, type FormEvent } from 'react';
-import type { ClientSummary } from '../../../shared/api-practice';
+import type { ClientSummary } from './clients-store';
 import { Field } from '../../components/Field';
 import { FormMessage } from '../../components/FormMessage';
 import { useFocusOnMount } from '../../components/focus';

@@ -1,7 +1,7 @@
 // Written takeaways: what client and therapist wrote down together, kept locked in the vault
 // and readable by the people the consent lists.
 import { useId, useState, type FormEvent } from 'react';
-import type { ClientDetail } from '../../../shared/api-practice';
+import type { ClientDetail } from './clients-store';
 import { formatDateTime } from '../../../shared/consent-text';
 import { formatDate } from '../../../shared/format';
 import { FormMessage } from '../../components/FormMessage';

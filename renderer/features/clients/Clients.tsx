@@ -1,7 +1,7 @@
 // Clients: find a client, add one (with the others in the room for couples and families), and
 // see at a glance whose consent is active.
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { ClientSummary } from '../../../shared/api-practice';
+import type { ClientSummary } from './clients-store';
 import { uiText } from '../../../shared/ui-text';
 import { ConsentPill } from './ConsentPill';
 import { Field } from '../../components/Field';

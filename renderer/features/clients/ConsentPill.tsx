@@ -1,5 +1,5 @@
 // A client's consent state in words, with a shape beside it, so colour is never the only signal.
-import type { ClientSummary } from '../../../shared/api-practice';
+import type { ClientSummary } from './clients-store';
 
 type ConsentState = ClientSummary['consent']['state'];
 

@@ -1,14 +1,18 @@
 // Clients, the open client's detail and the practice policy, as main last answered them. Each
 // action returns null or the refusal, so a screen can show main's sentence under its form.
 import { create } from 'zustand';
-import type { Reply, Request, Result } from '../../../shared/api';
-import type { ClientDetail, ClientSummary, DefaultTerms } from '../../../shared/api-practice';
+import type { Reply, Request } from '../../../shared/api';
 import type { VaultErrorInfo } from '../../../shared/errors';
-import { callMain } from '../../app/call-main';
+import { callMain, Refusal } from '../../app/call-main';
 import { useVault } from '../vault/vault-store';
 
+export type ClientSummary = Reply<'clients.list'>['clients'][number];
+export type ClientDetail = Reply<'clients.detail'>;
+export type RecordingSummary = ClientDetail['recordings'][number];
 /** The practice's policy and, in `defaults`, what the consent wizard starts from. */
 export type Policy = Reply<'policy.get'>;
+export type DefaultTerms = Policy['defaults'];
+type Destroyed = Reply<'consent.revoke'>;
 
 interface ClientsState {
   clients: ClientSummary[] | null;
@@ -26,16 +30,12 @@ interface ClientsState {
   setPolicy(text: string): Promise<VaultErrorInfo | null>;
   setDefaults(defaults: DefaultTerms): Promise<VaultErrorInfo | null>;
   sign(request: Request<'consent.sign'>): Promise<VaultErrorInfo | null>;
-  revoke(clientId: string): Promise<{ destroyed: number } | VaultErrorInfo>;
-  endTherapy(clientId: string): Promise<{ destroyed: number } | VaultErrorInfo>;
+  revoke(clientId: string): Promise<Destroyed | Refusal>;
+  endTherapy(clientId: string): Promise<Destroyed | Refusal>;
   addTakeaway(request: Request<'takeaways.add'>): Promise<VaultErrorInfo | null>;
   removeRange(request: Request<'recording.removeRange'>): Promise<VaultErrorInfo | null>;
   destroyRecording(clientId: string, recordingId: string): Promise<VaultErrorInfo | null>;
   startReview(clientId: string, maxMinutes: number): Promise<VaultErrorInfo | null>;
-}
-
-export function isRefusal<T>(value: T | VaultErrorInfo): value is VaultErrorInfo {
-  return typeof value === 'object' && value !== null && 'code' in value && 'message' in value;
 }
 
 /** One client's detail for a screen that keeps its own copy (the recording screen). */
@@ -54,15 +54,16 @@ export const useClients = create<ClientsState>()((set, get) => {
     await Promise.all([get().loadDetail(clientId), get().loadClients()]);
   }
 
-  async function change<T>(
-    clientId: string,
-    call: () => Promise<Result<T>>,
-  ): Promise<T | VaultErrorInfo> {
-    const result = await call();
+  async function change<T>(clientId: string, answer: Promise<T | Refusal>): Promise<T | Refusal> {
+    const outcome = await answer;
     // Refused or not, show what main now holds: a refusal may mean the screen was stale.
     await reread(clientId);
-    return result.ok ? result.value : result.error;
+    return outcome;
   }
+
+  /** null when main did it, else main's error for the form to show. */
+  const refusalOf = (outcome: unknown): VaultErrorInfo | null =>
+    outcome instanceof Refusal ? outcome.error : null;
 
   return {
     clients: null,
@@ -71,88 +72,89 @@ export const useClients = create<ClientsState>()((set, get) => {
     loadProblem: null,
 
     async loadClients() {
-      const result = await window.vault.clients.list({});
-      if (result.ok) set({ clients: result.value.clients, loadProblem: null });
-      else set({ loadProblem: result.error.message });
+      const list = await callMain(window.vault.clients.list({}));
+      if (list instanceof Refusal) set({ loadProblem: list.message });
+      else set({ clients: list.clients, loadProblem: null });
     },
 
     async addClient(displayName, otherParticipants) {
-      const result = await window.vault.clients.add({ displayName, otherParticipants });
-      if (!result.ok) return result.error;
+      const added = await callMain(window.vault.clients.add({ displayName, otherParticipants }));
+      if (added instanceof Refusal) return added.error;
       await get().loadClients();
       return null;
     },
 
     async loadDetail(clientId) {
-      const result = await window.vault.clients.detail({ clientId });
-      if (result.ok) set({ detail: result.value, loadProblem: null });
-      else set({ loadProblem: result.error.message });
+      const detail = await callMain(window.vault.clients.detail({ clientId }));
+      if (detail instanceof Refusal) set({ loadProblem: detail.message });
+      else set({ detail, loadProblem: null });
     },
 
     async archive(clientId, archived) {
-      const outcome = await change(clientId, () =>
-        window.vault.clients.archive({ clientId, archived }),
+      return refusalOf(
+        await change(clientId, callMain(window.vault.clients.archive({ clientId, archived }))),
       );
-      return isRefusal(outcome) ? outcome : null;
     },
 
     async loadPolicy() {
-      const result = await window.vault.policy.get({});
-      if (result.ok) set({ policy: result.value, loadProblem: null });
-      else set({ loadProblem: result.error.message });
+      const policy = await callMain(window.vault.policy.get({}));
+      if (policy instanceof Refusal) set({ loadProblem: policy.message });
+      else set({ policy, loadProblem: null });
     },
 
     async setPolicy(text) {
-      const result = await window.vault.policy.set({ text });
-      if (!result.ok) return result.error;
-      set({ policy: result.value });
+      const policy = await callMain(window.vault.policy.set({ text }));
+      if (policy instanceof Refusal) return policy.error;
+      set({ policy });
       return null;
     },
 
     async setDefaults(defaults) {
-      const result = await window.vault.policy.setDefaults({ defaults });
-      if (!result.ok) return result.error;
-      set({ policy: result.value });
+      const policy = await callMain(window.vault.policy.setDefaults({ defaults }));
+      if (policy instanceof Refusal) return policy.error;
+      set({ policy });
       return null;
     },
 
     async sign(request) {
-      const result = await window.vault.consent.sign(request);
-      if (!result.ok) return result.error;
-      set({ detail: result.value });
+      const detail = await callMain(window.vault.consent.sign(request));
+      if (detail instanceof Refusal) return detail.error;
+      set({ detail });
       await get().loadClients();
       return null;
     },
 
     revoke(clientId) {
-      return change(clientId, () => window.vault.consent.revoke({ clientId }));
+      return change(clientId, callMain(window.vault.consent.revoke({ clientId })));
     },
 
     endTherapy(clientId) {
-      return change(clientId, () => window.vault.consent.endTherapy({ clientId }));
+      return change(clientId, callMain(window.vault.consent.endTherapy({ clientId })));
     },
 
     async addTakeaway(request) {
-      const result = await window.vault.takeaways.add(request);
-      if (!result.ok) return result.error;
-      set({ detail: result.value });
+      const detail = await callMain(window.vault.takeaways.add(request));
+      if (detail instanceof Refusal) return detail.error;
+      set({ detail });
       return null;
     },
 
     async removeRange(request) {
       const clientId = get().detail?.client.clientId ?? '';
-      const outcome = await change(clientId, () => window.vault.recording.removeRange(request));
-      return isRefusal(outcome) ? outcome : null;
+      return refusalOf(
+        await change(clientId, callMain(window.vault.recording.removeRange(request))),
+      );
     },
 
     async destroyRecording(clientId, recordingId) {
-      const outcome = await change(clientId, () => window.vault.recording.destroy({ recordingId }));
-      return isRefusal(outcome) ? outcome : null;
+      return refusalOf(
+        await change(clientId, callMain(window.vault.recording.destroy({ recordingId }))),
+      );
     },
 
     async startReview(clientId, maxMinutes) {
-      const result = await window.vault.review.start({ clientId, maxMinutes });
-      if (!result.ok) return result.error;
+      const started = await callMain(window.vault.review.start({ clientId, maxMinutes }));
+      if (started instanceof Refusal) return started.error;
       // Main locked the vault for the hand-over: show the client's PIN screen now, not at the next poll.
       useVault.getState().open(null);
       await useVault.getState().refresh();

@@ -2,7 +2,7 @@
 // version, and each signature. Printing shows this document only (document.css), which in
 // Electron offers "Save as PDF".
 import { useEffect, useId, type ReactNode } from 'react';
-import type { ClientDetail } from '../../../shared/api-practice';
+import type { ClientDetail } from '../clients/clients-store';
 import type { ConsentTerms } from '../../../shared/consent-terms';
 import { describeTerms, formatDateTime, shortHash } from '../../../shared/consent-text';
 import { formatDate } from '../../../shared/format';

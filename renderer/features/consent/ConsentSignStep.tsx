@@ -2,7 +2,7 @@
 // each participant and the therapist, with a typed full name and a drawn signature (or, for
 // someone who cannot draw, the typed name alone).
 import { useId, useState } from 'react';
-import type { ClientDetail } from '../../../shared/api-practice';
+import type { ClientDetail } from '../clients/clients-store';
 import { consentDraftSchema } from '../../../shared/api-practice';
 import { signatureSchema, type Signature } from '../../../shared/consent-terms';
 import { describeTerms, formatDateTime, shortHash } from '../../../shared/consent-text';

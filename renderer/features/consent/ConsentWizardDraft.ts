@@ -1,7 +1,7 @@
 // What the wizard holds while the terms are walked through, how each step is checked (with the
 // schema's own sentences, so the wizard and main say the same thing), and the draft main signs.
 import type { z } from 'zod';
-import type { ClientDetail } from '../../../shared/api-practice';
+import type { ClientDetail } from '../clients/clients-store';
 import { consentDraftSchema } from '../../../shared/api-practice';
 import {
   consentTermsObject,

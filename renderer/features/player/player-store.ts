@@ -2,14 +2,15 @@
 // close tells main how much was heard. The ticket, the feeder and the blob URL live exactly as
 // long as the Player that opened them.
 import { useEffect, useRef, useState } from 'react';
-import type { Playback } from '../../../shared/api-practice';
+import type { Reply } from '../../../shared/api';
 import { MediaFeeder, type RemovedRange } from './media-feeder';
+import { callMain, Refusal } from '../../app/call-main';
 import { useVault } from '../vault/vault-store';
 
 type PlayerLoad =
   | { kind: 'opening' }
   | { kind: 'refused'; message: string }
-  | { kind: 'ready'; playback: Playback };
+  | { kind: 'ready'; playback: Reply<'playback.open'> };
 
 interface PlayerSession {
   load: PlayerLoad;
@@ -30,17 +31,16 @@ export function usePlayerSession(recordingId: string): PlayerSession {
     let playbackId: string | null = null;
     let active: MediaFeeder | null = null;
     void (async () => {
-      const opened = await window.vault.playback.open({ recordingId });
+      const playback = await callMain(window.vault.playback.open({ recordingId }));
       if (cancelled) {
-        if (opened.ok)
-          void window.vault.playback.close({ playbackId: opened.value.playbackId, heardMs: 0 });
+        if (!(playback instanceof Refusal))
+          void window.vault.playback.close({ playbackId: playback.playbackId, heardMs: 0 });
         return;
       }
-      if (!opened.ok) {
-        setLoad({ kind: 'refused', message: opened.error.message });
+      if (playback instanceof Refusal) {
+        setLoad({ kind: 'refused', message: playback.message });
         return;
       }
-      const playback = opened.value;
       playbackId = playback.playbackId;
       setLoad({ kind: 'ready', playback });
       const media = audioRef.current;
@@ -51,12 +51,11 @@ export function usePlayerSession(recordingId: string): PlayerSession {
         chunks: playback.chunks,
         removedRanges: playback.removedRanges,
         fetchChunk: async (seq) => {
-          const result = await window.vault.playback.chunk({
-            playbackId: playback.playbackId,
-            seq,
-          });
-          if (!result.ok) throw new Error(result.error.message);
-          return result.value.data;
+          const chunk = await callMain(
+            window.vault.playback.chunk({ playbackId: playback.playbackId, seq }),
+          );
+          if (chunk instanceof Refusal) throw new Error(chunk.message);
+          return chunk.data;
         },
         onProblem: (message) => {
           media.pause();

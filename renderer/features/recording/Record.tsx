@@ -1,7 +1,6 @@
 // Record this session, safely, and know it is working: consent reconfirmed first, then a clear
 // "Recording" state (a red dot and the word), the time, the level, and what to do if it stops.
 import { useEffect, useId, useState } from 'react';
-import type { ClientDetail } from '../../../shared/api-practice';
 import { uiText } from '../../../shared/ui-text';
 import { useFocusOnMount } from '../../components/focus';
 import { LevelMeter } from '../../components/LevelMeter';
@@ -9,7 +8,7 @@ import { positionClock, shortDuration } from '../../components/time-words';
 import { useRecording } from './recording-store';
 import { useVault } from '../vault/vault-store';
 import { Refusal } from '../../app/call-main';
-import { readClientDetail } from '../clients/clients-store';
+import { readClientDetail, type ClientDetail } from '../clients/clients-store';
 import '../../styles/record.css';
 
 export function Record({ clientId }: { clientId: string }) {

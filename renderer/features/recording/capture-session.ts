@@ -1,8 +1,10 @@
 // The capture window's side of a recording: one microphone, one MediaRecorder, and the chunks
 // sent to main strictly in order, each answered (sealed and committed) before the next is sent.
-import type { CaptureSettings } from '../../../shared/api-practice';
-import type { VaultApi } from '../../../shared/api';
+import type { Reply, VaultApi } from '../../../shared/api';
+import { callMain, Refusal } from '../../app/call-main';
 import { startLevelMeter, type LevelMeter } from './level-meter';
+
+type CaptureSettings = NonNullable<Reply<'capture.next'>['settings']>;
 
 type Capture = VaultApi['capture'];
 export type CaptureFailure =
@@ -117,8 +119,10 @@ export class CaptureSession {
         this.markDone();
       });
     });
-    const started = await this.capture.started({ recordingId: this.recordingId, mimeType });
-    if (!started.ok) {
+    const started = await callMain(
+      this.capture.started({ recordingId: this.recordingId, mimeType }),
+    );
+    if (started instanceof Refusal) {
       this.broken = true;
       this.release();
       this.markDone();
@@ -138,13 +142,10 @@ export class CaptureSession {
       if (this.broken) return;
       const data = new Uint8Array(await blob.arrayBuffer());
       const seq = this.seq;
-      const result = await this.capture.chunk({
-        recordingId: this.recordingId,
-        seq,
-        durationMs,
-        data,
-      });
-      if (result.ok) {
+      const stored = await callMain(
+        this.capture.chunk({ recordingId: this.recordingId, seq, durationMs, data }),
+      );
+      if (!(stored instanceof Refusal)) {
         this.seq += 1;
         this.onChunkSent(seq);
         return;

@@ -1,11 +1,13 @@
 // The running recording as main reports it (recording.status, about four times a second), and the
 // therapist's actions on it. Main owns the recording: a reload of this window changes nothing.
 import { create } from 'zustand';
-import type { RecorderStatus } from '../../../shared/api-practice';
-import type { Result } from '../../../shared/api';
+import type { Reply, Result } from '../../../shared/api';
 import type { VaultErrorInfo } from '../../../shared/errors';
+import { callMain, Refusal } from '../../app/call-main';
 import { shortDuration } from '../../components/time-words';
 import { useVault } from '../vault/vault-store';
+
+type RecorderStatus = NonNullable<Reply<'recording.status'>>;
 
 const POLL_MS = 250;
 
@@ -32,10 +34,9 @@ export const useRecording = create<RecordingState>()((set, get) => {
   const announce = (text: string) => useVault.getState().announce(text);
 
   async function poll(): Promise<void> {
-    const result = await window.vault.recording.status({});
-    if (!result.ok) return;
+    const next = await callMain(window.vault.recording.status({}));
+    if (next instanceof Refusal) return;
     const previous = get().status;
-    const next = result.value;
     if (JSON.stringify(previous) === JSON.stringify(next)) return;
     set({ status: next });
     // Stopped by main (disk full, microphone lost, consent ended): say what was kept.
@@ -72,9 +73,9 @@ export const useRecording = create<RecordingState>()((set, get) => {
   ): Promise<VaultErrorInfo | null> {
     set({ busy: true });
     try {
-      const result = await call();
+      const outcome = await callMain(call());
       await poll();
-      return result.ok ? null : result.error;
+      return outcome instanceof Refusal ? outcome.error : null;
     } finally {
       set({ busy: false });
     }
@@ -121,9 +122,9 @@ export const useRecording = create<RecordingState>()((set, get) => {
       if (!id) return null;
       set({ busy: true });
       try {
-        const result = await window.vault.recording.stop({ recordingId: id });
-        if (!result.ok) return result.error;
-        const status = result.value ?? get().status;
+        const stopped = await callMain(window.vault.recording.stop({ recordingId: id }));
+        if (stopped instanceof Refusal) return stopped.error;
+        const status = stopped ?? get().status;
         if (status) {
           set({ status: { ...status, state: 'stopped' } });
           finished({ ...status, state: 'stopped' });
@@ -137,9 +138,9 @@ export const useRecording = create<RecordingState>()((set, get) => {
     async mark(label) {
       const id = get().status?.recordingId;
       if (!id) return null;
-      const result = await window.vault.recording.mark({ recordingId: id, label });
-      if (!result.ok) return result.error;
-      announce(`Moment marked at ${shortDuration(result.value.atMs)}.`);
+      const marker = await callMain(window.vault.recording.mark({ recordingId: id, label }));
+      if (marker instanceof Refusal) return marker.error;
+      announce(`Moment marked at ${shortDuration(marker.atMs)}.`);
       return null;
     },
 

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatDate } from '../../../shared/format';
 import { FormMessage } from '../../components/FormMessage';
 import { useFocusOnMount } from '../../components/focus';
+import { Refusal } from '../../app/call-main';
 import { useReview, type ReviewLibrary } from './review-store';
 import { useVault } from '../vault/vault-store';
 import { reviewText } from './ReviewText';
@@ -31,7 +32,7 @@ function Confirm({
     setError(null);
     const outcome = await revoke();
     setBusy(false);
-    if ('code' in outcome) setError(outcome.message);
+    if (outcome instanceof Refusal) setError(outcome.message);
     else onDone(outcome.destroyed);
   }
 

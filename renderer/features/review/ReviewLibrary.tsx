@@ -1,6 +1,5 @@
 // What a client sees in review: their recordings (when, how long, marked moments, when and why
 // each will be destroyed), the therapist's written takeaways, and their consent with Revoke.
-import type { RecordingSummary } from '../../../shared/api-practice';
 import { formatDate } from '../../../shared/format';
 import { useFocusOnMount } from '../../components/focus';
 import { useReview, type ReviewLibrary as Library } from './review-store';
@@ -15,7 +14,13 @@ function plainReason(reason: string | null): string {
   return plain ? `${plain.charAt(0).toUpperCase()}${plain.slice(1)}.` : '';
 }
 
-function Recording({ recording, playing }: { recording: RecordingSummary; playing: boolean }) {
+function Recording({
+  recording,
+  playing,
+}: {
+  recording: Library['recordings'][number];
+  playing: boolean;
+}) {
   const play = useReview((state) => state.play);
   const open = useVault((state) => state.open);
   const titleId = `recording-${recording.recordingId}`;

@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import type { Reply } from '../../../shared/api';
 import type { VaultErrorInfo } from '../../../shared/errors';
+import { callMain, Refusal } from '../../app/call-main';
 import { useVault } from '../vault/vault-store';
 
 export type ReviewLibrary = Reply<'review.library'>;
@@ -27,7 +28,7 @@ interface ReviewState {
   unlock(pin: string): Promise<VaultErrorInfo | null>;
   acknowledge(): Promise<VaultErrorInfo | null>;
   loadLibrary(): Promise<void>;
-  revoke(): Promise<{ destroyed: number } | VaultErrorInfo>;
+  revoke(): Promise<Reply<'review.revoke'> | Refusal>;
   end(): Promise<void>;
   play(recordingId: string): void;
   dismissEnded(): void;
@@ -69,11 +70,11 @@ export const useReview = create<ReviewState>()((set, get) => ({
   },
 
   async unlock(pin) {
-    const result = await window.vault.review.unlock({ pin });
-    if (!result.ok) {
-      get().waitForPin(result.error.retryAfterMs ?? 0);
+    const unlocked = await callMain(window.vault.review.unlock({ pin }));
+    if (unlocked instanceof Refusal) {
+      get().waitForPin(unlocked.error.retryAfterMs ?? 0);
       await useVault.getState().refresh();
-      return result.error;
+      return unlocked.error;
     }
     get().waitForPin(0);
     set({ library: null, libraryProblem: null, ended: null });
@@ -82,29 +83,29 @@ export const useReview = create<ReviewState>()((set, get) => ({
   },
 
   async acknowledge() {
-    const result = await window.vault.review.acknowledge({});
+    const agreed = await callMain(window.vault.review.acknowledge({}));
     // The library loads once the status says the sentence was agreed to.
     await useVault.getState().refresh();
-    return result.ok ? null : result.error;
+    return agreed instanceof Refusal ? agreed.error : null;
   },
 
   async loadLibrary() {
-    const result = await window.vault.review.library({});
-    if (result.ok) set({ library: result.value, libraryProblem: null });
-    else set({ libraryProblem: result.error.message });
+    const library = await callMain(window.vault.review.library({}));
+    if (library instanceof Refusal) set({ libraryProblem: library.message });
+    else set({ library, libraryProblem: null });
   },
 
   async revoke() {
-    const result = await window.vault.review.revoke({});
+    const revoked = await callMain(window.vault.review.revoke({}));
     await get().loadLibrary();
-    return result.ok ? result.value : result.error;
+    return revoked;
   },
 
   async end() {
     endingByClient = true;
     useVault.getState().open(null);
-    const result = await window.vault.review.end({});
-    if (!result.ok) endingByClient = false;
+    const ended = await callMain(window.vault.review.end({}));
+    if (ended instanceof Refusal) endingByClient = false;
     await useVault.getState().refresh();
   },
 

@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type { Result, VaultStatus } from '../../../shared/api';
 import type { VaultErrorInfo } from '../../../shared/errors';
 import { uiText } from '../../../shared/ui-text';
+import { callMain, Refusal } from '../../app/call-main';
 
 export type View = 'clients' | 'access-log' | 'auditors' | 'settings';
 
@@ -102,12 +103,12 @@ export const useVault = create<VaultState>()((set, get) => {
   }
 
   async function readStatus(): Promise<void> {
-    const result = await window.vault.vault.status({});
-    if (result.ok) {
-      set({ statusProblem: null });
-      applyStatus(result.value);
+    const status = await callMain(window.vault.vault.status({}));
+    if (status instanceof Refusal) {
+      set({ statusProblem: status.message });
     } else {
-      set({ statusProblem: result.error.message });
+      set({ statusProblem: null });
+      applyStatus(status);
     }
   }
 
@@ -119,10 +120,10 @@ export const useVault = create<VaultState>()((set, get) => {
     generation += 1;
     actionsInFlight += 1;
     try {
-      const result = await call();
-      if (result.ok) onValue(result.value);
+      const outcome = await callMain(call());
+      if (!(outcome instanceof Refusal)) onValue(outcome);
       await readStatus();
-      return result.ok ? null : result.error;
+      return outcome instanceof Refusal ? outcome.error : null;
     } finally {
       actionsInFlight -= 1;
       generation += 1;
@@ -141,13 +142,13 @@ export const useVault = create<VaultState>()((set, get) => {
     async refresh() {
       if (actionsInFlight > 0) return;
       const started = generation;
-      const result = await window.vault.vault.status({});
+      const status = await callMain(window.vault.vault.status({}));
       if (started !== generation || actionsInFlight > 0) return;
-      if (result.ok) {
-        set({ statusProblem: null });
-        applyStatus(result.value);
+      if (status instanceof Refusal) {
+        set({ statusProblem: status.message });
       } else {
-        set({ statusProblem: result.error.message });
+        set({ statusProblem: null });
+        applyStatus(status);
       }
     },
 
