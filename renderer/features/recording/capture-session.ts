@@ -10,7 +10,7 @@ type Capture = VaultApi['capture'];
 export type CaptureFailure =
   'permission-denied' | 'no-microphone' | 'device-lost' | 'recorder-error';
 
-/** mp4 first: its chunks are whole fragments that a player can start from (see container.ts). */
+/** mp4 first: its chunks are whole fragments that a player can start from (see ../player/container.ts). */
 function chooseMimeType(isSupported: (type: string) => boolean): string {
   return isSupported('audio/mp4;codecs=opus') ? 'audio/mp4;codecs=opus' : 'audio/webm;codecs=opus';
 }
