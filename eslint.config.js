@@ -6,6 +6,19 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http'];
 
+const rendererImportLimits = [
+  {
+    group: ['electron', 'electron/*'],
+    message: 'The renderer is untrusted: it talks only to window.vault.',
+  },
+  { group: nodeBuiltins, message: 'The renderer is DOM only.' },
+  { group: ['**/electron/**'], message: 'The renderer never imports main-process code.' },
+  {
+    group: ['libsodium-wrappers-sumo', 'better-sqlite3'],
+    message: 'Keys and the vault live in main.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**'] },
   js.configs.recommended,
@@ -113,16 +126,23 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          patterns: rendererImportLimits,
+        },
+      ],
+    },
+  },
+  {
+    // components/ holds parts any screen may use: they know no feature and no store.
+    files: ['renderer/components/**/*.ts', 'renderer/components/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
           patterns: [
+            ...rendererImportLimits,
             {
-              group: ['electron', 'electron/*'],
-              message: 'The renderer is untrusted: it talks only to window.vault.',
-            },
-            { group: nodeBuiltins, message: 'The renderer is DOM only.' },
-            { group: ['**/electron/**'], message: 'The renderer never imports main-process code.' },
-            {
-              group: ['libsodium-wrappers-sumo', 'better-sqlite3'],
-              message: 'Keys and the vault live in main.',
+              group: ['**/features/**', '**/app/**'],
+              message: 'A generic component imports no feature and no app wiring.',
             },
           ],
         },

@@ -1,7 +1,7 @@
 // Chooses the screen from the vault's state, keeps the idle lock informed, and notices when
 // main locks the vault.
 import { useEffect } from 'react';
-import { LiveRegion } from '../components/LiveRegion';
+import { LiveRegion } from './LiveRegion';
 import { useVault } from '../features/vault/vault-store';
 import { touchSession } from '../features/vault/vault-store';
 import { useReview } from '../features/review/review-store';
