@@ -14,6 +14,19 @@ const corePatterns = [
   { group: ['**/renderer/**'], message: 'The core never imports the renderer.' },
 ];
 
+const rendererImportLimits = [
+  {
+    group: ['electron', 'electron/*'],
+    message: 'The renderer is untrusted: it talks only to window.vault.',
+  },
+  { group: nodeBuiltins, message: 'The renderer is DOM only.' },
+  { group: ['**/electron/**'], message: 'The renderer never imports main-process code.' },
+  {
+    group: ['libsodium-wrappers-sumo', 'better-sqlite3'],
+    message: 'Keys and the vault live in main.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**'] },
   js.configs.recommended,
@@ -132,18 +145,38 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          patterns: rendererImportLimits,
+        },
+      ],
+    },
+  },
+  {
+    // components/ holds parts any screen may use: they know no feature and no store.
+    files: ['renderer/components/**/*.ts', 'renderer/components/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
           patterns: [
+            ...rendererImportLimits,
             {
-              group: ['electron', 'electron/*'],
-              message: 'The renderer is untrusted: it talks only to window.vault.',
-            },
-            { group: nodeBuiltins, message: 'The renderer is DOM only.' },
-            { group: ['**/electron/**'], message: 'The renderer never imports main-process code.' },
-            {
-              group: ['libsodium-wrappers-sumo', 'better-sqlite3'],
-              message: 'Keys and the vault live in main.',
+              group: ['**/features/**', '**/app/**'],
+              message: 'A generic component imports no feature and no app wiring.',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Screens read stores; only a store asks main, so what the page asks for is in one place.
+    files: ['renderer/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='window'][property.name='vault']",
+          message: 'Only stores call window.vault: a .tsx file asks a store.',
         },
       ],
     },

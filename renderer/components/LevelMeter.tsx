@@ -1,5 +1,5 @@
 // The live input level: a bar and a word, so neither colour nor movement is the only signal.
-export function levelWord(level: number): string {
+function levelWord(level: number): string {
   if (level < 0.01) return 'Silent';
   if (level < 0.05) return 'Quiet';
   if (level < 0.3) return 'Good';

@@ -228,7 +228,7 @@ describe('vault lifecycle in Chromium', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await visible(page.getByText(uiText.idleSaved(1)));
     // Many clicks and key presses tell main "still here" at most once per 15 s of the page's
-    // time (renderer/store/vault-store.ts): once in the few seconds this takes, and no more
+    // time (renderer/features/vault/vault-store.ts): once in the few seconds this takes, and no more
     // however long a loaded machine takes over it.
     const allowed = 1 + Math.floor((Date.now() - startedAt) / 15_000);
     expect(touches() - touchesBefore).toBeLessThanOrEqual(allowed);

@@ -1,0 +1,145 @@
+// The access log in plain words: what each action, actor, subject and reason means to a person.
+// Ids stay pseudonymous (a client is "client 3fa2c0…"); names are only ever revealed on purpose.
+import type { AuditAction, AuditEntryView, RefusalReason } from '../../../shared/api';
+
+/** A label for every action main writes: a new action without one does not compile. */
+export const actionWords: Record<AuditAction, string> = {
+  'vault.create': 'Created the vault',
+  'session.unlock': 'Unlock',
+  'session.recover': 'Unlock with recovery key',
+  'session.lock': 'Lock',
+  'settings.change': 'Changed a setting',
+  'policy.change': 'Changed the practice policy',
+  'audit.export': 'Exported the log',
+  'audit.revealClients': 'Revealed client names',
+  'request.refused': 'Refused a request',
+  'auditor.add': 'Added an auditor',
+  'auditor.remove': 'Removed an auditor',
+  'auditor.unlock': 'Auditor sign-in',
+  'client.add': 'Added a client',
+  'client.rename': 'Renamed a client',
+  'client.archive': 'Archived a client',
+  'client.unarchive': 'Restored a client',
+  'consent.sign': 'Signed consent',
+  'consent.revoke': 'Revoked consent',
+  'therapy.end': 'Ended therapy',
+  'takeaway.add': 'Wrote a takeaway',
+  'recording.start': 'Started recording',
+  'recording.pause': 'Paused recording',
+  'recording.resume': 'Resumed recording',
+  'recording.stop': 'Stopped recording',
+  'recording.interrupted': 'Recording cut short',
+  'recording.mark': 'Marked a moment',
+  'recording.removeRange': 'Removed part of a recording',
+  'recording.destroy': 'Destroyed a recording',
+  'capture.started': 'Microphone started',
+  'capture.chunk': 'Saved audio',
+  'capture.finished': 'Microphone finished',
+  'playback.start': 'Started listening',
+  'playback.stop': 'Stopped listening',
+  'review.start': 'Handed over for client review',
+  'review.unlock': 'Client review sign-in',
+  'review.acknowledge': 'Client read the review notice',
+  'review.end': 'Client ended the review',
+  'review.reset': 'Reset a client’s review PIN',
+};
+
+function isAction(action: string): action is AuditAction {
+  return Object.hasOwn(actionWords, action);
+}
+
+/** An action a log from another version may hold, without a label here, shows as it is. */
+export function actionLabel(action: string): string {
+  return isAction(action) ? actionWords[action] : action;
+}
+
+/** The words for each refusal code main writes: a new code without them does not compile. */
+export const refusalWords: Record<RefusalReason, string> = {
+  'too many tries: delayed': 'Too many tries, asked to wait',
+  'not allowed for an auditor': 'Not allowed for an auditor',
+  'not allowed in client review': 'Not allowed in client review',
+};
+
+export const reasonWords: Record<string, string> = {
+  ...refusalWords,
+  wrong_passphrase: 'Wrong passphrase',
+  wrong_recovery_key: 'Wrong recovery key',
+  'wrong name or passphrase': 'Wrong name or passphrase',
+  'new vault': 'New vault',
+  'emergency access: passphrase replaced': 'Emergency access: passphrase replaced',
+  user: 'Lock button',
+  idle: 'Idle lock',
+  suspend: 'Laptop went to sleep',
+  'screen-lock': 'Screen locked',
+  quit: 'Session Vault closed',
+};
+
+const roleWords: Record<AuditEntryView['actorRole'], string> = {
+  therapist: 'Therapist',
+  client: 'Client',
+  auditor: 'Auditor',
+  system: 'Session Vault',
+  unknown: 'Someone',
+};
+
+export const outcomeWords: Record<AuditEntryView['outcome'], string> = {
+  ok: 'Done',
+  refused: 'Refused',
+  failed: 'Failed',
+};
+
+const OPAQUE_ID = /^[0-9a-f]{32}$/;
+const ID_SHOWN = 6;
+
+/** The first few characters of an id, enough to tell a practice's clients apart. */
+export function shortId(id: string): string {
+  return id.length > ID_SHOWN + 1 ? `${id.slice(0, ID_SHOWN)}…` : id;
+}
+
+/** Who acted: a role, and for a client or an auditor their pseudonymous id. */
+export function describeActor(entry: AuditEntryView): { role: string; id: string | null } {
+  const id = entry.actorId?.replace(/^auditor:/, '') ?? null;
+  return { role: roleWords[entry.actorRole], id: id ? shortId(id) : null };
+}
+
+const subjectWords: Record<string, string> = {
+  idleLockMinutes: 'Idle lock',
+  defaultTerms: 'Default terms',
+  csv: 'CSV file',
+  json: 'Signed bundle',
+};
+
+/** What an id names, judged by the action about it. */
+function kindOfId(action: string): string {
+  if (/^(client|consent|therapy|review)\./.test(action)) return 'client';
+  if (/^(recording|playback|capture)\./.test(action)) return 'recording';
+  return 'id';
+}
+
+/** The subject as a person reads it; `id` is the full value, for filtering by it. */
+export function describeSubject(entry: AuditEntryView): { text: string; id: string } | null {
+  const subject = entry.subject;
+  if (subject === null) return null;
+  if (subject.startsWith('auditor:')) {
+    return { text: `auditor ${shortId(subject.slice('auditor:'.length))}`, id: subject };
+  }
+  if (OPAQUE_ID.test(subject)) {
+    return { text: `${kindOfId(entry.action)} ${shortId(subject)}`, id: subject };
+  }
+  return { text: subjectWords[subject] ?? subject, id: subject };
+}
+
+export function reasonLabel(reason: string | null): string {
+  return reason === null ? '—' : (reasonWords[reason] ?? reason);
+}
+
+const numbers = new Intl.NumberFormat('en-GB');
+
+/** 1204 → "1,204". */
+export function count(n: number): string {
+  return numbers.format(n);
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}

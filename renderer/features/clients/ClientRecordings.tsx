@@ -1,0 +1,282 @@
+// A client's recordings: when, how long, in what state, and when and why each will be
+// destroyed; play (or why not), remove a part, or destroy now.
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import type { ClientDetail, RecordingSummary } from './clients-store';
+import {
+  destroyCountdown,
+  destroyedSentence,
+  formatDateTime,
+  formatDuration,
+  parseMinutesSeconds,
+} from '../../../shared/consent-text';
+import { ConfirmPanel } from '../../components/ConfirmPanel';
+import { Field } from '../../components/Field';
+import { FormMessage } from '../../components/FormMessage';
+import { useClients } from './clients-store';
+import { useVault } from '../vault/vault-store';
+
+const stateWords: Record<RecordingSummary['state'], string> = {
+  recording: 'Recording now',
+  finalised: 'Complete',
+  interrupted: 'Interrupted: kept up to the last saved second',
+  destroyed: 'Destroyed',
+};
+
+/** The time now, moved on every minute so countdowns stay true while the screen is open. */
+function useMinuteClock(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+export function ClientRecordings({ detail }: { detail: ClientDetail }) {
+  const titleId = useId();
+  const now = useMinuteClock();
+  const recordings = [...detail.recordings].sort((a, b) => b.startedAt - a.startedAt);
+  return (
+    <section className="panel panel-wide" aria-labelledby={titleId}>
+      <h2 id={titleId}>Recordings</h2>
+      {recordings.length === 0 ? (
+        <p className="muted">No recordings yet.</p>
+      ) : (
+        <ul className="recordings" aria-labelledby={titleId}>
+          {recordings.map((recording) => (
+            <RecordingRow key={recording.recordingId} recording={recording} now={now} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+type Mode = 'idle' | 'remove' | 'destroy';
+
+function RecordingRow({ recording, now }: { recording: RecordingSummary; now: number }) {
+  const open = useVault((state) => state.open);
+  const [mode, setMode] = useState<Mode>('idle');
+  const playWhyId = useId();
+  const labelId = useId();
+  const destroyed = recording.state === 'destroyed';
+  const markers = recording.markers.length;
+  const title = `Session of ${formatDateTime(recording.startedAt)}`;
+
+  return (
+    <li className="recording" data-state={recording.state} aria-labelledby={labelId}>
+      <div className="recording-main">
+        <h3 id={labelId} className="recording-title">
+          {title}
+        </h3>
+        <p className="recording-facts">
+          {destroyed ? null : <span>{formatDuration(recording.durationMs)}</span>}
+          <span className={`recording-state state-${recording.state}`}>
+            {stateWords[recording.state]}
+          </span>
+          {destroyed ? null : (
+            <span>
+              {markers} marked {markers === 1 ? 'moment' : 'moments'}
+            </span>
+          )}
+        </p>
+        {destroyed ? (
+          <p className="recording-destroy is-destroyed">
+            {recording.destroyedAt !== null
+              ? destroyedSentence(recording.destroyedAt, recording.destroyReason)
+              : 'Destroyed.'}
+          </p>
+        ) : recording.destroyAfter !== null ? (
+          <p className="recording-destroy">
+            <strong>{destroyCountdown(recording.destroyAfter, now)}</strong>{' '}
+            {recording.destroyWhy?.replace(/ It will be destroyed on .*$/, '')}
+          </p>
+        ) : null}
+        {recording.removedRanges.length > 0 ? (
+          <p className="muted">
+            Removed at the client’s request:{' '}
+            {recording.removedRanges
+              .map((r) => `${formatDuration(r.fromMs)} to ${formatDuration(r.toMs)}`)
+              .join(', ')}
+            .
+          </p>
+        ) : null}
+        {!destroyed && !recording.play.allow ? (
+          <p id={playWhyId} className="why">
+            <strong>Cannot be played.</strong> {recording.play.reasons.join(' ')}
+          </p>
+        ) : null}
+      </div>
+      {destroyed ? null : (
+        <div className="recording-actions">
+          <button
+            type="button"
+            className="button button-secondary"
+            disabled={!recording.play.allow}
+            aria-describedby={recording.play.allow ? undefined : playWhyId}
+            onClick={() =>
+              open({
+                kind: 'player',
+                recordingId: recording.recordingId,
+                clientId: recording.clientId,
+              })
+            }
+          >
+            Play<span className="visually-hidden"> the {title.toLowerCase()}</span>
+          </button>
+          <button
+            type="button"
+            className="button button-secondary"
+            disabled={recording.state === 'recording'}
+            aria-expanded={mode === 'remove'}
+            onClick={() => setMode('remove')}
+          >
+            Remove part…
+          </button>
+          <button
+            type="button"
+            className="button button-quiet-danger"
+            disabled={recording.state === 'recording'}
+            aria-expanded={mode === 'destroy'}
+            onClick={() => setMode('destroy')}
+          >
+            Destroy now…
+          </button>
+        </div>
+      )}
+      {mode === 'remove' ? (
+        <RemovePart recording={recording} title={title} onDone={() => setMode('idle')} />
+      ) : null}
+      {mode === 'destroy' ? (
+        <DestroyNow recording={recording} title={title} onDone={() => setMode('idle')} />
+      ) : null}
+    </li>
+  );
+}
+
+function DestroyNow({
+  recording,
+  title,
+  onDone,
+}: {
+  recording: RecordingSummary;
+  title: string;
+  onDone: () => void;
+}) {
+  const destroyRecording = useClients((state) => state.destroyRecording);
+  const announce = useVault((state) => state.announce);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function confirm() {
+    setBusy(true);
+    const failure = await destroyRecording(recording.clientId, recording.recordingId);
+    setBusy(false);
+    if (failure) return setError(failure.message);
+    announce(`The ${title.toLowerCase()} was destroyed.`);
+    onDone();
+  }
+  return (
+    <ConfirmPanel
+      title="Destroy this recording now?"
+      confirmLabel="Yes, destroy it"
+      cancelLabel="Keep it"
+      busy={busy}
+      danger
+      onConfirm={() => void confirm()}
+      onCancel={onDone}
+    >
+      <p>
+        The {title.toLowerCase()} is destroyed for good. No one can listen to it again, and it
+        cannot be brought back. Written takeaways stay.
+      </p>
+      <FormMessage message={error} />
+    </ConfirmPanel>
+  );
+}
+
+function RemovePart({
+  recording,
+  title,
+  onDone,
+}: {
+  recording: RecordingSummary;
+  title: string;
+  onDone: () => void;
+}) {
+  const removeRange = useClients((state) => state.removeRange);
+  const announce = useVault((state) => state.announce);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [checked, setChecked] = useState<{ fromMs: number; toMs: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const titleId = useId();
+  const length = formatDuration(recording.durationMs);
+
+  function check(event: FormEvent) {
+    event.preventDefault();
+    const fromMs = parseMinutesSeconds(from);
+    const toMs = parseMinutesSeconds(to);
+    if (fromMs === null || toMs === null)
+      return setError('Write both times as minutes and seconds, like 12:30.');
+    if (toMs <= fromMs) return setError('The end of the part to remove must come after its start.');
+    if (fromMs >= recording.durationMs)
+      return setError(`The recording is only ${length} long. Choose a start before that.`);
+    setError(null);
+    setChecked({ fromMs, toMs: Math.min(toMs, recording.durationMs) });
+  }
+
+  async function confirm() {
+    if (!checked) return;
+    setBusy(true);
+    const failure = await removeRange({ recordingId: recording.recordingId, ...checked });
+    setBusy(false);
+    if (failure) {
+      setChecked(null);
+      return setError(failure.message);
+    }
+    announce(
+      `Removed ${formatDuration(checked.fromMs)} to ${formatDuration(checked.toMs)} from the ${title.toLowerCase()}.`,
+    );
+    onDone();
+  }
+
+  if (checked) {
+    return (
+      <ConfirmPanel
+        title={`Remove ${formatDuration(checked.fromMs)} to ${formatDuration(checked.toMs)}?`}
+        confirmLabel="Yes, remove this part"
+        cancelLabel="Keep the whole recording"
+        busy={busy}
+        danger
+        onConfirm={() => void confirm()}
+        onCancel={onDone}
+      >
+        <p>
+          This part of the {title.toLowerCase()} is destroyed for good. The rest stays, and the
+          player skips the gap. The access log notes that a part was removed, not what was said.
+        </p>
+        <FormMessage message={error} />
+      </ConfirmPanel>
+    );
+  }
+  return (
+    <form className="confirm" onSubmit={check} noValidate aria-labelledby={titleId}>
+      <h3 id={titleId}>Remove part of this recording</h3>
+      <p className="muted">The recording is {length} long. Whole seconds are removed.</p>
+      <div className="field-row field-row-narrow">
+        <Field label="From (minutes:seconds)" value={from} onChange={setFrom} placeholder="0:00" />
+        <Field label="To (minutes:seconds)" value={to} onChange={setTo} placeholder={length} />
+      </div>
+      <FormMessage message={error} />
+      <div className="actions">
+        <button type="submit" className="button button-primary">
+          Continue
+        </button>
+        <button type="button" className="button button-secondary" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

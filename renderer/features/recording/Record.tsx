@@ -1,0 +1,294 @@
+// Record this session, safely, and know it is working: consent reconfirmed first, then a clear
+// "Recording" state (a red dot and the word), the time, the level, and what to do if it stops.
+import { useEffect, useId, useState } from 'react';
+import { uiText } from '../../../shared/ui-text';
+import { useFocusOnMount } from '../../components/focus';
+import { LevelMeter } from '../../components/LevelMeter';
+import { positionClock, shortDuration } from '../../components/time-words';
+import { useRecording } from './recording-store';
+import { useVault } from '../vault/vault-store';
+import { Refusal } from '../../app/call-main';
+import { readClientDetail, type ClientDetail } from '../clients/clients-store';
+import '../../styles/record.css';
+
+export function Record({ clientId }: { clientId: string }) {
+  const [detail, setDetail] = useState<ClientDetail | null>(null);
+  const [loadProblem, setLoadProblem] = useState<string | null>(null);
+  const status = useRecording((state) => state.status);
+  const saved = useRecording((state) => state.saved);
+  const watch = useRecording((state) => state.watch);
+
+  useEffect(() => watch(), [watch]);
+  useEffect(() => {
+    let cancelled = false;
+    void readClientDetail(clientId).then((read) => {
+      if (cancelled) return;
+      if (read instanceof Refusal) setLoadProblem(read.message);
+      else setDetail(read);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [clientId]);
+
+  const running =
+    status !== null && status.clientId === clientId && status.state !== 'stopped' ? status : null;
+  const name = detail?.client.displayName ?? '';
+
+  return (
+    <section className="record" aria-labelledby="record-title">
+      {running ? (
+        <Recording name={name} />
+      ) : saved && saved.clientId === clientId ? (
+        <Saved name={name} clientId={clientId} />
+      ) : (
+        <BeforeRecording clientId={clientId} detail={detail} loadProblem={loadProblem} />
+      )}
+    </section>
+  );
+}
+
+function BeforeRecording({
+  clientId,
+  detail,
+  loadProblem,
+}: {
+  clientId: string;
+  detail: ClientDetail | null;
+  loadProblem: string | null;
+}) {
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const open = useVault((state) => state.open);
+  const start = useRecording((state) => state.start);
+  const busy = useRecording((state) => state.busy);
+  const other = useRecording((state) =>
+    state.status && state.status.state !== 'stopped' && state.status.clientId !== clientId
+      ? state.status
+      : null,
+  );
+  const [confirmed, setConfirmed] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const whyId = useId();
+  const consent = detail?.client.consent;
+  const allowed = consent?.record.allow ?? false;
+  const blocked = !allowed
+    ? (consent?.record.reasons.join(' ') ?? '')
+    : other
+      ? 'Another recording is running. Stop it first.'
+      : !confirmed
+        ? 'Tick the box above first.'
+        : '';
+
+  return (
+    <>
+      <h1 id="record-title" ref={headingRef} tabIndex={-1}>
+        Record a session{detail ? ` with ${detail.client.displayName}` : ''}
+      </h1>
+      {loadProblem ? <p className="notice notice-problem">{loadProblem}</p> : null}
+      {detail ? (
+        <div className="record-card">
+          <div className="record-consent">
+            <h2>Consent</h2>
+            <p data-testid="record-consent-summary">
+              {consent?.summary ?? 'There is no signed consent for this client.'}
+            </p>
+          </div>
+          {allowed ? (
+            <label className="check record-check">
+              <input
+                type="checkbox"
+                checked={confirmed}
+                onChange={(event) => setConfirmed(event.currentTarget.checked)}
+              />
+              <span>I reconfirmed consent aloud at the start of this session</span>
+            </label>
+          ) : null}
+          <div className="actions record-actions">
+            <button
+              type="button"
+              className="button button-primary record-start"
+              disabled={blocked !== '' || busy}
+              aria-describedby={blocked ? whyId : undefined}
+              onClick={async () => {
+                const error = await start(clientId);
+                setProblem(error?.message ?? null);
+              }}
+            >
+              <span className="record-dot-idle" aria-hidden="true" />
+              Record
+            </button>
+            <button
+              type="button"
+              className="button button-secondary"
+              onClick={() => open({ kind: 'client', clientId })}
+            >
+              Don’t record
+            </button>
+          </div>
+          {blocked ? (
+            <p id={whyId} className="muted record-why">
+              {blocked}
+            </p>
+          ) : null}
+          {problem ? (
+            <p className="notice notice-problem" role="alert">
+              {problem}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function Recording({ name }: { name: string }) {
+  const status = useRecording((state) => state.status)!;
+  const { pause, resume, stop, mark, busy } = useRecording();
+  const [label, setLabel] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [marked, setMarked] = useState<string[]>([]);
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const paused = status.state === 'paused';
+  const stopping = status.state === 'stopping';
+  const labelId = useId();
+
+  return (
+    <>
+      <h1 id="record-title" ref={headingRef} tabIndex={-1} className="visually-hidden">
+        Recording a session{name ? ` with ${name}` : ''}
+      </h1>
+      <div className={paused ? 'record-live record-paused' : 'record-live'}>
+        <div className="record-state" data-testid="record-state">
+          <span className={paused ? 'record-pause-icon' : 'record-dot'} aria-hidden="true" />
+          <span className="record-word">
+            {stopping
+              ? 'Saving…'
+              : paused
+                ? 'Paused'
+                : status.state === 'starting'
+                  ? 'Starting…'
+                  : 'Recording'}
+          </span>
+          {name ? <span className="record-who">with {name}</span> : null}
+        </div>
+        <p className="record-elapsed" aria-label={`Recorded: ${shortDuration(status.elapsedMs)}`}>
+          {positionClock(status.elapsedMs)}
+        </p>
+        <LevelMeter level={status.level} active={!paused && !stopping} />
+        {status.silentForMs >= 10_000 && !paused ? (
+          <p className="notice notice-problem" role="alert">
+            {uiText.silence}
+          </p>
+        ) : null}
+        {status.diskLow ? <p className="notice notice-problem">{uiText.diskLow}</p> : null}
+        {status.problem ? (
+          <p className="notice notice-problem" role="alert">
+            {status.problem.message}
+          </p>
+        ) : null}
+        <div className="actions record-actions">
+          <button
+            type="button"
+            className="button button-secondary"
+            disabled={busy || stopping}
+            onClick={() => void (paused ? resume() : pause())}
+          >
+            {paused ? 'Resume' : 'Pause'}
+          </button>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={stopping}
+            onClick={async () => {
+              const error = await stop();
+              setProblem(error?.message ?? null);
+            }}
+          >
+            Stop and save
+          </button>
+        </div>
+        <form
+          className="record-mark"
+          onSubmit={async (event) => {
+            event.preventDefault();
+            const text = label.trim();
+            const error = await mark(text);
+            setProblem(error?.message ?? null);
+            if (error) return;
+            setMarked([...marked, `${positionClock(status.elapsedMs)} ${text || 'Marked moment'}`]);
+            setLabel('');
+          }}
+        >
+          <div className="field">
+            <label htmlFor={labelId}>Label for the moment (optional)</label>
+            <input
+              id={labelId}
+              value={label}
+              maxLength={80}
+              onChange={(event) => setLabel(event.currentTarget.value)}
+            />
+          </div>
+          <button type="submit" className="button button-secondary" disabled={stopping}>
+            Mark this moment
+          </button>
+        </form>
+        {marked.length > 0 ? (
+          <div className="record-marks">
+            <h2>Marked so far</h2>
+            <ul>
+              {marked.map((item, index) => (
+                <li key={index}>{item}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        {problem ? (
+          <p className="notice notice-problem" role="alert">
+            {problem}
+          </p>
+        ) : null}
+      </div>
+    </>
+  );
+}
+
+function Saved({ name, clientId }: { name: string; clientId: string }) {
+  const saved = useRecording((state) => state.saved)!;
+  const forget = useRecording((state) => state.forget);
+  const open = useVault((state) => state.open);
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  return (
+    <div className="record-card record-saved">
+      <h1 id="record-title" ref={headingRef} tabIndex={-1}>
+        {saved.problem ? 'Recording stopped. ' : ''}Saved: {shortDuration(saved.elapsedMs)}
+      </h1>
+      <p>
+        The session{name ? ` with ${name}` : ''} is kept on this laptop, locked, under the consent
+        that was signed.
+      </p>
+      {saved.problem ? <p className="notice notice-problem">{saved.problem}</p> : null}
+      <div className="actions record-actions">
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => {
+            forget();
+            open({ kind: 'player', recordingId: saved.recordingId, clientId });
+          }}
+        >
+          Play it back
+        </button>
+        <button
+          type="button"
+          className="button button-secondary"
+          onClick={() => {
+            forget();
+            open({ kind: 'client', clientId });
+          }}
+        >
+          Back to the client
+        </button>
+      </div>
+    </div>
+  );
+}
