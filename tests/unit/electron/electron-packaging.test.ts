@@ -1,5 +1,6 @@
 // Packaging: the fuses electron-builder flips into the binary on each of the three platforms
 // (through its own code, as `npm run dist` runs it), and the install scripts npm must run.
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -133,7 +134,7 @@ describe('installers', () => {
 });
 
 describe('install scripts', () => {
-  it('approves, pinned to the locked version, every dependency whose install script npm would run', async () => {
+  it('approves, by name, every dependency whose install script npm would run', async () => {
     const manifest = JSON.parse(await readFile(path.join(projectRoot, 'package.json'), 'utf8')) as {
       allowScripts?: Record<string, boolean>;
     };
@@ -144,19 +145,30 @@ describe('install scripts', () => {
     };
     const withScripts = Object.entries(lock.packages)
       .filter(([, entry]) => entry.hasInstallScript)
-      .map(([location, entry]) => `${location.replace(/^.*node_modules\//, '')}@${entry.version}`)
+      .map(([location]) => location.replace(/^.*node_modules\//, ''))
       .sort();
     expect(withScripts).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^better-sqlite3@/),
-        expect.stringMatching(/^esbuild@/),
-        expect.stringMatching(/^electron-winstaller@/),
-      ]),
+      expect.arrayContaining(['better-sqlite3', 'esbuild', 'electron-winstaller']),
     );
+    // Name-only keys: npm derives a pinned key's identity from the lockfile's resolved address,
+    // which this lockfile does not record, so a pinned approval would never match.
     const approved = Object.entries(manifest.allowScripts ?? {})
       .filter(([, allowed]) => allowed)
       .map(([key]) => key)
       .sort();
     expect(approved).toEqual(withScripts);
+  });
+
+  it("leaves nothing for npm's own check to report, where npm has it", () => {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const run = spawnSync(npm, ['install-scripts', 'ls'], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      shell: process.platform === 'win32',
+    });
+    // npm before 11.16 has no install-scripts command: nothing to ask.
+    if (/Unknown command|not a valid command/i.test(`${run.stdout}${run.stderr}`)) return;
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('No packages with unreviewed install scripts');
   });
 });
