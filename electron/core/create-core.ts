@@ -257,6 +257,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     close: () => {
       try {
+        recorder.close('app closing');
+      } catch {
+        // A full disk may refuse the end marker; start-up recovery seals the recording.
+      }
+      try {
         lock('quit');
       } catch {
         // A full disk may refuse the lock's log entry; the keys are wiped and the file closes.

@@ -21,6 +21,8 @@ export interface ActiveRecording {
   /** Recorded time reported with a header-only chunk, added to the next chunk. */
   carriedMs: number;
   onFinished: (() => void)[];
+  /** The wait for the capture window to confirm a stop; cleared when the recording finishes. */
+  stopTimer?: ReturnType<typeof setTimeout>;
 }
 
 /** A recording that has its row and key and waits for the capture window to start. */

@@ -263,10 +263,11 @@ export class Recorder {
       if (active.state === 'stopping') return;
       active.state = 'stopping';
       this.commands.send({ command: 'stop', recordingId, settings: null });
-      setTimeout(() => {
+      active.stopTimer = setTimeout(() => {
         if (this.active === active)
           this.finish(recordingId, `${reason}; the recorder did not confirm`);
-      }, STOP_WAIT_MS).unref?.();
+      }, STOP_WAIT_MS);
+      active.stopTimer.unref?.();
     });
   }
 
@@ -319,9 +320,19 @@ export class Recorder {
     this.unmarked.retry();
   }
 
+  /**
+   * The app is closing: no capture window will confirm any more, so whatever is recording is
+   * finalised now, while the vault file is still open, and no timer is left to outlive it.
+   */
+  close(reason: string): void {
+    const active = this.active;
+    if (active) this.finish(active.recordingId, `${reason}; the recorder did not confirm`);
+  }
+
   private finish(recordingId: string, reason: string): void {
     const active = this.active;
     if (!active || active.recordingId !== recordingId) return;
+    clearTimeout(active.stopTimer);
     const vault = this.lifecycle.opened();
     let finalState: 'finalised' | 'interrupted' = active.problem ? 'interrupted' : 'finalised';
     try {
