@@ -43,6 +43,9 @@ export const auditActionSchema = z.enum([
   'review.acknowledge',
   'review.end',
   'review.reset',
+  'clock.back',
+  'clock.forward',
+  'clock.confirm',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 

@@ -35,7 +35,14 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
     sweep(trigger) {
       if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return 0;
       const vault = lifecycle.opened();
-      const due = vault.recordings.due(now());
+      // A clock leapt forward holds destruction at the last good date (destructionTime) until
+      // the therapist confirms the date; a revocation is the client's own act and never waits.
+      const dueByDate = new Set(
+        vault.recordings.due(lifecycle.clock.destructionTime()).map((row) => row.recordingId),
+      );
+      const due = vault.recordings
+        .due(now())
+        .filter((row) => row.cause === 'revocation' || dueByDate.has(row.recordingId));
       for (const row of due)
         destroy(
           row.recordingId,
