@@ -9,6 +9,8 @@ export const uiText = {
   auditIntact: (entries: number, checkpoints: number) =>
     `The access log is intact: ${entries.toLocaleString('en-GB')} ${entries === 1 ? 'entry' : 'entries'} ` +
     `and ${checkpoints.toLocaleString('en-GB')} signed ${checkpoints === 1 ? 'checkpoint' : 'checkpoints'} checked.`,
+  auditTimeWentBack: (count: number, firstSeq: number) =>
+    `Notice: ${count === 1 ? `entry ${firstSeq} is` : `${count.toLocaleString('en-GB')} entries, the first at entry ${firstSeq}, are`} dated earlier than the entry before them. The laptop’s clock was set back while they were written; the chain itself is intact.`,
   auditBroken: (problem: string, firstBadSeq: number | null) =>
     firstBadSeq === null
       ? `The access log has a problem: ${problem}`
