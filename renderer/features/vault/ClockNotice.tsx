@@ -3,26 +3,9 @@
 // therapist confirms the date). Main decides both; this only shows vault.status's clock.
 import { useState } from 'react';
 import type { ClockStatus } from '../../../shared/api';
-import { formatDate } from '../../../shared/format';
 import { FormMessage } from '../../components/FormMessage';
+import { clockText } from '../../../shared/ui-text';
 import { useVault } from './vault-store';
-
-const DAY_MS = 24 * 60 * 60_000;
-
-function howFarBehind(ms: number): string {
-  if (ms >= 2 * DAY_MS) return `${Math.round(ms / DAY_MS)} days`;
-  if (ms >= 2 * 60 * 60_000) return `${Math.round(ms / (60 * 60_000))} hours`;
-  return `${Math.max(1, Math.round(ms / 60_000))} minutes`;
-}
-
-export const clockText = {
-  behind: (ms: number) =>
-    `This laptop’s clock is ${howFarBehind(ms)} behind the time Session Vault has already seen. Session Vault keeps its own time, so no recording is kept or played longer than its consent allows. Set the clock right in the system settings.`,
-  held: (at: number) =>
-    `This laptop’s clock jumped forward to ${formatDate(at)}. Session Vault is not destroying any recording by date until you confirm that date. If the date is wrong, set the clock right first.`,
-  confirm: (at: number) => `${formatDate(at)} is the right date`,
-  confirmed: 'Date confirmed. Recordings whose time has come are now destroyed.',
-};
 
 export function ClockNotice({ clock }: { clock: ClockStatus }) {
   const confirmDate = useVault((state) => state.confirmDate);
