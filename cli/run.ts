@@ -37,6 +37,11 @@ function describe(path: string, report: VerifyReport, print: Print): void {
     print('');
   }
   print(`  checked        ${report.entries} entries, ${report.checkpoints} signed checkpoints`);
+  const back = report.timeWentBack;
+  if (back)
+    print(
+      `  NOTICE         ${back.count} ${back.count === 1 ? 'entry is' : 'entries are'} dated earlier than the entry before (first: entry ${back.firstSeq}, up to ${Math.ceil(back.largestMs / 60_000)} min back): the clock was set back while the log was written. Not a break in the chain.`,
+    );
 }
 
 function verdict(report: { ok: boolean; exitCode: number; problem: string | null }): string {

@@ -14,6 +14,7 @@ import {
   signingKeyFingerprint,
   type AuditBundle,
 } from '../electron/core/audit/audit-bundle';
+import { TimeWentBack } from '../electron/core/audit/audit-verification';
 import {
   fromHex,
   hash,
@@ -37,6 +38,8 @@ export interface VerifyReport {
   /** When only a signed checkpoint reveals a change: the entries it must be among. */
   badRange: { from: number; to: number } | null;
   problem: string | null;
+  /** A notice, not a failure: entries dated earlier than the one before them (a clock set back). */
+  timeWentBack: { count: number; firstSeq: number; largestMs: number } | null;
   vaultId: string | null;
   signingKeyFingerprint: string | null;
   exportedAt: number | null;
@@ -156,6 +159,7 @@ export function emptyReport(): VerifyReport {
     firstBadSeq: null,
     badRange: null,
     problem: null,
+    timeWentBack: null,
     vaultId: null,
     signingKeyFingerprint: null,
     exportedAt: null,
@@ -232,6 +236,7 @@ function check(value: unknown, entryTexts: string[] | null = null): Checked {
 
   let prev = genesisHash(vaultId);
   let lastGoodCheckpoint = 0;
+  const times = new TimeWentBack();
   for (let i = 0; i < bundle.entries.length; i += 1) {
     const expected = i + 1;
     const shapeWhy = entryProblem(bundle.entries[i]);
@@ -294,6 +299,8 @@ function check(value: unknown, entryTexts: string[] | null = null): Checked {
     }
     prev = entryHash;
     report.entries += 1;
+    times.see(entry.seq, entry.at);
+    report.timeWentBack = times.notice();
   }
   const count = bundle.entries.length;
   const orphan = [...checkpoints.keys()].sort((a, b) => a - b)[0];

@@ -1,4 +1,5 @@
 // Wording the renderer shows and the end-to-end tests look for, kept in one place so they agree.
+import { formatDate } from './format';
 
 export const uiText = {
   vaultLocked: 'The vault locked.',
@@ -9,6 +10,8 @@ export const uiText = {
   auditIntact: (entries: number, checkpoints: number) =>
     `The access log is intact: ${entries.toLocaleString('en-GB')} ${entries === 1 ? 'entry' : 'entries'} ` +
     `and ${checkpoints.toLocaleString('en-GB')} signed ${checkpoints === 1 ? 'checkpoint' : 'checkpoints'} checked.`,
+  auditTimeWentBack: (count: number, firstSeq: number) =>
+    `Notice: ${count === 1 ? `entry ${firstSeq} is` : `${count.toLocaleString('en-GB')} entries, the first at entry ${firstSeq}, are`} dated earlier than the entry before them. The laptop’s clock was set back while they were written; the chain itself is intact.`,
   auditBroken: (problem: string, firstBadSeq: number | null) =>
     firstBadSeq === null
       ? `The access log has a problem: ${problem}`
@@ -24,3 +27,21 @@ export const uiText = {
 
 /** Words for the passphrase meter, by score 0 to 4, so colour is never the only signal. */
 export const strengthWords = ['Very weak', 'Weak', 'Fair', 'Good', 'Strong'] as const;
+
+const DAY_MS = 24 * 60 * 60_000;
+
+function howFarBehind(ms: number): string {
+  if (ms >= 2 * DAY_MS) return `${Math.round(ms / DAY_MS)} days`;
+  if (ms >= 2 * 60 * 60_000) return `${Math.round(ms / (60 * 60_000))} hours`;
+  return `${Math.max(1, Math.round(ms / 60_000))} minutes`;
+}
+
+/** What a wrong clock did, on the therapist's screens (ClockNotice). */
+export const clockText = {
+  behind: (ms: number) =>
+    `This laptop’s clock is ${howFarBehind(ms)} behind the time Session Vault has already seen. Session Vault keeps its own time, so no recording is kept or played longer than its consent allows. Set the clock right in the system settings.`,
+  held: (at: number) =>
+    `This laptop’s clock jumped forward to ${formatDate(at)}. Session Vault is not destroying any recording by date until you confirm that date. If the date is wrong, set the clock right first.`,
+  confirm: (at: number) => `${formatDate(at)} is the right date`,
+  confirmed: 'Date confirmed. Recordings whose time has come are now destroyed.',
+};

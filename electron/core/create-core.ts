@@ -23,6 +23,8 @@ import type { CaptureHost } from './recording/capture-channel';
 import { Recorder } from './recording/recorder';
 import { SWEEP_INTERVAL_MS, createSweeper } from './retention/sweeper';
 import { VaultService } from './vault/vault-service';
+import { logClockNotices } from './vault/clock-notices';
+import { VaultClock, systemClockSources } from './platform/vault-clock';
 
 export type LockReason = 'user' | 'idle' | 'suspend' | 'screen-lock' | 'quit';
 export type { CaptureHost, ExportFileChooser };
@@ -32,8 +34,14 @@ export interface CoreOptions {
   dataDir: string;
   /** 32 random bytes kept outside the vault (safeStorage in the app; injected in tests). */
   deviceSecret: Uint8Array;
-  /** Milliseconds since the epoch; tests pass a controllable clock. */
+  /** The system's wall clock, ms since the epoch; tests pass a controllable clock. */
   clock?: () => number;
+  /**
+   * A monotonic clock in ms (performance.now): idle lock, review limits and unlock delays run on
+   * it. Without it, performance.now; or, when a `clock` is given, that clock (a test clock then
+   * moves both; the attack tests pass two to move the wall clock alone).
+   */
+  monotonicClock?: () => number;
   /** Argon2id cost for new wrapped keys; tests may pass a lighter one. Stored with each key. */
   kdf?: { opsLimit: number; memLimitBytes: number };
   /** Opens and closes the window that holds the microphone while a recording runs. */
@@ -73,8 +81,13 @@ const noCaptureHost: CaptureHost = {
 
 export async function createCore(options: CoreOptions): Promise<Core> {
   await initCrypto();
-  const now = options.clock ?? Date.now;
-  const lifecycle = new VaultService(options.dataDir, now, options.kdf ?? DEFAULT_KDF);
+  const clock = new VaultClock({
+    wallNow: options.clock ?? systemClockSources.wallNow,
+    monotonicNow: options.monotonicClock ?? options.clock ?? systemClockSources.monotonicNow,
+  });
+  // Retention, deadlines, decisions and log entries: trusted time, which never goes back.
+  const now = (): number => clock.now();
+  const lifecycle = new VaultService(options.dataDir, now, options.kdf ?? DEFAULT_KDF, clock);
   const destroyer = createSweeper(lifecycle, now);
   const freeBytes =
     options.freeBytes ??
@@ -191,7 +204,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
 
-  let lastSweepAt = now();
+  // A clock set back or leapt forward since the last run is logged before the first sweep.
+  logClockNotices(lifecycle);
+  let lastSweepMark = clock.mark();
   destroyer.sweep('start-up');
 
   // Main's window follows who is signed in; this tells it, once per change. From the moment the
@@ -247,8 +262,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     tick: () => {
       if (lifecycle.lockIfIdle(recorder.isRecording)) reportSessionChange();
       recorder.tick();
-      if (now() - lastSweepAt >= SWEEP_INTERVAL_MS) {
-        lastSweepAt = now();
+      logClockNotices(lifecycle);
+      if (clock.elapsedSince(lastSweepMark) >= SWEEP_INTERVAL_MS) {
+        lastSweepMark = clock.mark();
         destroyer.sweep('hourly');
       }
       // A reader (backup, doctor) kept a destruction's WAL copy alive: empty it once it lets go.

@@ -10,6 +10,7 @@ import { AccessLog } from '../features/audit/AccessLog';
 import { Auditors } from '../features/auditors/Auditors';
 import { Clients } from '../features/clients/Clients';
 import { Settings } from '../features/settings/Settings';
+import { ClockNotice } from '../features/vault/ClockNotice';
 
 const views: ReadonlyArray<{ view: View; label: string }> = [
   { view: 'clients', label: 'Clients' },
@@ -23,6 +24,7 @@ export function Shell({ session }: { session: SessionInfo }) {
   const detail = useVault((state) => state.detail);
   const navigate = useVault((state) => state.navigate);
   const lock = useVault((state) => state.lock);
+  const clock = useVault((state) => state.status?.clock ?? null);
 
   return (
     <div className="shell">
@@ -57,6 +59,7 @@ export function Shell({ session }: { session: SessionInfo }) {
         </nav>
       </header>
       <main className="shell-main">
+        {clock ? <ClockNotice clock={clock} /> : null}
         {detail ? (
           <DetailScreen detail={detail} />
         ) : (

@@ -43,6 +43,9 @@ export const auditActionSchema = z.enum([
   'review.acknowledge',
   'review.end',
   'review.reset',
+  'clock.back',
+  'clock.forward',
+  'clock.confirm',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 
@@ -83,6 +86,21 @@ export const auditVerdictSchema = z.strictObject({
   checkpoints: z.number().int(),
   firstBadSeq: z.number().int().nullable(),
   problem: z.string().nullable(),
+  /**
+   * A notice, not a break: entry times that go backwards (a clock set back while entries were
+   * written, before issue 11 made entry times never go back). Null when none do, or when the
+   * entries could not be read (no audit key).
+   */
+  timeWentBack: z
+    .strictObject({
+      /** How many entries are earlier than the one before them. */
+      count: z.number().int().positive(),
+      /** The first such entry. */
+      firstSeq: z.number().int().positive(),
+      /** The largest step back, in ms. */
+      largestMs: z.number().positive(),
+    })
+    .nullable(),
 });
 export type AuditVerdict = z.infer<typeof auditVerdictSchema>;
 

@@ -27,6 +27,17 @@ export const sessionInfoSchema = z.strictObject({
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
+/** What the laptop's clock did, as main sees it (trusted-clock.ts). */
+export const clockStatusSchema = z.strictObject({
+  /** How far the system clock reads behind the vault's own time, or null when it does not. */
+  behindByMs: z.number().nonnegative().nullable(),
+  /** The clock leapt forward: nothing is destroyed by date until the therapist confirms it. */
+  destructionHeld: z.boolean(),
+  /** The date the clock leapt to, while destruction is held. */
+  heldAt: z.number().nullable(),
+});
+export type ClockStatus = z.infer<typeof clockStatusSchema>;
+
 export const vaultStatusSchema = z.strictObject({
   /** absent: no vault yet; unavailable: the file cannot be opened (see `problem`). */
   state: z.enum(['absent', 'locked', 'unlocked', 'unavailable']),
@@ -44,6 +55,7 @@ export const vaultStatusSchema = z.strictObject({
       locked: z.boolean(),
     })
     .nullable(),
+  clock: clockStatusSchema,
 });
 export type VaultStatus = z.infer<typeof vaultStatusSchema>;
 
@@ -84,6 +96,12 @@ export const vaultContract = {
     callers: ['locked', 'therapist', 'client', 'auditor'],
     request: empty,
     reply: empty,
+  },
+  /** The therapist says the date the laptop shows is right: held destruction catches up. */
+  'vault.confirmDate': {
+    callers: ['therapist'],
+    request: empty,
+    reply: clockStatusSchema,
   },
   'settings.setIdleLock': {
     callers: ['therapist'],

@@ -35,18 +35,26 @@ const mimeTypes: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/** A clock that moves only when a test moves it, so idle locks and delays are deterministic. */
+/**
+ * The core's two clocks, moved only when a test moves them, so idle locks and delays are
+ * deterministic: `advance` is time passing (both move); the wall clock alone is never set here.
+ */
 export interface TestClock {
   now: () => number;
+  /** The monotonic clock idle locks, review limits and unlock delays run on. */
+  monotonicNow: () => number;
   advance(ms: number): void;
 }
 
 export function createTestClock(start = Date.UTC(2025, 2, 14, 9, 30)): TestClock {
   let current = start;
+  let monotonic = 0;
   return {
     now: () => current,
+    monotonicNow: () => monotonic,
     advance: (ms) => {
       current += ms;
+      monotonic += ms;
     },
   };
 }
@@ -324,6 +332,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     dataDir,
     deviceSecret: new Uint8Array(randomBytes(32)),
     clock: clock.now,
+    monotonicClock: clock.monotonicNow,
     kdf: { opsLimit: 2, memLimitBytes: 8 * 1024 * 1024 },
     // The speech file must reach the recording as it is, for the envelope comparison.
     roomAudioProcessing: false,

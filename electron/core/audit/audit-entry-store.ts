@@ -51,6 +51,15 @@ export class AuditEntryStore {
     this.insert.run(entry.seq, entry.epochId, entry.sealed, entry.contentHash, entry.entryHash);
   }
 
+  /** The newest checkpoints, newest first. */
+  newestCheckpoints(limit: number): CheckpointRow[] {
+    return this.db
+      .prepare(
+        'SELECT seq, at, head_hash, signature FROM audit_checkpoints ORDER BY seq DESC LIMIT ?',
+      )
+      .all(limit) as CheckpointRow[];
+  }
+
   /** The newest entry, if any. */
   head(): { seq: number; entry_hash: Buffer } | undefined {
     return this.last.get() as { seq: number; entry_hash: Buffer } | undefined;

@@ -33,6 +33,7 @@ import {
   sign,
   toHex,
   utf8,
+  verifySignature,
 } from '../platform/crypto';
 
 export const CHECKPOINT_EVERY = 1000;
@@ -186,6 +187,26 @@ export class AuditLog {
   head(): { seq: number; hash: Uint8Array } | null {
     const row = this.entries.head();
     return row ? { seq: row.seq, hash: new Uint8Array(row.entry_hash) } : null;
+  }
+
+  /**
+   * The newest time the log has signed (a checkpoint's, at every unlock), or null. Readable
+   * without a key and unforgeable without the audit signing key, unlike any time kept in the
+   * clear: a time edited forward there would make retention destroy early.
+   */
+  newestSignedTime(): number | null {
+    let signPublic: Uint8Array;
+    try {
+      signPublic = this.signingPublicKey();
+    } catch {
+      return null;
+    }
+    for (const row of this.entries.newestCheckpoints(16)) {
+      const headHash = new Uint8Array(row.head_hash);
+      const message = checkpointMessage(this.vaultId, row.seq, headHash, row.at);
+      if (verifySignature(signPublic, message, new Uint8Array(row.signature))) return row.at;
+    }
+    return null;
   }
 
   /** Signed checkpoints up to `toSeq`, oldest first. */

@@ -14,7 +14,7 @@ export interface ChainSource {
   /** The newest entry's seq, 0 for an empty log. */
   headSeq(): number;
   /** Opens a sealed entry; throws when it does not open or does not match its hashes. */
-  openRow(secrets: AuditSecrets, row: EntryRow): unknown;
+  openRow(secrets: AuditSecrets, row: EntryRow): { at: number };
 }
 
 /**
@@ -33,6 +33,7 @@ export function* verifyChainSteps(
       checkpoints: 0,
       firstBadSeq: null,
       problem: 'The log signing key was replaced.',
+      timeWentBack: null,
     };
   const headSeq = source.headSeq();
   const checkpoints = new Map<number, CheckpointRow>();
@@ -42,12 +43,14 @@ export function* verifyChainSteps(
   let expectedSeq = 1;
   let checked = 0;
   let checkpointsChecked = 0;
+  const times = new TimeWentBack();
   const bad = (seq: number, problem: string): AuditVerdict => ({
     intact: false,
     entries: checked,
     checkpoints: checkpointsChecked,
     firstBadSeq: seq,
     problem,
+    timeWentBack: times.notice(),
   });
   for (;;) {
     // Read a slice at a time: a statement left open across a yield would keep the connection busy.
@@ -64,11 +67,13 @@ export function* verifyChainSteps(
       if (!equalBytes(entryHash, new Uint8Array(row.entry_hash)))
         return bad(row.seq, `Entry ${row.seq} does not follow from the one before it.`);
       if (secrets) {
+        let at: number;
         try {
-          source.openRow(secrets, row);
+          at = source.openRow(secrets, row).at;
         } catch {
           return bad(row.seq, `Entry ${row.seq} was altered.`);
         }
+        times.see(row.seq, at);
       }
       const checkpoint = checkpoints.get(row.seq);
       if (checkpoint) {
@@ -102,5 +107,29 @@ export function* verifyChainSteps(
     checkpoints: checkpointsChecked,
     firstBadSeq: null,
     problem: null,
+    timeWentBack: times.notice(),
   };
+}
+
+/** Counts entries dated earlier than the one before them: a notice, the chain is not broken. */
+export class TimeWentBack {
+  private last: number | null = null;
+  private count = 0;
+  private firstSeq = 0;
+  private largestMs = 0;
+
+  see(seq: number, at: number): void {
+    if (this.last !== null && at < this.last) {
+      if (this.count === 0) this.firstSeq = seq;
+      this.count += 1;
+      this.largestMs = Math.max(this.largestMs, this.last - at);
+    }
+    this.last = at;
+  }
+
+  notice(): AuditVerdict['timeWentBack'] {
+    return this.count === 0
+      ? null
+      : { count: this.count, firstSeq: this.firstSeq, largestMs: this.largestMs };
+  }
 }

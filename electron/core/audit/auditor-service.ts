@@ -18,7 +18,12 @@ export class AuditorService {
   ) {}
 
   private throttle(): UnlockThrottle {
-    return new UnlockThrottle(this.lifecycle.opened().db, this.now);
+    return new UnlockThrottle(
+      this.lifecycle.opened().db,
+      this.now,
+      undefined,
+      this.lifecycle.clock,
+    );
   }
 
   add(signInName: string, passphrase: string): { auditorId: string } {
@@ -97,7 +102,7 @@ export class AuditorService {
       kind: 'auditor',
       auditorId: opened.auditorId,
       auditSecrets,
-      lastActivityAt: this.now(),
+      lastActivityMark: this.lifecycle.clock.mark(),
       info: {
         role: 'auditor',
         practiceName: '',

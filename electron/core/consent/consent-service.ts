@@ -234,7 +234,7 @@ export class ConsentService {
       })();
       this.onConsentEnded(clientId, 'consent revoked');
       this.refreshDeadlines(clientId, clientKey);
-      return { destroyed: this.destroyer.sweep('revocation') };
+      return { destroyed: this.destroyer.sweep('revocation', clientId) };
     });
   }
 

@@ -1,9 +1,18 @@
 // vault.*, session.*, settings.* and audit.*: creating, locking and unlocking the vault, and
 // reading the access log.
-import type { AuditEntryView } from '../../../shared/api';
+import type { AuditEntryView, ClockStatus } from '../../../shared/api';
 import { signingKeyFingerprint } from '../audit/audit-bundle';
 import type { Handlers } from '../dispatch';
 import type { CoreContext } from './context';
+
+/** Whole minutes, so a status poll that changes nothing people can see re-renders nothing. */
+function clockStatusForPeople(status: ClockStatus): ClockStatus {
+  const { behindByMs } = status;
+  return {
+    ...status,
+    behindByMs: behindByMs === null ? null : Math.round(behindByMs / 60_000) * 60_000,
+  };
+}
 
 export function sessionHandlers(context: CoreContext) {
   const { lifecycle } = context;
@@ -17,7 +26,14 @@ export function sessionHandlers(context: CoreContext) {
         session: lifecycle.current?.info ?? null,
         unlockRetryAfterMs: lifecycle.unlockRetryAfterMs(),
         pendingReview: context.review.pendingStatus(),
+        clock: clockStatusForPeople(lifecycle.clock.status()),
       };
+    },
+    'vault.confirmDate': () => {
+      context.active();
+      lifecycle.confirmDate();
+      context.destroyer.sweep('date confirmed');
+      return lifecycle.clock.status();
     },
     'vault.create': (request) => lifecycle.create(request),
     'session.unlock': (request) => {

@@ -205,11 +205,15 @@ export class RecordingRowStore {
   }
 
   /** Recordings whose destroy-after time has passed, and which rule set it. */
-  due(at: number): { recordingId: string; cause: DestroyCause | null }[] {
+  due(at: number): { recordingId: string; clientId: string; cause: DestroyCause | null }[] {
     return (
       this.stmt(
-        "SELECT recording_id, destroy_cause FROM recordings WHERE state <> 'destroyed' AND state <> 'recording' AND destroy_after IS NOT NULL AND destroy_after <= ?",
-      ).all(at) as { recording_id: string; destroy_cause: DestroyCause | null }[]
-    ).map((row) => ({ recordingId: row.recording_id, cause: row.destroy_cause }));
+        "SELECT recording_id, client_id, destroy_cause FROM recordings WHERE state <> 'destroyed' AND state <> 'recording' AND destroy_after IS NOT NULL AND destroy_after <= ?",
+      ).all(at) as { recording_id: string; client_id: string; destroy_cause: DestroyCause | null }[]
+    ).map((row) => ({
+      recordingId: row.recording_id,
+      clientId: row.client_id,
+      cause: row.destroy_cause,
+    }));
   }
 }

@@ -79,7 +79,7 @@ export class RecordingStore {
     return this.rows.destroyCause(recordingId);
   }
 
-  due(at: number): { recordingId: string; cause: DestroyCause | null }[] {
+  due(at: number): { recordingId: string; clientId: string; cause: DestroyCause | null }[] {
     return this.rows.due(at);
   }
 

@@ -1,7 +1,11 @@
 // What the rest of the core may ask of retention: destroy what is due, or one recording now.
 export interface Destroyer {
-  /** Destroys what is due now; returns how many recordings were destroyed. */
-  sweep(trigger: string): number;
+  /**
+   * Destroys what is due now; returns how many recordings were destroyed. `revokedClientId`: a
+   * revocation just ended this client's consent, so their recordings due now go even while a
+   * clock leap holds destruction by date.
+   */
+  sweep(trigger: string, revokedClientId?: string): number;
   /** Destroys one recording at once, whatever its deadline (the therapist's or client's request). */
   destroyNow(recordingId: string, reason: string, actorRole: 'therapist' | 'client'): void;
 }

@@ -32,10 +32,23 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
   };
 
   return {
-    sweep(trigger) {
+    sweep(trigger, revokedClientId) {
       if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return 0;
       const vault = lifecycle.opened();
-      const due = vault.recordings.due(now());
+      // A clock leapt forward holds destruction at the last good date (destructionTime) until
+      // the therapist confirms the date; a revocation is the client's own act and never waits
+      // (their recordings past retention by the new date are then due by revocation as well).
+      const dueByDate = new Set(
+        vault.recordings.due(lifecycle.clock.destructionTime()).map((row) => row.recordingId),
+      );
+      const due = vault.recordings
+        .due(now())
+        .filter(
+          (row) =>
+            row.cause === 'revocation' ||
+            row.clientId === revokedClientId ||
+            dueByDate.has(row.recordingId),
+        );
       for (const row of due)
         destroy(
           row.recordingId,

@@ -34,7 +34,12 @@ export class ReviewService {
   ) {}
 
   private throttle(): UnlockThrottle {
-    return new UnlockThrottle(this.lifecycle.opened().db, this.now, reviewDelayMs);
+    return new UnlockThrottle(
+      this.lifecycle.opened().db,
+      this.now,
+      reviewDelayMs,
+      this.lifecycle.clock,
+    );
   }
 
   pendingStatus() {
@@ -114,7 +119,8 @@ export class ReviewService {
     }
     // Until the session holds it, the client key is this function's to wipe on any failure.
     try {
-      const endsAt = this.now() + pending.maxMinutes * 60_000;
+      const maxMs = pending.maxMinutes * 60_000;
+      const endsAt = this.now() + maxMs;
       // Once therapy ends only the client may listen (decide() says so), so no one is named then.
       const { terms, therapyEndedAt } = this.consent.consentState(pending.clientId, clientKey);
       const named = therapyEndedAt === null ? (terms?.whoMayPlay.namedOthers ?? []) : [];
@@ -124,8 +130,10 @@ export class ReviewService {
         clientId: pending.clientId,
         clientKey,
         endsAt,
+        startMark: this.lifecycle.clock.mark(),
+        maxMs,
         acknowledged: false,
-        lastActivityAt: this.now(),
+        lastActivityMark: this.lifecycle.clock.mark(),
         info: {
           role: 'client',
           practiceName: '',

@@ -10,6 +10,7 @@ import { SealedFieldStore } from '../platform/sealed-field-store';
 import { SettingsStore } from './settings-store';
 import { UnlockThrottle } from './unlock-throttle';
 import { VaultMetaStore } from './vault-meta-store';
+import type { VaultClock } from '../platform/vault-clock';
 
 export interface OpenVault {
   db: Database;
@@ -24,7 +25,12 @@ export interface OpenVault {
   sealedFields: SealedFieldStore;
 }
 
-export function attachVault(db: Database, now: () => number, kdfCost: KdfCost): OpenVault {
+export function attachVault(
+  db: Database,
+  now: () => number,
+  kdfCost: KdfCost,
+  clock?: VaultClock,
+): OpenVault {
   const vaultId = new VaultMetaStore(db).vaultId();
   const keys = new KeyStore(db, vaultId, now);
   return {
@@ -32,7 +38,7 @@ export function attachVault(db: Database, now: () => number, kdfCost: KdfCost): 
     vaultId,
     keys,
     audit: new AuditLog(db, vaultId, now),
-    throttle: new UnlockThrottle(db, now),
+    throttle: new UnlockThrottle(db, now, undefined, clock),
     clients: new ClientStore(db, vaultId, keys, now, kdfCost),
     auditors: new AuditorStore(db, vaultId, keys, now, kdfCost),
     recordings: new RecordingStore(db, vaultId, now),

@@ -7,7 +7,8 @@ export interface UnlockedSession {
   info: SessionInfo;
   masterKey: Uint8Array;
   auditSecrets: AuditSecrets;
-  lastActivityAt: number;
+  /** Monotonic (VaultClock.mark), so the wall clock cannot stop the idle lock. */
+  lastActivityMark: number;
 }
 
 /** A client in review mode: their own client key, and nothing else. */
@@ -16,10 +17,14 @@ export interface ReviewSession {
   info: SessionInfo;
   clientId: string;
   clientKey: Uint8Array;
-  /** The review ends here, whatever happens (the therapist sets the maximum). */
+  /** Shown to the client; the review ends after `maxMs` of monotonic time from `startMark`. */
   endsAt: number;
+  /** Monotonic instant the review started at (VaultClock.mark). */
+  startMark: number;
+  /** The review's maximum length (the therapist sets it), whatever the wall clock does. */
+  maxMs: number;
   acknowledged: boolean;
-  lastActivityAt: number;
+  lastActivityMark: number;
 }
 
 /** An auditor: the audit secrets (read and sign the log), and nothing else. */
@@ -28,7 +33,7 @@ export interface AuditorSession {
   info: SessionInfo;
   auditorId: string;
   auditSecrets: AuditSecrets;
-  lastActivityAt: number;
+  lastActivityMark: number;
 }
 
 export type OtherSession = ReviewSession | AuditorSession;

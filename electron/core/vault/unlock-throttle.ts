@@ -1,6 +1,8 @@
 // A growing delay after repeated wrong passphrases, kept in the vault so a restart does not
 // reset it: two free tries, then 1 s, 2 s, 4 s ... up to 5 minutes.
 import type { Database } from 'better-sqlite3';
+import { remainingDelayMs } from '../platform/trusted-clock';
+import type { VaultClock } from '../platform/vault-clock';
 import { UnlockThrottleStore } from './unlock-throttle-store';
 
 const FREE_TRIES = 2;
@@ -18,6 +20,8 @@ export class UnlockThrottle {
     db: Database,
     private readonly now: () => number,
     private readonly schedule: (failures: number) => number = delayAfterFailures,
+    /** Counts delays down on monotonic time; without it, on `now`, never past the delay. */
+    private readonly clock?: VaultClock,
   ) {
     this.store = new UnlockThrottleStore(db);
   }
@@ -26,7 +30,9 @@ export class UnlockThrottle {
   retryAfterMs(subject: string): number {
     const row = this.store.get(subject);
     if (!row) return 0;
-    return Math.max(0, row.lastFailureAt + this.schedule(row.failures) - this.now());
+    const delayMs = this.schedule(row.failures);
+    if (this.clock) return this.clock.remainingDelayMs(subject, row.lastFailureAt, delayMs);
+    return remainingDelayMs(delayMs, { wall: row.lastFailureAt }, { wall: this.now() });
   }
 
   failures(subject: string): number {

@@ -8,6 +8,7 @@ import { assessPassphrase } from '../../../shared/passphrase';
 import { unpackAuditSecrets, type AuditEvent, type AuditSecrets } from '../audit/audit-format';
 import { utf8, wipe } from '../platform/crypto';
 import { VAULT_FILE_NAME, checkpointAndTruncateWal, openVaultDb } from '../platform/db';
+import { VaultClock } from '../platform/vault-clock';
 import {
   recoverInterruptedRecordings,
   sealInterruptedRecordings,
@@ -30,15 +31,28 @@ export class VaultService {
   private readonly lockListeners = new Set<(reason: string) => void>();
   readonly path: string;
 
+  /**
+   * `clock` decides idle time, review limits and unlock delays (monotonic) and retention time;
+   * `now` should be its now(). Built without one, both run on `now` (older unit tests).
+   */
   constructor(
     dataDir: string,
     private readonly now: () => number,
     private readonly kdfCost: KdfCost,
+    readonly clock: VaultClock = new VaultClock({ wallNow: now, monotonicNow: now }),
   ) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.path = join(dataDir, VAULT_FILE_NAME);
     try {
-      this.vault = attachVault(openVaultDb(this.path, { create: false }), this.now, this.kdfCost);
+      this.vault = attachVault(
+        openVaultDb(this.path, { create: false }),
+        this.now,
+        this.kdfCost,
+        this.clock,
+      );
+      // Before anything is written with it: time starts from the newest the vault has seen.
+      // SEAM (issue 11 part 2): the anchor's newestTime joins this maximum once the anchor is read.
+      this.clock.seed(this.vault.audit.newestSignedTime());
       recoverInterruptedRecordings(this.opened());
     } catch (error) {
       if (!(error instanceof VaultError) || error.code !== 'NO_VAULT')
@@ -124,7 +138,7 @@ export class VaultService {
       throw error;
     }
     const { masterKey, recoveryKey, auditSecrets } = created;
-    this.vault = attachVault(db, this.now, this.kdfCost);
+    this.vault = attachVault(db, this.now, this.kdfCost, this.clock);
     this.session = this.startSession(masterKey, auditSecrets);
     return { recoveryKey, session: this.session.info };
   }
@@ -134,7 +148,7 @@ export class VaultService {
     return {
       masterKey,
       auditSecrets,
-      lastActivityAt: this.now(),
+      lastActivityMark: this.clock.mark(),
       info: {
         role: 'therapist',
         practiceName: sealedFields.read(masterKey, 'practiceName'),
@@ -236,31 +250,52 @@ export class VaultService {
 
   touch(): void {
     const current = this.session ?? this.other;
-    if (current) current.lastActivityAt = this.now();
+    if (current) current.lastActivityMark = this.clock.mark();
   }
 
   /** Locks when the idle deadline (or a review's maximum length) has passed. True if it locked. */
   lockIfIdle(busy = false): boolean {
     const other = this.other;
     if (other) {
-      if (other.kind === 'client' && this.now() >= other.endsAt) {
+      // Monotonic time: a clock set back must not keep a review open or a laptop unlocked.
+      if (other.kind === 'client' && this.clock.elapsedSince(other.startMark) >= other.maxMs) {
         this.lock('review time is up');
         return true;
       }
-      if (this.now() - other.lastActivityAt < other.info.idleLockMinutes * 60_000) return false;
+      if (this.clock.elapsedSince(other.lastActivityMark) < other.info.idleLockMinutes * 60_000)
+        return false;
       this.lock('idle');
       return true;
     }
     if (!this.session) return false;
     // A therapist in a recorded session does not touch the laptop for an hour: that is not idle.
     if (busy) {
-      this.session.lastActivityAt = this.now();
+      this.session.lastActivityMark = this.clock.mark();
       return false;
     }
     const idleMs = this.session.info.idleLockMinutes * 60_000;
-    if (this.now() - this.session.lastActivityAt < idleMs) return false;
+    if (this.clock.elapsedSince(this.session.lastActivityMark) < idleMs) return false;
     this.lock('idle');
     return true;
+  }
+
+  /**
+   * The therapist confirms the date the laptop shows after a forward leap: logged first, then
+   * destruction by date runs on from it (the caller sweeps).
+   */
+  confirmDate(): void {
+    const { vault, info } = this.unlocked();
+    const { heldAt } = this.clock.status();
+    vault.audit.append({
+      actorRole: info.role,
+      action: 'clock.confirm',
+      outcome: 'ok',
+      reason:
+        heldAt === null
+          ? 'no date was held'
+          : `date confirmed: ${new Date(this.now()).toISOString()}`,
+    });
+    this.clock.confirmDate();
   }
 
   setIdleLockMinutes(minutes: number): SessionInfo {

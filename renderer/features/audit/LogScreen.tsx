@@ -10,6 +10,20 @@ import { LogFilters } from './LogFilters';
 import { LogTable } from './LogTable';
 
 function VerdictLine({ verdict }: { verdict: Verdict }) {
+  const back = verdict.timeWentBack;
+  return (
+    <>
+      <VerdictMark verdict={verdict} />
+      {back ? (
+        <p className="notice notice-problem" data-testid="verify-time-went-back">
+          {uiText.auditTimeWentBack(back.count, back.firstSeq)}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function VerdictMark({ verdict }: { verdict: Verdict }) {
   return (
     <p className={verdict.intact ? 'verdict verdict-ok' : 'verdict verdict-bad'}>
       <span className="verdict-mark" aria-hidden="true">

@@ -42,6 +42,9 @@ export const actionWords: Record<AuditAction, string> = {
   'review.acknowledge': 'Client read the review notice',
   'review.end': 'Client ended the review',
   'review.reset': 'Reset a client’s review PIN',
+  'clock.back': 'The laptop’s clock was set back',
+  'clock.forward': 'The laptop’s clock jumped forward',
+  'clock.confirm': 'Confirmed today’s date',
 };
 
 function isAction(action: string): action is AuditAction {

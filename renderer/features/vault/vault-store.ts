@@ -48,6 +48,8 @@ interface VaultState {
   recover(recoveryKey: string, newPassphrase: string): Promise<VaultErrorInfo | null>;
   lock(): Promise<VaultErrorInfo | null>;
   setIdleLock(minutes: number): Promise<VaultErrorInfo | null>;
+  /** The therapist confirms the date after the clock leapt forward. */
+  confirmDate(): Promise<VaultErrorInfo | null>;
   navigate(view: View): void;
   open(detail: Detail | null): void;
   announce(text: string): void;
@@ -190,6 +192,10 @@ export const useVault = create<VaultState>()((set, get) => {
 
     setIdleLock(minutes) {
       return requestThenReadStatus(() => window.vault.settings.setIdleLock({ minutes }));
+    },
+
+    confirmDate() {
+      return requestThenReadStatus(() => window.vault.vault.confirmDate({}));
     },
 
     navigate(view) {
