@@ -43,6 +43,9 @@ export const auditActionSchema = z.enum([
   'review.acknowledge',
   'review.end',
   'review.reset',
+  'vault.rollback',
+  'integrity.alarm',
+  'anchor.write',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 

@@ -27,6 +27,24 @@ export const sessionInfoSchema = z.strictObject({
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
+/**
+ * What the rollback check found at this open (docs/threat-model.md, "Mechanisms (b)"), for the
+ * lock screen, the therapist's screens and the auditor's log screen. Null when all was well.
+ */
+export const integrityNoticeSchema = z.strictObject({
+  kind: z.enum(['rollback', 'rewritten', 'anchor-missing', 'unavailable']),
+  at: z.number(),
+  /** Log entries the copy lacks compared with the anchor. */
+  missingEntries: z.number().int().nonnegative(),
+  /** Destructions, revocations and ends of therapy redone. */
+  redone: z.number().int().nonnegative(),
+  /** Closing events after the copy that the anchor could not name one by one. */
+  unnamed: z.number().int().nonnegative(),
+  message: z.string(),
+});
+export type IntegrityNotice = z.infer<typeof integrityNoticeSchema>;
+export type RollbackNotice = Omit<IntegrityNotice, 'message'>;
+
 export const vaultStatusSchema = z.strictObject({
   /** absent: no vault yet; unavailable: the file cannot be opened (see `problem`). */
   state: z.enum(['absent', 'locked', 'unlocked', 'unavailable']),
@@ -44,6 +62,7 @@ export const vaultStatusSchema = z.strictObject({
       locked: z.boolean(),
     })
     .nullable(),
+  integrity: integrityNoticeSchema.nullable(),
 });
 export type VaultStatus = z.infer<typeof vaultStatusSchema>;
 

@@ -4,6 +4,8 @@ import type { Database } from 'better-sqlite3';
 import { AuditLog } from '../audit/audit-log';
 import { AuditorStore } from '../audit/auditor-store';
 import { ClientStore } from '../clients/client-store';
+import { AnchorSnapshotStore } from './anchor-snapshot-store';
+import { ClosingLedgerStore } from './closing-ledger-store';
 import { KeyStore, type KdfCost } from './key-store';
 import { RecordingStore } from '../recording/recording-store';
 import { SealedFieldStore } from '../platform/sealed-field-store';
@@ -22,6 +24,8 @@ export interface OpenVault {
   recordings: RecordingStore;
   settings: SettingsStore;
   sealedFields: SealedFieldStore;
+  ledger: ClosingLedgerStore;
+  anchorSnapshot: AnchorSnapshotStore;
 }
 
 export function attachVault(db: Database, now: () => number, kdfCost: KdfCost): OpenVault {
@@ -38,5 +42,7 @@ export function attachVault(db: Database, now: () => number, kdfCost: KdfCost): 
     recordings: new RecordingStore(db, vaultId, now),
     settings: new SettingsStore(db),
     sealedFields: new SealedFieldStore(db, vaultId),
+    ledger: new ClosingLedgerStore(db, vaultId),
+    anchorSnapshot: new AnchorSnapshotStore(db),
   };
 }

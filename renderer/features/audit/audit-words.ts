@@ -42,6 +42,9 @@ export const actionWords: Record<AuditAction, string> = {
   'review.acknowledge': 'Client read the review notice',
   'review.end': 'Client ended the review',
   'review.reset': 'Reset a client’s review PIN',
+  'vault.rollback': 'Found an older copy of the vault put back, and redid what it undid',
+  'integrity.alarm': 'Found the vault changed outside Session Vault',
+  'anchor.write': 'Could not update the keychain record against old copies',
 };
 
 function isAction(action: string): action is AuditAction {
