@@ -7,6 +7,7 @@ export default defineConfig({
       'tests/migrations/**/*.test.ts',
       'tests/e2e/**/*.test.ts',
       'tests/electron/**/*.test.ts',
+      'tests/attacks/**/*.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 120_000,
