@@ -1,14 +1,16 @@
 // A practice on real files for the attack suite: a vault folder, one client with signed consent
 // and one finalised recording, a device secret and a keychain (the memory anchor store through
 // the AnchorStore interface) that outlive each run of the app, as they do on a laptop.
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
 import type { AuditEntryView, VaultStatus } from '../../shared/api';
 import type { Core } from '../../electron/core/create-core';
 import { anchorKeyOf } from '../../electron/core/platform/anchor-record';
 import { MemoryAnchorStore } from '../../electron/core/platform/anchor-store';
+import { VAULT_FILE_NAME } from '../../electron/core/platform/db';
 import { VAULT_LOCK_FILE_NAME } from '../../electron/core/platform/vault-lock';
 import { PASSPHRASE, fakeClock } from '../unit/helpers/kernel-helpers';
 import {
@@ -25,6 +27,8 @@ export interface Practice {
   clock: ReturnType<typeof fakeClock>;
   deviceSecret: Uint8Array;
   keychain: MemoryAnchorStore;
+  /** Where access-log exports are saved. */
+  exportDir: string;
   clientId: string;
   recordingId: string;
   /** The app as it runs now. */
@@ -41,12 +45,19 @@ export async function practiceWithRecording(): Promise<Practice> {
   const clock = fakeClock();
   const deviceSecret = new Uint8Array(randomBytes(32));
   const keychain = new MemoryAnchorStore((vaultId) => anchorKeyOf(deviceSecret, vaultId));
-  const open = () => testCore(dataDir, clock, { deviceSecret, anchorStore: keychain });
+  const exportDir = mkdtempSync(join(tmpdir(), 'sv-attack-exports-'));
+  const open = () =>
+    testCore(dataDir, clock, {
+      deviceSecret,
+      anchorStore: keychain,
+      exportFiles: { choose: async (suggestedName) => join(exportDir, suggestedName) },
+    });
   const practice = {
     dataDir,
     clock,
     deviceSecret,
     keychain,
+    exportDir,
     core: await open(),
     clientId: '',
     recordingId: '',
@@ -65,6 +76,7 @@ export async function practiceWithRecording(): Promise<Practice> {
         // already closed
       }
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(exportDir, { recursive: true, force: true });
     },
   };
   const core = practice.core;
@@ -110,4 +122,43 @@ export async function logEntries(core: Core): Promise<AuditEntryView[]> {
     limit: 500,
   });
   return entries.reverse();
+}
+
+/** A whole JSON export of the access log, as an auditor takes one, parsed. */
+export async function exportBundle(practice: Practice): Promise<unknown> {
+  const started = await call<{ exportId: string; fileName: string }>(
+    practice.core,
+    'audit.exportStart',
+    { format: 'json' },
+  );
+  for (;;) {
+    const page = await call<{ done: boolean }>(practice.core, 'audit.exportNext', {
+      exportId: started.exportId,
+    });
+    if (page.done)
+      return JSON.parse(
+        readFileSync(join(practice.exportDir, started.fileName), 'utf8'),
+      ) as unknown;
+  }
+}
+
+/**
+ * Cuts the access log back to `keepThrough` with a second SQLite connection while the app is
+ * closed, as someone with write access to the folder would; with `checkpoints: 'cut'` the signed
+ * checkpoints after it go too, so what is left is a log that verifies on its own.
+ */
+export function cutLogTail(
+  dataDir: string,
+  keepThrough: number,
+  checkpoints: 'kept' | 'cut',
+): void {
+  const db = new Database(join(dataDir, VAULT_FILE_NAME));
+  try {
+    db.prepare('DELETE FROM audit_entries WHERE seq > ?').run(keepThrough);
+    if (checkpoints === 'cut')
+      db.prepare('DELETE FROM audit_checkpoints WHERE seq > ?').run(keepThrough);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
 }

@@ -37,7 +37,10 @@ afterEach(() => {
 });
 
 interface SecondApp {
-  status: { ok: boolean; value?: { state: string; problem: { code: string; message: string } | null } };
+  status: {
+    ok: boolean;
+    value?: { state: string; problem: { code: string; message: string } | null };
+  };
   unlock: { ok: boolean; error?: { code: string } };
 }
 
