@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { AuditLog } from '../audit/audit-log';
 import { AuditorStore } from '../audit/auditor-store';
 import { ClientStore } from '../clients/client-store';
+import { CommitmentStore } from '../recording/commitment-store';
 import { AnchorSnapshotStore } from './anchor-snapshot-store';
 import { ClosingLedgerStore } from './closing-ledger-store';
 import { KeyStore, type KdfCost } from './key-store';
@@ -25,6 +26,7 @@ export interface OpenVault {
   settings: SettingsStore;
   sealedFields: SealedFieldStore;
   ledger: ClosingLedgerStore;
+  commitments: CommitmentStore;
   anchorSnapshot: AnchorSnapshotStore;
 }
 
@@ -43,6 +45,7 @@ export function attachVault(db: Database, now: () => number, kdfCost: KdfCost): 
     settings: new SettingsStore(db),
     sealedFields: new SealedFieldStore(db, vaultId),
     ledger: new ClosingLedgerStore(db, vaultId),
+    commitments: new CommitmentStore(db),
     anchorSnapshot: new AnchorSnapshotStore(db),
   };
 }

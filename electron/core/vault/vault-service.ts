@@ -191,7 +191,11 @@ export class VaultService {
       })();
       this.session = this.startSession(masterKey, auditSecrets);
       auditSecrets = null;
-      sealInterruptedRecordings(this.opened(), masterKey);
+      sealInterruptedRecordings(
+        this.opened(),
+        masterKey,
+        this.session.auditSecrets.signing.secretKey,
+      );
       this.tellUnlocked();
       return this.session.info;
     } catch (error) {
