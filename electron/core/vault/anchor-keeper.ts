@@ -232,7 +232,11 @@ export class AnchorKeeper {
     if (!vault) return;
     this.record = record;
     const vaultId = vault.vaultId;
-    vault.anchorSnapshot.setAnchorGeneration(record.generation);
+    try {
+      vault.anchorSnapshot.setAnchorGeneration(record.generation);
+    } catch {
+      // A full disk: the keychain write still goes ahead; the vault catches up at the next write.
+    }
     this.writes = this.writes.then(async () => {
       try {
         await this.store.write(vaultId, record);
