@@ -8,9 +8,10 @@ export function WithIntegrityBanner({ children }: { children: ReactNode }) {
   if (!notice) return <>{children}</>;
   return (
     <>
-      <p className="notice notice-problem integrity-banner" role="alert">
+      {/* A div, so the forms' own `p[role="alert"]` stays the one a refused request fills. */}
+      <div className="notice notice-problem integrity-banner" role="alert">
         {notice.message}
-      </p>
+      </div>
       {children}
     </>
   );
