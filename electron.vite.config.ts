@@ -9,7 +9,7 @@ export default defineConfig({
       rollupOptions: {
         input: { main: resolve(import.meta.dirname, 'electron/main.ts') },
         // Native and wasm-bearing modules stay as runtime requires.
-        external: ['better-sqlite3', 'libsodium-wrappers-sumo'],
+        external: ['better-sqlite3', 'libsodium-wrappers-sumo', '@napi-rs/keyring'],
       },
     },
   },

@@ -2,6 +2,13 @@
 // while the app runs. The copy is the same ciphertext: it stays encrypted and needs the same
 // passphrase. It never overwrites a file, and it is checked before it takes its final name.
 // It is one owner-only file: no journal beside it, nothing readable by other accounts.
+//
+// What a backup holds: everything the vault held when it was made, including recordings destroyed
+// and consents revoked afterwards. Restored on this laptop it is an older copy: the app's rollback
+// anchor (in the OS keychain, out of the backup's reach) names it a rollback at the next start and
+// destroys and revokes again what was destroyed and revoked since. Opened on another computer with
+// the passphrase, it keeps those recordings; only the auditor's `verify --previous` check of an
+// export made from it catches that (docs/threat-model.md, "What remains out of reach").
 import { closeSync, existsSync, linkSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { VAULT_FILE_NAME } from '../electron/core/platform/db';

@@ -14,6 +14,8 @@ import {
 } from 'electron';
 import type { Core, CoreOptions } from './core/create-core';
 import { appScheme, appUrl } from './app-origin';
+import { anchorKeyOf } from './core/platform/anchor-record';
+import { KeychainAnchorStore } from './core/platform/anchor-store';
 import { createAppProtocolHandler } from './app-protocol';
 import { loadDeviceSecret } from './device-secret';
 import { registerIpc } from './ipc';
@@ -207,6 +209,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
     running = await options.createCore({
       dataDir: path.join(userData, 'vault'),
       deviceSecret: secret.deviceSecret,
+      anchorStore: new KeychainAnchorStore((vaultId) => anchorKeyOf(secret.deviceSecret, vaultId)),
       captureHost,
       onSessionChange: (role) => reviewMode.follow(role),
       exportFiles: { choose: chooseExportFile },
@@ -267,12 +270,17 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
     // Before any window closes, so review mode lets go of the main window.
     running.lock('quit');
   });
-  app.on('will-quit', () => {
+  app.on('will-quit', (event?: { preventDefault(): void }) => {
     if (closed) return;
     closed = true;
     clearInterval(ticker);
     running.lock('quit');
     running.close();
+    // The rollback anchor's last write (the quit's log head) goes to the keychain asynchronously:
+    // quit once it has landed, or a restart would read the anchor one step behind.
+    if (!event) return;
+    event.preventDefault();
+    void running.settled().finally(() => app.quit());
   });
 
   openMainWindow = async () => {

@@ -10,7 +10,11 @@ export const errorSentences = {
   NOT_A_VAULT:
     'The vault file is not a Session Vault file. Nothing was changed. Check the vault folder.',
   VAULT_DAMAGED:
-    'The vault file is damaged, so it cannot be opened. Nothing was changed. Restore it from a backup.',
+    'The vault file is damaged, so it cannot be opened. Nothing was changed. A backup can be put back, but it is an older copy: on this laptop Session Vault destroys again what was destroyed after it was made, and on another computer it still holds those recordings.',
+  VAULT_IN_USE:
+    'This vault is already open in another Session Vault window or process. Close that one first: two at once would lose each other’s work. Nothing was changed.',
+  ANCHOR_UNAVAILABLE:
+    'Session Vault could not reach this computer’s keychain to check that the vault is not an older copy. Unlock the keychain (sign in to the desktop session again), then start Session Vault again.',
   VAULT_TOO_NEW:
     'This vault was written by a newer version of Session Vault. Install the newer version to open it. Nothing was changed.',
   WRONG_PASSPHRASE: 'That passphrase is not right. The vault stays locked.',
@@ -45,6 +49,17 @@ export const errorSentences = {
 } as const;
 
 export type ErrorCode = keyof typeof errorSentences;
+
+/** What the rollback check found at open, for the person at the laptop (vault.status). */
+export const integrityNoticeSentences = {
+  rollback:
+    'This vault is an older copy than the one this laptop last saw: a folder or backup was put back. Session Vault destroyed again the recordings destroyed since, and revoked again the consents revoked since. The access log records it.',
+  rewritten:
+    'This vault was changed outside Session Vault: its access log or its record of destructions differs from the one this laptop last saw. The access log records it.',
+  'anchor-missing':
+    'The record that protects this vault against old copies is missing from this laptop’s keychain. If a copy of the vault was put back, recordings destroyed since may be in it. The access log records it.',
+  unavailable: errorSentences.ANCHOR_UNAVAILABLE,
+} as const;
 
 export interface VaultErrorInfo {
   code: ErrorCode;

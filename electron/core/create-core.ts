@@ -13,6 +13,9 @@ import { ReviewService } from './review/review-service';
 import { ConsentService } from './consent/consent-service';
 import { DEFAULT_KDF, initCrypto } from './platform/crypto';
 import { retryPendingWalTruncate } from './platform/db';
+import { anchorKeyOf } from './platform/anchor-record';
+import { MemoryAnchorStore, type AnchorStore } from './platform/anchor-store';
+import { AnchorKeeper } from './vault/anchor-keeper';
 import { createDispatcher, type Asker, type Dispatch, type Handlers } from './dispatch';
 import type { CoreContext } from './handlers/context';
 import { practiceHandlers } from './handlers/practice';
@@ -42,6 +45,11 @@ export interface CoreOptions {
    * moves both; the attack tests pass two to move the wall clock alone).
    */
   monotonicClock?: () => number;
+  /**
+   * Where the rollback anchor lives: the OS keychain in the app. Left out (tests, the Chromium
+   * test host), anchors live in this process's memory, one per vault.
+   */
+  anchorStore?: AnchorStore;
   /** Argon2id cost for new wrapped keys; tests may pass a lighter one. Stored with each key. */
   kdf?: { opsLimit: number; memLimitBytes: number };
   /** Opens and closes the window that holds the microphone while a recording runs. */
@@ -70,6 +78,20 @@ export interface Core {
   /** Idle lock, capture watchdog and the hourly sweep; main calls it every second. */
   tick(): void;
   close(): void;
+  /** Resolves once every rollback-anchor write asked for so far has reached its store. */
+  settled(): Promise<void>;
+}
+
+// Without a keychain, anchors outlive a core within the process, as the keychain outlives the app.
+const processAnchors = new Map<string, MemoryAnchorStore>();
+function processAnchorStore(deviceSecret: Uint8Array): AnchorStore {
+  const key = Buffer.from(deviceSecret).toString('hex');
+  let store = processAnchors.get(key);
+  if (!store) {
+    store = new MemoryAnchorStore((vaultId) => anchorKeyOf(deviceSecret, vaultId));
+    processAnchors.set(key, store);
+  }
+  return store;
 }
 
 const noCaptureHost: CaptureHost = {
@@ -114,6 +136,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     freeBytes,
     options.roomAudioProcessing ?? true,
   );
+  const anchors = new AnchorKeeper(
+    options.anchorStore ?? processAnchorStore(options.deviceSecret),
+    lifecycle,
+    destroyer,
+    now,
+  );
   const player = new Player(lifecycle, consent, now);
   const review = new ReviewService(lifecycle, consent, now, options.deviceSecret);
   const auditors = new AuditorService(lifecycle, now);
@@ -126,6 +154,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     destroyer,
     review,
     auditors,
+    anchors,
     now,
     active: () => {
       lifecycle.lockIfIdle(recorder.isRecording);
@@ -206,6 +235,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   // A clock set back or leapt forward since the last run is logged before the first sweep.
   logClockNotices(lifecycle);
+  // Before the first sweep and before any request: an older copy put back is caught and what it
+  // undid is redone before anything can play.
+  await anchors.check();
+  lifecycle.onUnlock(() => anchors.headMoved());
+  lifecycle.onLock(() => anchors.headMoved());
   let lastSweepMark = clock.mark();
   destroyer.sweep('start-up');
 
@@ -266,6 +300,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (clock.elapsedSince(lastSweepMark) >= SWEEP_INTERVAL_MS) {
         lastSweepMark = clock.mark();
         destroyer.sweep('hourly');
+        anchors.headMoved();
       }
       // A reader (backup, doctor) kept a destruction's WAL copy alive: empty it once it lets go.
       if (lifecycle.state === 'locked' || lifecycle.state === 'unlocked')
@@ -282,7 +317,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       } catch {
         // A full disk may refuse the lock's log entry; the keys are wiped and the file closes.
       }
+      anchors.headMoved();
       lifecycle.close();
     },
+    settled: () => anchors.settled(),
   };
 }

@@ -6,6 +6,7 @@ import { useVault } from '../features/vault/vault-store';
 import { touchSession } from '../features/vault/vault-store';
 import { useReview } from '../features/review/review-store';
 import { AuditorHome } from '../features/audit/AuditorHome';
+import { WithIntegrityBanner } from '../features/vault/IntegrityBanner';
 import { Lock } from '../features/vault/Lock';
 import { ReviewEnded } from '../features/review/ReviewEnded';
 import { ReviewHome } from '../features/review/ReviewHome';
@@ -39,13 +40,28 @@ function Screen() {
       return <Welcome />;
     case 'locked':
       if (status.pendingReview) return <ReviewUnlock pending={status.pendingReview} />;
-      return endedReview ? <ReviewEnded ended={endedReview} /> : <Lock />;
+      return endedReview ? (
+        <ReviewEnded ended={endedReview} />
+      ) : (
+        <WithIntegrityBanner>
+          <Lock />
+        </WithIntegrityBanner>
+      );
     case 'unlocked':
       if (!status.session) return <Lock />;
       // Each role gets only its own screens; main refuses everything else anyway.
       if (status.session.role === 'client') return <ReviewHome session={status.session} />;
-      if (status.session.role === 'auditor') return <AuditorHome session={status.session} />;
-      return <Shell session={status.session} />;
+      if (status.session.role === 'auditor')
+        return (
+          <WithIntegrityBanner>
+            <AuditorHome session={status.session} />
+          </WithIntegrityBanner>
+        );
+      return (
+        <WithIntegrityBanner>
+          <Shell session={status.session} />
+        </WithIntegrityBanner>
+      );
     case 'unavailable':
       return (
         <Unavailable message={status.problem?.message ?? 'The vault cannot be opened right now.'} />

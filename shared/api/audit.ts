@@ -46,6 +46,9 @@ export const auditActionSchema = z.enum([
   'clock.back',
   'clock.forward',
   'clock.confirm',
+  'vault.rollback',
+  'integrity.alarm',
+  'anchor.write',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 

@@ -37,6 +37,23 @@ export const clockStatusSchema = z.strictObject({
   heldAt: z.number().nullable(),
 });
 export type ClockStatus = z.infer<typeof clockStatusSchema>;
+/**
+ * What the rollback check found at this open (docs/threat-model.md, "Mechanisms (b)"), for the
+ * lock screen, the therapist's screens and the auditor's log screen. Null when all was well.
+ */
+export const integrityNoticeSchema = z.strictObject({
+  kind: z.enum(['rollback', 'rewritten', 'anchor-missing', 'unavailable']),
+  at: z.number(),
+  /** Log entries the copy lacks compared with the anchor. */
+  missingEntries: z.number().int().nonnegative(),
+  /** Destructions, revocations and ends of therapy redone. */
+  redone: z.number().int().nonnegative(),
+  /** Closing events after the copy that the anchor could not name one by one. */
+  unnamed: z.number().int().nonnegative(),
+  message: z.string(),
+});
+export type IntegrityNotice = z.infer<typeof integrityNoticeSchema>;
+export type RollbackNotice = Omit<IntegrityNotice, 'message'>;
 
 export const vaultStatusSchema = z.strictObject({
   /** absent: no vault yet; unavailable: the file cannot be opened (see `problem`). */
@@ -56,6 +73,7 @@ export const vaultStatusSchema = z.strictObject({
     })
     .nullable(),
   clock: clockStatusSchema,
+  integrity: integrityNoticeSchema.nullable(),
 });
 export type VaultStatus = z.infer<typeof vaultStatusSchema>;
 

@@ -65,6 +65,12 @@ export class AuditEntryStore {
     return this.last.get() as { seq: number; entry_hash: Buffer } | undefined;
   }
 
+  entryHashAt(seq: number): Buffer | null {
+    const row = this.db.prepare('SELECT entry_hash FROM audit_entries WHERE seq = ?').get(seq) as
+      { entry_hash: Buffer } | undefined;
+    return row?.entry_hash ?? null;
+  }
+
   count(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM audit_entries').get() as { n: number }).n;
   }

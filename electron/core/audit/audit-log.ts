@@ -209,6 +209,12 @@ export class AuditLog {
     return null;
   }
 
+  /** The stored entry hash at `seq`, or null when the log has no such entry. */
+  entryHashAt(seq: number): Uint8Array | null {
+    const stored = this.entries.entryHashAt(seq);
+    return stored ? new Uint8Array(stored) : null;
+  }
+
   /** Signed checkpoints up to `toSeq`, oldest first. */
   checkpointsUpTo(
     toSeq: number,

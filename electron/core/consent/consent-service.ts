@@ -231,6 +231,7 @@ export class ConsentService {
           reason: destroysAll ? 'destroys all recordings' : 'stops future recordings',
         });
         store.recordRevocation(clientId, { role: by.role as 'client' | 'therapist', id: by.id });
+        vault.ledger.append({ kind: 'revoked', clientId });
       })();
       this.onConsentEnded(clientId, 'consent revoked');
       this.refreshDeadlines(clientId, clientKey);
@@ -256,6 +257,7 @@ export class ConsentService {
           outcome: 'ok',
         });
         store.recordTherapyEnded(clientId);
+        vault.ledger.append({ kind: 'therapy-ended', clientId });
       })();
       this.onConsentEnded(clientId, 'therapy ended');
       this.refreshDeadlines(clientId, clientKey);

@@ -5,6 +5,7 @@ import type { AuditorService } from '../audit/auditor-service';
 import type { Recorder } from '../recording/recorder';
 import type { ReviewService } from '../review/review-service';
 import type { Destroyer } from '../retention/destroyer';
+import type { AnchorKeeper } from '../vault/anchor-keeper';
 import type { VaultService } from '../vault/vault-service';
 
 export interface CoreContext {
@@ -15,6 +16,7 @@ export interface CoreContext {
   destroyer: Destroyer;
   review: ReviewService;
   auditors: AuditorService;
+  anchors: AnchorKeeper;
   now: () => number;
   /** The person is here: checks the idle lock first, then pushes it back. */
   active(): void;

@@ -2,6 +2,7 @@
 // capture window's side (the contract admits only the capture window to capture.*).
 import { VaultError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
+import { commitCiphertext } from '../recording/commit-ciphertext';
 import type { CoreContext } from './context';
 
 export function recordingHandlers(context: CoreContext) {
@@ -51,7 +52,17 @@ export function recordingHandlers(context: CoreContext) {
         outcome: 'ok',
         reason: `from ${request.fromMs} ms to ${request.toMs} ms, at the client's request`,
       });
-      return vault.recordings.destroyRange(request.recordingId, request.fromMs, request.toMs);
+      const removed = vault.recordings.destroyRange(
+        request.recordingId,
+        request.fromMs,
+        request.toMs,
+      );
+      commitCiphertext(
+        vault,
+        request.recordingId,
+        lifecycle.unlocked().auditSecrets.signing.secretKey,
+      );
+      return removed;
     },
     'recording.destroy': (request) => {
       context.active();

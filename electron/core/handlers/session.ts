@@ -1,6 +1,7 @@
 // vault.*, session.*, settings.* and audit.*: creating, locking and unlocking the vault, and
 // reading the access log.
 import type { AuditEntryView, ClockStatus } from '../../../shared/api';
+import { integrityNoticeSentences } from '../../../shared/errors';
 import { signingKeyFingerprint } from '../audit/audit-bundle';
 import type { Handlers } from '../dispatch';
 import type { CoreContext } from './context';
@@ -20,6 +21,7 @@ export function sessionHandlers(context: CoreContext) {
     'vault.status': () => {
       lifecycle.lockIfIdle(context.recorder.isRecording);
       const problem = lifecycle.unavailableReason;
+      const notice = context.anchors.notice;
       return {
         state: lifecycle.state,
         problem: problem ? { code: problem.code, message: problem.message } : null,
@@ -27,6 +29,7 @@ export function sessionHandlers(context: CoreContext) {
         unlockRetryAfterMs: lifecycle.unlockRetryAfterMs(),
         pendingReview: context.review.pendingStatus(),
         clock: clockStatusForPeople(lifecycle.clock.status()),
+        integrity: notice ? { ...notice, message: integrityNoticeSentences[notice.kind] } : null,
       };
     },
     'vault.confirmDate': () => {

@@ -2,6 +2,7 @@
 // Keychain, Windows Credential Manager, the Secret Service on Linux), out of reach of a restore
 // of the app's folder. The core sees only the AnchorStore interface; tests use the memory store.
 import { AsyncEntry } from '@napi-rs/keyring';
+import { errorSentences } from '../../../shared/errors';
 import { toHex } from './crypto';
 import {
   AnchorFormatError,
@@ -82,8 +83,7 @@ export function keychainAccountFor(vaultId: Uint8Array): string {
   return `rollback-anchor/${toHex(vaultId)}`;
 }
 
-const unavailable =
-  'Session Vault could not reach this computer’s keychain to check that the vault is not an older copy. Unlock the keychain (sign in to the desktop session again), then start Session Vault again.';
+const unavailable = errorSentences.ANCHOR_UNAVAILABLE;
 
 /**
  * The OS keychain through @napi-rs/keyring's async calls, so a slow keychain (or a macOS access

@@ -7,11 +7,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
+import { errorSentences } from '../../../shared/errors';
 
 export const VAULT_LOCK_FILE_NAME = 'vault.lock';
 
-export const VAULT_IN_USE_SENTENCE =
-  'This vault is already open in another Session Vault window or process. Close that one first: two at once would lose each other’s work. Nothing was changed.';
+export const VAULT_IN_USE_SENTENCE = errorSentences.VAULT_IN_USE;
 
 /** Another process holds the vault. */
 export class VaultInUseError extends Error {

@@ -20,6 +20,7 @@ import {
 import { newOpaqueId } from '../platform/ids';
 import type { ConsentService } from '../consent/consent-service';
 import { wipe } from '../platform/crypto';
+import { commitCiphertext } from './commit-ciphertext';
 import { createConsentedRecording } from './create-consented-recording';
 import { UnmarkedInterruptions, isDiskFull } from './unmarked-interruptions';
 import type { Destroyer } from '../retention/destroyer';
@@ -329,6 +330,15 @@ export class Recorder {
     if (active) this.finish(active.recordingId, `${reason}; the recorder did not confirm`);
   }
 
+  /** The log's signing key while the therapist is signed in; null once locked. */
+  private signingKey(): Uint8Array | null {
+    try {
+      return this.lifecycle.unlocked().auditSecrets.signing.secretKey;
+    } catch {
+      return null;
+    }
+  }
+
   private finish(recordingId: string, reason: string): void {
     const active = this.active;
     if (!active || active.recordingId !== recordingId) return;
@@ -337,6 +347,8 @@ export class Recorder {
     let finalState: 'finalised' | 'interrupted' = active.problem ? 'interrupted' : 'finalised';
     try {
       vault.recordings.finalise(recordingId, active.recordingKey, finalState);
+      const signingKey = this.signingKey();
+      if (signingKey) commitCiphertext(vault, recordingId, signingKey);
     } catch {
       // The end marker could not be written (a full disk): left for the next unlock to seal.
       finalState = 'interrupted';

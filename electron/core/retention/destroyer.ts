@@ -8,4 +8,6 @@ export interface Destroyer {
   sweep(trigger: string, revokedClientId?: string): number;
   /** Destroys one recording at once, whatever its deadline (the therapist's or client's request). */
   destroyNow(recordingId: string, reason: string, actorRole: 'therapist' | 'client'): void;
+  /** Destroys again what a restored older copy brought back (the anchor already counts it). */
+  destroyAgain(recordingId: string, reason: string): void;
 }

@@ -17,6 +17,7 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
     recordingId: string,
     reason: string,
     actorRole: 'system' | 'therapist' | 'client',
+    ledger: 'count' | 'already-counted' = 'count',
   ): void => {
     const vault = lifecycle.opened();
     // Logged first: if the entry cannot be written, nothing is destroyed (and the next sweep retries).
@@ -27,7 +28,11 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
       outcome: 'ok',
       reason,
     });
-    vault.db.transaction(() => vault.clients.deleteRecordingKey(recordingId))();
+    vault.db.transaction(() => {
+      vault.clients.deleteRecordingKey(recordingId);
+      // A redo after a rollback is an event the anchor already counts.
+      if (ledger === 'count') vault.ledger.append({ kind: 'destroyed', recordingId });
+    })();
     vault.recordings.destroyChunks(recordingId, reason);
   };
 
@@ -59,6 +64,9 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
     },
     destroyNow(recordingId, reason, actorRole) {
       destroy(recordingId, reason, actorRole);
+    },
+    destroyAgain(recordingId, reason) {
+      destroy(recordingId, reason, 'system', 'already-counted');
     },
   };
 }

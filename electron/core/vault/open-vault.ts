@@ -4,6 +4,9 @@ import type { Database } from 'better-sqlite3';
 import { AuditLog } from '../audit/audit-log';
 import { AuditorStore } from '../audit/auditor-store';
 import { ClientStore } from '../clients/client-store';
+import { CommitmentStore } from '../recording/commitment-store';
+import { AnchorSnapshotStore } from './anchor-snapshot-store';
+import { ClosingLedgerStore } from './closing-ledger-store';
 import { KeyStore, type KdfCost } from './key-store';
 import { RecordingStore } from '../recording/recording-store';
 import { SealedFieldStore } from '../platform/sealed-field-store';
@@ -23,6 +26,9 @@ export interface OpenVault {
   recordings: RecordingStore;
   settings: SettingsStore;
   sealedFields: SealedFieldStore;
+  ledger: ClosingLedgerStore;
+  commitments: CommitmentStore;
+  anchorSnapshot: AnchorSnapshotStore;
 }
 
 export function attachVault(
@@ -44,5 +50,8 @@ export function attachVault(
     recordings: new RecordingStore(db, vaultId, now),
     settings: new SettingsStore(db),
     sealedFields: new SealedFieldStore(db, vaultId),
+    ledger: new ClosingLedgerStore(db, vaultId),
+    commitments: new CommitmentStore(db),
+    anchorSnapshot: new AnchorSnapshotStore(db),
   };
 }

@@ -9,6 +9,7 @@ import { unpackAuditSecrets, type AuditEvent, type AuditSecrets } from '../audit
 import { utf8, wipe } from '../platform/crypto';
 import { VAULT_FILE_NAME, checkpointAndTruncateWal, openVaultDb } from '../platform/db';
 import { VaultClock } from '../platform/vault-clock';
+import { VaultInUseError, acquireVaultLock, type VaultLock } from '../platform/vault-lock';
 import {
   recoverInterruptedRecordings,
   sealInterruptedRecordings,
@@ -29,6 +30,8 @@ export class VaultService {
   private session: UnlockedSession | null = null;
   private other: OtherSession | null = null;
   private readonly lockListeners = new Set<(reason: string) => void>();
+  private readonly unlockListeners = new Set<() => void>();
+  private folderLock: VaultLock | null = null;
   readonly path: string;
 
   /**
@@ -43,6 +46,16 @@ export class VaultService {
   ) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.path = join(dataDir, VAULT_FILE_NAME);
+    // Taken before the file is opened for writing: a second process stops here, having written nothing.
+    try {
+      this.folderLock = acquireVaultLock(dataDir);
+    } catch (error) {
+      this.problem =
+        error instanceof VaultInUseError
+          ? new VaultError('VAULT_IN_USE', undefined, { cause: error })
+          : new VaultError('VAULT_DAMAGED', undefined, { cause: error });
+      return;
+    }
     try {
       this.vault = attachVault(
         openVaultDb(this.path, { create: false }),
@@ -140,6 +153,7 @@ export class VaultService {
     const { masterKey, recoveryKey, auditSecrets } = created;
     this.vault = attachVault(db, this.now, this.kdfCost, this.clock);
     this.session = this.startSession(masterKey, auditSecrets);
+    this.tellUnlocked();
     return { recoveryKey, session: this.session.info };
   }
 
@@ -191,7 +205,12 @@ export class VaultService {
       })();
       this.session = this.startSession(masterKey, auditSecrets);
       auditSecrets = null;
-      sealInterruptedRecordings(this.opened(), masterKey);
+      sealInterruptedRecordings(
+        this.opened(),
+        masterKey,
+        this.session.auditSecrets.signing.secretKey,
+      );
+      this.tellUnlocked();
       return this.session.info;
     } catch (error) {
       if (!this.session) wipe(masterKey);
@@ -313,6 +332,22 @@ export class VaultService {
     return this.session!.info;
   }
 
+  /** Calls `listener` after the vault is created and after every therapist unlock; returns a stop. */
+  onUnlock(listener: () => void): () => void {
+    this.unlockListeners.add(listener);
+    return () => this.unlockListeners.delete(listener);
+  }
+
+  private tellUnlocked(): void {
+    for (const listener of this.unlockListeners) {
+      try {
+        listener();
+      } catch {
+        // The unlock stands; a listener's failure is its own to log.
+      }
+    }
+  }
+
   /** Calls `listener` after every lock that ended a session, keys already wiped; returns a stop. */
   onLock(listener: (reason: string) => void): () => void {
     this.lockListeners.add(listener);
@@ -383,13 +418,16 @@ export class VaultService {
     } catch {
       // The keys are already wiped (lock() wipes in `finally`).
     }
-    if (!this.vault) return;
-    try {
-      checkpointAndTruncateWal(this.vault.db);
-    } catch {
-      // The WAL stays; SQLite folds it in on the next open.
+    if (this.vault) {
+      try {
+        checkpointAndTruncateWal(this.vault.db);
+      } catch {
+        // The WAL stays; SQLite folds it in on the next open.
+      }
+      this.vault.db.close();
+      this.vault = null;
     }
-    this.vault.db.close();
-    this.vault = null;
+    this.folderLock?.release();
+    this.folderLock = null;
   }
 }

@@ -45,6 +45,9 @@ export const actionWords: Record<AuditAction, string> = {
   'clock.back': 'The laptop’s clock was set back',
   'clock.forward': 'The laptop’s clock jumped forward',
   'clock.confirm': 'Confirmed today’s date',
+  'vault.rollback': 'Found an older copy of the vault put back, and redid what it undid',
+  'integrity.alarm': 'Found the vault changed outside Session Vault',
+  'anchor.write': 'Could not update the keychain record against old copies',
 };
 
 function isAction(action: string): action is AuditAction {

@@ -29,6 +29,7 @@ async function startWithCaptureHost(): Promise<CaptureHost> {
     lock: () => undefined,
     tick: () => undefined,
     close: () => undefined,
+    settled: async () => undefined,
   };
   const running = await startApp({
     createCore: async (options) => {

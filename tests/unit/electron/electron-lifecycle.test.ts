@@ -54,6 +54,7 @@ function fakeCore(): FakeCore {
     lock: (reason) => void core.locks.push(reason),
     tick: () => undefined,
     close: () => void core.closed++,
+    settled: async () => undefined,
   };
   return core;
 }

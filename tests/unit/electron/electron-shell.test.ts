@@ -44,6 +44,7 @@ function fakeCore(): FakeCore {
     lock: (reason) => void core.locks.push(reason),
     tick: () => void core.ticks++,
     close: () => void core.closed++,
+    settled: async () => undefined,
   };
   return core;
 }

@@ -19,7 +19,16 @@ import {
 } from '../../../electron/core/audit/audit-bundle';
 import { fromHex, hash, sign, toHex, utf8 } from '../../../electron/core/platform/crypto';
 import { createCore, type Core } from '../../../electron/core/create-core';
-import { VaultService } from '../../../electron/core/vault/vault-service';
+import { VaultError } from '../../../shared/errors';
+import { unpackAuditSecrets } from '../../../electron/core/audit/audit-format';
+import {
+  VAULT_FILE_NAME,
+  checkpointAndTruncateWal,
+  openVaultDb,
+} from '../../../electron/core/platform/db';
+import { KEY_IDS } from '../../../electron/core/vault/key-store';
+import { attachVault } from '../../../electron/core/vault/open-vault';
+import { unwrapMasterKey } from '../../../electron/core/vault/unlock-attempts';
 import { call } from './practice-helpers';
 import { fakeClock, LIGHT_KDF, PASSPHRASE } from './kernel-helpers';
 
@@ -91,10 +100,28 @@ export type FillEvent = {
  * secret signing key, for tests that play a key holder rewriting history.
  */
 export function fill(vault: TestVault, count: number, event: (i: number) => FillEvent): Uint8Array {
-  const other = new VaultService(vault.dataDir, vault.clock.now, LIGHT_KDF);
+  // Beside the running core, which holds the folder's lock: the same file through a second
+  // handle, unlocked and locked as VaultService would (the lock exists to stop the app doing this).
+  const opened = attachVault(
+    openVaultDb(join(vault.dataDir, VAULT_FILE_NAME), { create: false }),
+    vault.clock.now,
+    LIGHT_KDF,
+  );
+  const masterKey = unwrapMasterKey(
+    opened,
+    'session.unlock',
+    KEY_IDS.therapistMasterKey,
+    PASSPHRASE,
+    new VaultError('WRONG_PASSPHRASE'),
+  );
+  const auditSecrets = unpackAuditSecrets(
+    opened.keys.take(KEY_IDS.auditSecrets, masterKey, new VaultError('VAULT_DAMAGED')),
+  );
   try {
-    other.unlock(PASSPHRASE);
-    const { vault: opened, auditSecrets } = other.unlocked();
+    opened.db.transaction(() => {
+      opened.audit.append({ actorRole: 'therapist', action: 'session.unlock', outcome: 'ok' });
+      opened.audit.checkpoint(auditSecrets);
+    })();
     opened.db.transaction(() => {
       for (let i = 0; i < count; i += 1) {
         vault.clock.advance(1);
@@ -104,9 +131,17 @@ export function fill(vault: TestVault, count: number, event: (i: number) => Fill
         if (seq % CHECKPOINT_EVERY === 0) opened.audit.checkpoint(auditSecrets);
       }
     })();
+    opened.audit.append({
+      actorRole: 'therapist',
+      action: 'session.lock',
+      outcome: 'ok',
+      reason: 'quit',
+    });
     return new Uint8Array(auditSecrets.signing.secretKey);
   } finally {
-    other.close();
+    opened.audit.rotateEpoch();
+    checkpointAndTruncateWal(opened.db);
+    opened.db.close();
   }
 }
 

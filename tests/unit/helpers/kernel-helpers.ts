@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { initCrypto } from '../../../electron/core/platform/crypto';
+import type { VaultLock } from '../../../electron/core/platform/vault-lock';
 import { VaultService } from '../../../electron/core/vault/vault-service';
 
 export const LIGHT_KDF = { opsLimit: 2, memLimitBytes: 8 * 1024 * 1024 };
@@ -41,6 +42,8 @@ export async function newVault() {
     },
     /** Simulates a crash: the database handle is dropped without a clean close. */
     crashAndReopen() {
+      // A crashed process loses its folder lock with it (the OS drops it); the file stays as left.
+      (lifecycle as unknown as { folderLock: VaultLock | null }).folderLock?.release();
       lifecycle = new VaultService(dataDir, clock.now, LIGHT_KDF);
       return lifecycle;
     },

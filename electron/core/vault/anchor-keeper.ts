@@ -1,0 +1,257 @@
+// Keeps the rollback anchor (docs/threat-model.md, "Mechanisms (b)") in step with the vault, and
+// at every open judges the vault against it before anything can play or be swept: an older copy
+// put back (a restored folder or backup) has the destructions, revocations and ends of therapy it
+// undid redone, and is logged and shown.
+import type { RollbackNotice } from '../../../shared/api';
+import {
+  RECENT_CLOSED_MAX,
+  closingTagOf,
+  withClosed,
+  withHead,
+  type AnchorRecord,
+  type ClosingEvent,
+} from '../platform/anchor-record';
+import type { AnchorStore } from '../platform/anchor-store';
+import { judgeAgainstAnchor, type VaultSnapshot } from '../platform/rollback-check';
+import type { Destroyer } from '../retention/destroyer';
+import type { OpenVault } from './open-vault';
+import type { VaultService } from './vault-service';
+
+export const ROLLBACK_REASON = 'this copy is older (rollback)';
+
+/**
+ * The key the anchor pins. Until the vault state key of part 1 exists, the access log's signing
+ * key: a file with it swapped (to forge checkpoints or commitments) reads as rewritten here.
+ */
+function pinnedKeyOf(vault: OpenVault): Uint8Array {
+  return vault.audit.signingPublicKey();
+}
+
+function snapshotOf(vault: OpenVault): VaultSnapshot {
+  return {
+    vaultId: vault.vaultId,
+    logHeadSeq: vault.audit.head()?.seq ?? 0,
+    entryHashAt: (seq) => vault.audit.entryHashAt(seq),
+    closedCount: vault.ledger.count(),
+    closedDigestAt: (count) => vault.ledger.digestAt(count),
+    statePublicKey: pinnedKeyOf(vault),
+    liveRecordingIds: vault.anchorSnapshot.liveRecordingIds(),
+    unrevokedClientIds: vault.anchorSnapshot.unrevokedClientIds(),
+    ongoingClientIds: vault.anchorSnapshot.ongoingClientIds(),
+  };
+}
+
+export class AnchorKeeper {
+  private record: AnchorRecord | null = null;
+  private writes: Promise<void> = Promise.resolve();
+  private problem: RollbackNotice | null = null;
+  /** No vault at open: the one created in this run gets its first anchor at creation. */
+  private createdLater = false;
+  private following: OpenVault | null = null;
+
+  constructor(
+    private readonly store: AnchorStore,
+    private readonly lifecycle: VaultService,
+    private readonly destroyer: Destroyer,
+    private readonly now: () => number,
+  ) {}
+
+  /** What the therapist and auditors are shown: the last rollback or anchor alarm of this run. */
+  get notice(): RollbackNotice | null {
+    return this.problem;
+  }
+
+  /** Resolves once every anchor write asked for so far has been tried. */
+  settled(): Promise<void> {
+    return this.writes;
+  }
+
+  private vault(): OpenVault | null {
+    const state = this.lifecycle.state;
+    return state === 'locked' || state === 'unlocked' ? this.lifecycle.opened() : null;
+  }
+
+  /** This vault as it stands now, as a fresh record (first anchor, or after an alarm). */
+  private recordOf(vault: OpenVault, generation: number): AnchorRecord {
+    const count = vault.ledger.count();
+    const head = vault.audit.head() ?? { seq: 0, hash: new Uint8Array(32) };
+    return {
+      generation,
+      logHeadSeq: head.seq,
+      logHeadHash: head.hash,
+      newestTime: this.now(),
+      statePublicKey: pinnedKeyOf(vault),
+      closedCount: count,
+      closedDigest: vault.ledger.digestAt(count)!,
+      recentClosed: vault.ledger
+        .recentEvents(Math.min(RECENT_CLOSED_MAX, count))
+        .map((event) => closingTagOf(vault.vaultId, event)),
+    };
+  }
+
+  /**
+   * Called once at open, before the first sweep and before anything can be asked for. Never
+   * throws: a keychain that cannot be reached is logged and shown, and the vault opens.
+   */
+  async check(): Promise<void> {
+    const vault = this.vault();
+    if (!vault) {
+      this.createdLater = this.lifecycle.state === 'absent';
+      return;
+    }
+    this.follow(vault);
+    let read;
+    try {
+      read = await this.store.read(vault.vaultId);
+    } catch {
+      this.alarm('anchor', 'the keychain could not be read', 'unavailable');
+      return;
+    }
+    const anchoredBefore = vault.anchorSnapshot.anchorGeneration() > 0;
+    if (read.state === 'absent' && !anchoredBefore) {
+      this.write(this.recordOf(vault, 1));
+      return;
+    }
+    if (read.state !== 'present') {
+      const why =
+        read.state === 'forged'
+          ? `the keychain record against old copies is not genuine (${read.reason})`
+          : 'the keychain record against old copies is missing';
+      this.alarm('anchor', why, 'anchor-missing');
+      this.write(this.recordOf(vault, vault.anchorSnapshot.anchorGeneration() + 1));
+      return;
+    }
+    const anchor = read.record;
+    const verdict = judgeAgainstAnchor(anchor, snapshotOf(vault));
+    if (verdict.kind === 'current') {
+      this.record = anchor;
+      this.headMoved();
+      return;
+    }
+    if (verdict.kind === 'rewritten') {
+      this.alarm('vault', verdict.reason, 'rewritten');
+      this.write(this.recordOf(vault, anchor.generation + 1));
+      return;
+    }
+
+    const closedSinceCopy = Math.max(0, anchor.closedCount - vault.ledger.count());
+    vault.audit.append({
+      actorRole: 'system',
+      action: 'vault.rollback',
+      outcome: 'ok',
+      reason: `${verdict.missingEntries} log entries and ${closedSinceCopy} destructions, revocations or ends of therapy missing; ${verdict.unnamedClosed} of them cannot be named`,
+    });
+    // Consent first, so nothing can start or play between the redo steps.
+    for (const clientId of verdict.revokeAgain)
+      vault.db.transaction(() => {
+        vault.audit.append({
+          actorRole: 'system',
+          action: 'consent.revoke',
+          subject: clientId,
+          outcome: 'ok',
+          reason: `revoked before; ${ROLLBACK_REASON}`,
+        });
+        vault.anchorSnapshot.revokeAgain(clientId, this.now());
+      })();
+    for (const clientId of verdict.endAgain)
+      vault.db.transaction(() => {
+        vault.audit.append({
+          actorRole: 'system',
+          action: 'therapy.end',
+          subject: clientId,
+          outcome: 'ok',
+          reason: `ended before; ${ROLLBACK_REASON}`,
+        });
+        vault.anchorSnapshot.endTherapyAgain(clientId, this.now());
+      })();
+    for (const recordingId of verdict.destroyAgain)
+      this.destroyer.destroyAgain(recordingId, `destroyed before; ${ROLLBACK_REASON}`);
+    if (anchor.closedCount > vault.ledger.count())
+      vault.db.transaction(() => vault.ledger.rebase(anchor.closedCount, anchor.closedDigest))();
+
+    this.problem = {
+      kind: 'rollback',
+      at: this.now(),
+      missingEntries: verdict.missingEntries,
+      redone: verdict.destroyAgain.length + verdict.revokeAgain.length + verdict.endAgain.length,
+      unnamed: verdict.unnamedClosed,
+    };
+    this.record = anchor;
+    this.headMoved();
+  }
+
+  private alarm(subject: string, reason: string, kind: RollbackNotice['kind']): void {
+    this.problem = { kind, at: this.now(), missingEntries: 0, redone: 0, unnamed: 0 };
+    try {
+      this.vault()?.audit.append({
+        actorRole: 'system',
+        action: 'integrity.alarm',
+        subject,
+        outcome: 'failed',
+        reason,
+      });
+    } catch {
+      // Shown even when it cannot be logged.
+    }
+  }
+
+  private follow(vault: OpenVault): void {
+    if (this.following === vault) return;
+    this.following = vault;
+    vault.ledger.onClosed((event) => this.closed(event));
+  }
+
+  /** A closing event was written to the ledger: the anchor names it too. */
+  private closed(event: ClosingEvent): void {
+    const vault = this.vault();
+    if (!vault || !this.record) return;
+    this.write(withClosed(this.record, vault.vaultId, event));
+  }
+
+  /** The log moved on (unlock, lock, quit, the hourly tick): the anchor follows its head. */
+  headMoved(): void {
+    const vault = this.vault();
+    if (vault && this.createdLater) {
+      this.createdLater = false;
+      this.follow(vault);
+      this.write(this.recordOf(vault, 1));
+      return;
+    }
+    const head = vault?.audit.head();
+    if (!vault || !head || !this.record) return;
+    if (head.seq === this.record.logHeadSeq) return;
+    this.write(withHead(this.record, head, this.now()));
+  }
+
+  /**
+   * Taken as the new record at once, so the next event builds on it; written in order behind
+   * the writes before it. A failed write is logged and retried with the next one.
+   */
+  private write(record: AnchorRecord): void {
+    const vault = this.vault();
+    if (!vault) return;
+    this.record = record;
+    const vaultId = vault.vaultId;
+    try {
+      vault.anchorSnapshot.setAnchorGeneration(record.generation);
+    } catch {
+      // A full disk: the keychain write still goes ahead; the vault catches up at the next write.
+    }
+    this.writes = this.writes.then(async () => {
+      try {
+        await this.store.write(vaultId, record);
+      } catch {
+        try {
+          this.vault()?.audit.append({
+            actorRole: 'system',
+            action: 'anchor.write',
+            outcome: 'failed',
+            reason: 'the keychain could not be written',
+          });
+        } catch {
+          // Retried with the next write either way.
+        }
+      }
+    });
+  }
+}

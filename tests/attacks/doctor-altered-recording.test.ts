@@ -1,0 +1,111 @@
+// Attacks checked with `doctor`, which has no key: alter a recording's chunks, swap its wrapped
+// key for another recording's, delete a recording's rows and key. Before issue 11 doctor said
+// HEALTHY to each.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { VAULT_FILE_NAME } from '../../electron/core/platform/db';
+import { practiceWithRecording, unlock, type Practice } from './attack-helpers';
+import { sendSeconds, startCapture, stopCapture } from '../unit/helpers/practice-helpers';
+import { STACK_TRACE, doctorSays } from './doctor-findings';
+
+let practice: Practice | null = null;
+afterEach(() => {
+  practice?.cleanup();
+  practice = null;
+});
+
+function edit(dataDir: string, change: (db: Database.Database) => void): void {
+  const db = new Database(join(dataDir, VAULT_FILE_NAME));
+  try {
+    change(db);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+}
+
+async function twoRecordings(): Promise<{ first: string; second: string }> {
+  practice = await practiceWithRecording();
+  const { recordingId: second } = await startCapture(practice.core, practice.clientId);
+  await sendSeconds(practice.core, second, 2);
+  await stopCapture(practice.core, second);
+  await practice.quit();
+  const healthy = await doctorSays(practice.dataDir);
+  expect(healthy.code).toBe(0);
+  expect(healthy.text).toContain('Ciphertext commitments: 2 recordings match');
+  return { first: practice.recordingId, second };
+}
+
+function expectNamed(said: { code: number; text: string }, recordingId: string, what: RegExp) {
+  expect(said.code).toBe(1);
+  expect(said.text).not.toMatch(/HEALTHY$/);
+  expect(said.text).not.toMatch(STACK_TRACE);
+  const line = said.text
+    .split('\n')
+    .find((l) => l.startsWith('PROBLEM:') && l.includes(recordingId));
+  expect(line).toMatch(what);
+}
+
+describe('doctor finds what was changed in a recording without any key', () => {
+  it('altered chunks', async () => {
+    const { first, second } = await twoRecordings();
+    edit(practice!.dataDir, (db) => {
+      const row = db
+        .prepare(
+          'SELECT c.chunk_id AS id, c.ciphertext AS ct FROM chunks c JOIN recordings r USING (rec_no) WHERE r.recording_id = ? AND c.seq = 1',
+        )
+        .get(first) as { id: number; ct: Buffer };
+      row.ct[10] = row.ct[10]! ^ 0x01;
+      db.prepare('UPDATE chunks SET ciphertext = ? WHERE chunk_id = ?').run(row.ct, row.id);
+    });
+    const said = await doctorSays(practice!.dataDir);
+    expectNamed(said, first, /does not match its signed commitment/);
+    expect(said.text).not.toContain(`PROBLEM: Recording ${second}`);
+  });
+
+  it('a wrapped key swapped for another recording’s', async () => {
+    const { first, second } = await twoRecordings();
+    edit(practice!.dataDir, (db) => {
+      const other = db
+        .prepare('SELECT kdf, nonce, ciphertext, integrity FROM wrapped_keys WHERE key_id = ?')
+        .get(`rk/${second}`) as {
+        kdf: string | null;
+        nonce: Buffer;
+        ciphertext: Buffer;
+        integrity: Buffer;
+      };
+      db.prepare(
+        'UPDATE wrapped_keys SET kdf = ?, nonce = ?, ciphertext = ?, integrity = ? WHERE key_id = ?',
+      ).run(other.kdf, other.nonce, other.ciphertext, other.integrity, `rk/${first}`);
+    });
+    expectNamed(await doctorSays(practice!.dataDir), first, /key was swapped/);
+  });
+
+  it('a recording deleted with its rows, chunks and key', async () => {
+    const { first } = await twoRecordings();
+    edit(practice!.dataDir, (db) => {
+      const { rec_no: recNo } = db
+        .prepare('SELECT rec_no FROM recordings WHERE recording_id = ?')
+        .get(first) as { rec_no: number };
+      db.prepare('DELETE FROM chunks WHERE rec_no = ?').run(recNo);
+      db.prepare('DELETE FROM markers WHERE rec_no = ?').run(recNo);
+      db.prepare('DELETE FROM removed_ranges WHERE rec_no = ?').run(recNo);
+      db.prepare('DELETE FROM recordings WHERE rec_no = ?').run(recNo);
+      db.prepare('DELETE FROM wrapped_keys WHERE key_id = ?').run(`rk/${first}`);
+    });
+    expectNamed(await doctorSays(practice!.dataDir), first, /deleted outside Session Vault/);
+  });
+
+  it('a recording destroyed by the app is not a finding', async () => {
+    const { first } = await twoRecordings();
+    const core = await practice!.start();
+    await unlock(core);
+    const result = await core.dispatch('recording.destroy', { recordingId: first });
+    expect(result.ok).toBe(true);
+    await practice!.quit();
+    const said = await doctorSays(practice!.dataDir);
+    expect(said.text).toContain('Ciphertext commitments: 1 recordings match');
+    expect(said.code).toBe(0);
+  });
+});

@@ -1,0 +1,78 @@
+// Attack: restore a `session-vault backup` made before a revocation. Before issue 11 the recording
+// played again and the "vault damaged" sentence even sent people to their backup.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { backup } from '../../cli/backup';
+import { VAULT_FILE_NAME } from '../../electron/core/platform/db';
+import { errorSentences, integrityNoticeSentences } from '../../shared/errors';
+import { call, refusal } from '../unit/helpers/practice-helpers';
+import {
+  logEntries,
+  practiceWithRecording,
+  restoreVaultFolder,
+  status,
+  unlock,
+  type Practice,
+} from './attack-helpers';
+
+let practice: Practice | null = null;
+let backupDir: string | null = null;
+afterEach(() => {
+  practice?.cleanup();
+  if (backupDir) rmSync(backupDir, { recursive: true, force: true });
+  practice = backupDir = null;
+});
+
+describe('restore a backup made before a revocation', () => {
+  it('is named a rollback, logged, and the recording is destroyed again before anything plays', async () => {
+    practice = await practiceWithRecording();
+    const { clientId, recordingId } = practice;
+    backupDir = mkdtempSync(join(tmpdir(), 'sv-attack-backup-'));
+    // Taken while the app runs, as the CLI allows.
+    const made = await backup(practice.dataDir, join(backupDir, 'before.sqlite'));
+    expect(made.ok).toBe(true);
+
+    await call(practice.core, 'consent.revoke', { clientId });
+    await practice.quit();
+
+    const restored = mkdtempSync(join(tmpdir(), 'sv-attack-restored-'));
+    copyFileSync(join(backupDir, 'before.sqlite'), join(restored, VAULT_FILE_NAME));
+    restoreVaultFolder(restored, practice.dataDir);
+    rmSync(restored, { recursive: true, force: true });
+
+    const core = await practice.start();
+    const seen = await status(core);
+    expect(seen.state).toBe('locked');
+    expect(seen.integrity).toMatchObject({
+      kind: 'rollback',
+      message: integrityNoticeSentences.rollback,
+    });
+
+    await unlock(core);
+    expect((await refusal(core, 'playback.open', { recordingId })).code).toMatch(
+      /NOT_ALLOWED|RECORDING_DESTROYED|NOT_FOUND/,
+    );
+    const detail = await call<{ recordings: { recordingId: string; state: string }[] }>(
+      core,
+      'clients.detail',
+      { clientId },
+    );
+    expect(detail.recordings.find((r) => r.recordingId === recordingId)?.state).toBe('destroyed');
+    const log = await logEntries(core);
+    expect(log.map((e) => e.action)).toContain('vault.rollback');
+    expect(log).toContainEqual(
+      expect.objectContaining({
+        action: 'recording.destroy',
+        subject: recordingId,
+        reason: 'destroyed before; this copy is older (rollback)',
+      }),
+    );
+  });
+
+  it('the damaged-vault sentence warns that a backup is an older copy', () => {
+    expect(errorSentences.VAULT_DAMAGED).toMatch(/older copy/);
+    expect(errorSentences.VAULT_DAMAGED).not.toMatch(/^.*Restore it from a backup\.$/);
+  });
+});

@@ -1,0 +1,107 @@
+// Attack: copy the vault folder, let the client revoke (the recording is destroyed), put the copy
+// back. Before issue 11 the recording played again and nothing noticed.
+import { rmSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { integrityNoticeSentences } from '../../shared/errors';
+import { call, refusal } from '../unit/helpers/practice-helpers';
+import {
+  copyVaultFolder,
+  logEntries,
+  practiceWithRecording,
+  restoreVaultFolder,
+  status,
+  unlock,
+  type Practice,
+} from './attack-helpers';
+
+let practice: Practice | null = null;
+let copy: string | null = null;
+afterEach(() => {
+  practice?.cleanup();
+  if (copy) rmSync(copy, { recursive: true, force: true });
+  practice = copy = null;
+});
+
+describe('restore a copy of the vault folder after a revocation', () => {
+  it('is named a rollback, logged, and the revocation and destruction are redone before anything plays', async () => {
+    practice = await practiceWithRecording();
+    const { clientId, recordingId } = practice;
+    await practice.quit();
+    copy = copyVaultFolder(practice.dataDir);
+
+    let core = await practice.start();
+    await unlock(core);
+    expect(await call(core, 'consent.revoke', { clientId })).toEqual({ destroyed: 1 });
+    await practice.quit();
+
+    restoreVaultFolder(copy, practice.dataDir);
+    core = await practice.start();
+
+    const seen = await status(core);
+    expect(seen.integrity).toMatchObject({
+      kind: 'rollback',
+      redone: 2,
+      message: integrityNoticeSentences.rollback,
+    });
+    expect(seen.integrity!.missingEntries).toBeGreaterThan(0);
+
+    await unlock(core);
+    expect((await refusal(core, 'playback.open', { recordingId })).code).toMatch(
+      /NOT_ALLOWED|RECORDING_DESTROYED|NOT_FOUND/,
+    );
+    const detail = await call<{ recordings: { recordingId: string; state: string }[] }>(
+      core,
+      'clients.detail',
+      { clientId },
+    );
+    expect(detail.recordings.find((r) => r.recordingId === recordingId)?.state).toBe('destroyed');
+    const { clients } = await call<{
+      clients: { clientId: string; consent: { state: string } }[];
+    }>(core, 'clients.list');
+    expect(clients.find((c) => c.clientId === clientId)?.consent.state).toBe('revoked');
+    expect(
+      (await refusal(core, 'recording.start', { clientId, reconfirmedAloud: true })).code,
+    ).toBe('NOT_ALLOWED');
+
+    const log = await logEntries(core);
+    const rollback = log.findIndex((e) => e.action === 'vault.rollback');
+    expect(rollback).toBeGreaterThan(-1);
+    const after = log.slice(rollback);
+    expect(after).toContainEqual(
+      expect.objectContaining({
+        action: 'consent.revoke',
+        subject: clientId,
+        actorRole: 'system',
+        reason: 'revoked before; this copy is older (rollback)',
+      }),
+    );
+    expect(after).toContainEqual(
+      expect.objectContaining({
+        action: 'recording.destroy',
+        subject: recordingId,
+        reason: 'destroyed before; this copy is older (rollback)',
+      }),
+    );
+    // Logged before the therapist could ask for anything: the redo precedes this run's unlock.
+    expect(after.findIndex((e) => e.action === 'session.unlock')).toBeGreaterThan(
+      after.findIndex((e) => e.action === 'recording.destroy'),
+    );
+  });
+
+  it('is caught once only: the next start finds the vault current again', async () => {
+    practice = await practiceWithRecording();
+    const { clientId } = practice;
+    await practice.quit();
+    copy = copyVaultFolder(practice.dataDir);
+    let core = await practice.start();
+    await unlock(core);
+    await call(core, 'consent.revoke', { clientId });
+    await practice.quit();
+    restoreVaultFolder(copy, practice.dataDir);
+    await practice.start();
+    await practice.quit();
+
+    core = await practice.start();
+    expect((await status(core)).integrity).toBeNull();
+  });
+});

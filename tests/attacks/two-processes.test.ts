@@ -1,0 +1,91 @@
+// Attack: start a second copy of the app on the same vault folder. Before issue 11 both opened it,
+// about half the writes failed, and a revocation in one did not stop a recording in the other.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { VAULT_FILE_NAME } from '../../electron/core/platform/db';
+import { errorSentences } from '../../shared/errors';
+import { logEntries, practiceWithRecording, unlock, type Practice } from './attack-helpers';
+
+const root = resolve(__dirname, '../..');
+let work: string;
+let script: string;
+let practice: Practice | null = null;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'sv-attack-two-'));
+  script = join(work, 'second-app.cjs');
+  await build({
+    entryPoints: [join(__dirname, 'second-app-process.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: script,
+    external: ['better-sqlite3', 'libsodium-wrappers-sumo', '@napi-rs/keyring'],
+    logLevel: 'silent',
+  });
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterEach(() => {
+  practice?.cleanup();
+  practice = null;
+});
+
+interface SecondApp {
+  status: {
+    ok: boolean;
+    value?: { state: string; problem: { code: string; message: string } | null };
+  };
+  unlock: { ok: boolean; error?: { code: string } };
+}
+
+async function startSecondApp(dataDir: string): Promise<SecondApp> {
+  const { stdout } = await promisify(execFile)(process.execPath, [script, dataDir], {
+    cwd: root,
+    env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as SecondApp;
+}
+
+function fingerprint(path: string): { sha: string; mtimeMs: number; size: number } {
+  const stat = statSync(path);
+  return {
+    sha: createHash('sha256').update(readFileSync(path)).digest('hex'),
+    mtimeMs: stat.mtimeMs,
+    size: stat.size,
+  };
+}
+
+describe('two processes on one vault', () => {
+  it('refuses the second at once with a sentence, before it writes a byte; it opens once the first quits', async () => {
+    practice = await practiceWithRecording();
+    const vaultFile = join(practice.dataDir, VAULT_FILE_NAME);
+    const before = fingerprint(vaultFile);
+    const walBefore = statSync(`${vaultFile}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+    const entriesBefore = (await logEntries(practice.core)).length;
+
+    const second = await startSecondApp(practice.dataDir);
+    expect(second.status.value).toMatchObject({
+      state: 'unavailable',
+      problem: { code: 'VAULT_IN_USE', message: errorSentences.VAULT_IN_USE },
+    });
+    expect(second.unlock).toMatchObject({ ok: false, error: { code: 'VAULT_IN_USE' } });
+
+    expect(fingerprint(vaultFile)).toEqual(before);
+    expect(statSync(`${vaultFile}-wal`, { throwIfNoEntry: false })?.size ?? 0).toBe(walBefore);
+    // The first app's log holds nothing from the second.
+    const after = await logEntries(practice.core);
+    expect(after.length).toBe(entriesBefore + 0);
+
+    await practice.quit();
+    const later = await startSecondApp(practice.dataDir);
+    expect(later.status.value).toMatchObject({ state: 'locked', problem: null });
+    expect(later.unlock.ok).toBe(true);
+    await unlock(await practice.start());
+  });
+});
