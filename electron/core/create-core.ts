@@ -74,7 +74,12 @@ const noCaptureHost: CaptureHost = {
 export async function createCore(options: CoreOptions): Promise<Core> {
   await initCrypto();
   const now = options.clock ?? Date.now;
-  const lifecycle = new VaultService(options.dataDir, now, options.kdf ?? DEFAULT_KDF);
+  const lifecycle = new VaultService(
+    options.dataDir,
+    now,
+    options.kdf ?? DEFAULT_KDF,
+    options.deviceSecret,
+  );
   const destroyer = createSweeper(lifecycle, now);
   const freeBytes =
     options.freeBytes ??

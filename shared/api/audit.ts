@@ -43,6 +43,8 @@ export const auditActionSchema = z.enum([
   'review.acknowledge',
   'review.end',
   'review.reset',
+  /** A row that decides access, retention or destruction did not verify (issue 11). */
+  'integrity.alarm',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 

@@ -15,6 +15,7 @@ import {
 } from '../platform/crypto';
 import { KEY_IDS, KeyStore, newRecoveryKey, wrapWithSecret, type KdfCost } from './key-store';
 import { SealedFieldStore } from '../platform/sealed-field-store';
+import { deviceCheckOf, integrityKeyOf } from '../platform/wrapped-key-integrity';
 import { SettingsStore } from './settings-store';
 import { VaultMetaStore } from './vault-meta-store';
 
@@ -32,6 +33,7 @@ export function initialiseVault(
   request: { practiceName: string; therapistName: string; passphrase: string },
   kdfCost: KdfCost,
   now: () => number,
+  deviceSecret: Uint8Array,
 ): NewVault {
   const vaultId = randomBytes(16);
   const masterKey = newKey();
@@ -39,8 +41,9 @@ export function initialiseVault(
   const auditSecrets: AuditSecrets = { box: newBoxKeyPair(), signing: newSigningKeyPair() };
   const at = now();
   db.transaction(() => {
-    new VaultMetaStore(db).create(vaultId, at);
-    const keys = new KeyStore(db, vaultId, now);
+    const integrityKey = integrityKeyOf(deviceSecret, vaultId);
+    new VaultMetaStore(db).create(vaultId, at, deviceCheckOf(integrityKey));
+    const keys = new KeyStore(db, vaultId, now, integrityKey);
     wrapWithSecret(
       keys,
       KEY_IDS.therapistMasterKey,

@@ -10,6 +10,7 @@ import { SealedFieldStore } from '../platform/sealed-field-store';
 import { SettingsStore } from './settings-store';
 import { UnlockThrottle } from './unlock-throttle';
 import { VaultMetaStore } from './vault-meta-store';
+import { integrityKeyOf } from '../platform/wrapped-key-integrity';
 
 export interface OpenVault {
   db: Database;
@@ -24,9 +25,16 @@ export interface OpenVault {
   sealedFields: SealedFieldStore;
 }
 
-export function attachVault(db: Database, now: () => number, kdfCost: KdfCost): OpenVault {
+export function attachVault(
+  db: Database,
+  now: () => number,
+  kdfCost: KdfCost,
+  deviceSecret: Uint8Array,
+): OpenVault {
   const vaultId = new VaultMetaStore(db).vaultId();
-  const keys = new KeyStore(db, vaultId, now);
+  const keys = new KeyStore(db, vaultId, now, integrityKeyOf(deviceSecret, vaultId));
+  // A vault from before keyed tags: take over the rows its public hashes still vouch for.
+  if (keys.tagOwner() === 'untagged') keys.tagRows('untagged');
   return {
     db,
     vaultId,

@@ -5,12 +5,13 @@ import { VAULT_FORMAT } from '../platform/db';
 export class VaultMetaStore {
   constructor(private readonly db: Database) {}
 
-  create(vaultId: Uint8Array, at: number): void {
+  /** `deviceCheck`: which device's key tags the wrapped keys (wrapped-key-integrity.ts). */
+  create(vaultId: Uint8Array, at: number, deviceCheck: Uint8Array): void {
     this.db
       .prepare(
-        'INSERT INTO vault_meta (singleton, format, vault_id, created_at) VALUES (1, ?, ?, ?)',
+        'INSERT INTO vault_meta (singleton, format, vault_id, created_at, device_check) VALUES (1, ?, ?, ?, ?)',
       )
-      .run(VAULT_FORMAT, vaultId, at);
+      .run(VAULT_FORMAT, vaultId, at, deviceCheck);
   }
 
   vaultId(): Uint8Array {

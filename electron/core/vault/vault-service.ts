@@ -34,11 +34,18 @@ export class VaultService {
     dataDir: string,
     private readonly now: () => number,
     private readonly kdfCost: KdfCost,
+    /** Kept outside the vault folder; keys the wrapped keys' integrity tags. */
+    private readonly deviceSecret: Uint8Array,
   ) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.path = join(dataDir, VAULT_FILE_NAME);
     try {
-      this.vault = attachVault(openVaultDb(this.path, { create: false }), this.now, this.kdfCost);
+      this.vault = attachVault(
+        openVaultDb(this.path, { create: false }),
+        this.now,
+        this.kdfCost,
+        this.deviceSecret,
+      );
       recoverInterruptedRecordings(this.opened());
     } catch (error) {
       if (!(error instanceof VaultError) || error.code !== 'NO_VAULT')
@@ -116,7 +123,7 @@ export class VaultService {
     const db = openVaultDb(this.path, { create: true });
     let created: ReturnType<typeof initialiseVault>;
     try {
-      created = initialiseVault(db, request, this.kdfCost, this.now);
+      created = initialiseVault(db, request, this.kdfCost, this.now, this.deviceSecret);
     } catch (error) {
       // Nothing was ever stored in it: take the half-made file away so the next try starts clean.
       db.close();
@@ -124,7 +131,7 @@ export class VaultService {
       throw error;
     }
     const { masterKey, recoveryKey, auditSecrets } = created;
-    this.vault = attachVault(db, this.now, this.kdfCost);
+    this.vault = attachVault(db, this.now, this.kdfCost, this.deviceSecret);
     this.session = this.startSession(masterKey, auditSecrets);
     return { recoveryKey, session: this.session.info };
   }
@@ -171,6 +178,9 @@ export class VaultService {
       const secrets = auditSecrets;
       vault.db.transaction(() => {
         change();
+        // A copy moved from another computer: the passphrase proved it, so its keys take this
+        // device's tags and a later swap here reads as damage.
+        if (vault.keys.tagOwner() === 'other-device') vault.keys.tagRows('other-device');
         vault.throttle.clear(THERAPIST);
         vault.audit.append({ actorRole: 'therapist', action, outcome: 'ok', reason });
         vault.audit.checkpoint(secrets);

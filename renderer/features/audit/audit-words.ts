@@ -42,6 +42,7 @@ export const actionWords: Record<AuditAction, string> = {
   'review.acknowledge': 'Client read the review notice',
   'review.end': 'Client ended the review',
   'review.reset': 'Reset a client’s review PIN',
+  'integrity.alarm': 'Found a change made outside Session Vault',
 };
 
 function isAction(action: string): action is AuditAction {

@@ -26,6 +26,7 @@ import { fakeClock, LIGHT_KDF, PASSPHRASE } from './kernel-helpers';
 export interface TestVault {
   core: Core;
   dataDir: string;
+  deviceSecret: Uint8Array;
   clock: ReturnType<typeof fakeClock>;
   /** Where main's "save dialog" puts exports (outside the vault's folder). */
   exportDir: string;
@@ -41,12 +42,13 @@ export async function newCoreVault(): Promise<TestVault> {
   const exportDir = mkdtempSync(join(tmpdir(), 'sv-audit-exports-'));
   const clock = fakeClock();
   const chosen: TestVault['chosen'] = [];
+  const deviceSecret = new Uint8Array(randomBytes(32));
   const vault = {
     answer: (suggestedName: string): string | null => join(exportDir, suggestedName),
   };
   const core = await createCore({
     dataDir,
-    deviceSecret: new Uint8Array(randomBytes(32)),
+    deviceSecret,
     clock: clock.now,
     kdf: LIGHT_KDF,
     freeBytes: () => 1e12,
@@ -67,6 +69,7 @@ export async function newCoreVault(): Promise<TestVault> {
   return Object.assign(vault, {
     core,
     dataDir,
+    deviceSecret,
     clock,
     exportDir,
     chosen,
@@ -91,7 +94,7 @@ export type FillEvent = {
  * secret signing key, for tests that play a key holder rewriting history.
  */
 export function fill(vault: TestVault, count: number, event: (i: number) => FillEvent): Uint8Array {
-  const other = new VaultService(vault.dataDir, vault.clock.now, LIGHT_KDF);
+  const other = new VaultService(vault.dataDir, vault.clock.now, LIGHT_KDF, vault.deviceSecret);
   try {
     other.unlock(PASSPHRASE);
     const { vault: opened, auditSecrets } = other.unlocked();

@@ -6,7 +6,7 @@ import { newVault, PASSPHRASE } from '../helpers/kernel-helpers';
 
 type CryptoModule = typeof crypto;
 
-vi.mock('../../electron/core/platform/crypto', async (importOriginal) => {
+vi.mock('../../../electron/core/platform/crypto', async (importOriginal) => {
   const actual = await importOriginal<CryptoModule>();
   return { ...actual, deriveKek: vi.fn(actual.deriveKek) };
 });
