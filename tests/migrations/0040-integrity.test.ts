@@ -1,7 +1,15 @@
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../electron/core/platform/db';
 import { migrations } from '../../migrations/index';
+import {
+  PASSPHRASE,
+  editVaultFile,
+  newPractice,
+  publicRowHash,
+  type Practice,
+} from '../attacks/helpers';
+import { call, refusal, signedClient } from '../unit/helpers/practice-helpers';
 
 describe('migration 0040-integrity', () => {
   it('takes a version 30 vault to 40, keeping its rows and adding the integrity state', () => {
@@ -62,5 +70,78 @@ describe('migration 0040-integrity', () => {
     expect(() => db.prepare('UPDATE vault_meta SET state_public_key = zeroblob(31)').run()).toThrow(
       /CHECK/,
     );
+  });
+});
+
+describe('a vault from before migration 40, opened by this version', () => {
+  interface KeyRow {
+    key_id: string;
+    kdf: string | null;
+    nonce: Buffer;
+    ciphertext: Buffer;
+  }
+
+  /** Puts the file back to how version 30 wrote it: public row hashes, no integrity schema. */
+  function makeVersion30(db: Database.Database, damagedKeyId: string | null): void {
+    const rows = db
+      .prepare('SELECT key_id, kdf, nonce, ciphertext FROM wrapped_keys')
+      .all() as KeyRow[];
+    for (const row of rows)
+      db.prepare('UPDATE wrapped_keys SET integrity = ? WHERE key_id = ?').run(
+        row.key_id === damagedKeyId ? Buffer.alloc(32) : publicRowHash(row),
+        row.key_id,
+      );
+    db.exec(`
+      DROP TABLE state_seals;
+      DROP TABLE closing_ledger;
+      ALTER TABLE vault_meta DROP COLUMN state_public_key;
+      ALTER TABLE vault_meta DROP COLUMN device_check;
+      ALTER TABLE vault_meta DROP COLUMN anchor_generation;
+      ALTER TABLE clients DROP COLUMN state_public_key;
+      ALTER TABLE recordings DROP COLUMN held_reason;
+      PRAGMA user_version = 30;
+    `);
+  }
+
+  let practice: Practice;
+  beforeEach(async () => {
+    practice = await newPractice();
+  });
+  afterEach(() => practice.cleanup());
+
+  it('keeps working: migrated at open, its keys re-tagged, passphrase and PIN open as before', async () => {
+    const client = await signedClient(practice.core, practice.clock.now(), { pin: '482915' });
+    practice.close();
+    editVaultFile(practice, (db) => makeVersion30(db, null));
+
+    const core = await practice.reopen();
+    expect((await call<{ state: string }>(core, 'vault.status')).state).toBe('locked');
+    await call(core, 'session.unlock', { passphrase: PASSPHRASE });
+    await call(core, 'review.start', { clientId: client.clientId, maxMinutes: 30 });
+    expect(await call(core, 'review.unlock', { pin: '482915' })).toMatchObject({ role: 'client' });
+    await call(core, 'review.end');
+    practice.close();
+    editVaultFile(practice, (db) => {
+      expect(db.pragma('user_version', { simple: true })).toBe(40);
+      expect(
+        (db.prepare('SELECT device_check FROM vault_meta').get() as { device_check: Buffer })
+          .device_check,
+      ).toHaveLength(32);
+      // No row keeps the public hash an attacker could recompute.
+      const rows = db
+        .prepare('SELECT key_id, kdf, nonce, ciphertext, integrity FROM wrapped_keys')
+        .all() as (KeyRow & { integrity: Buffer })[];
+      for (const row of rows) expect(row.integrity.equals(publicRowHash(row))).toBe(false);
+    });
+  });
+
+  it('a row already changed before the upgrade stays damaged, and is no wrong PIN', async () => {
+    const client = await signedClient(practice.core, practice.clock.now(), { pin: '482915' });
+    practice.close();
+    editVaultFile(practice, (db) => makeVersion30(db, `ck/${client.clientId}/credential`));
+    const core = await practice.reopen();
+    await call(core, 'session.unlock', { passphrase: PASSPHRASE });
+    await call(core, 'review.start', { clientId: client.clientId, maxMinutes: 30 });
+    expect((await refusal(core, 'review.unlock', { pin: '482915' })).code).toBe('KEY_DAMAGED');
   });
 });
