@@ -116,7 +116,7 @@ export class ReviewService {
           outcome: 'failed',
           reason: 'wrapped key damaged',
         });
-        alarmDamagedKey(vault, KEY_IDS.clientByCredential(pending.clientId));
+        alarmDamagedKey(vault, KEY_IDS.clientByCredential(pending.clientId), pending.clientId);
         throw new VaultError(
           'KEY_DAMAGED',
           'Your key in the vault was changed outside Session Vault, so it was not used. This is not a wrong PIN, and the try was not counted. Hand the laptop back to your therapist.',

@@ -10,6 +10,7 @@ import { SealedFieldStore } from '../platform/sealed-field-store';
 import { SettingsStore } from './settings-store';
 import { UnlockThrottle } from './unlock-throttle';
 import { VaultMetaStore } from './vault-meta-store';
+import { IntegrityAlarms } from './integrity-alarms';
 import { integrityKeyOf } from '../platform/wrapped-key-integrity';
 
 export interface OpenVault {
@@ -23,6 +24,7 @@ export interface OpenVault {
   recordings: RecordingStore;
   settings: SettingsStore;
   sealedFields: SealedFieldStore;
+  alarms: IntegrityAlarms;
 }
 
 export function attachVault(
@@ -35,16 +37,18 @@ export function attachVault(
   const keys = new KeyStore(db, vaultId, now, integrityKeyOf(deviceSecret, vaultId));
   // A vault from before keyed tags: take over the rows its public hashes still vouch for.
   if (keys.tagOwner() === 'untagged') keys.tagRows('untagged');
+  const audit = new AuditLog(db, vaultId, now);
   return {
     db,
     vaultId,
     keys,
-    audit: new AuditLog(db, vaultId, now),
+    audit,
     throttle: new UnlockThrottle(db, now),
     clients: new ClientStore(db, vaultId, keys, now, kdfCost),
     auditors: new AuditorStore(db, vaultId, keys, now, kdfCost),
     recordings: new RecordingStore(db, vaultId, now),
     settings: new SettingsStore(db),
     sealedFields: new SealedFieldStore(db, vaultId),
+    alarms: new IntegrityAlarms(audit, now),
   };
 }

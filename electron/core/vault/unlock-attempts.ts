@@ -24,14 +24,11 @@ export function refuseWhileDelayed(vault: OpenVault, action: AuditAction): void 
 }
 
 /** A wrapped key whose tag does not match: named in the log, never counted as a wrong secret. */
-export function alarmDamagedKey(vault: OpenVault, keyId: string): void {
-  vault.audit.append({
-    actorRole: 'system',
-    action: 'integrity.alarm',
-    subject: keyId,
-    outcome: 'failed',
-    reason: 'wrapped key damaged: changed outside Session Vault',
-  });
+export function alarmDamagedKey(vault: OpenVault, keyId: string, clientId: string | null): void {
+  vault.alarms.raise(
+    { subject: keyId, clientId, problem: 'wrapped key damaged: changed outside Session Vault' },
+    { everyTime: true },
+  );
 }
 
 /** Unwraps with a secret; a wrong one is counted and logged before the refusal is answered. */
@@ -63,7 +60,7 @@ export function unwrapMasterKey(
       reason: 'wrapped key damaged',
     });
     if (error instanceof DamagedKeyError) {
-      alarmDamagedKey(vault, keyId);
+      alarmDamagedKey(vault, keyId, null);
       // Without this key the vault cannot open: damage to the vault, said as such, never a try.
       throw new VaultError(
         'VAULT_DAMAGED',
