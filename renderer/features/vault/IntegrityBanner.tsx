@@ -1,0 +1,40 @@
+// The tamper alarm banner: something that decides who may listen, or when a recording is
+// destroyed, was changed outside Session Vault. It names what (a client's name for the therapist
+// where it can still be read, else the id) and is never dismissed: it goes when the damage does.
+import { useEffect } from 'react';
+import { useIntegrity, type IntegrityAlarm } from './integrity-store';
+
+function alarmLine(alarm: IntegrityAlarm): string {
+  const whose =
+    alarm.clientName !== null
+      ? `${alarm.clientName}: `
+      : alarm.clientId !== null
+        ? `Client ${alarm.clientId}: `
+        : '';
+  return `${whose}${alarm.problem} (${alarm.subject}).`;
+}
+
+export function IntegrityBanner() {
+  const alarms = useIntegrity((state) => state.alarms);
+  const loadAlarms = useIntegrity((state) => state.loadAlarms);
+
+  useEffect(() => {
+    void loadAlarms();
+  }, [loadAlarms]);
+
+  if (alarms.length === 0) return null;
+  return (
+    <div role="alert" className="notice notice-problem integrity-banner">
+      <p>
+        <strong>Something in the vault was changed outside Session Vault.</strong> What is named
+        below is not played and not destroyed because of the change; everything else keeps working.
+        The access log records each finding.
+      </p>
+      <ul>
+        {alarms.map((alarm) => (
+          <li key={`${alarm.subject}|${alarm.problem}`}>{alarmLine(alarm)}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
