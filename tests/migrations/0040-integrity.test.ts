@@ -92,6 +92,7 @@ describe('a vault from before migration 40, opened by this version', () => {
         row.key_id,
       );
     db.exec(`
+      DELETE FROM wrapped_keys WHERE key_id LIKE 'state/%';
       DROP TABLE state_seals;
       DROP TABLE closing_ledger;
       ALTER TABLE vault_meta DROP COLUMN state_public_key;
@@ -120,9 +121,31 @@ describe('a vault from before migration 40, opened by this version', () => {
     await call(core, 'review.start', { clientId: client.clientId, maxMinutes: 30 });
     expect(await call(core, 'review.unlock', { pin: '482915' })).toMatchObject({ role: 'client' });
     await call(core, 'review.end');
+    // The first unlock since the upgrade made the state keys, and nothing reads as tampered.
+    await call(core, 'session.unlock', { passphrase: PASSPHRASE });
+    expect(await call(core, 'vault.integrity')).toEqual({ alarms: [] });
     practice.close();
     editVaultFile(practice, (db) => {
       expect(db.pragma('user_version', { simple: true })).toBe(40);
+      expect(
+        (
+          db.prepare('SELECT state_public_key FROM vault_meta').get() as {
+            state_public_key: Buffer;
+          }
+        ).state_public_key,
+      ).toHaveLength(32);
+      expect(
+        (
+          db.prepare('SELECT state_public_key FROM clients').get() as {
+            state_public_key: Buffer;
+          }
+        ).state_public_key,
+      ).toHaveLength(32);
+      expect(
+        db
+          .prepare("SELECT key_id FROM wrapped_keys WHERE key_id LIKE 'state/%' ORDER BY key_id")
+          .all(),
+      ).toEqual([{ key_id: `state/client/${client.clientId}` }, { key_id: 'state/mk' }]);
       expect(
         (db.prepare('SELECT device_check FROM vault_meta').get() as { device_check: Buffer })
           .device_check,

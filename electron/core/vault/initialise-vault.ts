@@ -52,6 +52,10 @@ export function initialiseVault(
       kdfCost,
     );
     wrapWithSecret(keys, KEY_IDS.recoveryMasterKey, utf8.encode(recoveryKey), masterKey, kdfCost);
+    const stateKey = newSigningKeyPair();
+    keys.put(KEY_IDS.vaultStateKey, masterKey, stateKey.secretKey);
+    new VaultMetaStore(db).setStatePublicKey(stateKey.publicKey);
+    wipe(stateKey.secretKey);
     const secretBytes = packAuditSecrets(auditSecrets);
     keys.put(KEY_IDS.auditSecrets, masterKey, secretBytes);
     wipe(secretBytes);

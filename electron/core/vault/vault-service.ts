@@ -14,6 +14,7 @@ import {
 } from '../recording/interrupted-recordings';
 import { KEY_IDS, normalizeRecoveryKey, wrapWithSecret, type KdfCost } from './key-store';
 import { attachVault, type OpenVault } from './open-vault';
+import { checkStateKeys } from './state-keys';
 import { THERAPIST, refuseWhileDelayed, unwrapMasterKey } from './unlock-attempts';
 import { DEFAULT_IDLE_LOCK_MINUTES, initialiseVault } from './initialise-vault';
 
@@ -185,6 +186,7 @@ export class VaultService {
         vault.audit.append({ actorRole: 'therapist', action, outcome: 'ok', reason });
         vault.audit.checkpoint(secrets);
       })();
+      checkStateKeys(vault, masterKey);
       this.session = this.startSession(masterKey, auditSecrets);
       auditSecrets = null;
       sealInterruptedRecordings(this.opened(), masterKey);
