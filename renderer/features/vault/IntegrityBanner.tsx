@@ -1,6 +1,6 @@
 // The tamper alarm banner: something that decides who may listen, or when a recording is
 // destroyed, was changed outside Session Vault. It names what (a client's name for the therapist
-// where it can still be read, else the id) and is never dismissed: it goes when the damage does.
+// where it can still be read, else the id) and has no dismiss button: it goes when the damage does.
 import { useEffect } from 'react';
 import { useIntegrity, type IntegrityAlarm } from './integrity-store';
 
@@ -27,8 +27,8 @@ export function IntegrityBanner() {
     <div role="alert" className="notice notice-problem integrity-banner">
       <p>
         <strong>Something in the vault was changed outside Session Vault.</strong> What is named
-        below is not played and not destroyed because of the change; everything else keeps working.
-        The access log records each finding.
+        below is not used while it is damaged; everything else keeps working. The access log records
+        each finding.
       </p>
       <ul>
         {alarms.map((alarm) => (
