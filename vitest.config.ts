@@ -5,6 +5,7 @@ export default defineConfig({
     include: [
       'tests/unit/**/*.test.ts',
       'tests/migrations/**/*.test.ts',
+      'tests/attacks/**/*.test.ts',
       'tests/e2e/**/*.test.ts',
       'tests/electron/**/*.test.ts',
       'tests/attacks/**/*.test.ts',

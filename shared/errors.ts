@@ -45,6 +45,8 @@ export const errorSentences = {
     'This copy of Session Vault cannot save files, so nothing was exported and nothing was logged.',
   EXPORT_NOT_SAVED:
     'The export could not be written there, so the unfinished file was removed. Choose another place and export again.',
+  KEY_DAMAGED:
+    'A key in the vault was changed outside Session Vault, so it was not used. This is not a wrong PIN or passphrase, and the try was not counted. Tell the therapist; the access log names the key.',
   INTERNAL: 'Something went wrong inside Session Vault. Nothing was changed.',
 } as const;
 

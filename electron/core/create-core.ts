@@ -109,7 +109,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   // Retention, deadlines, decisions and log entries: trusted time, which never goes back.
   const now = (): number => clock.now();
-  const lifecycle = new VaultService(options.dataDir, now, options.kdf ?? DEFAULT_KDF, clock);
+  const lifecycle = new VaultService(
+    options.dataDir,
+    now,
+    options.kdf ?? DEFAULT_KDF,
+    options.deviceSecret,
+    clock,
+  );
   const destroyer = createSweeper(lifecycle, now);
   const freeBytes =
     options.freeBytes ??

@@ -77,11 +77,29 @@ export const vaultStatusSchema = z.strictObject({
 });
 export type VaultStatus = z.infer<typeof vaultStatusSchema>;
 
+/** A tamper alarm: something that decides access or destruction did not verify (issue 11). */
+export const integrityAlarmSchema = z.strictObject({
+  /** What did not verify: a key id, `client/<id>`, `recording/<id>`. */
+  subject: z.string(),
+  clientId: z.string().nullable(),
+  /** The client's name, for the therapist when their key still opens; never for an auditor. */
+  clientName: z.string().nullable(),
+  problem: z.string(),
+  at: z.number().int(),
+});
+export type IntegrityAlarmView = z.infer<typeof integrityAlarmSchema>;
+
 export const vaultContract = {
   'vault.status': {
     callers: ['locked', 'therapist', 'client', 'auditor'],
     request: empty,
     reply: vaultStatusSchema,
+  },
+  /** Tamper alarms since the vault was opened, for the therapist's and the auditor's screens. */
+  'vault.integrity': {
+    callers: ['therapist', 'auditor'],
+    request: empty,
+    reply: z.strictObject({ alarms: z.array(integrityAlarmSchema) }),
   },
   'vault.create': {
     callers: ['locked'],

@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import { initCrypto } from '../../electron/core/platform/crypto';
+import { initCrypto, randomBytes } from '../../electron/core/platform/crypto';
 import { checkpointAndTruncateWal } from '../../electron/core/platform/db';
 import type { KdfCost } from '../../electron/core/vault/key-store';
 import { VaultService } from '../../electron/core/vault/vault-service';
@@ -54,7 +54,7 @@ export async function createVault(options: {
   await initCrypto();
   const folder = tempFolder(options.name);
   let clock = Date.UTC(2026, 10, 26, 9, 0, 0);
-  const lifecycle = new VaultService(folder.path, () => (clock += 7), options.kdf);
+  const lifecycle = new VaultService(folder.path, () => (clock += 7), options.kdf, randomBytes(32));
   try {
     withNewFilePageSize(options.pageSize ?? null, () =>
       lifecycle.create({

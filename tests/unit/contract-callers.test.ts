@@ -24,10 +24,11 @@ describe('who may call each channel', () => {
     );
   });
 
-  it('an auditor: status, lock, touch and the log, nothing else', () => {
+  it('an auditor: status, lock, touch, tamper alarms and the log, nothing else', () => {
     expect(admitted('auditor')).toEqual(
       [
         'vault.status',
+        'vault.integrity',
         'session.lock',
         'session.touch',
         'audit.recent',

@@ -3,7 +3,17 @@
 // secret (client review). Recording keys are wrapped by CK.
 import type { Database } from 'better-sqlite3';
 import { VaultError } from '../../../shared/errors';
-import { deriveKek, newKdfParams, newKey, open, seal, toHex, utf8, wipe } from '../platform/crypto';
+import {
+  deriveKek,
+  newKdfParams,
+  newKey,
+  newSigningKeyPair,
+  open,
+  seal,
+  toHex,
+  utf8,
+  wipe,
+} from '../platform/crypto';
 import type { KeyStore } from '../vault/key-store';
 import { newOpaqueId } from '../platform/ids';
 import {
@@ -43,6 +53,7 @@ export class ClientStore {
   ): { clientId: string; clientKey: Uint8Array } {
     const clientId = newOpaqueId();
     const clientKey = newKey();
+    const stateKey = newSigningKeyPair();
     this.db.transaction(() => {
       const sealed = seal(
         clientKey,
@@ -51,11 +62,13 @@ export class ClientStore {
       );
       this.db
         .prepare(
-          'INSERT INTO clients (client_id, created_at, profile_nonce, profile) VALUES (?, ?, ?, ?)',
+          'INSERT INTO clients (client_id, created_at, profile_nonce, profile, state_public_key) VALUES (?, ?, ?, ?, ?)',
         )
-        .run(clientId, this.now(), sealed.nonce, sealed.ciphertext);
+        .run(clientId, this.now(), sealed.nonce, sealed.ciphertext, stateKey.publicKey);
       this.keys.put(KEY_IDS.clientByMasterKey(clientId), masterKey, clientKey);
+      this.keys.put(KEY_IDS.clientStateKey(clientId), clientKey, stateKey.secretKey);
     })();
+    wipe(stateKey.secretKey);
     return { clientId, clientKey };
   }
 
@@ -135,6 +148,20 @@ export class ClientStore {
     this.db
       .prepare('UPDATE clients SET archived_at = ? WHERE client_id = ?')
       .run(archivedAt, clientId);
+  }
+
+  /** The client state key's public half (null for a client added before migration 40). */
+  statePublicKey(clientId: string): Uint8Array | null {
+    const row = this.db
+      .prepare('SELECT state_public_key FROM clients WHERE client_id = ?')
+      .get(clientId) as { state_public_key: Buffer | null } | undefined;
+    return row?.state_public_key ? new Uint8Array(row.state_public_key) : null;
+  }
+
+  setStatePublicKey(clientId: string, publicKey: Uint8Array): void {
+    this.db
+      .prepare('UPDATE clients SET state_public_key = ? WHERE client_id = ?')
+      .run(publicKey, clientId);
   }
 
   exists(clientId: string): boolean {

@@ -14,6 +14,7 @@ import { writeDeadlines } from './recording-deadlines';
 import type { RecordingRow } from '../recording/recording-row-store';
 import type { Destroyer } from '../retention/destroyer';
 import type { VaultService } from '../vault/vault-service';
+import { DamagedKeyError } from '../vault/key-store';
 
 /** Whom a client's summary is for: only the therapist lists, adds and renames clients. */
 const THERAPIST: Actor = { role: 'therapist', id: 'therapist' };
@@ -101,9 +102,41 @@ export class ConsentService {
     });
   }
 
+  /** The client's display name for the therapist, or null when their key or profile is damaged. */
+  nameOf(clientId: string): string | null {
+    const { vault } = this.lifecycle.unlocked();
+    try {
+      return this.withClientKey(clientId, (clientKey) => vault.clients.profile(clientId, clientKey))
+        .displayName;
+    } catch (error) {
+      if (error instanceof VaultError && error.code === 'VAULT_DAMAGED') return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Every client whose key and profile open. One damaged client is left out and named in a tamper
+   * alarm (vault.integrity): it never takes the rest of the list with it.
+   */
   list(): ClientSummary[] {
     const { vault } = this.lifecycle.unlocked();
-    return vault.clients.ids().map((clientId) => this.summary(clientId));
+    const summaries: ClientSummary[] = [];
+    for (const clientId of vault.clients.ids()) {
+      try {
+        summaries.push(this.summary(clientId));
+      } catch (error) {
+        if (!(error instanceof VaultError) || error.code !== 'VAULT_DAMAGED') throw error;
+        vault.alarms.raise({
+          subject: error instanceof DamagedKeyError ? error.keyId : `client/${clientId}`,
+          clientId,
+          problem:
+            error instanceof DamagedKeyError
+              ? 'wrapped key damaged: changed outside Session Vault'
+              : 'client key or profile does not open',
+        });
+      }
+    }
+    return summaries;
   }
 
   add(displayName: string, otherParticipants: string[]): ClientSummary {

@@ -38,6 +38,18 @@ export function sessionHandlers(context: CoreContext) {
       context.destroyer.sweep('date confirmed');
       return lifecycle.clock.status();
     },
+    'vault.integrity': () => {
+      const vault = lifecycle.opened();
+      const therapist = lifecycle.current?.info.role === 'therapist';
+      return {
+        alarms: vault.alarms.list().map((alarm) => ({
+          ...alarm,
+          // Auditors see clients as ids only; the therapist sees a name where the key still opens.
+          clientName:
+            therapist && alarm.clientId !== null ? context.consent.nameOf(alarm.clientId) : null,
+        })),
+      };
+    },
     'vault.create': (request) => lifecycle.create(request),
     'session.unlock': (request) => {
       const info = lifecycle.unlock(request.passphrase);

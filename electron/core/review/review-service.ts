@@ -13,6 +13,8 @@ import type { ConsentService } from '../consent/consent-service';
 import { recordingSummaries } from '../playback/recording-summaries';
 import { wipe } from '../platform/crypto';
 import { UnlockThrottle } from '../vault/unlock-throttle';
+import { DamagedKeyError, KEY_IDS } from '../vault/key-store';
+import { alarmDamagedKey } from '../vault/unlock-attempts';
 import type { ReviewSession, VaultService } from '../vault/vault-service';
 
 interface PendingReview {
@@ -110,6 +112,21 @@ export class ReviewService {
     try {
       clientKey = vault.clients.keyForClient(pending.clientId, pin, this.deviceSecret);
     } catch (error) {
+      if (error instanceof DamagedKeyError) {
+        // A swapped PIN-wrapped key is damage: never a wrong PIN, never a step toward a lockout.
+        vault.audit.append({
+          actorRole: 'unknown',
+          action: 'review.unlock',
+          subject: pending.clientId,
+          outcome: 'failed',
+          reason: 'wrapped key damaged',
+        });
+        alarmDamagedKey(vault, KEY_IDS.clientByCredential(pending.clientId), pending.clientId);
+        throw new VaultError(
+          'KEY_DAMAGED',
+          'Your key in the vault was changed outside Session Vault, so it was not used. This is not a wrong PIN, and the try was not counted. Hand the laptop back to your therapist.',
+        );
+      }
       if (!(error instanceof VaultError) || error.code !== 'WRONG_PIN') throw error;
       throttle.recordFailure(subject);
       throw refuse(

@@ -15,6 +15,7 @@ import {
 } from '../platform/crypto';
 import { KEY_IDS, KeyStore, newRecoveryKey, wrapWithSecret, type KdfCost } from './key-store';
 import { SealedFieldStore } from '../platform/sealed-field-store';
+import { deviceCheckOf, integrityKeyOf } from '../platform/wrapped-key-integrity';
 import { SettingsStore } from './settings-store';
 import { VaultMetaStore } from './vault-meta-store';
 
@@ -32,6 +33,7 @@ export function initialiseVault(
   request: { practiceName: string; therapistName: string; passphrase: string },
   kdfCost: KdfCost,
   now: () => number,
+  deviceSecret: Uint8Array,
 ): NewVault {
   const vaultId = randomBytes(16);
   const masterKey = newKey();
@@ -39,8 +41,9 @@ export function initialiseVault(
   const auditSecrets: AuditSecrets = { box: newBoxKeyPair(), signing: newSigningKeyPair() };
   const at = now();
   db.transaction(() => {
-    new VaultMetaStore(db).create(vaultId, at);
-    const keys = new KeyStore(db, vaultId, now);
+    const integrityKey = integrityKeyOf(deviceSecret, vaultId);
+    new VaultMetaStore(db).create(vaultId, at, deviceCheckOf(integrityKey));
+    const keys = new KeyStore(db, vaultId, now, integrityKey);
     wrapWithSecret(
       keys,
       KEY_IDS.therapistMasterKey,
@@ -49,6 +52,10 @@ export function initialiseVault(
       kdfCost,
     );
     wrapWithSecret(keys, KEY_IDS.recoveryMasterKey, utf8.encode(recoveryKey), masterKey, kdfCost);
+    const stateKey = newSigningKeyPair();
+    keys.put(KEY_IDS.vaultStateKey, masterKey, stateKey.secretKey);
+    new VaultMetaStore(db).setStatePublicKey(stateKey.publicKey);
+    wipe(stateKey.secretKey);
     const secretBytes = packAuditSecrets(auditSecrets);
     keys.put(KEY_IDS.auditSecrets, masterKey, secretBytes);
     wipe(secretBytes);

@@ -1,6 +1,7 @@
 // The key hierarchy: passphrase -> KEK -> master key (MK); recovery key -> KEK -> MK;
 // MK -> audit secret keys. Each wrapped key is bound to its vault and its key id, so a wrapped
-// key copied to another row or another vault does not open.
+// key copied to another row or another vault does not open. Each row carries a tag keyed by the
+// device secret (wrapped-key-integrity.ts): a swapped row is damage, never a wrong secret.
 import type { Database } from 'better-sqlite3';
 import { VaultError } from '../../../shared/errors';
 import {
@@ -15,8 +16,13 @@ import {
   wipe,
   toHex,
   type KdfParams,
-  type Sealed,
 } from '../platform/crypto';
+import {
+  deviceCheckOf,
+  unwrapCheckedKey,
+  wrappedKeyTag,
+  type WrappedKeyRow as TaggedRow,
+} from '../platform/wrapped-key-integrity';
 
 export type KdfCost = { opsLimit: number; memLimitBytes: number };
 
@@ -31,6 +37,10 @@ export const KEY_IDS = {
   /** The same client key wrapped by the client's PIN mixed with the device secret. */
   clientByCredential: (clientId: string) => `ck/${clientId}/credential`,
   recording: (recordingId: string) => `rk/${recordingId}`,
+  /** The vault state key's secret half, wrapped by MK. */
+  vaultStateKey: 'state/mk',
+  /** A client's state key's secret half, wrapped by that client's key. */
+  clientStateKey: (clientId: string) => `state/client/${clientId}`,
 } as const;
 
 /**
@@ -58,8 +68,39 @@ function wrapAssociatedData(vaultId: Uint8Array, keyId: string, kdf: string | nu
   return utf8.encode(`session-vault/wrap/v1|${toHex(vaultId)}|${keyId}|${kdf ?? ''}`);
 }
 
-function integrityOf(keyId: string, kdf: string | null, sealed: Sealed): Uint8Array {
-  return hash(utf8.encode(keyId), utf8.encode(kdf ?? ''), sealed.nonce, sealed.ciphertext);
+/** The public hash rows carried before migration 40; read once, to re-tag an older vault. */
+function legacyIntegrityOf(row: WrappedKeyRow): Uint8Array {
+  return hash(utf8.encode(row.key_id), utf8.encode(row.kdf ?? ''), row.nonce, row.ciphertext);
+}
+
+function taggedRow(row: WrappedKeyRow): TaggedRow {
+  return {
+    keyId: row.key_id,
+    kdf: row.kdf,
+    nonce: new Uint8Array(row.nonce),
+    ciphertext: new Uint8Array(row.ciphertext),
+  };
+}
+
+/**
+ * Whose tags the rows carry: this device's (a row that does not match was changed), another
+ * computer's (a copy moved here: tags cannot be checked until the therapist re-tags them), or none
+ * yet (a vault from before migration 40, re-tagged at open from its public hashes).
+ */
+export type TagOwner = 'this-device' | 'other-device' | 'untagged';
+
+/**
+ * A wrapped-key row whose tag does not match: changed outside Session Vault. Damage to the vault
+ * (VAULT_DAMAGED, as any unusable key), told apart from a missing row so that callers can name
+ * the key in a tamper alarm and never count it as a wrong secret.
+ */
+export class DamagedKeyError extends VaultError {
+  constructor(readonly keyId: string) {
+    super(
+      'VAULT_DAMAGED',
+      'A key in the vault was changed outside Session Vault, so it was not used. This is not a wrong PIN or passphrase, and the try was not counted.',
+    );
+  }
 }
 
 export class KeyStore {
@@ -67,7 +108,45 @@ export class KeyStore {
     private readonly db: Database,
     private readonly vaultId: Uint8Array,
     private readonly now: () => number,
+    /** integrityKeyOf(device secret, vault id): kept outside the vault folder. */
+    private readonly integrityKey: Uint8Array,
   ) {}
+
+  /** Whose tags the rows carry (see TagOwner). */
+  tagOwner(): TagOwner {
+    const row = this.db.prepare('SELECT device_check FROM vault_meta WHERE singleton = 1').get() as
+      { device_check: Buffer | null } | undefined;
+    if (!row?.device_check) return 'untagged';
+    return equalBytes(new Uint8Array(row.device_check), deviceCheckOf(this.integrityKey))
+      ? 'this-device'
+      : 'other-device';
+  }
+
+  /**
+   * Tags every row with this device's key and records the device. From an untagged (older)
+   * vault only rows whose public hash still matches are taken over; a row that was already
+   * changed keeps its old tag and reads as damaged. From `other-device` every row is re-tagged:
+   * a copy moved here, once the therapist's passphrase has opened it on this device.
+   */
+  tagRows(from: 'untagged' | 'other-device'): void {
+    this.db.transaction(() => {
+      const rows = this.db
+        .prepare('SELECT key_id, kdf, nonce, ciphertext, integrity FROM wrapped_keys')
+        .all() as WrappedKeyRow[];
+      const update = this.db.prepare('UPDATE wrapped_keys SET integrity = ? WHERE key_id = ?');
+      for (const row of rows) {
+        if (
+          from === 'untagged' &&
+          !equalBytes(legacyIntegrityOf(row), new Uint8Array(row.integrity))
+        )
+          continue;
+        update.run(wrappedKeyTag(this.integrityKey, this.vaultId, taggedRow(row)), row.key_id);
+      }
+      this.db
+        .prepare('UPDATE vault_meta SET device_check = ? WHERE singleton = 1')
+        .run(deviceCheckOf(this.integrityKey));
+    })();
+  }
 
   /** Stores `key` wrapped by `wrappingKey`; replaces any earlier wrap under the same id. */
   put(keyId: string, wrappingKey: Uint8Array, key: Uint8Array, kdf: KdfParams | null = null): void {
@@ -85,7 +164,12 @@ export class KeyStore {
         kdfText,
         sealed.nonce,
         sealed.ciphertext,
-        integrityOf(keyId, kdfText, sealed),
+        wrappedKeyTag(this.integrityKey, this.vaultId, {
+          keyId,
+          kdf: kdfText,
+          nonce: sealed.nonce,
+          ciphertext: sealed.ciphertext,
+        }),
         this.now(),
       );
   }
@@ -106,17 +190,38 @@ export class KeyStore {
   }
 
   /**
-   * Unwraps a key. A row whose integrity hash does not match is damage (VAULT_DAMAGED); a row
-   * that is intact but does not open means the wrapping key is wrong (`wrongKeyError`).
+   * Unwraps a key. A row whose tag does not match is damage (DamagedKeyError, checked before
+   * `deriveWrappingKey` runs, so it costs no KDF and no try); a row that is intact but does not
+   * open means the secret is wrong (`wrongKeyError`).
    */
-  take(keyId: string, wrappingKey: Uint8Array, wrongKeyError: VaultError): Uint8Array {
+  take(
+    keyId: string,
+    wrappingKey: Uint8Array | (() => Uint8Array),
+    wrongKeyError: VaultError,
+  ): Uint8Array {
     const row = this.row(keyId);
-    const sealed = { nonce: new Uint8Array(row.nonce), ciphertext: new Uint8Array(row.ciphertext) };
-    if (!equalBytes(integrityOf(keyId, row.kdf, sealed), new Uint8Array(row.integrity)))
-      throw new VaultError('VAULT_DAMAGED');
-    const key = open(wrappingKey, sealed, wrapAssociatedData(this.vaultId, keyId, row.kdf));
-    if (!key) throw wrongKeyError;
-    return key;
+    const tagged = taggedRow(row);
+    const unwrap = (): Uint8Array | null => {
+      const key = typeof wrappingKey === 'function' ? wrappingKey() : wrappingKey;
+      try {
+        return open(
+          key,
+          { nonce: tagged.nonce, ciphertext: tagged.ciphertext },
+          wrapAssociatedData(this.vaultId, keyId, row.kdf),
+        );
+      } finally {
+        if (typeof wrappingKey === 'function') wipe(key);
+      }
+    };
+    // A copy from another computer carries that computer's tags: nothing is called damaged there.
+    const storedTag =
+      this.tagOwner() === 'other-device'
+        ? wrappedKeyTag(this.integrityKey, this.vaultId, tagged)
+        : new Uint8Array(row.integrity);
+    const outcome = unwrapCheckedKey(this.integrityKey, this.vaultId, tagged, storedTag, unwrap);
+    if (outcome.kind === 'tampered') throw new DamagedKeyError(keyId);
+    if (outcome.kind === 'wrong-secret') throw wrongKeyError;
+    return outcome.key;
   }
 
   delete(keyId: string): void {
@@ -134,19 +239,15 @@ export class KeyStore {
   }
 }
 
-/** Derives the KEK from a secret and unwraps `keyId` with it; the KEK is wiped either way. */
+/** Derives the KEK from a secret (only for an intact row) and unwraps `keyId`; the KEK is wiped. */
 export function unwrapWithSecret(
   store: KeyStore,
   keyId: string,
   secret: Uint8Array,
   wrongKeyError: VaultError,
 ): Uint8Array {
-  const kek = deriveKek(secret, store.kdfOf(keyId));
-  try {
-    return store.take(keyId, kek, wrongKeyError);
-  } finally {
-    wipe(kek);
-  }
+  const kdf = store.kdfOf(keyId);
+  return store.take(keyId, () => deriveKek(secret, kdf), wrongKeyError);
 }
 
 export function wrapWithSecret(

@@ -14,6 +14,8 @@ import { SettingsStore } from './settings-store';
 import { UnlockThrottle } from './unlock-throttle';
 import { VaultMetaStore } from './vault-meta-store';
 import type { VaultClock } from '../platform/vault-clock';
+import { IntegrityAlarms } from './integrity-alarms';
+import { integrityKeyOf } from '../platform/wrapped-key-integrity';
 
 export interface OpenVault {
   db: Database;
@@ -29,21 +31,26 @@ export interface OpenVault {
   ledger: ClosingLedgerStore;
   commitments: CommitmentStore;
   anchorSnapshot: AnchorSnapshotStore;
+  alarms: IntegrityAlarms;
 }
 
 export function attachVault(
   db: Database,
   now: () => number,
   kdfCost: KdfCost,
+  deviceSecret: Uint8Array,
   clock?: VaultClock,
 ): OpenVault {
   const vaultId = new VaultMetaStore(db).vaultId();
-  const keys = new KeyStore(db, vaultId, now);
+  const keys = new KeyStore(db, vaultId, now, integrityKeyOf(deviceSecret, vaultId));
+  // A vault from before keyed tags: take over the rows its public hashes still vouch for.
+  if (keys.tagOwner() === 'untagged') keys.tagRows('untagged');
+  const audit = new AuditLog(db, vaultId, now);
   return {
     db,
     vaultId,
     keys,
-    audit: new AuditLog(db, vaultId, now),
+    audit,
     throttle: new UnlockThrottle(db, now, undefined, clock),
     clients: new ClientStore(db, vaultId, keys, now, kdfCost),
     auditors: new AuditorStore(db, vaultId, keys, now, kdfCost),
@@ -53,5 +60,6 @@ export function attachVault(
     ledger: new ClosingLedgerStore(db, vaultId),
     commitments: new CommitmentStore(db),
     anchorSnapshot: new AnchorSnapshotStore(db),
+    alarms: new IntegrityAlarms(audit, now),
   };
 }

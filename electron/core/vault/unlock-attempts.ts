@@ -4,7 +4,7 @@
 import { refusalReason, type AuditAction } from '../../../shared/api';
 import { VaultError } from '../../../shared/errors';
 import { utf8 } from '../platform/crypto';
-import { unwrapWithSecret } from './key-store';
+import { DamagedKeyError, unwrapWithSecret } from './key-store';
 import type { OpenVault } from './open-vault';
 
 /** Whose tries the throttle counts. */
@@ -21,6 +21,14 @@ export function refuseWhileDelayed(vault: OpenVault, action: AuditAction): void 
     });
     throw new VaultError('UNLOCK_DELAYED', undefined, { retryAfterMs });
   }
+}
+
+/** A wrapped key whose tag does not match: named in the log, never counted as a wrong secret. */
+export function alarmDamagedKey(vault: OpenVault, keyId: string, clientId: string | null): void {
+  vault.alarms.raise(
+    { subject: keyId, clientId, problem: 'wrapped key damaged: changed outside Session Vault' },
+    { everyTime: true },
+  );
 }
 
 /** Unwraps with a secret; a wrong one is counted and logged before the refusal is answered. */
@@ -51,6 +59,14 @@ export function unwrapMasterKey(
       outcome: 'failed',
       reason: 'wrapped key damaged',
     });
+    if (error instanceof DamagedKeyError) {
+      alarmDamagedKey(vault, keyId, null);
+      // Without this key the vault cannot open: damage to the vault, said as such, never a try.
+      throw new VaultError(
+        'VAULT_DAMAGED',
+        'The key this secret opens was changed outside Session Vault, so it was not used. This is not a wrong passphrase or recovery key, and the try was not counted. The other of the two (passphrase or recovery key) may still open the vault.',
+      );
+    }
     throw error;
   }
 }

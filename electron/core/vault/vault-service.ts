@@ -16,6 +16,7 @@ import {
 } from '../recording/interrupted-recordings';
 import { KEY_IDS, normalizeRecoveryKey, wrapWithSecret, type KdfCost } from './key-store';
 import { attachVault, type OpenVault } from './open-vault';
+import { checkStateKeys } from './state-keys';
 import { THERAPIST, refuseWhileDelayed, unwrapMasterKey } from './unlock-attempts';
 import { DEFAULT_IDLE_LOCK_MINUTES, initialiseVault } from './initialise-vault';
 
@@ -42,6 +43,8 @@ export class VaultService {
     dataDir: string,
     private readonly now: () => number,
     private readonly kdfCost: KdfCost,
+    /** Kept outside the vault folder; keys the wrapped keys' integrity tags. */
+    private readonly deviceSecret: Uint8Array,
     readonly clock: VaultClock = new VaultClock({ wallNow: now, monotonicNow: now }),
   ) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -61,6 +64,7 @@ export class VaultService {
         openVaultDb(this.path, { create: false }),
         this.now,
         this.kdfCost,
+        this.deviceSecret,
         this.clock,
       );
       // Before anything is written with it: time starts from the newest the vault has seen.
@@ -143,7 +147,7 @@ export class VaultService {
     const db = openVaultDb(this.path, { create: true });
     let created: ReturnType<typeof initialiseVault>;
     try {
-      created = initialiseVault(db, request, this.kdfCost, this.now);
+      created = initialiseVault(db, request, this.kdfCost, this.now, this.deviceSecret);
     } catch (error) {
       // Nothing was ever stored in it: take the half-made file away so the next try starts clean.
       db.close();
@@ -151,7 +155,7 @@ export class VaultService {
       throw error;
     }
     const { masterKey, recoveryKey, auditSecrets } = created;
-    this.vault = attachVault(db, this.now, this.kdfCost, this.clock);
+    this.vault = attachVault(db, this.now, this.kdfCost, this.deviceSecret, this.clock);
     this.session = this.startSession(masterKey, auditSecrets);
     this.tellUnlocked();
     return { recoveryKey, session: this.session.info };
@@ -199,10 +203,14 @@ export class VaultService {
       const secrets = auditSecrets;
       vault.db.transaction(() => {
         change();
+        // A copy moved from another computer: the passphrase proved it, so its keys take this
+        // device's tags and a later swap here reads as damage.
+        if (vault.keys.tagOwner() === 'other-device') vault.keys.tagRows('other-device');
         vault.throttle.clear(THERAPIST);
         vault.audit.append({ actorRole: 'therapist', action, outcome: 'ok', reason });
         vault.audit.checkpoint(secrets);
       })();
+      checkStateKeys(vault, masterKey);
       this.session = this.startSession(masterKey, auditSecrets);
       auditSecrets = null;
       sealInterruptedRecordings(

@@ -8,6 +8,7 @@ import { count } from './audit-words';
 import { LogExport } from './LogExport';
 import { LogFilters } from './LogFilters';
 import { LogTable } from './LogTable';
+import { IntegrityBanner } from '../vault/IntegrityBanner';
 
 function VerdictLine({ verdict }: { verdict: Verdict }) {
   const back = verdict.timeWentBack;
@@ -120,6 +121,7 @@ export function LogScreen({
           <Fingerprint fingerprint={state.verdict.signingKeyFingerprint} hint={fingerprintHint} />
         ) : null}
       </div>
+      <IntegrityBanner />
       {state.error ? (
         <p role="alert" className="form-message">
           {state.error}

@@ -9,6 +9,7 @@ import { FormMessage } from '../../components/FormMessage';
 import { useFocusOnMount } from '../../components/focus';
 import { useClients } from './clients-store';
 import { useVault } from '../vault/vault-store';
+import { IntegrityBanner } from '../vault/IntegrityBanner';
 import '../../styles/clients.css';
 
 export function Clients() {
@@ -50,6 +51,8 @@ export function Clients() {
           </button>
         )}
       </div>
+
+      <IntegrityBanner />
 
       {adding ? <AddClient onDone={() => setAdding(false)} /> : null}
 

@@ -5,6 +5,7 @@ import type { Reply, Request } from '../../../shared/api';
 import type { VaultErrorInfo } from '../../../shared/errors';
 import { callMain, Refusal } from '../../app/call-main';
 import { useVault } from '../vault/vault-store';
+import { useIntegrity } from '../vault/integrity-store';
 
 export type ClientSummary = Reply<'clients.list'>['clients'][number];
 export type ClientDetail = Reply<'clients.detail'>;
@@ -75,6 +76,8 @@ export const useClients = create<ClientsState>()((set, get) => {
       const list = await callMain(window.vault.clients.list({}));
       if (list instanceof Refusal) set({ loadProblem: list.message });
       else set({ clients: list.clients, loadProblem: null });
+      // Listing is where a damaged client is found: show its alarm with the list.
+      await useIntegrity.getState().loadAlarms();
     },
 
     async addClient(displayName, otherParticipants) {

@@ -1,6 +1,11 @@
-// What main's rollback check found at this start (an older copy put back, a rewritten log, a
-// missing keychain record), shown on the lock screen and to the therapist and auditors.
-import type { ReactNode } from 'react';
+// What main found wrong with the vault, shown where people will see it:
+// - WithIntegrityBanner: what the rollback check found at this start (an older copy put back, a
+//   rewritten log, a missing keychain record), above the lock screen and every signed-in screen;
+// - IntegrityBanner: tamper alarms, rows that decide who may listen or when a recording is
+//   destroyed changed outside Session Vault. It names what (a client's name for the therapist where
+//   it can still be read, else the id) and has no dismiss button: it goes when the damage does.
+import { useEffect, type ReactNode } from 'react';
+import { useIntegrity, type IntegrityAlarm } from './integrity-store';
 import { useVault } from './vault-store';
 
 export function WithIntegrityBanner({ children }: { children: ReactNode }) {
@@ -14,5 +19,40 @@ export function WithIntegrityBanner({ children }: { children: ReactNode }) {
       </div>
       {children}
     </>
+  );
+}
+
+function alarmLine(alarm: IntegrityAlarm): string {
+  const whose =
+    alarm.clientName !== null
+      ? `${alarm.clientName}: `
+      : alarm.clientId !== null
+        ? `Client ${alarm.clientId}: `
+        : '';
+  return `${whose}${alarm.problem} (${alarm.subject}).`;
+}
+
+export function IntegrityBanner() {
+  const alarms = useIntegrity((state) => state.alarms);
+  const loadAlarms = useIntegrity((state) => state.loadAlarms);
+
+  useEffect(() => {
+    void loadAlarms();
+  }, [loadAlarms]);
+
+  if (alarms.length === 0) return null;
+  return (
+    <div role="alert" className="notice notice-problem integrity-banner">
+      <p>
+        <strong>Something in the vault was changed outside Session Vault.</strong> What is named
+        below is not used while it is damaged; everything else keeps working. The access log records
+        each finding.
+      </p>
+      <ul>
+        {alarms.map((alarm) => (
+          <li key={`${alarm.subject}|${alarm.problem}`}>{alarmLine(alarm)}</li>
+        ))}
+      </ul>
+    </div>
   );
 }

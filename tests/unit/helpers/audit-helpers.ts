@@ -35,6 +35,7 @@ import { fakeClock, LIGHT_KDF, PASSPHRASE } from './kernel-helpers';
 export interface TestVault {
   core: Core;
   dataDir: string;
+  deviceSecret: Uint8Array;
   clock: ReturnType<typeof fakeClock>;
   /** Where main's "save dialog" puts exports (outside the vault's folder). */
   exportDir: string;
@@ -50,12 +51,13 @@ export async function newCoreVault(): Promise<TestVault> {
   const exportDir = mkdtempSync(join(tmpdir(), 'sv-audit-exports-'));
   const clock = fakeClock();
   const chosen: TestVault['chosen'] = [];
+  const deviceSecret = new Uint8Array(randomBytes(32));
   const vault = {
     answer: (suggestedName: string): string | null => join(exportDir, suggestedName),
   };
   const core = await createCore({
     dataDir,
-    deviceSecret: new Uint8Array(randomBytes(32)),
+    deviceSecret,
     clock: clock.now,
     kdf: LIGHT_KDF,
     freeBytes: () => 1e12,
@@ -76,6 +78,7 @@ export async function newCoreVault(): Promise<TestVault> {
   return Object.assign(vault, {
     core,
     dataDir,
+    deviceSecret,
     clock,
     exportDir,
     chosen,
@@ -106,6 +109,7 @@ export function fill(vault: TestVault, count: number, event: (i: number) => Fill
     openVaultDb(join(vault.dataDir, VAULT_FILE_NAME), { create: false }),
     vault.clock.now,
     LIGHT_KDF,
+    vault.deviceSecret,
   );
   const masterKey = unwrapMasterKey(
     opened,

@@ -20,7 +20,7 @@ export async function newVault() {
   const dataDir = mkdtempSync(join(tmpdir(), 'sv-kernel-'));
   const clock = fakeClock();
   const deviceSecret = new Uint8Array(randomBytes(32));
-  let lifecycle = new VaultService(dataDir, clock.now, LIGHT_KDF);
+  let lifecycle = new VaultService(dataDir, clock.now, LIGHT_KDF, deviceSecret);
   const { recoveryKey } = lifecycle.create({
     practiceName: 'Riverside Counselling',
     therapistName: 'Dr. Jane Example',
@@ -37,14 +37,14 @@ export async function newVault() {
     /** Closes and opens the file again, as a restart would (locked afterwards). */
     reopen() {
       lifecycle.close();
-      lifecycle = new VaultService(dataDir, clock.now, LIGHT_KDF);
+      lifecycle = new VaultService(dataDir, clock.now, LIGHT_KDF, deviceSecret);
       return lifecycle;
     },
     /** Simulates a crash: the database handle is dropped without a clean close. */
     crashAndReopen() {
       // A crashed process loses its folder lock with it (the OS drops it); the file stays as left.
       (lifecycle as unknown as { folderLock: VaultLock | null }).folderLock?.release();
-      lifecycle = new VaultService(dataDir, clock.now, LIGHT_KDF);
+      lifecycle = new VaultService(dataDir, clock.now, LIGHT_KDF, deviceSecret);
       return lifecycle;
     },
     cleanup() {

@@ -1,0 +1,95 @@
+// The attacker's tools: a practice on a real vault folder driven through the real core, and the
+// vault file opened directly with SQLite while the app is closed, as someone with the folder would.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { AuditEntryView } from '../../shared/api';
+import { createCore, type Core } from '../../electron/core/create-core';
+import { hash, utf8 } from '../../electron/core/platform/crypto';
+import { VAULT_FILE_NAME } from '../../electron/core/platform/db';
+import { LIGHT_KDF, PASSPHRASE, fakeClock } from '../unit/helpers/kernel-helpers';
+import { call } from '../unit/helpers/practice-helpers';
+
+export { PASSPHRASE };
+
+export interface Practice {
+  readonly core: Core;
+  dataDir: string;
+  clock: ReturnType<typeof fakeClock>;
+  /** Quits the app, as before an attack on its folder. */
+  close(): void;
+  /** Starts the app again on the same folder and device (locked). */
+  reopen(): Promise<Core>;
+  cleanup(): void;
+}
+
+export async function newPractice(): Promise<Practice> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sv-attack-'));
+  const clock = fakeClock();
+  const deviceSecret = new Uint8Array(randomBytes(32));
+  const start = () =>
+    createCore({
+      dataDir,
+      deviceSecret,
+      clock: clock.now,
+      kdf: LIGHT_KDF,
+      freeBytes: () => 1e12,
+      captureHost: { open: () => undefined, close: () => undefined },
+    });
+  let core: Core | null = await start();
+  await call(core, 'vault.create', {
+    practiceName: 'Riverside Counselling',
+    therapistName: 'Dr. Jane Example',
+    passphrase: PASSPHRASE,
+  });
+  return {
+    get core() {
+      if (!core) throw new Error('the app is closed');
+      return core;
+    },
+    dataDir,
+    clock,
+    close() {
+      core?.close();
+      core = null;
+    },
+    async reopen() {
+      core?.close();
+      core = await start();
+      return core;
+    },
+    cleanup() {
+      core?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens the vault file behind the app's back (the app must be closed), edits, and closes it. */
+export function editVaultFile<T>(practice: Practice, edit: (db: Database.Database) => T): T {
+  const db = new Database(join(practice.dataDir, VAULT_FILE_NAME));
+  try {
+    return edit(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The wrapped-key "integrity" a vault stored before issue 11: a public hash anyone recomputes. */
+export function publicRowHash(row: {
+  key_id: string;
+  kdf: string | null;
+  nonce: Uint8Array;
+  ciphertext: Uint8Array;
+}): Buffer {
+  return Buffer.from(
+    hash(utf8.encode(row.key_id), utf8.encode(row.kdf ?? ''), row.nonce, row.ciphertext),
+  );
+}
+
+/** The access log as the therapist's log screen reads it (newest first). */
+export async function logEntries(core: Core): Promise<AuditEntryView[]> {
+  return (await call<{ entries: AuditEntryView[] }>(core, 'audit.recent', { limit: 500 })).entries;
+}

@@ -1,0 +1,109 @@
+// Attack: someone with the vault folder swaps a client's PIN-wrapped key for another row and
+// recomputes the row's integrity hash (it used to be a public hash). Before issue 11 the client's
+// right PIN then read as a wrong PIN and counted toward the review lockout.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ClientSummary } from '../../shared/api';
+import { call, refusal, signedClient } from '../unit/helpers/practice-helpers';
+import {
+  PASSPHRASE,
+  editVaultFile,
+  logEntries,
+  newPractice,
+  publicRowHash,
+  type Practice,
+} from './helpers';
+
+let practice: Practice;
+beforeEach(async () => {
+  practice = await newPractice();
+});
+afterEach(() => practice.cleanup());
+
+interface KeyRow {
+  key_id: string;
+  kdf: string | null;
+  nonce: Buffer;
+  ciphertext: Buffer;
+}
+
+describe('a swapped PIN-wrapped key with its public hash recomputed', () => {
+  it('reads as a damaged key, not a wrong PIN, counts no try, and only that client is affected', async () => {
+    const alex: ClientSummary = await signedClient(practice.core, practice.clock.now(), {
+      name: 'Alex Example',
+      pin: '482915',
+    });
+    const blair: ClientSummary = await signedClient(practice.core, practice.clock.now(), {
+      name: 'Blair Example',
+      pin: '731904',
+    });
+    practice.close();
+
+    const alexKeyId = `ck/${alex.clientId}/credential`;
+    editVaultFile(practice, (db) => {
+      const donor = db
+        .prepare('SELECT key_id, kdf, nonce, ciphertext FROM wrapped_keys WHERE key_id = ?')
+        .get(`ck/${blair.clientId}/credential`) as KeyRow;
+      const swapped = { ...donor, key_id: alexKeyId };
+      db.prepare(
+        'UPDATE wrapped_keys SET kdf = ?, nonce = ?, ciphertext = ?, integrity = ? WHERE key_id = ?',
+      ).run(swapped.kdf, swapped.nonce, swapped.ciphertext, publicRowHash(swapped), alexKeyId);
+    });
+
+    const core = await practice.reopen();
+    await call(core, 'session.unlock', { passphrase: PASSPHRASE });
+    await call(core, 'review.start', { clientId: alex.clientId, maxMinutes: 30 });
+    // Three tries: after two wrong PINs the third would be delayed; a damaged key is no try.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const error = await refusal(core, 'review.unlock', { pin: '482915' });
+      expect(error.code).toBe('KEY_DAMAGED');
+      expect(error.message).toMatch(/changed outside Session Vault/);
+      expect(error.message).toMatch(/not a wrong PIN/);
+    }
+    expect(await call(core, 'vault.status')).toMatchObject({
+      pendingReview: { locked: false, failures: 0 },
+    });
+
+    // Damage stays local: the other client's review opens with their PIN.
+    await call(core, 'session.unlock', { passphrase: PASSPHRASE });
+    await call(core, 'review.start', { clientId: blair.clientId, maxMinutes: 30 });
+    expect(await call(core, 'review.unlock', { pin: '731904' })).toMatchObject({ role: 'client' });
+    await call(core, 'review.end');
+
+    await call(core, 'session.unlock', { passphrase: PASSPHRASE });
+    const log = await logEntries(core);
+    const alarms = log.filter((entry) => entry.action === 'integrity.alarm');
+    expect(alarms).toHaveLength(3);
+    expect(alarms.every((entry) => entry.subject === alexKeyId)).toBe(true);
+    const alexSignIns = log.filter(
+      (entry) => entry.action === 'review.unlock' && entry.subject === alex.clientId,
+    );
+    expect(alexSignIns.map((entry) => [entry.outcome, entry.reason])).toEqual([
+      ['failed', 'wrapped key damaged'],
+      ['failed', 'wrapped key damaged'],
+      ['failed', 'wrapped key damaged'],
+    ]);
+  });
+
+  it('a swapped passphrase-wrapped master key is damage, never a wrong passphrase, and earns no delay', async () => {
+    practice.close();
+    editVaultFile(practice, (db) => {
+      const donor = db
+        .prepare(
+          "SELECT key_id, kdf, nonce, ciphertext FROM wrapped_keys WHERE key_id = 'mk/recovery'",
+        )
+        .get() as KeyRow;
+      const swapped = { ...donor, key_id: 'mk/therapist' };
+      db.prepare(
+        "UPDATE wrapped_keys SET kdf = ?, nonce = ?, ciphertext = ?, integrity = ? WHERE key_id = 'mk/therapist'",
+      ).run(swapped.kdf, swapped.nonce, swapped.ciphertext, publicRowHash(swapped));
+    });
+    const core = await practice.reopen();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const error = await refusal(core, 'session.unlock', { passphrase: PASSPHRASE });
+      expect(error.code).toBe('VAULT_DAMAGED');
+      expect(error.message).toMatch(/not a wrong passphrase/);
+      expect(error).not.toHaveProperty('retryAfterMs');
+    }
+    expect(await call(core, 'vault.status')).toMatchObject({ unlockRetryAfterMs: 0 });
+  });
+});
