@@ -79,6 +79,8 @@ export async function newCoreVault(): Promise<TestVault> {
 }
 
 export type FillEvent = {
+  actorRole?: 'therapist' | 'client' | 'auditor' | 'system' | 'unknown';
+  actorId?: string;
   action: string;
   subject?: string;
   outcome?: 'ok' | 'refused' | 'failed';
@@ -119,7 +121,7 @@ export interface ExportStarted {
 }
 
 /** A whole export through the channels, then the text of the file main wrote. */
-export async function exportText(vault: TestVault, format: 'csv' | 'json') {
+export async function exportText(vault: TestVault, format: 'csv' | 'json' | 'fhir') {
   const started = await call<ExportStarted>(vault.core, 'audit.exportStart', { format });
   let pages = 0;
   for (;;) {
