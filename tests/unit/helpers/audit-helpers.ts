@@ -36,7 +36,10 @@ export interface TestVault {
   cleanup(): void;
 }
 
-export async function newCoreVault(): Promise<TestVault> {
+/** `auditIndexWorker`: the built index worker, so the log's index is read in a worker thread. */
+export async function newCoreVault(
+  options: { auditIndexWorker?: string } = {},
+): Promise<TestVault> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sv-audit-'));
   const exportDir = mkdtempSync(join(tmpdir(), 'sv-audit-exports-'));
   const clock = fakeClock();
@@ -51,6 +54,7 @@ export async function newCoreVault(): Promise<TestVault> {
     kdf: LIGHT_KDF,
     freeBytes: () => 1e12,
     captureHost: { open: () => undefined, close: () => undefined },
+    ...options,
     exportFiles: {
       choose: async (suggestedName) => {
         const path = vault.answer(suggestedName);
