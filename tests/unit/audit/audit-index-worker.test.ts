@@ -31,7 +31,8 @@ async function coreVault(worker: boolean): Promise<TestVault> {
   return vault;
 }
 
-describe('audit index read by a worker thread', () => {
+// Two 30,000-entry logs are written and indexed: more than the default minute on a loaded machine.
+describe('audit index read by a worker thread', { timeout: 180_000 }, () => {
   it('main opens none of the entries below the index; progress arrives in steps; same answers', async () => {
     const vault = await coreVault(true);
     fill(vault, 30_000, (i) => ({ action: ACTIONS[i % 4]!, subject: `rec-${i % 10}` }));
