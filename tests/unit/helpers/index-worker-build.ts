@@ -1,6 +1,6 @@
 // The audit index worker, built for plain Node as electron-vite builds it for the app: a worker
 // thread runs JavaScript, and tests (and the e2e host) run the TypeScript sources.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 
@@ -23,6 +23,7 @@ export function builtIndexWorker(): string {
     external: ['better-sqlite3', 'libsodium-wrappers-sumo'],
     logLevel: 'error',
   });
+  process.once('exit', () => rmSync(outfile, { force: true }));
   built = outfile;
   return outfile;
 }
