@@ -7,7 +7,14 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { main: resolve(import.meta.dirname, 'electron/main.ts') },
+        input: {
+          main: resolve(import.meta.dirname, 'electron/main.ts'),
+          // Started by main as a worker thread (audit-queries.ts): its own file, beside main.js.
+          'audit-index-worker': resolve(
+            import.meta.dirname,
+            'electron/core/audit/audit-index-worker.ts',
+          ),
+        },
         // Native and wasm-bearing modules stay as runtime requires.
         external: ['better-sqlite3', 'libsodium-wrappers-sumo', '@napi-rs/keyring'],
       },

@@ -4,6 +4,7 @@
 import { backup } from './backup';
 import { readBundleFile, Unreadable, type BundleText } from './bundle-json';
 import { doctor } from './doctor';
+import { merge } from './merge';
 import { terminalSafe } from './terminal';
 import { unreadableReport, verifyBundle, verifyExtends, type VerifyReport } from './verify';
 
@@ -13,10 +14,13 @@ export const USAGE = `Usage:
   session-vault-audit verify BUNDLE.json [--previous OLDER.json] [--json]
   session-vault-audit doctor VAULT_DIR [--json]
   session-vault-audit backup VAULT_DIR OUT_FILE
+  session-vault-audit merge BUNDLE.json... [--previous-of BUNDLE.json=OLDER.json ...] [--fhir]
+                            [--out FILE.ndjson]
   session-vault-audit --help
 
-Exit codes: 0 ok, 1 problem found, 2 usage, 3 input unreadable or output exists,
-4 the newer bundle does not extend the older one (--previous).
+Exit codes: 0 ok, 1 problem found, 2 usage (merge: two bundles of one laptop), 3 input
+unreadable or output exists, 4 the newer bundle does not extend the older one (--previous).
+merge writes nothing unless every bundle verifies.
 docs/audit-bundle.md specifies the bundle and every check.`;
 
 type Print = (line: string) => void;
@@ -117,6 +121,37 @@ async function runVerify(
   return consistency.exitCode;
 }
 
+/**
+ * merge BUNDLE... [--previous-of BUNDLE=OLDER ...] [--fhir] [--out FILE]: the stream goes to
+ * --out, or to standard output with every sentence on standard error.
+ */
+async function runMerge(args: string[], print: Print, printError: Print): Promise<number> {
+  const bundles: string[] = [];
+  const previousOf = new Map<string, string>();
+  let fhir = false;
+  let out: string | null = null;
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    if (arg === '--fhir') fhir = true;
+    else if (arg === '--out' && out === null && args[i + 1] !== undefined) out = args[++i]!;
+    else if (arg === '--previous-of' && args[i + 1] !== undefined) {
+      const pair = args[++i]!;
+      const at = pair.indexOf('=');
+      if (at <= 0 || at === pair.length - 1 || previousOf.has(pair.slice(0, at)))
+        return usage(printError);
+      previousOf.set(pair.slice(0, at), pair.slice(at + 1));
+    } else if (arg.startsWith('-')) return usage(printError);
+    else bundles.push(arg);
+  }
+  if (bundles.length === 0 || new Set(bundles).size !== bundles.length) return usage(printError);
+  for (const newer of previousOf.keys()) if (!bundles.includes(newer)) return usage(printError);
+  const report = await merge({ bundles, previousOf, fhir, out });
+  for (const sentence of report.refused) printError(`REFUSED: ${sentence}`);
+  for (const line of report.lines ?? []) print(line);
+  (report.ok && out !== null ? print : printError)(report.message);
+  return report.exitCode;
+}
+
 function usage(printError: Print): number {
   printError(USAGE);
   return EXIT.usage;
@@ -131,6 +166,7 @@ async function dispatch(argv: string[], print: Print, printError: Print): Promis
   const args = argv.filter((arg) => arg !== '--json');
   const [command, ...rest] = args;
   if (command === 'verify') return runVerify(rest, json, print, printError);
+  if (command === 'merge' && !json) return runMerge(rest, print, printError);
   if (command === 'doctor' && rest.length === 1) {
     const report = await doctor(rest[0]!);
     if (json) print(JSON.stringify(report, null, 2));
@@ -155,7 +191,8 @@ export async function run(
   printError: Print = print,
 ): Promise<number> {
   // A --json report is one document of several lines: escaped, never cut short.
-  const limit = argv.includes('--json') ? Infinity : undefined;
+  // So is merge's stream: its lines are JSON, where an escape means the same character.
+  const limit = argv.includes('--json') || argv[0] === 'merge' ? Infinity : undefined;
   return dispatch(
     argv,
     (line) => print(terminalSafe(line, limit)),

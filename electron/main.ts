@@ -9,7 +9,9 @@ import { startApp } from './start-app';
 const bundleDir = path.dirname(fileURLToPath(import.meta.url));
 
 startApp({
-  createCore,
+  // The log screen's index is read in a worker thread, bundled beside main (electron.vite.config.ts).
+  createCore: (options) =>
+    createCore({ ...options, auditIndexWorker: path.join(bundleDir, 'audit-index-worker.js') }),
   rendererDir: path.join(bundleDir, '../renderer'),
   preloadPath: path.join(bundleDir, '../preload/preload.cjs'),
 }).catch((error: unknown) => {

@@ -190,7 +190,9 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
       filters: [
         extension === 'csv'
           ? { name: 'CSV (spreadsheet)', extensions: ['csv'] }
-          : { name: 'Signed access-log bundle (JSON)', extensions: ['json'] },
+          : extension === 'ndjson'
+            ? { name: 'FHIR AuditEvents (NDJSON)', extensions: ['ndjson'] }
+            : { name: 'Signed access-log bundle (JSON)', extensions: ['json'] },
       ],
       properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const],
     };

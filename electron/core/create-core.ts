@@ -68,6 +68,11 @@ export interface CoreOptions {
    * cancels). Without it, exports are refused.
    */
   exportFiles?: ExportFileChooser;
+  /**
+   * The built audit-index-worker script: the log screen's index is then read in a worker thread.
+   * Absent: in slices on main.
+   */
+  auditIndexWorker?: string | URL;
 }
 
 export interface Core {
@@ -180,7 +185,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         files: new ExportFiles(lifecycle),
         chooser: options.exportFiles,
       },
-      new AuditQueries(lifecycle, auditors),
+      new AuditQueries(lifecycle, auditors, options.auditIndexWorker),
     ),
   } satisfies Handlers;
 

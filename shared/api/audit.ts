@@ -163,7 +163,8 @@ export const auditContract = {
    */
   'audit.exportStart': {
     callers: ['therapist', 'auditor'],
-    request: z.strictObject({ format: z.enum(['csv', 'json']) }),
+    /** `fhir`: one FHIR R4 AuditEvent per line (NDJSON), docs/fhir-export.md. */
+    request: z.strictObject({ format: z.enum(['csv', 'json', 'fhir']) }),
     reply: z.discriminatedUnion('started', [
       z.strictObject({ started: z.literal(false) }),
       z.strictObject({

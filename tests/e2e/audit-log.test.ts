@@ -1,6 +1,6 @@
 // The access log in real Chromium against the real core: the therapist adds an auditor and
 // reveals client names (logged), the auditor signs in from the lock screen, filters and pages the
-// log, exports CSV and a signed bundle through the UI (main writes the files; the page downloads
+// log, exports CSV, FHIR AuditEvents and a signed bundle through the UI (main writes the files; the page downloads
 // nothing), and the offline verifier accepts the bundle (same fingerprint as the screen showed) and
 // names the entry in a tampered copy. Everything else
 // is refused to the auditor, whatever the page sends.
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VaultApi } from '../../shared/api';
 import { errorSentences } from '../../shared/errors';
 import { uiText } from '../../shared/ui-text';
+import { fhirProblems, loadFhirR4 } from '../unit/helpers/fhir-validation';
 import { formAlert, SLOW_WAIT_MS, until, visible } from './helpers';
 import { exportFolder, repoRoot, startTestHost, type TestHost } from './host';
 import { snap } from './screens';
@@ -409,5 +410,29 @@ describe('access log and auditors in Chromium', { timeout: 180_000 }, () => {
     // Formula start neutralised with a quote, then quoted because of the comma and quotes.
     expect(csv).toContain(`,request.refused,"'=HYPERLINK(""http://x""),1",refused,`);
     expect(lines[1]).toMatch(/^1,2025-03-14T\d\d:\d\d:\d\d\.\d{3}Z,\w+,[^,]*,vault\.create,/);
+  });
+
+  it('exports FHIR AuditEvents: one valid R4 resource per line, clients as ids only', async () => {
+    await loadFhirR4();
+    const filesBefore = host.exportedFiles.length;
+    await page.getByRole('button', { name: 'Export for a FHIR server (NDJSON)' }).click();
+    await visible(page.getByText('One FHIR AuditEvent per line'), 120_000);
+    expect(host.exportedFiles).toHaveLength(filesBefore + 1);
+    const file = host.exportedFiles.at(-1)!;
+    const fileName = basename(file);
+    expect(fileName).toMatch(/^access-log-\d{4}-\d\d-\d\d-\d{4}\.fhir\.ndjson$/);
+    expect(await page.getByTestId('export-done').innerText()).toContain(`Saved ${fileName}`);
+    await snap(page, 'auditor-export-fhir-done');
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain('Robin');
+    expect(text).not.toContain('Sam Sample');
+    expect(text).toContain(clientId);
+    const lines = text.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(seededRenames);
+    for (const line of lines) {
+      const event = JSON.parse(line) as Record<string, unknown>;
+      expect(event.resourceType).toBe('AuditEvent');
+      expect(fhirProblems(event)).toEqual([]);
+    }
   });
 });

@@ -336,6 +336,8 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     kdf: { opsLimit: 2, memLimitBytes: 8 * 1024 * 1024 },
     // The speech file must reach the recording as it is, for the envelope comparison.
     roomAudioProcessing: false,
+    // The app's own built worker (npm run build), as electron/main.ts passes it.
+    auditIndexWorker: join(repoRoot, 'out/main/audit-index-worker.js'),
     ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
     captureHost: {
       open: async () => {

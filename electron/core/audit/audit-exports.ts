@@ -1,5 +1,6 @@
 // Exports of the access log, as a signed JSON bundle (evidence, checked offline by
-// `session-vault-audit verify`) or as CSV (for reading in a spreadsheet). Main holds the cursor and
+// `session-vault-audit verify`), as CSV (for reading in a spreadsheet) or as FHIR R4 AuditEvents,
+// one per line (for a practice's FHIR server or log platform; audit-fhir.ts). Main holds the cursor and
 // makes the text page by page (export-files.ts writes each page), so a million entries go out in
 // small pieces with progress. Every export is logged and checkpointed before its first page, so
 // the bundle covers its own export entry.
@@ -18,10 +19,11 @@ import {
   type BundleHeader,
 } from './audit-bundle';
 import type { AuditorService } from './auditor-service';
+import { fhirLine } from './audit-fhir';
 import { randomBytes, sign, toHex } from '../platform/crypto';
 import type { VaultService } from '../vault/vault-service';
 
-export type ExportFormat = 'csv' | 'json';
+export type ExportFormat = 'csv' | 'json' | 'fhir';
 
 /** Entries per page at most: about 500 kB of JSON, some 25 ms to open on a laptop. */
 export const EXPORT_PAGE_ENTRIES = 2000;
@@ -191,9 +193,8 @@ export class AuditExports {
     let text = '';
     if (cursor.phase === 'entries') {
       const opening = cursor.nextSeq === 1;
-      if (opening)
-        text +=
-          cursor.format === 'json' ? bundleOpening(cursor.header) : `${CSV_COLUMNS.join(',')}\r\n`;
+      if (opening && cursor.format === 'json') text += bundleOpening(cursor.header);
+      else if (opening && cursor.format === 'csv') text += `${CSV_COLUMNS.join(',')}\r\n`;
       const started = performance.now();
       const rows: ReturnType<AuditLog['readAscending']> = [];
       let fromSeq = cursor.nextSeq;
@@ -218,7 +219,8 @@ export class AuditExports {
         cursor.hashPages.push(page);
         if (rows.length > 0)
           text += `${cursor.written === 0 ? '\n' : ',\n'}${rows.map((row) => row.text).join(',\n')}`;
-      } else text += rows.map((row) => csvRow(row.entry)).join('');
+      } else if (cursor.format === 'csv') text += rows.map((row) => csvRow(row.entry)).join('');
+      else text += rows.map((row) => fhirLine(cursor.header.vaultId, row.entry)).join('');
       cursor.written += rows.length;
       cursor.nextSeq = end ? cursor.head.seq + 1 : fromSeq;
       if (cursor.nextSeq > cursor.head.seq) {

@@ -9,11 +9,14 @@
 // an unfiltered page needs no index and is read straight from the log. Entries appended meanwhile
 // are read at the top, before the next answer.
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import type { ErrorCode } from '../../../shared/errors';
 import type { AuditEntryView } from '../../../shared/api';
 import { VaultError } from '../../../shared/errors';
 import type { AuditSecrets } from './audit-format';
 import type { AuditLog } from './audit-log';
 import { AuditIndex, OUTCOMES, viewOf } from './audit-index';
+import type { IndexMessage } from './audit-index-worker';
 import type { AuditorService } from './auditor-service';
 import type { VaultService } from '../vault/vault-service';
 
@@ -47,6 +50,8 @@ export interface AuditQueryResult {
 
 /** Entries opened per read from the log (a few milliseconds). */
 const BUILD_BATCH = 250;
+/** Entries per message from the index worker: a couple of milliseconds of main's time to take in. */
+const WORKER_BATCH = 2000;
 /** A slice of the build stops after this long (checked after every batch)... */
 export const SLICE_BUDGET_MS = 30;
 /** ...or after this many entries, whichever comes first. */
@@ -65,16 +70,31 @@ export class AuditQueries {
   /** What stopped a slice between queries (a damaged entry): the next query reports it. */
   private failure: unknown = null;
   private readonly watched = new WeakSet<object>();
+  /** The thread reading the log below the index, while one does (see audit-index-worker.ts). */
+  private worker: Worker | null = null;
 
+  /**
+   * `indexWorker`: the built audit-index-worker script. With it, the log is read into the index
+   * by a worker thread; without it, in slices on main.
+   */
   constructor(
     private readonly lifecycle: VaultService,
     private readonly auditors: AuditorService,
+    private readonly indexWorker?: string | URL,
   ) {}
+
+  /** Whether a worker thread is reading the log for the index now. */
+  get workerReading(): boolean {
+    return this.worker !== null;
+  }
 
   /** Drops the index (wiped) and the build; whoever waited for it is told `reason`. */
   private forget(reason: unknown = new VaultError('VAULT_LOCKED')): void {
     if (this.nextSlice) clearImmediate(this.nextSlice);
     this.nextSlice = null;
+    // Ending the thread ends its copy of the key with it.
+    void this.worker?.terminate();
+    this.worker = null;
     this.index?.wipe();
     this.index = null;
     for (const waiter of this.waiters.splice(0)) waiter.reject(reason);
@@ -101,7 +121,9 @@ export class AuditQueries {
     let index = this.index;
     if (!index) {
       index = this.index = new AuditIndex(owner, headSeq);
-      this.slice(index, audit, secrets);
+      if (this.indexWorker !== undefined && !index.bottomDone)
+        this.startWorker(index, audit, secrets);
+      else this.slice(index, audit, secrets);
     } else {
       const started = performance.now();
       while (
@@ -126,13 +148,50 @@ export class AuditQueries {
     return rows.length;
   }
 
+  /** Reads everything below the index in a worker thread; its batches go in as they come. */
+  private startWorker(index: AuditIndex, audit: AuditLog, secrets: AuditSecrets): void {
+    const worker = new Worker(this.indexWorker!, {
+      workerData: {
+        path: this.lifecycle.path,
+        vaultId: new Uint8Array(audit.vaultIdBytes),
+        // A copy for this job: the worker wipes it when done, and dies with it at a lock.
+        boxSecretKey: new Uint8Array(secrets.box.secretKey),
+        beforeSeq: index.nextBelow,
+        batch: WORKER_BATCH,
+      },
+    });
+    this.worker = worker;
+    const failed = (error: unknown) => {
+      if (this.worker !== worker) return;
+      this.forget(error);
+      this.failure = error;
+    };
+    worker.on('message', (message: IndexMessage) => {
+      if (this.worker !== worker || this.index !== index) return;
+      try {
+        if (message.kind === 'entries') for (const entry of message.entries) index.prepend(entry);
+        else if (message.kind === 'failed')
+          throw new VaultError(message.code as ErrorCode, message.message);
+        else {
+          index.bottomDone = true;
+          this.worker = null;
+          void worker.terminate();
+          this.settle(index, this.lifecycle.opened().audit);
+        }
+      } catch (error) {
+        failed(error);
+      }
+    });
+    worker.on('error', failed);
+  }
+
   /** One slice of the build: the top first, then downwards; at most SLICE_BUDGET_MS. */
   private slice(index: AuditIndex, audit: AuditLog, secrets: AuditSecrets): void {
     const started = performance.now();
     let read = 0;
     while (read < SLICE_MAX_ENTRIES && performance.now() - started < SLICE_BUDGET_MS) {
       let step = this.readTop(index, audit, secrets, audit.head()?.seq ?? 0);
-      if (step === 0 && !index.bottomDone) {
+      if (step === 0 && !index.bottomDone && this.worker === null) {
         const limit = Math.min(BUILD_BATCH, SLICE_MAX_ENTRIES - read);
         const entries = audit.read(secrets, { beforeSeq: index.nextBelow, limit });
         for (const entry of entries) index.prepend(entry);
@@ -150,6 +209,8 @@ export class AuditQueries {
       for (const waiter of this.waiters.splice(0)) waiter.resolve();
       return;
     }
+    // The worker's batches drive the build; its end settles again.
+    if (this.worker !== null) return;
     this.nextSlice ??= setImmediate(() => {
       this.nextSlice = null;
       if (this.index !== index) return;

@@ -103,6 +103,15 @@ export function openVaultDb(path: string, options: { create: boolean }): Db {
   }
 }
 
+/** A second, read-only connection to an open vault (a worker reading the log beside main). */
+export function openVaultDbReadOnly(path: string): Db {
+  try {
+    return new Database(path, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw classifyOpenError(error);
+  }
+}
+
 /**
  * How long one attempt waits for readers. `npx session-vault-audit backup` and `doctor` may hold a
  * snapshot for minutes while the app runs; the default 5 s would freeze main on every attempt.

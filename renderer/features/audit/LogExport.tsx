@@ -1,9 +1,16 @@
-// Export the whole log: a signed bundle anyone can check offline, or a CSV for a spreadsheet.
+// Export the whole log: a signed bundle anyone can check offline, a CSV for a spreadsheet, or
+// FHIR AuditEvents for the practice's FHIR server.
 // Main asks where to save it and writes the file page by page; this shows progress, then how to
 // check what was saved.
 import { useEffect, useId, useRef } from 'react';
 import type { ExportFormat, ExportState } from './audit-store';
 import { count } from './audit-words';
+
+const formatWords: Record<ExportFormat, string> = {
+  json: 'signed bundle',
+  csv: 'CSV',
+  fhir: 'FHIR AuditEvents',
+};
 
 const verifyCommand = (fileName: string) => `npx session-vault-audit verify ${fileName}`;
 
@@ -43,6 +50,11 @@ function Done({ state }: { state: Extract<ExportState, { phase: 'done' }> }) {
             same fingerprint. A different fingerprint means the file was not signed by this vault.
           </p>
         </>
+      ) : state.format === 'fhir' ? (
+        <p className="muted">
+          One FHIR AuditEvent per line, for the practice’s FHIR server or log platform. Clients
+          appear as ids. It carries no signatures: keep the signed bundle as the evidence.
+        </p>
       ) : (
         <p className="muted">
           A CSV file is for reading in a spreadsheet. It carries no signatures, so it is not
@@ -87,6 +99,14 @@ export function LogExport({
         >
           Export CSV
         </button>
+        <button
+          type="button"
+          className="button button-secondary"
+          disabled={running}
+          onClick={() => onExport('fhir')}
+        >
+          Export for a FHIR server (NDJSON)
+        </button>
       </div>
       <div role="status" className="export-status">
         {state.phase === 'running' ? (
@@ -95,7 +115,7 @@ export function LogExport({
               id={progressId}
               max={Math.max(1, state.total)}
               value={state.written}
-              aria-label={`Exporting the ${state.format === 'json' ? 'signed bundle' : 'CSV'}`}
+              aria-label={`Exporting the ${formatWords[state.format]}`}
             />
             <p data-testid="export-progress">
               Exported {count(state.written)} of {count(state.total)} entries

@@ -113,6 +113,7 @@ const subjectWords: Record<string, string> = {
   defaultTerms: 'Default terms',
   csv: 'CSV file',
   json: 'Signed bundle',
+  fhir: 'FHIR AuditEvents',
 };
 
 /** What an id names, judged by the action about it. */

@@ -46,7 +46,10 @@ export interface TestVault {
   cleanup(): void;
 }
 
-export async function newCoreVault(): Promise<TestVault> {
+/** `auditIndexWorker`: the built index worker, so the log's index is read in a worker thread. */
+export async function newCoreVault(
+  options: { auditIndexWorker?: string } = {},
+): Promise<TestVault> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sv-audit-'));
   const exportDir = mkdtempSync(join(tmpdir(), 'sv-audit-exports-'));
   const clock = fakeClock();
@@ -62,6 +65,7 @@ export async function newCoreVault(): Promise<TestVault> {
     kdf: LIGHT_KDF,
     freeBytes: () => 1e12,
     captureHost: { open: () => undefined, close: () => undefined },
+    ...options,
     exportFiles: {
       choose: async (suggestedName) => {
         const path = vault.answer(suggestedName);
@@ -91,6 +95,8 @@ export async function newCoreVault(): Promise<TestVault> {
 }
 
 export type FillEvent = {
+  actorRole?: 'therapist' | 'client' | 'auditor' | 'system' | 'unknown';
+  actorId?: string;
   action: string;
   subject?: string;
   outcome?: 'ok' | 'refused' | 'failed';
@@ -158,7 +164,7 @@ export interface ExportStarted {
 }
 
 /** A whole export through the channels, then the text of the file main wrote. */
-export async function exportText(vault: TestVault, format: 'csv' | 'json') {
+export async function exportText(vault: TestVault, format: 'csv' | 'json' | 'fhir') {
   const started = await call<ExportStarted>(vault.core, 'audit.exportStart', { format });
   let pages = 0;
   for (;;) {
