@@ -6,6 +6,8 @@ import { z } from 'zod';
 // Schemas: every message is a sentence the person filling in the form can act on.
 
 const MAX_MS_EPOCH = 8_640_000_000_000_000;
+// A row number: below 2^31, like every seq and version the vault stores.
+const MAX_VERSION = 2 ** 31 - 1;
 const hex64 = /^[0-9a-f]{64}$/;
 // Only path commands, numbers and separators: a drawn signature can never carry markup or script.
 const svgPathData = /^[MmLlHhVvCcSsQqTtAaZz0-9eE.,+\-\s]+$/;
@@ -108,7 +110,11 @@ const mustAgree = (message: string) => z.literal(true, { error: message });
 /** The terms without the cross-field checks, so a draft (without ids) can be derived from it. */
 export const consentTermsObject = z.strictObject({
   consentId: id,
-  version: z.number().int('The version must be a whole number.').min(1, 'The first version is 1.'),
+  version: z
+    .number()
+    .int('The version must be a whole number.')
+    .min(1, 'The first version is 1.')
+    .max(MAX_VERSION, 'That version number is too large.'),
   clientId: id,
   participants: z
     .array(participantSchema)
@@ -243,7 +249,7 @@ export const recordingSubjectSchema = z.strictObject({
   recordingId: id,
   clientId: id,
   consentId: id,
-  consentVersion: z.number().int().min(1),
+  consentVersion: z.number().int().min(1).max(MAX_VERSION),
   recordedAt: moment,
   destroyedAt: moment.nullable(),
 });

@@ -2,6 +2,7 @@
 
 export const errorSentences = {
   INVALID_REQUEST: 'That request was not understood, so nothing was changed.',
+  REQUEST_TOO_LARGE: 'That request was too large to read, so nothing was changed.',
   UNKNOWN_CHANNEL: 'That action does not exist, so nothing was changed.',
   FORBIDDEN_SENDER: 'That request did not come from Session Vault, so it was refused.',
   NO_VAULT: 'There is no vault on this laptop yet. Create one to begin.',
