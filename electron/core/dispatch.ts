@@ -149,9 +149,10 @@ export function createDispatcher(handlers: Handlers, hooks: DispatchHooks): Disp
       return { ok: false, error };
     }
     if (!fitsBudget(payload, contract[channel].size)) {
+      // A request too large to read is one not understood: the same code, its own few words.
       const error = {
-        code: 'REQUEST_TOO_LARGE',
-        message: errorSentences.REQUEST_TOO_LARGE,
+        code: 'INVALID_REQUEST',
+        message: `${errorSentences.INVALID_REQUEST} (too large)`,
       } as const;
       hooks.onRefused?.(channel, error);
       return { ok: false, error };

@@ -87,27 +87,28 @@ describe('the size of a request, counted before it is parsed', () => {
     for (const channel of open) {
       const error = await refusal(core, channel, bomb);
       expect(error).toEqual({
-        code: 'REQUEST_TOO_LARGE',
-        message: 'That request was too large to read, so nothing was changed.',
+        code: 'INVALID_REQUEST',
+        message: 'That request was not understood, so nothing was changed. (too large)',
       });
     }
     const refused = await refusedEntries();
     expect(refused.length).toBeGreaterThanOrEqual(open.length);
-    for (const entry of refused) expect(entry.reason).toBe('REQUEST_TOO_LARGE');
+    for (const entry of refused) expect(entry.reason).toBe('INVALID_REQUEST');
   });
 
   it('refuses 100,000 keys, a huge name and an oversized chunk with the same short error', async () => {
     const manyKeys: Record<string, number> = {};
     for (let i = 0; i < 100_000; i += 1) manyKeys[`k${i}`] = i;
     expect(await refusal(core, 'clients.add', manyKeys)).toMatchObject({
-      code: 'REQUEST_TOO_LARGE',
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('(too large)'),
     });
     expect(
       await refusal(core, 'clients.add', {
         displayName: 'a'.repeat(50_000),
         otherParticipants: [],
       }),
-    ).toMatchObject({ code: 'REQUEST_TOO_LARGE' });
+    ).toMatchObject({ message: expect.stringContaining('(too large)') });
     const client = await signedClient(core, clock.now());
     const { recordingId } = await startCapture(core, client.clientId);
     const big = await refusal(
@@ -116,7 +117,7 @@ describe('the size of a request, counted before it is parsed', () => {
       { recordingId, seq: 0, durationMs: 1000, data: new Uint8Array(4 * 1024 * 1024) },
       'capture',
     );
-    expect(big.code).toBe('REQUEST_TOO_LARGE');
+    expect(big.message).toContain('(too large)');
     // A chunk just over MAX_CHUNK_BYTES fits the door's budget; the schema refuses it in words.
     const over = await refusal(
       core,

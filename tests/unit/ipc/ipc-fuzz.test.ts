@@ -193,7 +193,6 @@ const refusalCodes = new Set<ErrorCode>([
   'NOT_ALLOWED',
   'FORBIDDEN_SENDER',
   'INVALID_REQUEST',
-  'REQUEST_TOO_LARGE',
 ]);
 
 describe('every door holds against hostile input', () => {
