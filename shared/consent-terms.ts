@@ -271,10 +271,47 @@ export interface DecisionSubject {
   recording: RecordingSubject | null;
 }
 
+/**
+ * What each of decide()'s reasons is about, for a program (the player's "what would allow it",
+ * tests); the sentences are for people. The same code may carry different sentences (dates, who).
+ */
+export const decisionCodes = [
+  'clock-invalid',
+  'role-unknown',
+  'action-unknown',
+  'no-subject',
+  'no-consent',
+  'mismatch',
+  'not-signed',
+  'other-client',
+  'own-client',
+  'therapist-only',
+  'not-listed',
+  'listed',
+  'auditor',
+  'system',
+  'therapist',
+  'client',
+  'revoked',
+  'made-after-revocation',
+  'therapy-ended',
+  'destroyed-at-end',
+  'review-window-ended',
+  'retention-ended',
+  'kept-until-ended',
+  'kept-until',
+  'destroyed',
+  'destroyed-on',
+  'in-force',
+] as const;
+export type DecisionCode = (typeof decisionCodes)[number];
+
 export interface Decision {
   allow: boolean;
   /** Short sentences for the person: why it is allowed, or why not and what would allow it. */
   reasons: string[];
+  /** One code per reason, in the same order. */
+  codes: DecisionCode[];
 }
 
 /** Lets decide() promise, in its type, that it changes nothing it is given. */

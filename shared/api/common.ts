@@ -1,6 +1,7 @@
 // What every domain's part of the contract shares: the ids, names and byte payloads, and who may
 // call a channel.
 import { z } from 'zod';
+import { decisionCodes } from '../consent-terms';
 
 /**
  * Who may call a channel, as main sees them: the signed-in therapist, a client in review, a
@@ -54,7 +55,11 @@ export const personName = z
 /** Long enough for a passphrase of words; short enough that a flood of bytes is refused at the door. */
 export const passphrase = z.string().min(1).max(1024);
 export const empty = z.strictObject({});
-export const decisionSchema = z.strictObject({ allow: z.boolean(), reasons: z.array(z.string()) });
+export const decisionSchema = z.strictObject({
+  allow: z.boolean(),
+  reasons: z.array(z.string()),
+  codes: z.array(z.enum(decisionCodes)),
+});
 export const bytesSchema = z.custom<Uint8Array>(
   (value) => value instanceof Uint8Array,
   'Expected audio bytes.',
