@@ -6,6 +6,8 @@ import { z } from 'zod';
 // Schemas: every message is a sentence the person filling in the form can act on.
 
 const MAX_MS_EPOCH = 8_640_000_000_000_000;
+// A row number: below 2^31, like every seq and version the vault stores.
+const MAX_VERSION = 2 ** 31 - 1;
 const hex64 = /^[0-9a-f]{64}$/;
 // Only path commands, numbers and separators: a drawn signature can never carry markup or script.
 const svgPathData = /^[MmLlHhVvCcSsQqTtAaZz0-9eE.,+\-\s]+$/;
@@ -108,7 +110,11 @@ const mustAgree = (message: string) => z.literal(true, { error: message });
 /** The terms without the cross-field checks, so a draft (without ids) can be derived from it. */
 export const consentTermsObject = z.strictObject({
   consentId: id,
-  version: z.number().int('The version must be a whole number.').min(1, 'The first version is 1.'),
+  version: z
+    .number()
+    .int('The version must be a whole number.')
+    .min(1, 'The first version is 1.')
+    .max(MAX_VERSION, 'That version number is too large.'),
   clientId: id,
   participants: z
     .array(participantSchema)
@@ -243,7 +249,7 @@ export const recordingSubjectSchema = z.strictObject({
   recordingId: id,
   clientId: id,
   consentId: id,
-  consentVersion: z.number().int().min(1),
+  consentVersion: z.number().int().min(1).max(MAX_VERSION),
   recordedAt: moment,
   destroyedAt: moment.nullable(),
 });
@@ -265,10 +271,47 @@ export interface DecisionSubject {
   recording: RecordingSubject | null;
 }
 
+/**
+ * What each of decide()'s reasons is about, for a program (the player's "what would allow it",
+ * tests); the sentences are for people. The same code may carry different sentences (dates, who).
+ */
+export const decisionCodes = [
+  'clock-invalid',
+  'role-unknown',
+  'action-unknown',
+  'no-subject',
+  'no-consent',
+  'mismatch',
+  'not-signed',
+  'other-client',
+  'own-client',
+  'therapist-only',
+  'not-listed',
+  'listed',
+  'auditor',
+  'system',
+  'therapist',
+  'client',
+  'revoked',
+  'made-after-revocation',
+  'therapy-ended',
+  'destroyed-at-end',
+  'review-window-ended',
+  'retention-ended',
+  'kept-until-ended',
+  'kept-until',
+  'destroyed',
+  'destroyed-on',
+  'in-force',
+] as const;
+export type DecisionCode = (typeof decisionCodes)[number];
+
 export interface Decision {
   allow: boolean;
   /** Short sentences for the person: why it is allowed, or why not and what would allow it. */
   reasons: string[];
+  /** One code per reason, in the same order. */
+  codes: DecisionCode[];
 }
 
 /** Lets decide() promise, in its type, that it changes nothing it is given. */

@@ -10,6 +10,7 @@ import type {
   ConsentTerms,
   DecisionSubject,
   Decision,
+  DecisionCode,
   DeepReadonly,
   RecordingSubject,
 } from './consent-terms';
@@ -124,13 +125,28 @@ function capitalize(text: string): string {
 // decide(): pure and deterministic. Every comparison is written so that a NaN or a missing value
 // refuses (`!(now < deadline)`), because a broken input must never open a recording.
 
-const NOT_SIGNED = 'Not every participant has signed yet.';
-const NO_CONSENT = 'There is no signed consent for this client.';
-const MISMATCH = 'This recording does not match the consent on file, so it stays locked.';
-const OTHER_CLIENT = 'This recording belongs to another client.';
+/** One reason: its code for the program, its sentence for the person. */
+interface Why {
+  code: DecisionCode;
+  text: string;
+}
+const why = (code: DecisionCode, text: string): Why => ({ code, text });
 
-const allowed = (reasons: string[]): Decision => ({ allow: true, reasons });
-const refused = (reasons: string[]): Decision => ({ allow: false, reasons });
+const NOT_SIGNED = why('not-signed', 'Not every participant has signed yet.');
+const NO_CONSENT = why('no-consent', 'There is no signed consent for this client.');
+const MISMATCH = why(
+  'mismatch',
+  'This recording does not match the consent on file, so it stays locked.',
+);
+const OTHER_CLIENT = why('other-client', 'This recording belongs to another client.');
+
+const decision = (allow: boolean, whys: readonly Why[]): Decision => ({
+  allow,
+  reasons: whys.map((w) => w.text),
+  codes: whys.map((w) => w.code),
+});
+const allowed = (whys: Why[]): Decision => decision(true, whys);
+const refused = (whys: Why[]): Decision => decision(false, whys);
 
 const knownRoles: readonly string[] = ['therapist', 'client', 'auditor', 'system'];
 
@@ -145,11 +161,13 @@ export function decide(
   now: number,
 ): Decision {
   if (!Number.isFinite(now)) {
-    return refused(['The clock reading is not valid, so nothing is allowed.']);
+    return refused([
+      why('clock-invalid', 'The clock reading is not valid, so nothing is allowed.'),
+    ]);
   }
   // The type says the role is known; a value from outside may still lie, so refuse it here.
   if (!knownRoles.includes(actor.role)) {
-    return refused(['That role is not known, so nothing is allowed.']);
+    return refused([why('role-unknown', 'That role is not known, so nothing is allowed.')]);
   }
   switch (action) {
     case 'record':
@@ -163,13 +181,15 @@ export function decide(
     case 'export-log':
       return decideExportLog(actor);
     default:
-      return refused(['That action is not known, so it is not allowed.']);
+      return refused([why('action-unknown', 'That action is not known, so it is not allowed.')]);
   }
 }
 
-function signingReasons(terms: Terms): string[] {
+function signingReasons(terms: Terms): Why[] {
   const missing = missingSignatures(terms);
-  return missing.length === 0 ? [] : [NOT_SIGNED, `Still to sign: ${joinWithAnd(missing)}.`];
+  return missing.length === 0
+    ? []
+    : [NOT_SIGNED, why('not-signed', `Still to sign: ${joinWithAnd(missing)}.`)];
 }
 
 /** The consent on file must be this client's, and the recording must have been made under it. */
@@ -189,31 +209,40 @@ function isOwnClient(actor: DeepReadonly<Actor>, subject: Subject): boolean {
   return actor.clientId === subject.clientId && actor.clientId === recordingClient;
 }
 
-function revokedReason(revokedAt: number): string {
-  return `Consent was revoked on ${formatDate(revokedAt)}.`;
+function revokedReason(revokedAt: number): Why {
+  return why('revoked', `Consent was revoked on ${formatDate(revokedAt)}.`);
 }
 
-function keptForReviewReason(terms: Terms, therapyEndedAt: number): string {
+function keptForReviewReason(terms: Terms, therapyEndedAt: number): Why {
   const days = terms.termination.action === 'keep-for-review' ? terms.termination.days : 0;
-  return (
+  return why(
+    'review-window-ended',
     `Therapy ended on ${formatDate(therapyEndedAt)} and the terms keep recordings ` +
-    `${formatDays(days)} for review, until ${formatDate(terminationEnd(terms, therapyEndedAt))}.`
+      `${formatDays(days)} for review, until ${formatDate(terminationEnd(terms, therapyEndedAt))}.`,
   );
 }
 
-function destroyedOnEndReason(therapyEndedAt: number): string {
-  return `Therapy ended on ${formatDate(therapyEndedAt)} and the terms destroy recordings when therapy ends.`;
+function destroyedOnEndReason(therapyEndedAt: number): Why {
+  return why(
+    'destroyed-at-end',
+    `Therapy ended on ${formatDate(therapyEndedAt)} and the terms destroy recordings when therapy ends.`,
+  );
 }
 
-function retentionReason(terms: Terms, recording: Recording): string {
+function retentionReason(terms: Terms, recording: Recording): Why {
   const kept = `Kept for ${formatDays(terms.retentionDays)}`;
-  return recording.destroyedAt === null
-    ? `${kept}: this recording was due to be destroyed on ${formatDate(addDays(recording.recordedAt, terms.retentionDays))}.`
-    : `${kept}: this recording was destroyed on ${formatDate(recording.destroyedAt)}.`;
+  const text =
+    recording.destroyedAt === null
+      ? `${kept}: this recording was due to be destroyed on ${formatDate(addDays(recording.recordedAt, terms.retentionDays))}.`
+      : `${kept}: this recording was destroyed on ${formatDate(recording.destroyedAt)}.`;
+  return why('retention-ended', text);
 }
 
-function madeAfterRevocationReason(revokedAt: number): string {
-  return `This recording was made after consent was revoked on ${formatDate(revokedAt)}.`;
+function madeAfterRevocationReason(revokedAt: number): Why {
+  return why(
+    'made-after-revocation',
+    `This recording was made after consent was revoked on ${formatDate(revokedAt)}.`,
+  );
 }
 
 /** Why a recording's time is over at `now`, one sentence per deadline already reached. */
@@ -222,8 +251,8 @@ function deadlineReasons(
   state: DeepReadonly<ConsentState>,
   recording: Recording,
   now: number,
-): string[] {
-  const reasons: string[] = [];
+): Why[] {
+  const reasons: Why[] = [];
   if (!(now < addDays(recording.recordedAt, terms.retentionDays))) {
     reasons.push(retentionReason(terms, recording));
   }
@@ -243,15 +272,20 @@ function deadlineReasons(
   }
   const deadline = destroyAfter(terms, state, recording.recordedAt);
   if (reasons.length === 0 && !(now < deadline)) {
-    reasons.push(`This recording’s time to be kept ended on ${formatDate(deadline)}.`);
+    reasons.push(
+      why('kept-until-ended', `This recording’s time to be kept ended on ${formatDate(deadline)}.`),
+    );
   }
   return reasons;
 }
 
 function decideRecord(actor: DeepReadonly<Actor>, subject: Subject | null, now: number): Decision {
-  const reasons: string[] = [];
-  if (actor.role !== 'therapist') reasons.push('Only the therapist can start a recording.');
-  if (subject === null) return refused([...reasons, 'Choose a client to record.']);
+  const reasons: Why[] = [];
+  if (actor.role !== 'therapist') {
+    reasons.push(why('therapist-only', 'Only the therapist can start a recording.'));
+  }
+  if (subject === null)
+    return refused([...reasons, why('no-subject', 'Choose a client to record.')]);
   const { terms, revokedAt, therapyEndedAt } = subject.consent;
   if (terms === null) return refused([...reasons, NO_CONSENT]);
   if (!matchesConsent(subject, terms, null)) reasons.push(MISMATCH);
@@ -259,31 +293,45 @@ function decideRecord(actor: DeepReadonly<Actor>, subject: Subject | null, now: 
   if (revokedAt !== null) reasons.push(revokedReason(revokedAt));
   if (therapyEndedAt !== null) {
     reasons.push(
-      `Therapy ended on ${formatDate(therapyEndedAt)}, so no new recordings can be made.`,
+      why(
+        'therapy-ended',
+        `Therapy ended on ${formatDate(therapyEndedAt)}, so no new recordings can be made.`,
+      ),
     );
   }
   if (reasons.length > 0) return refused(reasons);
   return allowed([
-    'Everyone has signed and the consent is in force.',
-    `A recording made now will be destroyed on ${formatDate(destroyAfter(terms, subject.consent, now))}.`,
+    why('in-force', 'Everyone has signed and the consent is in force.'),
+    why(
+      'destroyed-on',
+      `A recording made now will be destroyed on ${formatDate(destroyAfter(terms, subject.consent, now))}.`,
+    ),
   ]);
 }
 
 function decidePlay(actor: DeepReadonly<Actor>, subject: Subject | null, now: number): Decision {
   if (actor.role === 'auditor') {
-    return refused(['An auditor can read the access log but never listen to recordings.']);
+    return refused([
+      why('auditor', 'An auditor can read the access log but never listen to recordings.'),
+    ]);
   }
-  if (actor.role === 'system') return refused(['Session Vault itself never plays recordings.']);
+  if (actor.role === 'system') {
+    return refused([why('system', 'Session Vault itself never plays recordings.')]);
+  }
   const recording = subject?.recording ?? null;
-  if (subject === null || recording === null) return refused(['Choose a recording to play.']);
+  if (subject === null || recording === null) {
+    return refused([why('no-subject', 'Choose a recording to play.')]);
+  }
 
-  const reasons: string[] = [];
+  const reasons: Why[] = [];
   if (actor.role === 'client' && !isOwnClient(actor, subject)) reasons.push(OTHER_CLIENT);
   const state = subject.consent;
   const terms = state.terms;
   if (terms === null) {
     if (recording.destroyedAt !== null) {
-      reasons.push(`This recording was destroyed on ${formatDate(recording.destroyedAt)}.`);
+      reasons.push(
+        why('destroyed', `This recording was destroyed on ${formatDate(recording.destroyedAt)}.`),
+      );
     }
     return refused([...reasons, NO_CONSENT]);
   }
@@ -291,10 +339,14 @@ function decidePlay(actor: DeepReadonly<Actor>, subject: Subject | null, now: nu
   reasons.push(...signingReasons(terms));
 
   if (actor.role === 'client' && !terms.whoMayPlay.client) {
-    reasons.push('The consent does not list the client as someone who may listen.');
+    reasons.push(
+      why('not-listed', 'The consent does not list the client as someone who may listen.'),
+    );
   }
   if (actor.role === 'therapist' && !terms.whoMayPlay.therapist) {
-    reasons.push('The consent does not list the therapist as someone who may listen.');
+    reasons.push(
+      why('not-listed', 'The consent does not list the therapist as someone who may listen.'),
+    );
   }
   // Once therapy ends, only the client may listen, and only inside the review window.
   if (state.therapyEndedAt !== null) {
@@ -302,7 +354,10 @@ function decidePlay(actor: DeepReadonly<Actor>, subject: Subject | null, now: nu
       reasons.push(destroyedOnEndReason(state.therapyEndedAt));
     } else if (actor.role !== 'client') {
       reasons.push(
-        `Therapy ended on ${formatDate(state.therapyEndedAt)}. After therapy ends, only the client may listen.`,
+        why(
+          'therapy-ended',
+          `Therapy ended on ${formatDate(state.therapyEndedAt)}. After therapy ends, only the client may listen.`,
+        ),
       );
     }
   }
@@ -312,63 +367,78 @@ function decidePlay(actor: DeepReadonly<Actor>, subject: Subject | null, now: nu
     reasons.push(
       retentionOver
         ? retentionReason(terms, recording)
-        : `This recording was destroyed on ${formatDate(recording.destroyedAt)}.`,
+        : why('destroyed', `This recording was destroyed on ${formatDate(recording.destroyedAt)}.`),
     );
   }
   for (const reason of deadlineReasons(terms, state, recording, now)) {
-    if (!reasons.includes(reason)) reasons.push(reason);
+    if (!reasons.some((r) => r.text === reason.text)) reasons.push(reason);
   }
   if (reasons.length > 0) return refused(reasons);
 
   const who = actor.role === 'client' ? 'the client' : 'the therapist';
   return allowed([
-    `The consent lists ${who} as someone who may listen.`,
-    `This recording will be destroyed on ${formatDate(destroyAfter(terms, state, recording.recordedAt))}.`,
+    why('listed', `The consent lists ${who} as someone who may listen.`),
+    why(
+      'destroyed-on',
+      `This recording will be destroyed on ${formatDate(destroyAfter(terms, state, recording.recordedAt))}.`,
+    ),
   ]);
 }
 
 function decideList(actor: DeepReadonly<Actor>, subject: Subject | null): Decision {
   switch (actor.role) {
     case 'auditor':
-      return refused(['An auditor can read the access log but not see recordings.']);
+      return refused([
+        why('auditor', 'An auditor can read the access log but not see recordings.'),
+      ]);
     case 'system':
-      return refused(['Session Vault itself does not browse the library.']);
+      return refused([why('system', 'Session Vault itself does not browse the library.')]);
     case 'therapist':
       return subject === null
-        ? refused(['Choose a client.'])
-        : allowed(['The therapist can see the recordings of every client.']);
+        ? refused([why('no-subject', 'Choose a client.')])
+        : allowed([why('therapist', 'The therapist can see the recordings of every client.')]);
     case 'client':
-      if (subject === null) return refused(['Choose a client.']);
+      if (subject === null) return refused([why('no-subject', 'Choose a client.')]);
       return isOwnClient(actor, subject)
-        ? allowed(['A client can see their own recordings.'])
-        : refused(['A client can see only their own recordings.']);
+        ? allowed([why('own-client', 'A client can see their own recordings.')])
+        : refused([why('other-client', 'A client can see only their own recordings.')]);
   }
 }
 
 function decideDestroy(actor: DeepReadonly<Actor>, subject: Subject | null, now: number): Decision {
   if (actor.role === 'auditor') {
-    return refused(['An auditor can read the access log but never destroy recordings.']);
+    return refused([
+      why('auditor', 'An auditor can read the access log but never destroy recordings.'),
+    ]);
   }
   const recording = subject?.recording ?? null;
-  if (subject === null || recording === null) return refused(['Choose a recording to destroy.']);
+  if (subject === null || recording === null) {
+    return refused([why('no-subject', 'Choose a recording to destroy.')]);
+  }
   if (recording.destroyedAt !== null) {
     return allowed([
-      `This recording was destroyed on ${formatDate(recording.destroyedAt)}. Anything left of it can be cleared.`,
+      why(
+        'destroyed',
+        `This recording was destroyed on ${formatDate(recording.destroyedAt)}. Anything left of it can be cleared.`,
+      ),
     ]);
   }
   if (actor.role === 'therapist') {
-    return allowed(['The therapist may destroy a recording at any time.']);
+    return allowed([why('therapist', 'The therapist may destroy a recording at any time.')]);
   }
   if (actor.role === 'client') {
     return isOwnClient(actor, subject)
-      ? allowed(['A client may destroy their own recordings at any time.'])
+      ? allowed([why('own-client', 'A client may destroy their own recordings at any time.')])
       : refused([OTHER_CLIENT]);
   }
   // The sweeper: destruction cannot be undone, so it acts only on a deadline it can prove.
   const { terms } = subject.consent;
   if (terms === null) {
     return refused([
-      'There is no consent on file, so Session Vault cannot tell when to destroy this recording. Ask the therapist.',
+      why(
+        'no-consent',
+        'There is no consent on file, so Session Vault cannot tell when to destroy this recording. Ask the therapist.',
+      ),
     ]);
   }
   if (!matchesConsent(subject, terms, recording)) return refused([MISMATCH]);
@@ -378,18 +448,20 @@ function decideDestroy(actor: DeepReadonly<Actor>, subject: Subject | null, now:
   if (revokedAll || !(now < deadline)) {
     return allowed(deadlineReasons(terms, subject.consent, recording, now));
   }
-  return refused([`This recording is kept until ${formatDate(deadline)}.`]);
+  return refused([why('kept-until', `This recording is kept until ${formatDate(deadline)}.`)]);
 }
 
 function decideExportLog(actor: DeepReadonly<Actor>): Decision {
   switch (actor.role) {
     case 'auditor':
-      return allowed(['An auditor may export the access log.']);
+      return allowed([why('auditor', 'An auditor may export the access log.')]);
     case 'therapist':
-      return allowed(['The therapist may export the access log.']);
+      return allowed([why('therapist', 'The therapist may export the access log.')]);
     case 'client':
-      return refused(['A client cannot export the access log.']);
+      return refused([why('client', 'A client cannot export the access log.')]);
     case 'system':
-      return refused(['Exporting the access log is for a person: the auditor or the therapist.']);
+      return refused([
+        why('system', 'Exporting the access log is for a person: the auditor or the therapist.'),
+      ]);
   }
 }

@@ -1,4 +1,5 @@
 // Every error a person can meet: a code for tests, a sentence for the person.
+import type { DecisionCode } from './consent-terms';
 
 export const errorSentences = {
   INVALID_REQUEST: 'That request was not understood, so nothing was changed.',
@@ -68,27 +69,32 @@ export interface VaultErrorInfo {
   message: string;
   /** For UNLOCK_DELAYED: how long until the next try is accepted. */
   retryAfterMs?: number;
+  /** For a refusal consent decided: the decision's codes, so the page need not read sentences. */
+  decisionCodes?: DecisionCode[];
 }
 
 /** A failure a person should see. Thrown inside main, turned into an envelope at the door. */
 export class VaultError extends Error {
   readonly code: ErrorCode;
   readonly retryAfterMs: number | undefined;
+  readonly decisionCodes: DecisionCode[] | undefined;
 
   constructor(
     code: ErrorCode,
     message?: string,
-    options?: { retryAfterMs?: number; cause?: unknown },
+    options?: { retryAfterMs?: number; decisionCodes?: DecisionCode[]; cause?: unknown },
   ) {
     super(message ?? errorSentences[code], { cause: options?.cause });
     this.name = 'VaultError';
     this.code = code;
     this.retryAfterMs = options?.retryAfterMs;
+    this.decisionCodes = options?.decisionCodes;
   }
 
   toInfo(): VaultErrorInfo {
-    return this.retryAfterMs === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, retryAfterMs: this.retryAfterMs };
+    const info: VaultErrorInfo = { code: this.code, message: this.message };
+    if (this.retryAfterMs !== undefined) info.retryAfterMs = this.retryAfterMs;
+    if (this.decisionCodes !== undefined) info.decisionCodes = [...this.decisionCodes];
+    return info;
   }
 }

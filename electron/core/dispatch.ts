@@ -2,6 +2,7 @@
 // with the contract, reply checked, and any failure turned into a typed envelope. Used by
 // electron/ipc.ts and the Chromium test host.
 import {
+  MAX_REQUEST_DEPTH,
   admits,
   contract,
   isChannel,
@@ -53,13 +54,75 @@ export interface DispatchHooks {
   onInternalError?: (channel: Channel, error: unknown) => void;
 }
 
+const MAX_PATH_PARTS = 6;
+const knownKey = /^[A-Za-z][A-Za-z0-9]{0,39}$/;
+const MAX_ISSUE_MESSAGE = 160;
+
+/**
+ * The first issue in words, for the person and the log; never anything the payload holds. Zod's
+ * own message for unknown keys repeats every key it was sent, so only the schema's sentences pass,
+ * and a path only when it is short and made of names the contract knows.
+ */
 function describeIssues(error: {
-  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>;
+  issues: ReadonlyArray<{ code?: string; path: PropertyKey[]; message: string }>;
 }): string {
   const first = error.issues[0];
   if (!first) return errorSentences.INVALID_REQUEST;
-  const where = first.path.length > 0 ? `${first.path.map(String).join('.')}: ` : '';
-  return `${errorSentences.INVALID_REQUEST} (${where}${first.message})`;
+  if (first.code === 'unrecognized_keys' || first.code === 'invalid_key') {
+    return `${errorSentences.INVALID_REQUEST} (unexpected field)`;
+  }
+  const path = first.path;
+  const shortPath =
+    path.length <= MAX_PATH_PARTS &&
+    path.every(
+      (part) =>
+        (typeof part === 'number' && Number.isSafeInteger(part) && part < 1000) ||
+        (typeof part === 'string' && knownKey.test(part)),
+    );
+  const where = shortPath && path.length > 0 ? `${path.map(String).join('.')}: ` : '';
+  const what = first.message.length <= MAX_ISSUE_MESSAGE ? first.message : 'not what was expected';
+  return `${errorSentences.INVALID_REQUEST} (${where}${what})`;
+}
+
+/**
+ * Whether a payload fits in `budget` units (see requestSize in shared/api/common.ts) and
+ * MAX_REQUEST_DEPTH levels, counted before zod sees it so a flood costs at most `budget` steps.
+ * Stops at the first unit over. Objects other than plain ones, arrays and bytes count as one unit:
+ * the schema refuses them anyway.
+ */
+export function fitsBudget(payload: unknown, budget: number): boolean {
+  let units = 0;
+  const visit = (value: unknown, depth: number): boolean => {
+    units += 1;
+    if (typeof value === 'string') units += value.length;
+    if (units > budget) return false;
+    if (typeof value !== 'object' || value === null) return true;
+    if (depth >= MAX_REQUEST_DEPTH) return false;
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+      units += value.byteLength;
+      return units <= budget;
+    }
+    if (Array.isArray(value)) {
+      // Charged by length first: a sparse array of a billion holes is refused without a walk.
+      units += value.length;
+      if (units > budget) return false;
+      for (const element of value as unknown[]) if (!visit(element, depth + 1)) return false;
+      return true;
+    }
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return true;
+    for (const key in value) {
+      units += key.length;
+      if (!visit((value as Record<string, unknown>)[key], depth + 1)) return false;
+    }
+    return true;
+  };
+  try {
+    return visit(payload, 0);
+  } catch {
+    // A getter that throws (only possible in-process): not a request anyone sends.
+    return false;
+  }
 }
 
 const isPerson = (kind: CallerKind) => kind === 'client' || kind === 'auditor';
@@ -68,7 +131,8 @@ export function createDispatcher(handlers: Handlers, hooks: DispatchHooks): Disp
   return async (channel, payload, caller = 'ui') => {
     if (!isChannel(channel)) {
       const error = { code: 'UNKNOWN_CHANNEL', message: errorSentences.UNKNOWN_CHANNEL } as const;
-      hooks.onRefused?.(String(channel).slice(0, 80), error);
+      // Never String() a name that is not a string: a 4 MB array would become 16 MB of digits.
+      hooks.onRefused?.(typeof channel === 'string' ? channel.slice(0, 80) : typeof channel, error);
       return { ok: false, error };
     }
     const asker = hooks.whoIsAsking(caller);
@@ -81,6 +145,15 @@ export function createDispatcher(handlers: Handlers, hooks: DispatchHooks): Disp
     if (!admitted && (asker.kind === 'capture' || admits(channel, 'capture'))) {
       // The capture window calls its own channels and nothing else; no other window calls those.
       const error = { code: 'FORBIDDEN_SENDER', message: errorSentences.FORBIDDEN_SENDER } as const;
+      hooks.onRefused?.(channel, error);
+      return { ok: false, error };
+    }
+    if (!fitsBudget(payload, contract[channel].size)) {
+      // A request too large to read is one not understood: the same code, its own few words.
+      const error = {
+        code: 'INVALID_REQUEST',
+        message: `${errorSentences.INVALID_REQUEST} (too large)`,
+      } as const;
       hooks.onRefused?.(channel, error);
       return { ok: false, error };
     }

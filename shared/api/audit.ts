@@ -1,7 +1,7 @@
 // audit.* and auditors.*: reading, filtering, verifying and exporting the access log, and the
 // auditors who may read it. Also what an entry may say: its actions and refusal reasons are codes.
 import { z } from 'zod';
-import { empty, opaqueId, passphrase, personName } from './common';
+import { empty, epochMs, opaqueId, passphrase, personName, requestSize, rowNumber } from './common';
 
 /** Every action main writes to the log. The renderer has a label for each (audit-words.ts). */
 export const auditActionSchema = z.enum([
@@ -110,14 +110,16 @@ export type AuditVerdict = z.infer<typeof auditVerdictSchema>;
 export const auditContract = {
   'audit.recent': {
     callers: ['therapist', 'auditor'],
+    size: requestSize.small,
     request: z.strictObject({
       limit: z.number().int().min(1).max(500),
-      beforeSeq: z.number().int().positive().optional(),
+      beforeSeq: rowNumber.min(1).optional(),
     }),
     reply: z.strictObject({ entries: z.array(auditEntryViewSchema), total: z.number().int() }),
   },
   'audit.verify': {
     callers: ['therapist', 'auditor'],
+    size: requestSize.small,
     request: empty,
     reply: auditVerdictSchema.extend({
       /** Shown beside the verdict, so it can be compared out of band without an export. */
@@ -130,14 +132,15 @@ export const auditContract = {
    */
   'audit.query': {
     callers: ['therapist', 'auditor'],
+    size: requestSize.small,
     request: z.strictObject({
       /** Inclusive bounds, milliseconds since the epoch. */
-      fromAt: z.number().int().optional(),
-      toAt: z.number().int().optional(),
+      fromAt: epochMs.optional(),
+      toAt: epochMs.optional(),
       action: z.string().max(100).optional(),
       outcome: auditOutcomeSchema.optional(),
       subject: z.string().max(200).optional(),
-      beforeSeq: z.number().int().positive().optional(),
+      beforeSeq: rowNumber.min(1).optional(),
       limit: z.number().int().min(1).max(500),
     }),
     reply: z.strictObject({
@@ -163,6 +166,7 @@ export const auditContract = {
    */
   'audit.exportStart': {
     callers: ['therapist', 'auditor'],
+    size: requestSize.small,
     /** `fhir`: one FHIR R4 AuditEvent per line (NDJSON), docs/fhir-export.md. */
     request: z.strictObject({ format: z.enum(['csv', 'json', 'fhir']) }),
     reply: z.discriminatedUnion('started', [
@@ -185,6 +189,7 @@ export const auditContract = {
    */
   'audit.exportNext': {
     callers: ['therapist', 'auditor', 'locked'],
+    size: requestSize.small,
     request: z.strictObject({ exportId: opaqueId }),
     reply: z.strictObject({
       done: z.boolean(),
@@ -198,6 +203,7 @@ export const auditContract = {
    */
   'audit.revealClients': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: empty,
     reply: z.strictObject({
       clients: z.array(z.strictObject({ clientId: z.string(), displayName: z.string() })),
@@ -208,11 +214,13 @@ export const auditContract = {
 
   'auditors.add': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: z.strictObject({ signInName: personName, passphrase }),
     reply: z.strictObject({ auditorId: z.string() }),
   },
   'auditors.list': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: empty,
     reply: z.strictObject({
       auditors: z.array(
@@ -226,6 +234,7 @@ export const auditContract = {
   },
   'auditors.remove': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: z.strictObject({ auditorId: opaqueId }),
     reply: empty,
   },

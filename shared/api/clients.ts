@@ -1,7 +1,14 @@
 // clients.* and takeaways.*: the therapist's clients, each with their consent and recordings.
 import { z } from 'zod';
 import { consentTermsSchema } from '../consent-terms';
-import { clientIdRequest, decisionSchema, empty, opaqueId, personName } from './common';
+import {
+  clientIdRequest,
+  decisionSchema,
+  empty,
+  opaqueId,
+  personName,
+  requestSize,
+} from './common';
 import { recordingSummarySchema } from './recording';
 
 export const consentStatusSchema = z.strictObject({
@@ -45,11 +52,13 @@ export type ClientDetail = z.infer<typeof clientDetailSchema>;
 export const clientContract = {
   'clients.list': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: empty,
     reply: z.strictObject({ clients: z.array(clientSummarySchema) }),
   },
   'clients.add': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: z.strictObject({
       displayName: personName,
       /** Others in the room for couples and family sessions. */
@@ -59,17 +68,25 @@ export const clientContract = {
   },
   'clients.rename': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: z.strictObject({ clientId: opaqueId, displayName: personName }),
     reply: clientSummarySchema,
   },
   'clients.archive': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: z.strictObject({ clientId: opaqueId, archived: z.boolean() }),
     reply: clientSummarySchema,
   },
-  'clients.detail': { callers: ['therapist'], request: clientIdRequest, reply: clientDetailSchema },
+  'clients.detail': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: clientIdRequest,
+    reply: clientDetailSchema,
+  },
   'takeaways.add': {
     callers: ['therapist'],
+    size: requestSize.note,
     request: z.strictObject({
       clientId: opaqueId,
       recordingId: opaqueId.nullable(),

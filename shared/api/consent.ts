@@ -2,7 +2,7 @@
 // consent.
 import { z } from 'zod';
 import { consentTermsObject, consentTermsSchema } from '../consent-terms';
-import { clientIdRequest, empty, opaqueId } from './common';
+import { clientIdRequest, empty, opaqueId, requestSize, rowNumber } from './common';
 import { clientDetailSchema } from './clients';
 
 /** The terms as the wizard sends them: main adds the ids and the version number. */
@@ -48,9 +48,15 @@ export const policySchema = z.strictObject({
 });
 
 export const consentContract = {
-  'policy.get': { callers: ['therapist'], request: empty, reply: policySchema },
+  'policy.get': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: empty,
+    reply: policySchema,
+  },
   'policy.set': {
     callers: ['therapist'],
+    size: requestSize.policy,
     request: z.strictObject({
       text: z.string().trim().min(20, 'Write the policy in a few sentences.').max(20_000),
     }),
@@ -58,11 +64,13 @@ export const consentContract = {
   },
   'policy.setDefaults': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: z.strictObject({ defaults: defaultTermsSchema }),
     reply: policySchema,
   },
   'consent.sign': {
     callers: ['therapist'],
+    size: requestSize.consent,
     request: z.strictObject({
       clientId: opaqueId,
       terms: consentDraftSchema,
@@ -74,16 +82,19 @@ export const consentContract = {
   /** An earlier signed version, to read or print again (signed versions never change). */
   'consent.version': {
     callers: ['therapist'],
-    request: z.strictObject({ clientId: opaqueId, version: z.number().int().min(1) }),
+    size: requestSize.small,
+    request: z.strictObject({ clientId: opaqueId, version: rowNumber.min(1) }),
     reply: z.strictObject({ terms: consentTermsSchema, signedPolicyText: z.string().nullable() }),
   },
   'consent.revoke': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: clientIdRequest,
     reply: z.strictObject({ destroyed: z.number().int() }),
   },
   'consent.endTherapy': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: clientIdRequest,
     reply: z.strictObject({ destroyed: z.number().int() }),
   },

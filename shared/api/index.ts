@@ -32,7 +32,7 @@ export const contract = {
   ...captureContract,
 } as const satisfies Record<
   string,
-  { callers: readonly CallerKind[]; request: z.ZodType; reply: z.ZodType }
+  { callers: readonly CallerKind[]; size: number; request: z.ZodType; reply: z.ZodType }
 >;
 
 export type Contract = typeof contract;

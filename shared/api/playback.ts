@@ -1,6 +1,14 @@
 // playback.*: a ticket to hear one recording, chunk by chunk, while its consent allows it.
 import { z } from 'zod';
-import { bytesSchema, empty, opaqueId, recordingIdRequest } from './common';
+import {
+  bytesSchema,
+  empty,
+  opaqueId,
+  recordingIdRequest,
+  recordingMs,
+  requestSize,
+  rowNumber,
+} from './common';
 import { markerSchema, removedRangeSchema } from './recording';
 
 export const playbackSchema = z.strictObject({
@@ -24,25 +32,24 @@ export type Playback = z.infer<typeof playbackSchema>;
 export const playbackContract = {
   'playback.open': {
     callers: ['therapist', 'client'],
+    size: requestSize.small,
     request: recordingIdRequest,
     reply: playbackSchema,
   },
   /** Also once locked: the player answers that the ticket has ended. */
   'playback.chunk': {
     callers: ['therapist', 'client', 'locked'],
-    request: z.strictObject({ playbackId: opaqueId, seq: z.number().int().min(0) }),
+    size: requestSize.small,
+    request: z.strictObject({ playbackId: opaqueId, seq: rowNumber }),
     reply: z.strictObject({ seq: z.number().int(), data: bytesSchema }),
   },
   /** Also once locked: closing a ticket the lock already closed does nothing. */
   'playback.close': {
     callers: ['therapist', 'client', 'locked'],
+    size: requestSize.small,
     request: z.strictObject({
       playbackId: opaqueId,
-      heardMs: z
-        .number()
-        .int()
-        .min(0)
-        .max(24 * 3600 * 1000),
+      heardMs: recordingMs,
     }),
     reply: empty,
   },

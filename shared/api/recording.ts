@@ -1,7 +1,16 @@
 // recording.* and capture.*: the therapist's running recording, and the hidden capture window
 // that holds the microphone (only it may call capture.*).
 import { z } from 'zod';
-import { bytesSchema, decisionSchema, empty, opaqueId, recordingIdRequest } from './common';
+import {
+  bytesSchema,
+  decisionSchema,
+  empty,
+  opaqueId,
+  recordingIdRequest,
+  recordingMs,
+  requestSize,
+  rowNumber,
+} from './common';
 
 export const markerSchema = z.strictObject({
   markerId: z.string(),
@@ -65,6 +74,7 @@ export const MAX_CHUNK_BYTES = 256 * 1024;
 export const recordingContract = {
   'recording.start': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: z.strictObject({
       clientId: opaqueId,
       /** The therapist confirms that consent was reconfirmed aloud at the start of this session. */
@@ -75,29 +85,43 @@ export const recordingContract = {
     }),
     reply: z.strictObject({ recordingId: opaqueId }),
   },
-  'recording.pause': { callers: ['therapist'], request: recordingIdRequest, reply: empty },
-  'recording.resume': { callers: ['therapist'], request: recordingIdRequest, reply: empty },
+  'recording.pause': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: recordingIdRequest,
+    reply: empty,
+  },
+  'recording.resume': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: recordingIdRequest,
+    reply: empty,
+  },
   'recording.stop': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: recordingIdRequest,
     reply: recorderStatusSchema.nullable(),
   },
   'recording.mark': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: z.strictObject({ recordingId: opaqueId, label: z.string().trim().max(80) }),
     reply: z.strictObject({ markerId: z.string(), atMs: z.number().int() }),
   },
   'recording.status': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: empty,
     reply: recorderStatusSchema.nullable(),
   },
   'recording.removeRange': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: z.strictObject({
       recordingId: opaqueId,
-      fromMs: z.number().int().min(0),
-      toMs: z.number().int().min(1),
+      fromMs: recordingMs,
+      toMs: recordingMs.min(1),
     }),
     reply: z.strictObject({
       removedChunks: z.number().int(),
@@ -105,13 +129,24 @@ export const recordingContract = {
       toMs: z.number().int(),
     }),
   },
-  'recording.destroy': { callers: ['therapist'], request: recordingIdRequest, reply: empty },
+  'recording.destroy': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: recordingIdRequest,
+    reply: empty,
+  },
 } as const;
 
 export const captureContract = {
-  'capture.next': { callers: ['capture'], request: empty, reply: captureCommandSchema },
+  'capture.next': {
+    callers: ['capture'],
+    size: requestSize.small,
+    request: empty,
+    reply: captureCommandSchema,
+  },
   'capture.started': {
     callers: ['capture'],
+    size: requestSize.small,
     request: z.strictObject({
       recordingId: opaqueId,
       mimeType: z.string().regex(/^audio\/(mp4|webm)(;codecs=opus)?$/),
@@ -120,10 +155,12 @@ export const captureContract = {
   },
   'capture.chunk': {
     callers: ['capture'],
+    // Twice the largest chunk, so one a little too large still gets the schema's own sentence.
+    size: 2 * MAX_CHUNK_BYTES + requestSize.small,
     request: z.strictObject({
       recordingId: opaqueId,
-      seq: z.number().int().min(0),
-      durationMs: z.number().min(0).max(10_000),
+      seq: rowNumber,
+      durationMs: z.number().int().min(0).max(10_000),
       data: bytesSchema.refine(
         (bytes) => bytes.byteLength <= MAX_CHUNK_BYTES,
         'A piece of audio was larger than allowed.',
@@ -133,16 +170,23 @@ export const captureContract = {
   },
   'capture.level': {
     callers: ['capture'],
+    size: requestSize.small,
     request: z.strictObject({ recordingId: opaqueId, rms: z.number().min(0).max(1) }),
     reply: empty,
   },
   'capture.failed': {
     callers: ['capture'],
+    size: requestSize.small,
     request: z.strictObject({
       recordingId: opaqueId,
       reason: z.enum(['permission-denied', 'no-microphone', 'device-lost', 'recorder-error']),
     }),
     reply: empty,
   },
-  'capture.finished': { callers: ['capture'], request: recordingIdRequest, reply: empty },
+  'capture.finished': {
+    callers: ['capture'],
+    size: requestSize.small,
+    request: recordingIdRequest,
+    reply: empty,
+  },
 } as const;

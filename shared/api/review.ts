@@ -1,7 +1,7 @@
 // review.*: the therapist hands the laptop to a client, who signs in with their PIN and hears
 // only what their consent allows.
 import { z } from 'zod';
-import { clientIdRequest, empty, opaqueId } from './common';
+import { clientIdRequest, empty, opaqueId, requestSize } from './common';
 import { clientDetailSchema } from './clients';
 import { recordingSummarySchema } from './recording';
 import { sessionInfoSchema } from './vault';
@@ -9,18 +9,26 @@ import { sessionInfoSchema } from './vault';
 export const reviewContract = {
   'review.start': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: z.strictObject({ clientId: opaqueId, maxMinutes: z.number().int().min(5).max(240) }),
     reply: empty,
   },
   /** The client's PIN, on the lock screen the therapist handed over. */
   'review.unlock': {
     callers: ['locked'],
+    size: requestSize.small,
     request: z.strictObject({ pin: z.string().min(1).max(256) }),
     reply: sessionInfoSchema,
   },
-  'review.acknowledge': { callers: ['client'], request: empty, reply: sessionInfoSchema },
+  'review.acknowledge': {
+    callers: ['client'],
+    size: requestSize.small,
+    request: empty,
+    reply: sessionInfoSchema,
+  },
   'review.library': {
     callers: ['client'],
+    size: requestSize.small,
     request: empty,
     reply: z.strictObject({
       displayName: z.string(),
@@ -35,9 +43,15 @@ export const reviewContract = {
   },
   'review.revoke': {
     callers: ['client'],
+    size: requestSize.small,
     request: empty,
     reply: z.strictObject({ destroyed: z.number().int() }),
   },
-  'review.end': { callers: ['client'], request: empty, reply: empty },
-  'review.reset': { callers: ['therapist'], request: clientIdRequest, reply: empty },
+  'review.end': { callers: ['client'], size: requestSize.small, request: empty, reply: empty },
+  'review.reset': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: clientIdRequest,
+    reply: empty,
+  },
 } as const;

@@ -1,6 +1,6 @@
 // vault.*, session.* and settings.*: the vault itself, who is signed in, and the idle lock.
 import { z } from 'zod';
-import { empty, passphrase, personName } from './common';
+import { empty, passphrase, personName, requestSize } from './common';
 
 export const roleSchema = z.enum(['therapist', 'client', 'auditor']);
 export type Role = z.infer<typeof roleSchema>;
@@ -92,55 +92,65 @@ export type IntegrityAlarmView = z.infer<typeof integrityAlarmSchema>;
 export const vaultContract = {
   'vault.status': {
     callers: ['locked', 'therapist', 'client', 'auditor'],
+    size: requestSize.small,
     request: empty,
     reply: vaultStatusSchema,
   },
   /** Tamper alarms since the vault was opened, for the therapist's and the auditor's screens. */
   'vault.integrity': {
     callers: ['therapist', 'auditor'],
+    size: requestSize.small,
     request: empty,
     reply: z.strictObject({ alarms: z.array(integrityAlarmSchema) }),
   },
   'vault.create': {
     callers: ['locked'],
+    size: requestSize.small,
     request: z.strictObject({ practiceName: personName, therapistName: personName, passphrase }),
     reply: z.strictObject({ recoveryKey: z.string(), session: sessionInfoSchema }),
   },
   /** Also while signed in: whoever is signed in stays so until the passphrase proves right. */
   'session.unlock': {
     callers: ['locked', 'therapist'],
+    size: requestSize.small,
     request: z.strictObject({ passphrase }),
     reply: sessionInfoSchema,
   },
   'session.recover': {
     callers: ['locked', 'therapist'],
+    size: requestSize.small,
     request: z.strictObject({ recoveryKey: z.string().min(1).max(200), newPassphrase: passphrase }),
     reply: sessionInfoSchema,
   },
   'session.unlockAuditor': {
     callers: ['locked', 'therapist'],
+    size: requestSize.small,
     request: z.strictObject({ signInName: personName, passphrase }),
     reply: sessionInfoSchema,
   },
   'session.lock': {
     callers: ['locked', 'therapist', 'client', 'auditor'],
+    size: requestSize.small,
     request: empty,
     reply: empty,
   },
   /** The person is still here: pushes the idle lock back. */
   'session.touch': {
     callers: ['locked', 'therapist', 'client', 'auditor'],
+    size: requestSize.small,
     request: empty,
     reply: empty,
   },
   /** The therapist says the date the laptop shows is right: held destruction catches up. */
   'vault.confirmDate': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: empty,
     reply: clockStatusSchema,
   },
   'settings.setIdleLock': {
     callers: ['therapist'],
+    size: requestSize.small,
     request: z.strictObject({ minutes: z.number().int().min(1).max(60) }),
     reply: sessionInfoSchema,
   },

@@ -8,6 +8,7 @@ import { aeadGroup } from './aead';
 import { auditExportGroup } from './audit-export';
 import { auditVerifyGroup } from './audit-verify';
 import { type BenchGroup, type BenchOptions, type Figure, log, now } from './harness';
+import { ipcHostileGroup } from './ipc-hostile';
 import { playbackGroup } from './playback';
 import { playerMemoryGroup } from './player-memory';
 import { recordingGroup } from './recordings';
@@ -22,6 +23,7 @@ const GROUPS: BenchGroup[] = [
   auditVerifyGroup,
   auditExportGroup,
   credentialTimingGroup,
+  ipcHostileGroup,
 ];
 
 function parseArgs(argv: string[]): BenchOptions & { json: string | null } {

@@ -79,6 +79,7 @@ export class Player {
           throw new VaultError(
             'NOT_ALLOWED',
             decision.reasons.join(' ') || 'This recording cannot be played.',
+            { decisionCodes: decision.codes },
           );
         }
         const index = vault.recordings.index(recordingId);

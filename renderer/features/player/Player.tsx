@@ -87,9 +87,9 @@ export function Player({ recordingId, nested = false }: { recordingId: string; n
       {load.kind === 'refused' ? (
         <div className="player-refused" role="alert">
           <p className="notice notice-problem">
-            <strong>This recording cannot be played.</strong> {load.message}
+            <strong>This recording cannot be played.</strong> {load.error.message}
           </p>
-          <p>{whatWouldAllow(load.message)}</p>
+          <p>{whatWouldAllow(load.error)}</p>
         </div>
       ) : null}
       {ready ? (

@@ -3,13 +3,14 @@
 // long as the Player that opened them.
 import { useEffect, useRef, useState } from 'react';
 import type { Reply } from '../../../shared/api';
+import type { VaultErrorInfo } from '../../../shared/errors';
 import { MediaFeeder, type RemovedRange } from './media-feeder';
 import { callMain, Refusal } from '../../app/call-main';
 import { useVault } from '../vault/vault-store';
 
 type PlayerLoad =
   | { kind: 'opening' }
-  | { kind: 'refused'; message: string }
+  | { kind: 'refused'; error: VaultErrorInfo }
   | { kind: 'ready'; playback: Reply<'playback.open'> };
 
 interface PlayerSession {
@@ -38,7 +39,7 @@ export function usePlayerSession(recordingId: string): PlayerSession {
         return;
       }
       if (playback instanceof Refusal) {
-        setLoad({ kind: 'refused', message: playback.message });
+        setLoad({ kind: 'refused', error: playback.error });
         return;
       }
       playbackId = playback.playbackId;

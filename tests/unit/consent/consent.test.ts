@@ -372,6 +372,7 @@ describe('decide: record', () => {
         'Everyone has signed and the consent is in force.',
         'A recording made now will be destroyed on 10 Dec 2026.',
       ],
+      codes: ['in-force', 'destroyed-on'],
     });
   });
   test('only the therapist records', () => {
@@ -379,6 +380,7 @@ describe('decide: record', () => {
       expect(decide('record', actor, subject(), soon)).toEqual({
         allow: false,
         reasons: ['Only the therapist can start a recording.'],
+        codes: ['therapist-only'],
       });
     }
   });
@@ -387,6 +389,7 @@ describe('decide: record', () => {
     expect(decide('record', therapist, subject(unsigned), soon)).toEqual({
       allow: false,
       reasons: ['Not every participant has signed yet.', 'Still to sign: Alex and Sam.'],
+      codes: ['not-signed', 'not-signed'],
     });
   });
   test('not after revocation or the end of therapy', () => {
@@ -404,6 +407,7 @@ describe('decide: record', () => {
     expect(decide('record', therapist, subject(state({ terms: null })), soon)).toEqual({
       allow: false,
       reasons: ['There is no signed consent for this client.'],
+      codes: ['no-consent'],
     });
     const foreign = state({ terms: terms({ clientId: 'client-2' }) });
     expect(decide('record', therapist, subject(foreign), soon).allow).toBe(false);
@@ -419,6 +423,7 @@ describe('decide: play', () => {
         'The consent lists the client as someone who may listen.',
         'This recording will be destroyed on 3 Dec 2026.',
       ],
+      codes: ['listed', 'destroyed-on'],
     });
     expect(decide('play', therapist, subject(), soon).allow).toBe(true);
   });
@@ -427,10 +432,12 @@ describe('decide: play', () => {
     expect(decide('play', auditor, subject(), soon)).toEqual({
       allow: false,
       reasons: ['An auditor can read the access log but never listen to recordings.'],
+      codes: ['auditor'],
     });
     expect(decide('play', system, subject(), soon)).toEqual({
       allow: false,
       reasons: ['Session Vault itself never plays recordings.'],
+      codes: ['system'],
     });
   });
 
@@ -438,6 +445,7 @@ describe('decide: play', () => {
     expect(decide('play', otherClient, subject(), soon)).toEqual({
       allow: false,
       reasons: ['This recording belongs to another client.'],
+      codes: ['other-client'],
     });
   });
 
@@ -448,6 +456,7 @@ describe('decide: play', () => {
     expect(decide('play', therapist, subject(clientOnly), soon)).toEqual({
       allow: false,
       reasons: ['The consent does not list the therapist as someone who may listen.'],
+      codes: ['not-listed'],
     });
     const therapistOnly = state({
       terms: terms({ whoMayPlay: { client: false, therapist: true, namedOthers: [] } }),
@@ -455,6 +464,7 @@ describe('decide: play', () => {
     expect(decide('play', client, subject(therapistOnly), soon)).toEqual({
       allow: false,
       reasons: ['The consent does not list the client as someone who may listen.'],
+      codes: ['not-listed'],
     });
   });
 
@@ -466,6 +476,7 @@ describe('decide: play', () => {
     expect(decide('play', client, subject(revoked), at(2026, 11, 21))).toEqual({
       allow: false,
       reasons: ['Consent was revoked on 20 Nov 2026.'],
+      codes: ['revoked'],
     });
     // A revocation is a fact: a clock that reads earlier does not undo it.
     expect(decide('play', client, subject(revoked), at(2026, 11, 19)).allow).toBe(false);
@@ -485,6 +496,7 @@ describe('decide: play', () => {
     expect(decide('play', client, subject(futureOnly, late), at(2026, 11, 21))).toEqual({
       allow: false,
       reasons: ['This recording was made after consent was revoked on 20 Nov 2026.'],
+      codes: ['made-after-revocation'],
     });
   });
 
@@ -494,11 +506,13 @@ describe('decide: play', () => {
     expect(decide('play', client, subject(), deadline)).toEqual({
       allow: false,
       reasons: ['Kept for 30 days: this recording was due to be destroyed on 3 Dec 2026.'],
+      codes: ['retention-ended'],
     });
     const destroyed = recording({ destroyedAt: deadline + HOUR_MS });
     expect(decide('play', client, subject(state(), destroyed), deadline + DAY_MS)).toEqual({
       allow: false,
       reasons: ['Kept for 30 days: this recording was destroyed on 3 Dec 2026.'],
+      codes: ['retention-ended'],
     });
   });
 
@@ -507,6 +521,7 @@ describe('decide: play', () => {
     expect(decide('play', client, subject(state(), destroyed), soon)).toEqual({
       allow: false,
       reasons: ['This recording was destroyed on 5 Nov 2026.'],
+      codes: ['destroyed'],
     });
   });
 
@@ -517,12 +532,14 @@ describe('decide: play', () => {
     expect(decide('play', therapist, subject(ended, rec), at(2026, 12, 10))).toEqual({
       allow: false,
       reasons: ['Therapy ended on 1 Dec 2026. After therapy ends, only the client may listen.'],
+      codes: ['therapy-ended'],
     });
     expect(decide('play', client, subject(ended, rec), at(2026, 12, 15))).toEqual({
       allow: false,
       reasons: [
         'Therapy ended on 1 Dec 2026 and the terms keep recordings 14 days for review, until 15 Dec 2026.',
       ],
+      codes: ['review-window-ended'],
     });
   });
 
@@ -535,6 +552,7 @@ describe('decide: play', () => {
     expect(decide('play', client, subject(ended, rec), at(2026, 12, 2))).toEqual({
       allow: false,
       reasons: ['Therapy ended on 1 Dec 2026 and the terms destroy recordings when therapy ends.'],
+      codes: ['destroyed-at-end'],
     });
   });
 
@@ -545,6 +563,7 @@ describe('decide: play', () => {
     expect(decide('play', client, subject(unsigned), soon)).toEqual({
       allow: false,
       reasons: ['Not every participant has signed yet.', 'Still to sign: Sam and the therapist.'],
+      codes: ['not-signed', 'not-signed'],
     });
   });
 
@@ -558,6 +577,7 @@ describe('decide: play', () => {
       expect(decide('play', therapist, subject(state(), rec), soon)).toEqual({
         allow: false,
         reasons: [mismatch],
+        codes: ['mismatch'],
       });
     }
     const v2 = state({ terms: terms({ version: 2 }) });
@@ -568,6 +588,7 @@ describe('decide: play', () => {
     expect(decide('play', client, subject(state({ terms: null })), soon)).toEqual({
       allow: false,
       reasons: ['There is no signed consent for this client.'],
+      codes: ['no-consent'],
     });
     expect(decide('play', client, subject(state(), null), soon).reasons).toEqual([
       'Choose a recording to play.',
@@ -577,6 +598,7 @@ describe('decide: play', () => {
     expect(decide('play', stranger, subject(), soon)).toEqual({
       allow: false,
       reasons: ['That role is not known, so nothing is allowed.'],
+      codes: ['role-unknown'],
     });
   });
 });
@@ -587,14 +609,17 @@ describe('decide: list', () => {
     expect(decide('list', client, subject(), soon)).toEqual({
       allow: true,
       reasons: ['A client can see their own recordings.'],
+      codes: ['own-client'],
     });
     expect(decide('list', otherClient, subject(), soon)).toEqual({
       allow: false,
       reasons: ['A client can see only their own recordings.'],
+      codes: ['other-client'],
     });
     expect(decide('list', auditor, subject(), soon)).toEqual({
       allow: false,
       reasons: ['An auditor can read the access log but not see recordings.'],
+      codes: ['auditor'],
     });
     expect(decide('list', system, subject(), soon).allow).toBe(false);
   });
@@ -607,10 +632,12 @@ describe('decide: destroy', () => {
     expect(decide('destroy', system, subject(), soon)).toEqual({
       allow: false,
       reasons: ['This recording is kept until 3 Dec 2026.'],
+      codes: ['kept-until'],
     });
     expect(decide('destroy', system, subject(), deadline)).toEqual({
       allow: true,
       reasons: ['Kept for 30 days: this recording was due to be destroyed on 3 Dec 2026.'],
+      codes: ['retention-ended'],
     });
   });
 
@@ -622,6 +649,7 @@ describe('decide: destroy', () => {
     expect(decide('destroy', system, subject(revoked), at(2026, 11, 20))).toEqual({
       allow: true,
       reasons: ['Consent was revoked on 20 Nov 2026.'],
+      codes: ['revoked'],
     });
   });
 
@@ -647,14 +675,17 @@ describe('decide: destroy', () => {
     expect(decide('destroy', therapist, subject(), soon)).toEqual({
       allow: true,
       reasons: ['The therapist may destroy a recording at any time.'],
+      codes: ['therapist'],
     });
     expect(decide('destroy', client, subject(), soon)).toEqual({
       allow: true,
       reasons: ['A client may destroy their own recordings at any time.'],
+      codes: ['own-client'],
     });
     expect(decide('destroy', otherClient, subject(), soon)).toEqual({
       allow: false,
       reasons: ['This recording belongs to another client.'],
+      codes: ['other-client'],
     });
     expect(decide('destroy', auditor, subject(), soon).allow).toBe(false);
     expect(decide('destroy', therapist, subject(state(), null), soon).reasons).toEqual([
@@ -668,11 +699,13 @@ describe('decide: export-log', () => {
     expect(decide('export-log', auditor, null, soon)).toEqual({
       allow: true,
       reasons: ['An auditor may export the access log.'],
+      codes: ['auditor'],
     });
     expect(decide('export-log', therapist, null, soon).allow).toBe(true);
     expect(decide('export-log', client, null, soon)).toEqual({
       allow: false,
       reasons: ['A client cannot export the access log.'],
+      codes: ['client'],
     });
     expect(decide('export-log', system, null, soon).allow).toBe(false);
   });

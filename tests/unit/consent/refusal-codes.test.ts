@@ -1,0 +1,67 @@
+// A refused playback carries consent's codes to the page, which words what would allow it from the
+// codes alone (issue 10, item 3; renderer/features/player/refusal-words.ts, seen in the e2e tests):
+// the sentences stay what people read.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Core } from '../../../electron/core/create-core';
+import { fakeClock, PASSPHRASE } from '../helpers/kernel-helpers';
+import {
+  call,
+  refusal,
+  sendSeconds,
+  signedClient,
+  startCapture,
+  stopCapture,
+  testCore,
+} from '../helpers/practice-helpers';
+
+let dataDir: string;
+let clock: ReturnType<typeof fakeClock>;
+let core: Core;
+
+beforeEach(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'sv-codes-'));
+  clock = fakeClock();
+  core = await testCore(dataDir, clock);
+  await call(core, 'vault.create', {
+    practiceName: 'Riverside',
+    therapistName: 'Dr. Jane Example',
+    passphrase: PASSPHRASE,
+  });
+});
+afterEach(() => {
+  core.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function recordingFor(overrides: Record<string, unknown>) {
+  const client = await signedClient(core, clock.now(), { overrides });
+  const { recordingId } = await startCapture(core, client.clientId);
+  await sendSeconds(core, recordingId, 2, { beforeEach: () => clock.advance(1000) });
+  await stopCapture(core, recordingId);
+  return { clientId: client.clientId, recordingId };
+}
+
+describe('a refused playback names its reasons by code', () => {
+  it('the therapist the consent does not list', async () => {
+    const { recordingId } = await recordingFor({
+      whoMayPlay: { client: true, therapist: false, namedOthers: [] },
+    });
+    const error = await refusal(core, 'playback.open', { recordingId });
+    expect(error).toEqual({
+      code: 'NOT_ALLOWED',
+      message: 'The consent does not list the therapist as someone who may listen.',
+      decisionCodes: ['not-listed'],
+    });
+  });
+
+  it('a recording the therapist destroyed', async () => {
+    const { recordingId } = await recordingFor({});
+    await call(core, 'recording.destroy', { recordingId });
+    const error = await refusal(core, 'playback.open', { recordingId });
+    expect(error.code).toBe('NOT_ALLOWED');
+    expect(error.decisionCodes).toContain('destroyed');
+  });
+});
