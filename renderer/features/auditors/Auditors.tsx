@@ -1,6 +1,7 @@
 // Auditors (therapist): give an auditor their own sign-in to the access log, see who has one,
 // take it away, and, when an auditor needs them, reveal the names behind the client ids.
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { formatDate, formatTime } from '../../../shared/format';
 import { assessPassphrase } from '../../../shared/passphrase';
 import { Field } from '../../components/Field';
 import { FormMessage } from '../../components/FormMessage';
@@ -11,9 +12,6 @@ import { useVault } from '../vault/vault-store';
 import { Refusal } from '../../app/call-main';
 import { auditorsStore, type Auditor, type RevealedClients } from './auditors-store';
 import '../../styles/audit.css';
-
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 
 function AddAuditor({ onAdded }: { onAdded: () => void }) {
   const announce = useVault((state) => state.announce);
@@ -109,11 +107,9 @@ function AuditorRow({ auditor, onRemoved }: { auditor: Auditor; onRemoved: () =>
   return (
     <tr>
       <th scope="row">{label}</th>
-      <td>{dateFormat.format(auditor.createdAt)}</td>
+      <td>{formatDate(auditor.createdAt)}</td>
       <td>
-        {auditor.removedAt === null
-          ? 'Can sign in'
-          : `Removed ${dateFormat.format(auditor.removedAt)}`}
+        {auditor.removedAt === null ? 'Can sign in' : `Removed ${formatDate(auditor.removedAt)}`}
       </td>
       <td className="auditor-actions">
         {auditor.removedAt !== null ? null : confirming ? (
@@ -195,7 +191,7 @@ function RevealNames() {
       {revealed ? (
         <div className="reveal" data-testid="reveal">
           <p role="status" className="notice">
-            Shown at {timeFormat.format(revealed.at)} and written to the access log (entry{' '}
+            Shown at {formatTime(revealed.at)} and written to the access log (entry{' '}
             {count(revealed.loggedAs)}).
           </p>
           {revealed.clients.length === 0 ? (

@@ -1,6 +1,6 @@
 // Words for client review: short, plain, and the same on every screen of it.
 import { REVIEW_IDLE_MINUTES, REVIEW_MAX_FAILURES } from '../../../shared/review-policy';
-import { wallClockTime } from '../../components/time-words';
+import { formatTime } from '../../../shared/format';
 
 /** "Alex" from "Alex Client": the review greets a person, not a record. */
 export function firstName(displayName: string): string {
@@ -16,11 +16,11 @@ export const reviewText = {
   waitFor: (seconds: number) =>
     `You can try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
   wrongSoFar: (failures: number) => `Wrong PINs so far: ${failures} of ${REVIEW_MAX_FAILURES}.`,
-  endsAt: (at: number) => `This review ends at ${wallClockTime(at)}.`,
+  endsAt: (at: number) => `This review ends at ${formatTime(at)}.`,
   endReview: 'End review',
   agree: 'I agree',
   revoke: 'Revoke my consent',
   endedByClient: 'You ended your review.',
   endedByItself: (endsAt: number) =>
-    `Your review ended by itself. That happens after ${REVIEW_IDLE_MINUTES} minutes without use, and at ${wallClockTime(endsAt)} at the latest.`,
+    `Your review ended by itself. That happens after ${REVIEW_IDLE_MINUTES} minutes without use, and at ${formatTime(endsAt)} at the latest.`,
 } as const;

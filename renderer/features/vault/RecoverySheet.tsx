@@ -1,5 +1,6 @@
 // Shown once, right after the vault is created: the recovery key, to print or write down.
 import { useId, useState } from 'react';
+import { formatDate } from '../../../shared/format';
 import { useFocusOnMount } from '../../components/focus';
 import { useVault } from './vault-store';
 
@@ -15,7 +16,7 @@ export function RecoverySheet({ recoveryKey }: { recoveryKey: string }) {
   const session = useVault((state) => state.status?.session ?? null);
   const finish = useVault((state) => state.finishRecoverySheet);
   const [saved, setSaved] = useState(false);
-  const [printedOn] = useState(() => new Date().toLocaleDateString());
+  const [printedOn] = useState(() => formatDate(Date.now()));
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const keyLabelId = useId();
   const groups = groupKey(recoveryKey);
