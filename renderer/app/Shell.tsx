@@ -6,6 +6,7 @@ import { ClientDetail } from '../features/clients/ClientDetail';
 import { ConsentWizard } from '../features/consent/ConsentWizard';
 import { Player } from '../features/player/Player';
 import { Record } from '../features/recording/Record';
+import { RecordingIndicator } from '../features/recording/RecordingIndicator';
 import { AccessLog } from '../features/audit/AccessLog';
 import { Auditors } from '../features/auditors/Auditors';
 import { Clients } from '../features/clients/Clients';
@@ -23,6 +24,8 @@ export function Shell({ session }: { session: SessionInfo }) {
   const detail = useVault((state) => state.detail);
   const navigate = useVault((state) => state.navigate);
   const lock = useVault((state) => state.lock);
+  // The client reads and signs the consent: only the wizard, none of the therapist's tabs.
+  const clientFacing = detail?.kind === 'consent';
 
   return (
     <div className="shell">
@@ -32,12 +35,13 @@ export function Shell({ session }: { session: SessionInfo }) {
             <p className="shell-practice">{session.practiceName}</p>
             <p className="shell-person">Signed in as {session.therapistName}</p>
           </div>
+          <RecordingIndicator />
           <button type="button" className="button button-lock" onClick={() => void lock()}>
             <LockIcon size={22} />
             Lock
           </button>
         </div>
-        <nav aria-label="Main" className="shell-nav">
+        <nav aria-label="Main" className="shell-nav" hidden={clientFacing}>
           <ul>
             {views.map((item) => (
               <li key={item.view}>

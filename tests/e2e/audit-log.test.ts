@@ -206,6 +206,10 @@ describe('access log and auditors in Chromium', { timeout: 180_000 }, () => {
     expect(await summary().innerText()).toMatch(/^Entries 1–100 of [\d,]+, newest first\.$/);
     // Newest first: the auditor's own sign-in leads.
     expect((await column(3))[0]).toBe('Auditor sign-in');
+    // The laptop's time with its zone (the host's is Europe/Berlin), never UTC.
+    expect((await column(1))[0]).toMatch(
+      /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d:\d\d (CET|CEST)$/,
+    );
     expect((await column(2))[0]).toMatch(/^Auditor [0-9a-f]{6}…$/);
     // Nobody's name is on this screen: clients are ids.
     const text = await page.locator('.log-screen').innerText();

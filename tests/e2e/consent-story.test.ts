@@ -145,6 +145,14 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     await page.getByLabel('To listen again to what we talked about').check();
     await next(page, 2);
     await next(page, 3);
+    // The client reads this: a focused frame with named steps, none of the therapist's tabs.
+    expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Access log' }).count()).toBe(0);
+    const stepHeading = page.getByRole('heading', { level: 1 });
+    expect(await stepHeading.innerText()).toMatch(/^3 of 9 ·\s*Who may listen$/);
+    expect(await page.evaluate('document.activeElement?.id')).toBe('wizard-title');
+    expect(await page.title()).toBe('Consent · Session Vault');
+    await snap(page, 'wizard-step-3-focused-frame');
     await next(page, 4);
     await page.getByLabel('We understand that recordings stay on this laptop only.').check();
     await page.getByLabel('We agree not to share or copy the recordings.').check();
@@ -166,6 +174,10 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     await signAs(page, 'the therapist', therapistName, 'draw');
     await page.getByRole('button', { name: 'Sign consent' }).click();
     await visible(heading('Consent signed'));
+    // The printout's times are the laptop's (Europe/Berlin in the host), with the zone named.
+    const printout = await page.locator('.consent-document').innerText();
+    expect(printout).toMatch(/signed \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d (CET|CEST)/);
+    expect(printout).not.toContain('UTC');
 
     const detail = await detailOf(host, clientId);
     expect(detail.client.consent.state).toBe('active');

@@ -444,6 +444,11 @@ describe('client review mode in Chromium', () => {
   it('Alex revokes consent in two clicks, and the recording shows destroyed', async () => {
     await startReview(alexId);
     await openReviewAs(alex);
+    // What revoking does is said beside the button, before the question.
+    expect(await page.getByTestId('revoke-what').innerText()).toContain(
+      'your recording is destroyed at once: no one can listen again.',
+    );
+    await snap(page, 'review-home-revoke-said');
     await page.getByRole('button', { name: 'Revoke my consent' }).click();
     await visible(page.getByRole('heading', { name: 'Revoke your consent?' }));
     await visible(page.getByText(/This destroys your recording now/));

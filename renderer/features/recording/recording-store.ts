@@ -31,6 +31,8 @@ interface RecordingState {
 }
 
 export const useRecording = create<RecordingState>()((set, get) => {
+  let watchers = 0;
+  let timer: ReturnType<typeof setInterval> | null = null;
   const announce = (text: string) => useVault.getState().announce(text);
 
   async function poll(): Promise<void> {
@@ -87,9 +89,19 @@ export const useRecording = create<RecordingState>()((set, get) => {
     busy: false,
 
     watch() {
-      void poll();
-      const timer = setInterval(() => void poll(), POLL_MS);
-      return () => clearInterval(timer);
+      // The header and the Record screen both watch: one timer serves every watcher.
+      watchers += 1;
+      if (watchers === 1) {
+        void poll();
+        timer = setInterval(() => void poll(), POLL_MS);
+      }
+      return () => {
+        watchers -= 1;
+        if (watchers === 0 && timer !== null) {
+          clearInterval(timer);
+          timer = null;
+        }
+      };
     },
 
     async start(clientId) {
