@@ -277,9 +277,9 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     await visible(page.getByText(reviewAcknowledgement()));
     await page.getByRole('button', { name: 'I agree' }).click();
     await visible(heading('Your recordings'));
-    // 20 minutes from the core's 09:30.
+    // 20 minutes from the core's 09:30 UTC, on the host laptop's Berlin clock, with its zone.
     expect(await page.getByTestId('review-ends-at').textContent()).toBe(
-      'This review ends at 09:50.',
+      'This review ends at 10:50 CET.',
     );
 
     await page.getByRole('button', { name: 'Revoke my consent' }).click();

@@ -303,7 +303,7 @@ describe('client review mode in Chromium', () => {
     await visible(page.getByText(/Slow breath in for four/));
     await visible(page.getByTestId('review-ends-at'));
     expect(await page.getByTestId('review-ends-at').textContent()).toMatch(
-      /^This review ends at \d\d:\d\d\.$/,
+      /^This review ends at \d\d:\d\d CET\.$/,
     );
     expect(await page.locator('nav, a[href]').count()).toBe(0);
     expect(await page.content()).not.toContain(blair.name);

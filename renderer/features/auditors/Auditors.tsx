@@ -23,7 +23,9 @@ function AddAuditor({ onAdded }: { onAdded: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
 
-  const strongEnough = assessPassphrase(passphrase).acceptable;
+  const session = useVault((state) => state.status?.session ?? null);
+  const names = [name, session?.practiceName ?? '', session?.therapistName ?? ''];
+  const strongEnough = assessPassphrase(passphrase, names).acceptable;
   const repeated = repeat === passphrase;
   const ready = name.trim() !== '' && strongEnough && repeated && !busy;
   const why = !name.trim()
@@ -71,6 +73,7 @@ function AddAuditor({ onAdded }: { onAdded: () => void }) {
         onPassphrase={setPassphrase}
         repeat={repeat}
         onRepeat={setRepeat}
+        names={names}
       />
       <FormMessage message={error} />
       <div className="actions">
