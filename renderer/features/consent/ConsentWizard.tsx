@@ -148,7 +148,7 @@ function Wizard({
         </button>
       </div>
       <div className="wizard-progress">
-        {/* The heading says the same, so a screen reader hears the count once, at each step. */}
+        {/* The heading carries the count for a screen reader, read once at each step. */}
         <p className="wizard-step-count" aria-hidden="true">
           Step {step + 1} of {steps.length}
         </p>
@@ -204,7 +204,7 @@ function StepTitle({ title, count }: { title: string; count: string }) {
   const ref = useFocusOnMount<HTMLHeadingElement>();
   return (
     <h1 id="wizard-title" ref={ref} tabIndex={-1}>
-      <span className="wizard-step-of">{count} · </span>
+      <span className="visually-hidden">{count} · </span>
       {title}
     </h1>
   );

@@ -7,6 +7,15 @@ export function firstName(displayName: string): string {
   return displayName.trim().split(/\s+/)[0] ?? displayName;
 }
 
+/** "Alex and Sam", "Alex, Sam and Kim": everyone the review is for, from "Sam (partner)". */
+export function everyoneByFirstName(displayName: string, listenWith: readonly string[]): string {
+  const names = [displayName, ...listenWith].map((name) =>
+    firstName(name.replace(/\s*\([^)]*\)\s*$/, '')),
+  );
+  if (names.length === 1) return names[0]!;
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
 export const reviewText = {
   pinLabel: 'Your PIN',
   open: 'Open my recordings',
