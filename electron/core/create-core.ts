@@ -1,6 +1,7 @@
 // createCore(): everything main does that does not need Electron, wired from small factories.
 // Runs in plain Node under tests; electron/main.ts and the Chromium test host both use it.
 import { statfsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { refusalReason, type Caller, type Role } from '../../shared/api';
 import { VaultError } from '../../shared/errors';
 import { AuditorService } from './audit/auditor-service';
@@ -52,6 +53,8 @@ export interface CoreOptions {
    * cancels). Without it, exports are refused.
    */
   exportFiles?: ExportFileChooser;
+  /** This laptop's name for the recovery sheet; the OS host name unless a test names it. */
+  deviceName?: string;
 }
 
 export interface Core {
@@ -114,6 +117,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     review,
     auditors,
     now,
+    deviceName: options.deviceName ?? hostname(),
     active: () => {
       lifecycle.lockIfIdle(recorder.isRecording);
       lifecycle.touch();

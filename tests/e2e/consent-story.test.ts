@@ -13,7 +13,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntryView } from '../../shared/api';
 import { reviewAcknowledgement } from '../../shared/review-policy';
 import { call, clientNamed, detailOf, next, signAs, therapistName } from './consent-helpers';
-import { announced, formAlert, SLOW_WAIT_MS, until, visible, WAIT_MS } from './helpers';
+import {
+  announced,
+  formAlert,
+  SLOW_WAIT_MS,
+  typeBackRecoveryKey,
+  until,
+  visible,
+  WAIT_MS,
+} from './helpers';
 import { repoRoot, startTestHost, type TestHost } from './host';
 import { PASSPHRASE } from './record-helpers';
 import { snap } from './screens';
@@ -91,6 +99,7 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     await page.getByRole('button', { name: 'Create vault' }).click();
     await visible(heading('Your recovery key'), SLOW_WAIT_MS);
     await page.getByLabel('I have printed or written down this recovery key').check();
+    await typeBackRecoveryKey(page);
     await page.getByRole('button', { name: 'Continue' }).click();
     await visible(heading('Clients'));
 

@@ -16,6 +16,8 @@ export interface CoreContext {
   review: ReviewService;
   auditors: AuditorService;
   now: () => number;
+  /** Which laptop this is, for the recovery sheet. */
+  deviceName: string;
   /** The person is here: checks the idle lock first, then pushes it back. */
   active(): void;
 }

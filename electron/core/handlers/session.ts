@@ -19,7 +19,7 @@ export function sessionHandlers(context: CoreContext) {
         pendingReview: context.review.pendingStatus(),
       };
     },
-    'vault.create': (request) => lifecycle.create(request),
+    'vault.create': (request) => ({ ...lifecycle.create(request), deviceName: context.deviceName }),
     'session.unlock': (request) => {
       const info = lifecycle.unlock(request.passphrase);
       // The therapist is back: a review that was handed over but not started is withdrawn.
