@@ -215,6 +215,21 @@ describe('access log and auditors in Chromium', { timeout: 180_000 }, () => {
     const text = await page.locator('.log-screen').innerText();
     expect(text).not.toContain('Robin Example');
     expect(text).toMatch(new RegExp(`client ${clientId.slice(0, 6)}…`));
+    // The export says it does not follow the filters; the header row stays on top as it scrolls.
+    expect(await page.getByTestId('export-scope').innerText()).toContain('the whole log');
+    expect(
+      await page
+        .locator('.log-screen .log-table thead th')
+        .first()
+        .evaluate(
+          (th) =>
+            (
+              globalThis as unknown as {
+                getComputedStyle: (element: unknown) => { position: string };
+              }
+            ).getComputedStyle(th).position,
+        ),
+    ).toBe('sticky');
     await snap(page, 'auditor-log');
 
     const newest = await column(1);
