@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import type { Reply, Result } from '../../../shared/api';
 import type { VaultErrorInfo } from '../../../shared/errors';
+import { uiText } from '../../../shared/ui-text';
 import { callMain, Refusal } from '../../app/call-main';
 import { shortDuration } from '../../components/time-words';
 import { useVault } from '../vault/vault-store';
@@ -41,6 +42,8 @@ export const useRecording = create<RecordingState>()((set, get) => {
     const previous = get().status;
     if (JSON.stringify(previous) === JSON.stringify(next)) return;
     set({ status: next });
+    // A notice appearing in the page is not read out by itself: say it once, when it starts.
+    if (next?.diskLow && !previous?.diskLow) announce(uiText.diskLow);
     // Stopped by main (disk full, microphone lost, consent ended): say what was kept.
     if (
       next &&
