@@ -56,6 +56,12 @@ export default tseslint.config(
               group: ['libsodium-wrappers-sumo', 'better-sqlite3', 'react', 'react-dom'],
               message: 'shared/ is pure.',
             },
+            // Of the packages, only these pure-JS ones: zod for the contract, and zxcvbn-ts so the
+            // passphrase meter and main give one estimate (issue 15).
+            {
+              regex: '^(?!\\.|zod$|@zxcvbn-ts/(core|language-common|language-en)$)',
+              message: 'shared/ imports only shared/, zod and the zxcvbn-ts estimator.',
+            },
           ],
         },
       ],

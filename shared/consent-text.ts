@@ -196,14 +196,6 @@ export function shortHash(hash: string): string {
   return hash.slice(0, 12);
 }
 
-/** "14 Mar 2025, 09:30 UTC": the same words on every laptop, like formatDate. */
-export function formatDateTime(at: number): string {
-  const date = new Date(at);
-  if (!Number.isFinite(date.getTime())) return 'an unknown time';
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${formatDate(at)}, ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} UTC`;
-}
-
 /** "4:05", or "1:02:05" past an hour. */
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.round(ms / 1000));

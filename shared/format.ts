@@ -1,5 +1,7 @@
-// Dates and durations written for people, the same on every laptop: always UTC, never the host
-// locale, so main and the renderer (and every test machine) print the same words.
+// The one place dates and times are written for people: the library, the log, the player, the
+// review, the consent document and its printout, the recovery sheet. Always this laptop's own time
+// zone, because main and the pages run on the same laptop; a time of day always carries its zone,
+// so nobody has to guess whether "09:30" is local. UTC is for storage and the log format only.
 
 export const DAY_MS = 86_400_000;
 
@@ -18,12 +20,50 @@ const MONTHS = [
   'Dec',
 ] as const;
 
-/** "20 Nov 2026" for a moment in ms since the epoch, read in UTC. */
+function isMoment(at: number): boolean {
+  return Number.isFinite(new Date(at).getTime());
+}
+
+/** "20 Nov 2026" for a moment in ms since the epoch, on this laptop's calendar. */
 export function formatDate(at: number): string {
+  if (!isMoment(at)) return 'an unknown date';
   const date = new Date(at);
-  const time = date.getTime();
-  if (!Number.isFinite(time)) return 'an unknown date';
-  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+  return `${date.getDate()} ${MONTHS[date.getMonth()]} ${date.getFullYear()}`;
+}
+
+interface TimeOptions {
+  /** For the access log, where entries a few seconds apart must read apart. */
+  seconds?: boolean;
+}
+
+/** "10:30 CET": the wall clock in 24 hours, with the zone as this laptop's locale names it. */
+export function formatTime(at: number, options: TimeOptions = {}): string {
+  if (!isMoment(at)) return 'an unknown time';
+  // Made per call: a formatter keeps the zone it was made in, and the zone can change.
+  const parts = new Intl.DateTimeFormat(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(options.seconds ? { second: '2-digit' } : {}),
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    parts.find((p) => p.type === type)?.value ?? '';
+  const clock = [part('hour'), part('minute'), ...(options.seconds ? [part('second')] : [])];
+  return `${clock.join(':')} ${part('timeZoneName')}`.trim();
+}
+
+/** "14 Mar 2025, 10:30 CET". */
+export function formatDateTime(at: number, options: TimeOptions = {}): string {
+  if (!isMoment(at)) return 'an unknown time';
+  return `${formatDate(at)}, ${formatTime(at, options)}`;
+}
+
+/** "2025-03-14": this laptop's calendar day, as a date input holds it. */
+export function dateInputValue(at: number): string {
+  const date = new Date(at);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
 /** "1 day", "14 days". */

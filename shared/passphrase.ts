@@ -1,28 +1,14 @@
-// A small passphrase strength estimate, shared so the meter and main agree on the minimum.
+// Passphrase strength from a kept library (zxcvbn-ts with its common and English dictionaries, as
+// Bitwarden and 1Password use zxcvbn), shared so the meter and main give the same estimate. The
+// passphrase is all that stands between a stolen laptop and the master key, so the names on the
+// vault (practice, therapist, auditor) count as words an attacker tries first.
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { adjacencyGraphs, dictionary as commonDictionary } from '@zxcvbn-ts/language-common';
+import { dictionary as englishDictionary, translations } from '@zxcvbn-ts/language-en';
 
 export const MIN_PASSPHRASE_LENGTH = 12;
-
-const common = [
-  'password',
-  'passwort',
-  'qwerty',
-  'letmein',
-  'welcome',
-  'admin',
-  'iloveyou',
-  'monkey',
-  'dragon',
-  'sunshine',
-  'princess',
-  'football',
-  'therapy',
-  'session',
-  'vault',
-  'secret',
-  '123456',
-  'abc123',
-  'trustno1',
-];
+/** zxcvbn's 3: about 10^8 guesses or more, "safely unguessable" against an offline attacker. */
+const MIN_SCORE = 3;
 
 export interface PassphraseAssessment {
   /** 0 (very weak) to 4 (strong). */
@@ -32,32 +18,48 @@ export interface PassphraseAssessment {
   hint: string;
 }
 
-/** Rough entropy estimate in bits, from length and the kinds of characters used. */
-function estimateBits(text: string): number {
-  let pool = 0;
-  if (/[a-z]/.test(text)) pool += 26;
-  if (/[A-Z]/.test(text)) pool += 26;
-  if (/[0-9]/.test(text)) pool += 10;
-  if (/[^a-zA-Z0-9]/.test(text)) pool += 33;
-  const unique = new Set(text).size;
-  // Repeats and runs add little: count each distinct character fully, repeats at a quarter.
-  const effectiveLength = unique + (text.length - unique) * 0.25;
-  return Math.log2(Math.max(pool, 1)) * effectiveLength;
+let estimator: ZxcvbnFactory | null = null;
+
+/** Built on first use: ranking the dictionaries takes a moment, and most screens never need it. */
+function zxcvbn(): ZxcvbnFactory {
+  estimator ??= new ZxcvbnFactory({
+    translations,
+    graphs: adjacencyGraphs,
+    dictionary: { ...commonDictionary, ...englishDictionary },
+  });
+  return estimator;
 }
 
-export function assessPassphrase(text: string): PassphraseAssessment {
-  const lower = text.toLowerCase();
-  let bits = estimateBits(text);
-  for (const word of common) if (lower.includes(word)) bits -= 20;
-  if (/^(.)\1+$/.test(text)) bits = 0;
-  const score: PassphraseAssessment['score'] =
-    bits < 28 ? 0 : bits < 40 ? 1 : bits < 55 ? 2 : bits < 75 ? 3 : 4;
+/**
+ * "Dr. Jane Example" gives "Dr. Jane Example", each word, and each run of words run together
+ * ("JaneExample", "DrJaneExample"), because that is how a name goes into a passphrase.
+ */
+export function nameWords(names: readonly string[]): string[] {
+  const words = new Set<string>();
+  for (const name of names) {
+    const parts = name.split(/[^\p{L}\p{N}]+/u).filter((part) => part.length > 1);
+    if (name.trim()) words.add(name.trim());
+    for (let from = 0; from < parts.length; from += 1) {
+      for (let to = from + 1; to <= parts.length; to += 1) {
+        words.add(parts.slice(from, to).join(''));
+      }
+    }
+  }
+  return [...words];
+}
+
+/** `names`: the practice's and the person's names, which must not make a passphrase strong. */
+export function assessPassphrase(
+  text: string,
+  names: readonly string[] = [],
+): PassphraseAssessment {
   const longEnough = text.length >= MIN_PASSPHRASE_LENGTH;
-  const acceptable = longEnough && score >= 2;
+  const score = text === '' ? 0 : zxcvbn().check(text, nameWords(names)).score;
+  const acceptable = longEnough && score >= MIN_SCORE;
   const hint = !longEnough
     ? `Use at least ${MIN_PASSPHRASE_LENGTH} characters. A few unrelated words work well.`
-    : score < 2
-      ? 'Too easy to guess. Add another word or mix in numbers and symbols.'
+    : score < MIN_SCORE
+      ? 'Too easy to guess: names, dates and common words are tried first. Add unrelated words.'
       : score < 4
         ? 'Good. One more word would make it stronger.'
         : 'Strong.';

@@ -1,6 +1,7 @@
 // createCore(): everything main does that does not need Electron, wired from small factories.
 // Runs in plain Node under tests; electron/main.ts and the Chromium test host both use it.
 import { statfsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { refusalReason, type Caller, type Role } from '../../shared/api';
 import { VaultError } from '../../shared/errors';
 import { AuditorService } from './audit/auditor-service';
@@ -73,6 +74,8 @@ export interface CoreOptions {
    * Absent: in slices on main.
    */
   auditIndexWorker?: string | URL;
+  /** This laptop's name for the recovery sheet; the OS host name unless a test names it. */
+  deviceName?: string;
 }
 
 export interface Core {
@@ -167,6 +170,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     auditors,
     anchors,
     now,
+    deviceName: options.deviceName ?? hostname(),
     active: () => {
       lifecycle.lockIfIdle(recorder.isRecording);
       lifecycle.touch();

@@ -2,7 +2,7 @@
 // main locks the vault.
 import { useEffect } from 'react';
 import { LiveRegion } from './LiveRegion';
-import { useVault } from '../features/vault/vault-store';
+import { useVault, type Detail } from '../features/vault/vault-store';
 import { touchSession } from '../features/vault/vault-store';
 import { useReview } from '../features/review/review-store';
 import { AuditorHome } from '../features/audit/AuditorHome';
@@ -74,6 +74,7 @@ function titleFor(
   hasRecoveryKey: boolean,
   view: string,
   role: string | undefined,
+  detail: Detail['kind'] | undefined,
 ): string {
   if (hasRecoveryKey) return 'Recovery key · Session Vault';
   if (state === 'unlocked' && role === 'client') return 'Your recordings · Session Vault';
@@ -87,7 +88,13 @@ function titleFor(
       settings: 'Settings',
       auditors: 'Auditors',
     };
-    const viewTitle = viewTitles[view] ?? 'Clients';
+    const detailTitles: Record<Detail['kind'], string> = {
+      client: 'Client',
+      consent: 'Consent',
+      record: 'Record',
+      player: 'Listen',
+    };
+    const viewTitle = detail ? detailTitles[detail] : (viewTitles[view] ?? 'Clients');
     return `${viewTitle} · Session Vault`;
   }
   return 'Session Vault';
@@ -99,6 +106,7 @@ export function App() {
   const hasRecoveryKey = useVault((s) => s.recoveryKey !== null);
   const view = useVault((s) => s.view);
   const role = useVault((s) => s.status?.session?.role);
+  const detail = useVault((s) => s.detail?.kind);
 
   useEffect(() => {
     void refresh();
@@ -120,8 +128,8 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    document.title = titleFor(state, hasRecoveryKey, view, role);
-  }, [state, hasRecoveryKey, view, role]);
+    document.title = titleFor(state, hasRecoveryKey, view, role, detail);
+  }, [state, hasRecoveryKey, view, role, detail]);
 
   return (
     <>

@@ -6,6 +6,7 @@ import { ClientDetail } from '../features/clients/ClientDetail';
 import { ConsentWizard } from '../features/consent/ConsentWizard';
 import { Player } from '../features/player/Player';
 import { Record } from '../features/recording/Record';
+import { RecordingIndicator } from '../features/recording/RecordingIndicator';
 import { AccessLog } from '../features/audit/AccessLog';
 import { Auditors } from '../features/auditors/Auditors';
 import { Clients } from '../features/clients/Clients';
@@ -25,6 +26,8 @@ export function Shell({ session }: { session: SessionInfo }) {
   const navigate = useVault((state) => state.navigate);
   const lock = useVault((state) => state.lock);
   const clock = useVault((state) => state.status?.clock ?? null);
+  // The client reads and signs the consent: only the wizard, none of the therapist's tabs.
+  const clientFacing = detail?.kind === 'consent';
 
   return (
     <div className="shell">
@@ -34,12 +37,13 @@ export function Shell({ session }: { session: SessionInfo }) {
             <p className="shell-practice">{session.practiceName}</p>
             <p className="shell-person">Signed in as {session.therapistName}</p>
           </div>
+          <RecordingIndicator />
           <button type="button" className="button button-lock" onClick={() => void lock()}>
             <LockIcon size={22} />
             Lock
           </button>
         </div>
-        <nav aria-label="Main" className="shell-nav">
+        <nav aria-label="Main" className="shell-nav" hidden={clientFacing}>
           <ul>
             {views.map((item) => (
               <li key={item.view}>

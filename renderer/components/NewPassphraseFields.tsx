@@ -11,6 +11,7 @@ export function NewPassphraseFields({
   onPassphrase,
   repeat,
   onRepeat,
+  names = [],
 }: {
   label: string;
   repeatLabel: string;
@@ -18,6 +19,8 @@ export function NewPassphraseFields({
   onPassphrase: (value: string) => void;
   repeat: string;
   onRepeat: (value: string) => void;
+  /** The practice's and the person's names: a passphrase made of them is weak. */
+  names?: readonly string[];
 }) {
   const meterId = useId();
   const mismatch = repeat !== '' && repeat !== passphrase;
@@ -32,7 +35,7 @@ export function NewPassphraseFields({
         describedBy={meterId}
         required
       />
-      <StrengthMeter passphrase={passphrase} id={meterId} />
+      <StrengthMeter passphrase={passphrase} names={names} id={meterId} />
       <Field
         label={repeatLabel}
         type="password"

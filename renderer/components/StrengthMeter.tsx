@@ -2,8 +2,16 @@
 import { assessPassphrase } from '../../shared/passphrase';
 import { strengthWords } from '../../shared/ui-text';
 
-export function StrengthMeter({ passphrase, id }: { passphrase: string; id: string }) {
-  const assessment = assessPassphrase(passphrase);
+export function StrengthMeter({
+  passphrase,
+  names,
+  id,
+}: {
+  passphrase: string;
+  names: readonly string[];
+  id: string;
+}) {
+  const assessment = assessPassphrase(passphrase, names);
   const word = passphrase ? strengthWords[assessment.score] : 'Not set yet';
   const hint = passphrase
     ? assessment.hint

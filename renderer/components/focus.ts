@@ -8,3 +8,14 @@ export function useFocusOnMount<T extends HTMLElement>() {
   }, []);
   return ref;
 }
+
+/**
+ * When the focused control goes away with what it acted on (Stop in the header, a panel's last
+ * button), focus would fall to the page body; the screen's heading is where a reader restarts.
+ */
+export function focusMainHeading(): void {
+  const heading = document.querySelector<HTMLElement>('main h1');
+  if (!heading) return;
+  if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+  heading.focus();
+}

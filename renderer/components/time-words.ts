@@ -1,5 +1,7 @@
-// Every way the renderer writes a time or a length of time. Each name says which one it is,
-// because "12:30" means a position in a recording on one screen and the wall clock on another.
+// Every way the renderer writes a length of time or a place in a recording. Moments on the
+// calendar and the wall clock are shared/format.ts's, the one formatter main uses too. Each name
+// says which it is, because "12:30" means a position in a recording on one screen and the wall
+// clock on another.
 
 /** A length for the screen, short: "45 s", "3 min 20 s", "12 min", "1 h 5 min". */
 export function shortDuration(ms: number): string {
@@ -40,9 +42,4 @@ export function minutesSecondsClock(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
   const rest = String(seconds % 60).padStart(2, '0');
   return `${Math.floor(seconds / 60)}:${rest}`;
-}
-
-/** A moment on this laptop's wall clock, in its time zone: "15:30". */
-export function wallClockTime(at: number): string {
-  return new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(at);
 }

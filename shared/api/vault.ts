@@ -107,7 +107,12 @@ export const vaultContract = {
     callers: ['locked'],
     size: requestSize.small,
     request: z.strictObject({ practiceName: personName, therapistName: personName, passphrase }),
-    reply: z.strictObject({ recoveryKey: z.string(), session: sessionInfoSchema }),
+    /** `deviceName`: this laptop's name, printed on the recovery sheet beside the key. */
+    reply: z.strictObject({
+      recoveryKey: z.string(),
+      session: sessionInfoSchema,
+      deviceName: z.string(),
+    }),
   },
   /** Also while signed in: whoever is signed in stays so until the passphrase proves right. */
   'session.unlock': {

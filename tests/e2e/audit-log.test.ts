@@ -207,11 +207,30 @@ describe('access log and auditors in Chromium', { timeout: 180_000 }, () => {
     expect(await summary().innerText()).toMatch(/^Entries 1–100 of [\d,]+, newest first\.$/);
     // Newest first: the auditor's own sign-in leads.
     expect((await column(3))[0]).toBe('Auditor sign-in');
+    // The laptop's time with its zone (the host's is Europe/Berlin), never UTC.
+    expect((await column(1))[0]).toMatch(
+      /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d:\d\d (CET|CEST)$/,
+    );
     expect((await column(2))[0]).toMatch(/^Auditor [0-9a-f]{6}…$/);
     // Nobody's name is on this screen: clients are ids.
     const text = await page.locator('.log-screen').innerText();
     expect(text).not.toContain('Robin Example');
     expect(text).toMatch(new RegExp(`client ${clientId.slice(0, 6)}…`));
+    // The export says it does not follow the filters; the header row stays on top as it scrolls.
+    expect(await page.getByTestId('export-scope').innerText()).toContain('the whole log');
+    expect(
+      await page
+        .locator('.log-screen .log-table thead th')
+        .first()
+        .evaluate(
+          (th) =>
+            (
+              globalThis as unknown as {
+                getComputedStyle: (element: unknown) => { position: string };
+              }
+            ).getComputedStyle(th).position,
+        ),
+    ).toBe('sticky');
     await snap(page, 'auditor-log');
 
     const newest = await column(1);

@@ -268,6 +268,8 @@ describe('consent, from the wizard to revocation, in Chromium', () => {
       ),
     );
     await visible(row.getByText('0:05'));
+    // 09:30 UTC on the test clock is 10:30 in Berlin, the host laptop's zone, and says so.
+    expect(await row.innerText()).toMatch(/Session of 14 Mar 2025, 10:\d\d CET/);
     await visible(row.getByText('Destroyed in 30 days, on 13 Apr 2025.'));
     expect(await row.getByRole('button', { name: /^Play/ }).isEnabled()).toBe(true);
 

@@ -13,7 +13,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntryView } from '../../shared/api';
 import { reviewAcknowledgement } from '../../shared/review-policy';
 import { call, clientNamed, detailOf, next, signAs, therapistName } from './consent-helpers';
-import { announced, formAlert, SLOW_WAIT_MS, until, visible, WAIT_MS } from './helpers';
+import {
+  announced,
+  formAlert,
+  SLOW_WAIT_MS,
+  typeBackRecoveryKey,
+  until,
+  visible,
+  WAIT_MS,
+} from './helpers';
 import { repoRoot, startTestHost, type TestHost } from './host';
 import { PASSPHRASE } from './record-helpers';
 import { snap } from './screens';
@@ -91,6 +99,7 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     await page.getByRole('button', { name: 'Create vault' }).click();
     await visible(heading('Your recovery key'), SLOW_WAIT_MS);
     await page.getByLabel('I have printed or written down this recovery key').check();
+    await typeBackRecoveryKey(page);
     await page.getByRole('button', { name: 'Continue' }).click();
     await visible(heading('Clients'));
 
@@ -145,6 +154,14 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     await page.getByLabel('To listen again to what we talked about').check();
     await next(page, 2);
     await next(page, 3);
+    // The client reads this: a focused frame with named steps, none of the therapist's tabs.
+    expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Access log' }).count()).toBe(0);
+    const stepHeading = page.getByRole('heading', { level: 1 });
+    expect(await stepHeading.innerText()).toMatch(/^3 of 9 ·\s*Who may listen$/);
+    expect(await page.evaluate('document.activeElement?.id')).toBe('wizard-title');
+    expect(await page.title()).toBe('Consent · Session Vault');
+    await snap(page, 'wizard-step-3-focused-frame');
     await next(page, 4);
     await page.getByLabel('We understand that recordings stay on this laptop only.').check();
     await page.getByLabel('We agree not to share or copy the recordings.').check();
@@ -166,6 +183,10 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     await signAs(page, 'the therapist', therapistName, 'draw');
     await page.getByRole('button', { name: 'Sign consent' }).click();
     await visible(heading('Consent signed'));
+    // The printout's times are the laptop's (Europe/Berlin in the host), with the zone named.
+    const printout = await page.locator('.consent-document').innerText();
+    expect(printout).toMatch(/signed \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d (CET|CEST)/);
+    expect(printout).not.toContain('UTC');
 
     const detail = await detailOf(host, clientId);
     expect(detail.client.consent.state).toBe('active');
@@ -265,9 +286,9 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     await visible(page.getByText(reviewAcknowledgement()));
     await page.getByRole('button', { name: 'I agree' }).click();
     await visible(heading('Your recordings'));
-    // 20 minutes from the core's 09:30.
+    // 20 minutes from the core's 09:30 UTC, on the host laptop's Berlin clock, with its zone.
     expect(await page.getByTestId('review-ends-at').textContent()).toBe(
-      'This review ends at 09:50.',
+      'This review ends at 10:50 CET.',
     );
 
     await page.getByRole('button', { name: 'Revoke my consent' }).click();

@@ -38,3 +38,9 @@ export async function announced(page: Page): Promise<string> {
 export function formAlert(page: Page): Locator {
   return page.locator('p[role="alert"]');
 }
+
+/** Types back the group of the recovery key the sheet asks for, as a therapist does from paper. */
+export async function typeBackRecoveryKey(page: Page): Promise<void> {
+  const group = await page.locator('.recovery-key-group').nth(1).innerText();
+  await page.getByLabel('Type group 2 of the key, from your copy').fill(group);
+}

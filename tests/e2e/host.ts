@@ -18,6 +18,14 @@ import { ensureSpeechWav } from './speech';
 import { decodeWire, encodeWire } from './wire';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
+
+/**
+ * The laptop's time zone in every e2e test: not UTC, so a time written in UTC shows up as wrong.
+ * On a laptop main and the page share the zone; here main is this Node process, so it gets the
+ * page's zone too (Node re-reads TZ when it is assigned).
+ */
+export const laptopTimeZone = 'Europe/Berlin';
+process.env.TZ = laptopTimeZone;
 /** Where the host's stand-in for main's save dialog puts access-log exports. */
 export const exportFolder = join(repoRoot, 'test-results/audit-downloads');
 const rendererRoot = join(repoRoot, 'out/renderer');
@@ -248,7 +256,7 @@ export async function launchBrowserHost(
   const context = await browser.newContext({
     viewport: { width: 1200, height: 820 },
     locale: 'en-GB',
-    timezoneId: 'Europe/London',
+    timezoneId: laptopTimeZone,
   });
 
   const calls: string[] = [];

@@ -255,7 +255,8 @@ describe('client review mode in Chromium', () => {
     await visible(heading('Hello, Alex'));
     expect(await pinField().getAttribute('inputmode')).toBe('numeric');
     expect(await pinField().getAttribute('autocomplete')).toBe('off');
-    await visible(page.getByText(describeReviewDelays()));
+    // Issue 15: the lockout rules wait for a wrong PIN; before one they would only worry.
+    expect(await page.getByText(describeReviewDelays()).count()).toBe(0);
     await snap(page, 'review-unlock');
   });
 
@@ -273,6 +274,7 @@ describe('client review mode in Chromium', () => {
     expect(await announced(page)).toContain(wait);
     expect(await openButton().isDisabled()).toBe(true);
     expect(await page.getByText('Wrong PINs so far: 1 of 10.').isVisible()).toBe(true);
+    await visible(page.getByText(describeReviewDelays()));
     await snap(page, 'review-unlock-wrong-pin');
     // Main's clock, not the page's, decides when the next try is taken.
     expect((await fromPage('review.unlock', { pin: alex.pin })).ok).toBe(false);
@@ -303,7 +305,7 @@ describe('client review mode in Chromium', () => {
     await visible(page.getByText(/Slow breath in for four/));
     await visible(page.getByTestId('review-ends-at'));
     expect(await page.getByTestId('review-ends-at').textContent()).toMatch(
-      /^This review ends at \d\d:\d\d\.$/,
+      /^This review ends at \d\d:\d\d CET\.$/,
     );
     expect(await page.locator('nav, a[href]').count()).toBe(0);
     expect(await page.content()).not.toContain(blair.name);
@@ -444,6 +446,11 @@ describe('client review mode in Chromium', () => {
   it('Alex revokes consent in two clicks, and the recording shows destroyed', async () => {
     await startReview(alexId);
     await openReviewAs(alex);
+    // What revoking does is said beside the button, before the question.
+    expect(await page.getByTestId('revoke-what').innerText()).toContain(
+      'your recording is destroyed at once: no one can listen again.',
+    );
+    await snap(page, 'review-home-revoke-said');
     await page.getByRole('button', { name: 'Revoke my consent' }).click();
     await visible(page.getByRole('heading', { name: 'Revoke your consent?' }));
     await visible(page.getByText(/This destroys your recording now/));

@@ -2,6 +2,7 @@
 // recovery key, lock, refuse wrong passphrases, delay repeated ones, recover, idle-lock, read the
 // access log, and prove that no name or passphrase reached the disk in the clear.
 import { readdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { channelsFor } from '../../shared/api';
 import { errorSentences } from '../../shared/errors';
 import { assessPassphrase } from '../../shared/passphrase';
 import { uiText } from '../../shared/ui-text';
-import { announced, formAlert, SLOW_WAIT_MS, until, visible } from './helpers';
+import { announced, formAlert, SLOW_WAIT_MS, typeBackRecoveryKey, until, visible } from './helpers';
 import { startTestHost, type TestHost } from './host';
 import { screenshotDir, snap } from './screens';
 
@@ -94,6 +95,9 @@ describe('vault lifecycle in Chromium', () => {
     recoveryKey = (await page.getByTestId('recovery-key').innerText()).replace(/\s+/g, ' ').trim();
     // Groups of four, separated by spaces, so it reads aloud and copies by hand.
     expect(recoveryKey).toMatch(/^[0-9A-Z]{4}( [0-9A-Z]{4}){7}$/);
+    // The sheet names the practice and the laptop (the host's name, as main reports it).
+    expect(await page.getByTestId('recovery-device').innerText()).toBe(hostname());
+    await visible(page.getByText('Type this key, then choose a new passphrase.', { exact: false }));
 
     await page.evaluate(() => {
       const g = globalThis as unknown as { print: () => void; printed: number };
@@ -118,6 +122,13 @@ describe('vault lifecycle in Chromium', () => {
     await page.emulateMedia({ media: 'screen' });
 
     await page.getByLabel('I have printed or written down this recovery key').check();
+    // Ticking the box is not enough: four characters of the key, typed back from the copy.
+    expect(await continueButton.isDisabled()).toBe(true);
+    await page.getByLabel('Type group 2 of the key, from your copy').fill('ZZZZ');
+    await visible(page.getByText('That is not group 2.', { exact: false }));
+    expect(await continueButton.isDisabled()).toBe(true);
+    await typeBackRecoveryKey(page);
+    expect(await continueButton.isEnabled()).toBe(true);
     await continueButton.click();
     await visible(page.getByRole('heading', { name: 'Clients' }));
     await visible(page.getByText(uiText.clientsEmpty));

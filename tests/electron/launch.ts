@@ -95,6 +95,8 @@ export async function createVault(page: Page): Promise<void> {
   await page
     .getByLabel('I have printed or written down this recovery key')
     .check({ timeout: 60_000 });
+  const group = await page.locator('.recovery-key-group').nth(1).innerText();
+  await page.getByLabel('Type group 2 of the key, from your copy').fill(group);
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByText('Signed in as Dana Reyes').waitFor();
 }

@@ -28,7 +28,8 @@ export class AuditorService {
 
   add(signInName: string, passphrase: string): { auditorId: string } {
     const { vault, auditSecrets, info } = this.lifecycle.unlocked();
-    if (!assessPassphrase(passphrase).acceptable) throw new VaultError('WEAK_PASSPHRASE');
+    const names = [signInName, info.practiceName, info.therapistName];
+    if (!assessPassphrase(passphrase, names).acceptable) throw new VaultError('WEAK_PASSPHRASE');
     const packed = packAuditSecrets(auditSecrets);
     try {
       let auditorId = '';

@@ -18,6 +18,8 @@ export interface CoreContext {
   auditors: AuditorService;
   anchors: AnchorKeeper;
   now: () => number;
+  /** Which laptop this is, for the recovery sheet. */
+  deviceName: string;
   /** The person is here: checks the idle lock first, then pushes it back. */
   active(): void;
 }

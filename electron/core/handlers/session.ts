@@ -50,7 +50,7 @@ export function sessionHandlers(context: CoreContext) {
         })),
       };
     },
-    'vault.create': (request) => lifecycle.create(request),
+    'vault.create': (request) => ({ ...lifecycle.create(request), deviceName: context.deviceName }),
     'session.unlock': (request) => {
       const info = lifecycle.unlock(request.passphrase);
       // The therapist is back: a review that was handed over but not started is withdrawn.

@@ -143,7 +143,11 @@ export class VaultService {
   } {
     if (this.problem) throw this.problem;
     if (this.vault) throw new VaultError('VAULT_EXISTS');
-    if (!assessPassphrase(request.passphrase).acceptable) throw new VaultError('WEAK_PASSPHRASE');
+    if (
+      !assessPassphrase(request.passphrase, [request.practiceName, request.therapistName])
+        .acceptable
+    )
+      throw new VaultError('WEAK_PASSPHRASE');
     const db = openVaultDb(this.path, { create: true });
     let created: ReturnType<typeof initialiseVault>;
     try {

@@ -82,6 +82,9 @@ export function LogExport({
         The signed bundle holds every entry and the vault’s signatures, so anyone can check it
         without this laptop. Exporting is itself written to the log.
       </p>
+      <p data-testid="export-scope">
+        Both exports hold the whole log, not only the entries the filters below show.
+      </p>
       <div className="actions">
         <button
           type="button"

@@ -1,5 +1,6 @@
 // One page of the access log: time, who, action, subject, outcome and reason, newest first.
 import type { AuditEntryView } from '../../../shared/api';
+import { formatDateTime } from '../../../shared/format';
 import {
   actionLabel,
   describeActor,
@@ -7,8 +8,6 @@ import {
   outcomeWords,
   reasonLabel,
 } from './audit-words';
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
 function Who({ entry }: { entry: AuditEntryView }) {
   const actor = describeActor(entry);
@@ -71,7 +70,7 @@ export function LogTable({
         <tbody>
           {entries.map((entry) => (
             <tr key={entry.seq} data-seq={entry.seq} data-outcome={entry.outcome}>
-              <td>{timeFormat.format(entry.at)}</td>
+              <td>{formatDateTime(entry.at, { seconds: true })}</td>
               <td>
                 <Who entry={entry} />
               </td>

@@ -1,6 +1,7 @@
 // Auditors (therapist): give an auditor their own sign-in to the access log, see who has one,
 // take it away, and, when an auditor needs them, reveal the names behind the client ids.
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { formatDate, formatTime } from '../../../shared/format';
 import { assessPassphrase } from '../../../shared/passphrase';
 import { Field } from '../../components/Field';
 import { FormMessage } from '../../components/FormMessage';
@@ -12,9 +13,6 @@ import { Refusal } from '../../app/call-main';
 import { auditorsStore, type Auditor, type RevealedClients } from './auditors-store';
 import '../../styles/audit.css';
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
-
 function AddAuditor({ onAdded }: { onAdded: () => void }) {
   const announce = useVault((state) => state.announce);
   const titleId = useId();
@@ -25,7 +23,9 @@ function AddAuditor({ onAdded }: { onAdded: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
 
-  const strongEnough = assessPassphrase(passphrase).acceptable;
+  const session = useVault((state) => state.status?.session ?? null);
+  const names = [name, session?.practiceName ?? '', session?.therapistName ?? ''];
+  const strongEnough = assessPassphrase(passphrase, names).acceptable;
   const repeated = repeat === passphrase;
   const ready = name.trim() !== '' && strongEnough && repeated && !busy;
   const why = !name.trim()
@@ -73,6 +73,7 @@ function AddAuditor({ onAdded }: { onAdded: () => void }) {
         onPassphrase={setPassphrase}
         repeat={repeat}
         onRepeat={setRepeat}
+        names={names}
       />
       <FormMessage message={error} />
       <div className="actions">
@@ -109,11 +110,9 @@ function AuditorRow({ auditor, onRemoved }: { auditor: Auditor; onRemoved: () =>
   return (
     <tr>
       <th scope="row">{label}</th>
-      <td>{dateFormat.format(auditor.createdAt)}</td>
+      <td>{formatDate(auditor.createdAt)}</td>
       <td>
-        {auditor.removedAt === null
-          ? 'Can sign in'
-          : `Removed ${dateFormat.format(auditor.removedAt)}`}
+        {auditor.removedAt === null ? 'Can sign in' : `Removed ${formatDate(auditor.removedAt)}`}
       </td>
       <td className="auditor-actions">
         {auditor.removedAt !== null ? null : confirming ? (
@@ -195,7 +194,7 @@ function RevealNames() {
       {revealed ? (
         <div className="reveal" data-testid="reveal">
           <p role="status" className="notice">
-            Shown at {timeFormat.format(revealed.at)} and written to the access log (entry{' '}
+            Shown at {formatTime(revealed.at)} and written to the access log (entry{' '}
             {count(revealed.loggedAs)}).
           </p>
           {revealed.clients.length === 0 ? (

@@ -5,10 +5,10 @@ import type { ClientDetail, RecordingSummary } from './clients-store';
 import {
   destroyCountdown,
   destroyedSentence,
-  formatDateTime,
   formatDuration,
   parseMinutesSeconds,
 } from '../../../shared/consent-text';
+import { formatDateTime } from '../../../shared/format';
 import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { Field } from '../../components/Field';
 import { FormMessage } from '../../components/FormMessage';

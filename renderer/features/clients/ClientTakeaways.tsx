@@ -2,8 +2,7 @@
 // and readable by the people the consent lists.
 import { useId, useState, type FormEvent } from 'react';
 import type { ClientDetail } from './clients-store';
-import { formatDateTime } from '../../../shared/consent-text';
-import { formatDate } from '../../../shared/format';
+import { formatDate, formatDateTime } from '../../../shared/format';
 import { FormMessage } from '../../components/FormMessage';
 import { TextArea } from '../../components/TextArea';
 import { useClients } from './clients-store';

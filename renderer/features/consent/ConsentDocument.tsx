@@ -4,8 +4,8 @@
 import { useEffect, useId, type ReactNode } from 'react';
 import type { ClientDetail } from '../clients/clients-store';
 import type { ConsentTerms } from '../../../shared/consent-terms';
-import { describeTerms, formatDateTime, shortHash } from '../../../shared/consent-text';
-import { formatDate } from '../../../shared/format';
+import { describeTerms, shortHash } from '../../../shared/consent-text';
+import { formatDate, formatDateTime } from '../../../shared/format';
 import { SignatureImage } from './SignatureImage';
 import { useFocusOnMount } from '../../components/focus';
 import { useClients, type Policy } from '../clients/clients-store';

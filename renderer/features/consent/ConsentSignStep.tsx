@@ -1,15 +1,17 @@
 // The last step: read every term again, see the practice policy version signed under, and sign:
 // each participant and the therapist, with a typed full name and a drawn signature (or, for
 // someone who cannot draw, the typed name alone).
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ClientDetail } from '../clients/clients-store';
 import { consentDraftSchema } from '../../../shared/api';
 import { signatureSchema, type Signature } from '../../../shared/consent-terms';
-import { describeTerms, formatDateTime, shortHash } from '../../../shared/consent-text';
+import { describeTerms, shortHash } from '../../../shared/consent-text';
+import { formatDateTime } from '../../../shared/format';
 import { Field } from '../../components/Field';
 import { FormMessage } from '../../components/FormMessage';
 import { SignatureImage } from './SignatureImage';
 import { SignaturePad } from './SignaturePad';
+import { useVault } from '../vault/vault-store';
 import type { Policy } from '../clients/clients-store';
 import { previewTerms, termsInput, type SignDraft, type WizardDraft } from './ConsentWizardDraft';
 
@@ -129,6 +131,14 @@ function SignerBlock({
   onChange: (patch: Partial<SignatureDraft>) => void;
 }) {
   const [error, setError] = useState<string | null>(null);
+  const announce = useVault((state) => state.announce);
+  const undoRef = useRef<HTMLButtonElement>(null);
+  const justSigned = useRef(false);
+  useEffect(() => {
+    if (!justSigned.current || !signature.signed) return;
+    justSigned.current = false;
+    undoRef.current?.focus();
+  }, [signature.signed]);
   const headingId = useId();
   const checkId = useId();
   const padHintId = useId();
@@ -150,6 +160,9 @@ function SignerBlock({
     if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? 'Sign again.');
     setError(null);
     onChange({ signed: parsed.data });
+    // The Sign button goes away with this: say what happened, and focus the Undo that replaces it.
+    announce(`Signed by ${parsed.data.typedName}.`);
+    justSigned.current = true;
   }
 
   if (signature.signed) {
@@ -161,7 +174,12 @@ function SignerBlock({
           <span aria-hidden="true">✓ </span>Signed by {signature.signed.typedName},{' '}
           {formatDateTime(signature.signed.signedAt)}
         </p>
-        <button type="button" className="link-button" onClick={() => onChange({ signed: null })}>
+        <button
+          ref={undoRef}
+          type="button"
+          className="link-button"
+          onClick={() => onChange({ signed: null })}
+        >
           Undo the signature of {label}
         </button>
       </div>

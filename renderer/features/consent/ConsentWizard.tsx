@@ -148,7 +148,8 @@ function Wizard({
         </button>
       </div>
       <div className="wizard-progress">
-        <p className="wizard-step-count" id="wizard-step-count">
+        {/* The heading carries the count for a screen reader, read once at each step. */}
+        <p className="wizard-step-count" aria-hidden="true">
           Step {step + 1} of {steps.length}
         </p>
         <div className="wizard-bar" aria-hidden="true">
@@ -157,14 +158,8 @@ function Wizard({
           ))}
         </div>
       </div>
-      <form
-        className="wizard-card"
-        onSubmit={next}
-        noValidate
-        aria-labelledby="wizard-title"
-        aria-describedby="wizard-step-count"
-      >
-        <StepTitle key={step} title={title} />
+      <form className="wizard-card" onSubmit={next} noValidate aria-labelledby="wizard-title">
+        <StepTitle key={step} title={title} count={`${step + 1} of ${steps.length}`} />
         {Step ? (
           <Step draft={draft} update={update} detail={detail} policy={policy} />
         ) : (
@@ -204,10 +199,12 @@ function Wizard({
   );
 }
 
-function StepTitle({ title }: { title: string }) {
+/** "3 of 9 · Who may listen": focused at each step, so the step's name and place are read. */
+function StepTitle({ title, count }: { title: string; count: string }) {
   const ref = useFocusOnMount<HTMLHeadingElement>();
   return (
     <h1 id="wizard-title" ref={ref} tabIndex={-1}>
+      <span className="visually-hidden">{count} · </span>
       {title}
     </h1>
   );

@@ -180,7 +180,11 @@ function Recording({ name }: { name: string }) {
             {uiText.silence}
           </p>
         ) : null}
-        {status.diskLow ? <p className="notice notice-problem">{uiText.diskLow}</p> : null}
+        {status.diskLow ? (
+          <p className="notice notice-problem" role="status">
+            {uiText.diskLow}
+          </p>
+        ) : null}
         {status.problem ? (
           <p className="notice notice-problem" role="alert">
             {status.problem.message}

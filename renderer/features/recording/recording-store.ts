@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import type { Reply, Result } from '../../../shared/api';
 import type { VaultErrorInfo } from '../../../shared/errors';
+import { uiText } from '../../../shared/ui-text';
 import { callMain, Refusal } from '../../app/call-main';
 import { shortDuration } from '../../components/time-words';
 import { useVault } from '../vault/vault-store';
@@ -31,6 +32,8 @@ interface RecordingState {
 }
 
 export const useRecording = create<RecordingState>()((set, get) => {
+  let watchers = 0;
+  let timer: ReturnType<typeof setInterval> | null = null;
   const announce = (text: string) => useVault.getState().announce(text);
 
   async function poll(): Promise<void> {
@@ -39,6 +42,8 @@ export const useRecording = create<RecordingState>()((set, get) => {
     const previous = get().status;
     if (JSON.stringify(previous) === JSON.stringify(next)) return;
     set({ status: next });
+    // A notice appearing in the page is not read out by itself: say it once, when it starts.
+    if (next?.diskLow && !previous?.diskLow) announce(uiText.diskLow);
     // Stopped by main (disk full, microphone lost, consent ended): say what was kept.
     if (
       next &&
@@ -87,9 +92,19 @@ export const useRecording = create<RecordingState>()((set, get) => {
     busy: false,
 
     watch() {
-      void poll();
-      const timer = setInterval(() => void poll(), POLL_MS);
-      return () => clearInterval(timer);
+      // The header and the Record screen both watch: one timer serves every watcher.
+      watchers += 1;
+      if (watchers === 1) {
+        void poll();
+        timer = setInterval(() => void poll(), POLL_MS);
+      }
+      return () => {
+        watchers -= 1;
+        if (watchers === 0 && timer !== null) {
+          clearInterval(timer);
+          timer = null;
+        }
+      };
     },
 
     async start(clientId) {

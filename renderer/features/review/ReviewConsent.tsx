@@ -73,6 +73,16 @@ function Confirm({
   );
 }
 
+/** What revoking does to the recordings, said beside the button, not only in the question. */
+function revokeDestroysNow(library: ReviewLibrary): string {
+  const kept = library.recordings.filter((r) => r.state !== 'destroyed').length;
+  if (kept === 0) return '.';
+  const which = kept === 1 ? 'your recording' : `your ${kept} recordings`;
+  return library.revocationDestroys === 'all-recordings'
+    ? `, and ${which} ${kept === 1 ? 'is' : 'are'} destroyed at once: no one can listen again.`
+    : `; ${which} ${kept === 1 ? 'is' : 'are'} kept until the date shown, then destroyed.`;
+}
+
 export function ReviewConsent({ library }: { library: ReviewLibrary }) {
   const announce = useVault((state) => state.announce);
   const [confirming, setConfirming] = useState(false);
@@ -114,9 +124,9 @@ export function ReviewConsent({ library }: { library: ReviewLibrary }) {
         />
       ) : (
         <>
-          <p>
-            You can revoke your consent at any time. Then nothing more is recorded. Your care does
-            not change.
+          <p data-testid="revoke-what">
+            You can revoke your consent at any time. Then nothing more is recorded
+            {revokeDestroysNow(library)} Your care does not change.
           </p>
           <div>
             <button

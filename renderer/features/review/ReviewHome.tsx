@@ -8,7 +8,7 @@ import { useFocusOnMount } from '../../components/focus';
 import { useReview } from './review-store';
 import { useVault } from '../vault/vault-store';
 import { ReviewLibrary } from './ReviewLibrary';
-import { firstName, reviewText } from './ReviewText';
+import { everyoneByFirstName, reviewText } from './ReviewText';
 import '../../styles/review.css';
 
 type Review = NonNullable<SessionInfo['review']>;
@@ -63,7 +63,7 @@ function ReviewBar({ review }: { review: Review }) {
     <header className="review-bar">
       <div className="review-bar-inner">
         <p className="review-who">
-          <strong>{firstName(review.displayName)}’s review</strong>
+          <strong>{everyoneByFirstName(review.displayName, review.listenWith)}’s review</strong>
           <span data-testid="review-ends-at">{reviewText.endsAt(review.endsAt)}</span>
         </p>
         <button

@@ -62,8 +62,13 @@ function PinForm({ pending }: { pending: PendingReview }) {
         onChange={setPin}
         hint={
           <>
-            {pending.failures > 0 ? <span>{reviewText.wrongSoFar(pending.failures)} </span> : null}
-            {describeReviewDelays()}
+            {/* The rules for wrong PINs would only worry someone who has not made one. */}
+            {pending.failures > 0 ? (
+              <>
+                <span>{reviewText.wrongSoFar(pending.failures)} </span>
+                {describeReviewDelays()}
+              </>
+            ) : null}
           </>
         }
       />

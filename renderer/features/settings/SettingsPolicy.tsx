@@ -2,12 +2,8 @@
 // the earlier versions, and the default terms the consent wizard starts from.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { defaultTermsSchema, type DefaultTerms } from '../../../shared/api';
-import {
-  retentionSentence,
-  shortHash,
-  terminationSentence,
-  formatDateTime,
-} from '../../../shared/consent-text';
+import { retentionSentence, shortHash, terminationSentence } from '../../../shared/consent-text';
+import { formatDateTime } from '../../../shared/format';
 import { Field } from '../../components/Field';
 import { FormMessage } from '../../components/FormMessage';
 import { TextArea } from '../../components/TextArea';

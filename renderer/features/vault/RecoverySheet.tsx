@@ -1,5 +1,7 @@
 // Shown once, right after the vault is created: the recovery key, to print or write down.
 import { useId, useState } from 'react';
+import { formatDate } from '../../../shared/format';
+import { FormMessage } from '../../components/FormMessage';
 import { useFocusOnMount } from '../../components/focus';
 import { useVault } from './vault-store';
 
@@ -11,14 +13,33 @@ function groupKey(key: string): string[] {
   return trimmed.match(/.{1,4}/g) ?? [];
 }
 
+/** Which group the therapist types back: the second, so the first glance at the key is not enough. */
+const CHECK_GROUP = 1;
+
+function sameCharacters(typed: string, expected: string): boolean {
+  const plain = (text: string) => text.replace(/[\s-]+/g, '').toUpperCase();
+  return plain(typed) !== '' && plain(typed) === plain(expected);
+}
+
+function ordinal(n: number): string {
+  return ['first', 'second', 'third', 'fourth'][n - 1] ?? `number ${n}`;
+}
+
 export function RecoverySheet({ recoveryKey }: { recoveryKey: string }) {
   const session = useVault((state) => state.status?.session ?? null);
+  const deviceName = useVault((state) => state.deviceName);
   const finish = useVault((state) => state.finishRecoverySheet);
   const [saved, setSaved] = useState(false);
-  const [printedOn] = useState(() => new Date().toLocaleDateString());
+  const [typedBack, setTypedBack] = useState('');
+  const typeBackId = useId();
+  const typeBackHintId = useId();
+  const [printedOn] = useState(() => formatDate(Date.now()));
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const keyLabelId = useId();
   const groups = groupKey(recoveryKey);
+  const checkGroup = groups[CHECK_GROUP] ?? groups[0] ?? '';
+  const typedRight = sameCharacters(typedBack, checkGroup);
+  const ready = saved && typedRight;
 
   return (
     <main className="page page-centered">
@@ -47,6 +68,32 @@ export function RecoverySheet({ recoveryKey }: { recoveryKey: string }) {
           </p>
         </section>
 
+        <dl className="recovery-facts">
+          <div>
+            <dt>Practice</dt>
+            <dd>{session?.practiceName ?? ''}</dd>
+          </div>
+          <div>
+            <dt>Laptop</dt>
+            <dd data-testid="recovery-device">{deviceName || 'this laptop'}</dd>
+          </div>
+          <div>
+            <dt>Made on</dt>
+            <dd>{printedOn}</dd>
+          </div>
+        </dl>
+
+        <section aria-labelledby={`${keyLabelId}-how`}>
+          <h2 id={`${keyLabelId}-how`} className="recovery-how-title">
+            How to use it
+          </h2>
+          <p>
+            On the lock screen of this laptop, choose “Forgot your passphrase? Use the recovery
+            key”.
+          </p>
+          <p>Type this key, then choose a new passphrase. The vault opens with nothing lost.</p>
+        </section>
+
         <ul className="plain-list">
           <li>Keep the sheet somewhere safe, away from this laptop.</li>
           <li>Anyone with this key and this laptop can open the vault.</li>
@@ -69,11 +116,38 @@ export function RecoverySheet({ recoveryKey }: { recoveryKey: string }) {
               I have printed or written down this recovery key
             </label>
           </div>
+          <div className="field">
+            <label htmlFor={typeBackId}>
+              Type group {CHECK_GROUP + 1} of the key, from your copy
+            </label>
+            <p id={typeBackHintId} className="field-hint">
+              The {ordinal(CHECK_GROUP + 1)} group of four characters. This shows your copy is right
+              before the key goes away.
+            </p>
+            <input
+              id={typeBackId}
+              className="recovery-type-back"
+              value={typedBack}
+              maxLength={12}
+              autoComplete="off"
+              spellCheck={false}
+              aria-describedby={typeBackHintId}
+              aria-invalid={typedBack.trim().length >= 4 && !typedRight}
+              onChange={(event) => setTypedBack(event.currentTarget.value)}
+            />
+            <FormMessage
+              message={
+                typedBack.trim().length >= 4 && !typedRight
+                  ? `That is not group ${CHECK_GROUP + 1}. Check your copy against the key above.`
+                  : null
+              }
+            />
+          </div>
           <div className="actions">
             <button
               type="button"
               className="button button-primary"
-              disabled={!saved}
+              disabled={!ready}
               onClick={finish}
             >
               Continue

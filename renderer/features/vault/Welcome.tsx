@@ -18,7 +18,7 @@ function whatIsMissing(input: {
 }): string | null {
   if (!input.practiceName.trim()) return 'Write the name of your practice.';
   if (!input.therapistName.trim()) return 'Write your name.';
-  const assessment = assessPassphrase(input.passphrase);
+  const assessment = assessPassphrase(input.passphrase, [input.practiceName, input.therapistName]);
   if (!assessment.acceptable) return 'Choose a stronger passphrase. The note under it says how.';
   if (input.repeat !== input.passphrase) return 'Type the same passphrase again in the last box.';
   return null;
@@ -89,6 +89,7 @@ export function Welcome() {
             onPassphrase={setPassphrase}
             repeat={repeat}
             onRepeat={setRepeat}
+            names={[practiceName, therapistName]}
           />
           <FormMessage message={error} />
           <div className="actions">

@@ -31,6 +31,8 @@ interface VaultState {
   statusProblem: string | null;
   /** Shown once, right after the vault is created; cleared on Continue or when the vault locks. */
   recoveryKey: string | null;
+  /** The laptop's name, for the recovery sheet (main's answer to creating the vault). */
+  deviceName: string;
   view: View;
   detail: Detail | null;
   announcement: Announcement;
@@ -136,6 +138,7 @@ export const useVault = create<VaultState>()((set, get) => {
     status: null,
     statusProblem: null,
     recoveryKey: null,
+    deviceName: '',
     view: 'clients',
     detail: null,
     announcement: { text: '', id: 0 },
@@ -157,7 +160,8 @@ export const useVault = create<VaultState>()((set, get) => {
     createVault(input) {
       return requestThenReadStatus(
         () => window.vault.vault.create(input),
-        (value) => set({ recoveryKey: value.recoveryKey, view: 'clients' }),
+        (value) =>
+          set({ recoveryKey: value.recoveryKey, deviceName: value.deviceName, view: 'clients' }),
       );
     },
 

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import {
   actorSchema,
   consentStateSchema,
@@ -17,7 +17,7 @@ import {
   type RecordingSubject,
 } from '../../../shared/consent';
 import { listenersSentence } from '../../../shared/consent-text';
-import { DAY_MS, formatDate, formatDays } from '../../../shared/format';
+import { DAY_MS, formatDate, formatDateTime, formatDays, formatTime } from '../../../shared/format';
 import { reviewAcknowledgement } from '../../../shared/review-policy';
 
 const at = (year: number, month: number, day: number, hour = 0) =>
@@ -103,11 +103,27 @@ function messages(input: unknown): string[] {
 }
 
 describe('format', () => {
-  test('writes dates in UTC with English month names', () => {
+  const laptopZone = process.env.TZ;
+  afterEach(() => {
+    if (laptopZone === undefined) delete process.env.TZ;
+    else process.env.TZ = laptopZone;
+  });
+
+  test('writes dates in UTC with English month names on a laptop set to UTC', () => {
+    process.env.TZ = 'UTC';
     expect(formatDate(at(2026, 11, 20))).toBe('20 Nov 2026');
     expect(formatDate(at(2026, 11, 20, 23) + 59 * 60_000)).toBe('20 Nov 2026');
     expect(formatDate(0)).toBe('1 Jan 1970');
     expect(formatDate(Number.NaN)).toBe('an unknown date');
+  });
+  test('writes dates and times in the laptop’s own zone, with the zone named', () => {
+    process.env.TZ = 'America/Chicago';
+    // 03:00 UTC on 21 Nov is still the evening of 20 Nov in Chicago.
+    expect(formatDate(at(2026, 11, 21, 3))).toBe('20 Nov 2026');
+    expect(formatDateTime(at(2026, 11, 21, 3))).toMatch(/^20 Nov 2026, 21:00 (CST|GMT-6)$/);
+    process.env.TZ = 'Europe/Berlin';
+    expect(formatDateTime(at(2026, 11, 21, 3))).toMatch(/^21 Nov 2026, 04:00 (CET|GMT\+1)$/);
+    expect(formatTime(Number.NaN)).toBe('an unknown time');
   });
   test('writes days', () => {
     expect(formatDays(1)).toBe('1 day');
