@@ -11,6 +11,7 @@ import type {
   DecisionSubject,
   Decision,
   DeepReadonly,
+  RecordingKind,
   RecordingSubject,
 } from './consent-terms';
 
@@ -35,6 +36,34 @@ export function isFullySigned(terms: DeepReadonly<ConsentTerms>): boolean {
   return missingSignatures(terms).length === 0;
 }
 
+/** Whether the signed terms allow this kind of recording to be made. */
+export function allowsKind(terms: DeepReadonly<ConsentTerms>, kind: RecordingKind): boolean {
+  // Terms signed before the choice existed allowed full sessions only.
+  if (!terms.recordingKinds) return kind === 'session';
+  return kind === 'session'
+    ? terms.recordingKinds.sessions
+    : terms.recordingKinds.voiceNotes !== null;
+}
+
+/**
+ * The terms that govern one kind of recording: a voice note keeps by its own short terms (who may
+ * listen, how long, revocation, the end of therapy); everything else is the consent's.
+ */
+export function termsForKind(
+  terms: DeepReadonly<ConsentTerms>,
+  kind: RecordingKind | undefined,
+): DeepReadonly<ConsentTerms> {
+  const voiceNotes = terms.recordingKinds?.voiceNotes;
+  if (kind !== 'voice-note' || !voiceNotes) return terms;
+  return {
+    ...terms,
+    whoMayPlay: { ...voiceNotes.whoMayPlay, namedOthers: [] },
+    retentionDays: voiceNotes.retentionDays,
+    termination: voiceNotes.termination,
+    revocation: { ...terms.revocation, destroys: voiceNotes.revocationDestroys },
+  };
+}
+
 function terminationEnd(terms: DeepReadonly<ConsentTerms>, therapyEndedAt: number): number {
   return terms.termination.action === 'destroy-now'
     ? therapyEndedAt
@@ -47,10 +76,12 @@ function terminationEnd(terms: DeepReadonly<ConsentTerms>, therapyEndedAt: numbe
  * made at or after a future-only revocation was never covered, so it is due at once.
  */
 export function destroyAfter(
-  terms: DeepReadonly<ConsentTerms>,
+  signedTerms: DeepReadonly<ConsentTerms>,
   state: DeepReadonly<Pick<ConsentState, 'revokedAt' | 'therapyEndedAt'>>,
   recordedAt: number,
+  kind?: RecordingKind,
 ): number {
+  const terms = termsForKind(signedTerms, kind);
   let deadline = addDays(recordedAt, terms.retentionDays);
   if (state.therapyEndedAt !== null) {
     deadline = Math.min(deadline, terminationEnd(terms, state.therapyEndedAt));
@@ -128,6 +159,12 @@ const NOT_SIGNED = 'Not every participant has signed yet.';
 const NO_CONSENT = 'There is no signed consent for this client.';
 const MISMATCH = 'This recording does not match the consent on file, so it stays locked.';
 const OTHER_CLIENT = 'This recording belongs to another client.';
+const KIND_REFUSED: Record<RecordingKind, string> = {
+  session:
+    'The client agreed to closing voice notes only, not to recording whole sessions. Record a closing voice note instead, or sign new terms together.',
+  'voice-note':
+    'The signed consent does not allow closing voice notes. Sign new terms together that allow them.',
+};
 
 const allowed = (reasons: string[]): Decision => ({ allow: true, reasons });
 const refused = (reasons: string[]): Decision => ({ allow: false, reasons });
@@ -262,10 +299,12 @@ function decideRecord(actor: DeepReadonly<Actor>, subject: Subject | null, now: 
       `Therapy ended on ${formatDate(therapyEndedAt)}, so no new recordings can be made.`,
     );
   }
+  const kind = subject.recordingKind ?? 'session';
+  if (!allowsKind(terms, kind)) reasons.push(KIND_REFUSED[kind]);
   if (reasons.length > 0) return refused(reasons);
   return allowed([
     'Everyone has signed and the consent is in force.',
-    `A recording made now will be destroyed on ${formatDate(destroyAfter(terms, subject.consent, now))}.`,
+    `A ${kind === 'voice-note' ? 'voice note' : 'recording'} made now will be destroyed on ${formatDate(destroyAfter(terms, subject.consent, now, kind))}.`,
   ]);
 }
 
@@ -280,7 +319,7 @@ function decidePlay(actor: DeepReadonly<Actor>, subject: Subject | null, now: nu
   const reasons: string[] = [];
   if (actor.role === 'client' && !isOwnClient(actor, subject)) reasons.push(OTHER_CLIENT);
   const state = subject.consent;
-  const terms = state.terms;
+  const terms = state.terms && termsForKind(state.terms, recording.kind);
   if (terms === null) {
     if (recording.destroyedAt !== null) {
       reasons.push(`This recording was destroyed on ${formatDate(recording.destroyedAt)}.`);
@@ -365,7 +404,7 @@ function decideDestroy(actor: DeepReadonly<Actor>, subject: Subject | null, now:
       : refused([OTHER_CLIENT]);
   }
   // The sweeper: destruction cannot be undone, so it acts only on a deadline it can prove.
-  const { terms } = subject.consent;
+  const terms = subject.consent.terms && termsForKind(subject.consent.terms, recording.kind);
   if (terms === null) {
     return refused([
       'There is no consent on file, so Session Vault cannot tell when to destroy this recording. Ask the therapist.',

@@ -1,7 +1,11 @@
 // recording.* and capture.*: the therapist's running recording, and the hidden capture window
 // that holds the microphone (only it may call capture.*).
 import { z } from 'zod';
+import { recordingKindSchema } from '../consent-terms';
 import { bytesSchema, decisionSchema, empty, opaqueId, recordingIdRequest } from './common';
+
+/** A closing voice note is at most two minutes of recorded time; main stops it there. */
+export const VOICE_NOTE_LIMIT_MS = 120_000;
 
 export const markerSchema = z.strictObject({
   markerId: z.string(),
@@ -16,6 +20,7 @@ export const removedRangeSchema = z.strictObject({
 export const recordingSummarySchema = z.strictObject({
   recordingId: opaqueId,
   clientId: opaqueId,
+  kind: recordingKindSchema,
   startedAt: z.number(),
   durationMs: z.number().int(),
   state: z.enum(['recording', 'finalised', 'interrupted', 'destroyed']),
@@ -44,6 +49,9 @@ export type CaptureSettings = z.infer<typeof captureSettingsSchema>;
 export const recorderStatusSchema = z.strictObject({
   recordingId: opaqueId,
   clientId: opaqueId,
+  kind: recordingKindSchema,
+  /** Recorded time at which main stops the recording by itself; null for a session. */
+  limitMs: z.number().int().nullable(),
   state: z.enum(['starting', 'recording', 'paused', 'stopping', 'stopped']),
   elapsedMs: z.number().int(),
   level: z.number(),
@@ -72,6 +80,8 @@ export const recordingContract = {
         error: 'Confirm that consent was reconfirmed aloud first.',
       }),
       roomAudioProcessing: z.boolean().optional(),
+      /** A full session when absent. */
+      kind: recordingKindSchema.optional(),
     }),
     reply: z.strictObject({ recordingId: opaqueId }),
   },

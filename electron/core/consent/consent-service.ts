@@ -80,6 +80,7 @@ export class ConsentService {
               consentVersion: consentVersion ?? consent.terms.version,
               recordedAt: recording.startedAt,
               destroyedAt: recording.destroyedAt,
+              kind: recording.kind,
             }
           : null,
     };
