@@ -12,6 +12,8 @@ export const consentStatusSchema = z.strictObject({
   revokedAt: z.number().nullable(),
   therapyEndedAt: z.number().nullable(),
   record: decisionSchema,
+  /** Whether a closing voice note may be recorded now, and why or why not. */
+  recordVoiceNote: decisionSchema,
 });
 
 export const clientSummarySchema = z.strictObject({

@@ -12,6 +12,12 @@ export function consentStatus(
 ): ClientSummary['consent'] {
   const terms = state.terms;
   const record = decide('record', actor, { clientId, consent: state, recording: null }, now);
+  const recordVoiceNote = decide(
+    'record',
+    actor,
+    { clientId, consent: state, recording: null, recordingKind: 'voice-note' },
+    now,
+  );
   return {
     state: !terms
       ? 'none'
@@ -25,6 +31,7 @@ export function consentStatus(
     revokedAt: state.revokedAt,
     therapyEndedAt: state.therapyEndedAt,
     record,
+    recordVoiceNote,
   };
 }
 

@@ -82,6 +82,7 @@ export function ClientDetail({ clientId }: { clientId: string }) {
       onShowVersion={(version) => void showVersion(version)}
       versionProblem={earlierProblem}
       onRecord={() => open({ kind: 'record', clientId })}
+      onVoiceNote={() => open({ kind: 'voice-note', clientId })}
     />
   );
 }
@@ -101,12 +102,14 @@ function ClientPage({
   onShowVersion,
   versionProblem,
   onRecord,
+  onVoiceNote,
 }: {
   detail: Detail;
   onShowDocument: () => void;
   onShowVersion: (version: number) => void;
   versionProblem: string | null;
   onRecord: () => void;
+  onVoiceNote: () => void;
 }) {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const open = useVault((state) => state.open);
@@ -163,6 +166,11 @@ function ClientPage({
           >
             Record a session
           </button>
+          {consent.recordVoiceNote.allow ? (
+            <button type="button" className="button button-secondary" onClick={onVoiceNote}>
+              Record a closing voice note
+            </button>
+          ) : null}
           <button
             type="button"
             className={consentIsNext ? 'button button-primary' : 'button button-secondary'}
