@@ -25,6 +25,8 @@ export interface ActiveRecording {
   /** Recorded time reported with a header-only chunk, added to the next chunk. */
   carriedMs: number;
   onFinished: (() => void)[];
+  /** Why main itself asked for the stop (a voice note's limit), for the log entry. */
+  stopReason?: string;
   /** The wait for the capture window to confirm a stop; cleared when the recording finishes. */
   stopTimer?: ReturnType<typeof setTimeout>;
 }

@@ -199,8 +199,10 @@ export class Recorder {
       active.limitMs !== null &&
       active.elapsedMs >= active.limitMs &&
       active.state !== 'stopping'
-    )
-      void this.stop(request.recordingId, 'reached the two-minute limit of a closing voice note');
+    ) {
+      active.stopReason = 'reached the two-minute limit of a closing voice note';
+      void this.stop(request.recordingId, active.stopReason);
+    }
   }
 
   level(recordingId: string, rms: number): void {
@@ -290,7 +292,10 @@ export class Recorder {
   /** The capture window says the last chunk was sent. */
   captureFinished(recordingId: string): void {
     const active = this.armed(recordingId, 'capture.finished');
-    this.finish(active.recordingId, active.problem ? 'stopped after a problem' : 'stopped');
+    this.finish(
+      active.recordingId,
+      active.problem ? 'stopped after a problem' : (active.stopReason ?? 'stopped'),
+    );
   }
 
   fail(recordingId: string, failure: CaptureFailure | 'disk-full' | 'capture-lost'): void {

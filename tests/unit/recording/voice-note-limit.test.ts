@@ -72,5 +72,12 @@ test('main stops a voice note at 120 s of recorded time and keeps nothing past i
   const note = detail.recordings.find((r) => r.recordingId === recordingId);
   expect(note).toMatchObject({ kind: 'voice-note', state: 'finalised', durationMs: 120_000 });
   expect(note?.destroyAfter).toBe(note!.startedAt + 7 * 86_400_000);
+  const log = await call<{ entries: { action: string; reason: string | null }[] }>(
+    core,
+    'audit.query',
+    { subject: recordingId, limit: 10 },
+  );
+  const stop = log.entries.find((entry) => entry.action === 'recording.stop');
+  expect(stop?.reason).toMatch(/^reached the two-minute limit of a closing voice note; 120 s/);
   core.close();
 });
