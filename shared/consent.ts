@@ -300,7 +300,8 @@ function decideRecord(actor: DeepReadonly<Actor>, subject: Subject | null, now: 
     );
   }
   const kind = subject.recordingKind ?? 'session';
-  if (!allowsKind(terms, kind)) reasons.push(KIND_REFUSED[kind]);
+  // Only when nothing else stands in the way, so it never suggests what is refused anyway.
+  if (reasons.length === 0 && !allowsKind(terms, kind)) reasons.push(KIND_REFUSED[kind]);
   if (reasons.length > 0) return refused(reasons);
   return allowed([
     'Everyone has signed and the consent is in force.',
