@@ -46,6 +46,7 @@ export function createConsentedRecording(
         mimeType: 'pending',
         consentId: terms.consentId,
         consentVersion: terms.version,
+        kind,
       });
       vault.recordings.setDestroyCause(recordingId, cause);
       started(recordingKey);

@@ -28,6 +28,11 @@ export interface RecordingMeta {
   mimeType: string;
   consentId: string | null;
   consentVersion: number | null;
+  /**
+   * The kind, sealed as well as in the clear: an edited row cannot move a voice note under the
+   * session terms. Absent in recordings made before voice notes existed (sessions).
+   */
+  kind?: RecordingKind;
 }
 
 function toRecording(row: Record<string, unknown>): RecordingRow {

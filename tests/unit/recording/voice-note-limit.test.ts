@@ -1,6 +1,7 @@
 // A closing voice note stops at two minutes of recorded time, counted by main from the chunks'
 // durations, whatever the capture page goes on sending; a voice-notes-only consent refuses a
 // full recording with its reason in words.
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,5 +80,17 @@ test('main stops a voice note at 120 s of recorded time and keeps nothing past i
   );
   const stop = log.entries.find((entry) => entry.action === 'recording.stop');
   expect(stop?.reason).toMatch(/^reached the two-minute limit of a closing voice note; 120 s/);
+
+  // An edited row cannot move the note under the session terms: the sealed kind says otherwise.
   core.close();
+  const db = new Database(join(dataDir, 'vault.sqlite'));
+  db.prepare("UPDATE recordings SET kind = 'session' WHERE recording_id = ?").run(recordingId);
+  db.close();
+  const reopened = await testCore(dataDir, clock);
+  await call(reopened, 'session.unlock', { passphrase: PASSPHRASE });
+  const edited = await refusal(reopened, 'playback.open', { recordingId });
+  expect(edited.message).toBe(
+    'This recording’s details do not match what was recorded, so it stays locked.',
+  );
+  reopened.close();
 });
