@@ -253,6 +253,34 @@ export function listenersProblem(whoMayPlay: {
   return null;
 }
 
+/** A decision made without a recording: declined, or an alternative chosen instead. */
+export const recordingDecisionObject = z.strictObject({
+  outcome: z.enum(['declined', 'alternatives'], {
+    error: 'Choose whether recording was declined or an alternative was chosen.',
+  }),
+  alternatives: z.strictObject({ writtenTakeaways: z.boolean(), closingVoiceNotes: z.boolean() }),
+  reasonsTalkedThrough: z
+    .string()
+    .trim()
+    .min(1, 'Write the reasons you talked through.')
+    .max(4000, 'Use at most 4000 characters.'),
+  agreed: z
+    .string()
+    .trim()
+    .min(1, 'Write what was agreed.')
+    .max(4000, 'Use at most 4000 characters.'),
+});
+export const recordingDecisionSchema = recordingDecisionObject.superRefine((decision, ctx) => {
+  const chose = decision.alternatives.writtenTakeaways || decision.alternatives.closingVoiceNotes;
+  if (decision.outcome === 'alternatives' && !chose)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['alternatives'],
+      message: 'Tick the alternative that was chosen.',
+    });
+});
+export type RecordingDecision = z.infer<typeof recordingDecisionSchema>;
+
 export const consentStateSchema = z
   .strictObject({
     /** The signed version in force, or null when none has been signed. */

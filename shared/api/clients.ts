@@ -1,6 +1,10 @@
 // clients.* and takeaways.*: the therapist's clients, each with their consent and recordings.
 import { z } from 'zod';
-import { consentTermsSchema } from '../consent-terms';
+import {
+  consentTermsSchema,
+  recordingDecisionObject,
+  recordingDecisionSchema,
+} from '../consent-terms';
 import { clientIdRequest, decisionSchema, empty, opaqueId, personName } from './common';
 import { recordingSummarySchema } from './recording';
 
@@ -41,6 +45,10 @@ export const clientDetailSchema = z.strictObject({
       text: z.string(),
     }),
   ),
+  /** Decisions made without a recording: declined, or an alternative chosen. */
+  decisions: z.array(
+    recordingDecisionObject.extend({ decisionId: z.string(), decidedAt: z.number() }),
+  ),
 });
 export type ClientDetail = z.infer<typeof clientDetailSchema>;
 
@@ -70,6 +78,11 @@ export const clientContract = {
     reply: clientSummarySchema,
   },
   'clients.detail': { callers: ['therapist'], request: clientIdRequest, reply: clientDetailSchema },
+  'consent.recordDecision': {
+    callers: ['therapist'],
+    request: z.strictObject({ clientId: opaqueId, decision: recordingDecisionSchema }),
+    reply: clientDetailSchema,
+  },
   'takeaways.add': {
     callers: ['therapist'],
     request: z.strictObject({

@@ -307,6 +307,7 @@ export class ConsentService {
         versions: store.versions(clientId).map(({ version, signedAt }) => ({ version, signedAt })),
         recordings: recordings(clientKey),
         takeaways: vault.clients.takeaways(clientId, clientKey),
+        decisions: vault.decisions.list(clientId, clientKey),
       };
     });
   }

@@ -1,5 +1,6 @@
 // An open vault file and the stores over it, each given the vault id, the clock and what else it
 // needs. Opening one reads only the vault id: no key is needed until something is unsealed.
+import { DecisionStore } from '../consent/decision-store';
 import type { Database } from 'better-sqlite3';
 import { AuditLog } from '../audit/audit-log';
 import { AuditorStore } from '../audit/auditor-store';
@@ -22,6 +23,7 @@ export interface OpenVault {
   recordings: RecordingStore;
   settings: SettingsStore;
   sealedFields: SealedFieldStore;
+  decisions: DecisionStore;
 }
 
 export function attachVault(db: Database, now: () => number, kdfCost: KdfCost): OpenVault {
@@ -38,5 +40,6 @@ export function attachVault(db: Database, now: () => number, kdfCost: KdfCost): 
     recordings: new RecordingStore(db, vaultId, now),
     settings: new SettingsStore(db),
     sealedFields: new SealedFieldStore(db, vaultId),
+    decisions: new DecisionStore(db, vaultId, now),
   };
 }

@@ -12,6 +12,7 @@ import { useVault } from '../vault/vault-store';
 import { ClientEnding } from './ClientEnding';
 import { ClientRecordings } from './ClientRecordings';
 import { ReviewForm, StartReviewButton } from './ClientReviewStart';
+import { ClientDecisions } from './ClientDecisions';
 import { ClientTakeaways } from './ClientTakeaways';
 import { ConsentDocumentView } from '../consent/ConsentDocument';
 
@@ -209,6 +210,7 @@ function ClientPage({
 
       <ClientRecordings detail={detail} />
       <ClientTakeaways detail={detail} />
+      <ClientDecisions detail={detail} />
 
       <section className="panel panel-wide" aria-labelledby={`${titleId}-versions`}>
         <h2 id={`${titleId}-versions`}>Signed consent</h2>
