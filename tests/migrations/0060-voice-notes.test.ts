@@ -4,7 +4,7 @@ import { migrate } from '../../electron/core/platform/db';
 import { migrations } from '../../migrations/index';
 
 describe('migration 0060-voice-notes', () => {
-  it('takes a version 30 vault to 60; earlier recordings are sessions, a kind is checked', () => {
+  it('takes a version 30 vault to 60; earlier recordings are sessions, a kind is checked, decisions belong to a client', () => {
     const db = new Database(':memory:');
     db.pragma('foreign_keys = ON');
     migrate(
@@ -30,5 +30,9 @@ describe('migration 0060-voice-notes', () => {
     expect(() =>
       db.prepare("UPDATE recordings SET kind = 'podcast' WHERE recording_id = 'r2'").run(),
     ).toThrow(/CHECK/);
+    const decision = (client: string) =>
+      `INSERT INTO consent_decisions (decision_id, client_id, decided_at, nonce, sealed_decision) VALUES ('d-${client}', '${client}', 1, x'00', x'00')`;
+    db.prepare(decision('c1')).run();
+    expect(() => db.prepare(decision('nobody')).run()).toThrow(/FOREIGN KEY/);
   });
 });
