@@ -4,6 +4,7 @@ import * as m0010 from './0010-init';
 import * as m0020 from './0020-clients-recordings';
 import * as m0030 from './0030-consent';
 import * as m0040 from './0040-integrity';
+import * as m0060 from './0060-voice-notes';
 
 export interface Migration {
   version: number;
@@ -15,6 +16,7 @@ export const migrations: readonly Migration[] = [
   { version: m0020.version, up: m0020.updateToSchemaVersion20 },
   { version: m0030.version, up: m0030.updateToSchemaVersion30 },
   { version: m0040.version, up: m0040.updateToSchemaVersion40 },
+  { version: m0060.version, up: m0060.updateToSchemaVersion60 },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

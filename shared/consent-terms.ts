@@ -77,6 +77,25 @@ const terminationSchema = z.discriminatedUnion('action', [
 
 const retentionMessage = 'Keep recordings for between 1 day and 10 years.';
 
+export const recordingKindSchema = z.enum(['session', 'voice-note']);
+export type RecordingKind = z.infer<typeof recordingKindSchema>;
+
+const voiceNoteRetentionMessage = 'Keep voice notes for between 1 day and 10 years.';
+/** A closing voice note's own short terms: who may listen, how long kept, revocation, the end. */
+export const voiceNoteTermsSchema = z.strictObject({
+  whoMayPlay: z.strictObject({ client: z.boolean(), therapist: z.boolean() }),
+  retentionDays: z
+    .number()
+    .int('Keep voice notes for a whole number of days.')
+    .min(1, voiceNoteRetentionMessage)
+    .max(3650, voiceNoteRetentionMessage),
+  termination: terminationSchema,
+  revocationDestroys: z.enum(['all-recordings', 'future-only'], {
+    error: 'Choose what revoking consent does to voice notes.',
+  }),
+});
+export type VoiceNoteTerms = z.infer<typeof voiceNoteTermsSchema>;
+
 export const drawnSignatureSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('svg-path'),
@@ -165,6 +184,13 @@ export const consentTermsObject = z.strictObject({
     closingVoiceNote: z.boolean(),
   }),
   partOfClinicalRecord: z.boolean(),
+  /**
+   * What may be recorded. Absent in terms signed before voice notes could be recorded: those
+   * allowed full sessions only (their voice-note tick was an offer, never a permission).
+   */
+  recordingKinds: z
+    .strictObject({ sessions: z.boolean(), voiceNotes: voiceNoteTermsSchema.nullable() })
+    .optional(),
   policyVersionHash: z
     .string()
     .regex(hex64, 'The practice policy fingerprint must be 64 lowercase hex characters.'),
@@ -203,6 +229,13 @@ export const consentTermsSchema = consentTermsObject.superRefine((terms, ctx) =>
       }
     }
   });
+  if (terms.recordingKinds && !terms.recordingKinds.sessions && !terms.recordingKinds.voiceNotes) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['recordingKinds'],
+      message: 'Choose full-session recordings, closing voice notes, or both.',
+    });
+  }
   if (therapistSignatures > 1) {
     ctx.addIssue({ code: 'custom', path: ['signatures'], message: 'Only one therapist signs.' });
   }
@@ -225,6 +258,34 @@ export function listenersProblem(whoMayPlay: {
     return 'The people you name listen together with the client, in client review, so tick the client too.';
   return null;
 }
+
+/** A decision made without a recording: declined, or an alternative chosen instead. */
+export const recordingDecisionObject = z.strictObject({
+  outcome: z.enum(['declined', 'alternatives'], {
+    error: 'Choose whether recording was declined or an alternative was chosen.',
+  }),
+  alternatives: z.strictObject({ writtenTakeaways: z.boolean(), closingVoiceNotes: z.boolean() }),
+  reasonsTalkedThrough: z
+    .string()
+    .trim()
+    .min(1, 'Write the reasons you talked through.')
+    .max(4000, 'Use at most 4000 characters.'),
+  agreed: z
+    .string()
+    .trim()
+    .min(1, 'Write what was agreed.')
+    .max(4000, 'Use at most 4000 characters.'),
+});
+export const recordingDecisionSchema = recordingDecisionObject.superRefine((decision, ctx) => {
+  const chose = decision.alternatives.writtenTakeaways || decision.alternatives.closingVoiceNotes;
+  if (decision.outcome === 'alternatives' && !chose)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['alternatives'],
+      message: 'Tick the alternative that was chosen.',
+    });
+});
+export type RecordingDecision = z.infer<typeof recordingDecisionSchema>;
 
 export const consentStateSchema = z
   .strictObject({
@@ -252,6 +313,8 @@ export const recordingSubjectSchema = z.strictObject({
   consentVersion: z.number().int().min(1).max(MAX_VERSION),
   recordedAt: moment,
   destroyedAt: moment.nullable(),
+  /** Absent for recordings made before voice notes existed: those are sessions. */
+  kind: recordingKindSchema.optional(),
 });
 export type RecordingSubject = z.infer<typeof recordingSubjectSchema>;
 
@@ -269,6 +332,8 @@ export interface DecisionSubject {
   clientId: string;
   consent: ConsentState;
   recording: RecordingSubject | null;
+  /** For 'record': what would be recorded (a full session when absent). */
+  recordingKind?: RecordingKind;
 }
 
 /**
@@ -303,6 +368,8 @@ export const decisionCodes = [
   'destroyed',
   'destroyed-on',
   'in-force',
+  'sessions-not-allowed',
+  'voice-notes-not-allowed',
 ] as const;
 export type DecisionCode = (typeof decisionCodes)[number];
 

@@ -116,6 +116,38 @@ export function clinicalRecordSentence(part: boolean): string {
     : 'Recordings are not part of the clinical record.';
 }
 
+/** What may be recorded, and a voice note's own short terms, in plain words. */
+export function recordingKindLines(kinds: TermsWording['recordingKinds']): string[] {
+  // Terms signed before the choice existed allowed whole sessions only.
+  if (!kinds)
+    return ['Whole sessions may be recorded. Closing voice notes are not part of this consent.'];
+  const notes = kinds.voiceNotes;
+  const what = kinds.sessions
+    ? notes
+      ? 'Whole sessions and closing voice notes may be recorded.'
+      : 'Whole sessions may be recorded. Closing voice notes are not part of this consent.'
+    : 'Only closing voice notes may be recorded: whole sessions are never recorded.';
+  if (!notes) return [what];
+  const listeners =
+    notes.whoMayPlay.client && notes.whoMayPlay.therapist
+      ? 'The client and the therapist may listen to a voice note.'
+      : notes.whoMayPlay.client
+        ? 'Only the client may listen to a voice note.'
+        : 'Only the therapist may listen to a voice note.';
+  return [
+    what,
+    'A closing voice note is up to 2 minutes in the client’s own voice, at the end of a session. It stops by itself at 2 minutes.',
+    listeners,
+    `Each voice note is kept ${formatDays(notes.retentionDays)}, then destroyed.`,
+    notes.termination.action === 'destroy-now'
+      ? 'When therapy ends, every voice note is destroyed at once.'
+      : `When therapy ends, voice notes are kept ${formatDays(notes.termination.days)} more so the client can listen again, and are then destroyed.`,
+    notes.revocationDestroys === 'all-recordings'
+      ? 'Revoking consent destroys every voice note at once.'
+      : 'Revoking consent stops new voice notes; those already made are kept until their end date.',
+  ];
+}
+
 /** Every term, in the order the wizard walks through them. */
 export function describeTerms(terms: TermsWording): TermsSection[] {
   const reasons = terms.reasonsForRecording;
@@ -138,6 +170,11 @@ export function describeTerms(terms: TermsWording): TermsSection[] {
             ]
           : []),
       ],
+    },
+    {
+      id: 'kinds',
+      title: 'What may be recorded',
+      lines: recordingKindLines(terms.recordingKinds),
     },
     {
       id: 'purpose',

@@ -12,6 +12,7 @@ import type {
   Decision,
   DecisionCode,
   DeepReadonly,
+  RecordingKind,
   RecordingSubject,
 } from './consent-terms';
 
@@ -36,6 +37,34 @@ export function isFullySigned(terms: DeepReadonly<ConsentTerms>): boolean {
   return missingSignatures(terms).length === 0;
 }
 
+/** Whether the signed terms allow this kind of recording to be made. */
+export function allowsKind(terms: DeepReadonly<ConsentTerms>, kind: RecordingKind): boolean {
+  // Terms signed before the choice existed allowed full sessions only.
+  if (!terms.recordingKinds) return kind === 'session';
+  return kind === 'session'
+    ? terms.recordingKinds.sessions
+    : terms.recordingKinds.voiceNotes !== null;
+}
+
+/**
+ * The terms that govern one kind of recording: a voice note keeps by its own short terms (who may
+ * listen, how long, revocation, the end of therapy); everything else is the consent's.
+ */
+export function termsForKind(
+  terms: DeepReadonly<ConsentTerms>,
+  kind: RecordingKind | undefined,
+): DeepReadonly<ConsentTerms> {
+  const voiceNotes = terms.recordingKinds?.voiceNotes;
+  if (kind !== 'voice-note' || !voiceNotes) return terms;
+  return {
+    ...terms,
+    whoMayPlay: { ...voiceNotes.whoMayPlay, namedOthers: [] },
+    retentionDays: voiceNotes.retentionDays,
+    termination: voiceNotes.termination,
+    revocation: { ...terms.revocation, destroys: voiceNotes.revocationDestroys },
+  };
+}
+
 function terminationEnd(terms: DeepReadonly<ConsentTerms>, therapyEndedAt: number): number {
   return terms.termination.action === 'destroy-now'
     ? therapyEndedAt
@@ -48,10 +77,12 @@ function terminationEnd(terms: DeepReadonly<ConsentTerms>, therapyEndedAt: numbe
  * made at or after a future-only revocation was never covered, so it is due at once.
  */
 export function destroyAfter(
-  terms: DeepReadonly<ConsentTerms>,
+  signedTerms: DeepReadonly<ConsentTerms>,
   state: DeepReadonly<Pick<ConsentState, 'revokedAt' | 'therapyEndedAt'>>,
   recordedAt: number,
+  kind?: RecordingKind,
 ): number {
+  const terms = termsForKind(signedTerms, kind);
   let deadline = addDays(recordedAt, terms.retentionDays);
   if (state.therapyEndedAt !== null) {
     deadline = Math.min(deadline, terminationEnd(terms, state.therapyEndedAt));
@@ -131,6 +162,16 @@ interface Why {
   text: string;
 }
 const why = (code: DecisionCode, text: string): Why => ({ code, text });
+const KIND_REFUSED: Record<RecordingKind, Why> = {
+  session: why(
+    'sessions-not-allowed',
+    'The client agreed to closing voice notes only, not to recording whole sessions. Record a closing voice note instead, or sign new terms together.',
+  ),
+  'voice-note': why(
+    'voice-notes-not-allowed',
+    'The signed consent does not allow closing voice notes. Sign new terms together that allow them.',
+  ),
+};
 
 const NOT_SIGNED = why('not-signed', 'Not every participant has signed yet.');
 const NO_CONSENT = why('no-consent', 'There is no signed consent for this client.');
@@ -299,12 +340,15 @@ function decideRecord(actor: DeepReadonly<Actor>, subject: Subject | null, now: 
       ),
     );
   }
+  const kind = subject.recordingKind ?? 'session';
+  // Only when nothing else stands in the way, so it never suggests what is refused anyway.
+  if (reasons.length === 0 && !allowsKind(terms, kind)) reasons.push(KIND_REFUSED[kind]);
   if (reasons.length > 0) return refused(reasons);
   return allowed([
     why('in-force', 'Everyone has signed and the consent is in force.'),
     why(
       'destroyed-on',
-      `A recording made now will be destroyed on ${formatDate(destroyAfter(terms, subject.consent, now))}.`,
+      `A ${kind === 'voice-note' ? 'voice note' : 'recording'} made now will be destroyed on ${formatDate(destroyAfter(terms, subject.consent, now, kind))}.`,
     ),
   ]);
 }
@@ -326,7 +370,7 @@ function decidePlay(actor: DeepReadonly<Actor>, subject: Subject | null, now: nu
   const reasons: Why[] = [];
   if (actor.role === 'client' && !isOwnClient(actor, subject)) reasons.push(OTHER_CLIENT);
   const state = subject.consent;
-  const terms = state.terms;
+  const terms = state.terms && termsForKind(state.terms, recording.kind);
   if (terms === null) {
     if (recording.destroyedAt !== null) {
       reasons.push(
@@ -432,7 +476,7 @@ function decideDestroy(actor: DeepReadonly<Actor>, subject: Subject | null, now:
       : refused([OTHER_CLIENT]);
   }
   // The sweeper: destruction cannot be undone, so it acts only on a deadline it can prove.
-  const { terms } = subject.consent;
+  const terms = subject.consent.terms && termsForKind(subject.consent.terms, recording.kind);
   if (terms === null) {
     return refused([
       why(

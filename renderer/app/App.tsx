@@ -92,6 +92,7 @@ function titleFor(
       client: 'Client',
       consent: 'Consent',
       record: 'Record',
+      'voice-note': 'Closing voice note',
       player: 'Listen',
     };
     const viewTitle = detail ? detailTitles[detail] : (viewTitles[view] ?? 'Clients');

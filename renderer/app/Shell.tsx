@@ -7,6 +7,7 @@ import { ConsentWizard } from '../features/consent/ConsentWizard';
 import { Player } from '../features/player/Player';
 import { Record } from '../features/recording/Record';
 import { RecordingIndicator } from '../features/recording/RecordingIndicator';
+import { VoiceNote } from '../features/recording/VoiceNote';
 import { AccessLog } from '../features/audit/AccessLog';
 import { Auditors } from '../features/auditors/Auditors';
 import { Clients } from '../features/clients/Clients';
@@ -88,6 +89,8 @@ function DetailScreen({ detail }: { detail: Detail }) {
       return <ConsentWizard key={detail.clientId} clientId={detail.clientId} />;
     case 'record':
       return <Record key={detail.clientId} clientId={detail.clientId} />;
+    case 'voice-note':
+      return <VoiceNote key={detail.clientId} clientId={detail.clientId} />;
     case 'player':
       return <Player key={detail.recordingId} recordingId={detail.recordingId} />;
   }

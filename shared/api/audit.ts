@@ -23,6 +23,7 @@ export const auditActionSchema = z.enum([
   'client.unarchive',
   'consent.sign',
   'consent.revoke',
+  'consent.decision',
   'therapy.end',
   'takeaway.add',
   'recording.start',

@@ -1,6 +1,10 @@
 // clients.* and takeaways.*: the therapist's clients, each with their consent and recordings.
 import { z } from 'zod';
-import { consentTermsSchema } from '../consent-terms';
+import {
+  consentTermsSchema,
+  recordingDecisionObject,
+  recordingDecisionSchema,
+} from '../consent-terms';
 import {
   clientIdRequest,
   decisionSchema,
@@ -19,6 +23,8 @@ export const consentStatusSchema = z.strictObject({
   revokedAt: z.number().nullable(),
   therapyEndedAt: z.number().nullable(),
   record: decisionSchema,
+  /** Whether a closing voice note may be recorded now, and why or why not. */
+  recordVoiceNote: decisionSchema,
 });
 
 export const clientSummarySchema = z.strictObject({
@@ -45,6 +51,10 @@ export const clientDetailSchema = z.strictObject({
       recordingId: z.string().nullable(),
       text: z.string(),
     }),
+  ),
+  /** Decisions made without a recording: declined, or an alternative chosen. */
+  decisions: z.array(
+    recordingDecisionObject.extend({ decisionId: z.string(), decidedAt: z.number() }),
   ),
 });
 export type ClientDetail = z.infer<typeof clientDetailSchema>;
@@ -82,6 +92,12 @@ export const clientContract = {
     callers: ['therapist'],
     size: requestSize.small,
     request: clientIdRequest,
+    reply: clientDetailSchema,
+  },
+  'consent.recordDecision': {
+    callers: ['therapist'],
+    size: requestSize.note,
+    request: z.strictObject({ clientId: opaqueId, decision: recordingDecisionSchema }),
     reply: clientDetailSchema,
   },
   'takeaways.add': {

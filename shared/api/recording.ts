@@ -1,6 +1,7 @@
 // recording.* and capture.*: the therapist's running recording, and the hidden capture window
 // that holds the microphone (only it may call capture.*).
 import { z } from 'zod';
+import { recordingKindSchema } from '../consent-terms';
 import {
   bytesSchema,
   decisionSchema,
@@ -11,6 +12,9 @@ import {
   requestSize,
   rowNumber,
 } from './common';
+
+/** A closing voice note is at most two minutes of recorded time; main stops it there. */
+export const VOICE_NOTE_LIMIT_MS = 120_000;
 
 export const markerSchema = z.strictObject({
   markerId: z.string(),
@@ -25,6 +29,7 @@ export const removedRangeSchema = z.strictObject({
 export const recordingSummarySchema = z.strictObject({
   recordingId: opaqueId,
   clientId: opaqueId,
+  kind: recordingKindSchema,
   startedAt: z.number(),
   durationMs: z.number().int(),
   state: z.enum(['recording', 'finalised', 'interrupted', 'destroyed']),
@@ -53,6 +58,9 @@ export type CaptureSettings = z.infer<typeof captureSettingsSchema>;
 export const recorderStatusSchema = z.strictObject({
   recordingId: opaqueId,
   clientId: opaqueId,
+  kind: recordingKindSchema,
+  /** Recorded time at which main stops the recording by itself; null for a session. */
+  limitMs: z.number().int().nullable(),
   state: z.enum(['starting', 'recording', 'paused', 'stopping', 'stopped']),
   elapsedMs: z.number().int(),
   level: z.number(),
@@ -82,6 +90,8 @@ export const recordingContract = {
         error: 'Confirm that consent was reconfirmed aloud first.',
       }),
       roomAudioProcessing: z.boolean().optional(),
+      /** A full session when absent. */
+      kind: recordingKindSchema.optional(),
     }),
     reply: z.strictObject({ recordingId: opaqueId }),
   },

@@ -81,6 +81,7 @@ export class ConsentService {
               consentVersion: consentVersion ?? consent.terms.version,
               recordedAt: recording.startedAt,
               destroyedAt: recording.destroyedAt,
+              kind: recording.kind,
             }
           : null,
     };
@@ -341,6 +342,7 @@ export class ConsentService {
         versions: store.versions(clientId).map(({ version, signedAt }) => ({ version, signedAt })),
         recordings: recordings(clientKey),
         takeaways: vault.clients.takeaways(clientId, clientKey),
+        decisions: vault.decisions.list(clientId, clientKey),
       };
     });
   }

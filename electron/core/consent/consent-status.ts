@@ -1,7 +1,14 @@
 // What the client list shows of a client's consent: its state, whether recording is allowed now,
 // and one line about it in words.
 import type { ClientSummary } from '../../../shared/api';
-import { decide, describeListeners, type Actor, type ConsentState } from '../../../shared/consent';
+import {
+  allowsKind,
+  decide,
+  describeListeners,
+  termsForKind,
+  type Actor,
+  type ConsentState,
+} from '../../../shared/consent';
 import { formatDate, formatDays } from '../../../shared/format';
 
 export function consentStatus(
@@ -12,6 +19,12 @@ export function consentStatus(
 ): ClientSummary['consent'] {
   const terms = state.terms;
   const record = decide('record', actor, { clientId, consent: state, recording: null }, now);
+  const recordVoiceNote = decide(
+    'record',
+    actor,
+    { clientId, consent: state, recording: null, recordingKind: 'voice-note' },
+    now,
+  );
   return {
     state: !terms
       ? 'none'
@@ -25,12 +38,17 @@ export function consentStatus(
     revokedAt: state.revokedAt,
     therapyEndedAt: state.therapyEndedAt,
     record,
+    recordVoiceNote,
   };
 }
 
 /** One line about the consent as it stands now: who may listen and for how long, or that it ended. */
 function consentSummaryLine(state: ConsentState, actor: Actor): string {
-  const terms = state.terms!;
+  const signed = state.terms!;
+  // A consent for voice notes only is described by the voice notes' own terms.
+  const notesOnly = !allowsKind(signed, 'session') && allowsKind(signed, 'voice-note');
+  const terms = termsForKind(signed, notesOnly ? 'voice-note' : 'session');
+  const what = notesOnly ? 'voice note' : 'recording';
   if (state.revokedAt !== null)
     return terms.revocation.destroys === 'all-recordings'
       ? `Consent was revoked on ${formatDate(state.revokedAt)}. Its recordings were destroyed and nothing more is recorded.`
@@ -40,5 +58,5 @@ function consentSummaryLine(state: ConsentState, actor: Actor): string {
       ? `Therapy ended on ${formatDate(state.therapyEndedAt)}, and its recordings were destroyed.`
       : `Therapy ended on ${formatDate(state.therapyEndedAt)}. Only the client may listen, for ${formatDays(terms.termination.days)} after that.`;
   const viewer = actor.role === 'client' ? 'client' : 'therapist';
-  return `${describeListeners(terms, viewer)} Each recording is kept ${formatDays(terms.retentionDays)}.`;
+  return `${describeListeners(terms, viewer)} Each ${what} is kept ${formatDays(terms.retentionDays)}.`;
 }

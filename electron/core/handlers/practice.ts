@@ -112,6 +112,23 @@ export function practiceHandlers(context: CoreContext) {
       context.active();
       return consent.endTherapy(request.clientId);
     },
+    'consent.recordDecision': (request, actor) => {
+      context.active();
+      const { vault, info } = lifecycle.unlocked();
+      consent.withClientKey(request.clientId, (clientKey) =>
+        vault.db.transaction(() => {
+          vault.audit.append({
+            actorRole: info.role,
+            action: 'consent.decision',
+            subject: request.clientId,
+            outcome: 'ok',
+            reason: request.decision.outcome,
+          });
+          vault.decisions.add(request.clientId, clientKey, request.decision);
+        })(),
+      );
+      return detail(request.clientId, actor);
+    },
     'takeaways.add': (request, actor) => {
       context.active();
       const { vault, info } = lifecycle.unlocked();

@@ -10,7 +10,12 @@ export function recordingHandlers(context: CoreContext) {
   return {
     'recording.start': (request, actor) => {
       context.active();
-      return recorder.start(request.clientId, actor, request.roomAudioProcessing);
+      return recorder.start(
+        request.clientId,
+        actor,
+        request.roomAudioProcessing,
+        request.kind ?? 'session',
+      );
     },
     'recording.pause': (request) => {
       context.active();

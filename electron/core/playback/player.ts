@@ -74,6 +74,14 @@ export class Player {
           consentVersion: meta?.consentVersion ?? null,
         };
         const { decision, subject } = this.checkPlay(base, clientKey);
+        // The row's kind picks the terms; the sealed kind says what was really recorded.
+        if (meta && (meta.kind ?? 'session') !== recording.kind) {
+          this.refuseStart(actor, recordingId, 'kind on the row does not match the sealed kind');
+          throw new VaultError(
+            'NOT_ALLOWED',
+            'This recording’s details do not match what was recorded, so it stays locked.',
+          );
+        }
         if (!decision.allow || !recordingKey || !meta) {
           this.refuseStart(actor, recordingId, decision.reasons.join(' '));
           throw new VaultError(

@@ -1,7 +1,7 @@
 // The library view of a client's recordings: when each was made, how long it is, when and why
 // it will be destroyed, whether this person may play it, and its markers and removed ranges.
 import type { RecordingSummary } from '../../../shared/api';
-import { decide, summarizeConsent, type Actor } from '../../../shared/consent';
+import { decide, summarizeConsent, termsForKind, type Actor } from '../../../shared/consent';
 import { formatDate } from '../../../shared/format';
 import type { ConsentService } from '../consent/consent-service';
 import { wipe } from '../platform/crypto';
@@ -40,6 +40,7 @@ export function recordingSummaries(
       return {
         recordingId: recording.recordingId,
         clientId,
+        kind: recording.kind,
         startedAt: recording.startedAt,
         durationMs: index.reduce((end, c) => Math.max(end, c.startMs + c.durationMs), 0),
         state: recording.state,
@@ -54,7 +55,7 @@ export function recordingSummaries(
         consentSummary:
           state.terms && recording.destroyAfter !== null && recording.state !== 'destroyed'
             ? summarizeConsent(
-                state.terms,
+                termsForKind(state.terms, recording.kind),
                 recording.destroyAfter,
                 actor.role === 'client' ? 'client' : 'therapist',
                 state.therapyEndedAt !== null,

@@ -2,7 +2,7 @@
 // refusal is logged), and its log entry, its key, its row with the consent version it is made
 // under, and its destroy-after deadline are written in one transaction.
 import type { Role } from '../../../shared/api';
-import { decide, type Actor } from '../../../shared/consent';
+import { decide, type Actor, type RecordingKind } from '../../../shared/consent';
 import { VaultError } from '../../../shared/errors';
 import type { ConsentService } from '../consent/consent-service';
 import { deadlineWithCause } from '../consent/recording-deadlines';
@@ -13,13 +13,13 @@ export function createConsentedRecording(
   actorRole: Role,
   consent: ConsentService,
   now: () => number,
-  request: { recordingId: string; clientId: string; actor: Actor },
+  request: { recordingId: string; clientId: string; actor: Actor; kind: RecordingKind },
   /** Runs inside the transaction: the recording exists only if this returns. */
   started: (recordingKey: Uint8Array) => void,
 ): void {
-  const { recordingId, clientId, actor } = request;
+  const { recordingId, clientId, actor, kind } = request;
   consent.withClientKey(clientId, (clientKey) => {
-    const subject = consent.subject(clientId, clientKey, null, null);
+    const subject = { ...consent.subject(clientId, clientKey, null, null), recordingKind: kind };
     const decision = decide('record', actor, subject, now());
     if (!decision.allow) {
       vault.audit.append({
@@ -32,20 +32,21 @@ export function createConsentedRecording(
       throw new VaultError('NOT_ALLOWED', decision.reasons.join(' '));
     }
     const terms = subject.consent.terms!;
-    const { at, cause } = deadlineWithCause(subject.consent, now());
+    const { at, cause } = deadlineWithCause(subject.consent, now(), kind);
     vault.db.transaction(() => {
       vault.audit.append({
         actorRole,
         action: 'recording.start',
         subject: recordingId,
         outcome: 'ok',
-        reason: `client ${clientId}; consent version ${terms.version}; reconfirmed aloud`,
+        reason: `client ${clientId}; ${kind}; consent version ${terms.version}; reconfirmed aloud`,
       });
       const recordingKey = vault.clients.newRecordingKey(recordingId, clientKey);
-      vault.recordings.create({ recordingId, clientId, destroyAfter: at }, recordingKey, {
+      vault.recordings.create({ recordingId, clientId, kind, destroyAfter: at }, recordingKey, {
         mimeType: 'pending',
         consentId: terms.consentId,
         consentVersion: terms.version,
+        kind,
       });
       vault.recordings.setDestroyCause(recordingId, cause);
       started(recordingKey);

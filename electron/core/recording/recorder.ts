@@ -1,8 +1,8 @@
 // The recording that is running now. Main owns it: it checks consent, opens the capture window
 // (through a CaptureHost), takes each chunk the capture window sends, seals and commits it before
 // answering, and finalises on stop. The UI window only asks and shows; reloading it changes nothing.
-import type { AuditAction, RecorderStatus } from '../../../shared/api';
-import { decide, type Actor } from '../../../shared/consent';
+import { VOICE_NOTE_LIMIT_MS, type AuditAction, type RecorderStatus } from '../../../shared/api';
+import { decide, type Actor, type RecordingKind } from '../../../shared/consent';
 import { VaultError } from '../../../shared/errors';
 import {
   LOW_DISK_BYTES,
@@ -68,6 +68,7 @@ export class Recorder {
     clientId: string,
     actor: Actor,
     roomAudioProcessing: boolean | undefined,
+    kind: RecordingKind = 'session',
   ): Promise<{ recordingId: string }> {
     const { vault, info } = this.lifecycle.unlocked();
     if (this.active)
@@ -79,11 +80,17 @@ export class Recorder {
         info.role,
         this.consent,
         this.now,
-        { recordingId, clientId, actor },
+        { recordingId, clientId, actor, kind },
         (recordingKey) => {
           const processing = roomAudioProcessing ?? this.roomProcessingDefault;
           this.active = startingRecording(
-            { recordingId, clientId, recordingKey },
+            {
+              recordingId,
+              clientId,
+              kind,
+              limitMs: kind === 'voice-note' ? VOICE_NOTE_LIMIT_MS : null,
+              recordingKey,
+            },
             processing,
             this.now,
             this.freeBytes,
@@ -142,6 +149,8 @@ export class Recorder {
   /** Seals and commits one chunk before answering. */
   chunk(request: { recordingId: string; seq: number; durationMs: number; data: Uint8Array }): void {
     const active = this.armed(request.recordingId, 'capture.chunk');
+    // Past the limit nothing more is kept, whatever the page sends while the stop takes effect.
+    if (active.limitMs !== null && active.elapsedMs >= active.limitMs) return;
     const vault = this.lifecycle.opened();
     if (request.seq !== active.nextSeq) {
       vault.audit.append({
@@ -186,6 +195,15 @@ export class Recorder {
     active.carriedMs = headerOnly ? reportedMs : 0;
     active.lastChunkAt = this.now();
     if (active.nextSeq % 10 === 0) active.diskLow = this.freeBytes() < LOW_DISK_BYTES;
+    // Main's own count of recorded time decides the limit, so no page can stretch a voice note.
+    if (
+      active.limitMs !== null &&
+      active.elapsedMs >= active.limitMs &&
+      active.state !== 'stopping'
+    ) {
+      active.stopReason = 'reached the two-minute limit of a closing voice note';
+      void this.stop(request.recordingId, active.stopReason);
+    }
   }
 
   level(recordingId: string, rms: number): void {
@@ -275,7 +293,10 @@ export class Recorder {
   /** The capture window says the last chunk was sent. */
   captureFinished(recordingId: string): void {
     const active = this.armed(recordingId, 'capture.finished');
-    this.finish(active.recordingId, active.problem ? 'stopped after a problem' : 'stopped');
+    this.finish(
+      active.recordingId,
+      active.problem ? 'stopped after a problem' : (active.stopReason ?? 'stopped'),
+    );
   }
 
   fail(recordingId: string, failure: CaptureFailure | 'disk-full' | 'capture-lost'): void {

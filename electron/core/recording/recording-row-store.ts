@@ -2,6 +2,7 @@
 // the sweeper), and its container details sealed with the recording key. Also the states a crash
 // or a full disk leaves behind. The recording store composes this with the chunks and timeline.
 import type { Database, Statement } from 'better-sqlite3';
+import type { RecordingKind } from '../../../shared/consent-terms';
 import { VaultError } from '../../../shared/errors';
 import { AEAD_NONCE_BYTES, open, seal, toHex, utf8 } from '../platform/crypto';
 import { ChunkIntegrityError } from './chunk-integrity-error';
@@ -14,6 +15,7 @@ export interface RecordingRow {
   recNo: number;
   recordingId: string;
   clientId: string;
+  kind: RecordingKind;
   startedAt: number;
   state: RecordingState;
   finalSeq: number | null;
@@ -26,6 +28,11 @@ export interface RecordingMeta {
   mimeType: string;
   consentId: string | null;
   consentVersion: number | null;
+  /**
+   * The kind, sealed as well as in the clear: an edited row cannot move a voice note under the
+   * session terms. Absent in recordings made before voice notes existed (sessions).
+   */
+  kind?: RecordingKind;
 }
 
 function toRecording(row: Record<string, unknown>): RecordingRow {
@@ -33,6 +40,7 @@ function toRecording(row: Record<string, unknown>): RecordingRow {
     recNo: row.rec_no as number,
     recordingId: row.recording_id as string,
     clientId: row.client_id as string,
+    kind: row.kind as RecordingKind,
     startedAt: row.started_at as number,
     state: row.state as RecordingState,
     finalSeq: (row.final_seq as number | null) ?? null,
@@ -62,7 +70,13 @@ export class RecordingRowStore {
   }
 
   create(
-    recording: { recordingId: string; clientId: string; destroyAfter: number | null },
+    recording: {
+      recordingId: string;
+      clientId: string;
+      /** A session when not said. */
+      kind?: RecordingKind;
+      destroyAfter: number | null;
+    },
     recordingKey: Uint8Array,
     meta: RecordingMeta,
   ): RecordingRow {
@@ -72,11 +86,12 @@ export class RecordingRowStore {
       this.metaAssociatedData(recording.recordingId),
     );
     this.stmt(
-      `INSERT INTO recordings (recording_id, client_id, started_at, state, sealed_meta, destroy_after)
-         VALUES (?, ?, ?, 'recording', ?, ?)`,
+      `INSERT INTO recordings (recording_id, client_id, kind, started_at, state, sealed_meta, destroy_after)
+         VALUES (?, ?, ?, ?, 'recording', ?, ?)`,
     ).run(
       recording.recordingId,
       recording.clientId,
+      recording.kind ?? 'session',
       this.now(),
       Buffer.concat([sealed.nonce, sealed.ciphertext]),
       recording.destroyAfter,

@@ -28,7 +28,7 @@ export class RecordingStore {
   }
 
   create(
-    recording: { recordingId: string; clientId: string; destroyAfter: number | null },
+    recording: Parameters<RecordingRowStore['create']>[0],
     recordingKey: Uint8Array,
     meta: RecordingMeta,
   ): RecordingRow {

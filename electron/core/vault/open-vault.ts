@@ -1,5 +1,6 @@
 // An open vault file and the stores over it, each given the vault id, the clock and what else it
 // needs. Opening one reads only the vault id: no key is needed until something is unsealed.
+import { DecisionStore } from '../consent/decision-store';
 import type { Database } from 'better-sqlite3';
 import { AuditLog } from '../audit/audit-log';
 import { AuditorStore } from '../audit/auditor-store';
@@ -32,6 +33,7 @@ export interface OpenVault {
   commitments: CommitmentStore;
   anchorSnapshot: AnchorSnapshotStore;
   alarms: IntegrityAlarms;
+  decisions: DecisionStore;
 }
 
 export function attachVault(
@@ -61,5 +63,6 @@ export function attachVault(
     commitments: new CommitmentStore(db),
     anchorSnapshot: new AnchorSnapshotStore(db),
     alarms: new IntegrityAlarms(audit, now),
+    decisions: new DecisionStore(db, vaultId, now),
   };
 }

@@ -24,6 +24,7 @@ export const actionWords: Record<AuditAction, string> = {
   'consent.revoke': 'Revoked consent',
   'therapy.end': 'Ended therapy',
   'takeaway.add': 'Wrote a takeaway',
+  'consent.decision': 'Noted a decision without recording',
   'recording.start': 'Started recording',
   'recording.pause': 'Paused recording',
   'recording.resume': 'Resumed recording',

@@ -12,6 +12,7 @@ import { useVault } from '../vault/vault-store';
 import { ClientEnding } from './ClientEnding';
 import { ClientRecordings } from './ClientRecordings';
 import { ReviewForm, StartReviewButton } from './ClientReviewStart';
+import { ClientDecisions } from './ClientDecisions';
 import { ClientTakeaways } from './ClientTakeaways';
 import { ConsentDocumentView } from '../consent/ConsentDocument';
 
@@ -82,6 +83,7 @@ export function ClientDetail({ clientId }: { clientId: string }) {
       onShowVersion={(version) => void showVersion(version)}
       versionProblem={earlierProblem}
       onRecord={() => open({ kind: 'record', clientId })}
+      onVoiceNote={() => open({ kind: 'voice-note', clientId })}
     />
   );
 }
@@ -101,12 +103,14 @@ function ClientPage({
   onShowVersion,
   versionProblem,
   onRecord,
+  onVoiceNote,
 }: {
   detail: Detail;
   onShowDocument: () => void;
   onShowVersion: (version: number) => void;
   versionProblem: string | null;
   onRecord: () => void;
+  onVoiceNote: () => void;
 }) {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const open = useVault((state) => state.open);
@@ -163,6 +167,11 @@ function ClientPage({
           >
             Record a session
           </button>
+          {consent.recordVoiceNote.allow ? (
+            <button type="button" className="button button-secondary" onClick={onVoiceNote}>
+              Record a closing voice note
+            </button>
+          ) : null}
           <button
             type="button"
             className={consentIsNext ? 'button button-primary' : 'button button-secondary'}
@@ -201,6 +210,7 @@ function ClientPage({
 
       <ClientRecordings detail={detail} />
       <ClientTakeaways detail={detail} />
+      <ClientDecisions detail={detail} />
 
       <section className="panel panel-wide" aria-labelledby={`${titleId}-versions`}>
         <h2 id={`${titleId}-versions`}>Signed consent</h2>

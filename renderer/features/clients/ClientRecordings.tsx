@@ -33,14 +33,42 @@ function useMinuteClock(): number {
 }
 
 export function ClientRecordings({ detail }: { detail: ClientDetail }) {
-  const titleId = useId();
   const now = useMinuteClock();
-  const recordings = [...detail.recordings].sort((a, b) => b.startedAt - a.startedAt);
+  const newestFirst = [...detail.recordings].sort((a, b) => b.startedAt - a.startedAt);
+  const voiceNotes = newestFirst.filter((r) => r.kind === 'voice-note');
+  return (
+    <>
+      <RecordingList
+        heading="Session recordings"
+        empty="No recordings yet."
+        recordings={newestFirst.filter((r) => r.kind === 'session')}
+        now={now}
+      />
+      {/* Listed apart: voice notes keep by their own terms and have their own dates. */}
+      {voiceNotes.length > 0 ? (
+        <RecordingList heading="Closing voice notes" empty="" recordings={voiceNotes} now={now} />
+      ) : null}
+    </>
+  );
+}
+
+function RecordingList({
+  heading,
+  empty,
+  recordings,
+  now,
+}: {
+  heading: string;
+  empty: string;
+  recordings: RecordingSummary[];
+  now: number;
+}) {
+  const titleId = useId();
   return (
     <section className="panel panel-wide" aria-labelledby={titleId}>
-      <h2 id={titleId}>Recordings</h2>
+      <h2 id={titleId}>{heading}</h2>
       {recordings.length === 0 ? (
-        <p className="muted">No recordings yet.</p>
+        <p className="muted">{empty}</p>
       ) : (
         <ul className="recordings" aria-labelledby={titleId}>
           {recordings.map((recording) => (
@@ -61,7 +89,7 @@ function RecordingRow({ recording, now }: { recording: RecordingSummary; now: nu
   const labelId = useId();
   const destroyed = recording.state === 'destroyed';
   const markers = recording.markers.length;
-  const title = `Session of ${formatDateTime(recording.startedAt)}`;
+  const title = `${recording.kind === 'voice-note' ? 'Voice note' : 'Session'} of ${formatDateTime(recording.startedAt)}`;
 
   return (
     <li className="recording" data-state={recording.state} aria-labelledby={labelId}>

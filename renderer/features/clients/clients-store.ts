@@ -34,6 +34,7 @@ interface ClientsState {
   revoke(clientId: string): Promise<Destroyed | Refusal>;
   endTherapy(clientId: string): Promise<Destroyed | Refusal>;
   addTakeaway(request: Request<'takeaways.add'>): Promise<VaultErrorInfo | null>;
+  recordDecision(request: Request<'consent.recordDecision'>): Promise<VaultErrorInfo | null>;
   removeRange(request: Request<'recording.removeRange'>): Promise<VaultErrorInfo | null>;
   destroyRecording(clientId: string, recordingId: string): Promise<VaultErrorInfo | null>;
   startReview(clientId: string, maxMinutes: number): Promise<VaultErrorInfo | null>;
@@ -137,6 +138,13 @@ export const useClients = create<ClientsState>()((set, get) => {
 
     async addTakeaway(request) {
       const detail = await callMain(window.vault.takeaways.add(request));
+      if (detail instanceof Refusal) return detail.error;
+      set({ detail });
+      return null;
+    },
+
+    async recordDecision(request) {
+      const detail = await callMain(window.vault.consent.recordDecision(request));
       if (detail instanceof Refusal) return detail.error;
       set({ detail });
       return null;

@@ -10,6 +10,7 @@ import {
 import { formatDays } from '../../../shared/format';
 import { Field } from '../../components/Field';
 import { CheckBox, RadioGroup } from './ConsentInputs';
+import { RecordingKindsFields } from './ConsentRecordingKinds';
 import type { StepProps } from './ConsentWizardDraft';
 
 function days(text: string): number | null {
@@ -117,6 +118,7 @@ export function RisksStep({ draft, update }: StepProps) {
           onChange={(closingVoiceNote) => update({ closingVoiceNote })}
         />
       </fieldset>
+      <RecordingKindsFields draft={draft} update={update} />
       <p className="note">{careNotConditionalText}</p>
       <CheckBox
         label="We understand that care does not depend on agreeing to record."

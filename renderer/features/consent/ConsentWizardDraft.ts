@@ -6,8 +6,10 @@ import { consentDraftSchema } from '../../../shared/api';
 import {
   consentTermsObject,
   listenersProblem,
+  voiceNoteTermsSchema,
   type RecordingReason,
   type Signature,
+  type VoiceNoteTerms,
 } from '../../../shared/consent-terms';
 import { defaultLimitsText } from '../../../shared/consent-text';
 import type { Policy } from '../clients/clients-store';
@@ -31,6 +33,18 @@ export interface WizardDraft {
   careNotConditional: boolean;
   writtenTakeaways: boolean;
   closingVoiceNote: boolean;
+  /** What may be recorded: whole sessions, closing voice notes (with their own terms), or both. */
+  recordSessions: boolean;
+  recordVoiceNotes: boolean;
+  voiceNote: {
+    client: boolean;
+    therapist: boolean;
+    /** As typed, like retentionDays. */
+    retentionDays: string;
+    termination: 'destroy-now' | 'keep-for-review';
+    keepDays: string;
+    revocationDestroys: 'all-recordings' | 'future-only';
+  };
   partOfClinicalRecord: boolean;
   pin: { keepCurrent: boolean; pin: string; repeat: string };
 }
@@ -71,8 +85,40 @@ export function initialDraft(detail: ClientDetail, policy: Policy): WizardDraft 
     careNotConditional: false,
     writtenTakeaways: terms?.alternativesOffered.writtenTakeaways ?? false,
     closingVoiceNote: terms?.alternativesOffered.closingVoiceNote ?? false,
+    recordSessions: terms?.recordingKinds?.sessions ?? true,
+    recordVoiceNotes: Boolean(terms?.recordingKinds?.voiceNotes),
+    voiceNote: voiceNoteDraft(terms?.recordingKinds?.voiceNotes ?? null, defaults.retentionDays),
     partOfClinicalRecord: terms?.partOfClinicalRecord ?? false,
     pin: { keepCurrent: detail.client.hasReviewCredential, pin: '', repeat: '' },
+  };
+}
+
+function voiceNoteDraft(
+  signed: VoiceNoteTerms | null,
+  defaultDays: number,
+): WizardDraft['voiceNote'] {
+  return {
+    client: signed?.whoMayPlay.client ?? true,
+    therapist: signed?.whoMayPlay.therapist ?? false,
+    retentionDays: String(signed?.retentionDays ?? defaultDays),
+    termination: signed?.termination.action ?? 'destroy-now',
+    keepDays: String(
+      signed?.termination.action === 'keep-for-review' ? signed.termination.days : 30,
+    ),
+    revocationDestroys: signed?.revocationDestroys ?? 'all-recordings',
+  };
+}
+
+/** A voice note's short terms as main will check them. */
+function voiceNoteInput(note: WizardDraft['voiceNote']) {
+  return {
+    whoMayPlay: { client: note.client, therapist: note.therapist },
+    retentionDays: wholeNumber(note.retentionDays),
+    termination:
+      note.termination === 'destroy-now'
+        ? { action: 'destroy-now' as const }
+        : { action: 'keep-for-review' as const, days: wholeNumber(note.keepDays) },
+    revocationDestroys: note.revocationDestroys,
   };
 }
 
@@ -116,6 +162,10 @@ export function termsInput(
       closingVoiceNote: draft.closingVoiceNote,
     },
     partOfClinicalRecord: draft.partOfClinicalRecord,
+    recordingKinds: {
+      sessions: draft.recordSessions,
+      voiceNotes: draft.recordVoiceNotes ? voiceNoteInput(draft.voiceNote) : null,
+    },
     policyVersionHash: policyHash,
     signatures,
   };
@@ -168,6 +218,7 @@ export function stepProblem(
       );
     case 6:
       return (
+        recordingKindsProblem(draft) ??
         firstProblem(
           fields.acknowledgements.shape.risksUnderstood.safeParse(draft.risksUnderstood),
         ) ??
@@ -185,6 +236,15 @@ export function stepProblem(
     default:
       return null;
   }
+}
+
+function recordingKindsProblem(draft: WizardDraft): string | null {
+  if (!draft.recordSessions && !draft.recordVoiceNotes)
+    return 'Choose full-session recordings, closing voice notes, or both.';
+  if (!draft.recordVoiceNotes) return null;
+  if (!draft.voiceNote.client && !draft.voiceNote.therapist)
+    return 'Choose who may listen to a voice note.';
+  return firstProblem(voiceNoteTermsSchema.safeParse(voiceNoteInput(draft.voiceNote)));
 }
 
 /** The terms every step filled in, as main will read them (no signatures yet). */

@@ -44,6 +44,9 @@ const remedy: Record<DecisionCode, string> = {
   'kept-until': ONLY_CONSENT,
   'destroyed-on': ONLY_CONSENT,
   'in-force': ONLY_CONSENT,
+  // Refusals of recording, never of playing: nothing to say in the player beyond the consent.
+  'sessions-not-allowed': ONLY_CONSENT,
+  'voice-notes-not-allowed': ONLY_CONSENT,
 };
 
 export function whatWouldAllow(error: VaultErrorInfo): string {

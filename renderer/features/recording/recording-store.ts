@@ -2,6 +2,7 @@
 // therapist's actions on it. Main owns the recording: a reload of this window changes nothing.
 import { create } from 'zustand';
 import type { Reply, Result } from '../../../shared/api';
+import type { RecordingKind } from '../../../shared/consent-terms';
 import type { VaultErrorInfo } from '../../../shared/errors';
 import { uiText } from '../../../shared/ui-text';
 import { callMain, Refusal } from '../../app/call-main';
@@ -23,7 +24,7 @@ interface RecordingState {
   } | null;
   busy: boolean;
   watch(): () => void;
-  start(clientId: string): Promise<VaultErrorInfo | null>;
+  start(clientId: string, kind?: RecordingKind): Promise<VaultErrorInfo | null>;
   pause(): Promise<VaultErrorInfo | null>;
   resume(): Promise<VaultErrorInfo | null>;
   stop(): Promise<VaultErrorInfo | null>;
@@ -107,12 +108,12 @@ export const useRecording = create<RecordingState>()((set, get) => {
       };
     },
 
-    async start(clientId) {
+    async start(clientId, kind = 'session') {
       set({ saved: null });
       const error = await requestThenPoll(() =>
-        window.vault.recording.start({ clientId, reconfirmedAloud: true }),
+        window.vault.recording.start({ clientId, reconfirmedAloud: true, kind }),
       );
-      if (!error) announce('Recording started.');
+      if (!error) announce(kind === 'voice-note' ? 'Voice note recording.' : 'Recording started.');
       return error;
     },
 

@@ -17,9 +17,11 @@ function plainReason(reason: string | null): string {
 function Recording({
   recording,
   playing,
+  Heading = 'h2',
 }: {
   recording: Library['recordings'][number];
   playing: boolean;
+  Heading?: 'h2' | 'h3';
 }) {
   const play = useReview((state) => state.play);
   const open = useVault((state) => state.open);
@@ -29,9 +31,10 @@ function Recording({
   return (
     <li className={destroyed ? 'review-recording is-destroyed' : 'review-recording'}>
       <article aria-labelledby={titleId}>
-        <h2 id={titleId} className="review-recording-title">
-          Session on {formatDate(recording.startedAt)}
-        </h2>
+        <Heading id={titleId} className="review-recording-title">
+          {recording.kind === 'voice-note' ? 'Voice note' : 'Session'} on{' '}
+          {formatDate(recording.startedAt)}
+        </Heading>
         {destroyed ? (
           <p className="review-destroyed" data-testid="recording-destroyed">
             <strong>Destroyed</strong>
@@ -122,6 +125,8 @@ export function ReviewLibrary() {
   const detail = useVault((state) => state.detail);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const playing = detail?.kind === 'player' ? detail.recordingId : null;
+  const sessions = library?.recordings.filter((r) => r.kind !== 'voice-note') ?? [];
+  const voiceNotes = library?.recordings.filter((r) => r.kind === 'voice-note') ?? [];
 
   return (
     <>
@@ -143,9 +148,9 @@ export function ReviewLibrary() {
         {library && library.recordings.length === 0 ? (
           <p className="empty-state">There are no recordings for you to listen to.</p>
         ) : null}
-        {library && library.recordings.length > 0 ? (
+        {library && sessions.length > 0 ? (
           <ul className="review-recordings">
-            {library.recordings.map((recording) => (
+            {sessions.map((recording) => (
               <Recording
                 key={recording.recordingId}
                 recording={recording}
@@ -155,6 +160,22 @@ export function ReviewLibrary() {
           </ul>
         ) : null}
       </section>
+      {voiceNotes.length > 0 ? (
+        <section className="review-section" aria-labelledby="review-voice-notes-title">
+          <h2 id="review-voice-notes-title">Your closing voice notes</h2>
+          <p className="muted">These keep by their own terms, with their own dates.</p>
+          <ul className="review-recordings">
+            {voiceNotes.map((recording) => (
+              <Recording
+                key={recording.recordingId}
+                recording={recording}
+                playing={playing === recording.recordingId}
+                Heading="h3"
+              />
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {library ? <Takeaways library={library} /> : null}
       {library ? <ReviewConsent library={library} /> : null}
     </>

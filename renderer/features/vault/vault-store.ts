@@ -16,6 +16,7 @@ export type Detail =
   | { kind: 'client'; clientId: string }
   | { kind: 'consent'; clientId: string }
   | { kind: 'record'; clientId: string }
+  | { kind: 'voice-note'; clientId: string }
   | { kind: 'player'; recordingId: string; clientId: string };
 
 interface Announcement {

@@ -1,0 +1,253 @@
+// The closing voice note: the client speaks for up to two minutes, with a large countdown. Main
+// stops it at the limit by its own count of recorded time; this screen only shows what main says.
+import { useEffect, useId, useState } from 'react';
+import { useFocusOnMount } from '../../components/focus';
+import { LevelMeter } from '../../components/LevelMeter';
+import { positionClock, shortDuration } from '../../components/time-words';
+import { formatDate } from '../../../shared/format';
+import { Refusal } from '../../app/call-main';
+import { readClientDetail, type ClientDetail } from '../clients/clients-store';
+import { useVault } from '../vault/vault-store';
+import { useRecording } from './recording-store';
+import '../../styles/record.css';
+
+export function VoiceNote({ clientId }: { clientId: string }) {
+  const [detail, setDetail] = useState<ClientDetail | null>(null);
+  const [loadProblem, setLoadProblem] = useState<string | null>(null);
+  const status = useRecording((state) => state.status);
+  const saved = useRecording((state) => state.saved);
+  const watch = useRecording((state) => state.watch);
+
+  useEffect(() => watch(), [watch]);
+  useEffect(() => {
+    let cancelled = false;
+    void readClientDetail(clientId).then((read) => {
+      if (cancelled) return;
+      if (read instanceof Refusal) setLoadProblem(read.message);
+      else setDetail(read);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [clientId]);
+
+  const running =
+    status !== null && status.clientId === clientId && status.state !== 'stopped' ? status : null;
+  const name = detail?.client.displayName ?? '';
+
+  return (
+    <section className="record voice-note" aria-labelledby="voice-note-title">
+      {running ? (
+        <Speaking name={name} />
+      ) : saved && saved.clientId === clientId ? (
+        <Saved clientId={clientId} />
+      ) : (
+        <BeforeSpeaking clientId={clientId} detail={detail} loadProblem={loadProblem} />
+      )}
+    </section>
+  );
+}
+
+function BeforeSpeaking({
+  clientId,
+  detail,
+  loadProblem,
+}: {
+  clientId: string;
+  detail: ClientDetail | null;
+  loadProblem: string | null;
+}) {
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const open = useVault((state) => state.open);
+  const start = useRecording((state) => state.start);
+  const busy = useRecording((state) => state.busy);
+  const [confirmed, setConfirmed] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const whyId = useId();
+  const decision = detail?.client.consent.recordVoiceNote;
+  const allowed = decision?.allow ?? false;
+  const blocked = !allowed
+    ? (decision?.reasons.join(' ') ?? '')
+    : !confirmed
+      ? 'Tick the box above first.'
+      : '';
+
+  return (
+    <>
+      <h1 id="voice-note-title" ref={headingRef} tabIndex={-1}>
+        A closing voice note{detail ? ` from ${detail.client.displayName}` : ''}
+      </h1>
+      {loadProblem ? <p className="notice notice-problem">{loadProblem}</p> : null}
+      {detail ? (
+        <div className="record-card">
+          <p className="lead">
+            Say in your own words what you want to remember from today. You have up to 2 minutes; it
+            stops by itself at the end.
+          </p>
+          {allowed ? (
+            <p className="muted" data-testid="voice-note-terms">
+              {decision?.reasons.at(-1)}
+            </p>
+          ) : null}
+          {allowed ? (
+            <label className="check record-check">
+              <input
+                type="checkbox"
+                checked={confirmed}
+                onChange={(event) => setConfirmed(event.currentTarget.checked)}
+              />
+              <span>We agreed aloud to record a closing voice note now</span>
+            </label>
+          ) : null}
+          <div className="actions record-actions">
+            <button
+              type="button"
+              className="button button-primary record-start"
+              disabled={blocked !== '' || busy}
+              aria-describedby={blocked ? whyId : undefined}
+              onClick={async () => {
+                const error = await start(clientId, 'voice-note');
+                setProblem(error?.message ?? null);
+              }}
+            >
+              <span className="record-dot-idle" aria-hidden="true" />
+              Start the voice note
+            </button>
+            <button
+              type="button"
+              className="button button-secondary"
+              onClick={() => open({ kind: 'client', clientId })}
+            >
+              Don’t record
+            </button>
+          </div>
+          {blocked ? (
+            <p id={whyId} className="muted record-why">
+              {blocked}
+            </p>
+          ) : null}
+          {problem ? (
+            <p className="notice notice-problem" role="alert">
+              {problem}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function Speaking({ name }: { name: string }) {
+  const status = useRecording((state) => state.status)!;
+  const stop = useRecording((state) => state.stop);
+  const [problem, setProblem] = useState<string | null>(null);
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const stopping = status.state === 'stopping';
+  const left = Math.max(0, (status.limitMs ?? 0) - status.elapsedMs);
+  // Rounded up, so the countdown reads 2:00 until the first second is recorded and 0:00 at the end.
+  const shown = Math.ceil(left / 1000) * 1000;
+
+  return (
+    <>
+      <h1 id="voice-note-title" ref={headingRef} tabIndex={-1} className="visually-hidden">
+        Recording a closing voice note{name ? ` from ${name}` : ''}
+      </h1>
+      <div className="record-live">
+        <div className="record-state" data-testid="record-state">
+          <span className="record-dot" aria-hidden="true" />
+          <span className="record-word">
+            {stopping ? 'Saving…' : status.state === 'starting' ? 'Starting…' : 'Recording'}
+          </span>
+          {name ? <span className="record-who">a voice note from {name}</span> : null}
+        </div>
+        <p
+          className="voice-note-countdown"
+          data-testid="voice-note-countdown"
+          aria-label={`Time left: ${shortDuration(shown)}`}
+        >
+          {positionClock(shown)}
+        </p>
+        <p className="muted">Time left. It stops by itself at 0:00.</p>
+        <LevelMeter level={status.level} active={!stopping} />
+        {status.problem ? (
+          <p className="notice notice-problem" role="alert">
+            {status.problem.message}
+          </p>
+        ) : null}
+        <div className="actions record-actions">
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={stopping}
+            onClick={async () => {
+              const error = await stop();
+              setProblem(error?.message ?? null);
+            }}
+          >
+            Stop and save
+          </button>
+        </div>
+        {problem ? (
+          <p className="notice notice-problem" role="alert">
+            {problem}
+          </p>
+        ) : null}
+      </div>
+    </>
+  );
+}
+
+function Saved({ clientId }: { clientId: string }) {
+  const saved = useRecording((state) => state.saved)!;
+  const forget = useRecording((state) => state.forget);
+  const open = useVault((state) => state.open);
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const [destroyOn, setDestroyOn] = useState<number | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    void readClientDetail(clientId).then((read) => {
+      if (cancelled || read instanceof Refusal) return;
+      const note = read.recordings.find((r) => r.recordingId === saved.recordingId);
+      setDestroyOn(note?.destroyAfter ?? null);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [clientId, saved.recordingId]);
+
+  return (
+    <div className="record-card record-saved">
+      <h1 id="voice-note-title" ref={headingRef} tabIndex={-1}>
+        {saved.problem ? 'Voice note stopped. ' : ''}Voice note saved:{' '}
+        {shortDuration(saved.elapsedMs)}
+      </h1>
+      <p>
+        It is kept on this laptop, encrypted, under the voice-note terms that were signed
+        {destroyOn !== null ? `, and will be destroyed on ${formatDate(destroyOn)}` : ''}.
+      </p>
+      {saved.problem ? <p className="notice notice-problem">{saved.problem}</p> : null}
+      <div className="actions record-actions">
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => {
+            forget();
+            open({ kind: 'player', recordingId: saved.recordingId, clientId });
+          }}
+        >
+          Play it back
+        </button>
+        <button
+          type="button"
+          className="button button-secondary"
+          onClick={() => {
+            forget();
+            open({ kind: 'client', clientId });
+          }}
+        >
+          Back to the client
+        </button>
+      </div>
+    </div>
+  );
+}
