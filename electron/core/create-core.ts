@@ -13,6 +13,11 @@ import { ReviewService } from './review/review-service';
 import { ConsentService } from './consent/consent-service';
 import { DEFAULT_KDF, initCrypto } from './platform/crypto';
 import { retryPendingWalTruncate } from './platform/db';
+import {
+  integritySentences,
+  startIntegrityCheck,
+  type BackgroundIntegrityCheck,
+} from './platform/integrity-check';
 import { createDispatcher, type Asker, type Dispatch, type Handlers } from './dispatch';
 import type { CoreContext } from './handlers/context';
 import { practiceHandlers } from './handlers/practice';
@@ -105,6 +110,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const review = new ReviewService(lifecycle, consent, now, options.deviceSecret);
   const auditors = new AuditorService(lifecycle, now);
 
+  // Started below, once the start-up work is done: it reads the whole file.
+  let integrityCheck: BackgroundIntegrityCheck | null = null;
+
   const context: CoreContext = {
     lifecycle,
     consent,
@@ -114,6 +122,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     review,
     auditors,
     now,
+    integrity: () =>
+      integrityCheck?.status() ?? {
+        state: 'not-started',
+        message: integritySentences['not-started'],
+        checkedAt: null,
+      },
     active: () => {
       lifecycle.lockIfIdle(recorder.isRecording);
       lifecycle.touch();
@@ -193,6 +207,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   let lastSweepAt = now();
   destroyer.sweep('start-up');
+  if (lifecycle.state === 'locked') integrityCheck = startIntegrityCheck(lifecycle.path, now);
 
   // Main's window follows who is signed in; this tells it, once per change. From the moment the
   // therapist hands the laptop over, its PIN screen is the client's too.
@@ -256,6 +271,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         retryPendingWalTruncate(lifecycle.opened().db);
     },
     close: () => {
+      integrityCheck?.stop();
       try {
         recorder.close('app closing');
       } catch {

@@ -47,11 +47,26 @@ export const vaultStatusSchema = z.strictObject({
 });
 export type VaultStatus = z.infer<typeof vaultStatusSchema>;
 
+export const integrityStatusSchema = z.strictObject({
+  /** The whole-file check that runs in the background after start (never before the first screen). */
+  state: z.enum(['not-started', 'checking', 'ok', 'damaged', 'failed']),
+  message: z.string(),
+  /** When the last finished check answered (ok or damaged). */
+  checkedAt: z.number().nullable(),
+});
+export type IntegrityStatus = z.infer<typeof integrityStatusSchema>;
+
 export const vaultContract = {
   'vault.status': {
     callers: ['locked', 'therapist', 'client', 'auditor'],
     request: empty,
     reply: vaultStatusSchema,
+  },
+  /** The background integrity check's answer, for the lock screen and the therapist's screens. */
+  'vault.integrity': {
+    callers: ['locked', 'therapist'],
+    request: empty,
+    reply: integrityStatusSchema,
   },
   'vault.create': {
     callers: ['locked'],

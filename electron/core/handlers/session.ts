@@ -19,6 +19,7 @@ export function sessionHandlers(context: CoreContext) {
         pendingReview: context.review.pendingStatus(),
       };
     },
+    'vault.integrity': () => context.integrity(),
     'vault.create': (request) => lifecycle.create(request),
     'session.unlock': (request) => {
       const info = lifecycle.unlock(request.passphrase);
