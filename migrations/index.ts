@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import * as m0010 from './0010-init';
 import * as m0020 from './0020-clients-recordings';
 import * as m0030 from './0030-consent';
+import * as m0050 from './0050-recording-summary';
 
 export interface Migration {
   version: number;
@@ -13,6 +14,7 @@ export const migrations: readonly Migration[] = [
   { version: m0010.version, up: m0010.updateToSchemaVersion10 },
   { version: m0020.version, up: m0020.updateToSchemaVersion20 },
   { version: m0030.version, up: m0030.updateToSchemaVersion30 },
+  { version: m0050.version, up: m0050.updateToSchemaVersion50 },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -2,11 +2,16 @@
 // capture window's side (the contract admits only the capture window to capture.*).
 import { VaultError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
+import { recordingLibrary } from '../playback/recording-library';
 import type { CoreContext } from './context';
 
 export function recordingHandlers(context: CoreContext) {
   const { lifecycle, recorder, player, destroyer } = context;
   return {
+    'recordings.library': () => {
+      context.active();
+      return { recordings: recordingLibrary(lifecycle, context.consent) };
+    },
     'recording.start': (request, actor) => {
       context.active();
       return recorder.start(request.clientId, actor, request.roomAudioProcessing);

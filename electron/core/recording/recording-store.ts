@@ -10,12 +10,14 @@ import {
   type RecordingMeta,
   type RecordingRow,
 } from './recording-row-store';
+import { RecordingSummaryStore, type LibraryRow } from './recording-summary-store';
 import { TimelineStore } from './timeline-store';
 
 export class RecordingStore {
   private readonly rows: RecordingRowStore;
   private readonly chunks: ChunkStore;
   private readonly timeline: TimelineStore;
+  private readonly summaries: RecordingSummaryStore;
 
   constructor(
     private readonly db: Database,
@@ -25,6 +27,7 @@ export class RecordingStore {
     this.rows = new RecordingRowStore(db, vaultId, now);
     this.chunks = new ChunkStore(db, vaultId, this.rows);
     this.timeline = new TimelineStore(db, vaultId, now);
+    this.summaries = new RecordingSummaryStore(db);
   }
 
   create(
@@ -96,7 +99,24 @@ export class RecordingStore {
     recordingKey: Uint8Array,
     state: 'finalised' | 'interrupted' = 'finalised',
   ): RecordingRow {
-    return this.chunks.finalise(recordingId, recordingKey, state);
+    return this.db.transaction(() => {
+      const finalised = this.chunks.finalise(recordingId, recordingKey, state);
+      this.summaries.summarise(finalised.recNo);
+      return finalised;
+    })();
+  }
+
+  /**
+   * Every recording across every client, with its summary, in one query. Recordings from before
+   * the summary are summarised once, on the first call that meets them.
+   */
+  library(): LibraryRow[] {
+    const missing = this.summaries.unsummarised();
+    if (missing.length > 0)
+      this.db.transaction(() => {
+        for (const recNo of missing) this.summaries.summarise(recNo);
+      })();
+    return this.summaries.library();
   }
 
   index(recordingId: string): ChunkIndexEntry[] {
@@ -148,6 +168,7 @@ export class RecordingStore {
       this.timeline.deleteMarkers(recording.recNo);
       this.chunks.deleteAll(recording.recNo);
       this.rows.markDestroyed(recording.recNo, reason);
+      this.summaries.summarise(recording.recNo);
     })();
     checkpointAndTruncateWal(this.db);
   }
@@ -178,6 +199,7 @@ export class RecordingStore {
       for (const c of chunks) this.chunks.deleteOne(recording.recNo, c.seq);
       this.timeline.deleteMarkers(recording.recNo, gap);
       this.timeline.addRemovedRange(recording.recNo, gap);
+      this.summaries.summarise(recording.recNo);
     })();
     checkpointAndTruncateWal(this.db);
     return { removedChunks: chunks.length, fromMs: gap.fromMs, toMs: gap.toMs };
