@@ -265,13 +265,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (now() - lastSweepAt >= SWEEP_INTERVAL_MS) {
         lastSweepAt = now();
         destroyer.sweep('hourly');
-      }
+      } else if (lifecycle.state === 'locked' || lifecycle.state === 'unlocked')
+        destroyer.continueRemoval();
       // A reader (backup, doctor) kept a destruction's WAL copy alive: empty it once it lets go.
       if (lifecycle.state === 'locked' || lifecycle.state === 'unlocked')
         retryPendingWalTruncate(lifecycle.opened().db);
     },
     close: () => {
       integrityCheck?.stop();
+      destroyer.stop();
       try {
         recorder.close('app closing');
       } catch {

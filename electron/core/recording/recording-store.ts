@@ -174,6 +174,35 @@ export class RecordingStore {
   }
 
   /**
+   * The first step of a destruction, inside the caller's transaction (which deletes the key): the
+   * recording is destroyed from here on. Its ciphertext is removed afterwards by `removeSome`.
+   */
+  beginDestruction(recordingId: string, reason: string): void {
+    const recording = this.rows.get(recordingId);
+    this.timeline.deleteMarkers(recording.recNo);
+    this.rows.markDestroyed(recording.recNo, reason);
+    this.summaries.clear(recording.recNo);
+  }
+
+  awaitingRemoval(): { recNo: number; recordingId: string }[] {
+    return this.rows.awaitingRemoval();
+  }
+
+  /**
+   * Removes up to `limit` chunks of a destroyed recording in one transaction; true once none is
+   * left, when `onComplete` runs in that same transaction (the completion's log entry).
+   */
+  removeSome(recNo: number, limit: number, onComplete: () => void): boolean {
+    return this.db.transaction(() => {
+      const removed = this.chunks.deleteSome(recNo, limit);
+      if (removed === limit) return false;
+      this.rows.markCiphertextRemoved(recNo);
+      onComplete();
+      return true;
+    })();
+  }
+
+  /**
    * Partial deletion: destroys every audio chunk that overlaps [fromMs, toMs) (never chunk 0, the
    * container header, nor the end marker) and records the gap so the player can show it.
    */

@@ -59,6 +59,13 @@ export class RecordingSummaryStore {
     ).run(figures.duration_ms, figures.chunk_count, figures.audio_bytes, recNo);
   }
 
+  /** A destroyed recording has nothing left to count, whatever is still being removed. */
+  clear(recNo: number): void {
+    this.stmt(
+      'UPDATE recordings SET duration_ms = 0, chunk_count = 0, audio_bytes = 0 WHERE rec_no = ?',
+    ).run(recNo);
+  }
+
   /** Finished recordings a vault from before the summary has not summarised yet. */
   unsummarised(): number[] {
     return (

@@ -4,4 +4,8 @@ export interface Destroyer {
   sweep(trigger: string): number;
   /** Destroys one recording at once, whatever its deadline (the therapist's or client's request). */
   destroyNow(recordingId: string, reason: string, actorRole: 'therapist' | 'client'): void;
+  /** Removes the next slice of ciphertext a destruction left (after a quit or a crash too). */
+  continueRemoval(): void;
+  /** The core is closing: removal stops between slices and resumes at the next start. */
+  stop(): void;
 }
