@@ -3,7 +3,7 @@
 // main, so ending therapy or a sweep of many recordings never freezes the app (issue 16: 4.5 s
 // for 30 recordings in one call). What a quit or a crash interrupts resumes at the next start.
 import { performance } from 'node:perf_hooks';
-import { checkpointAndTruncateWal } from '../platform/db';
+import { checkpointAndTruncateWal, vacuumSome } from '../platform/db';
 import type { VaultService } from '../vault/vault-service';
 
 /** 100 chunks (~400 KB) per transaction: 24 ms at most in the study, at a load of 19. */
@@ -19,8 +19,8 @@ export class CiphertextRemover {
   constructor(private readonly lifecycle: VaultService) {}
 
   /**
-   * Removes slices until the budget is spent or nothing is left; true when nothing is left. The
-   * WAL is then emptied, so no copy of a removed chunk stays in it either.
+   * Removes slices until the budget is spent or nothing is left, then returns the freed pages to
+   * the disk; true when all is done. The WAL is then emptied, so no copy of a removed chunk stays.
    */
   runTurn(budgetMs = TURN_BUDGET_MS): boolean {
     if (this.lifecycle.state !== 'locked' && this.lifecycle.state !== 'unlocked') return true;
@@ -29,10 +29,14 @@ export class CiphertextRemover {
     for (;;) {
       const [next] = vault.recordings.awaitingRemoval();
       if (!next) {
-        if (this.removedSinceCheckpoint) {
-          this.removedSinceCheckpoint = false;
-          checkpointAndTruncateWal(vault.db);
+        if (!this.removedSinceCheckpoint) return true;
+        // The freed pages go back to the disk, then the WAL that saw them is emptied.
+        if (!vacuumSome(vault.db)) {
+          if (performance.now() - started >= budgetMs) return false;
+          continue;
         }
+        this.removedSinceCheckpoint = false;
+        checkpointAndTruncateWal(vault.db);
         return true;
       }
       vault.recordings.removeSome(next.recNo, CHUNKS_PER_SLICE, () =>

@@ -60,6 +60,7 @@ describe('destruction in slices', () => {
     expect(samples).toHaveLength(12);
     const totalChunks = chunksLeft(path);
     fixture.closeCore();
+    const bytesBefore = fixture.fileBytes();
 
     // A year on, every recording is due: the start-up sweep destroys them all.
     fixture.clock.advance(YEAR_MS);
@@ -108,5 +109,8 @@ describe('destruction in slices', () => {
     opened.close();
     core = null;
     expect(filesHolding(dataDir, samples)).toEqual([]);
+    // The space comes back too (auto_vacuum = INCREMENTAL, a few pages a turn): at least 90 % of
+    // the audio's bytes.
+    expect(bytesBefore - fixture.fileBytes()).toBeGreaterThanOrEqual(0.9 * fixture.audioBytes);
   }, 300_000);
 });
