@@ -29,12 +29,14 @@ export class CiphertextRemover {
     for (;;) {
       const [next] = vault.recordings.awaitingRemoval();
       if (!next) {
-        if (!this.removedSinceCheckpoint) return true;
-        // The freed pages go back to the disk, then the WAL that saw them is emptied.
+        // The freed pages go back to the disk (also those a quit left), then the WAL that saw
+        // them is emptied.
         if (!vacuumSome(vault.db)) {
+          this.removedSinceCheckpoint = true;
           if (performance.now() - started >= budgetMs) return false;
           continue;
         }
+        if (!this.removedSinceCheckpoint) return true;
         this.removedSinceCheckpoint = false;
         checkpointAndTruncateWal(vault.db);
         return true;
