@@ -1,5 +1,7 @@
-// `backup`: a consistent copy of the vault file made with SQLite's online backup, so it is safe
-// while the app runs. The copy is the same ciphertext: it stays encrypted and needs the same
+// `backup`: a consistent copy of the vault file, safe while the app runs: a read transaction pins
+// a snapshot, the file and then its WAL are copied, and the copy recovers to a whole commit at or
+// after that snapshot. SQLite's online backup restarted on every write and never finished while
+// a session recorded (issue 16); a held snapshot is never restarted by a writer. The copy is the same ciphertext: it stays encrypted and needs the same
 // passphrase. It never overwrites a file, and it is checked before it takes its final name.
 // It is one owner-only file: no journal beside it, nothing readable by other accounts.
 //
@@ -10,6 +12,7 @@
 // the passphrase, it keeps those recordings; only the auditor's `verify --previous` check of an
 // export made from it catches that (docs/threat-model.md, "What remains out of reach").
 import { closeSync, existsSync, linkSync, openSync, renameSync, rmSync } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VAULT_FILE_NAME } from '../electron/core/platform/db';
 
@@ -22,6 +25,49 @@ export interface BackupReport {
 
 function fail(exitCode: 1 | 3, message: string): BackupReport {
   return { ok: false, exitCode, message };
+}
+
+/** Read and written a piece at a time, so the app's writes keep their turn on the disk. */
+const PIECE_BYTES = 8 * 1024 * 1024;
+/** Dirty data is flushed this often: a writer's fsync then never waits for a whole file's worth. */
+const SYNC_EVERY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Copies what `from` holds now into `to` (created or appended to). Stops at the size it had when
+ * the copy began: what a writer appends later belongs to a commit after the snapshot.
+ */
+async function copyInPieces(from: string, to: string, flags: 'r+' | 'w'): Promise<void> {
+  const source = await openFile(from, 'r').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (!source) return;
+  const target = await openFile(to, flags, 0o600);
+  try {
+    const size = (await source.stat()).size;
+    const piece = Buffer.alloc(Math.min(PIECE_BYTES, Math.max(size, 1)));
+    let sinceSync = 0;
+    for (let offset = 0; offset < size;) {
+      const { bytesRead } = await source.read(
+        piece,
+        0,
+        Math.min(piece.length, size - offset),
+        offset,
+      );
+      if (bytesRead === 0) break;
+      await target.write(piece, 0, bytesRead, offset);
+      offset += bytesRead;
+      sinceSync += bytesRead;
+      if (sinceSync >= SYNC_EVERY_BYTES) {
+        await target.datasync();
+        sinceSync = 0;
+      }
+    }
+    await target.datasync();
+  } finally {
+    await target.close();
+    await source.close();
+  }
 }
 
 /** The copy and any journal SQLite kept beside it. */
@@ -51,22 +97,28 @@ export async function backup(vaultDir: string, outFile: string): Promise<BackupR
   let version: number;
   let vaultId: string;
   try {
-    await db.backup(partial);
+    // The first read inside BEGIN pins the snapshot: from here no checkpoint passes it and the WAL
+    // is not restarted under frames it uses, so the file then the WAL copy recover to it or later.
+    db.exec('BEGIN');
     version = db.pragma('user_version', { simple: true }) as number;
     vaultId = (
       db.prepare('SELECT hex(vault_id) AS id FROM vault_meta WHERE singleton = 1').get() as {
         id: string;
       }
     ).id;
+    await copyInPieces(source, partial, 'r+');
+    await copyInPieces(`${source}-wal`, `${partial}-wal`, 'w');
   } catch (error) {
     removeAll(partial);
     return fail(1, `The backup could not be written: ${(error as Error).message}`);
   } finally {
+    if (db.inTransaction) db.exec('COMMIT');
     db.close();
   }
   try {
-    // The vault's WAL mode came with the copy: a read-only open would leave -wal and -shm files
-    // behind, so the copy becomes a single rollback-journal file first.
+    // Opening the copy replays its WAL up to the last whole commit; the vault's WAL mode came with
+    // it, and a read-only open would leave -wal and -shm files behind, so the copy becomes a
+    // single rollback-journal file first.
     const writable = new Database(partial, { fileMustExist: true });
     try {
       writable.pragma('journal_mode = DELETE');

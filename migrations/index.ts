@@ -4,6 +4,7 @@ import * as m0010 from './0010-init';
 import * as m0020 from './0020-clients-recordings';
 import * as m0030 from './0030-consent';
 import * as m0040 from './0040-integrity';
+import * as m0050 from './0050-recording-summary';
 import * as m0060 from './0060-voice-notes';
 
 export interface Migration {
@@ -16,6 +17,7 @@ export const migrations: readonly Migration[] = [
   { version: m0020.version, up: m0020.updateToSchemaVersion20 },
   { version: m0030.version, up: m0030.updateToSchemaVersion30 },
   { version: m0040.version, up: m0040.updateToSchemaVersion40 },
+  { version: m0050.version, up: m0050.updateToSchemaVersion50 },
   { version: m0060.version, up: m0060.updateToSchemaVersion60 },
 ];
 

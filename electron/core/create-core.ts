@@ -17,6 +17,11 @@ import { retryPendingWalTruncate } from './platform/db';
 import { anchorKeyOf } from './platform/anchor-record';
 import { MemoryAnchorStore, type AnchorStore } from './platform/anchor-store';
 import { AnchorKeeper } from './vault/anchor-keeper';
+import {
+  integritySentences,
+  startIntegrityCheck,
+  type BackgroundIntegrityCheck,
+} from './platform/integrity-check';
 import { createDispatcher, type Asker, type Dispatch, type Handlers } from './dispatch';
 import type { CoreContext } from './handlers/context';
 import { practiceHandlers } from './handlers/practice';
@@ -160,6 +165,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const review = new ReviewService(lifecycle, consent, now, options.deviceSecret);
   const auditors = new AuditorService(lifecycle, now);
 
+  // Started below, once the start-up work is done: it reads the whole file.
+  let integrityCheck: BackgroundIntegrityCheck | null = null;
+
   const context: CoreContext = {
     lifecycle,
     consent,
@@ -171,6 +179,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     anchors,
     now,
     deviceName: options.deviceName ?? hostname(),
+    fileCheck: () =>
+      integrityCheck?.status() ?? {
+        state: 'not-started',
+        message: integritySentences['not-started'],
+        checkedAt: null,
+      },
     active: () => {
       lifecycle.lockIfIdle(recorder.isRecording);
       lifecycle.touch();
@@ -257,6 +271,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   lifecycle.onLock(() => anchors.headMoved());
   let lastSweepMark = clock.mark();
   destroyer.sweep('start-up');
+  if (lifecycle.state === 'locked') integrityCheck = startIntegrityCheck(lifecycle.path, now);
 
   // Main's window follows who is signed in; this tells it, once per change. From the moment the
   // therapist hands the laptop over, its PIN screen is the client's too.
@@ -316,12 +331,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         lastSweepMark = clock.mark();
         destroyer.sweep('hourly');
         anchors.headMoved();
-      }
+      } else if (lifecycle.state === 'locked' || lifecycle.state === 'unlocked')
+        destroyer.continueRemoval();
       // A reader (backup, doctor) kept a destruction's WAL copy alive: empty it once it lets go.
       if (lifecycle.state === 'locked' || lifecycle.state === 'unlocked')
         retryPendingWalTruncate(lifecycle.opened().db);
     },
     close: () => {
+      integrityCheck?.stop();
+      destroyer.stop();
       try {
         recorder.close('app closing');
       } catch {

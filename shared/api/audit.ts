@@ -34,6 +34,7 @@ export const auditActionSchema = z.enum([
   'recording.mark',
   'recording.removeRange',
   'recording.destroy',
+  'recording.destroy.complete',
   'capture.started',
   'capture.chunk',
   'capture.finished',

@@ -46,6 +46,23 @@ export const recordingSummarySchema = z.strictObject({
 });
 export type RecordingSummary = z.infer<typeof recordingSummarySchema>;
 
+/** One line of the library: every recording across every client, read without its chunk index. */
+export const libraryEntrySchema = z.strictObject({
+  recordingId: opaqueId,
+  clientId: opaqueId,
+  clientDisplayName: z.string(),
+  startedAt: z.number(),
+  durationMs: z.number().int(),
+  chunkCount: z.number().int(),
+  audioBytes: z.number().int(),
+  markerCount: z.number().int(),
+  state: z.enum(['recording', 'finalised', 'interrupted', 'destroyed']),
+  /** Null once destroyed, as in the client's detail. */
+  destroyAfter: z.number().nullable(),
+  destroyedAt: z.number().nullable(),
+});
+export type LibraryEntry = z.infer<typeof libraryEntrySchema>;
+
 export const captureSettingsSchema = z.strictObject({
   echoCancellation: z.boolean(),
   noiseSuppression: z.boolean(),
@@ -80,6 +97,13 @@ export const captureCommandSchema = z.strictObject({
 export const MAX_CHUNK_BYTES = 256 * 1024;
 
 export const recordingContract = {
+  /** Every recording across every client, newest first, for the therapist's home screen. */
+  'recordings.library': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: empty,
+    reply: z.strictObject({ recordings: z.array(libraryEntrySchema) }),
+  },
   'recording.start': {
     callers: ['therapist'],
     size: requestSize.small,

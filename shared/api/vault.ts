@@ -89,6 +89,15 @@ export const integrityAlarmSchema = z.strictObject({
 });
 export type IntegrityAlarmView = z.infer<typeof integrityAlarmSchema>;
 
+export const integrityStatusSchema = z.strictObject({
+  /** The whole-file check that runs in the background after start (never before the first screen). */
+  state: z.enum(['not-started', 'checking', 'ok', 'damaged', 'failed']),
+  message: z.string(),
+  /** When the last finished check answered (ok or damaged). */
+  checkedAt: z.number().nullable(),
+});
+export type IntegrityStatus = z.infer<typeof integrityStatusSchema>;
+
 export const vaultContract = {
   'vault.status': {
     callers: ['locked', 'therapist', 'client', 'auditor'],
@@ -102,6 +111,13 @@ export const vaultContract = {
     size: requestSize.small,
     request: empty,
     reply: z.strictObject({ alarms: z.array(integrityAlarmSchema) }),
+  },
+  /** The background integrity check's answer, for the lock screen and the therapist's screens. */
+  'vault.fileCheck': {
+    callers: ['locked', 'therapist'],
+    size: requestSize.small,
+    request: empty,
+    reply: integrityStatusSchema,
   },
   'vault.create': {
     callers: ['locked'],

@@ -1,4 +1,5 @@
 // What the handler groups share: the vault's life, the services built on it, and the clock.
+import type { IntegrityStatus } from '../../../shared/api';
 import type { ConsentService } from '../consent/consent-service';
 import type { Player } from '../playback/player';
 import type { AuditorService } from '../audit/auditor-service';
@@ -20,6 +21,8 @@ export interface CoreContext {
   now: () => number;
   /** Which laptop this is, for the recovery sheet. */
   deviceName: string;
+  /** The background whole-file check's latest answer. */
+  fileCheck(): IntegrityStatus;
   /** The person is here: checks the idle lock first, then pushes it back. */
   active(): void;
 }

@@ -3,11 +3,16 @@
 import { VaultError } from '../../../shared/errors';
 import type { Handlers } from '../dispatch';
 import { commitCiphertext } from '../recording/commit-ciphertext';
+import { recordingLibrary } from '../playback/recording-library';
 import type { CoreContext } from './context';
 
 export function recordingHandlers(context: CoreContext) {
   const { lifecycle, recorder, player, destroyer } = context;
   return {
+    'recordings.library': () => {
+      context.active();
+      return { recordings: recordingLibrary(lifecycle, context.consent) };
+    },
     'recording.start': (request, actor) => {
       context.active();
       return recorder.start(

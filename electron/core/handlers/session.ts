@@ -50,6 +50,7 @@ export function sessionHandlers(context: CoreContext) {
         })),
       };
     },
+    'vault.fileCheck': () => context.fileCheck(),
     'vault.create': (request) => ({ ...lifecycle.create(request), deviceName: context.deviceName }),
     'session.unlock': (request) => {
       const info = lifecycle.unlock(request.passphrase);

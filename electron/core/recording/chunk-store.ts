@@ -275,6 +275,13 @@ export class ChunkStore {
     );
   }
 
+  /** Deletes up to `limit` of a recording's chunks; returns how many went. */
+  deleteSome(recNo: number, limit: number): number {
+    return this.stmt(
+      'DELETE FROM chunks WHERE chunk_id IN (SELECT chunk_id FROM chunks WHERE chunk_id >= ? AND chunk_id < ? LIMIT ?)',
+    ).run(chunkId(recNo, 0), chunkId(recNo + 1, 0), limit).changes;
+  }
+
   deleteOne(recNo: number, seq: number): void {
     this.stmt('DELETE FROM chunks WHERE chunk_id = ?').run(chunkId(recNo, seq));
   }

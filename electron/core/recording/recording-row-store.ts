@@ -196,6 +196,22 @@ export class RecordingRowStore {
     ).run(this.now(), reason, recNo);
   }
 
+  /** Destroyed recordings whose ciphertext is still being removed, oldest destruction first. */
+  awaitingRemoval(): { recNo: number; recordingId: string }[] {
+    return (
+      this.stmt(
+        "SELECT rec_no, recording_id FROM recordings WHERE state = 'destroyed' AND ciphertext_removed_at IS NULL ORDER BY destroyed_at, rec_no",
+      ).all() as { rec_no: number; recording_id: string }[]
+    ).map((row) => ({ recNo: row.rec_no, recordingId: row.recording_id }));
+  }
+
+  markCiphertextRemoved(recNo: number): void {
+    this.stmt('UPDATE recordings SET ciphertext_removed_at = ? WHERE rec_no = ?').run(
+      this.now(),
+      recNo,
+    );
+  }
+
   setDeadline(recNo: number, destroyAfter: number | null, cause: DestroyCause): void {
     this.stmt('UPDATE recordings SET destroy_after = ?, destroy_cause = ? WHERE rec_no = ?').run(
       destroyAfter,

@@ -10,12 +10,14 @@ import {
   type RecordingMeta,
   type RecordingRow,
 } from './recording-row-store';
+import { RecordingSummaryStore, type LibraryRow } from './recording-summary-store';
 import { TimelineStore } from './timeline-store';
 
 export class RecordingStore {
   private readonly rows: RecordingRowStore;
   private readonly chunks: ChunkStore;
   private readonly timeline: TimelineStore;
+  private readonly summaries: RecordingSummaryStore;
 
   constructor(
     private readonly db: Database,
@@ -25,6 +27,7 @@ export class RecordingStore {
     this.rows = new RecordingRowStore(db, vaultId, now);
     this.chunks = new ChunkStore(db, vaultId, this.rows);
     this.timeline = new TimelineStore(db, vaultId, now);
+    this.summaries = new RecordingSummaryStore(db);
   }
 
   create(
@@ -96,7 +99,24 @@ export class RecordingStore {
     recordingKey: Uint8Array,
     state: 'finalised' | 'interrupted' = 'finalised',
   ): RecordingRow {
-    return this.chunks.finalise(recordingId, recordingKey, state);
+    return this.db.transaction(() => {
+      const finalised = this.chunks.finalise(recordingId, recordingKey, state);
+      this.summaries.summarise(finalised.recNo);
+      return finalised;
+    })();
+  }
+
+  /**
+   * Every recording across every client, with its summary, in one query. Recordings from before
+   * the summary are summarised once, on the first call that meets them.
+   */
+  library(): LibraryRow[] {
+    const missing = this.summaries.unsummarised();
+    if (missing.length > 0)
+      this.db.transaction(() => {
+        for (const recNo of missing) this.summaries.summarise(recNo);
+      })();
+    return this.summaries.library();
   }
 
   index(recordingId: string): ChunkIndexEntry[] {
@@ -148,8 +168,38 @@ export class RecordingStore {
       this.timeline.deleteMarkers(recording.recNo);
       this.chunks.deleteAll(recording.recNo);
       this.rows.markDestroyed(recording.recNo, reason);
+      this.summaries.summarise(recording.recNo);
     })();
     checkpointAndTruncateWal(this.db);
+  }
+
+  /**
+   * The first step of a destruction, inside the caller's transaction (which deletes the key): the
+   * recording is destroyed from here on. Its ciphertext is removed afterwards by `removeSome`.
+   */
+  beginDestruction(recordingId: string, reason: string): void {
+    const recording = this.rows.get(recordingId);
+    this.timeline.deleteMarkers(recording.recNo);
+    this.rows.markDestroyed(recording.recNo, reason);
+    this.summaries.clear(recording.recNo);
+  }
+
+  awaitingRemoval(): { recNo: number; recordingId: string }[] {
+    return this.rows.awaitingRemoval();
+  }
+
+  /**
+   * Removes up to `limit` chunks of a destroyed recording in one transaction; true once none is
+   * left, when `onComplete` runs in that same transaction (the completion's log entry).
+   */
+  removeSome(recNo: number, limit: number, onComplete: () => void): boolean {
+    return this.db.transaction(() => {
+      const removed = this.chunks.deleteSome(recNo, limit);
+      if (removed === limit) return false;
+      this.rows.markCiphertextRemoved(recNo);
+      onComplete();
+      return true;
+    })();
   }
 
   /**
@@ -178,6 +228,7 @@ export class RecordingStore {
       for (const c of chunks) this.chunks.deleteOne(recording.recNo, c.seq);
       this.timeline.deleteMarkers(recording.recNo, gap);
       this.timeline.addRemovedRange(recording.recNo, gap);
+      this.summaries.summarise(recording.recNo);
     })();
     checkpointAndTruncateWal(this.db);
     return { removedChunks: chunks.length, fromMs: gap.fromMs, toMs: gap.toMs };

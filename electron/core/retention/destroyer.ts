@@ -10,4 +10,8 @@ export interface Destroyer {
   destroyNow(recordingId: string, reason: string, actorRole: 'therapist' | 'client'): void;
   /** Destroys again what a restored older copy brought back (the anchor already counts it). */
   destroyAgain(recordingId: string, reason: string): void;
+  /** Removes the next slice of ciphertext a destruction left (after a quit or a crash too). */
+  continueRemoval(): void;
+  /** The core is closing: removal stops between slices and resumes at the next start. */
+  stop(): void;
 }

@@ -33,6 +33,7 @@ export const actionWords: Record<AuditAction, string> = {
   'recording.mark': 'Marked a moment',
   'recording.removeRange': 'Removed part of a recording',
   'recording.destroy': 'Destroyed a recording',
+  'recording.destroy.complete': 'Finished removing a destroyed recording’s audio',
   'capture.started': 'Microphone started',
   'capture.chunk': 'Saved audio',
   'capture.finished': 'Microphone finished',
