@@ -1,12 +1,11 @@
 // Run by two-processes.test.ts as a separate process (bundled by esbuild): starts the real core
 // on a vault folder, as a second copy of the app would, and prints what its lock screen would show.
-import { randomBytes } from 'node:crypto';
 import { createCore } from '../../electron/core/create-core';
 
-async function main(dataDir: string): Promise<void> {
+async function main(dataDir: string, deviceSecretHex: string): Promise<void> {
   const core = await createCore({
     dataDir,
-    deviceSecret: new Uint8Array(randomBytes(32)),
+    deviceSecret: new Uint8Array(Buffer.from(deviceSecretHex, 'hex')),
     freeBytes: () => 1e12,
   });
   const status = await core.dispatch('vault.status', {});
@@ -17,4 +16,4 @@ async function main(dataDir: string): Promise<void> {
   core.close();
 }
 
-void main(process.argv[2]!);
+void main(process.argv[2]!, process.argv[3]!);

@@ -44,8 +44,10 @@ interface SecondApp {
   unlock: { ok: boolean; error?: { code: string } };
 }
 
-async function startSecondApp(dataDir: string): Promise<SecondApp> {
-  const { stdout } = await promisify(execFile)(process.execPath, [script, dataDir], {
+/** A second copy of the app on this laptop: the same folder and the same device secret. */
+async function startSecondApp(dataDir: string, deviceSecret: Uint8Array): Promise<SecondApp> {
+  const secretHex = Buffer.from(deviceSecret).toString('hex');
+  const { stdout } = await promisify(execFile)(process.execPath, [script, dataDir, secretHex], {
     cwd: root,
     env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
   });
@@ -69,7 +71,7 @@ describe('two processes on one vault', () => {
     const walBefore = statSync(`${vaultFile}-wal`, { throwIfNoEntry: false })?.size ?? 0;
     const entriesBefore = (await logEntries(practice.core)).length;
 
-    const second = await startSecondApp(practice.dataDir);
+    const second = await startSecondApp(practice.dataDir, practice.deviceSecret);
     expect(second.status.value).toMatchObject({
       state: 'unavailable',
       problem: { code: 'VAULT_IN_USE', message: errorSentences.VAULT_IN_USE },
@@ -83,9 +85,9 @@ describe('two processes on one vault', () => {
     expect(after.length).toBe(entriesBefore + 0);
 
     await practice.quit();
-    const later = await startSecondApp(practice.dataDir);
+    const later = await startSecondApp(practice.dataDir, practice.deviceSecret);
     expect(later.status.value).toMatchObject({ state: 'locked', problem: null });
-    expect(later.unlock.ok).toBe(true);
+    expect(later.unlock).toMatchObject({ ok: true });
     await unlock(await practice.start());
   });
 });

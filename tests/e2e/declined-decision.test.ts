@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientDetail, ClientSummary } from '../../shared/api';
-import { SLOW_WAIT_MS, visible } from './helpers';
+import { SLOW_WAIT_MS, until, visible } from './helpers';
 import { startTestHost, type TestHost } from './host';
 import { callerFor, PASSPHRASE, type Dispatch } from './record-helpers';
 import { snap } from './screens';
@@ -75,9 +75,16 @@ describe('a decision without recording', { timeout: 120_000 }, () => {
       alternatives: { writtenTakeaways: true, closingVoiceNotes: false },
       decidedAt: host.clock.now(),
     });
-    const log = (await call('audit.query', { subject: clientId, limit: 20 })) as {
+    type Page = {
       entries: { action: string; reason: string | null }[];
+      indexing: { done: number; total: number } | null;
     };
+    // The log's index is built beside main (a worker): ask again until it is complete.
+    let log: Page = { entries: [], indexing: null };
+    await until('the log index to be complete', async () => {
+      log = (await call('audit.query', { subject: clientId, limit: 20 })) as Page;
+      return !log.indexing || log.indexing.done >= log.indexing.total;
+    });
     expect(log.entries.map((e) => e.action)).toContain('consent.decision');
     // The sealed text never reaches the log.
     expect(JSON.stringify(log)).not.toContain('found at home');

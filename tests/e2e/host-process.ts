@@ -62,6 +62,7 @@ function childBundle(): Promise<string> {
       external: [
         'better-sqlite3',
         'libsodium-wrappers-sumo',
+        '@napi-rs/keyring',
         ...builtinModules,
         ...builtinModules.map((name) => `node:${name}`),
       ],

@@ -130,7 +130,12 @@ describe('a closing voice note', { timeout: 420_000 }, () => {
     expect(note.durationMs).toBeGreaterThanOrEqual(120_000);
     expect(note.durationMs).toBeLessThan(120_000 + 5000);
     expect(note.destroyAfter).toBe(note.startedAt + 14 * 86_400_000);
-    const log = (await call('audit.query', { subject: noteId, limit: 50 })) as unknown;
+    // The log's index is built beside main (a worker): ask again until it is complete.
+    let log: { indexing: { done: number; total: number } | null } | null = null;
+    await until('the log index to be complete', async () => {
+      log = (await call('audit.query', { subject: noteId, limit: 50 })) as typeof log;
+      return !log?.indexing || log.indexing.done >= log.indexing.total;
+    });
     expect(JSON.stringify(log)).toContain('two-minute limit');
   });
 

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../electron/core/platform/db';
-import { migrations } from '../../migrations/index';
+import { LATEST_SCHEMA_VERSION, migrations } from '../../migrations/index';
 import {
   PASSPHRASE,
   editVaultFile,
@@ -100,6 +100,13 @@ describe('a vault from before migration 40, opened by this version', () => {
       ALTER TABLE vault_meta DROP COLUMN anchor_generation;
       ALTER TABLE clients DROP COLUMN state_public_key;
       ALTER TABLE recordings DROP COLUMN held_reason;
+      -- and what the later migrations (50, 60) added, so that each runs again from 30
+      ALTER TABLE recordings DROP COLUMN duration_ms;
+      ALTER TABLE recordings DROP COLUMN chunk_count;
+      ALTER TABLE recordings DROP COLUMN audio_bytes;
+      ALTER TABLE recordings DROP COLUMN ciphertext_removed_at;
+      ALTER TABLE recordings DROP COLUMN kind;
+      DROP TABLE consent_decisions;
       PRAGMA user_version = 30;
     `);
   }
@@ -126,7 +133,7 @@ describe('a vault from before migration 40, opened by this version', () => {
     expect(await call(core, 'vault.integrity')).toEqual({ alarms: [] });
     practice.close();
     editVaultFile(practice, (db) => {
-      expect(db.pragma('user_version', { simple: true })).toBe(40);
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       expect(
         (
           db.prepare('SELECT state_public_key FROM vault_meta').get() as {

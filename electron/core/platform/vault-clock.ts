@@ -105,5 +105,7 @@ export class VaultClock {
 /** The clocks of a core built without any: the system's wall clock and performance.now. */
 export const systemClockSources: ClockSources = {
   wallNow: () => Date.now(),
-  monotonicNow: () => performance.now(),
+  // Whole milliseconds: every time the vault stores is an INTEGER (STRICT tables), and trusted
+  // time adds monotonic elapsed time to the wall clock.
+  monotonicNow: () => Math.floor(performance.now()),
 };

@@ -62,9 +62,12 @@ describe('destruction in slices', () => {
     fixture.closeCore();
     const bytesBefore = fixture.fileBytes();
 
-    // A year on, every recording is due: the start-up sweep destroys them all.
+    // A year on, every recording is due. A year's leap at start holds destruction until the
+    // therapist confirms the date (a wrong clock never decides); confirming sweeps them all.
     fixture.clock.advance(YEAR_MS);
     core = await fixture.reopen();
+    await call(core, 'session.unlock', { passphrase: PASSPHRASE });
+    await call(core, 'vault.confirmDate', {});
     // The core is closed before another turn of the event loop: the removal stops between slices.
     core.close();
     core = null;
