@@ -1,12 +1,8 @@
 // A refused playback carries consent's codes to the page, which words what would allow it from the
 // codes alone (issue 10, item 3; renderer/features/player/refusal-words.ts, seen in the e2e tests):
 // the sentences stay what people read.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/create-core';
-import { fakeClock, PASSPHRASE } from '../helpers/kernel-helpers';
 import {
   call,
   refusal,
@@ -14,27 +10,18 @@ import {
   signedClient,
   startCapture,
   stopCapture,
-  testCore,
+  therapistVault,
 } from '../helpers/practice-helpers';
 
-let dataDir: string;
-let clock: ReturnType<typeof fakeClock>;
+let vault: Awaited<ReturnType<typeof therapistVault>>;
+let clock: typeof vault.clock;
 let core: Core;
 
 beforeEach(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sv-codes-'));
-  clock = fakeClock();
-  core = await testCore(dataDir, clock);
-  await call(core, 'vault.create', {
-    practiceName: 'Riverside',
-    therapistName: 'Dr. Jane Example',
-    passphrase: PASSPHRASE,
-  });
+  vault = await therapistVault('sv-codes-');
+  ({ clock, core } = vault);
 });
-afterEach(() => {
-  core.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(() => vault.close());
 
 async function recordingFor(overrides: Record<string, unknown>) {
   const client = await signedClient(core, clock.now(), { overrides });

@@ -1,8 +1,11 @@
 // Builds what a therapist and client would fill in and sign, for core tests.
 import type { ClientSummary } from '../../../shared/api';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createCore, type Core, type CoreOptions } from '../../../electron/core/create-core';
-import { LIGHT_KDF, audioSecond, type fakeClock } from './kernel-helpers';
+import { LIGHT_KDF, PASSPHRASE, audioSecond, fakeClock } from './kernel-helpers';
 
 export async function call<T = unknown>(
   core: Core,
@@ -155,4 +158,25 @@ export function testCore(
     captureHost: { open: () => undefined, close: () => undefined },
     ...options,
   });
+}
+
+/** A real core on a new temp folder whose vault the therapist has just created (and so unlocked). */
+export async function therapistVault(prefix: string) {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const clock = fakeClock();
+  const core = await testCore(dataDir, clock);
+  await call(core, 'vault.create', {
+    practiceName: 'Riverside',
+    therapistName: 'Dr. Jane Example',
+    passphrase: PASSPHRASE,
+  });
+  return {
+    dataDir,
+    clock,
+    core,
+    close() {
+      core.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

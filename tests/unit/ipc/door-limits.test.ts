@@ -1,8 +1,5 @@
 // The door's limits (issue 13, items 1 and 2): a request is measured before it is parsed, every
 // error stays short and free of the payload, and no number reaches a row it does not name.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/create-core';
 import { fitsBudget } from '../../../electron/core/dispatch';
@@ -14,7 +11,6 @@ import {
   requestSize,
   type Playback,
 } from '../../../shared/api';
-import { fakeClock, PASSPHRASE } from '../helpers/kernel-helpers';
 import {
   call,
   consentDraft,
@@ -23,27 +19,18 @@ import {
   signedClient,
   startCapture,
   stopCapture,
-  testCore,
+  therapistVault,
 } from '../helpers/practice-helpers';
 
-let dataDir: string;
-let clock: ReturnType<typeof fakeClock>;
+let vault: Awaited<ReturnType<typeof therapistVault>>;
+let clock: typeof vault.clock;
 let core: Core;
 
 beforeEach(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sv-door-'));
-  clock = fakeClock();
-  core = await testCore(dataDir, clock);
-  await call(core, 'vault.create', {
-    practiceName: 'Riverside',
-    therapistName: 'Dr. Jane Example',
-    passphrase: PASSPHRASE,
-  });
+  vault = await therapistVault('sv-door-');
+  ({ clock, core } = vault);
 });
-afterEach(() => {
-  core.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(() => vault.close());
 
 async function refusedEntries() {
   const log = await call<{

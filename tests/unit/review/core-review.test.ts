@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/create-core';
 import type { ClientSummary, Playback } from '../../../shared/api';
@@ -13,28 +10,19 @@ import {
   signedClient,
   startCapture,
   stopCapture,
-  testCore,
+  therapistVault,
 } from '../helpers/practice-helpers';
-import { fakeClock, PASSPHRASE } from '../helpers/kernel-helpers';
+import { PASSPHRASE } from '../helpers/kernel-helpers';
 
-let dataDir: string;
-let clock: ReturnType<typeof fakeClock>;
+let vault: Awaited<ReturnType<typeof therapistVault>>;
+let clock: typeof vault.clock;
 let core: Core;
 
 beforeEach(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sv-review-'));
-  clock = fakeClock();
-  core = await testCore(dataDir, clock);
-  await call(core, 'vault.create', {
-    practiceName: 'Riverside',
-    therapistName: 'Dr. Jane Example',
-    passphrase: PASSPHRASE,
-  });
+  vault = await therapistVault('sv-review-');
+  ({ clock, core } = vault);
 });
-afterEach(() => {
-  core.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(() => vault.close());
 
 async function clientWithRecording(name: string, pin: string) {
   const client = await signedClient(core, clock.now(), { name, pin });
