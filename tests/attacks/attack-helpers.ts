@@ -12,6 +12,7 @@ import { anchorKeyOf } from '../../electron/core/platform/anchor-record';
 import { MemoryAnchorStore } from '../../electron/core/platform/anchor-store';
 import { VAULT_FILE_NAME } from '../../electron/core/platform/db';
 import { VAULT_LOCK_FILE_NAME } from '../../electron/core/platform/vault-lock';
+import { startExport } from '../unit/helpers/audit-helpers';
 import { PASSPHRASE, fakeClock } from '../unit/helpers/kernel-helpers';
 import {
   call,
@@ -113,12 +114,12 @@ export async function unlock(core: Core): Promise<void> {
 }
 
 export function status(core: Core): Promise<VaultStatus> {
-  return call<VaultStatus>(core, 'vault.status');
+  return call(core, 'vault.status');
 }
 
 /** The access log, oldest first, read as the therapist (the core opens the sealed entries). */
 export async function logEntries(core: Core): Promise<AuditEntryView[]> {
-  const { entries } = await call<{ entries: AuditEntryView[] }>(core, 'audit.recent', {
+  const { entries } = await call(core, 'audit.recent', {
     limit: 500,
   });
   return entries.reverse();
@@ -126,13 +127,9 @@ export async function logEntries(core: Core): Promise<AuditEntryView[]> {
 
 /** A whole JSON export of the access log, as an auditor takes one, parsed. */
 export async function exportBundle(practice: Practice): Promise<unknown> {
-  const started = await call<{ exportId: string; fileName: string }>(
-    practice.core,
-    'audit.exportStart',
-    { format: 'json' },
-  );
+  const started = await startExport(practice.core, 'json');
   for (;;) {
-    const page = await call<{ done: boolean }>(practice.core, 'audit.exportNext', {
+    const page = await call(practice.core, 'audit.exportNext', {
       exportId: started.exportId,
     });
     if (page.done)

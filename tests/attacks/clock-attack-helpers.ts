@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Core } from '../../electron/core/create-core';
-import type { AuditEntryView, ClientSummary, ClientDetail } from '../../shared/api';
+import type { AuditEntryView, ClientSummary } from '../../shared/api';
 import { PASSPHRASE } from '../unit/helpers/kernel-helpers';
 import {
   call,
@@ -88,13 +88,13 @@ export async function record(core: Core, client: ClientSummary, seconds = 2): Pr
 }
 
 export async function recordingState(core: Core, clientId: string, recordingId: string) {
-  const detail = await call<ClientDetail>(core, 'clients.detail', { clientId });
+  const detail = await call(core, 'clients.detail', { clientId });
   return detail.recordings.find((r) => r.recordingId === recordingId)!;
 }
 
 /** The whole log as the therapist reads it, oldest first. */
 export async function wholeLog(core: Core): Promise<AuditEntryView[]> {
-  const { entries } = await call<{ entries: AuditEntryView[] }>(core, 'audit.recent', {
+  const { entries } = await call(core, 'audit.recent', {
     limit: 500,
   });
   return entries.reverse();
@@ -107,7 +107,7 @@ export interface ClockStatusView {
 }
 
 export function vaultStatus(core: Core): Promise<ClockStatusView> {
-  return call<ClockStatusView>(core, 'vault.status');
+  return call(core, 'vault.status');
 }
 
 export { PASSPHRASE };

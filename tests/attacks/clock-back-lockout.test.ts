@@ -46,7 +46,7 @@ async function expectEarnedDelayOnly(earnedMs: number) {
 
   clocks.pass(earnedMs);
   expect((await vaultStatus(vault.core)).unlockRetryAfterMs).toBe(0);
-  const info = await call<{ role: string }>(vault.core, 'session.unlock', {
+  const info = await call(vault.core, 'session.unlock', {
     passphrase: PASSPHRASE,
   });
   expect(info.role).toBe('therapist');

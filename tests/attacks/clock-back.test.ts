@@ -3,7 +3,6 @@
 // hour), and the log's times went backwards. Now retention keeps the vault's own time, the locks
 // run on monotonic time, and the clock change is logged and shown.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Playback } from '../../shared/api';
 import { REVIEW_IDLE_MINUTES } from '../../shared/review-policy';
 import { call, refusal, signedClient } from '../unit/helpers/practice-helpers';
 import {
@@ -137,7 +136,7 @@ describe('clock set back a year', () => {
     expect(REVIEW_IDLE_MINUTES).toBeLessThan(30);
     const open = await vaultStatus(vault.core);
     expect(open.state).toBe('unlocked');
-    const playback = await call<Playback>(vault.core, 'playback.open', { recordingId });
+    const playback = await call(vault.core, 'playback.open', { recordingId });
     await call(vault.core, 'playback.close', { playbackId: playback.playbackId, heardMs: 0 });
 
     clocks.pass(MINUTE);

@@ -47,7 +47,7 @@ async function expectHeldUntilConfirmed(clientId: string, recordingId: string, l
   await call(core, 'session.lock');
   expect((await refusal(core, 'vault.confirmDate')).code).toBe('VAULT_LOCKED');
   await call(core, 'session.unlock', { passphrase: PASSPHRASE });
-  const after = await call<{ destructionHeld: boolean }>(core, 'vault.confirmDate');
+  const after = await call(core, 'vault.confirmDate');
   expect(after.destructionHeld).toBe(false);
   expect((await vaultStatus(core)).clock.destructionHeld).toBe(false);
   expect(await recordingState(core, clientId, recordingId)).toMatchObject({ state: 'destroyed' });

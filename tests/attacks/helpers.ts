@@ -91,5 +91,5 @@ export function publicRowHash(row: {
 
 /** The access log as the therapist's log screen reads it (newest first). */
 export async function logEntries(core: Core): Promise<AuditEntryView[]> {
-  return (await call<{ entries: AuditEntryView[] }>(core, 'audit.recent', { limit: 500 })).entries;
+  return (await call(core, 'audit.recent', { limit: 500 })).entries;
 }

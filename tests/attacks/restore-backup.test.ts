@@ -54,11 +54,7 @@ describe('restore a backup made before a revocation', () => {
     expect((await refusal(core, 'playback.open', { recordingId })).code).toMatch(
       /NOT_ALLOWED|RECORDING_DESTROYED|NOT_FOUND/,
     );
-    const detail = await call<{ recordings: { recordingId: string; state: string }[] }>(
-      core,
-      'clients.detail',
-      { clientId },
-    );
+    const detail = await call(core, 'clients.detail', { clientId });
     expect(detail.recordings.find((r) => r.recordingId === recordingId)?.state).toBe('destroyed');
     const log = await logEntries(core);
     expect(log.map((e) => e.action)).toContain('vault.rollback');

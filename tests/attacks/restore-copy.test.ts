@@ -49,15 +49,9 @@ describe('restore a copy of the vault folder after a revocation', () => {
     expect((await refusal(core, 'playback.open', { recordingId })).code).toMatch(
       /NOT_ALLOWED|RECORDING_DESTROYED|NOT_FOUND/,
     );
-    const detail = await call<{ recordings: { recordingId: string; state: string }[] }>(
-      core,
-      'clients.detail',
-      { clientId },
-    );
+    const detail = await call(core, 'clients.detail', { clientId });
     expect(detail.recordings.find((r) => r.recordingId === recordingId)?.state).toBe('destroyed');
-    const { clients } = await call<{
-      clients: { clientId: string; consent: { state: string } }[];
-    }>(core, 'clients.list');
+    const { clients } = await call(core, 'clients.list');
     expect(clients.find((c) => c.clientId === clientId)?.consent.state).toBe('revoked');
     expect(
       (await refusal(core, 'recording.start', { clientId, reconfirmedAloud: true })).code,

@@ -2,7 +2,7 @@
 // their own key would verify. The public half is derived again from the secret at every unlock and
 // compared with the stored one; a replaced or removed key is a tamper alarm, and only that client's.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClientSummary, IntegrityAlarmView } from '../../shared/api';
+import type { IntegrityAlarmView } from '../../shared/api';
 import { newSigningKeyPair } from '../../electron/core/platform/crypto';
 import { call, signedClient } from '../unit/helpers/practice-helpers';
 import { PASSPHRASE, editVaultFile, logEntries, newPractice, type Practice } from './helpers';
@@ -14,7 +14,7 @@ beforeEach(async () => {
 afterEach(() => practice.cleanup());
 
 async function alarmsOf(practice: Practice): Promise<IntegrityAlarmView[]> {
-  return (await call<{ alarms: IntegrityAlarmView[] }>(practice.core, 'vault.integrity')).alarms;
+  return (await call(practice.core, 'vault.integrity')).alarms;
 }
 
 describe('a replaced state key', () => {
@@ -69,7 +69,7 @@ describe('a replaced state key', () => {
         }),
       ]),
     );
-    const { clients } = await call<{ clients: ClientSummary[] }>(core, 'clients.list');
+    const { clients } = await call(core, 'clients.list');
     expect(clients).toHaveLength(3);
     // A removed key is not silently made again: after a restart the unlock still finds it missing.
     const restarted = await practice.reopen();

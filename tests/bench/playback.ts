@@ -4,6 +4,8 @@
 // recording (playback.open + playback.chunk at a random place: what a seek costs).
 import { randomBytes } from 'node:crypto';
 import { createCore, type Core } from '../../electron/core/create-core';
+import type { Channel, Reply } from '../../shared/api';
+import type { CallArgs } from '../unit/helpers/practice-helpers';
 import { LIGHT_KDF, PASSPHRASE } from './fixture';
 import {
   type BenchGroup,
@@ -20,15 +22,14 @@ import {
 /** 32 kb/s Opus: about 4000 bytes a second. */
 const CHUNK_BYTES = 4000;
 
-async function call<T>(
+async function call<C extends Channel>(
   core: Core,
-  channel: string,
-  payload: unknown = {},
-  caller?: 'capture',
-): Promise<T> {
-  const result = await core.dispatch(channel, payload, caller);
+  channel: C,
+  ...[request, caller]: CallArgs<C>
+): Promise<Reply<C>> {
+  const result = await core.dispatch(channel, request ?? {}, caller);
   if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
-  return result.value as T;
+  return result.value as Reply<C>;
 }
 
 interface Setup {
@@ -52,11 +53,11 @@ async function setup(): Promise<Setup> {
     therapistName: 'Dr. Bench',
     passphrase: PASSPHRASE,
   });
-  const client = await call<{
-    clientId: string;
-    participants: { participantId: string; displayName: string }[];
-  }>(core, 'clients.add', { displayName: 'Bench Client', otherParticipants: [] });
-  const { policyHash } = await call<{ policyHash: string }>(core, 'policy.get');
+  const client = await call(core, 'clients.add', {
+    displayName: 'Bench Client',
+    otherParticipants: [],
+  });
+  const { policyHash } = await call(core, 'policy.get');
   const { consentDraft } = await import('../unit/helpers/practice-helpers');
   await call(core, 'consent.sign', {
     clientId: client.clientId,
@@ -75,7 +76,7 @@ async function setup(): Promise<Setup> {
 
 /** Starts a recording and plays the capture window: takes 'record', says started. */
 async function begin(core: Core, clientId: string): Promise<string> {
-  const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
+  const { recordingId } = await call(core, 'recording.start', {
     clientId,
     reconfirmedAloud: true,
   });
@@ -92,7 +93,7 @@ async function begin(core: Core, clientId: string): Promise<string> {
 /** recording.stop, with a capture window that answers the stop command at once. */
 async function stopNow(core: Core, recordingId: string): Promise<void> {
   const stopping = call(core, 'recording.stop', { recordingId });
-  const command = await call<{ command: string }>(core, 'capture.next', {}, 'capture');
+  const command = await call(core, 'capture.next', {}, 'capture');
   if (command.command !== 'stop') throw new Error(`expected stop, got ${command.command}`);
   await call(core, 'capture.finished', { recordingId }, 'capture');
   await stopping;
@@ -114,7 +115,7 @@ export const playbackGroup: BenchGroup = {
         await call(
           core,
           'capture.chunk',
-          { recordingId, seq, durationMs: 1000, data: payloads[seq % 64] },
+          { recordingId, seq, durationMs: 1000, data: payloads[seq % 64]! },
           'capture',
         );
       }
@@ -134,10 +135,7 @@ export const playbackGroup: BenchGroup = {
       for (let i = 0; i < seeks; i += 1) {
         const target = Math.floor(random() * chunks * 1000);
         const start = now();
-        const playback = await call<{
-          playbackId: string;
-          chunks: { seq: number; startMs: number }[];
-        }>(core, 'playback.open', { recordingId });
+        const playback = await call(core, 'playback.open', { recordingId });
         // The player's lookup: the last chunk that starts at or before the target.
         let low = 0;
         let high = playback.chunks.length - 1;
@@ -168,16 +166,12 @@ export const playbackGroup: BenchGroup = {
           await call(
             core,
             'capture.chunk',
-            { recordingId: id, seq, durationMs: 1000, data: payloads[seq] },
+            { recordingId: id, seq, durationMs: 1000, data: payloads[seq]! },
             'capture',
           );
         const start = now();
         await stopNow(core, id);
-        const detail = await call<{ recordings: { recordingId: string; state: string }[] }>(
-          core,
-          'clients.detail',
-          { clientId },
-        );
+        const detail = await call(core, 'clients.detail', { clientId });
         if (detail.recordings.find((r) => r.recordingId === id)?.state !== 'finalised')
           throw new Error('not finalised');
         stops.push(now() - start);

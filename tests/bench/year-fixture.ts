@@ -123,9 +123,9 @@ export async function buildYearFixture(options: YearFixtureOptions): Promise<Yea
     });
     const db = connection.writer();
     // Consents keep recordings for a year, so nothing in the fixture is due until a test says so.
-    const { policyHash } = await call<{ policyHash: string }>(built, 'policy.get');
+    const { policyHash } = await call(built, 'policy.get');
     for (let c = 0; c < options.clients; c += 1) {
-      const client = await call<ClientSummary>(built, 'clients.add', {
+      const client = await call(built, 'clients.add', {
         displayName: `Client ${String(c + 1).padStart(2, '0')}`,
         otherParticipants: [],
       });
@@ -143,7 +143,7 @@ export async function buildYearFixture(options: YearFixtureOptions): Promise<Yea
     const payloads = Array.from({ length: 64 }, (_, i) => secondOfAudio(i, chunkBytes));
     for (let r = 0; r < options.recordings; r += 1) {
       const client = clients[r % clients.length]!;
-      const { recordingId } = await call<{ recordingId: string }>(built, 'recording.start', {
+      const { recordingId } = await call(built, 'recording.start', {
         clientId: client.clientId,
         reconfirmedAloud: true,
       });
@@ -160,7 +160,7 @@ export async function buildYearFixture(options: YearFixtureOptions): Promise<Yea
         return call(
           built,
           'capture.chunk',
-          { recordingId, seq, durationMs: 1000, data: payloads[seq % payloads.length] },
+          { recordingId, seq, durationMs: 1000, data: payloads[seq % payloads.length]! },
           'capture',
         );
       };

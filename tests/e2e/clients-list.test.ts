@@ -4,7 +4,6 @@
 // the laptop over for client review, and a policy change that makes a new version.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientSummary } from '../../shared/api';
 import { shortHash } from '../../shared/consent-text';
 import {
   call,
@@ -25,7 +24,7 @@ const rows = () => page.locator('.client-row');
 const rowOf = (name: string) => rows().filter({ hasText: name });
 
 async function addClient(name: string, others: string[] = []) {
-  return call<ClientSummary>(host, 'clients.add', { displayName: name, otherParticipants: others });
+  return call(host, 'clients.add', { displayName: name, otherParticipants: others });
 }
 
 describe('clients and the practice policy, in Chromium', () => {
@@ -122,7 +121,7 @@ describe('clients and the practice policy, in Chromium', () => {
   it('changes the practice policy as a new version, shown with its fingerprint and date', async () => {
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
     await visible(page.getByRole('heading', { name: 'Practice recording policy' }));
-    const first = await call<{ policyHash: string }>(host, 'policy.get');
+    const first = await call(host, 'policy.get');
     await visible(page.getByText(shortHash(first.policyHash)).first());
     const field = page.getByLabel('Policy text');
     await field.fill('Too short.');
@@ -133,9 +132,9 @@ describe('clients and the practice policy, in Chromium', () => {
     );
     await page.getByRole('button', { name: 'Make this the new version' }).click();
     const second = await until('a new policy version', async () => {
-      const now = await call<{ policyHash: string }>(host, 'policy.get');
+      const now = await call(host, 'policy.get');
       return now.policyHash !== first.policyHash;
-    }).then(() => call<{ policyHash: string; versions: unknown[] }>(host, 'policy.get'));
+    }).then(() => call(host, 'policy.get'));
     expect(second.versions).toHaveLength(2);
     await visible(page.locator('.policy-version').getByText(shortHash(second.policyHash)));
     await visible(page.getByText('(earlier)'));
@@ -158,10 +157,7 @@ describe('clients and the practice policy, in Chromium', () => {
     await minutes.fill('20');
     await page.getByRole('button', { name: 'Lock and hand over' }).click();
     await until('the vault to wait for the client', async () => {
-      const status = await call<{ pendingReview: { displayName: string } | null }>(
-        host,
-        'vault.status',
-      );
+      const status = await call(host, 'vault.status');
       return status.pendingReview?.displayName === 'Riley Park';
     });
     expect(host.calls).toContain('review.start');

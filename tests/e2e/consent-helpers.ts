@@ -1,21 +1,22 @@
 // Shared steps for the consent and clients end-to-end tests: a vault made through the core, the
 // wizard walked through the UI, and a recording made through the capture channels.
 import type { Locator, Page } from 'playwright-core';
-import type { ClientDetail, ClientSummary } from '../../shared/api';
+import type { Channel, ClientDetail, ClientSummary, Reply } from '../../shared/api';
+import type { CallArgs, ConsentDraft } from '../unit/helpers/practice-helpers';
 import { formAlert, SLOW_WAIT_MS, until, visible } from './helpers';
 import type { TestHost } from './host';
 
 export const therapistName = 'Dr. Jane Example';
 
-export async function call<T = unknown>(
+/** Asks the host's core as the contract describes the channel; throws when main refuses. */
+export async function call<C extends Channel>(
   host: TestHost,
-  channel: string,
-  payload: unknown = {},
-  caller?: 'ui' | 'capture',
-): Promise<T> {
-  const result = await host.core.dispatch(channel, payload, caller);
+  channel: C,
+  ...[request, caller]: CallArgs<C>
+): Promise<Reply<C>> {
+  const result = await host.core.dispatch(channel, request ?? {}, caller);
   if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
+  return result.value as Reply<C>;
 }
 
 export async function refusal(host: TestHost, channel: string, payload: unknown = {}) {
@@ -39,7 +40,7 @@ export async function openVault(host: TestHost): Promise<void> {
 
 /** What the capture window does: take the command, send one chunk a second, finish. */
 export async function recordSeconds(host: TestHost, clientId: string, seconds: number) {
-  const { recordingId } = await call<{ recordingId: string }>(host, 'recording.start', {
+  const { recordingId } = await call(host, 'recording.start', {
     clientId,
     reconfirmedAloud: true,
   });
@@ -63,11 +64,11 @@ export async function recordSeconds(host: TestHost, clientId: string, seconds: n
 }
 
 export function detailOf(host: TestHost, clientId: string): Promise<ClientDetail> {
-  return call<ClientDetail>(host, 'clients.detail', { clientId });
+  return call(host, 'clients.detail', { clientId });
 }
 
 export async function clientNamed(host: TestHost, name: string): Promise<ClientSummary> {
-  const { clients } = await call<{ clients: ClientSummary[] }>(host, 'clients.list');
+  const { clients } = await call(host, 'clients.list');
   const client = clients.find((c) => c.displayName === name);
   if (!client) throw new Error(`no client named ${name}`);
   return client;
@@ -77,11 +78,11 @@ export async function clientNamed(host: TestHost, name: string): Promise<ClientS
 export async function signThroughCore(
   host: TestHost,
   client: ClientSummary,
-  overrides: Record<string, unknown> = {},
+  overrides: Partial<ConsentDraft> = {},
 ) {
-  const { policyHash } = await call<{ policyHash: string }>(host, 'policy.get');
+  const { policyHash } = await call(host, 'policy.get');
   const signedAt = host.clock.now();
-  const terms = {
+  const terms: ConsentDraft = {
     participants: client.participants,
     purpose: { kind: 'personal-review', limitsText: 'For listening again on this laptop.' },
     reasonsForRecording: { chosen: ['review'], otherText: '' },
@@ -95,7 +96,7 @@ export async function signThroughCore(
     partOfClinicalRecord: false,
     policyVersionHash: policyHash,
     signatures: [
-      ...client.participants.map((p) => ({
+      ...client.participants.map((p): ConsentDraft['signatures'][number] => ({
         signerId: p.participantId,
         role: 'participant',
         typedName: p.displayName,
@@ -112,7 +113,7 @@ export async function signThroughCore(
     ],
     ...overrides,
   };
-  return call<ClientDetail>(host, 'consent.sign', {
+  return call(host, 'consent.sign', {
     clientId: client.clientId,
     terms,
     reviewCredential: '482915',

@@ -157,10 +157,9 @@ describe('consent, from the wizard to revocation, in Chromium', () => {
     await page.getByRole('button', { name: 'Walk through consent' }).click();
     await walkToSigning(true, '30');
     await visible(
-      page.getByText(
-        `version ${shortHash((await call<{ policyHash: string }>(host, 'policy.get')).policyHash)}`,
-        { exact: false },
-      ),
+      page.getByText(`version ${shortHash((await call(host, 'policy.get')).policyHash)}`, {
+        exact: false,
+      }),
     );
 
     // An empty typed name is refused where it is typed.
@@ -292,7 +291,7 @@ describe('consent, from the wizard to revocation, in Chromium', () => {
 
   it('changes the terms as a new version signed again; a signed version cannot be edited', async () => {
     const before = await detailOf(host, clientId);
-    const { policyHash } = await call<{ policyHash: string }>(host, 'policy.get');
+    const { policyHash } = await call(host, 'policy.get');
     // The contract has no field for a version: a draft that names one is refused and changes nothing.
     const draft: Record<string, unknown> = { ...before.terms! };
     for (const assigned of ['consentId', 'version', 'clientId']) delete draft[assigned];

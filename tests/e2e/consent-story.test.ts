@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntryView } from '../../shared/api';
 import { reviewAcknowledgement } from '../../shared/review-policy';
 import { call, clientNamed, detailOf, next, signAs, therapistName } from './consent-helpers';
 import {
@@ -131,7 +130,7 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
         'Default terms saved. Each recording is destroyed 45 days after it is made. When therapy ends, every recording is destroyed at once.',
       ),
     );
-    const policy = await call<{ defaults: unknown }>(host, 'policy.get');
+    const policy = await call(host, 'policy.get');
     expect(policy.defaults).toEqual({ retentionDays: 45, termination: { action: 'destroy-now' } });
     await snap(page, 'story-settings-defaults');
   });
@@ -218,10 +217,7 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     await until(
       'about 4 s recorded',
       async () => {
-        const status = await call<{ elapsedMs: number; chunks: number } | null>(
-          host,
-          'recording.status',
-        );
+        const status = await call(host, 'recording.status');
         return (status?.elapsedMs ?? 0) >= 4_000 && (status?.chunks ?? 0) >= 4;
       },
       SLOW_WAIT_MS,
@@ -342,7 +338,7 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     ] as const)
       await visible(row(who, action).first());
 
-    const { entries } = await call<{ entries: AuditEntryView[] }>(host, 'audit.recent', {
+    const { entries } = await call(host, 'audit.recent', {
       limit: 500,
     });
     const ok = (action: string, subject: string) =>
@@ -365,7 +361,7 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
       'recording.destroy',
     ].map((action) => entries.findIndex((e) => e.action === action && e.outcome === 'ok'));
     expect([...order].sort((a, b) => b - a)).toEqual(order);
-    expect((await call<{ intact: boolean }>(host, 'audit.verify')).intact).toBe(true);
+    expect((await call(host, 'audit.verify')).intact).toBe(true);
 
     expect(samples.length).toBeGreaterThanOrEqual(4);
     expect(sealedChunks(recordingId)).toEqual([]);

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientSummary } from '../../shared/api';
 import { call, openVault } from './consent-helpers';
 import { visible, WAIT_MS } from './helpers';
 import { startTestHost, type TestHost } from './host';
@@ -27,11 +26,11 @@ describe('a tamper alarm, in Chromium', () => {
   });
 
   it('names the damaged client above the list, and the others stay listed', async () => {
-    await call<ClientSummary>(host, 'clients.add', {
+    await call(host, 'clients.add', {
       displayName: 'Jordan Lee',
       otherParticipants: [],
     });
-    const damaged = await call<ClientSummary>(host, 'clients.add', {
+    const damaged = await call(host, 'clients.add', {
       displayName: 'Riley Park',
       otherParticipants: [],
     });

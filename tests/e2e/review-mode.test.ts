@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result, VaultApi } from '../../shared/api';
-import type { ClientSummary, Playback, RecordingSummary } from '../../shared/api';
+import type { Playback, RecordingSummary } from '../../shared/api';
 import {
   reviewAcknowledgement,
   REVIEW_MAX_FAILURES,
@@ -117,11 +117,11 @@ async function seedClient(
   audio: { mimeType: string; chunks: number[][] },
 ): Promise<{ clientId: string; recordingId: string }> {
   const { core, clock } = host;
-  const client = await call<ClientSummary>(core, 'clients.add', {
+  const client = await call(core, 'clients.add', {
     displayName: person.name,
     otherParticipants: [],
   });
-  const { policyHash } = await call<{ policyHash: string }>(core, 'policy.get');
+  const { policyHash } = await call(core, 'policy.get');
   await call(core, 'consent.sign', {
     clientId: client.clientId,
     terms: consentDraft(
@@ -134,7 +134,7 @@ async function seedClient(
     ),
     reviewCredential: person.pin,
   });
-  const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
+  const { recordingId } = await call(core, 'recording.start', {
     clientId: client.clientId,
     reconfirmedAloud: true,
     roomAudioProcessing: false,

@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientSummary, RecordingSummary } from '../../shared/api';
-import { consentDraft } from '../unit/helpers/practice-helpers';
+import { consentDraft, type ConsentDraft } from '../unit/helpers/practice-helpers';
 import {
   bestLoopOffset,
   envelope,
@@ -40,7 +40,7 @@ const voiceNotesOnly = {
       revocationDestroys: 'all-recordings',
     },
   },
-};
+} satisfies Partial<ConsentDraft>;
 
 function playerIs(condition: string): () => Promise<boolean> {
   return () =>

@@ -123,7 +123,7 @@ describe('a vault from before migration 40, opened by this version', () => {
     editVaultFile(practice, (db) => makeVersion30(db, null));
 
     const core = await practice.reopen();
-    expect((await call<{ state: string }>(core, 'vault.status')).state).toBe('locked');
+    expect((await call(core, 'vault.status')).state).toBe('locked');
     await call(core, 'session.unlock', { passphrase: PASSPHRASE });
     await call(core, 'review.start', { clientId: client.clientId, maxMinutes: 30 });
     expect(await call(core, 'review.unlock', { pin: '482915' })).toMatchObject({ role: 'client' });

@@ -9,27 +9,20 @@ import { errorSentences } from '../../../shared/errors';
 import { exportFileName } from '../../../shared/export-file-name';
 import { call, refusal, testCore } from '../helpers/practice-helpers';
 import { fakeClock, PASSPHRASE } from '../helpers/kernel-helpers';
-import { exportText, fill, newCoreVault, parseCsv, type TestVault } from '../helpers/audit-helpers';
+import {
+  exportText,
+  fill,
+  newCoreVault,
+  parseCsv,
+  startExport,
+  type TestVault,
+} from '../helpers/audit-helpers';
 
 let vault: TestVault;
 beforeEach(async () => {
   vault = await newCoreVault();
 });
 afterEach(() => vault.cleanup());
-
-interface LogPage {
-  entries: {
-    seq: number;
-    action: string;
-    subject: string | null;
-    outcome: string;
-    reason: string | null;
-  }[];
-  total: number;
-  matched: number;
-  actions: string[];
-  indexing?: { done: number; total: number };
-}
 
 describe('audit export', () => {
   it('exports a JSON bundle as the therapist, logged before the first page, that verifies', async () => {
@@ -59,7 +52,7 @@ describe('audit export', () => {
     expect(report).toMatchObject({ ok: true, exitCode: 0, entries: exported.total });
     expect(report.signingKeyFingerprint).toBe(exported.signingKeyFingerprint);
 
-    const log = await call<LogPage>(vault.core, 'audit.recent', { limit: 5 });
+    const log = await call(vault.core, 'audit.recent', { limit: 5 });
     expect(log.entries.some((e) => e.action === 'audit.export')).toBe(true);
   });
 
@@ -68,9 +61,7 @@ describe('audit export', () => {
       signInName: 'Pat Auditor',
       passphrase: 'ledger orchard fifteen comets',
     });
-    const { auditorId } = (
-      await call<{ auditors: { auditorId: string }[] }>(vault.core, 'auditors.list')
-    ).auditors[0]!;
+    const { auditorId } = (await call(vault.core, 'auditors.list')).auditors[0]!;
     await call(vault.core, 'session.lock');
     await call(vault.core, 'session.unlockAuditor', {
       signInName: 'Pat Auditor',
@@ -107,9 +98,7 @@ describe('audit export', () => {
   });
 
   it('a cursor ends at lock and belongs to the session that started it', async () => {
-    const started = await call<{ exportId: string }>(vault.core, 'audit.exportStart', {
-      format: 'csv',
-    });
+    const started = await startExport(vault.core, 'csv');
     await call(vault.core, 'session.lock');
     await call(vault.core, 'session.unlock', { passphrase: PASSPHRASE });
     expect(
@@ -143,36 +132,30 @@ describe('audit export', () => {
     expect(exported.fileName).toBe(suggested);
     expect(readdirSync(vault.exportDir)).toEqual([suggested]);
     // The page hears only how far main got: no text crosses back.
-    const again = await call<{ exportId: string }>(vault.core, 'audit.exportStart', {
-      format: 'csv',
-    });
-    const page = await call<Record<string, unknown>>(vault.core, 'audit.exportNext', {
+    const again = await startExport(vault.core, 'csv');
+    const page = await call(vault.core, 'audit.exportNext', {
       exportId: again.exportId,
     });
     expect(Object.keys(page).sort()).toEqual(['done', 'total', 'written']);
   });
 
   it('a cancelled dialog writes nothing and logs nothing', async () => {
-    const before = await call<LogPage>(vault.core, 'audit.recent', { limit: 1 });
+    const before = await call(vault.core, 'audit.recent', { limit: 1 });
     vault.answer = () => null;
     const reply = await call(vault.core, 'audit.exportStart', { format: 'json' });
     expect(reply).toEqual({ started: false });
     expect(vault.chosen).toHaveLength(1);
     expect(readdirSync(vault.exportDir)).toEqual([]);
-    const after = await call<LogPage>(vault.core, 'audit.recent', { limit: 1 });
+    const after = await call(vault.core, 'audit.recent', { limit: 1 });
     expect(after.total).toBe(before.total);
     expect(after.entries[0]!.seq).toBe(before.entries[0]!.seq);
   });
 
   it('a lock mid-export deletes the partial file', async () => {
     fill(vault, 5_000, (i) => ({ action: 'recording.play', subject: `rec-${i % 7}` }));
-    const started = await call<{ exportId: string; fileName: string }>(
-      vault.core,
-      'audit.exportStart',
-      { format: 'json' },
-    );
+    const started = await startExport(vault.core, 'json');
     const file = join(vault.exportDir, started.fileName);
-    const first = await call<{ done: boolean; written: number }>(vault.core, 'audit.exportNext', {
+    const first = await call(vault.core, 'audit.exportNext', {
       exportId: started.exportId,
     });
     expect(first.done).toBe(false);
@@ -200,9 +183,7 @@ describe('audit export', () => {
     expect(overVault.code).toBe('EXPORT_NOT_SAVED');
     expect(overVault.message).toMatch(/vault’s own folder/);
     expect(readdirSync(vault.exportDir)).toEqual([]);
-    expect((await call<LogPage>(vault.core, 'audit.recent', { limit: 5 })).total).toBeGreaterThan(
-      0,
-    );
+    expect((await call(vault.core, 'audit.recent', { limit: 5 })).total).toBeGreaterThan(0);
   });
 
   it('refuses to export, in a sentence, where no one can choose a file', async () => {
@@ -214,7 +195,7 @@ describe('audit export', () => {
         therapistName: 'Dr. Jane Example',
         passphrase: PASSPHRASE,
       });
-      const before = (await call<LogPage>(core, 'audit.recent', { limit: 1 })).total;
+      const before = (await call(core, 'audit.recent', { limit: 1 })).total;
       const refused = await refusal(core, 'audit.exportStart', { format: 'json' });
       expect(refused).toEqual({
         code: 'EXPORT_UNAVAILABLE',
@@ -222,7 +203,7 @@ describe('audit export', () => {
       });
       expect(refused.message).toMatch(/cannot save files/);
       // The refusal is logged as a refusal, not as an export.
-      const after = await call<LogPage>(core, 'audit.recent', { limit: 5 });
+      const after = await call(core, 'audit.recent', { limit: 5 });
       expect(after.entries.some((e) => e.action === 'audit.export')).toBe(false);
       expect(after.total).toBeLessThanOrEqual(before + 1);
     } finally {
@@ -269,7 +250,7 @@ describe('audit query', () => {
     // are the answers once it has read everything.
     const query = async (request: Record<string, unknown>) => {
       for (;;) {
-        const page = await call<LogPage>(vault.core, 'audit.query', { limit: 50, ...request });
+        const page = await call(vault.core, 'audit.query', { limit: 50, ...request });
         if (!page.indexing) return page;
         await new Promise((resolve) => setImmediate(resolve));
       }

@@ -83,7 +83,7 @@ describe('audit export as FHIR AuditEvents', () => {
   });
 
   it('names no client, even when the therapist has added clients with names', async () => {
-    const { clientId } = await call<{ clientId: string }>(vault.core, 'clients.add', {
+    const { clientId } = await call(vault.core, 'clients.add', {
       displayName: 'Rosalind Quist',
       otherParticipants: ['Tobias Quist'],
     });

@@ -8,14 +8,6 @@ import { PASSPHRASE } from '../helpers/kernel-helpers';
 import { fill, newCoreVault, type TestVault } from '../helpers/audit-helpers';
 import { builtIndexWorker } from '../helpers/index-worker-build';
 
-interface LogPage {
-  entries: { seq: number; action: string; subject: string | null }[];
-  total: number;
-  matched: number;
-  actions: string[];
-  indexing?: { done: number; total: number };
-}
-
 const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 const ACTIONS = ['recording.play', 'recording.start', 'consent.sign', 'session.unlock'];
 
@@ -37,7 +29,7 @@ describe('audit index read by a worker thread', { timeout: 180_000 }, () => {
     const vault = await coreVault(true);
     fill(vault, 30_000, (i) => ({ action: ACTIONS[i % 4]!, subject: `rec-${i % 10}` }));
     const query = (request: Record<string, unknown>) =>
-      call<LogPage>(vault.core, 'audit.query', { limit: 50, ...request });
+      call(vault.core, 'audit.query', { limit: 50, ...request });
     // Every entry main itself opens for the index or a page goes through AuditLog.read or
     // readAscending in this thread; the worker's reads happen in its own.
     const mainReads = vi.spyOn(AuditLog.prototype, 'read');
@@ -72,14 +64,14 @@ describe('audit index read by a worker thread', { timeout: 180_000 }, () => {
     // The same answers as the slice build, over the same log.
     const sliced = await coreVault(false);
     fill(sliced, 30_000, (i) => ({ action: ACTIONS[i % 4]!, subject: `rec-${i % 10}` }));
-    let reference = await call<LogPage>(sliced.core, 'audit.query', {
+    let reference = await call(sliced.core, 'audit.query', {
       limit: 50,
       action: 'recording.start',
       subject: 'rec-3',
     });
     while (reference.indexing) {
       await macrotask();
-      reference = await call<LogPage>(sliced.core, 'audit.query', {
+      reference = await call(sliced.core, 'audit.query', {
         limit: 50,
         action: 'recording.start',
         subject: 'rec-3',
@@ -97,7 +89,7 @@ describe('audit index read by a worker thread', { timeout: 180_000 }, () => {
     const vault = await coreVault(true);
     fill(vault, 20_000, () => ({ action: 'recording.play' }));
     const query = (request: Record<string, unknown>) =>
-      call<LogPage>(vault.core, 'audit.query', { limit: 50, ...request });
+      call(vault.core, 'audit.query', { limit: 50, ...request });
     let page = await query({ action: 'recording.start' });
     expect(page.indexing).toBeDefined();
     fill(vault, 7, () => ({ action: 'recording.start' }));
@@ -111,16 +103,13 @@ describe('audit index read by a worker thread', { timeout: 180_000 }, () => {
 
   it('a reveal waits for the worker; a lock ends it, refuses the reveal, and a new session starts again', async () => {
     const vault = await coreVault(true);
-    const { clientId } = await call<{ clientId: string }>(vault.core, 'clients.add', {
+    const { clientId } = await call(vault.core, 'clients.add', {
       displayName: 'Robin Example',
       otherParticipants: [],
     });
     fill(vault, 30_000, () => ({ action: 'recording.play', subject: 'rec-1' }));
-    expect((await call<LogPage>(vault.core, 'audit.query', { limit: 5 })).indexing).toBeDefined();
-    const revealed = await call<{ clients: { clientId: string }[] }>(
-      vault.core,
-      'audit.revealClients',
-    );
+    expect((await call(vault.core, 'audit.query', { limit: 5 })).indexing).toBeDefined();
+    const revealed = await call(vault.core, 'audit.revealClients');
     expect(revealed.clients.map((client) => client.clientId)).toEqual([clientId]);
 
     await call(vault.core, 'session.lock');
@@ -133,10 +122,10 @@ describe('audit index read by a worker thread', { timeout: 180_000 }, () => {
     expect((await refusal(vault.core, 'audit.query', { limit: 5 })).code).toBe('VAULT_LOCKED');
 
     await call(vault.core, 'session.unlock', { passphrase: PASSPHRASE });
-    let page = await call<LogPage>(vault.core, 'audit.query', { limit: 10, subject: 'rec-1' });
+    let page = await call(vault.core, 'audit.query', { limit: 10, subject: 'rec-1' });
     while (page.indexing) {
       await macrotask();
-      page = await call<LogPage>(vault.core, 'audit.query', { limit: 10, subject: 'rec-1' });
+      page = await call(vault.core, 'audit.query', { limit: 10, subject: 'rec-1' });
     }
     expect(page.matched).toBe(30_000);
   });

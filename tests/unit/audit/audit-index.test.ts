@@ -9,14 +9,6 @@ import { call, refusal } from '../helpers/practice-helpers';
 import { PASSPHRASE, newVault } from '../helpers/kernel-helpers';
 import { fill, newCoreVault, type TestVault } from '../helpers/audit-helpers';
 
-interface LogPage {
-  entries: { seq: number; action: string; subject: string | null; outcome: string }[];
-  total: number;
-  matched: number;
-  actions: string[];
-  indexing?: { done: number; total: number };
-}
-
 const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const cleanups: (() => void)[] = [];
@@ -39,7 +31,7 @@ describe('audit index built in slices', () => {
     const vault = await coreVault();
     fill(vault, 60_000, (i) => ({ action: ACTIONS[i % 4]!, subject: `rec-${i % 10}` }));
     const query = (request: Record<string, unknown>) =>
-      call<LogPage>(vault.core, 'audit.query', { limit: 50, ...request });
+      call(vault.core, 'audit.query', { limit: 50, ...request });
 
     const first = await query({});
     // One slice at most, then the newest page straight from the log.
@@ -94,7 +86,7 @@ describe('audit index built in slices', () => {
     const vault = await coreVault();
     fill(vault, 40_000, () => ({ action: 'recording.play' }));
     const query = (request: Record<string, unknown>) =>
-      call<LogPage>(vault.core, 'audit.query', { limit: 50, ...request });
+      call(vault.core, 'audit.query', { limit: 50, ...request });
     expect((await query({})).indexing).toBeDefined();
 
     // The build only goes on between macrotasks: everything below happens mid-build.
@@ -132,16 +124,13 @@ describe('audit index built in slices', () => {
 
   it('a reveal waits for the whole index without blocking, and a lock refuses it', async () => {
     const vault = await coreVault();
-    const { clientId } = await call<{ clientId: string }>(vault.core, 'clients.add', {
+    const { clientId } = await call(vault.core, 'clients.add', {
       displayName: 'Robin Example',
       otherParticipants: [],
     });
     fill(vault, 30_000, () => ({ action: 'recording.play' }));
-    expect((await call<LogPage>(vault.core, 'audit.query', { limit: 5 })).indexing).toBeDefined();
-    const revealed = await call<{ clients: { clientId: string }[] }>(
-      vault.core,
-      'audit.revealClients',
-    );
+    expect((await call(vault.core, 'audit.query', { limit: 5 })).indexing).toBeDefined();
+    const revealed = await call(vault.core, 'audit.revealClients');
     expect(revealed.clients.map((client) => client.clientId)).toEqual([clientId]);
 
     await call(vault.core, 'session.lock');

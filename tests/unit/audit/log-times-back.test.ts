@@ -7,7 +7,6 @@ import { VAULT_FILE_NAME, openVaultDb } from '../../../electron/core/platform/db
 import { VaultMetaStore } from '../../../electron/core/vault/vault-meta-store';
 import { run } from '../../../cli/run';
 import { verifyBundle } from '../../../cli/verify';
-import type { AuditVerdict } from '../../../shared/api';
 import { exportText, newCoreVault, type TestVault } from '../helpers/audit-helpers';
 import { call } from '../helpers/practice-helpers';
 
@@ -39,7 +38,7 @@ it('the in-app verification and the CLI verifier name the step back, and the cha
   await call(vault.core, 'session.lock');
   await call(vault.core, 'session.unlock', { passphrase: 'maple harbour quietly ninety lanterns' });
 
-  const verdict = await call<AuditVerdict>(vault.core, 'audit.verify');
+  const verdict = await call(vault.core, 'audit.verify');
   expect(verdict.intact).toBe(true);
   expect(verdict.timeWentBack).toMatchObject({ count: 1 });
   expect(verdict.timeWentBack!.largestMs).toBeGreaterThanOrEqual(DAY);
@@ -60,7 +59,7 @@ it('the in-app verification and the CLI verifier name the step back, and the cha
 it('a log written with one clock has no notice', async () => {
   await call(vault.core, 'session.lock');
   await call(vault.core, 'session.unlock', { passphrase: 'maple harbour quietly ninety lanterns' });
-  const verdict = await call<AuditVerdict>(vault.core, 'audit.verify');
+  const verdict = await call(vault.core, 'audit.verify');
   expect(verdict).toMatchObject({ intact: true, timeWentBack: null });
   const { text } = await exportText(vault, 'json');
   expect((await verifyBundle(JSON.parse(text))).timeWentBack).toBeNull();

@@ -3,7 +3,6 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ClientDetail } from '../../../shared/api';
 import { buildYearFixture, type YearFixture } from '../../bench/year-fixture';
 import { call } from '../helpers/practice-helpers';
 
@@ -23,7 +22,7 @@ describe('year fixture', () => {
 
     const listed = [];
     for (const client of fixture.clients) {
-      const detail = await call<ClientDetail>(fixture.core, 'clients.detail', {
+      const detail = await call(fixture.core, 'clients.detail', {
         clientId: client.clientId,
       });
       expect(detail.client.consent?.state).toBe('active');

@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backup } from '../../../cli/backup';
 import type { Core } from '../../../electron/core/create-core';
-import type { Playback } from '../../../shared/api';
 import { call, signedClient, startCapture, testCore } from '../helpers/practice-helpers';
 import { audioSecond, fakeClock, PASSPHRASE } from '../helpers/kernel-helpers';
 
@@ -79,13 +78,13 @@ describe('backup while a session records', () => {
     const restored = await open(restoredDir);
     expect(await call(restored, 'vault.status')).toMatchObject({ state: 'locked' });
     await call(restored, 'session.unlock', { passphrase: PASSPHRASE });
-    const playback = await call<Playback>(restored, 'playback.open', { recordingId });
+    const playback = await call(restored, 'playback.open', { recordingId });
     const held = playback.chunks.map((chunk) => chunk.seq);
     expect(held.length).toBeGreaterThanOrEqual(acknowledgedBefore);
     expect(held.length).toBeLessThanOrEqual(seq);
     expect(held).toEqual(held.map((_, i) => i));
     for (const s of [0, acknowledgedBefore - 1, held.at(-1)!]) {
-      const chunk = await call<{ data: Uint8Array }>(restored, 'playback.chunk', {
+      const chunk = await call(restored, 'playback.chunk', {
         playbackId: playback.playbackId,
         seq: s,
       });

@@ -83,8 +83,7 @@ function mayRecord(model: Model): boolean {
 }
 
 async function recordings(real: Real): Promise<ClientDetail['recordings']> {
-  return (await call<ClientDetail>(real.core, 'clients.detail', { clientId: real.client.clientId }))
-    .recordings;
+  return (await call(real.core, 'clients.detail', { clientId: real.client.clientId })).recordings;
 }
 
 /** After every step: nothing is kept past its deadline plus one sweep interval. */
@@ -102,7 +101,7 @@ async function checkNothingOverdue(model: Model, real: Real): Promise<void> {
 }
 
 async function ensureUnlocked(real: Real) {
-  const status = await call<{ state: string }>(real.core, 'vault.status');
+  const status = await call(real.core, 'vault.status');
   if (status.state === 'locked')
     await call(real.core, 'session.unlock', { passphrase: PASSPHRASE });
 }
@@ -205,7 +204,7 @@ class Play implements fc.AsyncCommand<Model, Real> {
     if (!opened.ok) return;
     const { playbackId } = opened.value as { playbackId: string };
     const seq = recording.seconds - 1;
-    const chunk = await call<{ data: Uint8Array }>(real.core, 'playback.chunk', {
+    const chunk = await call(real.core, 'playback.chunk', {
       playbackId,
       seq,
     });
@@ -299,11 +298,11 @@ describe('consent over time (model-based, real core)', () => {
               therapistName: 'T',
               passphrase: PASSPHRASE,
             });
-            const client = await call<ClientSummary>(core, 'clients.add', {
+            const client = await call(core, 'clients.add', {
               displayName: 'Alex',
               otherParticipants: [],
             });
-            const { policyHash } = await call<{ policyHash: string }>(core, 'policy.get');
+            const { policyHash } = await call(core, 'policy.get');
             const model: Model = { terms: null, revokedAt: null, endedAt: null, recordings: [] };
             const real: Real = { core, clock, client, policyHash };
             // Every history starts from a signed consent; later Sign commands change the terms.

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCore, type Core, type CoreOptions } from '../../../electron/core/create-core';
-import type { ClientSummary } from '../../../shared/api';
 import { REVIEW_IDLE_MINUTES } from '../../../shared/review-policy';
 import {
   BrowserWindow,
@@ -115,11 +114,11 @@ async function startWithRealCore() {
 }
 
 async function clientWithPin(running: Core, name: string) {
-  const client = await call<ClientSummary>(running, 'clients.add', {
+  const client = await call(running, 'clients.add', {
     displayName: name,
     otherParticipants: [],
   });
-  const { policyHash } = await call<{ policyHash: string }>(running, 'policy.get');
+  const { policyHash } = await call(running, 'policy.get');
   await call(running, 'consent.sign', {
     clientId: client.clientId,
     terms: consentDraft(client, policyHash, clock.now()),
@@ -199,7 +198,7 @@ describe('review mode follows the signed-in role', () => {
     expectKiosk(window);
     await call(running, 'session.unlock', { passphrase: PASSPHRASE });
     expectOrdinary(window);
-    const status = await call<{ pendingReview: unknown }>(running, 'vault.status');
+    const status = await call(running, 'vault.status');
     expect(status.pendingReview).toBeNull();
   });
 
@@ -209,13 +208,11 @@ describe('review mode follows the signed-in role', () => {
       throw new Error('kiosk refused by the window manager');
     };
     await call(running, 'review.start', { clientId: client.clientId, maxMinutes: 30 });
-    const status = await call<{ state: string; pendingReview: unknown }>(running, 'vault.status');
+    const status = await call(running, 'vault.status');
     expect(status).toMatchObject({ state: 'locked', pendingReview: null });
     expect((await refusal(running, 'review.unlock', { pin: PIN })).code).toBe('NOT_ALLOWED');
     await call(running, 'session.unlock', { passphrase: PASSPHRASE });
-    const log = await call<{
-      entries: { action: string; outcome: string; reason: string | null }[];
-    }>(running, 'audit.recent', { limit: 20 });
+    const log = await call(running, 'audit.recent', { limit: 20 });
     expect(log.entries).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -273,7 +270,7 @@ describe('review mode follows the signed-in role', () => {
     expectKiosk(window);
     clock.advance(REVIEW_IDLE_MINUTES * 60_000);
     running.tick();
-    expect((await call<{ state: string }>(running, 'vault.status')).state).toBe('locked');
+    expect((await call(running, 'vault.status')).state).toBe('locked');
     expectOrdinary(window);
 
     await unlockTherapist();
@@ -284,7 +281,7 @@ describe('review mode follows the signed-in role', () => {
       await call(running, 'session.touch');
       running.tick();
     }
-    expect((await call<{ state: string }>(running, 'vault.status')).state).toBe('locked');
+    expect((await call(running, 'vault.status')).state).toBe('locked');
     expectOrdinary(window);
 
     await unlockTherapist();

@@ -19,6 +19,7 @@ import {
 } from '../../../electron/core/audit/audit-bundle';
 import { fromHex, hash, sign, toHex, utf8 } from '../../../electron/core/platform/crypto';
 import { createCore, type Core } from '../../../electron/core/create-core';
+import type { Reply, Request } from '../../../shared/api';
 import { VaultError } from '../../../shared/errors';
 import { unpackAuditSecrets } from '../../../electron/core/audit/audit-format';
 import {
@@ -155,24 +156,24 @@ export function fill(vault: TestVault, count: number, event: (i: number) => Fill
   }
 }
 
-export interface ExportStarted {
-  started: true;
-  exportId: string;
-  total: number;
-  signingKeyFingerprint: string;
-  fileName: string;
+export type ExportStarted = Extract<Reply<'audit.exportStart'>, { started: true }>;
+
+/** Starts an export the person did not cancel: the tests' save dialog answers with a path. */
+export async function startExport(
+  core: Core,
+  format: Request<'audit.exportStart'>['format'],
+): Promise<ExportStarted> {
+  const started = await call(core, 'audit.exportStart', { format });
+  if (!started.started) throw new Error('audit.exportStart: the save dialog was cancelled');
+  return started;
 }
 
 /** A whole export through the channels, then the text of the file main wrote. */
 export async function exportText(vault: TestVault, format: 'csv' | 'json' | 'fhir') {
-  const started = await call<ExportStarted>(vault.core, 'audit.exportStart', { format });
+  const started = await startExport(vault.core, format);
   let pages = 0;
   for (;;) {
-    const page = await call<{ done: boolean; written: number; total: number }>(
-      vault.core,
-      'audit.exportNext',
-      { exportId: started.exportId },
-    );
+    const page = await call(vault.core, 'audit.exportNext', { exportId: started.exportId });
     pages += 1;
     if (page.done) {
       const path = join(vault.exportDir, started.fileName);

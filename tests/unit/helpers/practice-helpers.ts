@@ -1,5 +1,5 @@
 // Builds what a therapist and client would fill in and sign, for core tests.
-import type { ClientSummary } from '../../../shared/api';
+import type { Caller, Channel, ClientSummary, Reply, Request } from '../../../shared/api';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,11 +7,33 @@ import { join } from 'node:path';
 import { createCore, type Core, type CoreOptions } from '../../../electron/core/create-core';
 import { LIGHT_KDF, PASSPHRASE, audioSecond, fakeClock } from './kernel-helpers';
 
-export async function call<T = unknown>(
+/** The request a channel takes, and who sends it; left out, it is `{}` (where every field is optional). */
+export type CallArgs<C extends Channel> =
+  Record<never, never> extends Request<C>
+    ? [request?: Request<C>, caller?: Caller]
+    : [request: Request<C>, caller?: Caller];
+
+/**
+ * Asks the core as the contract describes the channel, and answers with its typed reply; throws
+ * the refusal (message and code) when main refuses.
+ */
+export function call<C extends Channel>(
+  core: Core,
+  channel: C,
+  ...[request, caller]: CallArgs<C>
+): Promise<Reply<C>> {
+  return callLoose<Reply<C>>(core, channel, request ?? {}, caller);
+}
+
+/**
+ * `call` for what the contract does not describe: hostile or deliberately malformed requests, and
+ * channels outside it. The reply is whatever the test says it is.
+ */
+export async function callLoose<T = unknown>(
   core: Core,
   channel: string,
   payload: unknown = {},
-  caller?: 'ui' | 'capture',
+  caller?: Caller,
 ): Promise<T> {
   const result = await core.dispatch(channel, payload, caller);
   if (!result.ok)
@@ -22,23 +44,21 @@ export async function call<T = unknown>(
   return result.value as T;
 }
 
-export async function refusal(
-  core: Core,
-  channel: string,
-  payload: unknown = {},
-  caller?: 'ui' | 'capture',
-) {
+export async function refusal(core: Core, channel: string, payload: unknown = {}, caller?: Caller) {
   const result = await core.dispatch(channel, payload, caller);
   if (result.ok) throw new Error(`${channel} was allowed`);
   return result.error;
 }
 
+/** The terms a therapist and client fill in and sign, as consent.sign takes them. */
+export type ConsentDraft = Request<'consent.sign'>['terms'];
+
 export function consentDraft(
   client: ClientSummary,
   policyHash: string,
   signedAt: number,
-  overrides: Record<string, unknown> = {},
-) {
+  overrides: Partial<ConsentDraft> = {},
+): ConsentDraft {
   return {
     participants: client.participants,
     purpose: {
@@ -56,7 +76,7 @@ export function consentDraft(
     partOfClinicalRecord: false,
     policyVersionHash: policyHash,
     signatures: [
-      ...client.participants.map((p) => ({
+      ...client.participants.map((p): ConsentDraft['signatures'][number] => ({
         signerId: p.participantId,
         role: 'participant',
         typedName: p.displayName,
@@ -83,14 +103,14 @@ export async function signedClient(
     name?: string;
     others?: string[];
     pin?: string;
-    overrides?: Record<string, unknown>;
+    overrides?: Partial<ConsentDraft>;
   } = {},
 ): Promise<ClientSummary> {
-  const client = await call<ClientSummary>(core, 'clients.add', {
+  const client = await call(core, 'clients.add', {
     displayName: options.name ?? 'Alex Example',
     otherParticipants: options.others ?? [],
   });
-  const { policyHash } = await call<{ policyHash: string }>(core, 'policy.get');
+  const { policyHash } = await call(core, 'policy.get');
   await call(core, 'consent.sign', {
     clientId: client.clientId,
     terms: consentDraft(client, policyHash, signedAt, options.overrides),
@@ -104,8 +124,8 @@ export async function startCapture(
   core: Core,
   clientId: string,
   mimeType = 'audio/webm;codecs=opus',
-): Promise<{ recordingId: string; command: unknown }> {
-  const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
+): Promise<{ recordingId: string; command: Reply<'capture.next'> }> {
+  const { recordingId } = await call(core, 'recording.start', {
     clientId,
     reconfirmedAloud: true,
   });
@@ -134,7 +154,10 @@ export async function sendSeconds(
 }
 
 /** Stop as the therapist, confirmed by the capture window; resolves with the final status. */
-export async function stopCapture(core: Core, recordingId: string): Promise<unknown> {
+export async function stopCapture(
+  core: Core,
+  recordingId: string,
+): Promise<Reply<'recording.stop'>> {
   const stopping = call(core, 'recording.stop', { recordingId });
   await call(core, 'capture.finished', { recordingId }, 'capture');
   return stopping;

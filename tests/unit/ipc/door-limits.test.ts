@@ -3,14 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/create-core';
 import { fitsBudget } from '../../../electron/core/dispatch';
-import {
-  MAX_REQUEST_DEPTH,
-  admits,
-  channels,
-  contract,
-  requestSize,
-  type Playback,
-} from '../../../shared/api';
+import { MAX_REQUEST_DEPTH, admits, channels, contract, requestSize } from '../../../shared/api';
 import {
   call,
   consentDraft,
@@ -33,9 +26,7 @@ beforeEach(async () => {
 afterEach(() => vault.close());
 
 async function refusedEntries() {
-  const log = await call<{
-    entries: { action: string; subject: string | null; reason: string | null }[];
-  }>(core, 'audit.recent', { limit: 500 });
+  const log = await call(core, 'audit.recent', { limit: 500 });
   return log.entries.filter((entry) => entry.action === 'request.refused');
 }
 
@@ -119,18 +110,18 @@ describe('the size of a request, counted before it is parsed', () => {
   });
 
   it('lets a consent with large drawn signatures through: its budget is its own', async () => {
-    const client = await call<Parameters<typeof consentDraft>[0]>(core, 'clients.add', {
+    const client = await call(core, 'clients.add', {
       displayName: 'Alex Example',
       otherParticipants: ['Robin Example'],
     });
-    const { policyHash } = await call<{ policyHash: string }>(core, 'policy.get');
+    const { policyHash } = await call(core, 'policy.get');
     const terms = consentDraft(client, policyHash, clock.now());
-    const drawn = { kind: 'svg-path', d: `M1 1${' L20 5'.repeat(33_000)}` };
+    const drawn = { kind: 'svg-path' as const, d: `M1 1${' L20 5'.repeat(33_000)}` };
     terms.signatures = terms.signatures.map((signature) => ({
       ...signature,
       drawnSignature: drawn,
     }));
-    const detail = await call<{ client: { consent: { state: string } } }>(core, 'consent.sign', {
+    const detail = await call(core, 'consent.sign', {
       clientId: client.clientId,
       terms,
       reviewCredential: '482915',
@@ -168,19 +159,19 @@ describe('every integer in the contract is bounded', () => {
   it('refuses playback.chunk with seq 2^32 + 1 instead of reading another recording’s row', async () => {
     const first = await recorded('Alex Example', 3);
     await recorded('Blair Example', 3);
-    const playback = await call<Playback>(core, 'playback.open', { recordingId: first });
+    const playback = await call(core, 'playback.open', { recordingId: first });
     const error = await refusal(core, 'playback.chunk', {
       playbackId: playback.playbackId,
       seq: 2 ** 32 + 1,
     });
     expect(error.code).toBe('INVALID_REQUEST');
     // No false tamper alarm: the recording still plays, and the log holds no tamper entry.
-    const chunk = await call<{ seq: number }>(core, 'playback.chunk', {
+    const chunk = await call(core, 'playback.chunk', {
       playbackId: playback.playbackId,
       seq: 1,
     });
     expect(chunk.seq).toBe(1);
-    const log = await call<{ entries: { reason: string | null }[] }>(core, 'audit.recent', {
+    const log = await call(core, 'audit.recent', {
       limit: 500,
     });
     expect(log.entries.filter((entry) => entry.reason?.startsWith('CHUNK_'))).toEqual([]);

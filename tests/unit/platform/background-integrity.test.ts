@@ -57,7 +57,7 @@ async function settledIntegrity(opened: Core): Promise<IntegrityStatus> {
   await expect
     .poll(
       async () => {
-        latest = await call<IntegrityStatus>(opened, 'vault.fileCheck');
+        latest = await call(opened, 'vault.fileCheck');
         return latest.state;
       },
       { timeout: 30_000, interval: 50 },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../electron/core/create-core';
-import type { ClientDetail, ClientSummary, Playback, RecordingSummary } from '../../../shared/api';
+import type { RecordingSummary } from '../../../shared/api';
 import {
   call,
   consentDraft,
@@ -66,7 +66,7 @@ async function recordSeconds(clientId: string, seconds: number) {
   });
   await sendSeconds(core, recordingId, seconds, { beforeEach: () => clock.advance(1000) });
   const stopping = call(core, 'recording.stop', { recordingId });
-  expect(await call<{ command: string }>(core, 'capture.next', {}, 'capture')).toMatchObject({
+  expect(await call(core, 'capture.next', {}, 'capture')).toMatchObject({
     command: 'stop',
   });
   await call(core, 'capture.finished', { recordingId }, 'capture');
@@ -84,7 +84,7 @@ describe('consent, recording and playback through the real core', () => {
     expect(client.participants).toHaveLength(2);
     const recordingId = await recordSeconds(client.clientId, 5);
     expect(captureEvents).toEqual([`open ${recordingId}`, `close ${recordingId}`]);
-    const detail = await call<ClientDetail>(core, 'clients.detail', { clientId: client.clientId });
+    const detail = await call(core, 'clients.detail', { clientId: client.clientId });
     expect(detail.client.consent).toMatchObject({ state: 'active', version: 1 });
     const listed = detail.recordings[0] as RecordingSummary;
     expect(listed).toMatchObject({
@@ -94,18 +94,16 @@ describe('consent, recording and playback through the real core', () => {
       play: { allow: true },
       destroyAfter: clock.now() - 5000 + 30 * DAY,
     });
-    const playback = await call<Playback>(core, 'playback.open', { recordingId });
+    const playback = await call(core, 'playback.open', { recordingId });
     expect(playback).toMatchObject({ mimeType: 'audio/webm;codecs=opus', durationMs: 5000 });
     expect(playback.chunks.map((c) => c.startMs)).toEqual([0, 1000, 2000, 3000, 4000]);
-    const chunk = await call<{ data: Uint8Array }>(core, 'playback.chunk', {
+    const chunk = await call(core, 'playback.chunk', {
       playbackId: playback.playbackId,
       seq: 3,
     });
     expect(Buffer.from(chunk.data)).toEqual(Buffer.from(audioSecond(3)));
     await call(core, 'playback.close', { playbackId: playback.playbackId, heardMs: 4200 });
-    const log = await call<{
-      entries: { action: string; outcome: string; reason: string | null }[];
-    }>(core, 'audit.recent', { limit: 50 });
+    const log = await call(core, 'audit.recent', { limit: 50 });
     expect(log.entries.map((e) => e.action)).toEqual(
       expect.arrayContaining([
         'consent.sign',
@@ -123,7 +121,7 @@ describe('consent, recording and playback through the real core', () => {
     const { recordingId } = await startCapture(core, client.clientId, 'audio/mp4;codecs=opus');
     await sendSeconds(core, recordingId, 4);
     await stopCapture(core, recordingId);
-    const playback = await call<Playback>(core, 'playback.open', { recordingId });
+    const playback = await call(core, 'playback.open', { recordingId });
     expect(playback.chunks).toEqual([
       { seq: 0, startMs: 0, durationMs: 0 },
       { seq: 1, startMs: 0, durationMs: 2000 },
@@ -139,8 +137,8 @@ describe('consent, recording and playback through the real core', () => {
     // The old window hears its final 'stop', polls again, and that poll is still open when the
     // next recording starts.
     expect(await call(core, 'capture.next', {}, 'capture')).toMatchObject({ command: 'stop' });
-    const stalePoll = call<{ command: string }>(core, 'capture.next', {}, 'capture');
-    const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
+    const stalePoll = call(core, 'capture.next', {}, 'capture');
+    const { recordingId } = await call(core, 'recording.start', {
       clientId: client.clientId,
       reconfirmedAloud: true,
     });
@@ -152,12 +150,12 @@ describe('consent, recording and playback through the real core', () => {
   });
 
   it('keeps the practice default terms, refusing out-of-range ones', async () => {
-    const before = await call<{ defaults: unknown }>(core, 'policy.get');
+    const before = await call(core, 'policy.get');
     expect(before.defaults).toEqual({
       retentionDays: 30,
       termination: { action: 'keep-for-review', days: 30 },
     });
-    const updated = await call<{ defaults: unknown }>(core, 'policy.setDefaults', {
+    const updated = await call(core, 'policy.setDefaults', {
       defaults: { retentionDays: 90, termination: { action: 'destroy-now' } },
     });
     expect(updated.defaults).toEqual({ retentionDays: 90, termination: { action: 'destroy-now' } });
@@ -165,14 +163,12 @@ describe('consent, recording and playback through the real core', () => {
       defaults: { retentionDays: 0, termination: { action: 'destroy-now' } },
     });
     expect(error.message).toContain('between 1 day and 10 years');
-    expect((await call<{ defaults: unknown }>(core, 'policy.get')).defaults).toEqual(
-      updated.defaults,
-    );
+    expect((await call(core, 'policy.get')).defaults).toEqual(updated.defaults);
   });
 
   it('says the input has been silent for 10 seconds, and forgets it when sound comes back', async () => {
     const client = await signedClient();
-    const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
+    const { recordingId } = await call(core, 'recording.start', {
       clientId: client.clientId,
       reconfirmedAloud: true,
     });
@@ -204,7 +200,7 @@ describe('consent, recording and playback through the real core', () => {
   it('a lost microphone or a refused one ends the recording with a sentence, keeping what was recorded', async () => {
     const client = await signedClient();
     const start = async () => {
-      const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
+      const { recordingId } = await call(core, 'recording.start', {
         clientId: client.clientId,
         reconfirmedAloud: true,
       });
@@ -245,13 +241,13 @@ describe('consent, recording and playback through the real core', () => {
       state: 'stopped',
       problem: { code: 'PERMISSION_DENIED' },
     });
-    const { recordings } = await call<ClientDetail>(core, 'clients.detail', {
+    const { recordings } = await call(core, 'clients.detail', {
       clientId: client.clientId,
     });
     const kept = recordings.find((r) => r.recordingId === lost)!;
     expect(kept).toMatchObject({ state: 'interrupted', durationMs: 3000, play: { allow: true } });
-    const playback = await call<Playback>(core, 'playback.open', { recordingId: lost });
-    const chunk = await call<{ data: Uint8Array }>(core, 'playback.chunk', {
+    const playback = await call(core, 'playback.open', { recordingId: lost });
+    const chunk = await call(core, 'playback.chunk', {
       playbackId: playback.playbackId,
       seq: 2,
     });
@@ -259,7 +255,7 @@ describe('consent, recording and playback through the real core', () => {
   });
 
   it('refuses to record without consent, and says why', async () => {
-    const client = await call<ClientSummary>(core, 'clients.add', {
+    const client = await call(core, 'clients.add', {
       displayName: 'No Consent',
       otherParticipants: [],
     });
@@ -276,7 +272,7 @@ describe('consent, recording and playback through the real core', () => {
     const recordingId = await recordSeconds(client.clientId, 3);
     const before = readAll();
     await call(core, 'consent.revoke', { clientId: client.clientId });
-    const detail = await call<ClientDetail>(core, 'clients.detail', { clientId: client.clientId });
+    const detail = await call(core, 'clients.detail', { clientId: client.clientId });
     expect(detail.client.consent.state).toBe('revoked');
     expect(detail.recordings[0]).toMatchObject({
       recordingId,
@@ -302,9 +298,8 @@ describe('consent, recording and playback through the real core', () => {
     const client = await signedClient();
     const recordingId = await recordSeconds(client.clientId, 2);
     await call(core, 'consent.endTherapy', { clientId: client.clientId });
-    let [recording] = (
-      await call<ClientDetail>(core, 'clients.detail', { clientId: client.clientId })
-    ).recordings;
+    let [recording] = (await call(core, 'clients.detail', { clientId: client.clientId }))
+      .recordings;
     expect(recording).toMatchObject({ state: 'finalised', destroyAfter: clock.now() + 14 * DAY });
     expect(recording!.play.allow).toBe(false); // only the client may listen after therapy ends
     clock.advance(14 * DAY + 1);
@@ -312,11 +307,9 @@ describe('consent, recording and playback through the real core', () => {
     clock.advance(3_600_000);
     core.tick();
     // The sweep ran while the vault was locked (idle): it needs no key to delete a key.
-    expect((await call<{ state: string }>(core, 'vault.status')).state).toBe('locked');
+    expect((await call(core, 'vault.status')).state).toBe('locked');
     await call(core, 'session.unlock', { passphrase: PASSPHRASE });
-    [recording] = (
-      await call<ClientDetail>(core, 'clients.detail', { clientId: client.clientId })
-    ).recordings;
+    [recording] = (await call(core, 'clients.detail', { clientId: client.clientId })).recordings;
     expect(recording).toMatchObject({ recordingId, state: 'destroyed' });
     expect(recording!.destroyReason).toContain('therapy ended');
     expect(recording!.destroyReason).toContain('sweep: hourly');
@@ -328,22 +321,21 @@ describe('consent, recording and playback through the real core', () => {
     clock.advance(DAY + 3_600_000);
     core.tick();
     await call(core, 'session.unlock', { passphrase: PASSPHRASE });
-    const [recording] = (
-      await call<ClientDetail>(core, 'clients.detail', { clientId: client.clientId })
-    ).recordings;
+    const [recording] = (await call(core, 'clients.detail', { clientId: client.clientId }))
+      .recordings;
     expect(recording).toMatchObject({ state: 'destroyed' });
   });
 
   it('partial deletion removes a time range; the player sees the gap', async () => {
     const client = await signedClient();
     const recordingId = await recordSeconds(client.clientId, 6);
-    const removed = await call<{ removedChunks: number }>(core, 'recording.removeRange', {
+    const removed = await call(core, 'recording.removeRange', {
       recordingId,
       fromMs: 2000,
       toMs: 4000,
     });
     expect(removed).toEqual({ removedChunks: 2, fromMs: 2000, toMs: 4000 });
-    const playback = await call<Playback>(core, 'playback.open', { recordingId });
+    const playback = await call(core, 'playback.open', { recordingId });
     expect(playback.chunks.map((c) => c.seq)).toEqual([0, 1, 4, 5]);
     expect(playback.removedRanges).toEqual([{ fromMs: 2000, toMs: 4000 }]);
   });
@@ -358,7 +350,7 @@ describe('consent, recording and playback through the real core', () => {
     await call(core, 'recording.mark', { recordingId, label: 'inside the part' });
     await sendSeconds(core, recordingId, 2, { ...tick, from: 4 });
     await stopCapture(core, recordingId);
-    const marked = await call<Playback>(core, 'playback.open', { recordingId });
+    const marked = await call(core, 'playback.open', { recordingId });
     const [first, second] = marked.markers;
     expect(marked.markers.map((m) => m.label)).toEqual(['before the part', 'inside the part']);
     await call(core, 'playback.close', { playbackId: marked.playbackId, heardMs: 0 });
@@ -367,16 +359,16 @@ describe('consent, recording and playback through the real core', () => {
       fromMs: first!.atMs + 1000,
       toMs: second!.atMs + 1,
     });
-    const playback = await call<Playback>(core, 'playback.open', { recordingId });
+    const playback = await call(core, 'playback.open', { recordingId });
     expect(playback.markers.map((m) => m.label)).toEqual(['before the part']);
   });
 
   it('bad consent input gets a clear sentence and changes nothing', async () => {
-    const client = await call<ClientSummary>(core, 'clients.add', {
+    const client = await call(core, 'clients.add', {
       displayName: 'Alex',
       otherParticipants: ['Sam'],
     });
-    const { policyHash } = await call<{ policyHash: string }>(core, 'policy.get');
+    const { policyHash } = await call(core, 'policy.get');
     const draft = consentDraft(client, policyHash, clock.now());
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ ...draft, retentionDays: 0 }, /between 1 day and 10 years/],
@@ -399,7 +391,7 @@ describe('consent, recording and playback through the real core', () => {
       });
       expect(error.message).toMatch(message);
     }
-    const detail = await call<ClientDetail>(core, 'clients.detail', { clientId: client.clientId });
+    const detail = await call(core, 'clients.detail', { clientId: client.clientId });
     expect(detail.versions).toEqual([]);
   });
 
@@ -427,7 +419,7 @@ describe('consent, recording and playback through the real core', () => {
       ).code,
     ).toBe('RECORDING_NOT_ARMED');
     expect((await refusal(core, 'clients.list', {}, 'capture')).code).toBe('FORBIDDEN_SENDER');
-    const second = await call<{ recordingId: string }>(core, 'recording.start', {
+    const second = await call(core, 'recording.start', {
       clientId: client.clientId,
       reconfirmedAloud: true,
     });
@@ -463,11 +455,7 @@ describe('consent, recording and playback through the real core', () => {
         )
       ).code,
     ).toBe('INVALID_REQUEST');
-    const log = await call<{ entries: { action: string; outcome: string }[] }>(
-      core,
-      'audit.recent',
-      { limit: 20 },
-    );
+    const log = await call(core, 'audit.recent', { limit: 20 });
     expect(log.entries.filter((e) => e.outcome === 'refused').length).toBeGreaterThanOrEqual(4);
   });
 });

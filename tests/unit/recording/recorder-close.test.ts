@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test, vi } from 'vitest';
-import type { ClientDetail } from '../../../shared/api';
 import { fakeClock, PASSPHRASE } from '../helpers/kernel-helpers';
 import {
   call,
@@ -46,7 +45,7 @@ test('closing the core during a recording finalises it and leaves no timer behin
 
   const reopened = await testCore(dataDir, clock, { deviceSecret });
   await call(reopened, 'session.unlock', { passphrase: PASSPHRASE });
-  const detail = await call<ClientDetail>(reopened, 'clients.detail', {
+  const detail = await call(reopened, 'clients.detail', {
     clientId: client.clientId,
   });
   const recording = detail.recordings.find((r) => r.recordingId === recordingId);

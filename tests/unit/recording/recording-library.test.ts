@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClientDetail, ClientSummary, LibraryEntry } from '../../../shared/api';
+import type { ClientSummary, LibraryEntry } from '../../../shared/api';
 import type { Core } from '../../../electron/core/create-core';
 import {
   call,
@@ -54,7 +54,7 @@ async function record(clientId: string, seconds: number, marks = 0): Promise<str
 async function fromDetails(clients: ClientSummary[]) {
   const expected = new Map<string, Partial<LibraryEntry>>();
   for (const client of clients) {
-    const detail = await call<ClientDetail>(core, 'clients.detail', { clientId: client.clientId });
+    const detail = await call(core, 'clients.detail', { clientId: client.clientId });
     for (const recording of detail.recordings)
       expected.set(recording.recordingId, {
         recordingId: recording.recordingId,
@@ -72,7 +72,7 @@ async function fromDetails(clients: ClientSummary[]) {
 }
 
 async function library(): Promise<LibraryEntry[]> {
-  return (await call<{ recordings: LibraryEntry[] }>(core, 'recordings.library')).recordings;
+  return (await call(core, 'recordings.library')).recordings;
 }
 
 describe('recordings.library', () => {

@@ -6,9 +6,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import type { ClientDetail, RecorderStatus } from '../../../shared/api';
 import { fakeClock, PASSPHRASE } from '../helpers/kernel-helpers';
-import { call, refusal, sendSeconds, signedClient, testCore } from '../helpers/practice-helpers';
+import {
+  call,
+  refusal,
+  sendSeconds,
+  signedClient,
+  testCore,
+  type ConsentDraft,
+} from '../helpers/practice-helpers';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -25,7 +31,7 @@ const voiceNotesOnly = {
       revocationDestroys: 'all-recordings',
     },
   },
-};
+} satisfies Partial<ConsentDraft>;
 
 test('main stops a voice note at 120 s of recorded time and keeps nothing past it', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sv-voice-note-'));
@@ -46,7 +52,7 @@ test('main stops a voice note at 120 s of recorded time and keeps nothing past i
   expect(session.code).toBe('NOT_ALLOWED');
   expect(session.message).toContain('closing voice notes only');
 
-  const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
+  const { recordingId } = await call(core, 'recording.start', {
     clientId: client.clientId,
     reconfirmedAloud: true,
     kind: 'voice-note',
@@ -59,25 +65,21 @@ test('main stops a voice note at 120 s of recorded time and keeps nothing past i
     'capture',
   );
   await sendSeconds(core, recordingId, 119);
-  const before = await call<RecorderStatus>(core, 'recording.status');
+  const before = await call(core, 'recording.status');
   expect(before).toMatchObject({ state: 'recording', elapsedMs: 119_000, limitMs: 120_000 });
 
   // The page ignores the limit and keeps sending: main stops at the 120th second.
   await sendSeconds(core, recordingId, 5, { from: 119 });
-  const at = await call<RecorderStatus>(core, 'recording.status');
+  const at = await call(core, 'recording.status');
   expect(at).toMatchObject({ state: 'stopping', elapsedMs: 120_000, kind: 'voice-note' });
   expect(await call(core, 'capture.next', {}, 'capture')).toMatchObject({ command: 'stop' });
   await call(core, 'capture.finished', { recordingId }, 'capture');
 
-  const detail = await call<ClientDetail>(core, 'clients.detail', { clientId: client.clientId });
+  const detail = await call(core, 'clients.detail', { clientId: client.clientId });
   const note = detail.recordings.find((r) => r.recordingId === recordingId);
   expect(note).toMatchObject({ kind: 'voice-note', state: 'finalised', durationMs: 120_000 });
   expect(note?.destroyAfter).toBe(note!.startedAt + 7 * 86_400_000);
-  const log = await call<{ entries: { action: string; reason: string | null }[] }>(
-    core,
-    'audit.query',
-    { subject: recordingId, limit: 10 },
-  );
+  const log = await call(core, 'audit.query', { subject: recordingId, limit: 10 });
   const stop = log.entries.find((entry) => entry.action === 'recording.stop');
   expect(stop?.reason).toMatch(/^reached the two-minute limit of a closing voice note; 120 s/);
 

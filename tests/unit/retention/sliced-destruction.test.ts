@@ -6,7 +6,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AuditEntryView, ClientDetail } from '../../../shared/api';
 import type { Core } from '../../../electron/core/create-core';
 import { call, refusal } from '../helpers/practice-helpers';
 import { PASSPHRASE } from '../helpers/kernel-helpers';
@@ -95,14 +94,14 @@ describe('destruction in slices', () => {
         (await refusal(opened, 'playback.open', { recordingId })).code,
       );
     await expect.poll(() => chunksLeft(path), { timeout: 60_000, interval: 50 }).toBe(0);
-    const { entries } = await call<{ entries: AuditEntryView[] }>(opened, 'audit.recent', {
+    const { entries } = await call(opened, 'audit.recent', {
       limit: 500,
     });
     const completed = entries.filter((e) => e.action === 'recording.destroy.complete');
     expect(completed.map((e) => e.subject).sort()).toEqual([...ids].sort());
     expect(entries.filter((e) => e.action === 'recording.destroy')).toHaveLength(ids.length);
     for (const client of fixture.clients) {
-      const detail = await call<ClientDetail>(opened, 'clients.detail', {
+      const detail = await call(opened, 'clients.detail', {
         clientId: client.clientId,
       });
       for (const recording of detail.recordings) expect(recording.state).toBe('destroyed');

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VAULT_FILE_NAME } from '../../../electron/core/platform/db';
 import type { Core } from '../../../electron/core/create-core';
-import type { Playback } from '../../../shared/api';
 import {
   call,
   refusal,
@@ -33,7 +32,7 @@ beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'sv-sessions-'));
   clock = fakeClock();
   core = await testCore(dataDir, clock);
-  ({ recoveryKey } = await call<{ recoveryKey: string }>(core, 'vault.create', {
+  ({ recoveryKey } = await call(core, 'vault.create', {
     practiceName: 'Riverside',
     therapistName: 'Dr. Jane Example',
     passphrase: PASSPHRASE,
@@ -66,16 +65,11 @@ function breakAccessLog(): () => void {
 }
 
 async function state() {
-  return (await call<{ state: string; session: { role: string } | null }>(core, 'vault.status'))
-    .state;
+  return (await call(core, 'vault.status')).state;
 }
 
 async function logEntries() {
-  return (
-    await call<{
-      entries: { action: string; outcome: string; reason: string | null; actorRole: string }[];
-    }>(core, 'audit.recent', { limit: 50 })
-  ).entries;
+  return (await call(core, 'audit.recent', { limit: 50 })).entries;
 }
 
 describe('a playback belongs to the session that opened it', () => {
@@ -86,7 +80,7 @@ describe('a playback belongs to the session that opened it', () => {
     await call(core, 'review.start', { clientId, maxMinutes: 5 });
     await call(core, 'review.unlock', { pin: '482915' });
     await call(core, 'review.acknowledge');
-    const playback = await call<Playback>(core, 'playback.open', { recordingId });
+    const playback = await call(core, 'playback.open', { recordingId });
 
     // Time is up, and the page's status poll reaches main before the tick does.
     clock.advance(5 * 60_000 + 1);
@@ -106,7 +100,7 @@ describe('a playback belongs to the session that opened it', () => {
 
   it('ends at the therapist’s idle lock too', async () => {
     const { recordingId } = await recorded();
-    const playback = await call<Playback>(core, 'playback.open', { recordingId });
+    const playback = await call(core, 'playback.open', { recordingId });
     clock.advance(11 * 60_000);
     expect(await state()).toBe('locked');
     await call(core, 'session.unlock', { passphrase: PASSPHRASE });
@@ -121,7 +115,7 @@ describe('a playback belongs to the session that opened it', () => {
     await call(core, 'review.unlock', { pin: '482915' });
     expect((await refusal(core, 'playback.open', { recordingId })).code).toBe('NOT_ALLOWED');
     await call(core, 'review.acknowledge');
-    const playback = await call<Playback>(core, 'playback.open', { recordingId });
+    const playback = await call(core, 'playback.open', { recordingId });
     await call(core, 'playback.chunk', { playbackId: playback.playbackId, seq: 1 });
   });
 
@@ -140,7 +134,7 @@ describe('a playback belongs to the session that opened it', () => {
 describe('a lock always locks', () => {
   it('the Lock button, with a playback open and the access log unwritable', async () => {
     const { recordingId } = await recorded();
-    await call<Playback>(core, 'playback.open', { recordingId });
+    await call(core, 'playback.open', { recordingId });
     const mend = breakAccessLog();
     try {
       await call(core, 'session.lock');
@@ -153,7 +147,7 @@ describe('a lock always locks', () => {
 
   it('suspend, with a playback open and the access log unwritable', async () => {
     const { recordingId } = await recorded();
-    await call<Playback>(core, 'playback.open', { recordingId });
+    await call(core, 'playback.open', { recordingId });
     const mend = breakAccessLog();
     try {
       core.lock('suspend');
@@ -210,7 +204,7 @@ describe('logged before it happens', () => {
     } finally {
       mend();
     }
-    expect(await call<{ state: string }>(core, 'recording.status')).toMatchObject({
+    expect(await call(core, 'recording.status')).toMatchObject({
       state: 'recording',
     });
     await stopCapture(core, recordingId);
@@ -281,7 +275,7 @@ describe('signing in', () => {
       await call(core, 'review.start', { clientId, maxMinutes: 30 });
       await signIn();
       await call(core, 'session.lock');
-      const status = await call<{ pendingReview: unknown }>(core, 'vault.status');
+      const status = await call(core, 'vault.status');
       expect(status.pendingReview).toBeNull();
       expect((await refusal(core, 'review.unlock', { pin: '482915' })).code).toBe('NOT_ALLOWED');
       await call(core, 'session.unlock', { passphrase: NEW_PASSPHRASE });
