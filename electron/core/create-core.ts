@@ -182,6 +182,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     anchors,
     now,
     deviceName: options.deviceName ?? hostname(),
+    ...(options.auditIndexWorker === undefined ? {} : { auditWorker: options.auditIndexWorker }),
     fileCheck: () =>
       integrityCheck?.status() ?? {
         state: 'not-started',
