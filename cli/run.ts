@@ -145,7 +145,8 @@ async function runMerge(args: string[], print: Print, printError: Print): Promis
   }
   if (bundles.length === 0 || new Set(bundles).size !== bundles.length) return usage(printError);
   for (const newer of previousOf.keys()) if (!bundles.includes(newer)) return usage(printError);
-  const report = await merge({ bundles, previousOf, fhir, out });
+  // Without --out each line is printed as the merge reaches it, after every bundle verified.
+  const report = await merge({ bundles, previousOf, fhir, out, emit: print });
   for (const sentence of report.refused) printError(`REFUSED: ${sentence}`);
   for (const line of report.lines ?? []) print(line);
   (report.ok && out !== null ? print : printError)(report.message);

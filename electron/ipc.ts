@@ -1,5 +1,6 @@
 // Binds every channel of the shared/api contract to ipcMain.handle. The sender is checked here;
-// the payload is parsed and the reply enveloped by dispatch (electron/core/dispatch.ts).
+// the payload (bytes, shared/wire.ts) is measured, decoded, parsed and the reply enveloped by the
+// core's dispatchWire (electron/core/dispatch.ts).
 import type { IpcMain, IpcMainInvokeEvent, WebFrameMain } from 'electron';
 import { channels, type Caller, type Channel, type Result } from '../shared/api';
 import { errorSentences } from '../shared/errors';

@@ -227,7 +227,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
 
   registerIpc(
     ipcMain,
-    running.dispatch,
+    running.dispatchWire,
     (event, frame) => frame.parent === null && isOwnedContents(event.sender),
     {
       callerOf: (event) => (isCaptureContents(event.sender) ? 'capture' : 'ui'),

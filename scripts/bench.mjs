@@ -34,13 +34,16 @@ try {
     external: [
       'better-sqlite3',
       'libsodium-wrappers-sumo',
+      // A native binding (the OS keychain), loaded at run time as in the app's main bundle.
+      '@napi-rs/keyring',
       ...builtinModules,
       ...builtinModules.map((name) => `node:${name}`),
     ],
   });
   const run = spawnSync(
     process.execPath,
-    ['--enable-source-maps', outfile, ...process.argv.slice(2)],
+    // --expose-gc: a figure may collect the garbage its own setup made before its clock starts.
+    ['--enable-source-maps', '--expose-gc', outfile, ...process.argv.slice(2)],
     { cwd: projectRoot, stdio: 'inherit' },
   );
   process.exitCode = run.status ?? 1;

@@ -84,7 +84,10 @@ export interface CoreOptions {
 }
 
 export interface Core {
+  /** A request already in memory (tests, the bench). */
   dispatch: Dispatch;
+  /** A page's request as bytes (shared/wire.ts): what electron/ipc.ts and the test host pass. */
+  dispatchWire: Dispatch;
   handlers: Handlers;
   /** Lock now (user button, idle, system suspend, screen lock, quit). Safe to call when locked. */
   lock(reason: LockReason): void;
@@ -179,6 +182,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     anchors,
     now,
     deviceName: options.deviceName ?? hostname(),
+    ...(options.auditIndexWorker === undefined ? {} : { auditWorker: options.auditIndexWorker }),
     fileCheck: () =>
       integrityCheck?.status() ?? {
         state: 'not-started',
@@ -207,7 +211,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ),
   } satisfies Handlers;
 
-  const dispatch = createDispatcher(handlers, {
+  const door = createDispatcher(handlers, {
     whoIsAsking: (caller): Asker => {
       if (caller === 'capture') return { kind: 'capture', actor: null };
       const other = lifecycle.otherSession;
@@ -316,7 +320,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   return {
     dispatch: async (channel: unknown, payload: unknown, caller?: Caller) => {
       try {
-        return await dispatch(channel, payload, caller);
+        return await door.dispatch(channel, payload, caller);
+      } finally {
+        reportSessionChange();
+      }
+    },
+    dispatchWire: async (channel: unknown, bytes: unknown, caller?: Caller) => {
+      try {
+        return await door.dispatchWire(channel, bytes, caller);
       } finally {
         reportSessionChange();
       }

@@ -1,6 +1,6 @@
 // The door every request passes: known channel, a caller the contract admits, payload parsed
 // with the contract, reply checked, and any failure turned into a typed envelope. Used by
-// electron/ipc.ts and the Chromium test host.
+// electron/ipc.ts (as bytes, dispatchWire) and the Chromium test host.
 import {
   MAX_REQUEST_DEPTH,
   admits,
@@ -16,6 +16,7 @@ import {
 } from '../../shared/api';
 import type { Actor } from '../../shared/consent';
 import { VaultError, errorSentences, type VaultErrorInfo } from '../../shared/errors';
+import { decodeRequest, wireBudget } from '../../shared/wire';
 
 /** Who is asking, as main decided: the kind the contract names, and the person if one is signed in. */
 export type Asker =
@@ -127,13 +128,29 @@ export function fitsBudget(payload: unknown, budget: number): boolean {
 
 const isPerson = (kind: CallerKind) => kind === 'client' || kind === 'auditor';
 
-export function createDispatcher(handlers: Handlers, hooks: DispatchHooks): Dispatch {
-  return async (channel, payload, caller = 'ui') => {
+/** Both ways in: `dispatch` for a request already in memory, `dispatchWire` for the bytes a page sends. */
+export interface Door {
+  dispatch: Dispatch;
+  /** The page's request as shared/wire.ts encodes it: measured before a single value is read. */
+  dispatchWire: Dispatch;
+}
+
+type Admitted = { channel: Channel; asker: Asker; admitted: boolean };
+
+export function createDispatcher(handlers: Handlers, hooks: DispatchHooks): Door {
+  const refuse = (channel: string, error: VaultErrorInfo): Result<never> => {
+    hooks.onRefused?.(channel, error);
+    return { ok: false, error };
+  };
+
+  /** Known channel, and a caller who may at least be told why not; before the payload is looked at. */
+  const admit = (channel: unknown, caller: Caller): Admitted | Result<never> => {
     if (!isChannel(channel)) {
-      const error = { code: 'UNKNOWN_CHANNEL', message: errorSentences.UNKNOWN_CHANNEL } as const;
       // Never String() a name that is not a string: a 4 MB array would become 16 MB of digits.
-      hooks.onRefused?.(typeof channel === 'string' ? channel.slice(0, 80) : typeof channel, error);
-      return { ok: false, error };
+      return refuse(typeof channel === 'string' ? channel.slice(0, 80) : typeof channel, {
+        code: 'UNKNOWN_CHANNEL',
+        message: errorSentences.UNKNOWN_CHANNEL,
+      });
     }
     const asker = hooks.whoIsAsking(caller);
     const admitted = admits(channel, asker.kind);
@@ -144,27 +161,28 @@ export function createDispatcher(handlers: Handlers, hooks: DispatchHooks): Disp
     }
     if (!admitted && (asker.kind === 'capture' || admits(channel, 'capture'))) {
       // The capture window calls its own channels and nothing else; no other window calls those.
-      const error = { code: 'FORBIDDEN_SENDER', message: errorSentences.FORBIDDEN_SENDER } as const;
-      hooks.onRefused?.(channel, error);
-      return { ok: false, error };
+      return refuse(channel, {
+        code: 'FORBIDDEN_SENDER',
+        message: errorSentences.FORBIDDEN_SENDER,
+      });
     }
+    return { channel, asker, admitted };
+  };
+
+  const answer = async (
+    { channel, asker, admitted }: Admitted,
+    payload: unknown,
+  ): Promise<Result<unknown>> => {
     if (!fitsBudget(payload, contract[channel].size)) {
       // A request too large to read is one not understood: the same code, its own few words.
-      const error = {
+      return refuse(channel, {
         code: 'INVALID_REQUEST',
         message: `${errorSentences.INVALID_REQUEST} (too large)`,
-      } as const;
-      hooks.onRefused?.(channel, error);
-      return { ok: false, error };
+      });
     }
     const parsed = contract[channel].request.safeParse(payload);
     if (!parsed.success) {
-      const error: VaultErrorInfo = {
-        code: 'INVALID_REQUEST',
-        message: describeIssues(parsed.error),
-      };
-      hooks.onRefused?.(channel, error);
-      return { ok: false, error };
+      return refuse(channel, { code: 'INVALID_REQUEST', message: describeIssues(parsed.error) });
     }
     try {
       if (!admitted)
@@ -183,5 +201,24 @@ export function createDispatcher(handlers: Handlers, hooks: DispatchHooks): Disp
       hooks.onInternalError?.(channel, error);
       return { ok: false, error: { code: 'INTERNAL', message: errorSentences.INTERNAL } };
     }
+  };
+
+  return {
+    dispatch: async (channel, payload, caller = 'ui') => {
+      const entry = admit(channel, caller);
+      return 'ok' in entry ? entry : answer(entry, payload);
+    },
+    dispatchWire: async (channel, bytes, caller = 'ui') => {
+      const entry = admit(channel, caller);
+      if ('ok' in entry) return entry;
+      const decoded = decodeRequest(bytes, wireBudget(contract[entry.channel].size));
+      if (!decoded.ok) {
+        return refuse(entry.channel, {
+          code: 'INVALID_REQUEST',
+          message: `${errorSentences.INVALID_REQUEST} (${decoded.reason})`,
+        });
+      }
+      return answer(entry, decoded.value);
+    },
   };
 }

@@ -30,7 +30,11 @@ const childSource = `
     request.on('data', (part) => parts.push(part));
     request.on('end', async () => {
       const { channel, payload, caller } = JSON.parse(Buffer.concat(parts).toString('utf8'));
-      const result = await core.dispatch(channel, decodeWire(payload), caller);
+      // The page's calls arrive as its bytes (shared/wire.ts), the test's own as objects.
+      const request = decodeWire(payload);
+      const result = await (request instanceof Uint8Array
+        ? core.dispatchWire(channel, request, caller)
+        : core.dispatch(channel, request, caller));
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify(encodeWire(result)));
     });
@@ -81,7 +85,10 @@ export async function removeChildBundle(): Promise<void> {
 export interface CoreProcess {
   child: ChildProcess;
   port: number;
-  /** One request, bytes wrapped, as the browser host's binding hands it over. */
+  /**
+   * One request, bytes wrapped, as the browser host's binding hands it over (the page's bytes), or
+   * as a test sends it (an object).
+   */
   dispatch(channel: unknown, payload: unknown, caller: Caller): Promise<unknown>;
   /** SIGKILL, and wait for the process to be gone. */
   kill(): Promise<void>;

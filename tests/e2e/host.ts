@@ -14,6 +14,7 @@ import { createCore, type Core } from '../../electron/core/create-core';
 import type { Caller } from '../../shared/api';
 import { contentSecurityPolicy } from '../../shared/content-security-policy';
 import { errorSentences } from '../../shared/errors';
+import { decodeRequest } from '../../shared/wire';
 import { ensureSpeechWav } from './speech';
 import { decodeWire, encodeWire } from './wire';
 
@@ -70,6 +71,10 @@ export function createTestClock(start = Date.UTC(2025, 2, 14, 9, 30)): TestClock
 export { decodeWire, encodeWire };
 
 /** Passes one request (bytes still wrapped) to a core and returns its wrapped answer. */
+/**
+ * How the binding hands a page's call on: the request is the page's bytes (shared/wire.ts) in the
+ * binding's base64 wrapper, to be unwrapped and given to the core's dispatchWire, as main would.
+ */
 export type WireDispatch = (channel: unknown, request: unknown, caller: Caller) => Promise<unknown>;
 
 export interface BrowserHost {
@@ -282,7 +287,11 @@ export async function launchBrowserHost(
       const caller: Caller = capturePages.has(source.page) ? 'capture' : 'ui';
       const reply = (await dispatch(channel, request, caller)) as { ok?: boolean };
       if (channel === 'capture.chunk' && reply?.ok) {
-        const recordingId = String((request as { recordingId?: unknown }).recordingId);
+        const bytes = decodeWire(request);
+        const sent = decodeRequest(bytes, Number.MAX_SAFE_INTEGER);
+        const recordingId = sent.ok
+          ? String((sent.value as { recordingId?: unknown }).recordingId)
+          : '';
         ackedChunks.set(recordingId, (ackedChunks.get(recordingId) ?? 0) + 1);
       }
       return reply;
@@ -369,7 +378,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
   const ticker = setInterval(() => core.tick(), 1000);
   browserHost = await launchBrowserHost(
     async (channel, request, caller) =>
-      encodeWire(await core.dispatch(channel, decodeWire(request), caller)),
+      encodeWire(await core.dispatchWire(channel, decodeWire(request), caller)),
     options.microphoneWav,
   );
   const launched = browserHost;

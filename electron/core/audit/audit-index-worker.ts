@@ -1,16 +1,21 @@
-// The log screen's index, read in a worker thread: opening a million sealed entries takes seconds,
+// The access log's long reads, in a worker thread: opening a million sealed entries takes seconds,
 // and main must not stand still for any of it (a recording's chunks pass through main). The worker
-// opens its own read-only connection, is given the audit box key for this one job, reads the log
-// newest first below `beforeSeq`, and posts the entries in batches; main puts them in its index
-// (audit-queries.ts). The key and the epoch keys it opened are wiped when the job ends.
+// opens its own read-only connection and is given the audit box key for this one job. Two jobs:
+// - index: reads the log newest first below `beforeSeq` and posts the entries in batches; main
+//   puts them in the log screen's index (audit-queries.ts);
+// - verify: walks the whole chain, every checkpoint and every sealed entry, and posts the verdict
+//   (audit-verifier.ts).
+// The key and the epoch keys it opened are wiped when the job ends.
 import { parentPort, workerData } from 'node:worker_threads';
 import { VaultError } from '../../../shared/errors';
 import { AuditLog } from './audit-log';
+import type { AuditVerdict } from '../../../shared/api';
 import type { AuditEntry, AuditSecrets } from './audit-format';
 import { boxPublicKeyOf, initCrypto, wipe } from '../platform/crypto';
 import { openVaultDbReadOnly } from '../platform/db';
 
 export interface IndexJob {
+  kind: 'index';
   path: string;
   vaultId: Uint8Array;
   boxSecretKey: Uint8Array;
@@ -19,10 +24,42 @@ export interface IndexJob {
   batch: number;
 }
 
+export interface VerifyJob {
+  kind: 'verify';
+  path: string;
+  vaultId: Uint8Array;
+  boxSecretKey: Uint8Array;
+  /** The signing key main holds: the walk checks the log's own against it, as on main. */
+  signingPublicKey: Uint8Array;
+}
+
+export type WorkerJob = IndexJob | VerifyJob;
+
 export type IndexMessage =
   | { kind: 'entries'; entries: AuditEntry[] }
   | { kind: 'done' }
   | { kind: 'failed'; code: string; message: string };
+
+export type VerifyMessage =
+  { kind: 'verdict'; verdict: AuditVerdict } | { kind: 'failed'; code: string; message: string };
+
+async function verify(job: VerifyJob, post: (message: VerifyMessage) => void): Promise<void> {
+  await initCrypto();
+  const db = openVaultDbReadOnly(job.path);
+  const audit = new AuditLog(db, job.vaultId, () => 0);
+  // The walk opens entries and checks signatures; it never signs.
+  const secrets: AuditSecrets = {
+    box: { secretKey: job.boxSecretKey, publicKey: boxPublicKeyOf(job.boxSecretKey) },
+    signing: { secretKey: new Uint8Array(0), publicKey: job.signingPublicKey },
+  };
+  try {
+    post({ kind: 'verdict', verdict: audit.verify(secrets) });
+  } finally {
+    audit.rotateEpoch();
+    wipe(job.boxSecretKey);
+    db.close();
+  }
+}
 
 async function run(job: IndexJob, post: (message: IndexMessage) => void): Promise<void> {
   await initCrypto();
@@ -51,12 +88,17 @@ async function run(job: IndexJob, post: (message: IndexMessage) => void): Promis
 
 if (parentPort) {
   const port = parentPort;
-  run(workerData as IndexJob, (message) => port.postMessage(message)).catch((error: unknown) => {
+  const job = workerData as WorkerJob;
+  const done =
+    job.kind === 'verify'
+      ? verify(job, (message) => port.postMessage(message))
+      : run(job, (message) => port.postMessage(message));
+  done.catch((error: unknown) => {
     const code = error instanceof VaultError ? error.code : 'VAULT_DAMAGED';
     port.postMessage({
       kind: 'failed',
       code,
       message: error instanceof Error ? error.message : String(error),
-    } satisfies IndexMessage);
+    } satisfies IndexMessage & { kind: 'failed' });
   });
 }

@@ -152,6 +152,7 @@ export class AuditQueries {
   private startWorker(index: AuditIndex, audit: AuditLog, secrets: AuditSecrets): void {
     const worker = new Worker(this.indexWorker!, {
       workerData: {
+        kind: 'index',
         path: this.lifecycle.path,
         vaultId: new Uint8Array(audit.vaultIdBytes),
         // A copy for this job: the worker wipes it when done, and dies with it at a lock.

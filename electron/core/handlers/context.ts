@@ -21,6 +21,8 @@ export interface CoreContext {
   now: () => number;
   /** Which laptop this is, for the recovery sheet. */
   deviceName: string;
+  /** The built worker script for the log's long reads (index, verification); none in unit tests. */
+  auditWorker?: string | URL;
   /** The background whole-file check's latest answer. */
   fileCheck(): IntegrityStatus;
   /** The person is here: checks the idle lock first, then pushes it back. */

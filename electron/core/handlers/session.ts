@@ -1,5 +1,6 @@
 // vault.*, session.*, settings.* and audit.*: creating, locking and unlocking the vault, and
 // reading the access log.
+import { verifyLog } from '../audit/audit-verifier';
 import type { AuditEntryView, ClockStatus } from '../../../shared/api';
 import { integrityNoticeSentences } from '../../../shared/errors';
 import { signingKeyFingerprint } from '../audit/audit-bundle';
@@ -96,7 +97,12 @@ export function sessionHandlers(context: CoreContext) {
       context.active();
       const { secrets } = context.auditors.readerSecrets();
       return {
-        ...(await lifecycle.opened().audit.verifyInSlices(secrets)),
+        ...(await verifyLog(
+          lifecycle.opened().audit,
+          lifecycle.path,
+          secrets,
+          context.auditWorker,
+        )),
         signingKeyFingerprint: signingKeyFingerprint(secrets.signing.publicKey),
       };
     },

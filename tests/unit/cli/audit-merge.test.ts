@@ -1,6 +1,14 @@
 // `session-vault-audit merge` over real bundles exported by two real cores (two laptops): one
 // time-ordered stream when every bundle verifies, and nothing at all when one does not.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,5 +200,36 @@ describe('merge', () => {
       ['merge', newerA, '--json'],
     ])
       expect((await cli(argv)).code, argv.join(' ')).toBe(2);
+  });
+
+  it('holds one laptop at a time: a laptop whose clock went back is put in time order, the lines stream out, and the runs go', async () => {
+    // A third laptop whose log goes back an hour halfway (a clock set back before this app held
+    // its own time): its entries are not in time order in its own log.
+    const laptopC = await newCoreVault();
+    try {
+      fill(laptopC, 20, () => ({ action: 'session.unlock' }));
+      laptopC.clock.advance(-3_600_000);
+      fill(laptopC, 20, () => ({ action: 'session.lock' }));
+      const c = await exportTo(laptopC, 'c.json');
+      const runsBefore = readdirSync(tmpdir()).filter((name) =>
+        name.startsWith('session-vault-merge-'),
+      );
+      const merged = await cli(['merge', newerA, bundleB, c.path]);
+      expect(merged.code, merged.err).toBe(0);
+      const lines = merged.out.map((line) => JSON.parse(line) as PlainLine);
+      expect(lines).toHaveLength(entries.newerA + entries.b + c.total);
+      for (let i = 1; i < lines.length; i += 1)
+        expect(lines[i]!.at).toBeGreaterThanOrEqual(lines[i - 1]!.at);
+      const fromC = lines.filter((line) => line.action === 'session.lock');
+      expect(fromC.length).toBeGreaterThanOrEqual(20);
+      // The sentence goes to standard error, after the lines; nothing of the runs is left behind.
+      expect(merged.err).toContain(`Merged ${lines.length} entries from 3 laptops.`);
+      const runsAfter = readdirSync(tmpdir()).filter((name) =>
+        name.startsWith('session-vault-merge-'),
+      );
+      expect(runsAfter.sort()).toEqual(runsBefore.sort());
+    } finally {
+      laptopC.cleanup();
+    }
   });
 });

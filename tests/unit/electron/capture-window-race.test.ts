@@ -25,6 +25,7 @@ async function startWithCaptureHost(): Promise<CaptureHost> {
   let captureHost: CaptureHost | undefined;
   const core: Core = {
     dispatch: vi.fn(async () => ({ ok: true as const, value: {} })),
+    dispatchWire: vi.fn(async () => ({ ok: true as const, value: {} })),
     handlers: {} as Core['handlers'],
     lock: () => undefined,
     tick: () => undefined,

@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent, WebFrameMain } from 'electron';
 import { channels } from '../../../shared/api';
+import { decodeRequest } from '../../../shared/wire';
 import type { Dispatch } from '../../../electron/core/dispatch';
 import { ipcMain, resetFakes } from './electron-fakes';
 import type * as ElectronFakes from './electron-fakes';
@@ -96,6 +97,16 @@ describe('registerIpc', () => {
   });
 });
 
+/** What main would read from each invocation: the preload sends bytes (shared/wire.ts). */
+function sent(invocations: Array<{ channel: string; request: unknown }>) {
+  return invocations.map(({ channel, request }) => {
+    expect(request).toBeInstanceOf(Uint8Array);
+    const decoded = decodeRequest(request, Number.MAX_SAFE_INTEGER);
+    if (!decoded.ok) throw new Error(`the preload sent unreadable bytes: ${decoded.reason}`);
+    return { channel, request: decoded.value };
+  });
+}
+
 describe('preload', () => {
   /** Runs the preload against a fresh fake 'electron' and returns that fake. */
   async function loadPreload(which: 'preload' | 'capture-preload' = 'preload') {
@@ -151,7 +162,7 @@ describe('preload', () => {
     expect(Object.keys(vault)).toEqual(['capture']);
     for (const { value } of exposed) expect(typeof value).toBe('function');
     await vault.capture?.next?.(undefined);
-    expect(ipcRenderer.invocations).toEqual([{ channel: 'capture.next', request: {} }]);
+    expect(sent(ipcRenderer.invocations)).toEqual([{ channel: 'capture.next', request: {} }]);
     ipcRenderer.invocations.length = 0;
   });
 
@@ -166,7 +177,7 @@ describe('preload', () => {
       value: { echoed: 'session.unlock' },
     });
     await vault.vault?.status?.(undefined);
-    expect(ipcRenderer.invocations).toEqual([
+    expect(sent(ipcRenderer.invocations)).toEqual([
       { channel: 'session.unlock', request: { passphrase: 'correct horse' } },
       { channel: 'vault.status', request: {} },
     ]);

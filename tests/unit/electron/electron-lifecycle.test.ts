@@ -50,6 +50,7 @@ function fakeCore(): FakeCore {
       }
       return { ok: true as const, value: {} };
     }),
+    dispatchWire: vi.fn(async () => ({ ok: true as const, value: {} })),
     handlers: {} as Core['handlers'],
     lock: (reason) => void core.locks.push(reason),
     tick: () => undefined,

@@ -83,7 +83,9 @@ await import(${JSON.stringify(bundleUrl)});
 const fake = globalThis.__fakeElectron;
 for (let i = 0; i < 200 && !(fake.windows[0] && fake.windows[0].loaded); i++) await new Promise((r) => setTimeout(r, 50));
 const window = fake.windows[0];
-const ask = (url) => fake.ipc.get('vault.status')({ sender: window.webContents, senderFrame: { url, parent: null } }, {});
+// {} as the preload sends it (shared/wire.ts): the JSON text's length, little-endian, then the text.
+const empty = new Uint8Array([2, 0, 0, 0, 0x7b, 0x7d]);
+const ask = (url) => fake.ipc.get('vault.status')({ sender: window.webContents, senderFrame: { url, parent: null } }, empty);
 const report = {
   loaded: window.loaded,
   url: window.webContents.getURL(),

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
 import { channels } from '../../../shared/api';
+import { encodeRequest } from '../../../shared/wire';
 import type { Core, CoreOptions, LockReason } from '../../../electron/core/create-core';
 import {
   BrowserWindow,
@@ -40,6 +41,7 @@ function fakeCore(): FakeCore {
     closed: 0,
     options: null,
     dispatch: vi.fn(async (channel: unknown) => ({ ok: true as const, value: { channel } })),
+    dispatchWire: vi.fn(async (channel: unknown) => ({ ok: true as const, value: { channel } })),
     handlers: {} as Core['handlers'],
     lock: (reason) => void core.locks.push(reason),
     tick: () => void core.ticks++,
@@ -144,21 +146,24 @@ describe('startApp', () => {
         senderFrame: { url: 'app://session-vault/index.html', parent },
       }) as unknown as IpcMainInvokeEvent;
 
-    await expect(handler?.(event(window.webContents, null), {})).resolves.toMatchObject({
+    // The page's request arrives as the preload encodes it, and goes to the door that reads bytes.
+    const request = encodeRequest({});
+    await expect(handler?.(event(window.webContents, null), request)).resolves.toMatchObject({
       ok: true,
     });
-    expect(core.dispatch).toHaveBeenCalledWith('vault.status', {}, 'ui');
-
-    vi.mocked(core.dispatch).mockClear();
-    await expect(handler?.(event(window.webContents, {}), {})).resolves.toMatchObject({
-      ok: false,
-      error: { code: 'FORBIDDEN_SENDER' },
-    });
-    await expect(handler?.(event({ id: 9999 }, null), {})).resolves.toMatchObject({
-      ok: false,
-      error: { code: 'FORBIDDEN_SENDER' },
-    });
+    expect(core.dispatchWire).toHaveBeenCalledWith('vault.status', request, 'ui');
     expect(core.dispatch).not.toHaveBeenCalled();
+
+    vi.mocked(core.dispatchWire).mockClear();
+    await expect(handler?.(event(window.webContents, {}), request)).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_SENDER' },
+    });
+    await expect(handler?.(event({ id: 9999 }, null), request)).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_SENDER' },
+    });
+    expect(core.dispatchWire).not.toHaveBeenCalled();
     expect(warn).toHaveBeenCalledTimes(2);
   });
 

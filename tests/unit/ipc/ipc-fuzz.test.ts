@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/create-core';
 import { channels, contract, isChannel, type Caller, type Channel } from '../../../shared/api';
 import { errorSentences, type ErrorCode } from '../../../shared/errors';
+import { decodeRequest, encodeRequest } from '../../../shared/wire';
 import { fakeClock, PASSPHRASE } from '../helpers/kernel-helpers';
 import {
   call,
@@ -236,6 +237,100 @@ describe('every door holds against hostile input', () => {
       if (entry.reason !== null && /^[A-Z_]+$/.test(entry.reason)) {
         expect(Object.keys(errorSentences)).toContain(entry.reason);
       }
+    }
+  });
+});
+
+/** A message of the wire's layout around any JSON text: what a page could send bypassing the encoder. */
+function rawMessage(json: string): Uint8Array {
+  const body = new TextEncoder().encode(json);
+  const out = new Uint8Array(4 + body.byteLength);
+  new DataView(out.buffer).setUint32(0, body.byteLength, true);
+  out.set(body, 4);
+  return out;
+}
+
+/** The page's own encoder where it can carry the value; random bytes where it cannot (a BigInt). */
+function encodedOrBytes(value: unknown, fallback: Uint8Array): Uint8Array {
+  try {
+    return encodeRequest(value);
+  } catch {
+    return fallback;
+  }
+}
+
+// Built once: the same floods as bytes, as they would reach main through the preload, plus the
+// ones only a page bypassing the encoder could send.
+const wireFloods: Uint8Array[] = [
+  encodeRequest(new Uint8Array(4 * 1024 * 1024)),
+  encodeRequest('x'.repeat(4 * 1024 * 1024)),
+  encodeRequest(new Array(1_000_000).fill(0)),
+  encodeRequest(Object.fromEntries(Array.from({ length: 500_000 }, (_, i) => [`k${i}`, i]))),
+  rawMessage('['.repeat(50_000)),
+  rawMessage(`{${Array.from({ length: 200_000 }, (_, i) => `"k${i}":0`).join(',')}}`),
+  encodeRequest({ displayName: 'x'.repeat(1_000_000), otherParticipants: [] }),
+];
+
+const hostileWireCall = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.tuple(fc.constantFrom<unknown>(...channels), fc.uint8Array({ maxLength: 300 })),
+  },
+  {
+    weight: 6,
+    arbitrary: fc
+      .constantFrom(...channels)
+      .chain((channel) =>
+        fc
+          .tuple(fc.oneof(shapedLike(channel), hostileValue), fc.uint8Array({ maxLength: 40 }))
+          .map(([value, bytes]) => [channel, encodedOrBytes(value, bytes)] as const),
+      ),
+  },
+  { weight: 1, arbitrary: fc.tuple(hostileValue, fc.uint8Array({ maxLength: 40 })) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(fc.constantFrom<unknown>(...channels), fc.constantFrom(...wireFloods)),
+  },
+);
+
+describe('the byte door (what main reads from a page) holds against hostile input', () => {
+  const roles: Role[] = ['therapist', 'client', 'auditor', 'locked', 'capture'];
+  for (const role of roles) {
+    it(`refuses hostile bytes in the ${role} role, briefly and without a change`, async () => {
+      const caller = await become(role);
+      const before = vaultDigest();
+      await fc.assert(
+        fc.asyncProperty(hostileWireCall, async ([channel, bytes]) => {
+          // The page's own encoder can carry a valid request: those are handled, and tested, elsewhere.
+          const decoded = decodeRequest(bytes, Number.MAX_SAFE_INTEGER);
+          fc.pre(!decoded.ok || !isValid(channel, decoded.value));
+          const result = await core.dispatchWire(channel, bytes, caller);
+          expect(result.ok).toBe(false);
+          if (result.ok) return;
+          expect(refusalCodes).toContain(result.error.code);
+          expect(result.error.message.startsWith(errorSentences[result.error.code])).toBe(true);
+          expect(JSON.stringify(result).length).toBeLessThan(400);
+        }),
+        { numRuns: 60, seed: 13 },
+      );
+      expect(vaultDigest()).toBe(before);
+    });
+  }
+
+  it('answers a valid request sent as bytes exactly as the same request in memory', async () => {
+    await become('therapist');
+    const inMemory = await core.dispatch('clients.list', {});
+    const asBytes = await core.dispatchWire('clients.list', encodeRequest({}));
+    expect(asBytes).toEqual(inMemory);
+    expect(asBytes.ok).toBe(true);
+  });
+
+  it('refuses a request that is not bytes at the byte door, whatever it holds', async () => {
+    await become('therapist');
+    for (const payload of [{}, { displayName: 'Alex' }, 'text', null]) {
+      const result = await core.dispatchWire('clients.list', payload);
+      expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+      expect(result.ok ? '' : result.error.message).toMatch(/not readable/);
     }
   });
 });
