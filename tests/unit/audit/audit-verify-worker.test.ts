@@ -23,7 +23,7 @@ async function coreVault(worker: boolean): Promise<TestVault> {
   return vault;
 }
 
-const verify = (vault: TestVault) => call<AuditVerdict>(vault.core, 'audit.verify', {});
+const verify = (vault: TestVault) => call(vault.core, 'audit.verify', {});
 const event = (i: number) => ({ action: i % 2 ? 'recording.play' : 'consent.sign' });
 
 describe('the log check in a worker thread', { timeout: 180_000 }, () => {
