@@ -66,7 +66,7 @@ describe('a killed main process during a recording', { timeout: 600_000 }, () =>
         const recovered = detail.recordings.find((r) => r.recordingId === previous)!;
         expect(recovered.state).toBe('interrupted');
         const acked = browserHost.ackedChunks.get(previous!) ?? 0;
-        const playback = (await call('playback.open', { recordingId: previous })) as Playback;
+        const playback = (await call('playback.open', { recordingId: previous! })) as Playback;
         const stored = playback.chunks.length;
         for (const chunk of playback.chunks)
           await call('playback.chunk', { playbackId: playback.playbackId, seq: chunk.seq });

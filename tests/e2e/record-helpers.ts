@@ -1,20 +1,24 @@
 // Seeds what the consent wizard would (a client and signed consent) through the core, and opens
 // the Record screen the way a therapist does: Clients, the client, "Record a session".
 import type { Page } from 'playwright-core';
-import type { ClientSummary, RecorderStatus } from '../../shared/api';
-import { consentDraft } from '../unit/helpers/practice-helpers';
+import type { Channel, ClientSummary, RecorderStatus, Reply } from '../../shared/api';
+import { consentDraft, type CallArgs } from '../unit/helpers/practice-helpers';
 import { SLOW_WAIT_MS, visible } from './helpers';
 
 export const PASSPHRASE = 'copper heron tidal lantern 47';
-export type Dispatch = (channel: string, request?: unknown) => Promise<unknown>;
+/** A call to the core typed by the contract, as practice-helpers' `call`, for a core in any process. */
+export type Dispatch = <C extends Channel>(
+  channel: C,
+  ...[request]: CallArgs<C>
+) => Promise<Reply<C>>;
 
 /** Calls the core as the UI would, and throws with the code when refused. */
 export function callerFor(
   dispatch: (channel: unknown, request: unknown, caller?: 'ui' | 'capture') => Promise<unknown>,
 ): Dispatch {
-  return async (channel, request = {}) => {
-    const result = (await dispatch(channel, request, 'ui')) as
-      { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
+  return async <C extends Channel>(channel: C, ...[request]: CallArgs<C>) => {
+    const result = (await dispatch(channel, request ?? {}, 'ui')) as
+      { ok: true; value: Reply<C> } | { ok: false; error: { code: string; message: string } };
     if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
     return result.value;
   };
