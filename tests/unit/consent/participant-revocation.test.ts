@@ -137,7 +137,8 @@ describe('one participant of a couple revokes', () => {
   });
 
   test('terms signed before the rule keep their word: future-only keeps the recordings', () => {
-    const { participantRevocation: _dropped, ...older } = couple();
+    const older: Partial<ConsentTerms> = { ...couple() };
+    delete older.participantRevocation;
     const terms = consentTermsSchema.parse(older);
     expect(
       destroyAfter(terms, { revokedAt, revokedBy: byRobin, therapyEndedAt: null }, recordedAt),
