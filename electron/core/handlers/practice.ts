@@ -100,6 +100,10 @@ export function practiceHandlers(context: CoreContext) {
       consent.sign(request.clientId, request.terms, request.reviewCredential);
       return detail(request.clientId, actor);
     },
+    'consent.previewDeadlines': (request) => {
+      context.active();
+      return { moved: consent.previewDeadlines(request.clientId, request.terms) };
+    },
     'consent.version': (request) => {
       context.active();
       return consent.version(request.clientId, request.version);
