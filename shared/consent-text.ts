@@ -148,7 +148,7 @@ export const copyRightLines: readonly string[] = [
 ];
 
 export const listenersPrivateText =
-  'Anyone named here to listen beside the client agrees to keep what they hear private: not to repeat, record or share it.';
+  'Anyone who listens beside the client, as this consent allows, must keep what they hear private: not repeat it, record it or tell others.';
 
 /** Who signs for the client: themselves, a parent for a minor, or a guardian. */
 export function representativeLines(
@@ -260,7 +260,7 @@ export function describeTerms(terms: TermsWording): TermsSection[] {
         `People in the sessions: ${participantNames(terms)}.`,
         listenersSentence(terms),
         'No one else may listen.',
-        ...(terms.whoMayPlay.namedOthers.length > 0 ? [listenersPrivateText] : []),
+        listenersPrivateText,
       ],
     },
     {
