@@ -98,7 +98,10 @@ export function ConsentDocument({
           ) : null}
           <div>
             <dt>Consent version</dt>
-            <dd>Version {terms.version}</dd>
+            <dd>
+              Version {terms.version}
+              {signedAt !== null ? `, signed on ${formatDate(signedAt)}` : ''}
+            </dd>
           </div>
           <div>
             <dt>Signed</dt>
