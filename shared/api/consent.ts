@@ -106,6 +106,16 @@ export const consentContract = {
       ),
     }),
   },
+  /**
+   * Saves the signed consent on screen as a tagged PDF, where main has a window to print (the
+   * app): main asks where in its own save dialog. `saved` is false when the person cancelled.
+   */
+  'consent.savePdf': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: z.strictObject({ clientId: opaqueId, version: rowNumber.min(1) }),
+    reply: z.strictObject({ saved: z.boolean() }),
+  },
   'consent.revoke': {
     callers: ['therapist'],
     size: requestSize.small,

@@ -2,7 +2,10 @@
 // participant and when it was signed; every term in plain words with the signatures right after
 // them; the practice policy with its version. Printing shows this document only (document.css),
 // with the client's name, the consent's id and "page x of y" on every page (print-page.ts).
-import { useEffect, useId, type ReactNode } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import { Refusal } from '../../app/call-main';
+import { FormMessage } from '../../components/FormMessage';
+import { saveConsentPdf } from '../clients/clients-store';
 import type { PracticeDetails } from '../../../shared/api';
 import type { ClientDetail } from '../clients/clients-store';
 import type { ConsentTerms } from '../../../shared/consent-terms';
@@ -187,6 +190,8 @@ export function ConsentDocumentView({
     void loadPolicy();
     void loadPractice();
   }, [loadPolicy, loadPractice]);
+  const [pdfProblem, setPdfProblem] = useState<string | null>(null);
+  const [pdfSaved, setPdfSaved] = useState<string | null>(null);
   const terms = detail.terms;
   usePrintedPages(
     terms
@@ -210,10 +215,27 @@ export function ConsentDocumentView({
           <button type="button" className="button button-primary" onClick={() => window.print()}>
             Print or save as PDF
           </button>
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={async () => {
+              setPdfProblem(null);
+              setPdfSaved(null);
+              const answer = await saveConsentPdf(detail.client.clientId, terms.version);
+              if (answer instanceof Refusal) setPdfProblem(answer.message);
+              else if (answer.saved) setPdfSaved('Saved as a PDF file.');
+            }}
+          >
+            Save as a PDF file
+          </button>
           <button type="button" className="button button-secondary" onClick={onBack}>
             {backLabel}
           </button>
         </div>
+        <FormMessage message={pdfProblem} />
+        <p role="status" className="saved-note">
+          {pdfSaved}
+        </p>
       </div>
       <ConsentDocument
         terms={terms}

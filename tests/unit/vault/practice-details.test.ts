@@ -1,11 +1,12 @@
 // The practice's address and phone and the therapist's licence: sealed with the master key, checked
 // at the door, kept across a lock, and refused (changing nothing) when a field is wrong.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { VAULT_FILE_NAME } from '../../../electron/core/platform/db';
-import { PASSPHRASE } from '../helpers/kernel-helpers';
-import { call, refusal, therapistVault } from '../helpers/practice-helpers';
+import { PASSPHRASE, fakeClock } from '../helpers/kernel-helpers';
+import { call, refusal, signedClient, testCore, therapistVault } from '../helpers/practice-helpers';
 
 const details = {
   practiceName: 'Riverside Counselling',
@@ -82,4 +83,47 @@ describe('the practice details in Settings', () => {
     await call(vault.core, 'session.lock');
     expect((await refusal(vault.core, 'settings.practice')).code).not.toBe(undefined);
   });
+});
+
+describe('saving a consent as a PDF file', () => {
+  test('without a window to print, main refuses in words and points to Print', async () => {
+    vault = await therapistVault('sv-practice-');
+    const error = await refusal(vault.core, 'consent.savePdf', {
+      clientId: '0'.repeat(32),
+      version: 1,
+    });
+    expect(error.code).toBe('NOT_ALLOWED');
+    expect(error.message).toContain('Save as PDF');
+  });
+});
+
+test('with a window, main offers the client and version as the name, and only for a version on file', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sv-consent-pdf-'));
+  const clock = fakeClock();
+  const offered: string[] = [];
+  const core = await testCore(dataDir, clock, {
+    consentPdf: {
+      save: async (name) => {
+        offered.push(name);
+        return join(dataDir, name);
+      },
+    },
+  });
+  try {
+    await call(core, 'vault.create', {
+      practiceName: 'Riverside',
+      therapistName: 'Dr. Jane Example',
+      passphrase: PASSPHRASE,
+    });
+    const client = await signedClient(core, clock.now(), { name: 'Alex Example' });
+    expect(await call(core, 'consent.savePdf', { clientId: client.clientId, version: 1 })).toEqual({
+      saved: true,
+    });
+    expect(offered).toEqual(['Consent - Alex Example - version 1.pdf']);
+    await refusal(core, 'consent.savePdf', { clientId: client.clientId, version: 2 });
+    expect(offered).toHaveLength(1);
+  } finally {
+    core.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
