@@ -25,6 +25,7 @@ import { checkNativeModules, type NativeModuleCheck } from './native-modules';
 import { choosePasswordStore, keychainStores, passwordStoreVariable } from './password-store';
 import { createSleepBlocker, watchScreenLock } from './power';
 import { createReviewMode } from './review-mode';
+import { writeConsentPdf } from './consent-pdf';
 import { createSecureWindow, isCaptureContents, isOwnedContents } from './window';
 
 export interface StartOptions {
@@ -203,6 +204,19 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
     return chosen.canceled || !chosen.filePath ? null : chosen.filePath;
   };
 
+  // The signed consent on screen, as a tagged PDF file where the therapist chooses.
+  const saveConsentPdf = async (suggestedName: string): Promise<string | null> => {
+    if (!mainWindow || mainWindow.isDestroyed()) return null;
+    const chosen = await dialog.showSaveDialog(mainWindow, {
+      defaultPath: path.join(app.getPath('documents'), suggestedName),
+      filters: [{ name: 'PDF document', extensions: ['pdf'] }],
+      properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const],
+    });
+    if (chosen.canceled || !chosen.filePath || mainWindow.isDestroyed()) return null;
+    await writeConsentPdf(mainWindow.webContents, chosen.filePath);
+    return chosen.filePath;
+  };
+
   // While a client reviews, the main window is a kiosk; the core says when that starts and ends.
   const reviewMode = createReviewMode();
 
@@ -215,6 +229,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
       captureHost,
       onSessionChange: (role) => reviewMode.follow(role),
       exportFiles: { choose: chooseExportFile },
+      consentPdf: { save: saveConsentPdf },
     });
   } catch (error) {
     console.error('createCore failed', error);

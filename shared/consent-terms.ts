@@ -124,6 +124,19 @@ export const signatureSchema = z.strictObject({
 });
 export type Signature = z.infer<typeof signatureSchema>;
 
+export const representativeSchema = z.strictObject({
+  signsFor: z.enum(['minor', 'guardian'], {
+    error: 'Choose whether the client is under 18 or has a guardian.',
+  }),
+  name: personName,
+  relation: z
+    .string()
+    .trim()
+    .min(1, 'Say how this person is related to the client.')
+    .max(60, 'Use at most 60 characters.'),
+});
+export type Representative = z.infer<typeof representativeSchema>;
+
 const mustAgree = (message: string) => z.literal(true, { error: message });
 
 /** The terms without the cross-field checks, so a draft (without ids) can be derived from it. */
@@ -191,6 +204,17 @@ export const consentTermsObject = z.strictObject({
   recordingKinds: z
     .strictObject({ sessions: z.boolean(), voiceNotes: voiceNoteTermsSchema.nullable() })
     .optional(),
+  /**
+   * Who signs for a client who cannot sign alone: a minor's parent, or a guardian. Absent in terms
+   * signed before the form asked; null when the client signs for themselves.
+   */
+  representative: representativeSchema.nullable().optional(),
+  /**
+   * Set in every consent signed since the form said it: with several participants, a revocation by
+   * any of them destroys every session recording at once, since each holds every participant's
+   * voice. Absent in older terms, whose revocation keeps meaning what they said.
+   */
+  participantRevocation: z.literal('destroys-shared-recordings').optional(),
   policyVersionHash: z
     .string()
     .regex(hex64, 'The practice policy fingerprint must be 64 lowercase hex characters.'),

@@ -15,6 +15,12 @@ export const reasonLabels: Record<RecordingReason, string> = {
   other: 'Something else',
 };
 
+const talkedThroughWords: Partial<Record<RecordingReason, string>> = {
+  'share-with-family': 'wanting family to hear a session',
+  'ai-tools': 'using recordings with AI tools',
+  'legal-evidence': 'keeping recordings as legal evidence',
+};
+
 /** Reasons the recording cannot serve as the client hopes: the therapist talks them through. */
 export const reasonsToTalkThrough: readonly RecordingReason[] = [
   'share-with-family',
@@ -23,9 +29,10 @@ export const reasonsToTalkThrough: readonly RecordingReason[] = [
 ];
 
 export const talkThroughNote =
-  'Please talk this through with your therapist first. Recordings stay on this laptop and ' +
-  'cannot be copied, sent or exported, so they cannot be shared, used with other apps or handed to a court. ' +
-  'Family members you name in step 3 may still listen with you, here, during your review.';
+  'Please talk this through with your therapist first. Recordings stay in Session Vault on this ' +
+  'laptop and cannot be sent or exported, so they cannot be given to family, used with other apps ' +
+  'or handed to a court. Family members you name in step 3 may still listen with you, here, during ' +
+  'your review, and must keep what they hear private.';
 
 export const defaultLimitsText =
   'Recordings are only for listening again, on this laptop, to help remember and think about ' +
@@ -110,10 +117,70 @@ export function revocationSentence(destroys: TermsWording['revocation']['destroy
 export const revocableText =
   'The client or the therapist can revoke consent at any time. It is as easy as signing.';
 
+/** What "part of the clinical record" means for keeping a recording and for a copy. */
 export function clinicalRecordSentence(part: boolean): string {
   return part
-    ? 'Recordings are part of the clinical record.'
-    : 'Recordings are not part of the clinical record.';
+    ? 'Recordings are part of your clinical record while they exist: your therapist may use them in your care, and a request to see your record includes them. They are still destroyed on the dates in this consent. The written notes of your record are kept for as long as the practice must keep records; recordings are not.'
+    : 'Recordings are not part of your clinical record: your therapist’s written notes are, and they are kept for as long as the practice must keep records. Recordings are destroyed on the dates in this consent.';
+}
+
+export const whereKeptLines: readonly string[] = [
+  'Recordings are kept in Session Vault on this laptop only, encrypted: only this app, opened with the therapist’s passphrase or your PIN, can play them.',
+  'They cannot be sent, exported or played anywhere else.',
+  'So that a broken laptop does not lose them, the practice may keep an encrypted backup of the whole vault, stored safely. A backup opens only with the practice’s passphrase. It still holds a recording destroyed after the backup was made, until the backup itself is deleted. If a backup is ever put back on this laptop, Session Vault destroys those recordings again before anything can play.',
+  'Everyone agrees not to share or copy the recordings.',
+];
+
+export const lostLaptopLines: readonly string[] = [
+  'If this laptop is lost or stolen, the recordings on it stay encrypted: without the therapist’s passphrase, or your PIN on this laptop, they cannot be played.',
+  'The practice still treats a lost or stolen laptop as a possible breach of your privacy. It will tell you in writing, as soon as it can and within the time the law sets, what happened and what it means for you, and report it where the law requires.',
+];
+
+export const practiceEndsLines: readonly string[] = [
+  'Recordings are never passed to another therapist or practice.',
+  'If your therapist leaves the practice, or the practice closes, therapy with them ends: recordings are then handled as this consent says for the end of therapy, and your therapist tells you before.',
+];
+
+export const copyRightLines: readonly string[] = [
+  'You have the right to see your health information and to ask for a copy of it.',
+  'For recordings, this practice answers by letting you listen to them in your review on this laptop, for as long as they are kept. Session Vault cannot make a copy of a recording to take away; if you ask for one, your therapist will talk with you about another way, such as a written summary.',
+  'This consent, and the written notes of your record, can be printed for you.',
+];
+
+export const listenersPrivateText =
+  'Anyone who listens beside the client, as this consent allows, must keep what they hear private: not repeat it, record it or tell others.';
+
+/** Who signs for the client: themselves, a parent for a minor, or a guardian. */
+export function representativeLines(
+  terms: Pick<TermsWording, 'participants' | 'representative'>,
+): string[] {
+  const client = terms.participants[0]?.displayName ?? 'The client';
+  const rule =
+    'A client under 18 is signed for by a parent or someone with parental responsibility; a client with a guardian is signed for by the guardian. The client is still asked, in their own words, and their wishes count.';
+  const who = terms.representative;
+  if (who === undefined) return [rule];
+  if (who === null) return [`${client} signs for themselves.`, rule];
+  return [
+    who.signsFor === 'minor'
+      ? `${client} is under 18, so ${who.name} (${who.relation}) signs for them.`
+      : `${client} has a guardian, ${who.name} (${who.relation}), who signs for them.`,
+    rule,
+  ];
+}
+
+/** Each participant's own right to revoke, and what one revocation does to shared recordings. */
+export function participantRevocationLines(
+  terms: Pick<TermsWording, 'participants' | 'participantRevocation'>,
+): string[] {
+  if (terms.participants.length < 2) return [];
+  if (terms.participantRevocation !== 'destroys-shared-recordings')
+    return [
+      'Each person in the sessions can revoke consent. A revocation by any one of them does to every recording what is written above.',
+    ];
+  return [
+    'Each person in the sessions can revoke their own consent at any time, on their own, in the review on this laptop or by telling the therapist.',
+    'Every session recording holds all of your voices. So when any one of you revokes, no more sessions are recorded, and every session recording is destroyed at once, for everyone.',
+  ];
 }
 
 /** What may be recorded, and a voice note's own short terms, in plain words. */
@@ -151,8 +218,13 @@ export function recordingKindLines(kinds: TermsWording['recordingKinds']): strin
 /** Every term, in the order the wizard walks through them. */
 export function describeTerms(terms: TermsWording): TermsSection[] {
   const reasons = terms.reasonsForRecording;
-  const chosen = reasons.chosen.filter((reason) => reason !== 'other').map((r) => reasonLabels[r]);
-  const talked = reasons.chosen.some((reason) => reasonsToTalkThrough.includes(reason));
+  // Sharing, AI tools and evidence are reasons talked through, never purposes the form allows.
+  const chosen = reasons.chosen
+    .filter((reason) => reason !== 'other' && !reasonsToTalkThrough.includes(reason))
+    .map((r) => reasonLabels[r]);
+  const talkedAbout = reasons.chosen
+    .filter((reason) => reasonsToTalkThrough.includes(reason))
+    .map((r) => talkedThroughWords[r] ?? reasonLabels[r].toLowerCase());
   const alternatives = [
     ...(terms.alternativesOffered.writtenTakeaways ? [alternativeWords.writtenTakeaways] : []),
     ...(terms.alternativesOffered.closingVoiceNote ? [alternativeWords.closingVoiceNote] : []),
@@ -164,9 +236,9 @@ export function describeTerms(terms: TermsWording): TermsSection[] {
       lines: [
         ...chosen.map((label) => `${label}.`),
         ...(reasons.chosen.includes('other') ? [`Another reason: ${reasons.otherText}`] : []),
-        ...(talked
+        ...(talkedAbout.length > 0
           ? [
-              'We talked through sharing, AI tools and legal evidence: recordings stay on this laptop and cannot be exported.',
+              `We also talked about ${joinWithAnd(talkedAbout)}. Recordings cannot be used for that: they stay in Session Vault on this laptop and cannot be sent or exported.`,
             ]
           : []),
       ],
@@ -188,15 +260,18 @@ export function describeTerms(terms: TermsWording): TermsSection[] {
         `People in the sessions: ${participantNames(terms)}.`,
         listenersSentence(terms),
         'No one else may listen.',
+        listenersPrivateText,
       ],
     },
     {
       id: 'where',
       title: 'Where recordings are kept',
-      lines: [
-        'Recordings stay on this laptop only, locked. They cannot be copied, sent or exported.',
-        'Everyone agrees not to share or copy the recordings.',
-      ],
+      lines: [...whereKeptLines],
+    },
+    {
+      id: 'lost-laptop',
+      title: 'If this laptop is lost or stolen',
+      lines: [...lostLaptopLines],
     },
     {
       id: 'retention',
@@ -210,7 +285,23 @@ export function describeTerms(terms: TermsWording): TermsSection[] {
         terminationSentence(terms.termination),
         revocableText,
         revocationSentence(terms.revocation.destroys),
+        ...participantRevocationLines(terms),
       ],
+    },
+    {
+      id: 'practice-ends',
+      title: 'If your therapist leaves or the practice closes',
+      lines: [...practiceEndsLines],
+    },
+    {
+      id: 'clinical-record',
+      title: 'Your clinical record, and a copy of it',
+      lines: [clinicalRecordSentence(terms.partOfClinicalRecord), ...copyRightLines],
+    },
+    {
+      id: 'who-signs',
+      title: 'Who signs',
+      lines: representativeLines(terms),
     },
     {
       id: 'risks',
@@ -222,7 +313,6 @@ export function describeTerms(terms: TermsWording): TermsSection[] {
           ? ['Offered instead of, or as well as, recording:', ...alternatives]
           : ['No other choices were offered.']),
         careNotConditionalText,
-        clinicalRecordSentence(terms.partOfClinicalRecord),
       ],
     },
   ];

@@ -65,6 +65,42 @@ export function termsForKind(
   };
 }
 
+/**
+ * With several participants under terms that say so, a participant's revocation destroys every
+ * session recording: each holds every participant's voice. A voice note keeps its own terms.
+ */
+function participantRevokedShared(
+  terms: DeepReadonly<ConsentTerms>,
+  state: DeepReadonly<Pick<ConsentState, 'revokedAt'>> & RevokedBy,
+  kind: RecordingKind | undefined,
+): boolean {
+  return (
+    kind !== 'voice-note' &&
+    state.revokedAt !== null &&
+    state.revokedBy?.role === 'client' &&
+    terms.participantRevocation === 'destroys-shared-recordings' &&
+    terms.participants.length > 1
+  );
+}
+
+/** Whether the revocation on file destroys every recording of this kind, not only later ones. */
+export function revocationDestroysAll(
+  signedTerms: DeepReadonly<ConsentTerms>,
+  state: DeepReadonly<Pick<ConsentState, 'revokedAt'>> & RevokedBy,
+  kind?: RecordingKind,
+): boolean {
+  const terms = termsForKind(signedTerms, kind);
+  return (
+    terms.revocation.destroys === 'all-recordings' ||
+    participantRevokedShared(signedTerms, state, kind)
+  );
+}
+
+/** Who revoked, where the caller knows it: a participant's revocation can destroy more. */
+interface RevokedBy {
+  readonly revokedBy?: DeepReadonly<ConsentState['revokedBy']>;
+}
+
 function terminationEnd(terms: DeepReadonly<ConsentTerms>, therapyEndedAt: number): number {
   return terms.termination.action === 'destroy-now'
     ? therapyEndedAt
@@ -78,7 +114,7 @@ function terminationEnd(terms: DeepReadonly<ConsentTerms>, therapyEndedAt: numbe
  */
 export function destroyAfter(
   signedTerms: DeepReadonly<ConsentTerms>,
-  state: DeepReadonly<Pick<ConsentState, 'revokedAt' | 'therapyEndedAt'>>,
+  state: DeepReadonly<Pick<ConsentState, 'revokedAt' | 'therapyEndedAt'>> & RevokedBy,
   recordedAt: number,
   kind?: RecordingKind,
 ): number {
@@ -88,13 +124,12 @@ export function destroyAfter(
     deadline = Math.min(deadline, terminationEnd(terms, state.therapyEndedAt));
   }
   if (state.revokedAt !== null) {
-    const revokedDeadline =
-      terms.revocation.destroys === 'all-recordings'
-        ? state.revokedAt
-        : // Recording is refused once revoked, so a recording in the same millisecond came first.
-          recordedAt > state.revokedAt
-          ? recordedAt
-          : Infinity;
+    const revokedDeadline = revocationDestroysAll(signedTerms, state, kind)
+      ? state.revokedAt
+      : // Recording is refused once revoked, so a recording in the same millisecond came first.
+        recordedAt > state.revokedAt
+        ? recordedAt
+        : Infinity;
     deadline = Math.min(deadline, revokedDeadline);
   }
   return deadline;
@@ -254,6 +289,13 @@ function revokedReason(revokedAt: number): Why {
   return why('revoked', `Consent was revoked on ${formatDate(revokedAt)}.`);
 }
 
+function participantRevokedReason(revokedAt: number): Why {
+  return why(
+    'revoked',
+    `One of the people in the sessions revoked consent on ${formatDate(revokedAt)}. Each session recording holds everyone’s voice, so every one is destroyed.`,
+  );
+}
+
 function keptForReviewReason(terms: Terms, therapyEndedAt: number): Why {
   const days = terms.termination.action === 'keep-for-review' ? terms.termination.days : 0;
   return why(
@@ -307,11 +349,13 @@ function deadlineReasons(
   if (state.revokedAt !== null) {
     if (terms.revocation.destroys === 'all-recordings')
       reasons.push(revokedReason(state.revokedAt));
+    else if (participantRevokedShared(terms, state, recording.kind))
+      reasons.push(participantRevokedReason(state.revokedAt));
     else if (!(recording.recordedAt <= state.revokedAt)) {
       reasons.push(madeAfterRevocationReason(state.revokedAt));
     }
   }
-  const deadline = destroyAfter(terms, state, recording.recordedAt);
+  const deadline = destroyAfter(terms, state, recording.recordedAt, recording.kind);
   if (reasons.length === 0 && !(now < deadline)) {
     reasons.push(
       why('kept-until-ended', `This recording’s time to be kept ended on ${formatDate(deadline)}.`),
@@ -424,7 +468,7 @@ function decidePlay(actor: DeepReadonly<Actor>, subject: Subject | null, now: nu
     why('listed', `The consent lists ${who} as someone who may listen.`),
     why(
       'destroyed-on',
-      `This recording will be destroyed on ${formatDate(destroyAfter(terms, state, recording.recordedAt))}.`,
+      `This recording will be destroyed on ${formatDate(destroyAfter(terms, state, recording.recordedAt, recording.kind))}.`,
     ),
   ]);
 }
@@ -486,9 +530,10 @@ function decideDestroy(actor: DeepReadonly<Actor>, subject: Subject | null, now:
     ]);
   }
   if (!matchesConsent(subject, terms, recording)) return refused([MISMATCH]);
-  const deadline = destroyAfter(terms, subject.consent, recording.recordedAt);
+  const deadline = destroyAfter(terms, subject.consent, recording.recordedAt, recording.kind);
   const revokedAll =
-    subject.consent.revokedAt !== null && terms.revocation.destroys === 'all-recordings';
+    subject.consent.revokedAt !== null &&
+    revocationDestroysAll(terms, subject.consent, recording.kind);
   if (revokedAll || !(now < deadline)) {
     return allowed(deadlineReasons(terms, subject.consent, recording, now));
   }

@@ -23,7 +23,9 @@ import {
   type BackgroundIntegrityCheck,
 } from './platform/integrity-check';
 import { createDispatcher, type Asker, type Dispatch, type Handlers } from './dispatch';
-import type { CoreContext } from './handlers/context';
+import type { ConsentPdfSaver, CoreContext } from './handlers/context';
+
+export type { ConsentPdfSaver } from './handlers/context';
 import { practiceHandlers } from './handlers/practice';
 import { recordingHandlers } from './handlers/recording';
 import { sessionHandlers } from './handlers/session';
@@ -74,6 +76,12 @@ export interface CoreOptions {
    * cancels). Without it, exports are refused.
    */
   exportFiles?: ExportFileChooser;
+  /**
+   * Saves the signed consent on screen as a PDF file (in the app: main's save dialog, then the
+   * window's printToPDF); resolves with the path, or null when the person cancels. Without it,
+   * the page prints through window.print() only.
+   */
+  consentPdf?: ConsentPdfSaver;
   /**
    * The built audit-index-worker script: the log screen's index is then read in a worker thread.
    * Absent: in slices on main.
@@ -183,6 +191,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     now,
     deviceName: options.deviceName ?? hostname(),
     ...(options.auditIndexWorker === undefined ? {} : { auditWorker: options.auditIndexWorker }),
+    consentPdf: options.consentPdf ?? null,
     fileCheck: () =>
       integrityCheck?.status() ?? {
         state: 'not-started',

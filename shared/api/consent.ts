@@ -86,6 +86,36 @@ export const consentContract = {
     request: z.strictObject({ clientId: opaqueId, version: rowNumber.min(1) }),
     reply: z.strictObject({ terms: consentTermsSchema, signedPolicyText: z.string().nullable() }),
   },
+  /**
+   * Before new terms are signed: each recording whose destruction date they would move, with its
+   * date now and under the new terms (null: no date). Main computes both, as signing would.
+   */
+  'consent.previewDeadlines': {
+    callers: ['therapist'],
+    size: requestSize.consent,
+    request: z.strictObject({ clientId: opaqueId, terms: consentDraftSchema }),
+    reply: z.strictObject({
+      moved: z.array(
+        z.strictObject({
+          recordingId: z.string(),
+          kind: z.enum(['session', 'voice-note']),
+          recordedAt: z.number(),
+          before: z.number().nullable(),
+          after: z.number().nullable(),
+        }),
+      ),
+    }),
+  },
+  /**
+   * Saves the signed consent on screen as a tagged PDF, where main has a window to print (the
+   * app): main asks where in its own save dialog. `saved` is false when the person cancelled.
+   */
+  'consent.savePdf': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: z.strictObject({ clientId: opaqueId, version: rowNumber.min(1) }),
+    reply: z.strictObject({ saved: z.boolean() }),
+  },
   'consent.revoke': {
     callers: ['therapist'],
     size: requestSize.small,

@@ -27,6 +27,30 @@ export const sessionInfoSchema = z.strictObject({
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
+const detailText = (what: string, max: number) =>
+  z.string().trim().max(max, `Use at most ${max} characters for the ${what}.`);
+
+/**
+ * The practice and the therapist, as the printed consent's header names them; set in Settings and
+ * sealed with the master key (a licence and a name are personal). Empty text means not set yet.
+ */
+export const practiceDetailsSchema = z.strictObject({
+  practiceName: personName,
+  address: detailText('address', 300),
+  phone: z
+    .string()
+    .trim()
+    .max(40, 'Use at most 40 characters for the phone number.')
+    .regex(/^[0-9+()./\s-]*$/, 'Write the phone number with digits, spaces, + ( ) - . or / only.'),
+  therapistName: personName,
+  licence: z.strictObject({
+    kind: detailText('licence type', 120),
+    number: detailText('licence number', 60),
+    jurisdiction: detailText('state or country', 120),
+  }),
+});
+export type PracticeDetails = z.infer<typeof practiceDetailsSchema>;
+
 /** What the laptop's clock did, as main sees it (trusted-clock.ts). */
 export const clockStatusSchema = z.strictObject({
   /** How far the system clock reads behind the vault's own time, or null when it does not. */
@@ -168,6 +192,19 @@ export const vaultContract = {
     size: requestSize.small,
     request: empty,
     reply: clockStatusSchema,
+  },
+  /** The practice and the therapist as the printed consent names them. */
+  'settings.practice': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: empty,
+    reply: practiceDetailsSchema,
+  },
+  'settings.setPractice': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: practiceDetailsSchema,
+    reply: practiceDetailsSchema,
   },
   'settings.setIdleLock': {
     callers: ['therapist'],

@@ -2,7 +2,14 @@
 // them: add, sign a new version, revoke, end therapy; and the deadlines every recording gets
 // from the terms in force. Every change is logged before it answers.
 import type { ClientDetail, ClientSummary, RecordingSummary } from '../../../shared/api';
-import type { Actor, ConsentState, ConsentTerms, DecisionSubject } from '../../../shared/consent';
+import {
+  consentTermsSchema,
+  type Actor,
+  type ConsentState,
+  type ConsentTerms,
+  type DecisionSubject,
+  type RecordingKind,
+} from '../../../shared/consent';
 import { VaultError } from '../../../shared/errors';
 import { formatDate } from '../../../shared/format';
 import { newOpaqueId } from '../platform/ids';
@@ -10,11 +17,20 @@ import { ConsentStore } from './consent-store';
 import { consentStatus } from './consent-status';
 import { wipe } from '../platform/crypto';
 import { nextConsentVersion, type ConsentDraft } from './next-consent-version';
-import { writeDeadlines } from './recording-deadlines';
+import { deadlineWithCause, writeDeadlines } from './recording-deadlines';
 import type { RecordingRow } from '../recording/recording-row-store';
 import type { Destroyer } from '../retention/destroyer';
 import type { VaultService } from '../vault/vault-service';
 import { DamagedKeyError } from '../vault/key-store';
+
+/** A recording whose destruction date new terms would move (null: no date). */
+export interface MovedDeadline {
+  recordingId: string;
+  kind: RecordingKind;
+  recordedAt: number;
+  before: number | null;
+  after: number | null;
+}
 
 /** Whom a client's summary is for: only the therapist lists, adds and renames clients. */
 const THERAPIST: Actor = { role: 'therapist', id: 'therapist' };
@@ -237,6 +253,46 @@ export class ConsentService {
       this.destroyer.sweep('new terms');
     });
     return this.detail(clientId);
+  }
+
+  /**
+   * Which recordings new terms would give another destruction date, as signing them would: the
+   * new version clears a revocation, so only therapy's end and the terms themselves count.
+   */
+  previewDeadlines(clientId: string, draft: ConsentDraft): MovedDeadline[] {
+    const { vault } = this.lifecycle.unlocked();
+    return this.withClientKey(clientId, (clientKey) => {
+      const state = this.consentState(clientId, clientKey);
+      const terms = consentTermsSchema.safeParse({
+        ...draft,
+        consentId: state.terms?.consentId ?? 'preview',
+        version: (state.terms?.version ?? 0) + 1,
+        clientId,
+      });
+      if (!terms.success) throw new VaultError('INVALID_REQUEST', terms.error.issues[0]?.message);
+      const next: ConsentState = {
+        terms: terms.data,
+        revokedAt: null,
+        revokedBy: null,
+        therapyEndedAt: state.therapyEndedAt,
+      };
+      return vault.recordings.list(clientId).flatMap((recording) => {
+        if (recording.state === 'destroyed') return [];
+        const after = deadlineWithCause(next, recording.startedAt, recording.kind).at;
+        const before = recording.destroyAfter;
+        const afterOrNull = Number.isFinite(after) ? after : null;
+        if (afterOrNull === before) return [];
+        return [
+          {
+            recordingId: recording.recordingId,
+            kind: recording.kind,
+            recordedAt: recording.startedAt,
+            before,
+            after: afterOrNull,
+          },
+        ];
+      });
+    });
   }
 
   /** Revocation: ends future recording at once and destroys what the terms say it destroys. */

@@ -9,7 +9,7 @@ import { SettingsStore } from '../vault/settings-store';
 
 export const DEFAULT_POLICY_TEXT = [
   'Recordings of sessions are for the client’s personal review only.',
-  'They are kept encrypted on this laptop and never leave it: no cloud, no copies, no sharing.',
+  'They are kept encrypted on this laptop only: no cloud, no sharing. A backup of the vault, if the practice keeps one, is encrypted too and opens only with the practice’s passphrase.',
   'The client or the therapist can stop a recording, or revoke consent, at any time.',
   'Recordings are destroyed when the signed terms say so.',
   'Care never depends on agreeing to record.',

@@ -9,6 +9,11 @@ import type { Destroyer } from '../retention/destroyer';
 import type { AnchorKeeper } from '../vault/anchor-keeper';
 import type { VaultService } from '../vault/vault-service';
 
+/** Main's save dialog, then the window's printToPDF: the path written, or null if cancelled. */
+export interface ConsentPdfSaver {
+  save(suggestedName: string): Promise<string | null>;
+}
+
 export interface CoreContext {
   lifecycle: VaultService;
   consent: ConsentService;
@@ -23,6 +28,8 @@ export interface CoreContext {
   deviceName: string;
   /** The built worker script for the log's long reads (index, verification); none in unit tests. */
   auditWorker?: string | URL;
+  /** Saves the consent on screen as a PDF file; null where there is no window (tests, the host). */
+  consentPdf: ConsentPdfSaver | null;
   /** The background whole-file check's latest answer. */
   fileCheck(): IntegrityStatus;
   /** The person is here: checks the idle lock first, then pushes it back. */

@@ -100,6 +100,23 @@ export function practiceHandlers(context: CoreContext) {
       consent.sign(request.clientId, request.terms, request.reviewCredential);
       return detail(request.clientId, actor);
     },
+    'consent.previewDeadlines': (request) => {
+      context.active();
+      return { moved: consent.previewDeadlines(request.clientId, request.terms) };
+    },
+    'consent.savePdf': async (request) => {
+      context.active();
+      if (!context.consentPdf)
+        throw new VaultError('NOT_ALLOWED', 'Use Print, and choose Save as PDF there.');
+      // The version must exist: a name is never offered for a consent that is not on file.
+      consent.version(request.clientId, request.version);
+      const name = consent.nameOf(request.clientId) ?? 'client';
+      const safe = name.replace(/[^\p{L}\p{N} .'-]+/gu, ' ').trim() || 'client';
+      const path = await context.consentPdf.save(
+        `Consent - ${safe} - version ${request.version}.pdf`,
+      );
+      return { saved: path !== null };
+    },
     'consent.version': (request) => {
       context.active();
       return consent.version(request.clientId, request.version);

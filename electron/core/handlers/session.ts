@@ -73,6 +73,14 @@ export function sessionHandlers(context: CoreContext) {
       context.active();
       return {};
     },
+    'settings.practice': () => {
+      context.active();
+      return lifecycle.practiceDetails();
+    },
+    'settings.setPractice': (request) => {
+      context.active();
+      return lifecycle.setPracticeDetails(request);
+    },
     'settings.setIdleLock': (request) => {
       context.active();
       return lifecycle.setIdleLockMinutes(request.minutes);

@@ -24,6 +24,12 @@ export class SealedFieldStore {
       .run(name, sealed.nonce, sealed.ciphertext, at);
   }
 
+  /** A field added after the vault was made: null when it was never written. */
+  readIfSet(masterKey: Uint8Array, name: string): string | null {
+    const written = this.db.prepare('SELECT 1 FROM sealed_fields WHERE name = ?').get(name);
+    return written ? this.read(masterKey, name) : null;
+  }
+
   read(masterKey: Uint8Array, name: string): string {
     const row = this.db
       .prepare('SELECT nonce, ciphertext FROM sealed_fields WHERE name = ?')

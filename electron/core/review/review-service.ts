@@ -2,7 +2,7 @@
 // locks, and only that client's PIN (mixed with the device secret) opens only that client's key.
 // Wrong PINs wait longer each time and lock the review after REVIEW_MAX_FAILURES.
 import { refusalReason, type RecordingSummary } from '../../../shared/api';
-import { describeListeners, type Actor } from '../../../shared/consent';
+import { describeListeners, revocationDestroysAll, type Actor } from '../../../shared/consent';
 import { VaultError } from '../../../shared/errors';
 import {
   REVIEW_IDLE_MINUTES,
@@ -255,7 +255,15 @@ export class ReviewService {
       consentSummary: state.terms
         ? describeListeners(state.terms, 'client', state.therapyEndedAt !== null)
         : null,
-      revocationDestroys: state.terms?.revocation.destroys ?? null,
+      // What this client's own revocation would destroy, so the confirm says it.
+      revocationDestroys: state.terms
+        ? revocationDestroysAll(state.terms, {
+            revokedAt: this.now(),
+            revokedBy: { role: 'client', id: actor.id },
+          })
+          ? 'all-recordings'
+          : 'future-only'
+        : null,
       revokedAt: state.revokedAt,
       recordings,
       takeaways: vault.clients.takeaways(session.clientId, session.clientKey),

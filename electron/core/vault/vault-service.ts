@@ -2,7 +2,12 @@
 // unlocked and wipes it on lock. Every unlock, failure, lock and recovery is logged first.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuditAction, SessionInfo } from '../../../shared/api';
+import {
+  practiceDetailsSchema,
+  type AuditAction,
+  type PracticeDetails,
+  type SessionInfo,
+} from '../../../shared/api';
 import { VaultError } from '../../../shared/errors';
 import { assessPassphrase } from '../../../shared/passphrase';
 import { unpackAuditSecrets, type AuditEvent, type AuditSecrets } from '../audit/audit-format';
@@ -21,6 +26,11 @@ import { THERAPIST, refuseWhileDelayed, unwrapMasterKey } from './unlock-attempt
 import { DEFAULT_IDLE_LOCK_MINUTES, initialiseVault } from './initialise-vault';
 
 export { DEFAULT_IDLE_LOCK_MINUTES };
+
+const storedPracticeDetails = practiceDetailsSchema.omit({
+  practiceName: true,
+  therapistName: true,
+});
 
 export type { AuditorSession, OtherSession, ReviewSession, UnlockedSession } from './sessions';
 import type { OtherSession, UnlockedSession } from './sessions';
@@ -327,6 +337,39 @@ export class VaultService {
           : `date confirmed: ${new Date(this.now()).toISOString()}`,
     });
     this.clock.confirmDate();
+  }
+
+  /** The practice's address, phone and the therapist's licence, sealed; names from the session. */
+  practiceDetails(): PracticeDetails {
+    const { vault, masterKey, info } = this.unlocked();
+    const sealed = vault.sealedFields.readIfSet(masterKey, 'practiceDetails');
+    const stored = sealed === null ? null : storedPracticeDetails.safeParse(JSON.parse(sealed));
+    if (stored && !stored.success) throw new VaultError('VAULT_DAMAGED');
+    const details = stored?.data ?? {
+      address: '',
+      phone: '',
+      licence: { kind: '', number: '', jurisdiction: '' },
+    };
+    return { practiceName: info.practiceName, therapistName: info.therapistName, ...details };
+  }
+
+  setPracticeDetails(details: PracticeDetails): PracticeDetails {
+    const { vault, masterKey, info } = this.unlocked();
+    const { practiceName, therapistName, ...rest } = details;
+    const at = this.now();
+    vault.db.transaction(() => {
+      vault.audit.append({
+        actorRole: info.role,
+        action: 'settings.change',
+        subject: 'practiceDetails',
+        outcome: 'ok',
+      });
+      vault.sealedFields.write(masterKey, 'practiceName', practiceName, at);
+      vault.sealedFields.write(masterKey, 'therapistName', therapistName, at);
+      vault.sealedFields.write(masterKey, 'practiceDetails', JSON.stringify(rest), at);
+    })();
+    this.session!.info = { ...info, practiceName, therapistName };
+    return this.practiceDetails();
   }
 
   setIdleLockMinutes(minutes: number): SessionInfo {

@@ -45,6 +45,11 @@ export function readClientDetail(clientId: string) {
   return callMain(window.vault.clients.detail({ clientId }));
 }
 
+/** Main saves the consent on screen as a tagged PDF, where the therapist chooses. */
+export function saveConsentPdf(clientId: string, version: number) {
+  return callMain(window.vault.consent.savePdf({ clientId, version }));
+}
+
 /** The terms and policy text of an earlier signed version of a client's consent. */
 export function readConsentVersion(clientId: string, version: number) {
   return callMain(window.vault.consent.version({ clientId, version }));

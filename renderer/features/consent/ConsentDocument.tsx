@@ -1,15 +1,22 @@
-// The signed consent as a document: every term in plain words, the practice policy and its
-// version, and each signature. Printing shows this document only (document.css), which in
-// Electron offers "Save as PDF".
-import { useEffect, useId, type ReactNode } from 'react';
+// The signed consent as a document: a header naming the practice, the therapist's licence, every
+// participant and when it was signed; every term in plain words with the signatures right after
+// them; the practice policy with its version. Printing shows this document only (document.css),
+// with the client's name, the consent's id and "page x of y" on every page (print-page.ts).
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import { Refusal } from '../../app/call-main';
+import { FormMessage } from '../../components/FormMessage';
+import { saveConsentPdf } from '../clients/clients-store';
+import type { PracticeDetails } from '../../../shared/api';
 import type { ClientDetail } from '../clients/clients-store';
 import type { ConsentTerms } from '../../../shared/consent-terms';
-import { describeTerms, shortHash } from '../../../shared/consent-text';
+import { describeTerms, participantNames } from '../../../shared/consent-text';
 import { formatDate, formatDateTime } from '../../../shared/format';
 import { SignatureImage } from './SignatureImage';
 import { useFocusOnMount } from '../../components/focus';
 import { useClients, type Policy } from '../clients/clients-store';
+import { usePractice } from '../settings/practice-store';
 import { useVault } from '../vault/vault-store';
+import { usePrintedPages } from './print-page';
 import '../../styles/document.css';
 
 interface DocumentProps {
@@ -20,6 +27,22 @@ interface DocumentProps {
   /** The text signed under, from main, for when the policy has changed since. */
   signedPolicyText?: string | null;
   practiceName: string;
+  /** Address, phone and licence from Settings; null until read. */
+  practice?: PracticeDetails | null;
+}
+
+/** "Version 2, 14 Mar 2026": the policy's place among the practice's versions, and its date. */
+function policyVersionLabel(policy: Policy | null, hash: string): string | null {
+  const versions = [...(policy?.versions ?? [])].sort((a, b) => a.createdAt - b.createdAt);
+  const index = versions.findIndex((v) => v.policyHash === hash);
+  if (index < 0) return null;
+  return `Version ${index + 1}, ${formatDate(versions[index]!.createdAt)}`;
+}
+
+function licenceLine(practice: PracticeDetails): string | null {
+  const { kind, number, jurisdiction } = practice.licence;
+  const parts = [kind, number ? `no. ${number}` : '', jurisdiction].filter((part) => part !== '');
+  return parts.length === 0 ? null : parts.join(', ');
 }
 
 export function ConsentDocument({
@@ -29,8 +52,11 @@ export function ConsentDocument({
   policy,
   signedPolicyText,
   practiceName,
+  practice = null,
 }: DocumentProps) {
   const titleId = useId();
+  const policyLabel = policyVersionLabel(policy, terms.policyVersionHash);
+  const licence = practice ? licenceLine(practice) : null;
   const policyText =
     policy?.policyHash === terms.policyVersionHash ? policy.text : (signedPolicyText ?? null);
   const nameOf = (signerId: string) =>
@@ -41,15 +67,38 @@ export function ConsentDocument({
   return (
     <article className="consent-document" aria-labelledby={titleId}>
       <header className="document-head">
-        <p className="document-practice">{practiceName}</p>
+        <div className="document-practice">
+          <p className="document-practice-name">{practice?.practiceName || practiceName}</p>
+          {practice?.address ? <p>{practice.address}</p> : null}
+          {practice?.phone ? <p>Phone: {practice.phone}</p> : null}
+        </div>
         <h2 id={titleId} className="document-title">
           Consent to record sessions
         </h2>
         <dl className="document-facts">
           <div>
+            <dt>Therapist</dt>
+            <dd>
+              {practice?.therapistName || 'The therapist'}
+              {licence ? `, ${licence}` : ''}
+            </dd>
+          </div>
+          <div>
             <dt>Client</dt>
             <dd>{clientName}</dd>
           </div>
+          <div>
+            <dt>People in the sessions</dt>
+            <dd>{participantNames(terms)}</dd>
+          </div>
+          {terms.representative ? (
+            <div>
+              <dt>Signed for the client by</dt>
+              <dd>
+                {terms.representative.name} ({terms.representative.relation})
+              </dd>
+            </div>
+          ) : null}
           <div>
             <dt>Consent version</dt>
             <dd>
@@ -58,8 +107,12 @@ export function ConsentDocument({
             </dd>
           </div>
           <div>
-            <dt>Practice policy version</dt>
-            <dd className="mono">{terms.policyVersionHash}</dd>
+            <dt>Signed</dt>
+            <dd>{signedAt !== null ? formatDateTime(signedAt) : 'Not signed yet'}</dd>
+          </div>
+          <div>
+            <dt>Practice policy</dt>
+            <dd>{policyLabel ?? 'The version named at the end'}</dd>
           </div>
         </dl>
       </header>
@@ -75,23 +128,9 @@ export function ConsentDocument({
         </section>
       ))}
 
-      <section className="document-section">
-        <h3>The practice’s recording policy</h3>
-        <p className="muted">
-          Version <span className="mono">{shortHash(terms.policyVersionHash)}</span>, signed under.
-        </p>
-        {policyText !== null ? (
-          <p className="document-policy">{policyText}</p>
-        ) : (
-          <p>
-            The practice has changed its policy since this was signed. The version signed under is
-            the one named above.
-          </p>
-        )}
-      </section>
-
       <section className="document-section document-signatures">
         <h3>Signatures</h3>
+        <p>By signing, each person agrees to the terms above.</p>
         <ul className="signature-list">
           {terms.signatures.map((signature) => (
             <li key={signature.signerId} className="signature-block">
@@ -106,6 +145,22 @@ export function ConsentDocument({
             </li>
           ))}
         </ul>
+      </section>
+
+      <section className="document-section">
+        <h3>The practice’s recording policy</h3>
+        <p className="muted">{policyLabel ?? 'The version signed under'}, signed under.</p>
+        {policyText !== null ? (
+          <p className="document-policy">{policyText}</p>
+        ) : (
+          <p>
+            The practice has changed its policy since this was signed. The version signed under is
+            the one named above.
+          </p>
+        )}
+        <p className="document-fine-print">
+          Policy fingerprint: <span className="mono">{terms.policyVersionHash}</span>
+        </p>
       </section>
     </article>
   );
@@ -129,10 +184,24 @@ export function ConsentDocumentView({
   const policy = useClients((state) => state.policy);
   const loadPolicy = useClients((state) => state.loadPolicy);
   const practiceName = useVault((state) => state.status?.session?.practiceName ?? '');
+  const practice = usePractice((state) => state.details);
+  const loadPractice = usePractice((state) => state.load);
   useEffect(() => {
     void loadPolicy();
-  }, [loadPolicy]);
+    void loadPractice();
+  }, [loadPolicy, loadPractice]);
+  const [pdfProblem, setPdfProblem] = useState<string | null>(null);
+  const [pdfSaved, setPdfSaved] = useState<string | null>(null);
   const terms = detail.terms;
+  usePrintedPages(
+    terms
+      ? {
+          title: `Consent — ${detail.client.displayName} — version ${terms.version}`,
+          author: practice?.practiceName || practiceName,
+          footer: `${detail.client.displayName} · consent ${terms.consentId}`,
+        }
+      : null,
+  );
   if (!terms) return null;
   const signedAt = detail.versions.find((v) => v.version === terms.version)?.signedAt ?? null;
   return (
@@ -146,10 +215,27 @@ export function ConsentDocumentView({
           <button type="button" className="button button-primary" onClick={() => window.print()}>
             Print or save as PDF
           </button>
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={async () => {
+              setPdfProblem(null);
+              setPdfSaved(null);
+              const answer = await saveConsentPdf(detail.client.clientId, terms.version);
+              if (answer instanceof Refusal) setPdfProblem(answer.message);
+              else if (answer.saved) setPdfSaved('Saved as a PDF file.');
+            }}
+          >
+            Save as a PDF file
+          </button>
           <button type="button" className="button button-secondary" onClick={onBack}>
             {backLabel}
           </button>
         </div>
+        <FormMessage message={pdfProblem} />
+        <p role="status" className="saved-note">
+          {pdfSaved}
+        </p>
       </div>
       <ConsentDocument
         terms={terms}
@@ -158,6 +244,7 @@ export function ConsentDocumentView({
         policy={policy}
         signedPolicyText={detail.signedPolicyText}
         practiceName={practiceName}
+        practice={practice}
       />
     </section>
   );

@@ -14,6 +14,8 @@ import { SignaturePad } from './SignaturePad';
 import { useVault } from '../vault/vault-store';
 import type { Policy } from '../clients/clients-store';
 import { previewTerms, termsInput, type SignDraft, type WizardDraft } from './ConsentWizardDraft';
+import { MovedDates } from './ConsentMovedDates';
+import { useMovedDeadlines } from './moved-deadlines';
 
 export interface SignatureDraft {
   signerId: string;
@@ -73,6 +75,7 @@ interface SignStepProps {
 
 export function SignStep({ draft, detail, policy, signatures, setSignatures }: SignStepProps) {
   const terms = previewTerms(draft, detail, policy.policyHash);
+  const moved = useMovedDeadlines(detail.client.clientId, detail.terms ? terms : null);
   const titleId = useId();
   const change = (index: number, patch: Partial<SignatureDraft>) =>
     setSignatures(signatures.map((s, i) => (i === index ? { ...s, ...patch } : s)));
@@ -81,6 +84,7 @@ export function SignStep({ draft, detail, policy, signatures, setSignatures }: S
       <p className="lead">
         Read this together. If anything is not right, go back and change it. Then everyone signs.
       </p>
+      {moved ? <MovedDates moved={moved} /> : null}
       {terms ? <TermsSummary terms={terms} /> : null}
       <section className="wizard-policy" aria-label="Practice policy">
         <p>

@@ -3,6 +3,9 @@
 import {
   alternativeWords,
   careNotConditionalText,
+  clinicalRecordSentence,
+  participantRevocationLines,
+  representativeLines,
   retentionSentence,
   revocableText,
   risks,
@@ -11,7 +14,7 @@ import { formatDays } from '../../../shared/format';
 import { Field } from '../../components/Field';
 import { CheckBox, RadioGroup } from './ConsentInputs';
 import { RecordingKindsFields } from './ConsentRecordingKinds';
-import type { StepProps } from './ConsentWizardDraft';
+import type { StepProps, WizardDraft } from './ConsentWizardDraft';
 
 function days(text: string): number | null {
   const value = Number(text.trim());
@@ -46,7 +49,11 @@ export function RetentionStep({ draft, update, policy }: StepProps) {
   );
 }
 
-export function EndingStep({ draft, update }: StepProps) {
+export function EndingStep({ draft, update, detail }: StepProps) {
+  const together = participantRevocationLines({
+    participants: detail.client.participants,
+    participantRevocation: 'destroys-shared-recordings',
+  });
   return (
     <>
       <RadioGroup
@@ -87,11 +94,34 @@ export function EndingStep({ draft, update }: StepProps) {
           },
         ]}
       />
+      {together.map((line) => (
+        <p key={line} className="note">
+          {line}
+        </p>
+      ))}
     </>
   );
 }
 
-export function RisksStep({ draft, update }: StepProps) {
+export function RisksStep({ draft, update, detail }: StepProps) {
+  const representative = draft.representative;
+  const changeRepresentative = (patch: Partial<WizardDraft['representative']>) =>
+    update({ representative: { ...representative, ...patch } });
+  const whoFields = (
+    <>
+      <Field
+        label="Name of the person who signs for the client"
+        value={representative.name}
+        onChange={(name) => changeRepresentative({ name })}
+      />
+      <Field
+        label="How they are related to the client"
+        value={representative.relation}
+        onChange={(relation) => changeRepresentative({ relation })}
+        hint="For example: mother, father, legal guardian."
+      />
+    </>
+  );
   return (
     <>
       <h2 className="step-subtitle">The risks, said plainly</h2>
@@ -134,6 +164,33 @@ export function RisksStep({ draft, update }: StepProps) {
           { value: 'yes', label: 'Yes, they are part of the clinical record' },
         ]}
       />
+      <p className="note">{clinicalRecordSentence(draft.partOfClinicalRecord)}</p>
+      <RadioGroup
+        legend="Who signs for the client?"
+        value={representative.signsFor}
+        onChange={(signsFor) => changeRepresentative({ signsFor })}
+        options={[
+          { value: 'self', label: 'The client signs for themselves' },
+          {
+            value: 'minor',
+            label: 'The client is under 18: a parent signs for them',
+            more: whoFields,
+          },
+          {
+            value: 'guardian',
+            label: 'The client has a guardian, who signs for them',
+            more: whoFields,
+          },
+        ]}
+      />
+      <p className="note">
+        {
+          representativeLines({
+            participants: detail.client.participants,
+            representative: null,
+          })[1]
+        }
+      </p>
     </>
   );
 }

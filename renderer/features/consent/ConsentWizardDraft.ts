@@ -6,6 +6,7 @@ import { consentDraftSchema } from '../../../shared/api';
 import {
   consentTermsObject,
   listenersProblem,
+  representativeSchema,
   voiceNoteTermsSchema,
   type RecordingReason,
   type Signature,
@@ -46,6 +47,8 @@ export interface WizardDraft {
     revocationDestroys: 'all-recordings' | 'future-only';
   };
   partOfClinicalRecord: boolean;
+  /** Who signs for the client: themselves, a parent for a minor, or a guardian. */
+  representative: { signsFor: 'self' | 'minor' | 'guardian'; name: string; relation: string };
   pin: { keepCurrent: boolean; pin: string; repeat: string };
 }
 
@@ -89,6 +92,9 @@ export function initialDraft(detail: ClientDetail, policy: Policy): WizardDraft 
     recordVoiceNotes: Boolean(terms?.recordingKinds?.voiceNotes),
     voiceNote: voiceNoteDraft(terms?.recordingKinds?.voiceNotes ?? null, defaults.retentionDays),
     partOfClinicalRecord: terms?.partOfClinicalRecord ?? false,
+    representative: terms?.representative
+      ? { ...terms.representative }
+      : { signsFor: 'self', name: '', relation: '' },
     pin: { keepCurrent: detail.client.hasReviewCredential, pin: '', repeat: '' },
   };
 }
@@ -120,6 +126,11 @@ function voiceNoteInput(note: WizardDraft['voiceNote']) {
         : { action: 'keep-for-review' as const, days: wholeNumber(note.keepDays) },
     revocationDestroys: note.revocationDestroys,
   };
+}
+
+function representativeInput(representative: WizardDraft['representative']) {
+  const { signsFor, name, relation } = representative;
+  return signsFor === 'self' ? null : { signsFor, name, relation };
 }
 
 function wholeNumber(text: string): number {
@@ -162,6 +173,8 @@ export function termsInput(
       closingVoiceNote: draft.closingVoiceNote,
     },
     partOfClinicalRecord: draft.partOfClinicalRecord,
+    representative: representativeInput(draft.representative),
+    participantRevocation: 'destroys-shared-recordings' as const,
     recordingKinds: {
       sessions: draft.recordSessions,
       voiceNotes: draft.recordVoiceNotes ? voiceNoteInput(draft.voiceNote) : null,
@@ -224,6 +237,9 @@ export function stepProblem(
         ) ??
         firstProblem(
           fields.acknowledgements.shape.careNotConditional.safeParse(draft.careNotConditional),
+        ) ??
+        firstProblem(
+          representativeSchema.nullable().safeParse(representativeInput(draft.representative)),
         )
       );
     case 7: {

@@ -1,45 +1,25 @@
 // Record this session, safely, and know it is working: consent reconfirmed first, then a clear
 // "Recording" state (a red dot and the word), the time, the level, and what to do if it stops.
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { uiText } from '../../../shared/ui-text';
 import { useFocusOnMount } from '../../components/focus';
 import { LevelMeter } from '../../components/LevelMeter';
 import { positionClock, shortDuration } from '../../components/time-words';
 import { useRecording } from './recording-store';
+import { useRecordingScreen } from './recording-screen';
+import { RecordingStateLine } from './RecordingStateLine';
 import { useVault } from '../vault/vault-store';
-import { Refusal } from '../../app/call-main';
-import { readClientDetail, type ClientDetail } from '../clients/clients-store';
+import type { ClientDetail } from '../clients/clients-store';
 import '../../styles/record.css';
 
 export function Record({ clientId }: { clientId: string }) {
-  const [detail, setDetail] = useState<ClientDetail | null>(null);
-  const [loadProblem, setLoadProblem] = useState<string | null>(null);
-  const status = useRecording((state) => state.status);
-  const saved = useRecording((state) => state.saved);
-  const watch = useRecording((state) => state.watch);
-
-  useEffect(() => watch(), [watch]);
-  useEffect(() => {
-    let cancelled = false;
-    void readClientDetail(clientId).then((read) => {
-      if (cancelled) return;
-      if (read instanceof Refusal) setLoadProblem(read.message);
-      else setDetail(read);
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [clientId]);
-
-  const running =
-    status !== null && status.clientId === clientId && status.state !== 'stopped' ? status : null;
-  const name = detail?.client.displayName ?? '';
+  const { detail, loadProblem, running, savedHere, name } = useRecordingScreen(clientId);
 
   return (
     <section className="record" aria-labelledby="record-title">
       {running ? (
         <Recording name={name} />
-      ) : saved && saved.clientId === clientId ? (
+      ) : savedHere ? (
         <Saved name={name} clientId={clientId} />
       ) : (
         <BeforeRecording clientId={clientId} detail={detail} loadProblem={loadProblem} />
@@ -158,19 +138,7 @@ function Recording({ name }: { name: string }) {
         Recording a session{name ? ` with ${name}` : ''}
       </h1>
       <div className={paused ? 'record-live record-paused' : 'record-live'}>
-        <div className="record-state" data-testid="record-state">
-          <span className={paused ? 'record-pause-icon' : 'record-dot'} aria-hidden="true" />
-          <span className="record-word">
-            {stopping
-              ? 'Saving…'
-              : paused
-                ? 'Paused'
-                : status.state === 'starting'
-                  ? 'Starting…'
-                  : 'Recording'}
-          </span>
-          {name ? <span className="record-who">with {name}</span> : null}
-        </div>
+        <RecordingStateLine state={status.state} who={name ? `with ${name}` : null} />
         <p className="record-elapsed" aria-label={`Recorded: ${shortDuration(status.elapsedMs)}`}>
           {positionClock(status.elapsedMs)}
         </p>

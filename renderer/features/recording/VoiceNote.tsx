@@ -9,37 +9,18 @@ import { Refusal } from '../../app/call-main';
 import { readClientDetail, type ClientDetail } from '../clients/clients-store';
 import { useVault } from '../vault/vault-store';
 import { useRecording } from './recording-store';
+import { useRecordingScreen } from './recording-screen';
+import { RecordingStateLine } from './RecordingStateLine';
 import '../../styles/record.css';
 
 export function VoiceNote({ clientId }: { clientId: string }) {
-  const [detail, setDetail] = useState<ClientDetail | null>(null);
-  const [loadProblem, setLoadProblem] = useState<string | null>(null);
-  const status = useRecording((state) => state.status);
-  const saved = useRecording((state) => state.saved);
-  const watch = useRecording((state) => state.watch);
-
-  useEffect(() => watch(), [watch]);
-  useEffect(() => {
-    let cancelled = false;
-    void readClientDetail(clientId).then((read) => {
-      if (cancelled) return;
-      if (read instanceof Refusal) setLoadProblem(read.message);
-      else setDetail(read);
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [clientId]);
-
-  const running =
-    status !== null && status.clientId === clientId && status.state !== 'stopped' ? status : null;
-  const name = detail?.client.displayName ?? '';
+  const { detail, loadProblem, running, savedHere, name } = useRecordingScreen(clientId);
 
   return (
     <section className="record voice-note" aria-labelledby="voice-note-title">
       {running ? (
         <Speaking name={name} />
-      ) : saved && saved.clientId === clientId ? (
+      ) : savedHere ? (
         <Saved clientId={clientId} />
       ) : (
         <BeforeSpeaking clientId={clientId} detail={detail} loadProblem={loadProblem} />
@@ -153,13 +134,7 @@ function Speaking({ name }: { name: string }) {
         Recording a closing voice note{name ? ` from ${name}` : ''}
       </h1>
       <div className="record-live">
-        <div className="record-state" data-testid="record-state">
-          <span className="record-dot" aria-hidden="true" />
-          <span className="record-word">
-            {stopping ? 'Saving…' : status.state === 'starting' ? 'Starting…' : 'Recording'}
-          </span>
-          {name ? <span className="record-who">a voice note from {name}</span> : null}
-        </div>
+        <RecordingStateLine state={status.state} who={name ? `a voice note from ${name}` : null} />
         <p
           className="voice-note-countdown"
           data-testid="voice-note-countdown"

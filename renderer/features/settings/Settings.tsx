@@ -1,4 +1,4 @@
-// Settings: the practice's recording policy (each save is a new version, signed under by new
+// Settings: the practice and the therapist as the consent prints them, the practice's recording policy (each save is a new version, signed under by new
 // consents), the default terms, and how long the vault may sit idle before main locks it.
 import { useId, useState, type FormEvent } from 'react';
 import type { SessionInfo } from '../../../shared/api';
@@ -8,6 +8,7 @@ import { FormMessage } from '../../components/FormMessage';
 import { useFocusOnMount } from '../../components/focus';
 import { useVault } from '../vault/vault-store';
 import { PracticePolicy } from './SettingsPolicy';
+import { PracticeDetailsForm } from './SettingsPractice';
 
 export function Settings({ session }: { session: SessionInfo }) {
   const setIdleLock = useVault((state) => state.setIdleLock);
@@ -38,6 +39,7 @@ export function Settings({ session }: { session: SessionInfo }) {
       <h1 id="settings-title" ref={headingRef} tabIndex={-1}>
         Settings
       </h1>
+      <PracticeDetailsForm />
       <PracticePolicy />
       <form className="panel panel-wide" onSubmit={submit} noValidate aria-labelledby={idleTitleId}>
         <h2 id={idleTitleId}>Idle lock</h2>
