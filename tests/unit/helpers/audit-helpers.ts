@@ -43,6 +43,8 @@ export interface TestVault {
   chosen: { suggestedName: string; path: string | null }[];
   /** What the next save dialog answers: a file in exportDir, or null for "cancelled". */
   answer: (suggestedName: string) => string | null;
+  /** Every path main asked the OS to show in its folder. */
+  revealed: string[];
   cleanup(): void;
 }
 
@@ -54,6 +56,7 @@ export async function newCoreVault(
   const exportDir = mkdtempSync(join(tmpdir(), 'sv-audit-exports-'));
   const clock = fakeClock();
   const chosen: TestVault['chosen'] = [];
+  const revealed: string[] = [];
   const deviceSecret = new Uint8Array(randomBytes(32));
   const vault = {
     answer: (suggestedName: string): string | null => join(exportDir, suggestedName),
@@ -72,6 +75,7 @@ export async function newCoreVault(
         chosen.push({ suggestedName, path });
         return path;
       },
+      reveal: (path) => revealed.push(path),
     },
   });
   await call(core, 'vault.create', {
@@ -86,6 +90,7 @@ export async function newCoreVault(
     clock,
     exportDir,
     chosen,
+    revealed,
     cleanup() {
       core.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -161,14 +166,22 @@ export interface ExportStarted {
   total: number;
   signingKeyFingerprint: string;
   fileName: string;
+  filtered: boolean;
 }
 
 /** A whole export through the channels, then the text of the file main wrote. */
-export async function exportText(vault: TestVault, format: 'csv' | 'json' | 'fhir') {
-  const started = await call<ExportStarted>(vault.core, 'audit.exportStart', { format });
+export async function exportText(
+  vault: TestVault,
+  format: 'csv' | 'json' | 'fhir',
+  filter?: Record<string, unknown>,
+) {
+  const started = await call<ExportStarted>(vault.core, 'audit.exportStart', {
+    format,
+    ...(filter ? { filter } : {}),
+  });
   let pages = 0;
   for (;;) {
-    const page = await call<{ done: boolean; written: number; total: number }>(
+    const page = await call<{ done: boolean; written: number; total: number; rows: number }>(
       vault.core,
       'audit.exportNext',
       { exportId: started.exportId },
@@ -176,7 +189,8 @@ export async function exportText(vault: TestVault, format: 'csv' | 'json' | 'fhi
     pages += 1;
     if (page.done) {
       const path = join(vault.exportDir, started.fileName);
-      return { ...started, path, text: readFileSync(path, 'utf8'), pages, written: page.written };
+      const text = readFileSync(path, 'utf8');
+      return { ...started, path, text, pages, written: page.written, rows: page.rows };
     }
   }
 }
