@@ -96,6 +96,8 @@ export interface TestHost extends BrowserHost {
   dataDir: string;
   /** Every path main's "save dialog" answered for an export, in order. */
   exportedFiles: string[];
+  /** Every path main asked the OS to show in its folder ("Show in folder"). */
+  revealedFiles: string[];
 }
 
 export interface TestHostOptions {
@@ -336,6 +338,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
   const clock = options.clock ?? createTestClock();
   let browserHost: BrowserHost | null = null;
   const exportedFiles: string[] = [];
+  const revealedFiles: string[] = [];
   const core = await createCore({
     dataDir,
     deviceSecret: new Uint8Array(randomBytes(32)),
@@ -363,6 +366,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
         exportedFiles.push(file);
         return file;
       },
+      reveal: (file) => revealedFiles.push(file),
     },
   });
   // Main checks the idle deadline every second; so does the host.
@@ -379,6 +383,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     clock,
     dataDir,
     exportedFiles,
+    revealedFiles,
     async close() {
       clearInterval(ticker);
       await launched.close();
