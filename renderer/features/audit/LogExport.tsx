@@ -103,11 +103,12 @@ export function LogExport({
     <section className="panel log-export" aria-labelledby={titleId}>
       <h2 id={titleId}>Export</h2>
       <p className="muted">
-        The signed bundle holds every entry and the vault’s signatures, so anyone can check it
-        without this laptop. Exporting is itself written to the log.
+        Exporting is itself written to the log. CSV is for a spreadsheet, FHIR for the practice’s
+        log platform; neither is signed.
       </p>
       <p data-testid="export-scope">
-        The signed bundle always holds the whole log, so it can be checked.{' '}
+        The signed bundle always holds the whole log and the vault’s signatures, so anyone can check
+        it without this laptop.{' '}
         {partial
           ? `CSV and FHIR hold only the ${count(matched)} ${matched === 1 ? 'entry' : 'entries'} the filters below show.`
           : 'CSV and FHIR hold the whole log too; set filters below to export only some entries.'}
