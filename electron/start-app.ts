@@ -9,6 +9,7 @@ import {
   powerSaveBlocker,
   protocol,
   safeStorage,
+  shell,
   systemPreferences,
   type BrowserWindow,
 } from 'electron';
@@ -228,7 +229,8 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
       anchorStore: new KeychainAnchorStore((vaultId) => anchorKeyOf(secret.deviceSecret, vaultId)),
       captureHost,
       onSessionChange: (role) => reviewMode.follow(role),
-      exportFiles: { choose: chooseExportFile },
+      // Only ever a path main wrote itself (the core keeps it per export id).
+      exportFiles: { choose: chooseExportFile, reveal: (file) => shell.showItemInFolder(file) },
       consentPdf: { save: saveConsentPdf },
     });
   } catch (error) {

@@ -75,3 +75,36 @@ export function formatDays(days: number): string {
 export function addDays(at: number, days: number): number {
   return at + days * DAY_MS;
 }
+
+/** "30/11/2026": a day as people here type it (day first), for a date field's example. */
+export function formatDayNumeric(at: number): string {
+  const date = new Date(at);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(date.getDate())}/${pad(date.getMonth() + 1)}/${date.getFullYear()}`;
+}
+
+/**
+ * A typed day as "2026-11-30", or null when it is not one. Day first, as the laptop's en-GB
+ * dates: "30/11/2026", "30.11.2026", "30-11-2026", "30 Nov 2026"; also "2026-11-30". A text
+ * field and not `<input type=date>`, whose order follows the browser's language, not the practice's.
+ */
+export function parseDay(text: string): string | null {
+  const typed = text.trim();
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(typed);
+  const numeric = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(typed);
+  const named = /^(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$/.exec(typed);
+  let year: number, month: number, day: number;
+  if (iso) [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  else if (numeric)
+    [day, month, year] = [Number(numeric[1]), Number(numeric[2]), Number(numeric[3])];
+  else if (named) {
+    const index = MONTHS.findIndex((name) => name.toLowerCase() === named[2]!.toLowerCase());
+    if (index < 0) return null;
+    [day, month, year] = [Number(named[1]), index + 1, Number(named[3])];
+  } else return null;
+  // The calendar decides: 31/02 and 00/13 are not days.
+  const date = new Date(year, month - 1, day);
+  if (date.getFullYear() !== year || date.getMonth() !== month - 1 || date.getDate() !== day)
+    return null;
+  return dateInputValue(date.getTime());
+}

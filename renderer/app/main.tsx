@@ -7,6 +7,7 @@ import '../styles/layout.css';
 import '../styles/forms.css';
 import '../styles/screens.css';
 import '../styles/print.css';
+import '../styles/access.css';
 
 forgetOnRoleChange();
 

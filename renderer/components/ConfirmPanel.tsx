@@ -1,6 +1,9 @@
 // A second step before something that cannot be undone: it says what will happen, in words,
-// and offers a way out that is just as easy. Focus moves to it when it opens.
+// and offers a way out that is just as easy. Focus moves to it when it opens, and back to what
+// opened it when it closes.
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { Button } from './Button';
+import { useReturnFocus } from './focus';
 
 interface ConfirmPanelProps {
   title: string;
@@ -26,6 +29,7 @@ export function ConfirmPanel({
 }: ConfirmPanelProps) {
   const titleId = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
+  useReturnFocus();
   useEffect(() => {
     headingRef.current?.focus();
   }, []);
@@ -36,14 +40,13 @@ export function ConfirmPanel({
       </h3>
       <div className="confirm-body">{children}</div>
       <div className="actions">
-        <button
-          type="button"
+        <Button
           className={danger ? 'button button-danger' : 'button button-primary'}
-          disabled={busy}
+          busy={busy}
           onClick={onConfirm}
         >
           {confirmLabel}
-        </button>
+        </Button>
         <button type="button" className="button button-secondary" onClick={onCancel}>
           {cancelLabel}
         </button>

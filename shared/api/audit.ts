@@ -82,6 +82,17 @@ export const auditEntryViewSchema = z.strictObject({
   subject: z.string().nullable(),
   outcome: auditOutcomeSchema,
   reason: z.string().nullable(),
+  /**
+   * When the subject is a recording: what main keeps of it in the clear (never a name), so the
+   * log can say "recording of 14 Mar 2025, 10:30 CET" instead of an id. Kept after destruction.
+   */
+  recording: z
+    .strictObject({
+      startedAt: z.number().int(),
+      clientId: z.string(),
+      kind: z.enum(['session', 'voice-note']),
+    })
+    .optional(),
 });
 export type AuditEntryView = z.infer<typeof auditEntryViewSchema>;
 
@@ -109,6 +120,17 @@ export const auditVerdictSchema = z.strictObject({
 });
 export type AuditVerdict = z.infer<typeof auditVerdictSchema>;
 
+/** The log screen's filters; every bound optional and inclusive. */
+export const auditFilterSchema = z.strictObject({
+  /** Milliseconds since the epoch. */
+  fromAt: epochMs.optional(),
+  toAt: epochMs.optional(),
+  action: z.string().max(100).optional(),
+  outcome: auditOutcomeSchema.optional(),
+  subject: z.string().max(200).optional(),
+});
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
 export const auditContract = {
   'audit.recent': {
     callers: ['therapist', 'auditor'],
@@ -135,13 +157,7 @@ export const auditContract = {
   'audit.query': {
     callers: ['therapist', 'auditor'],
     size: requestSize.small,
-    request: z.strictObject({
-      /** Inclusive bounds, milliseconds since the epoch. */
-      fromAt: epochMs.optional(),
-      toAt: epochMs.optional(),
-      action: z.string().max(100).optional(),
-      outcome: auditOutcomeSchema.optional(),
-      subject: z.string().max(200).optional(),
+    request: auditFilterSchema.extend({
       beforeSeq: rowNumber.min(1).optional(),
       limit: z.number().int().min(1).max(500),
     }),
@@ -169,8 +185,15 @@ export const auditContract = {
   'audit.exportStart': {
     callers: ['therapist', 'auditor'],
     size: requestSize.small,
-    /** `fhir`: one FHIR R4 AuditEvent per line (NDJSON), docs/fhir-export.md. */
-    request: z.strictObject({ format: z.enum(['csv', 'json', 'fhir']) }),
+    request: z.strictObject({
+      /** `fhir`: one FHIR R4 AuditEvent per line (NDJSON), docs/fhir-export.md. */
+      format: z.enum(['csv', 'json', 'fhir']),
+      /**
+       * Only the entries matching these filters (CSV and FHIR only: the signed bundle is always
+       * the whole log, or it could not be verified). Main filters; the export's entry says how.
+       */
+      filter: auditFilterSchema.optional(),
+    }),
     reply: z.discriminatedUnion('started', [
       z.strictObject({ started: z.literal(false) }),
       z.strictObject({
@@ -181,6 +204,8 @@ export const auditContract = {
         signingKeyFingerprint: z.string(),
         /** The chosen file's name (not its folder), for the verify command shown. */
         fileName: z.string(),
+        /** Whether only the filtered entries go out. */
+        filtered: z.boolean(),
       }),
     ]),
   },
@@ -195,9 +220,22 @@ export const auditContract = {
     request: z.strictObject({ exportId: opaqueId }),
     reply: z.strictObject({
       done: z.boolean(),
+      /** Entries gone through so far, of `total` (the progress). */
       written: z.number().int(),
       total: z.number().int(),
+      /** Entries in the file so far: fewer than `written` when filtered. */
+      rows: z.number().int(),
     }),
+  },
+  /**
+   * Opens the folder of an export this session finished, with the file selected. The page names
+   * only the export; the path is the one main wrote, never one the page gives.
+   */
+  'audit.showExport': {
+    callers: ['therapist', 'auditor'],
+    size: requestSize.small,
+    request: z.strictObject({ exportId: opaqueId }),
+    reply: empty,
   },
   /**
    * The names behind the client ids that appear in the log, for an auditor who needs them for one

@@ -101,6 +101,8 @@ export interface TestHost extends BrowserHost {
   dataDir: string;
   /** Every path main's "save dialog" answered for an export, in order. */
   exportedFiles: string[];
+  /** Every path main asked the OS to show in its folder ("Show in folder"). */
+  revealedFiles: string[];
 }
 
 export interface TestHostOptions {
@@ -345,6 +347,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
   const clock = options.clock ?? createTestClock();
   let browserHost: BrowserHost | null = null;
   const exportedFiles: string[] = [];
+  const revealedFiles: string[] = [];
   const core = await createCore({
     dataDir,
     deviceSecret: new Uint8Array(randomBytes(32)),
@@ -372,6 +375,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
         exportedFiles.push(file);
         return file;
       },
+      reveal: (file) => revealedFiles.push(file),
     },
   });
   // Main checks the idle deadline every second; so does the host.
@@ -388,6 +392,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     clock,
     dataDir,
     exportedFiles,
+    revealedFiles,
     async close() {
       clearInterval(ticker);
       await launched.close();

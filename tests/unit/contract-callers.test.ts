@@ -36,6 +36,7 @@ describe('who may call each channel', () => {
         'audit.query',
         'audit.exportStart',
         'audit.exportNext',
+        'audit.showExport',
       ].sort(),
     );
   });

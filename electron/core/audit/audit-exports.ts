@@ -8,6 +8,7 @@
 // after EXPORT_PAGE_BUDGET_MS of opening entries, whichever comes first.
 import { performance } from 'node:perf_hooks';
 import { VaultError } from '../../../shared/errors';
+import type { AuditFilter } from '../../../shared/api';
 import type { AuditEntry } from './audit-format';
 import type { AuditLog } from './audit-log';
 import {
@@ -74,8 +75,33 @@ export function csvRow(entry: AuditEntry): string {
     .join(',')}\r\n`;
 }
 
+/** Whether an entry passes the log screen's filters (the same bounds as audit.query's). */
+export function matchesFilter(entry: AuditEntry, filter: AuditFilter): boolean {
+  if (filter.fromAt !== undefined && entry.at < filter.fromAt) return false;
+  if (filter.toAt !== undefined && entry.at > filter.toAt) return false;
+  if (filter.action !== undefined && entry.action !== filter.action) return false;
+  if (filter.outcome !== undefined && entry.outcome !== filter.outcome) return false;
+  if (filter.subject !== undefined && entry.subject !== filter.subject) return false;
+  return true;
+}
+
+/** The filter as the export's own log entry records it: "from 2026-11-30T23:00:00.000Z; action playback.start". */
+export function describeFilter(filter: AuditFilter): string {
+  const parts: string[] = [];
+  if (filter.fromAt !== undefined) parts.push(`from ${new Date(filter.fromAt).toISOString()}`);
+  if (filter.toAt !== undefined) parts.push(`to ${new Date(filter.toAt).toISOString()}`);
+  if (filter.action !== undefined) parts.push(`action ${filter.action}`);
+  if (filter.outcome !== undefined) parts.push(`outcome ${filter.outcome}`);
+  if (filter.subject !== undefined) parts.push(`subject ${filter.subject}`);
+  return `filtered: ${parts.join('; ')}`;
+}
+
 interface ExportCursor {
   format: ExportFormat;
+  /** Only entries matching this go out (CSV and FHIR); null for the whole log. */
+  filter: AuditFilter | null;
+  /** Entries written to the file so far. */
+  rows: number;
   /** The session that started it; any other (or a later one) may not continue it. */
   owner: object;
   header: BundleHeader;
@@ -100,6 +126,7 @@ export interface ExportPage {
   done: boolean;
   written: number;
   total: number;
+  rows: number;
 }
 
 export class AuditExports {
@@ -112,7 +139,9 @@ export class AuditExports {
     private readonly now: () => number,
   ) {}
 
-  start(format: ExportFormat): ExportStarted {
+  /** `filter`: CSV and FHIR only; the signed bundle is the whole log, or it does not verify. */
+  start(format: ExportFormat, filter: AuditFilter | null = null): ExportStarted {
+    if (filter && format === 'json') throw new VaultError('INVALID_REQUEST');
     const { secrets, role, actorId } = this.auditors.readerSecrets();
     const owner = this.lifecycle.current;
     const { audit, db, vaultId } = this.lifecycle.opened();
@@ -131,6 +160,7 @@ export class AuditExports {
         action: 'audit.export',
         subject: format,
         outcome: 'ok',
+        ...(filter ? { reason: describeFilter(filter) } : {}),
       });
       audit.checkpoint(secrets);
     })();
@@ -154,6 +184,8 @@ export class AuditExports {
     }
     this.cursors.set(exportId, {
       format,
+      filter,
+      rows: 0,
       owner,
       header,
       head,
@@ -219,8 +251,14 @@ export class AuditExports {
         cursor.hashPages.push(page);
         if (rows.length > 0)
           text += `${cursor.written === 0 ? '\n' : ',\n'}${rows.map((row) => row.text).join(',\n')}`;
-      } else if (cursor.format === 'csv') text += rows.map((row) => csvRow(row.entry)).join('');
-      else text += rows.map((row) => fhirLine(cursor.header.vaultId, row.entry)).join('');
+        cursor.rows += rows.length;
+      } else {
+        const filter = cursor.filter;
+        const kept = filter ? rows.filter((row) => matchesFilter(row.entry, filter)) : rows;
+        cursor.rows += kept.length;
+        if (cursor.format === 'csv') text += kept.map((row) => csvRow(row.entry)).join('');
+        else text += kept.map((row) => fhirLine(cursor.header.vaultId, row.entry)).join('');
+      }
       cursor.written += rows.length;
       cursor.nextSeq = end ? cursor.head.seq + 1 : fromSeq;
       if (cursor.nextSeq > cursor.head.seq) {
@@ -232,7 +270,7 @@ export class AuditExports {
     }
     const done = cursor.phase === 'done';
     if (done) this.cursors.delete(exportId);
-    return { text, done, written: cursor.written, total: cursor.head.seq };
+    return { text, done, written: cursor.written, total: cursor.head.seq, rows: cursor.rows };
   }
 
   /** Up to HASH_PAGE entry hashes; the last page also closes the bundle. */

@@ -11,6 +11,8 @@ import type { VaultService } from '../vault/vault-service';
 export interface ExportFileChooser {
   /** An absolute path the person chose, or null when they cancelled. */
   choose(suggestedName: string): Promise<string | null>;
+  /** Shows a finished export in its folder (in the app, the OS file manager). */
+  reveal?(path: string): void;
 }
 
 interface OpenExportFile {
@@ -20,6 +22,8 @@ interface OpenExportFile {
 
 export class ExportFiles {
   private readonly files = new Map<string, OpenExportFile>();
+  /** Where this session's finished exports went, for "Show in folder". */
+  private readonly finished = new Map<string, string>();
   private readonly vaultFolder: string;
 
   constructor(lifecycle: VaultService) {
@@ -27,6 +31,7 @@ export class ExportFiles {
     // A lock ends every export; a half-written file is not an export.
     lifecycle.onLock(() => {
       for (const exportId of [...this.files.keys()]) this.discard(exportId);
+      this.finished.clear();
     });
   }
 
@@ -73,10 +78,16 @@ export class ExportFiles {
       fsyncSync(file.fd);
       this.files.delete(exportId);
       closeSync(file.fd);
+      this.finished.set(exportId, file.path);
     } catch (error) {
       this.discard(exportId);
       throw new VaultError('EXPORT_NOT_SAVED', undefined, { cause: error });
     }
+  }
+
+  /** The path main wrote a finished export of this session to; null for any other id. */
+  finishedPath(exportId: string): string | null {
+    return this.finished.get(exportId) ?? null;
   }
 
   /** Closes and deletes an unfinished export's file. Safe for an export that has none. */

@@ -6,6 +6,7 @@ import { Field } from '../../components/Field';
 import { FormMessage } from '../../components/FormMessage';
 import { useFocusOnMount } from '../../components/focus';
 import '../../styles/audit.css';
+import { Button } from '../../components/Button';
 import { useVault } from '../vault/vault-store';
 import { Refusal } from '../../app/call-main';
 import { signInAuditor } from './audit-store';
@@ -86,14 +87,15 @@ export function AuditorSignIn({ onBack }: { onBack: () => void }) {
       />
       <FormMessage message={error} />
       <div className="actions actions-stacked">
-        <button
+        <Button
           type="submit"
           className="button button-primary button-block"
-          disabled={busy || waiting}
+          busy={busy}
+          unavailable={waiting}
           aria-describedby={waiting ? waitId : undefined}
         >
           {busy ? 'Signing in…' : 'Sign in to the access log'}
-        </button>
+        </Button>
         {waiting ? (
           <p id={waitId} className="countdown" data-testid="auditor-countdown">
             {uiText.retryIn(secondsLeft)}

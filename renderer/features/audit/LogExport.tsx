@@ -1,8 +1,9 @@
-// Export the whole log: a signed bundle anyone can check offline, a CSV for a spreadsheet, or
-// FHIR AuditEvents for the practice's FHIR server.
-// Main asks where to save it and writes the file page by page; this shows progress, then how to
-// check what was saved.
-import { useEffect, useId, useRef } from 'react';
+// Export the log: a signed bundle of the whole log anyone can check offline, a CSV for a
+// spreadsheet, or FHIR AuditEvents for the practice's FHIR server; the last two can hold only
+// what the filters show. Main asks where to save it and writes the file page by page; this shows
+// progress, then how to check what was saved and where it is.
+import { useEffect, useId, useRef, useState } from 'react';
+import { Button } from '../../components/Button';
 import type { ExportFormat, ExportState } from './audit-store';
 import { count } from './audit-words';
 
@@ -14,7 +15,13 @@ const formatWords: Record<ExportFormat, string> = {
 
 const verifyCommand = (fileName: string) => `npx session-vault-audit verify ${fileName}`;
 
-function Done({ state }: { state: Extract<ExportState, { phase: 'done' }> }) {
+function Done({
+  state,
+  onShowInFolder,
+}: {
+  state: Extract<ExportState, { phase: 'done' }>;
+  onShowInFolder: () => void;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   // Focus moves here so a keyboard or screen reader lands on what to do next.
   useEffect(() => ref.current?.focus(), []);
@@ -26,9 +33,15 @@ function Done({ state }: { state: Extract<ExportState, { phase: 'done' }> }) {
         </span>
         <span>
           Saved <strong className="file-name">{state.fileName}</strong> with {count(state.entries)}{' '}
-          {state.entries === 1 ? 'entry' : 'entries'}.
+          {state.entries === 1 ? 'entry' : 'entries'}
+          {state.filtered ? ', only those the filters showed' : ''}.
         </span>
       </p>
+      <div className="actions">
+        <button type="button" className="button button-secondary" onClick={onShowInFolder}>
+          Show in folder
+        </button>
+      </div>
       {state.format === 'json' ? (
         <>
           <dl className="export-facts">
@@ -67,49 +80,72 @@ function Done({ state }: { state: Extract<ExportState, { phase: 'done' }> }) {
 
 export function LogExport({
   state,
+  filtered,
+  matched,
   onExport,
+  onShowInFolder,
 }: {
   state: ExportState;
-  onExport: (format: ExportFormat) => void;
+  /** Whether any filter is set now. */
+  filtered: boolean;
+  /** Entries the filters match now. */
+  matched: number;
+  onExport: (format: ExportFormat, onlyFiltered: boolean) => void;
+  onShowInFolder: () => void;
 }) {
   const titleId = useId();
   const progressId = useId();
+  const onlyId = useId();
+  const [onlyFiltered, setOnlyFiltered] = useState(true);
   const running = state.phase === 'choosing' || state.phase === 'running';
+  const partial = filtered && onlyFiltered;
   return (
     <section className="panel log-export" aria-labelledby={titleId}>
       <h2 id={titleId}>Export</h2>
       <p className="muted">
-        The signed bundle holds every entry and the vault’s signatures, so anyone can check it
-        without this laptop. Exporting is itself written to the log.
+        Exporting is itself written to the log. CSV is for a spreadsheet, FHIR for the practice’s
+        log platform; neither is signed.
       </p>
       <p data-testid="export-scope">
-        Both exports hold the whole log, not only the entries the filters below show.
+        The signed bundle always holds the whole log and the vault’s signatures, so anyone can check
+        it without this laptop.{' '}
+        {partial
+          ? `CSV and FHIR hold only the ${count(matched)} ${matched === 1 ? 'entry' : 'entries'} the filters below show.`
+          : 'CSV and FHIR hold the whole log too; set filters below to export only some entries.'}
       </p>
+      {filtered ? (
+        <div className="check">
+          <input
+            id={onlyId}
+            type="checkbox"
+            checked={onlyFiltered}
+            onChange={(event) => setOnlyFiltered(event.target.checked)}
+          />
+          <label htmlFor={onlyId}>CSV and FHIR: only the entries the filters show</label>
+        </div>
+      ) : null}
       <div className="actions">
-        <button
-          type="button"
+        <Button
           className="button button-secondary"
-          disabled={running}
-          onClick={() => onExport('json')}
+          busy={running}
+          onClick={() => onExport('json', false)}
         >
           Export signed bundle (JSON)
-        </button>
-        <button
-          type="button"
+        </Button>
+        <Button
           className="button button-secondary"
-          disabled={running}
-          onClick={() => onExport('csv')}
+          busy={running}
+          onClick={() => onExport('csv', partial)}
         >
-          Export CSV
-        </button>
-        <button
-          type="button"
+          Export CSV{partial ? ' (filtered)' : ''}
+        </Button>
+        <Button
           className="button button-secondary"
-          disabled={running}
-          onClick={() => onExport('fhir')}
+          busy={running}
+          onClick={() => onExport('fhir', partial)}
         >
-          Export for a FHIR server (NDJSON)
-        </button>
+          Export for a FHIR server (NDJSON){partial ? ', filtered' : ''}
+        </Button>
       </div>
       <div role="status" className="export-status">
         {state.phase === 'running' ? (
@@ -126,7 +162,9 @@ export function LogExport({
             <p className="muted">Saving to {state.fileName}</p>
           </div>
         ) : null}
-        {state.phase === 'done' ? <Done key={state.fileName} state={state} /> : null}
+        {state.phase === 'done' ? (
+          <Done key={state.exportId} state={state} onShowInFolder={onShowInFolder} />
+        ) : null}
         {state.phase === 'failed' ? (
           <p className="form-message">The export stopped: {state.message}</p>
         ) : null}

@@ -1,10 +1,77 @@
 // Narrows the access log by day, action, outcome and subject. Choices apply at once; the subject
-// applies when typing pauses, so a million entries are not scanned on every key.
-import { useEffect, useId, useState } from 'react';
+// applies when typing pauses, so a million entries are not scanned on every key. Days are typed
+// as people here write them (30/11/2026), not in a date picker whose order follows the browser's
+// language.
+import { useEffect, useId, useRef, useState, type Ref } from 'react';
+import { formatDayNumeric, parseDay } from '../../../shared/format';
 import { noFilters, type LogFilters as Filters, type Outcome } from './audit-store';
 import { actionLabel, outcomeWords } from './audit-words';
 
 const SUBJECT_PAUSE_MS = 350;
+/** A day after the 12th, so the example shows which number is the day. */
+const DAY_EXAMPLE = '30/11/2026';
+
+/** A day typed in a text field: applied as soon as it is a whole day, cleared when emptied. */
+function DayField({
+  id,
+  label,
+  value,
+  hintId,
+  onDay,
+  inputRef,
+}: {
+  id: string;
+  label: string;
+  /** The applied day, yyyy-mm-dd, or ''. */
+  value: string;
+  hintId: string;
+  onDay: (day: string) => void;
+  inputRef?: Ref<HTMLInputElement>;
+}) {
+  const [text, setText] = useState(value);
+  const [applied, setApplied] = useState(value);
+  const [checked, setChecked] = useState(false);
+  // Cleared (or set) from elsewhere: the field follows.
+  if (applied !== value) {
+    setApplied(value);
+    if (parseDay(text) !== value)
+      setText(value === '' ? '' : formatDayNumeric(new Date(`${value}T12:00:00`).getTime()));
+  }
+  const problem = checked && text.trim() !== '' && parseDay(text) === null;
+  const errorId = `${id}-error`;
+  return (
+    <div className="log-filter">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        ref={inputRef}
+        type="text"
+        inputMode="numeric"
+        autoComplete="off"
+        spellCheck={false}
+        placeholder="dd/mm/yyyy"
+        value={text}
+        aria-invalid={problem || undefined}
+        aria-describedby={problem ? `${errorId} ${hintId}` : hintId}
+        onChange={(event) => {
+          const typed = event.target.value;
+          setText(typed);
+          const day = parseDay(typed);
+          if (typed.trim() === '') {
+            setChecked(false);
+            if (value !== '') onDay('');
+          } else if (day !== null && day !== value) onDay(day);
+        }}
+        onBlur={() => setChecked(true)}
+      />
+      {problem ? (
+        <p id={errorId} className="field-error">
+          Not a day. Type it as {DAY_EXAMPLE}.
+        </p>
+      ) : null}
+    </div>
+  );
+}
 
 export function LogFilters({
   filters,
@@ -18,6 +85,7 @@ export function LogFilters({
   onClear: () => void;
 }) {
   const id = useId();
+  const fromRef = useRef<HTMLInputElement>(null);
   const [subject, setSubject] = useState(filters.subject);
   const [applied, setApplied] = useState(filters.subject);
   // A subject chosen from the table (or cleared) shows in the field.
@@ -45,26 +113,21 @@ export function LogFilters({
         onChange({ subject });
       }}
     >
-      <div className="log-filter">
-        <label htmlFor={`${id}-from`}>From</label>
-        <input
-          id={`${id}-from`}
-          type="date"
-          value={filters.from}
-          max={filters.to || undefined}
-          onChange={(event) => onChange({ from: event.target.value })}
-        />
-      </div>
-      <div className="log-filter">
-        <label htmlFor={`${id}-to`}>To</label>
-        <input
-          id={`${id}-to`}
-          type="date"
-          value={filters.to}
-          min={filters.from || undefined}
-          onChange={(event) => onChange({ to: event.target.value })}
-        />
-      </div>
+      <DayField
+        id={`${id}-from`}
+        label="From"
+        value={filters.from}
+        hintId={`${id}-day-hint`}
+        inputRef={fromRef}
+        onDay={(from) => onChange({ from })}
+      />
+      <DayField
+        id={`${id}-to`}
+        label="To"
+        value={filters.to}
+        hintId={`${id}-day-hint`}
+        onDay={(to) => onChange({ to })}
+      />
       <div className="log-filter">
         <label htmlFor={`${id}-action`}>Action</label>
         <select
@@ -106,9 +169,20 @@ export function LogFilters({
           onChange={(event) => setSubject(event.target.value)}
         />
       </div>
+      <p id={`${id}-day-hint`} className="log-filter-hint muted">
+        Days as day/month/year, for example {DAY_EXAMPLE}. Both days are included.
+      </p>
       {filtered ? (
         <div className="log-filter-clear">
-          <button type="button" className="link-button" onClick={onClear}>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              onClear();
+              // The button goes with the filters; the first filter is where to start again.
+              fromRef.current?.focus();
+            }}
+          >
             Clear filters
           </button>
         </div>

@@ -2,7 +2,8 @@
 // intact, with the signing key's fingerprint; filters; one page of entries; and export.
 import { useEffect, type ReactNode } from 'react';
 import { uiText } from '../../../shared/ui-text';
-import { PAGE_SIZE, useAudit, type Verdict } from './audit-store';
+import { Button } from '../../components/Button';
+import { isFiltered, PAGE_SIZE, useAudit, type Verdict } from './audit-store';
 import '../../styles/audit.css';
 import { count } from './audit-words';
 import { LogExport } from './LogExport';
@@ -93,22 +94,22 @@ export function LogScreen({
         className="log-pager"
         aria-label={below ? 'Pages of the access log, below the table' : 'Pages of the access log'}
       >
-        <button
-          type="button"
+        <Button
           className="button button-secondary"
-          disabled={!hasNewer || loading}
+          unavailable={!hasNewer}
+          busy={loading}
           onClick={state.newer}
         >
           ← Newer
-        </button>
-        <button
-          type="button"
+        </Button>
+        <Button
           className="button button-secondary"
-          disabled={!hasOlder || loading}
+          unavailable={!hasOlder}
+          busy={loading}
           onClick={state.older}
         >
           Older →
-        </button>
+        </Button>
       </nav>
     ) : null;
 
@@ -127,7 +128,13 @@ export function LogScreen({
           {state.error}
         </p>
       ) : null}
-      <LogExport state={state.exported} onExport={(format) => void state.exportLog(format)} />
+      <LogExport
+        state={state.exported}
+        filtered={isFiltered(state.filters)}
+        matched={matched}
+        onExport={(format, onlyFiltered) => void state.exportLog(format, onlyFiltered)}
+        onShowInFolder={() => void state.showInFolder()}
+      />
       <LogFilters
         filters={state.filters}
         actions={state.actions}

@@ -40,8 +40,12 @@ export type ExportState =
   | {
       phase: 'done';
       format: ExportFormat;
+      exportId: string;
       fileName: string;
+      /** Entries in the file. */
       entries: number;
+      /** Only the entries the filters showed. */
+      filtered: boolean;
       fingerprint: string;
     }
   | { phase: 'failed'; format: ExportFormat; message: string };
@@ -73,7 +77,10 @@ interface AuditState {
   clearFilters(): void;
   older(): void;
   newer(): void;
-  exportLog(format: ExportFormat): Promise<void>;
+  /** `onlyFiltered`: CSV and FHIR hold only what the filters show (main filters). */
+  exportLog(format: ExportFormat, onlyFiltered?: boolean): Promise<void>;
+  /** Main shows the finished export's file in its folder. */
+  showInFolder(): Promise<void>;
 }
 
 /** Inclusive bounds in milliseconds for the local days chosen. */
@@ -82,6 +89,20 @@ function timeBounds(filters: LogFilters): { fromAt?: number; toAt?: number } {
   if (filters.from) bounds.fromAt = new Date(`${filters.from}T00:00:00`).getTime();
   if (filters.to) bounds.toAt = new Date(`${filters.to}T23:59:59.999`).getTime();
   return bounds;
+}
+
+/** The filters as main takes them: local days as bounds, empty choices left out. */
+export function filterRequest(filters: LogFilters) {
+  return {
+    ...timeBounds(filters),
+    ...(filters.action ? { action: filters.action } : {}),
+    ...(filters.outcome ? { outcome: filters.outcome } : {}),
+    ...(filters.subject.trim() ? { subject: filters.subject.trim() } : {}),
+  };
+}
+
+export function isFiltered(filters: LogFilters): boolean {
+  return Object.keys(filterRequest(filters)).length > 0;
 }
 
 /** An auditor's own sign-in: on success main opens an auditor session, read from the status. */
@@ -103,10 +124,7 @@ export const useAudit = create<AuditState>()((set, get) => {
     const page = await callMain(
       window.vault.audit.query({
         limit: PAGE_SIZE,
-        ...timeBounds(filters),
-        ...(filters.action ? { action: filters.action } : {}),
-        ...(filters.outcome ? { outcome: filters.outcome } : {}),
-        ...(filters.subject.trim() ? { subject: filters.subject.trim() } : {}),
+        ...filterRequest(filters),
         ...(beforeSeq === undefined ? {} : { beforeSeq }),
       }),
     );
@@ -201,10 +219,18 @@ export const useAudit = create<AuditState>()((set, get) => {
       void readPage();
     },
 
-    async exportLog(format) {
+    async exportLog(format, onlyFiltered = false) {
       if (['choosing', 'running'].includes(get().exported.phase)) return;
       set({ exported: { phase: 'choosing', format } });
-      const started = await callMain(window.vault.audit.exportStart({ format }));
+      const filters = get().filters;
+      // The signed bundle is always whole: a part of the chain could not be checked.
+      const filter = onlyFiltered && format !== 'json' && isFiltered(filters);
+      const started = await callMain(
+        window.vault.audit.exportStart({
+          format,
+          ...(filter ? { filter: filterRequest(filters) } : {}),
+        }),
+      );
       if (started instanceof Refusal) {
         set({ exported: { phase: 'failed', format, message: started.message } });
         return;
@@ -216,6 +242,7 @@ export const useAudit = create<AuditState>()((set, get) => {
       }
       const { exportId, total, fileName, signingKeyFingerprint: fingerprint } = started;
       set({ exported: { phase: 'running', format, written: 0, total, fingerprint, fileName } });
+      let rows = 0;
       for (;;) {
         const page = await callMain(window.vault.audit.exportNext({ exportId }));
         if (page instanceof Refusal) {
@@ -232,11 +259,29 @@ export const useAudit = create<AuditState>()((set, get) => {
             fileName,
           },
         });
+        rows = page.rows;
         if (page.done) break;
       }
-      set({ exported: { phase: 'done', format, fileName, entries: total, fingerprint } });
+      set({
+        exported: {
+          phase: 'done',
+          format,
+          exportId,
+          fileName,
+          entries: rows,
+          filtered: started.filtered,
+          fingerprint,
+        },
+      });
       // The export wrote its own entry: show it, and the chain as it now stands.
       await Promise.all([verify(), readPage()]);
+    },
+
+    async showInFolder() {
+      const exported = get().exported;
+      if (exported.phase !== 'done') return;
+      const shown = await callMain(window.vault.audit.showExport({ exportId: exported.exportId }));
+      set({ error: shown instanceof Refusal ? shown.message : null });
     },
   };
 });

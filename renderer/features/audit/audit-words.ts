@@ -1,6 +1,7 @@
 // The access log in plain words: what each action, actor, subject and reason means to a person.
 // Ids stay pseudonymous (a client is "client 3fa2c0…"); names are only ever revealed on purpose.
 import type { AuditAction, AuditEntryView, RefusalReason } from '../../../shared/api';
+import { formatDateTime } from '../../../shared/format';
 
 /** A label for every action main writes: a new action without one does not compile. */
 export const actionWords: Record<AuditAction, string> = {
@@ -120,21 +121,46 @@ const subjectWords: Record<string, string> = {
 
 /** What an id names, judged by the action about it. */
 function kindOfId(action: string): string {
-  if (/^(client|consent|therapy|review)\./.test(action)) return 'client';
+  if (/^(client|consent|therapy|review|takeaway)\./.test(action)) return 'client';
   if (/^(recording|playback|capture)\./.test(action)) return 'recording';
-  return 'id';
+  return 'item';
 }
 
-/** The subject as a person reads it; `id` is the full value, for filtering by it. */
+/** "consent version 3" from a signature's logged reason ("version 3; policy …"). */
+function consentVersion(entry: AuditEntryView): number | null {
+  const found = /^version (\d+);/.exec(entry.reason ?? '');
+  return found ? Number(found[1]) : null;
+}
+
+/**
+ * The subject as a person reads it; `id` is the full value, for filtering by it. Names never come
+ * from the log: a client is "client 3fa2c0", a recording is its date and its client.
+ */
 export function describeSubject(entry: AuditEntryView): { text: string; id: string } | null {
   const subject = entry.subject;
   if (subject === null) return null;
   if (subject.startsWith('auditor:')) {
     return { text: `auditor ${shortId(subject.slice('auditor:'.length))}`, id: subject };
   }
-  if (OPAQUE_ID.test(subject)) {
-    return { text: `${kindOfId(entry.action)} ${shortId(subject)}`, id: subject };
+  if (entry.recording) {
+    const what = entry.recording.kind === 'voice-note' ? 'closing voice note' : 'recording';
+    const when = formatDateTime(entry.recording.startedAt);
+    return {
+      text: `${what} of ${when}, client ${shortId(entry.recording.clientId)}`,
+      id: subject,
+    };
   }
+  if (OPAQUE_ID.test(subject)) {
+    const kind = kindOfId(entry.action);
+    const version = entry.action === 'consent.sign' ? consentVersion(entry) : null;
+    if (version !== null)
+      return { text: `consent version ${version} of client ${shortId(subject)}`, id: subject };
+    return { text: `${kind} ${shortId(subject)}`, id: subject };
+  }
+  if (entry.action === 'policy.change')
+    return { text: `practice policy ${shortId(subject)}`, id: subject };
+  if (entry.action === 'request.refused') return { text: `request ${subject}`, id: subject };
+  if (entry.action === 'integrity.alarm') return { text: `key ${subject}`, id: subject };
   return { text: subjectWords[subject] ?? subject, id: subject };
 }
 

@@ -4,6 +4,8 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { formatDate, formatTime } from '../../../shared/format';
 import { assessPassphrase } from '../../../shared/passphrase';
 import { Field } from '../../components/Field';
+import { Button } from '../../components/Button';
+import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { FormMessage } from '../../components/FormMessage';
 import { NewPassphraseFields } from '../../components/NewPassphraseFields';
 import { count, shortId } from '../audit/audit-words';
@@ -77,14 +79,15 @@ function AddAuditor({ onAdded }: { onAdded: () => void }) {
       />
       <FormMessage message={error} />
       <div className="actions">
-        <button
+        <Button
           type="submit"
           className="button button-primary"
-          disabled={!ready}
+          busy={busy}
+          unavailable={!ready}
           aria-describedby={why ? `${titleId}-why` : undefined}
         >
           {busy ? 'Adding…' : 'Add auditor'}
-        </button>
+        </Button>
         {why ? (
           <p id={`${titleId}-why`} className="actions-note">
             {why}
@@ -116,22 +119,17 @@ function AuditorRow({ auditor, onRemoved }: { auditor: Auditor; onRemoved: () =>
       </td>
       <td className="auditor-actions">
         {auditor.removedAt !== null ? null : confirming ? (
-          <div className="confirm" role="group" aria-label={`Remove ${label}?`}>
-            <p>Remove {label}? They can no longer sign in. The log keeps what they did.</p>
-            <div className="actions">
-              <button type="button" className="button button-danger" onClick={() => void remove()}>
-                Remove
-              </button>
-              <button
-                type="button"
-                className="button button-secondary"
-                onClick={() => setConfirming(false)}
-              >
-                Keep
-              </button>
-            </div>
+          <ConfirmPanel
+            title={`Remove ${label}?`}
+            confirmLabel="Remove"
+            cancelLabel="Keep"
+            danger
+            onConfirm={() => void remove()}
+            onCancel={() => setConfirming(false)}
+          >
+            <p>They can no longer sign in. The log keeps what they did.</p>
             <FormMessage message={error} />
-          </div>
+          </ConfirmPanel>
         ) : (
           <button
             type="button"
@@ -180,14 +178,9 @@ function RevealNames() {
             Hide the names
           </button>
         ) : (
-          <button
-            type="button"
-            className="button button-secondary"
-            disabled={busy}
-            onClick={() => void reveal()}
-          >
+          <Button className="button button-secondary" busy={busy} onClick={() => void reveal()}>
             Reveal client names
-          </button>
+          </Button>
         )}
       </div>
       <FormMessage message={error} />

@@ -136,7 +136,7 @@ describe('audit export', () => {
     const page = await call(vault.core, 'audit.exportNext', {
       exportId: again.exportId,
     });
-    expect(Object.keys(page).sort()).toEqual(['done', 'total', 'written']);
+    expect(Object.keys(page).sort()).toEqual(['done', 'rows', 'total', 'written']);
   });
 
   it('a cancelled dialog writes nothing and logs nothing', async () => {

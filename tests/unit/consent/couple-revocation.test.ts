@@ -12,6 +12,7 @@ import {
   signedClient,
   stopCapture,
   therapistVault,
+  type ConsentDraft,
 } from '../helpers/practice-helpers';
 
 const terms = {
@@ -26,7 +27,7 @@ const terms = {
       revocationDestroys: 'future-only',
     },
   },
-};
+} satisfies Partial<ConsentDraft>;
 
 let vault: Awaited<ReturnType<typeof therapistVault>> | null = null;
 afterEach(() => {
@@ -35,7 +36,7 @@ afterEach(() => {
 });
 
 async function recordOne(core: Core, clientId: string, kind: 'session' | 'voice-note') {
-  const { recordingId } = await call<{ recordingId: string }>(core, 'recording.start', {
+  const { recordingId } = await call(core, 'recording.start', {
     clientId,
     reconfirmedAloud: true,
     ...(kind === 'voice-note' ? { kind } : {}),
@@ -71,15 +72,15 @@ describe('a couple where one participant revokes', () => {
     await call(core, 'review.start', { clientId: client.clientId, maxMinutes: 30 });
     await call(core, 'review.unlock', { pin: '482915' });
     await call(core, 'review.acknowledge');
-    const library = await call<{ revocationDestroys: string }>(core, 'review.library');
+    const library = await call(core, 'review.library');
     // What the confirm will say: this revocation destroys, though the terms say future-only.
     expect(library.revocationDestroys).toBe('all-recordings');
-    const { destroyed } = await call<{ destroyed: number }>(core, 'review.revoke');
+    const { destroyed } = await call(core, 'review.revoke');
     expect(destroyed).toBe(1);
     await call(core, 'review.end');
     await call(core, 'session.unlock', { passphrase: PASSPHRASE });
 
-    const detail = await call<ClientDetail>(core, 'clients.detail', { clientId: client.clientId });
+    const detail = await call(core, 'clients.detail', { clientId: client.clientId });
     expect(states(detail)).toMatchObject({ [session]: 'destroyed' });
     expect(states(detail)[note]).not.toBe('destroyed');
     expect((await refusal(core, 'playback.open', { recordingId: session })).code).toBeDefined();
@@ -95,11 +96,11 @@ describe('a couple where one participant revokes', () => {
       overrides: terms,
     });
     const session = await recordOne(core, client.clientId, 'session');
-    const { destroyed } = await call<{ destroyed: number }>(core, 'consent.revoke', {
+    const { destroyed } = await call(core, 'consent.revoke', {
       clientId: client.clientId,
     });
     expect(destroyed).toBe(0);
-    const detail = await call<ClientDetail>(core, 'clients.detail', { clientId: client.clientId });
+    const detail = await call(core, 'clients.detail', { clientId: client.clientId });
     expect(states(detail)[session]).not.toBe('destroyed');
   });
 });

@@ -541,6 +541,14 @@ export const dialog = {
   },
 };
 
+export const shell = {
+  /** Every file shown in its folder. */
+  shown: [] as string[],
+  showItemInFolder(fullPath: string): void {
+    this.shown.push(fullPath);
+  },
+};
+
 export const contextBridge = {
   exposed: new Map<string, unknown>(),
   exposeInMainWorld(key: string, api: unknown): void {
@@ -591,6 +599,7 @@ export function resetFakes(): void {
   dialog.messages.length = 0;
   dialog.saves.length = 0;
   dialog.saveAnswer = { canceled: true, filePath: '' };
+  shell.shown.length = 0;
   contextBridge.exposed.clear();
   ipcRenderer.invocations.length = 0;
 }
@@ -605,6 +614,7 @@ export default {
   powerSaveBlocker,
   systemPreferences,
   dialog,
+  shell,
   contextBridge,
   ipcRenderer,
 };

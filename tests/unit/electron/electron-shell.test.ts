@@ -17,6 +17,7 @@ import {
   protocol,
   resetFakes,
   safeStorage,
+  shell,
   state,
 } from './electron-fakes';
 
@@ -132,6 +133,14 @@ describe('startApp', () => {
     dialog.saveAnswer = { canceled: false, filePath: '/home/pat/log.csv' };
     expect(await choose!('access-log-2026-11-26-0930.csv')).toBe('/home/pat/log.csv');
     expect(dialog.saves[1]?.options).toMatchObject({ filters: [{ extensions: ['csv'] }] });
+  });
+
+  it('shows a finished export in its folder through the OS shell, with the path the core gives', async () => {
+    const { core } = await start();
+    const reveal = core.options?.exportFiles?.reveal;
+    expect(reveal).toBeTypeOf('function');
+    reveal!('/home/pat/log.csv');
+    expect(shell.shown).toEqual(['/home/pat/log.csv']);
   });
 
   it('registers every channel, and only the main frame of one of our windows reaches the core', async () => {

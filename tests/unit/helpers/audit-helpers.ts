@@ -44,6 +44,8 @@ export interface TestVault {
   chosen: { suggestedName: string; path: string | null }[];
   /** What the next save dialog answers: a file in exportDir, or null for "cancelled". */
   answer: (suggestedName: string) => string | null;
+  /** Every path main asked the OS to show in its folder. */
+  revealed: string[];
   cleanup(): void;
 }
 
@@ -55,6 +57,7 @@ export async function newCoreVault(
   const exportDir = mkdtempSync(join(tmpdir(), 'sv-audit-exports-'));
   const clock = fakeClock();
   const chosen: TestVault['chosen'] = [];
+  const revealed: string[] = [];
   const deviceSecret = new Uint8Array(randomBytes(32));
   const vault = {
     answer: (suggestedName: string): string | null => join(exportDir, suggestedName),
@@ -73,6 +76,7 @@ export async function newCoreVault(
         chosen.push({ suggestedName, path });
         return path;
       },
+      reveal: (path) => revealed.push(path),
     },
   });
   await call(core, 'vault.create', {
@@ -87,6 +91,7 @@ export async function newCoreVault(
     clock,
     exportDir,
     chosen,
+    revealed,
     cleanup() {
       core.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -162,22 +167,28 @@ export type ExportStarted = Extract<Reply<'audit.exportStart'>, { started: true 
 export async function startExport(
   core: Core,
   format: Request<'audit.exportStart'>['format'],
+  filter?: Request<'audit.exportStart'>['filter'],
 ): Promise<ExportStarted> {
-  const started = await call(core, 'audit.exportStart', { format });
+  const started = await call(core, 'audit.exportStart', { format, ...(filter ? { filter } : {}) });
   if (!started.started) throw new Error('audit.exportStart: the save dialog was cancelled');
   return started;
 }
 
 /** A whole export through the channels, then the text of the file main wrote. */
-export async function exportText(vault: TestVault, format: 'csv' | 'json' | 'fhir') {
-  const started = await startExport(vault.core, format);
+export async function exportText(
+  vault: TestVault,
+  format: 'csv' | 'json' | 'fhir',
+  filter?: Request<'audit.exportStart'>['filter'],
+) {
+  const started = await startExport(vault.core, format, filter);
   let pages = 0;
   for (;;) {
     const page = await call(vault.core, 'audit.exportNext', { exportId: started.exportId });
     pages += 1;
     if (page.done) {
       const path = join(vault.exportDir, started.fileName);
-      return { ...started, path, text: readFileSync(path, 'utf8'), pages, written: page.written };
+      const text = readFileSync(path, 'utf8');
+      return { ...started, path, text, pages, written: page.written, rows: page.rows };
     }
   }
 }

@@ -1,0 +1,107 @@
+// The therapist's main flow by keyboard alone: unlock, open the client, record, stop, play back;
+// focus is checked after every action that hides or changes the control it was on. Then the
+// therapist's main screens at 320 CSS px, with nothing to scroll sideways. No mouse click anywhere.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { SLOW_WAIT_MS, until, visible } from './helpers';
+import { startTestHost, type TestHost } from './host';
+import { focusLandsOn, focusNotLost, press, reflows, tabTo } from './keyboard';
+import {
+  PASSPHRASE,
+  callerFor,
+  createVaultWithClient,
+  recorderStatus,
+  type Dispatch,
+} from './record-helpers';
+import { snap } from './screens';
+
+let host: TestHost;
+let page: Page;
+let call: Dispatch;
+
+/** True once `condition` (an expression over the player's media element `a`) holds. */
+function playerIs(condition: string): () => Promise<boolean> {
+  return () =>
+    page.evaluate(
+      `(() => { const a = document.querySelector('[data-testid="player-audio"]'); return !!a && (${condition}); })()`,
+    ) as Promise<boolean>;
+}
+
+describe('the therapist’s day, by keyboard alone', { timeout: 180_000 }, () => {
+  beforeAll(async () => {
+    host = await startTestHost({ capturePage: true });
+    page = host.page;
+    call = callerFor(host.core.dispatch);
+    await createVaultWithClient(call, host.clock.now());
+    await call('session.lock');
+    await page.reload();
+    await visible(page.getByLabel('Passphrase', { exact: true }), SLOW_WAIT_MS);
+  });
+
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it('unlocks, opens the client, records, stops and plays it back', async () => {
+    await tabTo(page, page.getByLabel('Passphrase', { exact: true }));
+    await page.keyboard.type(PASSPHRASE);
+    await page.keyboard.press('Enter');
+    await focusLandsOn(page, page.getByRole('heading', { name: 'Clients', level: 1 }), 'Clients');
+
+    await press(page, page.getByRole('button', { name: /Alex Example/ }));
+    await visible(page.getByRole('button', { name: 'Record a session' }), SLOW_WAIT_MS);
+    await focusNotLost(page, 'opening the client');
+
+    await press(page, page.getByRole('button', { name: 'Record a session' }));
+    await visible(page.getByRole('heading', { name: /Record a session/ }));
+    await focusNotLost(page, 'opening the Record screen');
+    await press(
+      page,
+      page.getByLabel('I reconfirmed consent aloud at the start of this session'),
+      'Space',
+    );
+    await press(page, page.getByRole('button', { name: 'Record', exact: true }));
+    await visible(page.getByText('Recording', { exact: true }), SLOW_WAIT_MS);
+    await focusNotLost(page, 'Record');
+    await until(
+      'three seconds of audio',
+      async () => ((await recorderStatus(call))?.chunks ?? 0) >= 3,
+      SLOW_WAIT_MS,
+    );
+
+    await press(page, page.getByRole('button', { name: 'Stop and save' }));
+    await visible(page.getByRole('heading', { name: /^Saved: / }), SLOW_WAIT_MS);
+    await focusNotLost(page, 'Stop and save');
+
+    await press(page, page.getByRole('button', { name: 'Play it back' }));
+    await visible(page.getByRole('heading', { name: 'Listen to a session' }), SLOW_WAIT_MS);
+    await focusNotLost(page, 'Play it back');
+    await press(page, page.getByRole('button', { name: 'Play', exact: true }));
+    await until('playback to start', playerIs('!a.paused && a.currentTime > 0'), SLOW_WAIT_MS);
+    // Play turns into Pause under the same finger: focus stays on the control.
+    await focusNotLost(page, 'Play');
+    await press(page, page.getByRole('button', { name: 'Pause', exact: true }));
+    await until('playback to pause', playerIs('a.paused'));
+    await focusNotLost(page, 'Pause');
+    await snap(page, 'therapist-keyboard-player');
+  });
+
+  it('shows every main screen at 320 CSS px with nothing to scroll sideways', async () => {
+    await page.setViewportSize({ width: 320, height: 800 });
+    try {
+      for (const tab of ['Clients', 'Access log', 'Auditors', 'Settings']) {
+        await press(page, page.getByRole('button', { name: tab, exact: true }));
+        await visible(page.getByRole('heading', { name: tab, level: 1 }), SLOW_WAIT_MS);
+        await reflows(page);
+        await snap(page, `therapist-${tab.toLowerCase().replace(' ', '-')}-320px`);
+      }
+      await press(page, page.getByRole('button', { name: 'Clients', exact: true }));
+      await press(page, page.getByRole('button', { name: /Alex Example/ }));
+      await visible(page.getByRole('button', { name: 'Record a session' }), SLOW_WAIT_MS);
+      await reflows(page);
+      await snap(page, 'therapist-client-320px');
+    } finally {
+      await page.setViewportSize({ width: 1200, height: 820 });
+    }
+  });
+});
