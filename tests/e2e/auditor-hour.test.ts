@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientSummary } from '../../shared/api';
 import { call, openVault, recordSeconds, signThroughCore } from './consent-helpers';
 import { SLOW_WAIT_MS, until, visible } from './helpers';
 import { startTestHost, type TestHost } from './host';
