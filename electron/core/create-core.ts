@@ -212,7 +212,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...auditHandlers(
       context,
       {
-        exports: new AuditExports(lifecycle, auditors, now),
+        exports: new AuditExports(lifecycle, auditors, now, options.auditIndexWorker),
         files: new ExportFiles(lifecycle),
         chooser: options.exportFiles,
       },

@@ -185,7 +185,7 @@ export const auditExportGroup: BenchGroup = {
         fhirFiles.open(started.exportId, fhirFile);
         let fhirPages = 0;
         for (;;) {
-          const page = fhirExports.next(started.exportId);
+          const page = await fhirExports.next(started.exportId);
           fhirFiles.append(started.exportId, page.text);
           fhirPages += 1;
           if (page.done) {
@@ -226,7 +226,7 @@ export const auditExportGroup: BenchGroup = {
       let slowestPage = 0;
       for (;;) {
         const pageStart = now();
-        const page = exports.next(exportId);
+        const page = await exports.next(exportId);
         files.append(exportId, page.text);
         if (page.done) files.finish(exportId);
         slowestPage = Math.max(slowestPage, now() - pageStart);

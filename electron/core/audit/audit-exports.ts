@@ -4,12 +4,14 @@
 // makes the text page by page (export-files.ts writes each page), so a million entries go out in
 // small pieces with progress. Every export is logged and checkpointed before its first page, so
 // the bundle covers its own export entry.
-// Main answers nothing else while it makes a page, so a page stops at EXPORT_PAGE_ENTRIES or
-// after EXPORT_PAGE_BUDGET_MS of opening entries, whichever comes first.
+// In the app (and the e2e host and the bench) each export's pages are made in a worker thread on
+// its own read-only connection (audit-index-worker.ts), so main only writes the text it is given;
+// without a worker script (unit tests from source) main makes them itself, and then a page stops
+// at EXPORT_PAGE_ENTRIES or after EXPORT_PAGE_BUDGET_MS of opening entries, whichever comes first.
 import { performance } from 'node:perf_hooks';
 import { VaultError } from '../../../shared/errors';
 import type { AuditFilter } from '../../../shared/api';
-import type { AuditEntry } from './audit-format';
+import type { AuditEntry, AuditSecrets } from './audit-format';
 import type { AuditLog } from './audit-log';
 import {
   BUNDLE_FORMAT,
@@ -23,6 +25,7 @@ import type { AuditorService } from './auditor-service';
 import { fhirLine } from './audit-fhir';
 import { randomBytes, sign, toHex } from '../platform/crypto';
 import type { VaultService } from '../vault/vault-service';
+import { ExportWorker } from './export-worker';
 
 export type ExportFormat = 'csv' | 'json' | 'fhir';
 
@@ -96,14 +99,13 @@ export function describeFilter(filter: AuditFilter): string {
   return `filtered: ${parts.join('; ')}`;
 }
 
-interface ExportCursor {
+/** Where an export's pages stand: plain data, so a worker thread can hold it as well as main. */
+export interface PageCursor {
   format: ExportFormat;
   /** Only entries matching this go out (CSV and FHIR); null for the whole log. */
   filter: AuditFilter | null;
   /** Entries written to the file so far. */
   rows: number;
-  /** The session that started it; any other (or a later one) may not continue it. */
-  owner: object;
   header: BundleHeader;
   head: { seq: number; hash: string };
   exportSignature: string;
@@ -113,6 +115,13 @@ interface ExportCursor {
   /** Stored entry hashes of the entries written, emitted after them (JSON only). */
   hashPages: Uint8Array[];
   hashesWritten: number;
+}
+
+interface ExportCursor extends PageCursor {
+  /** The session that started it; any other (or a later one) may not continue it. */
+  owner: object;
+  /** The thread making its pages, when there is one; else main makes them. */
+  worker: ExportWorker | null;
 }
 
 export interface ExportStarted {
@@ -133,11 +142,18 @@ export class AuditExports {
   private readonly cursors = new Map<string, ExportCursor>();
   private readonly watched = new WeakSet<object>();
 
+  /** `workerScript`: the built audit-index-worker script; without it main makes the pages. */
   constructor(
     private readonly lifecycle: VaultService,
     private readonly auditors: AuditorService,
     private readonly now: () => number,
+    private readonly workerScript?: string | URL,
   ) {}
+
+  private drop(exportId: string): void {
+    this.cursors.get(exportId)?.worker?.end();
+    this.cursors.delete(exportId);
+  }
 
   /** `filter`: CSV and FHIR only; the signed bundle is the whole log, or it does not verify. */
   start(format: ExportFormat, filter: AuditFilter | null = null): ExportStarted {
@@ -147,8 +163,10 @@ export class AuditExports {
     const { audit, db, vaultId } = this.lifecycle.opened();
     if (!owner) throw new VaultError('VAULT_LOCKED');
     if (!this.watched.has(audit)) {
-      // Cursors hold read positions for one session: they go at every lock.
-      audit.onLock(() => this.cursors.clear());
+      // Cursors hold read positions for one session: they go at every lock, with their threads.
+      audit.onLock(() => {
+        for (const exportId of [...this.cursors.keys()]) this.drop(exportId);
+      });
       this.watched.add(audit);
     }
     const exportedBy = actorId ?? 'therapist';
@@ -180,13 +198,12 @@ export class AuditExports {
     const exportId = toHex(randomBytes(16));
     if (this.cursors.size >= MAX_OPEN_EXPORTS) {
       const oldest = this.cursors.keys().next().value;
-      if (oldest !== undefined) this.cursors.delete(oldest);
+      if (oldest !== undefined) this.drop(oldest);
     }
-    this.cursors.set(exportId, {
+    const pages: PageCursor = {
       format,
       filter,
       rows: 0,
-      owner,
       header,
       head,
       exportSignature,
@@ -195,7 +212,18 @@ export class AuditExports {
       phase: 'entries',
       hashPages: [],
       hashesWritten: 0,
-    });
+    };
+    const worker =
+      this.workerScript === undefined
+        ? null
+        : new ExportWorker(this.workerScript, {
+            path: this.lifecycle.path,
+            vaultId: new Uint8Array(vaultId),
+            // A copy for this export: the thread wipes it when done, and dies with it at a lock.
+            boxSecretKey: new Uint8Array(secrets.box.secretKey),
+            cursor: pages,
+          });
+    this.cursors.set(exportId, { ...pages, owner, worker });
     return {
       exportId,
       total: head.seq,
@@ -210,95 +238,109 @@ export class AuditExports {
 
   /** Ends an export before its last page (its file could not be written). */
   cancel(exportId: string): void {
-    this.cursors.delete(exportId);
+    this.drop(exportId);
   }
 
-  next(exportId: string): ExportPage {
+  async next(exportId: string): Promise<ExportPage> {
     const cursor = this.cursors.get(exportId);
     if (!cursor) throw new VaultError('NOT_FOUND', 'That export has ended. Start it again.');
     if (cursor.owner !== this.lifecycle.current) {
-      this.cursors.delete(exportId);
+      this.drop(exportId);
       throw new VaultError('NOT_ALLOWED');
     }
-    const { secrets } = this.auditors.readerSecrets();
-    const { audit } = this.lifecycle.opened();
-    let text = '';
-    if (cursor.phase === 'entries') {
-      const opening = cursor.nextSeq === 1;
-      if (opening && cursor.format === 'json') text += bundleOpening(cursor.header);
-      else if (opening && cursor.format === 'csv') text += `${CSV_COLUMNS.join(',')}\r\n`;
-      const started = performance.now();
-      const rows: ReturnType<AuditLog['readAscending']> = [];
-      let fromSeq = cursor.nextSeq;
-      let end = false;
-      while (rows.length < EXPORT_PAGE_ENTRIES) {
-        const limit = Math.min(EXPORT_BATCH, EXPORT_PAGE_ENTRIES - rows.length);
-        const batch = audit.readAscending(secrets, fromSeq, cursor.head.seq, limit);
-        rows.push(...batch);
-        const last = batch.at(-1);
-        // A short read is the end: a gap in the stored log is exported as a gap (the verifier
-        // names it).
-        if (!last || batch.length < limit) {
-          end = true;
-          break;
-        }
-        fromSeq = last.entry.seq + 1;
-        if (performance.now() - started >= EXPORT_PAGE_BUDGET_MS) break;
-      }
-      if (cursor.format === 'json') {
-        const page = new Uint8Array(rows.length * 32);
-        rows.forEach((row, i) => page.set(row.entryHash, i * 32));
-        cursor.hashPages.push(page);
-        if (rows.length > 0)
-          text += `${cursor.written === 0 ? '\n' : ',\n'}${rows.map((row) => row.text).join(',\n')}`;
-        cursor.rows += rows.length;
-      } else {
-        const filter = cursor.filter;
-        const kept = filter ? rows.filter((row) => matchesFilter(row.entry, filter)) : rows;
-        cursor.rows += kept.length;
-        if (cursor.format === 'csv') text += kept.map((row) => csvRow(row.entry)).join('');
-        else text += kept.map((row) => fhirLine(cursor.header.vaultId, row.entry)).join('');
-      }
-      cursor.written += rows.length;
-      cursor.nextSeq = end ? cursor.head.seq + 1 : fromSeq;
-      if (cursor.nextSeq > cursor.head.seq) {
-        cursor.phase = cursor.format === 'json' ? 'hashes' : 'done';
-        if (cursor.format === 'json') text += '\n],\n"entryHashes":[';
-      }
-    } else if (cursor.phase === 'hashes') {
-      text += this.hashPage(cursor, audit);
+    let page: ExportPage;
+    if (cursor.worker) {
+      page = await cursor.worker.next();
+      // A lock or a newer export may have ended it while the thread worked.
+      if (this.cursors.get(exportId) !== cursor) throw new VaultError('VAULT_LOCKED');
+    } else {
+      const { secrets } = this.auditors.readerSecrets();
+      page = nextPage(cursor, this.lifecycle.opened().audit, secrets);
     }
-    const done = cursor.phase === 'done';
-    if (done) this.cursors.delete(exportId);
-    return { text, done, written: cursor.written, total: cursor.head.seq, rows: cursor.rows };
+    if (page.done) this.drop(exportId);
+    return page;
   }
+}
 
-  /** Up to HASH_PAGE entry hashes; the last page also closes the bundle. */
-  private hashPage(cursor: ExportCursor, audit: AuditLog): string {
-    const parts: string[] = [];
-    while (cursor.hashPages.length > 0 && parts.length < HASH_PAGE) {
-      const page = cursor.hashPages.shift()!;
-      const hex = Buffer.from(page.buffer, page.byteOffset, page.byteLength).toString('hex');
-      for (let at = 0; at < hex.length; at += 64) parts.push(`"${hex.slice(at, at + 64)}"`);
+/**
+ * The next page of an export, advancing `cursor`: the opening, up to EXPORT_PAGE_ENTRIES entries
+ * (fewer after EXPORT_PAGE_BUDGET_MS), then for a bundle the entry hashes and its closing.
+ */
+export function nextPage(cursor: PageCursor, audit: AuditLog, secrets: AuditSecrets): ExportPage {
+  let text = '';
+  if (cursor.phase === 'entries') {
+    const opening = cursor.nextSeq === 1;
+    if (opening && cursor.format === 'json') text += bundleOpening(cursor.header);
+    else if (opening && cursor.format === 'csv') text += `${CSV_COLUMNS.join(',')}\r\n`;
+    const started = performance.now();
+    const rows: ReturnType<AuditLog['readAscending']> = [];
+    let fromSeq = cursor.nextSeq;
+    let end = false;
+    while (rows.length < EXPORT_PAGE_ENTRIES) {
+      const limit = Math.min(EXPORT_BATCH, EXPORT_PAGE_ENTRIES - rows.length);
+      const batch = audit.readAscending(secrets, fromSeq, cursor.head.seq, limit);
+      rows.push(...batch);
+      const last = batch.at(-1);
+      // A short read is the end: a gap in the stored log is exported as a gap (the verifier
+      // names it).
+      if (!last || batch.length < limit) {
+        end = true;
+        break;
+      }
+      fromSeq = last.entry.seq + 1;
+      if (performance.now() - started >= EXPORT_PAGE_BUDGET_MS) break;
     }
-    let text = '';
-    if (parts.length > 0)
-      text += `${cursor.hashesWritten === 0 ? '\n' : ',\n'}${parts.join(',\n')}`;
-    cursor.hashesWritten += parts.length;
-    if (cursor.hashPages.length > 0) return text;
-    const checkpoints = audit.checkpointsUpTo(cursor.head.seq).map((checkpoint) =>
-      JSON.stringify({
-        seq: checkpoint.seq,
-        at: checkpoint.at,
-        headHash: toHex(checkpoint.headHash),
-        signature: toHex(checkpoint.signature),
-      }),
-    );
-    cursor.phase = 'done';
-    return (
-      `${text}\n],\n"checkpoints":[\n${checkpoints.join(',\n')}\n],\n` +
-      `"head":${JSON.stringify(cursor.head)},\n` +
-      `"exportSignature":${JSON.stringify(cursor.exportSignature)}}\n`
-    );
+    if (cursor.format === 'json') {
+      const page = new Uint8Array(rows.length * 32);
+      rows.forEach((row, i) => page.set(row.entryHash, i * 32));
+      cursor.hashPages.push(page);
+      if (rows.length > 0)
+        text += `${cursor.written === 0 ? '\n' : ',\n'}${rows.map((row) => row.text).join(',\n')}`;
+      cursor.rows += rows.length;
+    } else {
+      const filter = cursor.filter;
+      const kept = filter ? rows.filter((row) => matchesFilter(row.entry, filter)) : rows;
+      cursor.rows += kept.length;
+      if (cursor.format === 'csv') text += kept.map((row) => csvRow(row.entry)).join('');
+      else text += kept.map((row) => fhirLine(cursor.header.vaultId, row.entry)).join('');
+    }
+    cursor.written += rows.length;
+    cursor.nextSeq = end ? cursor.head.seq + 1 : fromSeq;
+    if (cursor.nextSeq > cursor.head.seq) {
+      cursor.phase = cursor.format === 'json' ? 'hashes' : 'done';
+      if (cursor.format === 'json') text += '\n],\n"entryHashes":[';
+    }
+  } else if (cursor.phase === 'hashes') {
+    text += hashPage(cursor, audit);
   }
+  const done = cursor.phase === 'done';
+  return { text, done, written: cursor.written, total: cursor.head.seq, rows: cursor.rows };
+}
+
+/** Up to HASH_PAGE entry hashes; the last page also closes the bundle. */
+function hashPage(cursor: PageCursor, audit: AuditLog): string {
+  const parts: string[] = [];
+  while (cursor.hashPages.length > 0 && parts.length < HASH_PAGE) {
+    const page = cursor.hashPages.shift()!;
+    const hex = Buffer.from(page.buffer, page.byteOffset, page.byteLength).toString('hex');
+    for (let at = 0; at < hex.length; at += 64) parts.push(`"${hex.slice(at, at + 64)}"`);
+  }
+  let text = '';
+  if (parts.length > 0) text += `${cursor.hashesWritten === 0 ? '\n' : ',\n'}${parts.join(',\n')}`;
+  cursor.hashesWritten += parts.length;
+  if (cursor.hashPages.length > 0) return text;
+  const checkpoints = audit.checkpointsUpTo(cursor.head.seq).map((checkpoint) =>
+    JSON.stringify({
+      seq: checkpoint.seq,
+      at: checkpoint.at,
+      headHash: toHex(checkpoint.headHash),
+      signature: toHex(checkpoint.signature),
+    }),
+  );
+  cursor.phase = 'done';
+  return (
+    `${text}\n],\n"checkpoints":[\n${checkpoints.join(',\n')}\n],\n` +
+    `"head":${JSON.stringify(cursor.head)},\n` +
+    `"exportSignature":${JSON.stringify(cursor.exportSignature)}}\n`
+  );
 }

@@ -4,11 +4,13 @@
 // - index: reads the log newest first below `beforeSeq` and posts the entries in batches; main
 //   puts them in the log screen's index (audit-queries.ts);
 // - verify: walks the whole chain, every checkpoint and every sealed entry, and posts the verdict
-//   (audit-verifier.ts).
+//   (audit-verifier.ts);
+// - export: makes one export's pages, one each time main asks (export-worker.ts); main writes them.
 // The key and the epoch keys it opened are wiped when the job ends.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { VaultError } from '../../../shared/errors';
 import { AuditLog } from './audit-log';
+import { nextPage, type ExportPage, type PageCursor } from './audit-exports';
 import type { AuditVerdict } from '../../../shared/api';
 import type { AuditEntry, AuditSecrets } from './audit-format';
 import { boxPublicKeyOf, initCrypto, wipe } from '../platform/crypto';
@@ -33,12 +35,24 @@ export interface VerifyJob {
   signingPublicKey: Uint8Array;
 }
 
-export type WorkerJob = IndexJob | VerifyJob;
+export interface ExportJob {
+  kind: 'export';
+  path: string;
+  vaultId: Uint8Array;
+  boxSecretKey: Uint8Array;
+  /** Where the export starts: its header, head and filter, as main logged and signed them. */
+  cursor: PageCursor;
+}
+
+export type WorkerJob = IndexJob | VerifyJob | ExportJob;
 
 export type IndexMessage =
   | { kind: 'entries'; entries: AuditEntry[] }
   | { kind: 'done' }
   | { kind: 'failed'; code: string; message: string };
+
+export type ExportMessage =
+  { kind: 'page'; page: ExportPage } | { kind: 'failed'; code: string; message: string };
 
 export type VerifyMessage =
   { kind: 'verdict'; verdict: AuditVerdict } | { kind: 'failed'; code: string; message: string };
@@ -86,13 +100,47 @@ async function run(job: IndexJob, post: (message: IndexMessage) => void): Promis
   }
 }
 
+/** Makes a page each time main asks; ends with the last page, or when main ends the thread. */
+async function exportPages(job: ExportJob, port: MessagePort): Promise<void> {
+  await initCrypto();
+  const db = openVaultDbReadOnly(job.path);
+  const audit = new AuditLog(db, job.vaultId, () => 0);
+  // Opens entries and never signs: the export's signature was made by main at its start.
+  const secrets: AuditSecrets = {
+    box: { secretKey: job.boxSecretKey, publicKey: boxPublicKeyOf(job.boxSecretKey) },
+    signing: { secretKey: new Uint8Array(0), publicKey: new Uint8Array(0) },
+  };
+  const finish = () => {
+    audit.rotateEpoch();
+    wipe(job.boxSecretKey);
+    db.close();
+    port.close();
+  };
+  port.on('message', () => {
+    try {
+      const page = nextPage(job.cursor, audit, secrets);
+      port.postMessage({ kind: 'page', page } satisfies ExportMessage);
+      if (page.done) finish();
+    } catch (error) {
+      port.postMessage({
+        kind: 'failed',
+        code: error instanceof VaultError ? error.code : 'VAULT_DAMAGED',
+        message: error instanceof Error ? error.message : String(error),
+      } satisfies ExportMessage);
+      finish();
+    }
+  });
+}
+
 if (parentPort) {
   const port = parentPort;
   const job = workerData as WorkerJob;
   const done =
     job.kind === 'verify'
       ? verify(job, (message) => port.postMessage(message))
-      : run(job, (message) => port.postMessage(message));
+      : job.kind === 'export'
+        ? exportPages(job, port)
+        : run(job, (message) => port.postMessage(message));
   done.catch((error: unknown) => {
     const code = error instanceof VaultError ? error.code : 'VAULT_DAMAGED';
     port.postMessage({

@@ -68,11 +68,12 @@ export function auditHandlers(context: CoreContext, desk: AuditExportParts, quer
       }
       return { started: true as const, ...started, fileName, filtered: filter !== null };
     },
-    'audit.exportNext': (request) => {
+    'audit.exportNext': async (request) => {
       context.active();
-      let page: ReturnType<AuditExports['next']>;
+      let page: Awaited<ReturnType<AuditExports['next']>>;
       try {
-        page = exports.next(request.exportId);
+        // Made by the export's thread where there is one: main waits without blocking.
+        page = await exports.next(request.exportId);
       } catch (error) {
         files.discard(request.exportId);
         throw error;

@@ -1,13 +1,22 @@
-// The in-app check of the whole log runs in a worker thread (audit-verifier.ts): main opens none
-// of the entries, the verdict is the one the walk on main gives, an altered entry is named the
-// same way, and a lock during the walk refuses it.
+// The log's long reads in a worker thread: the in-app check of the whole log (audit-verifier.ts)
+// and the pages of an export (export-worker.ts). Main opens none of the entries; the verdict and
+// the exported files are the ones main would make; a lock refuses the check and ends an export.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuditLog } from '../../../electron/core/audit/audit-log';
 import { VAULT_FILE_NAME } from '../../../electron/core/platform/db';
 import type { AuditVerdict } from '../../../shared/api';
-import { fill, newCoreVault, type TestVault } from '../helpers/audit-helpers';
+import {
+  exportText,
+  fill,
+  newCoreVault,
+  startExport,
+  type TestVault,
+} from '../helpers/audit-helpers';
+import { PASSPHRASE } from '../helpers/kernel-helpers';
+import { verifyBundle } from '../../../cli/verify';
+import type { AuditBundle } from '../../../electron/core/audit/audit-bundle';
 import { builtIndexWorker } from '../helpers/index-worker-build';
 import { call, refusal } from '../helpers/practice-helpers';
 
@@ -78,5 +87,39 @@ describe('the log check in a worker thread', { timeout: 180_000 }, () => {
     await call(vault.core, 'session.lock', {});
     expect(String(await pending)).toMatch(/locked/i);
     expect(await refusal(vault.core, 'audit.verify', {})).toMatchObject({ code: 'VAULT_LOCKED' });
+  });
+
+  it('makes the pages of an export in the thread: main opens no entry, and the files are the ones main makes', async () => {
+    const event = (i: number) => ({ action: 'recording.play', subject: `rec-${i % 7}` });
+    const inWorker = await coreVault(true);
+    fill(inWorker, 6_000, event);
+    const opened = vi.spyOn(AuditLog.prototype, 'readAscending');
+    const exported = await exportText(inWorker, 'json');
+    const csv = await exportText(inWorker, 'csv', { action: 'recording.play' });
+    expect(opened).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
+    const bundle = JSON.parse(exported.text) as AuditBundle;
+    expect(await verifyBundle(bundle)).toMatchObject({ ok: true, entries: exported.total });
+    expect(exported.pages).toBeGreaterThanOrEqual(4);
+
+    // The same log exported by main itself gives the same CSV, line for line.
+    const onMain = await coreVault(false);
+    fill(onMain, 6_000, event);
+    await exportText(onMain, 'json');
+    const csvOnMain = await exportText(onMain, 'csv', { action: 'recording.play' });
+    expect(csv.rows).toBe(6_000);
+    expect(csv.text.split('\r\n').length).toBe(csvOnMain.text.split('\r\n').length);
+  });
+
+  it('ends an export and its thread at a lock: the next page is refused', async () => {
+    const vault = await coreVault(true);
+    fill(vault, 6_000, event);
+    const started = await startExport(vault.core, 'json');
+    await call(vault.core, 'audit.exportNext', { exportId: started.exportId });
+    await call(vault.core, 'session.lock', {});
+    await call(vault.core, 'session.unlock', { passphrase: PASSPHRASE });
+    expect(
+      (await refusal(vault.core, 'audit.exportNext', { exportId: started.exportId })).code,
+    ).toBe('NOT_FOUND');
   });
 });
