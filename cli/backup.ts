@@ -87,6 +87,7 @@ function removeAll(partial: string): void {
  * A file removed meanwhile (destroyed since) is left out.
  */
 async function copyRecordingFiles(vaultDir: string, recordingIds: string[], to: string) {
+  if (recordingIds.length === 0) return;
   mkdirSync(to, { mode: 0o700 });
   for (const recordingId of recordingIds)
     await copyInPieces(
@@ -182,7 +183,8 @@ export async function backup(vaultDir: string, outFile: string): Promise<BackupR
       if (existsSync(outFile)) throw error;
       renameSync(partial, outFile);
     }
-    renameSync(`${partial}.recordings`, `${outFile}.recordings`);
+    if (existsSync(`${partial}.recordings`))
+      renameSync(`${partial}.recordings`, `${outFile}.recordings`);
   } catch (error) {
     removeAll(partial);
     return fail(1, `The backup was not kept: ${(error as Error).message}.`);
@@ -191,7 +193,7 @@ export async function backup(vaultDir: string, outFile: string): Promise<BackupR
   return {
     ok: true,
     exitCode: 0,
-    message: `Backed up ${source} to ${outFile} and its recording files to ${outFile}.recordings (schema ${version}, vault ${vaultId.toLowerCase()}). It is encrypted as the vault is: keep the passphrase or recovery key to open it.`,
+    message: `Backed up ${source} to ${outFile}${existsSync(`${outFile}.recordings`) ? ` and its recording files to ${outFile}.recordings` : ''} (schema ${version}, vault ${vaultId.toLowerCase()}). It is encrypted as the vault is: keep the passphrase or recovery key to open it.`,
   };
 }
 

@@ -34,6 +34,8 @@ try {
     external: [
       'better-sqlite3',
       'libsodium-wrappers-sumo',
+      // The core's keychain store loads a native binding; the bench never uses it.
+      '@napi-rs/keyring',
       ...builtinModules,
       ...builtinModules.map((name) => `node:${name}`),
     ],
