@@ -189,5 +189,20 @@ describe('recording files through the core', () => {
     expect(report.problems.find((p) => p.includes(altered))).toMatch(/does not match/);
     expect(report.problems.find((p) => p.includes(removed))).toMatch(/gone/);
     expect(report.problems.some((p) => p.includes(intact))).toBe(false);
+
+    // A file no recording owns, and a destroyed recording's file put back after its removal.
+    writeFileSync(join(dataDir, 'recordings', 'f00d.audio'), 'x');
+    core = await testCore(dataDir, clock, { deviceSecret });
+    await call(core, 'session.unlock', { passphrase: PASSPHRASE });
+    const kept = readFileSync(audioFile(dataDir, intact));
+    await call(core, 'recording.destroy', { recordingId: intact });
+    while (!(await logActions(core, intact)).includes('recording.destroy.complete'))
+      await new Promise((resolve) => setImmediate(resolve));
+    core.close();
+    core = null;
+    writeFileSync(audioFile(dataDir, intact), kept);
+    const again = await doctor(dataDir);
+    expect(again.problems.find((p) => p.includes('f00d.audio'))).toMatch(/belongs to no recording/);
+    expect(again.problems.find((p) => p.includes(intact))).toMatch(/destroyed but its file/);
   });
 });
