@@ -153,23 +153,21 @@ export class FileChunkStore implements ChunkStore {
     }
   }
 
-  /** The writer of a recording recovered after a crash, its last frame checked with the key. */
+  /**
+   * The writer of a recording cut off (a crash, or a finalise that failed), from the file as it
+   * is: the index in SQLite may be missing or stale, the file's whole frames are not. The last
+   * frame must open as audio: a write torn inside it, or an end marker whose commit failed, is cut.
+   */
   private reopen(recording: RecordingRow, recordingKey: Uint8Array): Writer {
-    const frames = this.frameRows(recording.recNo).map((row) => ({
-      seq: row.seq,
-      startMs: row.start_ms,
-      durationMs: row.duration_ms,
-      offset: row.file_offset,
-      sealedBytes: row.sealed_bytes,
-    }));
     let fd: number;
     try {
       fd = openAudioFile(this.folder, recording.recordingId, 'r+');
     } catch (error) {
-      if (!isMissing(error) || frames.length > 0) throw error;
+      if (!isMissing(error)) throw error;
       fd = createAudioFile(this.folder, recording.recordingId);
     }
-    // A write torn after its length reached the disk scans whole but does not open: cut it.
+    const { frames, end } = scanFrames(fd);
+    truncateFile(fd, end);
     for (;;) {
       const last = frames.at(-1);
       if (!last) break;

@@ -129,6 +129,22 @@ describe('recording files', () => {
     expect(opened.recordings.verify(recordingId, recordingKey)).toBe(4);
   });
 
+  it('a finalise whose commit failed leaves no stale end marker: the next seal reads the file', () => {
+    const { opened, recordingId, recordingKey, file } = record(3);
+    opened.recordings.finalise(recordingId, recordingKey);
+    // As if the transaction after the end marker's write had rolled back: no index, no final seq.
+    opened.db
+      .prepare(
+        "UPDATE recordings SET state = 'interrupted', final_seq = NULL WHERE recording_id = ?",
+      )
+      .run(recordingId);
+    opened.db.prepare('DELETE FROM audio_frames').run();
+    opened.recordings.finalise(recordingId, recordingKey, 'interrupted');
+    expect(statSync(file).size).toBe(3 * FRAME_BYTES + FRAME_SEALED_AT + 16);
+    expect(opened.recordings.get(recordingId)).toMatchObject({ finalSeq: 3 });
+    expect(opened.recordings.verify(recordingId, recordingKey)).toBe(3);
+  });
+
   describe('refuses a file tampered with', () => {
     function finalised(seconds: number) {
       const recorded = record(seconds);
