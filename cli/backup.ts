@@ -3,7 +3,10 @@
 // after that snapshot. SQLite's online backup restarted on every write and never finished while
 // a session recorded (issue 16); a held snapshot is never restarted by a writer. The copy is the same ciphertext: it stays encrypted and needs the same
 // passphrase. It never overwrites a file, and it is checked before it takes its final name.
-// It is one owner-only file: no journal beside it, nothing readable by other accounts.
+// It is one owner-only file: no journal beside it, nothing readable by other accounts. Recordings
+// made since migration 0070 keep their audio in files of their own: those of every recording the
+// snapshot holds are copied into the owner-only folder `OUT.recordings` (restore: OUT becomes
+// `vault.sqlite` and that folder `recordings`, side by side).
 //
 // What a backup holds: everything the vault held when it was made, including recordings destroyed
 // and consents revoked afterwards. Restored on this laptop it is an older copy: the app's rollback
@@ -11,10 +14,11 @@
 // destroys and revokes again what was destroyed and revoked since. Opened on another computer with
 // the passphrase, it keeps those recordings; only the auditor's `verify --previous` check of an
 // export made from it catches that (docs/threat-model.md, "What remains out of reach").
-import { closeSync, existsSync, linkSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VAULT_FILE_NAME } from '../electron/core/platform/db';
+import { RECORDINGS_FOLDER, audioFilePath } from '../electron/core/recording/audio-file';
 
 export interface BackupReport {
   ok: boolean;
@@ -70,10 +74,27 @@ async function copyInPieces(from: string, to: string, flags: 'r+' | 'w'): Promis
   }
 }
 
-/** The copy and any journal SQLite kept beside it. */
+/** The copy and any journal SQLite kept beside it, and its recording files. */
 function removeAll(partial: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal'])
     rmSync(`${partial}${suffix}`, { force: true });
+  rmSync(`${partial}.recordings`, { recursive: true, force: true });
+}
+
+/**
+ * Copies the files of the recordings the snapshot holds, up to their size now. A finished file
+ * never changes; a running one is cut to its last whole frame when the copy is first opened.
+ * A file removed meanwhile (destroyed since) is left out.
+ */
+async function copyRecordingFiles(vaultDir: string, recordingIds: string[], to: string) {
+  if (recordingIds.length === 0) return;
+  mkdirSync(to, { mode: 0o700 });
+  for (const recordingId of recordingIds)
+    await copyInPieces(
+      audioFilePath(join(vaultDir, RECORDINGS_FOLDER), recordingId),
+      audioFilePath(to, recordingId),
+      'w',
+    );
 }
 
 export async function backup(vaultDir: string, outFile: string): Promise<BackupReport> {
@@ -81,8 +102,10 @@ export async function backup(vaultDir: string, outFile: string): Promise<BackupR
   if (!existsSync(source)) return fail(3, `There is no ${VAULT_FILE_NAME} in ${vaultDir}.`);
   if (existsSync(outFile)) return fail(3, `${outFile} already exists: choose a new file name.`);
   const partial = `${outFile}.partial`;
-  if (existsSync(partial))
+  if (existsSync(partial) || existsSync(`${partial}.recordings`))
     return fail(3, `${partial} exists (an earlier backup stopped): remove it first.`);
+  if (existsSync(`${outFile}.recordings`))
+    return fail(3, `${outFile}.recordings already exists: choose a new file name.`);
   const { default: Database } = await import('better-sqlite3');
   // Created owner-only before SQLite writes a byte; SQLite gives its journals the same mode.
   try {
@@ -108,6 +131,16 @@ export async function backup(vaultDir: string, outFile: string): Promise<BackupR
     ).id;
     await copyInPieces(source, partial, 'r+');
     await copyInPieces(`${source}-wal`, `${partial}-wal`, 'w');
+    const fileRecordings = hasStorageColumn(db)
+      ? (
+          db
+            .prepare(
+              "SELECT recording_id AS id FROM recordings WHERE storage = 'file' AND ciphertext_removed_at IS NULL",
+            )
+            .all() as { id: string }[]
+        ).map((row) => row.id)
+      : [];
+    await copyRecordingFiles(vaultDir, fileRecordings, `${partial}.recordings`);
   } catch (error) {
     removeAll(partial);
     return fail(1, `The backup could not be written: ${(error as Error).message}`);
@@ -150,6 +183,8 @@ export async function backup(vaultDir: string, outFile: string): Promise<BackupR
       if (existsSync(outFile)) throw error;
       renameSync(partial, outFile);
     }
+    if (existsSync(`${partial}.recordings`))
+      renameSync(`${partial}.recordings`, `${outFile}.recordings`);
   } catch (error) {
     removeAll(partial);
     return fail(1, `The backup was not kept: ${(error as Error).message}.`);
@@ -158,6 +193,13 @@ export async function backup(vaultDir: string, outFile: string): Promise<BackupR
   return {
     ok: true,
     exitCode: 0,
-    message: `Backed up ${source} to ${outFile} (schema ${version}, vault ${vaultId.toLowerCase()}). It is encrypted as the vault is: keep the passphrase or recovery key to open it.`,
+    message: `Backed up ${source} to ${outFile}${existsSync(`${outFile}.recordings`) ? ` and its recording files to ${outFile}.recordings` : ''} (schema ${version}, vault ${vaultId.toLowerCase()}). It is encrypted as the vault is: keep the passphrase or recovery key to open it.`,
   };
+}
+
+/** Vaults from before 0070 keep every recording in the file itself. */
+function hasStorageColumn(db: { prepare: (sql: string) => { all: () => unknown[] } }): boolean {
+  return (
+    db.prepare("SELECT name FROM pragma_table_info('recordings')").all() as { name: string }[]
+  ).some((column) => column.name === 'storage');
 }

@@ -3,7 +3,7 @@
 // the access log's chain and signed checkpoints, every finished recording's signed ciphertext
 // commitment (altered chunks, a swapped key, a recording deleted outside the app), and, given the
 // rollback anchor, whether the file is older than it. Every failure is a sentence, never a trace.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database as Db } from 'better-sqlite3';
 import { AuditLog } from '../electron/core/audit/audit-log';
@@ -13,6 +13,7 @@ import { initCrypto, toHex } from '../electron/core/platform/crypto';
 import { VAULT_FILE_NAME } from '../electron/core/platform/db';
 import { judgeAgainstAnchor } from '../electron/core/platform/rollback-check';
 import { CommitmentStore } from '../electron/core/recording/commitment-store';
+import { RECORDINGS_FOLDER } from '../electron/core/recording/audio-file';
 import { AnchorSnapshotStore } from '../electron/core/vault/anchor-snapshot-store';
 import { ClosingLedgerStore } from '../electron/core/vault/closing-ledger-store';
 
@@ -118,6 +119,8 @@ export async function doctor(vaultDir: string, options: DoctorOptions = {}): Pro
           : `${orphan.chunks} sealed chunks belong to a recording (number ${orphan.recNo}) that does not exist.`,
       );
 
+    checkRecordingFiles(db, vaultDir, problems);
+
     const unfinished = db
       .prepare(
         `SELECT recording_id AS recordingId, state, started_at AS startedAt FROM recordings
@@ -140,6 +143,37 @@ export async function doctor(vaultDir: string, options: DoctorOptions = {}): Pro
     db?.close();
   }
   return { ok: problems.length === 0, exitCode: problems.length === 0 ? 0 : 1, problems, notes };
+}
+
+/**
+ * Recording files (since 0070) against their rows: a destroyed recording whose file is still
+ * there after its removal was recorded, or a file no recording owns. Altered and missing files
+ * are found by their commitments.
+ */
+function checkRecordingFiles(db: Db, vaultDir: string, problems: string[]): void {
+  const folder = join(vaultDir, RECORDINGS_FOLDER);
+  if (!existsSync(folder)) return;
+  const rows = new Map(
+    (
+      db
+        .prepare(
+          'SELECT recording_id AS id, state, ciphertext_removed_at AS removedAt FROM recordings',
+        )
+        .all() as { id: string; state: string; removedAt: number | null }[]
+    ).map((row) => [row.id, row]),
+  );
+  for (const name of readdirSync(folder).sort()) {
+    const recordingId = name.endsWith('.audio') ? name.slice(0, -'.audio'.length) : name;
+    const row = rows.get(recordingId);
+    if (!row)
+      problems.push(
+        `The recording file ${RECORDINGS_FOLDER}/${name} belongs to no recording in the vault: it was put there outside Session Vault.`,
+      );
+    else if (row.state === 'destroyed' && row.removedAt !== null)
+      problems.push(
+        `Recording ${recordingId} is destroyed but its file ${RECORDINGS_FOLDER}/${name} is still there (its key is gone, so it cannot be played).`,
+      );
+  }
 }
 
 /** Every finished recording against its signed commitment, with the log's public signing key. */

@@ -89,6 +89,12 @@ export interface CoreOptions {
   auditIndexWorker?: string | URL;
   /** This laptop's name for the recovery sheet; the OS host name unless a test names it. */
   deviceName?: string;
+  /**
+   * Where new recordings keep their sealed chunks: a file of their own beside the vault (the
+   * default since migration 0070), or the vault's `chunks` table as before it. Recordings already
+   * made stay where they are and are read from there.
+   */
+  newRecordingStorage?: 'file' | 'sqlite';
 }
 
 export interface Core {
@@ -139,6 +145,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     options.kdf ?? DEFAULT_KDF,
     options.deviceSecret,
     clock,
+    options.newRecordingStorage,
   );
   const destroyer = createSweeper(lifecycle, now);
   const freeBytes =

@@ -41,7 +41,10 @@ export interface Practice {
   cleanup(): void;
 }
 
-export async function practiceWithRecording(): Promise<Practice> {
+/** `newRecordingStorage: 'sqlite'` keeps the audio in the `chunks` table, as before 0070. */
+export async function practiceWithRecording(
+  options: { newRecordingStorage?: 'file' | 'sqlite' } = {},
+): Promise<Practice> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sv-attack-'));
   const clock = fakeClock();
   const deviceSecret = new Uint8Array(randomBytes(32));
@@ -52,6 +55,7 @@ export async function practiceWithRecording(): Promise<Practice> {
       deviceSecret,
       anchorStore: keychain,
       exportFiles: { choose: async (suggestedName) => join(exportDir, suggestedName) },
+      newRecordingStorage: options.newRecordingStorage,
     });
   const practice = {
     dataDir,
@@ -99,14 +103,17 @@ export async function practiceWithRecording(): Promise<Practice> {
 export function copyVaultFolder(from: string): string {
   const to = mkdtempSync(join(tmpdir(), 'sv-attack-copy-'));
   for (const name of readdirSync(from))
-    if (name !== VAULT_LOCK_FILE_NAME) cpSync(join(from, name), join(to, name));
+    if (name !== VAULT_LOCK_FILE_NAME)
+      cpSync(join(from, name), join(to, name), { recursive: true });
   return to;
 }
 
 /** Puts a copied folder back over the vault folder, as a restore from a backup tool does. */
 export function restoreVaultFolder(copy: string, dataDir: string): void {
-  for (const name of readdirSync(dataDir)) rmSync(join(dataDir, name), { force: true });
-  for (const name of readdirSync(copy)) cpSync(join(copy, name), join(dataDir, name));
+  for (const name of readdirSync(dataDir))
+    rmSync(join(dataDir, name), { recursive: true, force: true });
+  for (const name of readdirSync(copy))
+    cpSync(join(copy, name), join(dataDir, name), { recursive: true });
 }
 
 export async function unlock(core: Core): Promise<void> {

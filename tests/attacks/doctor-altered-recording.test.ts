@@ -1,6 +1,7 @@
 // Attacks checked with `doctor`, which has no key: alter a recording's chunks, swap its wrapped
 // key for another recording's, delete a recording's rows and key. Before issue 11 doctor said
 // HEALTHY to each.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,8 +26,10 @@ function edit(dataDir: string, change: (db: Database.Database) => void): void {
   }
 }
 
-async function twoRecordings(): Promise<{ first: string; second: string }> {
-  practice = await practiceWithRecording();
+async function twoRecordings(
+  newRecordingStorage: 'file' | 'sqlite' = 'file',
+): Promise<{ first: string; second: string }> {
+  practice = await practiceWithRecording({ newRecordingStorage });
   const { recordingId: second } = await startCapture(practice.core, practice.clientId);
   await sendSeconds(practice.core, second, 2);
   await stopCapture(practice.core, second);
@@ -49,7 +52,7 @@ function expectNamed(said: { code: number; text: string }, recordingId: string, 
 
 describe('doctor finds what was changed in a recording without any key', () => {
   it('altered chunks', async () => {
-    const { first, second } = await twoRecordings();
+    const { first, second } = await twoRecordings('sqlite');
     edit(practice!.dataDir, (db) => {
       const row = db
         .prepare(
@@ -62,6 +65,19 @@ describe('doctor finds what was changed in a recording without any key', () => {
     const said = await doctorSays(practice!.dataDir);
     expectNamed(said, first, /does not match its signed commitment/);
     expect(said.text).not.toContain(`PROBLEM: Recording ${second}`);
+  });
+
+  it('an altered recording file, and one removed', async () => {
+    const { first, second } = await twoRecordings();
+    const file = (id: string) => join(practice!.dataDir, 'recordings', `${id}.audio`);
+    const bytes = readFileSync(file(first));
+    bytes.writeUInt8(bytes.readUInt8(200) ^ 0x01, 200);
+    writeFileSync(file(first), bytes);
+    const said = await doctorSays(practice!.dataDir);
+    expectNamed(said, first, /does not match its signed commitment/);
+    expect(said.text).not.toContain(`PROBLEM: Recording ${second}`);
+    rmSync(file(second));
+    expectNamed(await doctorSays(practice!.dataDir), second, /gone/);
   });
 
   it('a wrapped key swapped for another recording’s', async () => {

@@ -50,11 +50,20 @@ export async function createVault(options: {
   /** null: SQLite's default, i.e. the kernel unchanged. */
   pageSize?: number | null;
   name: string;
+  /** Where recordings keep their chunks; the page-size study measures the `chunks` table. */
+  newRecordingStorage?: 'file' | 'sqlite';
 }): Promise<BenchVault> {
   await initCrypto();
   const folder = tempFolder(options.name);
   let clock = Date.UTC(2026, 10, 26, 9, 0, 0);
-  const lifecycle = new VaultService(folder.path, () => (clock += 7), options.kdf, randomBytes(32));
+  const lifecycle = new VaultService(
+    folder.path,
+    () => (clock += 7),
+    options.kdf,
+    randomBytes(32),
+    undefined,
+    options.newRecordingStorage,
+  );
   try {
     withNewFilePageSize(options.pageSize ?? null, () =>
       lifecycle.create({

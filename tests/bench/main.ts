@@ -13,6 +13,7 @@ import { playbackGroup } from './playback';
 import { playerMemoryGroup } from './player-memory';
 import { recordingGroup } from './recordings';
 import { credentialTimingGroup, unlockGroup } from './unlock';
+import { writeAmplificationGroup } from './write-amplification';
 
 const GROUPS: BenchGroup[] = [
   unlockGroup,
@@ -24,6 +25,7 @@ const GROUPS: BenchGroup[] = [
   auditExportGroup,
   credentialTimingGroup,
   ipcHostileGroup,
+  writeAmplificationGroup,
 ];
 
 function parseArgs(argv: string[]): BenchOptions & { json: string | null } {

@@ -43,6 +43,8 @@ async function runAtPageSize(
     // The default page size is the kernel unchanged: no pragma is added.
     pageSize: pageSize === DEFAULT_PAGE_SIZE ? null : pageSize,
     name: `page${pageSize}`,
+    // This study is of the chunks table (recordings made before 0070 are read from it).
+    newRecordingStorage: 'sqlite',
   });
   try {
     if (vault.pageSize !== pageSize) throw new Error(`vault page size is ${vault.pageSize}`);

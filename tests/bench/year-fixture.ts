@@ -27,6 +27,8 @@ export interface YearFixtureOptions {
   /** Changes to every client's consent terms (e.g. `termination`); retention is 365 days otherwise. */
   consentOverrides?: Record<string, unknown>;
   name?: string;
+  /** Where the recordings keep their chunks: their own files (the default) or the `chunks` table. */
+  newRecordingStorage?: 'file' | 'sqlite';
 }
 
 export interface YearRecording {
@@ -106,6 +108,7 @@ export async function buildYearFixture(options: YearFixtureOptions): Promise<Yea
       kdf: LIGHT_KDF,
       freeBytes: () => 1e12,
       captureHost: { open: () => undefined, close: () => undefined },
+      newRecordingStorage: options.newRecordingStorage,
     });
 
   const connection = captureWriterConnection();

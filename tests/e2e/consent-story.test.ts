@@ -5,7 +5,7 @@
 // client, alone in review with their PIN, revokes consent in two clicks; the therapist unlocks
 // and sees the recording destroyed, the access log says who did what, and the recording's
 // ciphertext is gone from every byte of the vault folder.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
@@ -44,8 +44,21 @@ function vaultFiles(dir: string): { path: string; bytes: Buffer }[] {
   });
 }
 
-/** The sealed chunks of one recording, straight from the vault file, read-only. */
+/** A recording file's sealed chunks (since 0070): each frame's bytes after its 40-byte head. */
+function sealedFrames(recording: string): Buffer[] {
+  const file = join(host.dataDir, 'recordings', `${recording}.audio`);
+  if (!existsSync(file)) return [];
+  const bytes = readFileSync(file);
+  const frames: Buffer[] = [];
+  for (let at = 0; at + 40 <= bytes.length; at += 40 + bytes.readUInt32LE(at))
+    frames.push(bytes.subarray(at + 40, at + 40 + bytes.readUInt32LE(at)));
+  return frames;
+}
+
+/** The sealed chunks of one recording, straight from the vault file (or its own), read-only. */
 function sealedChunks(recording: string): Buffer[] {
+  const inFile = sealedFrames(recording);
+  if (inFile.length > 0) return inFile;
   const db = new Database(join(host.dataDir, 'vault.sqlite'), {
     readonly: true,
     fileMustExist: true,

@@ -1,4 +1,6 @@
-// Sealed chunk storage. Each chunk is sealed with its recording's key; the associated data binds
+// Sealed chunk storage: one interface, two places. Recordings made before migration 0070 keep
+// their chunks in the `chunks` table (SqliteChunkStore, here); newer ones in a file of their own
+// (FileChunkStore). Each chunk is sealed with its recording's key; the associated data binds
 // vault id, recording id, sequence number, time index and the final flag, so a chunk that is
 // altered, moved, copied, taken from another recording or cut off at the end does not open.
 // A recording ends with a sealed, empty end marker (final = 1).
@@ -23,7 +25,41 @@ export interface ChunkIndexEntry {
   bytes: number;
 }
 
-export class ChunkStore {
+export interface NewChunk {
+  seq: number;
+  startMs: number;
+  durationMs: number;
+  payload: Uint8Array;
+}
+
+/** What the recordings need from wherever a recording's chunks are kept. */
+export interface ChunkStore {
+  /** Seals one chunk and makes it durable before returning (the one second a crash may lose). */
+  append(recordingId: string, recordingKey: Uint8Array, chunk: NewChunk): void;
+  /** Seals the end marker: after it, a missing tail is detected as truncation. */
+  finalise(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    state: 'finalised' | 'interrupted',
+  ): RecordingRow;
+  index(recordingId: string): ChunkIndexEntry[];
+  seqAt(recordingId: string, positionMs: number): number | null;
+  openChunk(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    seq: number,
+    otherKeys?: () => Iterable<{ recordingId: string; key: Uint8Array }>,
+  ): Uint8Array;
+  verify(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    removed: { fromSeq: number; toSeq: number }[],
+  ): number;
+  /** Forgets one chunk (inside the caller's transaction). */
+  deleteOne(recNo: number, seq: number): void;
+}
+
+export class SqliteChunkStore implements ChunkStore {
   /** Prepared once: preparing on every chunk read cost more than decrypting it. */
   private readonly statements = new Map<string, Statement>();
   private readonly vaultHex: string;
@@ -64,11 +100,7 @@ export class ChunkStore {
    * Seals and commits one chunk in its own transaction. Refuses a recording that is not being
    * recorded, a sequence number other than the next one, and an oversized chunk.
    */
-  append(
-    recordingId: string,
-    recordingKey: Uint8Array,
-    chunk: { seq: number; startMs: number; durationMs: number; payload: Uint8Array },
-  ): void {
+  append(recordingId: string, recordingKey: Uint8Array, chunk: NewChunk): void {
     if (chunk.payload.byteLength > MAX_CHUNK_BYTES) throw new VaultError('CHUNK_TOO_LARGE');
     this.db.transaction(() => {
       const recording = this.rows.get(recordingId);

@@ -1,6 +1,10 @@
 // Where ciphertext commitments live (state_seals, subject 'commitment/<recording id>'), and the
-// rows they commit to, read as they stand in the file: the chunks and the wrapped recording key.
+// rows they commit to, read as they stand in the file: the chunks (or the recording's own audio
+// file, hashed whole) and the wrapped recording key.
+import { closeSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
+import { hashAll, utf8 } from '../platform/crypto';
+import { audioFolderOf, fileBytes, openAudioFile } from './audio-file';
 import {
   COMMITMENT_SUBJECT_PREFIX,
   type CommittedRecording,
@@ -12,8 +16,33 @@ export interface StoredCommitment {
   signature: Uint8Array;
 }
 
+/** BLAKE2b of a recording's audio file, every byte; null when the file is not there. */
+function audioFileHash(folder: string | null, recordingId: string): Uint8Array | null {
+  if (!folder) return null;
+  let fd: number;
+  try {
+    fd = openAudioFile(folder, recordingId, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    return hashAll(
+      (function* () {
+        yield utf8.encode('session-vault/audio-file/v1');
+        yield* fileBytes(fd);
+      })(),
+    );
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export class CommitmentStore {
-  constructor(private readonly db: Database) {}
+  private readonly audioFolder: string | null;
+
+  constructor(private readonly db: Database) {
+    this.audioFolder = audioFolderOf(db);
+  }
 
   /**
    * The recording as the file holds it now, or null when its row, chunks or key are gone.
@@ -21,13 +50,23 @@ export class CommitmentStore {
    */
   asStored(recordingId: string): CommittedRecording | null {
     const recording = this.db
-      .prepare('SELECT rec_no AS recNo FROM recordings WHERE recording_id = ?')
-      .get(recordingId) as { recNo: number } | undefined;
+      .prepare('SELECT rec_no AS recNo, storage FROM recordings WHERE recording_id = ?')
+      .get(recordingId) as { recNo: number; storage: string } | undefined;
     const key = this.db
       .prepare('SELECT key_id, kdf, nonce, ciphertext FROM wrapped_keys WHERE key_id = ?')
       .get(`rk/${recordingId}`) as
       { key_id: string; kdf: string | null; nonce: Buffer; ciphertext: Buffer } | undefined;
     if (!recording || !key) return null;
+    const recordingKeyHash = wrappedKeyRowHash({
+      keyId: key.key_id,
+      kdf: key.kdf,
+      nonce: key.nonce,
+      ciphertext: key.ciphertext,
+    });
+    if (recording.storage === 'file') {
+      const fileHash = audioFileHash(this.audioFolder, recordingId);
+      return fileHash ? { recordingId, chunksHash: fileHash, recordingKeyHash } : null;
+    }
     const chunks = this.db
       .prepare(
         `SELECT seq, start_ms AS startMs, duration_ms AS durationMs, nonce, ciphertext
@@ -43,12 +82,7 @@ export class CommitmentStore {
     return {
       recordingId,
       chunksHash: chunksHashOf(chunks),
-      recordingKeyHash: wrappedKeyRowHash({
-        keyId: key.key_id,
-        kdf: key.kdf,
-        nonce: key.nonce,
-        ciphertext: key.ciphertext,
-      }),
+      recordingKeyHash,
     };
   }
 

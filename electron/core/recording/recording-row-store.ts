@@ -9,6 +9,9 @@ import { ChunkIntegrityError } from './chunk-integrity-error';
 
 export type RecordingState = 'recording' | 'finalised' | 'interrupted' | 'destroyed';
 
+/** Where a recording's sealed chunks are: the `chunks` table (before 0070) or its own file. */
+export type ChunkStorage = 'sqlite' | 'file';
+
 export type DestroyCause = 'retention' | 'termination' | 'revocation';
 
 export interface RecordingRow {
@@ -22,6 +25,7 @@ export interface RecordingRow {
   destroyAfter: number | null;
   destroyedAt: number | null;
   destroyReason: string | null;
+  storage: ChunkStorage;
 }
 
 export interface RecordingMeta {
@@ -47,6 +51,7 @@ function toRecording(row: Record<string, unknown>): RecordingRow {
     destroyAfter: (row.destroy_after as number | null) ?? null,
     destroyedAt: (row.destroyed_at as number | null) ?? null,
     destroyReason: (row.destroy_reason as string | null) ?? null,
+    storage: (row.storage as ChunkStorage | undefined) ?? 'sqlite',
   };
 }
 
@@ -58,6 +63,8 @@ export class RecordingRowStore {
     private readonly db: Database,
     private readonly vaultId: Uint8Array,
     private readonly now: () => number,
+    /** Where new recordings keep their chunks. */
+    private readonly newStorage: ChunkStorage = 'sqlite',
   ) {}
 
   private stmt(sql: string): Statement {
@@ -86,8 +93,8 @@ export class RecordingRowStore {
       this.metaAssociatedData(recording.recordingId),
     );
     this.stmt(
-      `INSERT INTO recordings (recording_id, client_id, kind, started_at, state, sealed_meta, destroy_after)
-         VALUES (?, ?, ?, ?, 'recording', ?, ?)`,
+      `INSERT INTO recordings (recording_id, client_id, kind, started_at, state, sealed_meta, destroy_after, storage)
+         VALUES (?, ?, ?, ?, 'recording', ?, ?, ?)`,
     ).run(
       recording.recordingId,
       recording.clientId,
@@ -95,6 +102,7 @@ export class RecordingRowStore {
       this.now(),
       Buffer.concat([sealed.nonce, sealed.ciphertext]),
       recording.destroyAfter,
+      this.newStorage,
     );
     return this.get(recording.recordingId);
   }
@@ -154,6 +162,16 @@ export class RecordingRowStore {
     return rows.map(toRecording);
   }
 
+  /** Recordings still marked running (at start-up: cut off by a crash). */
+  running(): RecordingRow[] {
+    return (
+      this.stmt("SELECT * FROM recordings WHERE state = 'recording'").all() as Record<
+        string,
+        unknown
+      >[]
+    ).map(toRecording);
+  }
+
   /** At start-up no recording can be running: any left 'recording' was cut off by a crash. */
   markInterrupted(): string[] {
     const ids = (
@@ -197,12 +215,12 @@ export class RecordingRowStore {
   }
 
   /** Destroyed recordings whose ciphertext is still being removed, oldest destruction first. */
-  awaitingRemoval(): { recNo: number; recordingId: string }[] {
+  awaitingRemoval(): { recNo: number; recordingId: string; storage: ChunkStorage }[] {
     return (
       this.stmt(
-        "SELECT rec_no, recording_id FROM recordings WHERE state = 'destroyed' AND ciphertext_removed_at IS NULL ORDER BY destroyed_at, rec_no",
-      ).all() as { rec_no: number; recording_id: string }[]
-    ).map((row) => ({ recNo: row.rec_no, recordingId: row.recording_id }));
+        "SELECT rec_no, recording_id, storage FROM recordings WHERE state = 'destroyed' AND ciphertext_removed_at IS NULL ORDER BY destroyed_at, rec_no",
+      ).all() as { rec_no: number; recording_id: string; storage: ChunkStorage }[]
+    ).map((row) => ({ recNo: row.rec_no, recordingId: row.recording_id, storage: row.storage }));
   }
 
   markCiphertextRemoved(recNo: number): void {

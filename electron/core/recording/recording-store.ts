@@ -1,11 +1,20 @@
 // The vault's recordings, composed of three stores: the rows (state, deadlines, sealed details),
-// the sealed chunks, and the timeline (markers, removed parts). What spans them lives here:
+// the sealed chunks (in SQLite before 0070, in one file per recording since), and the timeline (markers, removed parts). What spans them lives here:
 // destroying all of a recording's audio, or a part of it, in one transaction.
 import type { Database } from 'better-sqlite3';
 import { checkpointAndTruncateWal } from '../platform/db';
-import { ChunkStore, type ChunkIndexEntry } from './chunk-store';
+import { rmSync } from 'node:fs';
+import { audioFilePath } from './audio-file';
+import {
+  SqliteChunkStore,
+  type ChunkIndexEntry,
+  type ChunkStore,
+  type NewChunk,
+} from './chunk-store';
+import { FileChunkStore } from './file-chunk-store';
 import {
   RecordingRowStore,
+  type ChunkStorage,
   type DestroyCause,
   type RecordingMeta,
   type RecordingRow,
@@ -15,7 +24,8 @@ import { TimelineStore } from './timeline-store';
 
 export class RecordingStore {
   private readonly rows: RecordingRowStore;
-  private readonly chunks: ChunkStore;
+  private readonly chunks: SqliteChunkStore;
+  private readonly files: FileChunkStore | null;
   private readonly timeline: TimelineStore;
   private readonly summaries: RecordingSummaryStore;
 
@@ -23,11 +33,25 @@ export class RecordingStore {
     private readonly db: Database,
     vaultId: Uint8Array,
     now: () => number,
+    /** The folder of recording files; null (a database in memory) keeps new chunks in SQLite. */
+    private readonly audioFolder: string | null = null,
+    /** Where new recordings go: their own file when there is a folder for it. */
+    newStorage: ChunkStorage = audioFolder ? 'file' : 'sqlite',
   ) {
-    this.rows = new RecordingRowStore(db, vaultId, now);
-    this.chunks = new ChunkStore(db, vaultId, this.rows);
+    this.rows = new RecordingRowStore(db, vaultId, now, newStorage);
+    this.chunks = new SqliteChunkStore(db, vaultId, this.rows);
+    this.files = audioFolder ? new FileChunkStore(db, vaultId, this.rows, audioFolder) : null;
     this.timeline = new TimelineStore(db, vaultId, now);
     this.summaries = new RecordingSummaryStore(db);
+  }
+
+  private fileStore(): FileChunkStore {
+    if (!this.files) throw new Error('this vault has no folder for recording files');
+    return this.files;
+  }
+
+  private storeOf(recording: RecordingRow): ChunkStore {
+    return recording.storage === 'file' ? this.fileStore() : this.chunks;
   }
 
   create(
@@ -58,8 +82,13 @@ export class RecordingStore {
     return this.rows.list(clientId);
   }
 
+  /** At start-up: recordings a crash cut off; a file's whole frames become its index first. */
   markInterrupted(): string[] {
-    return this.rows.markInterrupted();
+    return this.db.transaction(() => {
+      for (const recording of this.rows.running())
+        if (recording.storage === 'file') this.fileStore().recover(recording);
+      return this.rows.markInterrupted();
+    })();
   }
 
   markOneInterrupted(recordingId: string): void {
@@ -86,12 +115,8 @@ export class RecordingStore {
     return this.rows.due(at);
   }
 
-  append(
-    recordingId: string,
-    recordingKey: Uint8Array,
-    chunk: { seq: number; startMs: number; durationMs: number; payload: Uint8Array },
-  ): void {
-    this.chunks.append(recordingId, recordingKey, chunk);
+  append(recordingId: string, recordingKey: Uint8Array, chunk: NewChunk): void {
+    this.storeOf(this.rows.get(recordingId)).append(recordingId, recordingKey, chunk);
   }
 
   finalise(
@@ -100,7 +125,11 @@ export class RecordingStore {
     state: 'finalised' | 'interrupted' = 'finalised',
   ): RecordingRow {
     return this.db.transaction(() => {
-      const finalised = this.chunks.finalise(recordingId, recordingKey, state);
+      const finalised = this.storeOf(this.rows.get(recordingId)).finalise(
+        recordingId,
+        recordingKey,
+        state,
+      );
       this.summaries.summarise(finalised.recNo);
       return finalised;
     })();
@@ -116,15 +145,25 @@ export class RecordingStore {
       this.db.transaction(() => {
         for (const recNo of missing) this.summaries.summarise(recNo);
       })();
-    return this.summaries.library();
+    // A recording still being written to its file has its index in memory only.
+    return this.summaries.library().map((row) => {
+      if (row.state !== 'recording' || !this.files?.isWriting(row.recordingId)) return row;
+      const index = this.files.index(row.recordingId);
+      return {
+        ...row,
+        chunkCount: index.length,
+        durationMs: index.reduce((end, c) => Math.max(end, c.startMs + c.durationMs), 0),
+        audioBytes: index.reduce((sum, c) => sum + c.bytes, 0),
+      };
+    });
   }
 
   index(recordingId: string): ChunkIndexEntry[] {
-    return this.chunks.index(recordingId);
+    return this.storeOf(this.rows.get(recordingId)).index(recordingId);
   }
 
   seqAt(recordingId: string, positionMs: number): number | null {
-    return this.chunks.seqAt(recordingId, positionMs);
+    return this.storeOf(this.rows.get(recordingId)).seqAt(recordingId, positionMs);
   }
 
   openChunk(
@@ -133,12 +172,16 @@ export class RecordingStore {
     seq: number,
     otherKeys?: () => Iterable<{ recordingId: string; key: Uint8Array }>,
   ): Uint8Array {
-    return this.chunks.openChunk(recordingId, recordingKey, seq, otherKeys);
+    const recording = this.rows.find(recordingId);
+    // An unknown recording is refused by the store's own query, as before.
+    const store = recording ? this.storeOf(recording) : this.chunks;
+    return store.openChunk(recordingId, recordingKey, seq, otherKeys);
   }
 
   verify(recordingId: string, recordingKey: Uint8Array): number {
-    const removed = this.timeline.removedRanges(this.rows.get(recordingId).recNo);
-    return this.chunks.verify(recordingId, recordingKey, removed);
+    const recording = this.rows.get(recordingId);
+    const removed = this.timeline.removedRanges(recording.recNo);
+    return this.storeOf(recording).verify(recordingId, recordingKey, removed);
   }
 
   addMarker(recordingId: string, recordingKey: Uint8Array, atMs: number, label: string): string {
@@ -167,9 +210,14 @@ export class RecordingStore {
     this.db.transaction(() => {
       this.timeline.deleteMarkers(recording.recNo);
       this.chunks.deleteAll(recording.recNo);
+      this.files?.deleteIndex(recording.recNo);
       this.rows.markDestroyed(recording.recNo, reason);
       this.summaries.summarise(recording.recNo);
     })();
+    if (recording.storage === 'file' && this.audioFolder) {
+      this.files?.closeWriter(recordingId);
+      rmSync(audioFilePath(this.audioFolder, recordingId), { force: true });
+    }
     checkpointAndTruncateWal(this.db);
   }
 
@@ -184,8 +232,30 @@ export class RecordingStore {
     this.summaries.clear(recording.recNo);
   }
 
-  awaitingRemoval(): { recNo: number; recordingId: string }[] {
+  awaitingRemoval(): { recNo: number; recordingId: string; storage: ChunkStorage }[] {
     return this.rows.awaitingRemoval();
+  }
+
+  /** Removes a destroyed recording's file off main; `completeFileRemovals` then records it. */
+  removeAudioFile(recordingId: string): Promise<void> {
+    return this.fileStore().removeFile(recordingId);
+  }
+
+  /**
+   * Every removed file's completion in one transaction (one sync, however many settled together),
+   * with `onComplete` (its log entry) for each.
+   */
+  completeFileRemovals(
+    removed: { recNo: number; recordingId: string }[],
+    onComplete: (recordingId: string) => void,
+  ): void {
+    this.db.transaction(() => {
+      for (const { recNo, recordingId } of removed) {
+        this.fileStore().deleteIndex(recNo);
+        this.rows.markCiphertextRemoved(recNo);
+        onComplete(recordingId);
+      }
+    })();
   }
 
   /**
@@ -212,7 +282,8 @@ export class RecordingStore {
     toMs: number,
   ): { removedChunks: number; fromMs: number; toMs: number } {
     const recording = this.rows.get(recordingId);
-    const chunks = this.chunks
+    const store = this.storeOf(recording);
+    const chunks = store
       .index(recordingId)
       .filter((c) => c.seq > 0 && c.startMs < toMs && c.startMs + c.durationMs > fromMs);
     if (chunks.length === 0) return { removedChunks: 0, fromMs, toMs };
@@ -224,8 +295,14 @@ export class RecordingStore {
       fromMs: first.startMs,
       toMs: last.startMs + last.durationMs,
     };
+    // A file's frames are zeroed (and that synced) before the index forgets them.
+    if (recording.storage === 'file')
+      this.fileStore().zero(
+        recording,
+        chunks.map((c) => c.seq),
+      );
     this.db.transaction(() => {
-      for (const c of chunks) this.chunks.deleteOne(recording.recNo, c.seq);
+      for (const c of chunks) store.deleteOne(recording.recNo, c.seq);
       this.timeline.deleteMarkers(recording.recNo, gap);
       this.timeline.addRemovedRange(recording.recNo, gap);
       this.summaries.summarise(recording.recNo);

@@ -22,14 +22,17 @@ export interface LibraryRow extends RecordingSummaryFigures {
   markerCount: number;
 }
 
-/** The audio chunks of one recording (the end marker is not audio), as the chunk index counts them. */
+/** The audio chunks of one recording (the end marker is not audio), in SQLite or in its file's index. */
 const FIGURES_OF = `
   SELECT count(*) AS chunk_count,
          coalesce(max(start_ms + duration_ms), 0) AS duration_ms,
-         coalesce(sum(length(ciphertext) - ${AEAD_TAG_BYTES}), 0) AS audio_bytes
-    FROM chunks
-   WHERE chunk_id >= :recNo * ${SEQ_SPAN} AND chunk_id < (:recNo + 1) * ${SEQ_SPAN}
-     AND seq IS NOT (SELECT final_seq FROM recordings WHERE rec_no = :recNo)`;
+         coalesce(sum(sealed_bytes - ${AEAD_TAG_BYTES}), 0) AS audio_bytes
+    FROM (SELECT seq, start_ms, duration_ms, length(ciphertext) AS sealed_bytes FROM chunks
+           WHERE chunk_id >= :recNo * ${SEQ_SPAN} AND chunk_id < (:recNo + 1) * ${SEQ_SPAN}
+          UNION ALL
+          SELECT seq, start_ms, duration_ms, sealed_bytes FROM audio_frames
+           WHERE frame_id >= :recNo * ${SEQ_SPAN} AND frame_id < (:recNo + 1) * ${SEQ_SPAN})
+   WHERE seq IS NOT (SELECT final_seq FROM recordings WHERE rec_no = :recNo)`;
 
 interface FiguresRow {
   chunk_count: number;

@@ -7,7 +7,8 @@ export function isDiskFull(error: unknown): boolean {
     typeof error === 'object' &&
     error !== null &&
     'code' in error &&
-    (error as { code: unknown }).code === 'SQLITE_FULL'
+    ((error as { code: unknown }).code === 'SQLITE_FULL' ||
+      (error as { code: unknown }).code === 'ENOSPC')
   );
 }
 

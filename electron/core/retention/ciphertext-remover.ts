@@ -1,7 +1,9 @@
 // The second step of a destruction: the key is already gone (the recording cannot be heard from
 // that moment), and here its ciphertext leaves the file in small transactions, a slice per turn of
 // main, so ending therapy or a sweep of many recordings never freezes the app (issue 16: 4.5 s
-// for 30 recordings in one call). What a quit or a crash interrupts resumes at the next start.
+// for 30 recordings in one call). A recording kept in its own file loses it with one `rm` off
+// main, and every removal that settled together is marked complete in one transaction. What a
+// quit or a crash interrupts resumes at the next start.
 import { performance } from 'node:perf_hooks';
 import { checkpointAndTruncateWal, vacuumSome } from '../platform/db';
 import type { VaultService } from '../vault/vault-service';
@@ -15,6 +17,8 @@ export class CiphertextRemover {
   private scheduled: NodeJS.Immediate | null = null;
   private removedSinceCheckpoint = false;
   private stopped = false;
+  /** Recording files being removed now, so a turn does not start their removal twice. */
+  private readonly removingFiles = new Set<string>();
 
   constructor(private readonly lifecycle: VaultService) {}
 
@@ -27,7 +31,9 @@ export class CiphertextRemover {
     const vault = this.lifecycle.opened();
     const started = performance.now();
     for (;;) {
-      const [next] = vault.recordings.awaitingRemoval();
+      const awaiting = vault.recordings.awaitingRemoval();
+      this.removeFiles(awaiting.filter((r) => r.storage === 'file'));
+      const next = awaiting.find((r) => r.storage === 'sqlite');
       if (!next) {
         // The freed pages go back to the disk (also those a quit left), then the WAL that saw
         // them is emptied.
@@ -52,6 +58,45 @@ export class CiphertextRemover {
       this.removedSinceCheckpoint = true;
       if (performance.now() - started >= budgetMs) return false;
     }
+  }
+
+  /**
+   * Starts removing files not already on their way; once those settle, one transaction marks
+   * every one removed complete and logs it. A failed removal is tried again on a later turn.
+   */
+  private removeFiles(recordings: { recNo: number; recordingId: string }[]): void {
+    const starting = recordings.filter((r) => !this.removingFiles.has(r.recordingId));
+    if (starting.length === 0) return;
+    const vault = this.lifecycle.opened();
+    for (const r of starting) this.removingFiles.add(r.recordingId);
+    void Promise.allSettled(starting.map((r) => vault.recordings.removeAudioFile(r.recordingId)))
+      .then((results) => {
+        const removed = starting.filter((_, i) => results[i]?.status === 'fulfilled');
+        const open = this.lifecycle.state === 'locked' || this.lifecycle.state === 'unlocked';
+        if (this.stopped || !open || this.lifecycle.opened() !== vault || removed.length === 0)
+          return;
+        vault.recordings.completeFileRemovals(removed, (recordingId) =>
+          vault.audit.append({
+            actorRole: 'system',
+            action: 'recording.destroy.complete',
+            subject: recordingId,
+            outcome: 'ok',
+          }),
+        );
+        this.removedSinceCheckpoint = true;
+      })
+      .catch(() => {
+        // A closed vault or a full disk: the next start or tick finds them still awaiting removal.
+      })
+      .finally(() => {
+        for (const r of starting) this.removingFiles.delete(r.recordingId);
+        if (!this.stopped) this.schedule();
+      });
+  }
+
+  /** True while recording files are being removed (a completion is still to be logged). */
+  get busy(): boolean {
+    return this.removingFiles.size > 0;
   }
 
   /** Keeps removing, one turn at a time, until nothing is left (or the core closes). */

@@ -10,6 +10,8 @@ import { AnchorSnapshotStore } from './anchor-snapshot-store';
 import { ClosingLedgerStore } from './closing-ledger-store';
 import { KeyStore, type KdfCost } from './key-store';
 import { RecordingStore } from '../recording/recording-store';
+import { audioFolderOf } from '../recording/audio-file';
+import type { ChunkStorage } from '../recording/recording-row-store';
 import { SealedFieldStore } from '../platform/sealed-field-store';
 import { SettingsStore } from './settings-store';
 import { UnlockThrottle } from './unlock-throttle';
@@ -42,6 +44,7 @@ export function attachVault(
   kdfCost: KdfCost,
   deviceSecret: Uint8Array,
   clock?: VaultClock,
+  newRecordingStorage: ChunkStorage = 'file',
 ): OpenVault {
   const vaultId = new VaultMetaStore(db).vaultId();
   const keys = new KeyStore(db, vaultId, now, integrityKeyOf(deviceSecret, vaultId));
@@ -56,7 +59,13 @@ export function attachVault(
     throttle: new UnlockThrottle(db, now, undefined, clock),
     clients: new ClientStore(db, vaultId, keys, now, kdfCost),
     auditors: new AuditorStore(db, vaultId, keys, now, kdfCost),
-    recordings: new RecordingStore(db, vaultId, now),
+    recordings: new RecordingStore(
+      db,
+      vaultId,
+      now,
+      audioFolderOf(db),
+      db.memory ? 'sqlite' : newRecordingStorage,
+    ),
     settings: new SettingsStore(db),
     sealedFields: new SealedFieldStore(db, vaultId),
     ledger: new ClosingLedgerStore(db, vaultId),

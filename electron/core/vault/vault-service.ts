@@ -20,6 +20,7 @@ import {
   sealInterruptedRecordings,
 } from '../recording/interrupted-recordings';
 import { KEY_IDS, normalizeRecoveryKey, wrapWithSecret, type KdfCost } from './key-store';
+import type { ChunkStorage } from '../recording/recording-row-store';
 import { attachVault, type OpenVault } from './open-vault';
 import { checkStateKeys } from './state-keys';
 import { THERAPIST, refuseWhileDelayed, unwrapMasterKey } from './unlock-attempts';
@@ -56,6 +57,8 @@ export class VaultService {
     /** Kept outside the vault folder; keys the wrapped keys' integrity tags. */
     private readonly deviceSecret: Uint8Array,
     readonly clock: VaultClock = new VaultClock({ wallNow: now, monotonicNow: now }),
+    /** Where new recordings keep their chunks (CoreOptions.newRecordingStorage). */
+    private readonly newRecordingStorage: ChunkStorage = 'file',
   ) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.path = join(dataDir, VAULT_FILE_NAME);
@@ -76,6 +79,7 @@ export class VaultService {
         this.kdfCost,
         this.deviceSecret,
         this.clock,
+        this.newRecordingStorage,
       );
       // Before anything is written with it: time starts from the newest the vault has seen.
       // SEAM (issue 11 part 2): the anchor's newestTime joins this maximum once the anchor is read.
@@ -169,7 +173,14 @@ export class VaultService {
       throw error;
     }
     const { masterKey, recoveryKey, auditSecrets } = created;
-    this.vault = attachVault(db, this.now, this.kdfCost, this.deviceSecret, this.clock);
+    this.vault = attachVault(
+      db,
+      this.now,
+      this.kdfCost,
+      this.deviceSecret,
+      this.clock,
+      this.newRecordingStorage,
+    );
     this.session = this.startSession(masterKey, auditSecrets);
     this.tellUnlocked();
     return { recoveryKey, session: this.session.info };

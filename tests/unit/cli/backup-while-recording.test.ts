@@ -1,6 +1,6 @@
 // `backup` while a session records (issue 16): the snapshot copy is not restarted by the writer,
 // finishes, and opens as a valid vault holding every second acknowledged before it began.
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -75,6 +75,8 @@ describe('backup while a session records', () => {
     const restoredDir = join(root, 'restored');
     mkdirSync(restoredDir);
     copyFileSync(copy, join(restoredDir, 'vault.sqlite'));
+    // Since 0070 a recording's audio is a file of its own, copied beside the backup.
+    cpSync(`${copy}.recordings`, join(restoredDir, 'recordings'), { recursive: true });
     const restored = await open(restoredDir);
     expect(await call(restored, 'vault.status')).toMatchObject({ state: 'locked' });
     await call(restored, 'session.unlock', { passphrase: PASSPHRASE });

@@ -1,4 +1,5 @@
 // Shared setup for kernel tests: a real vault file in a temp folder, real libsodium.
+import type { ChunkStorage } from '../../../electron/core/recording/recording-row-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,12 +16,16 @@ export function fakeClock(start = Date.UTC(2026, 10, 26, 9, 0, 0)) {
   return { now: () => now, advance: (ms: number) => void (now += ms) };
 }
 
-export async function newVault() {
+/** `newRecordingStorage: 'sqlite'` keeps new chunks in the vault file, as before migration 0070. */
+export async function newVault(options: { newRecordingStorage?: ChunkStorage } = {}) {
   await initCrypto();
   const dataDir = mkdtempSync(join(tmpdir(), 'sv-kernel-'));
   const clock = fakeClock();
   const deviceSecret = new Uint8Array(randomBytes(32));
-  let lifecycle = new VaultService(dataDir, clock.now, LIGHT_KDF, deviceSecret);
+  const storage = options.newRecordingStorage ?? 'file';
+  const service = () =>
+    new VaultService(dataDir, clock.now, LIGHT_KDF, deviceSecret, undefined, storage);
+  let lifecycle = service();
   const { recoveryKey } = lifecycle.create({
     practiceName: 'Riverside Counselling',
     therapistName: 'Dr. Jane Example',
@@ -37,14 +42,14 @@ export async function newVault() {
     /** Closes and opens the file again, as a restart would (locked afterwards). */
     reopen() {
       lifecycle.close();
-      lifecycle = new VaultService(dataDir, clock.now, LIGHT_KDF, deviceSecret);
+      lifecycle = service();
       return lifecycle;
     },
     /** Simulates a crash: the database handle is dropped without a clean close. */
     crashAndReopen() {
       // A crashed process loses its folder lock with it (the OS drops it); the file stays as left.
       (lifecycle as unknown as { folderLock: VaultLock | null }).folderLock?.release();
-      lifecycle = new VaultService(dataDir, clock.now, LIGHT_KDF, deviceSecret);
+      lifecycle = service();
       return lifecycle;
     },
     cleanup() {

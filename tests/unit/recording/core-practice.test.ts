@@ -460,6 +460,10 @@ describe('consent, recording and playback through the real core', () => {
   });
 });
 
-function readAll(): Buffer[] {
-  return readdirSync(dataDir).map((file) => readFileSync(join(dataDir, file)));
+function readAll(folder = dataDir): Buffer[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? readAll(join(folder, entry.name))
+      : [readFileSync(join(folder, entry.name))],
+  );
 }

@@ -8,8 +8,10 @@ import { LATEST_SCHEMA_VERSION } from '../../../migrations/index';
 
 let vault: Awaited<ReturnType<typeof newVault>>;
 
+// These tests tamper with the `chunks` table: the storage of recordings made before 0070.
+// tests/unit/recording/audio-files.test.ts does the same to recording files.
 beforeEach(async () => {
-  vault = await newVault();
+  vault = await newVault({ newRecordingStorage: 'sqlite' });
 });
 afterEach(() => vault.cleanup());
 

@@ -44,7 +44,14 @@ function filesHolding(dataDir: string, samples: Buffer[]): string[] {
 describe('destruction in slices', () => {
   it('a sweep interrupted between slices resumes at the next start and completes', async () => {
     // Enough audio that one 20 ms turn cannot remove it all: 4 recordings × 20 minutes.
-    fixture = await buildYearFixture({ clients: 2, recordings: 4, seconds: 1200, name: 'slices' });
+    // The slices are the removal of chunks kept in SQLite (recordings made before 0070).
+    fixture = await buildYearFixture({
+      clients: 2,
+      recordings: 4,
+      seconds: 1200,
+      name: 'slices',
+      newRecordingStorage: 'sqlite',
+    });
     const { path, dataDir } = fixture;
     const ids = fixture.recordings.map((r) => r.recordingId);
     const samples = readOnly(path, (db) =>

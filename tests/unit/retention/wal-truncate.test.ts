@@ -36,6 +36,8 @@ function startCore(): Promise<Core> {
     roomAudioProcessing: false,
     freeBytes: () => 10 * 1024 ** 3,
     captureHost: { open: () => undefined, close: () => undefined },
+    // The WAL holds audio only for recordings kept in SQLite (those made before 0070).
+    newRecordingStorage: 'sqlite',
   });
 }
 
