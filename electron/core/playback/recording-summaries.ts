@@ -2,6 +2,7 @@
 // it will be destroyed, whether this person may play it, and its markers and removed ranges.
 import type { RecordingSummary } from '../../../shared/api';
 import { decide, summarizeConsent, termsForKind, type Actor } from '../../../shared/consent';
+import { errorSentences } from '../../../shared/errors';
 import { formatDate } from '../../../shared/format';
 import type { ConsentService } from '../consent/consent-service';
 import { wipe } from '../platform/crypto';
@@ -35,7 +36,13 @@ export function recordingSummaries(
       const index =
         recording.state === 'destroyed' ? [] : vault.recordings.index(recording.recordingId);
       const subject = consent.subject(clientId, clientKey, recording, meta?.consentVersion ?? null);
-      const play = decide('play', actor, subject, now);
+      const heldBecause =
+        recording.state === 'destroyed'
+          ? null
+          : vault.signedState.recordingHold(recording.recordingId, clientId);
+      const play = heldBecause
+        ? { allow: false, reasons: [errorSentences.RECORDING_HELD], codes: [] }
+        : decide('play', actor, subject, now);
       const destroyCause = vault.recordings.destroyCause(recording.recordingId);
       return {
         recordingId: recording.recordingId,
@@ -67,6 +74,7 @@ export function recordingSummaries(
           recording.state === 'destroyed'
             ? []
             : vault.recordings.removedRanges(recording.recordingId),
+        held: heldBecause,
       };
     } finally {
       wipe(recordingKey);

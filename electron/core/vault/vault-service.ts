@@ -16,6 +16,7 @@ import {
 } from '../recording/interrupted-recordings';
 import { KEY_IDS, normalizeRecoveryKey, wrapWithSecret, type KdfCost } from './key-store';
 import { attachVault, type OpenVault } from './open-vault';
+import { reconcileSignedState } from './state-reconcile';
 import { checkStateKeys } from './state-keys';
 import { THERAPIST, refuseWhileDelayed, unwrapMasterKey } from './unlock-attempts';
 import { DEFAULT_IDLE_LOCK_MINUTES, initialiseVault } from './initialise-vault';
@@ -215,6 +216,7 @@ export class VaultService {
         vault.audit.checkpoint(secrets);
       })();
       checkStateKeys(vault, masterKey);
+      reconcileSignedState(vault, masterKey, this.now);
       this.session = this.startSession(masterKey, auditSecrets);
       auditSecrets = null;
       sealInterruptedRecordings(

@@ -114,6 +114,11 @@ function RecordingRow({ recording, now }: { recording: RecordingSummary; now: nu
               ? destroyedSentence(recording.destroyedAt, recording.destroyReason)
               : 'Destroyed.'}
           </p>
+        ) : recording.held !== null ? (
+          <p className="recording-destroy is-held" data-testid="recording-held">
+            <strong>Held: changed outside Session Vault.</strong> It does not play, and only its
+            signed date can destroy it. The access log names it ({recording.held}).
+          </p>
         ) : recording.destroyAfter !== null ? (
           <p className="recording-destroy">
             <strong>{destroyCountdown(recording.destroyAfter, now)}</strong>{' '}
