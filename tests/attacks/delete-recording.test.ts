@@ -83,4 +83,27 @@ describe('a recording deleted from the file', () => {
       ),
     ).toHaveLength(1);
   });
+
+  it('deleted while the app runs: named at the next unlock, and a recording made meanwhile plays', async () => {
+    practice = await practiceWithRecording();
+    const { clientId, recordingId } = practice;
+    deleteRecording(practice.dataDir, recordingId);
+
+    const later = await startCapture(practice.core, clientId);
+    await sendSeconds(practice.core, later.recordingId, 2);
+    await stopCapture(practice.core, later.recordingId);
+    await call(practice.core, 'session.lock');
+    await unlock(practice.core);
+
+    expect(await integrityAlarms(practice.core)).toContainEqual(
+      expect.objectContaining({
+        subject: `recording/${recordingId}`,
+        problem: expect.stringContaining('deleted outside Session Vault') as string,
+      }),
+    );
+    const playback = await call<{ playbackId: string }>(practice.core, 'playback.open', {
+      recordingId: later.recordingId,
+    });
+    expect(playback.playbackId).toBeTruthy();
+  });
 });

@@ -184,7 +184,30 @@ export class SignedState {
 
   // ---- checks (public keys only: the sweeper runs them while locked) ----
 
+  /** Checks kept for one read of many recordings (a client's detail, a sweep), else null. */
+  private memo: Map<string, Check<StateRecord>> | null = null;
+
+  /** Runs a read that checks many records once each: nothing is written meanwhile. */
+  batch<T>(read: () => T): T {
+    if (this.memo) return read();
+    this.memo = new Map();
+    try {
+      return read();
+    } finally {
+      this.memo = null;
+    }
+  }
+
   private check<R extends StateRecord>(subject: string, clientId: string): Check<R> {
+    const key = `${subject}|${clientId}`;
+    const remembered = this.memo?.get(key);
+    if (remembered) return remembered as Check<R>;
+    const checked = this.checkNow<R>(subject, clientId);
+    this.memo?.set(key, checked);
+    return checked;
+  }
+
+  private checkNow<R extends StateRecord>(subject: string, clientId: string): Check<R> {
     const seal = this.store.get(subject);
     if (!seal?.record)
       return this.store.recordsPending() ? { kind: 'legacy' } : { kind: 'unsigned' };
@@ -296,6 +319,10 @@ export class SignedState {
    * verify holds its recording.
    */
   due(at: number): DueRecording[] {
+    return this.batch(() => this.dueNow(at));
+  }
+
+  private dueNow(at: number): DueRecording[] {
     const due: DueRecording[] = [];
     for (const row of this.store.dueCandidates(at)) {
       const { recordingId, clientId } = row;

@@ -39,12 +39,22 @@ function nameDeletedRecordings(vault: OpenVault, clientId: string, clientKey: Ui
   if (check.kind !== 'edited' || !check.current) return;
   const current = new Map(check.current.recordings.map((entry) => [entry.recordingId, entry]));
   const signed = new Map(check.signed.recordings.map((entry) => [entry.recordingId, entry]));
+  // Records the app signed while the client record could not be (a recording started, deadlines
+  // moved) are newer than their listing; an older one put back is not, nor is an unsigned one.
+  const signedSince = (recordingId: string, revision: number): boolean => {
+    const listed = signed.get(recordingId);
+    const own = vault.signedState.checkRecording(recordingId, clientId);
+    return (
+      (listed === undefined || listed.revision <= revision) &&
+      (own.kind === 'ok' || (listed !== undefined && listed.revision === revision))
+    );
+  };
+  const consent = vault.signedState.checkConsent(clientId);
   const onlyDeletions =
-    check.fields.every((field) => field === 'recordings') &&
-    [...current.values()].every((entry) => {
-      const listed = signed.get(entry.recordingId);
-      return listed !== undefined && listed.revision === entry.revision;
-    });
+    check.fields.every((field) => field === 'recordings' || field === 'consentEventsRevision') &&
+    [...current.values()].every((entry) => signedSince(entry.recordingId, entry.revision)) &&
+    (consent.kind === 'ok' || consent.kind === 'edited') &&
+    consent.revision >= check.signed.consentEventsRevision;
   const deleted = [...signed.keys()].filter((id) => !current.has(id));
   for (const recordingId of deleted)
     vault.alarms.raise({
@@ -54,7 +64,7 @@ function nameDeletedRecordings(vault: OpenVault, clientId: string, clientKey: Ui
         'recording deleted outside Session Vault: the client’s signed record lists it, the vault no longer holds it',
     });
   // Destroyed outside the app: named, never undone; the rest of the client keeps working.
-  if (onlyDeletions && deleted.length > 0) vault.signedState.resignClient(clientId, clientKey);
+  if (onlyDeletions) vault.signedState.resignClient(clientId, clientKey);
 }
 
 function reconcileClient(
