@@ -102,7 +102,8 @@ const fieldWords: Record<string, string> = {
 
 function problemOfEdit(what: string, fields: string[]): string {
   const words = [...new Set(fields.map((field) => fieldWords[field] ?? field))];
-  return `${what} changed outside Session Vault: its ${words.join(', ')} differ from its signed record`;
+  const differ = words.length === 1 ? 'differs' : 'differ';
+  return `${what} changed outside Session Vault: its ${words.join(', ')} ${differ} from its signed record`;
 }
 
 export interface DueRecording {

@@ -116,8 +116,8 @@ function RecordingRow({ recording, now }: { recording: RecordingSummary; now: nu
           </p>
         ) : recording.held !== null ? (
           <p className="recording-destroy is-held" data-testid="recording-held">
-            <strong>Held: changed outside Session Vault.</strong> It does not play, and only its
-            signed date can destroy it. The access log names it ({recording.held}).
+            <strong>Held.</strong> {recording.held.charAt(0).toUpperCase()}
+            {recording.held.slice(1)}.
           </p>
         ) : recording.destroyAfter !== null ? (
           <p className="recording-destroy">
