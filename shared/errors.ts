@@ -48,6 +48,10 @@ export const errorSentences = {
     'The export could not be written there, so the unfinished file was removed. Choose another place and export again.',
   KEY_DAMAGED:
     'A key in the vault was changed outside Session Vault, so it was not used. This is not a wrong PIN or passphrase, and the try was not counted. Tell the therapist; the access log names the key.',
+  RECORDING_HELD:
+    'This recording’s record was changed outside Session Vault, so it is held: it does not play, and only its signed date can destroy it. The access log names it.',
+  CONSENT_HELD:
+    'This client’s consent record was changed outside Session Vault, so nothing is recorded or played for them until it is put right. The access log names it.',
   INTERNAL: 'Something went wrong inside Session Vault. Nothing was changed.',
 } as const;
 

@@ -43,6 +43,8 @@ export const recordingSummarySchema = z.strictObject({
   play: decisionSchema,
   markers: z.array(markerSchema),
   removedRanges: z.array(removedRangeSchema),
+  /** Which check failed when the recording is held (its signed record does not match the file). */
+  held: z.string().nullable(),
 });
 export type RecordingSummary = z.infer<typeof recordingSummarySchema>;
 

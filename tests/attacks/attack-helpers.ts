@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { AuditEntryView, VaultStatus } from '../../shared/api';
+import type {
+  AuditEntryView,
+  IntegrityAlarmView,
+  RecordingSummary,
+  VaultStatus,
+} from '../../shared/api';
 import type { Core } from '../../electron/core/create-core';
 import { anchorKeyOf } from '../../electron/core/platform/anchor-record';
 import { MemoryAnchorStore } from '../../electron/core/platform/anchor-store';
@@ -165,4 +170,43 @@ export function cutLogTail(
   } finally {
     db.close();
   }
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Edits the vault file with a second SQLite connection, as someone with write access to the folder
+ * would, whether the app is closed or running (the app's own connection sees the change at its
+ * next read, as SQLite's WAL makes it do).
+ */
+export function editVaultRows<T>(dataDir: string, edit: (db: Database.Database) => T): T {
+  const db = new Database(join(dataDir, VAULT_FILE_NAME));
+  try {
+    return edit(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The tamper alarms the therapist and the auditor see (vault.integrity). */
+export async function integrityAlarms(core: Core): Promise<IntegrityAlarmView[]> {
+  return (await call(core, 'vault.integrity')).alarms;
+}
+
+/** One recording as the therapist's client detail shows it. */
+export async function recordingAsShown(
+  core: Core,
+  clientId: string,
+  recordingId: string,
+): Promise<RecordingSummary | undefined> {
+  const detail = await call(core, 'clients.detail', {
+    clientId,
+  });
+  return detail.recordings.find((recording) => recording.recordingId === recordingId);
+}
+
+/** Time passes while the app runs (wall and monotonic clock together), then main's tick. */
+export function runFor(practice: Practice, ms: number): void {
+  practice.clock.advance(ms);
+  practice.core.tick();
 }

@@ -165,14 +165,23 @@ export class ConsentService {
     let clientId = '';
     vault.db.transaction(() => {
       const created = vault.clients.create(masterKey, { displayName, participants });
-      wipe(created.clientKey);
       clientId = created.clientId;
-      vault.audit.append({
-        actorRole: info.role,
-        action: 'client.add',
-        subject: clientId,
-        outcome: 'ok',
-      });
+      try {
+        vault.signedState.change(
+          clientId,
+          created.clientKey,
+          () =>
+            vault.audit.append({
+              actorRole: info.role,
+              action: 'client.add',
+              subject: clientId,
+              outcome: 'ok',
+            }),
+          { newClient: true },
+        );
+      } finally {
+        wipe(created.clientKey);
+      }
     })();
     return this.summary(clientId);
   }
@@ -214,7 +223,7 @@ export class ConsentService {
    * signed version can never be edited: any change is the next version, signed again by all.
    */
   sign(clientId: string, draft: ConsentDraft, reviewCredential: string | undefined): ClientDetail {
-    const { vault, info } = this.lifecycle.unlocked();
+    const { vault } = this.lifecycle.unlocked();
     const store = this.store();
     this.withClientKey(clientId, (clientKey) => {
       const profile = vault.clients.profile(clientId, clientKey);
@@ -235,20 +244,9 @@ export class ConsentService {
           'INVALID_REQUEST',
           'Set a PIN or passphrase for the client, so they can listen on this laptop.',
         );
-      vault.db.transaction(() => {
-        vault.audit.append({
-          actorRole: info.role,
-          action: 'consent.sign',
-          subject: clientId,
-          outcome: 'ok',
-          reason: `version ${terms.version}; policy ${terms.policyVersionHash.slice(0, 12)}`,
-        });
-        store.addVersion(clientKey, terms);
-        if (events.revokedAt !== null) store.clearRevocation(clientId);
-        if (reviewCredential)
-          vault.clients.setCredential(clientId, clientKey, reviewCredential, this.deviceSecret);
-      })();
-      this.refreshDeadlines(clientId, clientKey);
+      vault.signedState.change(clientId, clientKey, () => {
+        this.signTerms(clientId, clientKey, terms, events.revokedAt !== null, reviewCredential);
+      });
       // New terms may bring a deadline into the past: destroy that now, not at the next hourly sweep.
       this.destroyer.sweep('new terms');
     });
@@ -295,6 +293,31 @@ export class ConsentService {
     });
   }
 
+  private signTerms(
+    clientId: string,
+    clientKey: Uint8Array,
+    terms: ConsentTerms,
+    wasRevoked: boolean,
+    reviewCredential: string | undefined,
+  ): void {
+    const { vault, info } = this.lifecycle.unlocked();
+    const store = this.store();
+    vault.db.transaction(() => {
+      vault.audit.append({
+        actorRole: info.role,
+        action: 'consent.sign',
+        subject: clientId,
+        outcome: 'ok',
+        reason: `version ${terms.version}; policy ${terms.policyVersionHash.slice(0, 12)}`,
+      });
+      store.addVersion(clientKey, terms);
+      if (wasRevoked) store.clearRevocation(clientId);
+      if (reviewCredential)
+        vault.clients.setCredential(clientId, clientKey, reviewCredential, this.deviceSecret);
+    })();
+    this.refreshDeadlines(clientId, clientKey);
+  }
+
   /** Revocation: ends future recording at once and destroys what the terms say it destroys. */
   revoke(clientId: string, by: Actor): { destroyed: number } {
     if (by.role !== 'therapist' && !(by.role === 'client' && by.clientId === clientId))
@@ -311,20 +334,22 @@ export class ConsentService {
           `Consent was already revoked on ${formatDate(state.revokedAt)}. Nothing changed.`,
         );
       const destroysAll = state.terms.revocation.destroys === 'all-recordings';
-      vault.db.transaction(() => {
-        vault.audit.append({
-          actorRole: by.role,
-          actorId: by.role === 'client' ? by.clientId : null,
-          action: 'consent.revoke',
-          subject: clientId,
-          outcome: 'ok',
-          reason: destroysAll ? 'destroys all recordings' : 'stops future recordings',
-        });
-        store.recordRevocation(clientId, { role: by.role as 'client' | 'therapist', id: by.id });
-        vault.ledger.append({ kind: 'revoked', clientId });
-      })();
+      vault.signedState.change(clientId, clientKey, () => {
+        vault.db.transaction(() => {
+          vault.audit.append({
+            actorRole: by.role,
+            actorId: by.role === 'client' ? by.clientId : null,
+            action: 'consent.revoke',
+            subject: clientId,
+            outcome: 'ok',
+            reason: destroysAll ? 'destroys all recordings' : 'stops future recordings',
+          });
+          store.recordRevocation(clientId, { role: by.role as 'client' | 'therapist', id: by.id });
+          vault.ledger.append({ kind: 'revoked', clientId });
+        })();
+        this.refreshDeadlines(clientId, clientKey);
+      });
       this.onConsentEnded(clientId, 'consent revoked');
-      this.refreshDeadlines(clientId, clientKey);
       return { destroyed: this.destroyer.sweep('revocation', clientId) };
     });
   }
@@ -339,18 +364,20 @@ export class ConsentService {
           'NOT_ALLOWED',
           `Therapy already ended on ${formatDate(state.therapyEndedAt)}. Nothing changed.`,
         );
-      vault.db.transaction(() => {
-        vault.audit.append({
-          actorRole: info.role,
-          action: 'therapy.end',
-          subject: clientId,
-          outcome: 'ok',
-        });
-        store.recordTherapyEnded(clientId);
-        vault.ledger.append({ kind: 'therapy-ended', clientId });
-      })();
+      vault.signedState.change(clientId, clientKey, () => {
+        vault.db.transaction(() => {
+          vault.audit.append({
+            actorRole: info.role,
+            action: 'therapy.end',
+            subject: clientId,
+            outcome: 'ok',
+          });
+          store.recordTherapyEnded(clientId);
+          vault.ledger.append({ kind: 'therapy-ended', clientId });
+        })();
+        this.refreshDeadlines(clientId, clientKey);
+      });
       this.onConsentEnded(clientId, 'therapy ended');
-      this.refreshDeadlines(clientId, clientKey);
       return { destroyed: this.destroyer.sweep('termination') };
     });
   }

@@ -59,6 +59,15 @@ export class Player {
       this.refuseStart(actor, recordingId, 'not this client’s recording');
       throw new VaultError('NOT_ALLOWED', 'This recording is not yours, so it cannot be played.');
     }
+    // Rows that do not match their signed records never decide a play (issue 11).
+    const held =
+      recording.state === 'destroyed'
+        ? null
+        : vault.signedState.recordingHold(recordingId, recording.clientId);
+    if (held) {
+      this.refuseStart(actor, recordingId, `held: ${held}`);
+      throw new VaultError('RECORDING_HELD');
+    }
     return this.consent.withClientKey(recording.clientId, (clientKey) => {
       let recordingKey: Uint8Array | null = null;
       try {

@@ -19,6 +19,18 @@ export function createConsentedRecording(
 ): void {
   const { recordingId, clientId, actor, kind } = request;
   consent.withClientKey(clientId, (clientKey) => {
+    // Consent rows that do not match their signed record decide nothing (issue 11).
+    const held = vault.signedState.consentHold(clientId);
+    if (held) {
+      vault.audit.append({
+        actorRole,
+        action: 'recording.start',
+        subject: clientId,
+        outcome: 'refused',
+        reason: `consent held: ${held}`,
+      });
+      throw new VaultError('CONSENT_HELD');
+    }
     const subject = { ...consent.subject(clientId, clientKey, null, null), recordingKind: kind };
     const decision = decide('record', actor, subject, now());
     if (!decision.allow) {
@@ -32,8 +44,7 @@ export function createConsentedRecording(
       throw new VaultError('NOT_ALLOWED', decision.reasons.join(' '));
     }
     const terms = subject.consent.terms!;
-    const { at, cause } = deadlineWithCause(subject.consent, now(), kind);
-    vault.db.transaction(() => {
+    vault.signedState.change(clientId, clientKey, () => {
       vault.audit.append({
         actorRole,
         action: 'recording.start',
@@ -42,14 +53,15 @@ export function createConsentedRecording(
         reason: `client ${clientId}; ${kind}; consent version ${terms.version}; reconfirmed aloud`,
       });
       const recordingKey = vault.clients.newRecordingKey(recordingId, clientKey);
-      vault.recordings.create({ recordingId, clientId, kind, destroyAfter: at }, recordingKey, {
-        mimeType: 'pending',
-        consentId: terms.consentId,
-        consentVersion: terms.version,
-        kind,
-      });
-      vault.recordings.setDestroyCause(recordingId, cause);
+      const row = vault.recordings.create(
+        { recordingId, clientId, kind, destroyAfter: null },
+        recordingKey,
+        { mimeType: 'pending', consentId: terms.consentId, consentVersion: terms.version, kind },
+      );
+      // From the row's own start time, so the deadline recomputed at unlock is the same one.
+      const { at, cause } = deadlineWithCause(subject.consent, row.startedAt, kind);
+      vault.recordings.setDeadline(row.recNo, Number.isFinite(at) ? at : null, cause);
       started(recordingKey);
-    })();
+    });
   });
 }

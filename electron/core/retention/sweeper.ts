@@ -59,10 +59,11 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
       // A clock leapt forward holds destruction at the last good date (destructionTime) until
       // the therapist confirms the date; a revocation is the client's own act and never waits
       // (their recordings past retention by the new date are then due by revocation as well).
+      // By the signed deadlines: an edited destroy_after neither keeps nor destroys (issue 11).
       const dueByDate = new Set(
-        vault.recordings.due(lifecycle.clock.destructionTime()).map((row) => row.recordingId),
+        vault.signedState.due(lifecycle.clock.destructionTime()).map((row) => row.recordingId),
       );
-      const due = vault.recordings
+      const due = vault.signedState
         .due(now())
         .filter(
           (row) =>

@@ -19,6 +19,8 @@ import { VaultMetaStore } from './vault-meta-store';
 import type { VaultClock } from '../platform/vault-clock';
 import { IntegrityAlarms } from './integrity-alarms';
 import { integrityKeyOf } from '../platform/wrapped-key-integrity';
+import { SignedState } from './signed-state';
+import { StateSealStore } from './state-seal-store';
 
 export interface OpenVault {
   db: Database;
@@ -36,6 +38,8 @@ export interface OpenVault {
   anchorSnapshot: AnchorSnapshotStore;
   alarms: IntegrityAlarms;
   decisions: DecisionStore;
+  /** The signed state records: checked before play, record and sweep (signed-state.ts). */
+  signedState: SignedState;
 }
 
 export function attachVault(
@@ -51,13 +55,15 @@ export function attachVault(
   // A vault from before keyed tags: take over the rows its public hashes still vouch for.
   if (keys.tagOwner() === 'untagged') keys.tagRows('untagged');
   const audit = new AuditLog(db, vaultId, now);
+  const clients = new ClientStore(db, vaultId, keys, now, kdfCost);
+  const alarms = new IntegrityAlarms(audit, now);
   return {
     db,
     vaultId,
     keys,
     audit,
     throttle: new UnlockThrottle(db, now, undefined, clock),
-    clients: new ClientStore(db, vaultId, keys, now, kdfCost),
+    clients,
     auditors: new AuditorStore(db, vaultId, keys, now, kdfCost),
     recordings: new RecordingStore(
       db,
@@ -71,7 +77,8 @@ export function attachVault(
     ledger: new ClosingLedgerStore(db, vaultId),
     commitments: new CommitmentStore(db),
     anchorSnapshot: new AnchorSnapshotStore(db),
-    alarms: new IntegrityAlarms(audit, now),
+    alarms,
     decisions: new DecisionStore(db, vaultId, now),
+    signedState: new SignedState(vaultId, new StateSealStore(db), keys, clients, alarms),
   };
 }

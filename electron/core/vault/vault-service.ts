@@ -22,6 +22,7 @@ import {
 import { KEY_IDS, normalizeRecoveryKey, wrapWithSecret, type KdfCost } from './key-store';
 import type { ChunkStorage } from '../recording/recording-row-store';
 import { attachVault, type OpenVault } from './open-vault';
+import { reconcileSignedState } from './state-reconcile';
 import { checkStateKeys } from './state-keys';
 import { THERAPIST, refuseWhileDelayed, unwrapMasterKey } from './unlock-attempts';
 import { DEFAULT_IDLE_LOCK_MINUTES, initialiseVault } from './initialise-vault';
@@ -236,6 +237,7 @@ export class VaultService {
         vault.audit.checkpoint(secrets);
       })();
       checkStateKeys(vault, masterKey);
+      reconcileSignedState(vault, masterKey, this.now);
       this.session = this.startSession(masterKey, auditSecrets);
       auditSecrets = null;
       sealInterruptedRecordings(

@@ -114,6 +114,11 @@ function RecordingRow({ recording, now }: { recording: RecordingSummary; now: nu
               ? destroyedSentence(recording.destroyedAt, recording.destroyReason)
               : 'Destroyed.'}
           </p>
+        ) : recording.held !== null ? (
+          <p className="recording-destroy is-held" data-testid="recording-held">
+            <strong>Held.</strong> {recording.held.charAt(0).toUpperCase()}
+            {recording.held.slice(1)}.
+          </p>
         ) : recording.destroyAfter !== null ? (
           <p className="recording-destroy">
             <strong>{destroyCountdown(recording.destroyAfter, now)}</strong>{' '}

@@ -44,7 +44,14 @@ function Recording({
         ) : (
           <>
             <p className="review-meta">{durationInWords(recording.durationMs)} long</p>
-            {recording.destroyWhy ? <p className="review-why">{recording.destroyWhy}</p> : null}
+            {recording.held !== null ? (
+              <p className="review-why" data-testid="recording-held">
+                This recording was changed outside Session Vault, so it is held and does not play.
+                Your therapist can see why.
+              </p>
+            ) : recording.destroyWhy ? (
+              <p className="review-why">{recording.destroyWhy}</p>
+            ) : null}
             {recording.markers.length > 0 ? (
               <div className="review-markers">
                 <h3>Marked moments</h3>
