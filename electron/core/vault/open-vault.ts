@@ -48,6 +48,14 @@ export function attachVault(
   // A vault from before keyed tags: take over the rows its public hashes still vouch for.
   if (keys.tagOwner() === 'untagged') keys.tagRows('untagged');
   const audit = new AuditLog(db, vaultId, now);
+  const alarms = new IntegrityAlarms(audit, now);
+  if (keys.repairRewrittenDeviceCheck())
+    alarms.raise({
+      subject: 'vault_meta.device_check',
+      clientId: null,
+      problem:
+        'the device check was changed outside Session Vault to make this laptop look like another computer; the keys are checked as this laptop’s',
+    });
   return {
     db,
     vaultId,
@@ -62,7 +70,7 @@ export function attachVault(
     ledger: new ClosingLedgerStore(db, vaultId),
     commitments: new CommitmentStore(db),
     anchorSnapshot: new AnchorSnapshotStore(db),
-    alarms: new IntegrityAlarms(audit, now),
+    alarms,
     decisions: new DecisionStore(db, vaultId, now),
   };
 }
