@@ -14,6 +14,9 @@ import {
   type Practice,
 } from './attack-helpers';
 
+const HOUR = 60 * 60_000;
+const DAY = 24 * HOUR;
+
 let practice: Practice | null = null;
 let copy: string | null = null;
 afterEach(() => {
@@ -103,5 +106,39 @@ describe('restore a copy of the vault folder after a revocation', () => {
 
     core = await practice.start();
     expect((await status(core)).integrity).toBeNull();
+  });
+
+  it('a copy with an older newest time does not take retention back: the anchor’s time seeds the clock', async () => {
+    practice = await practiceWithRecording();
+    const { clientId, recordingId } = practice;
+    await practice.quit();
+    copy = copyVaultFolder(practice.dataDir);
+
+    // A month and a day pass with the app running and locked (no sweep); a failed unlock is the
+    // newest entry, after the last signed checkpoint, and the anchor takes its time at quit.
+    const core = await practice.start();
+    practice.clock.advance(31 * DAY);
+    await refusal(core, 'session.unlock', { passphrase: 'not the passphrase at all' });
+    await practice.quit();
+
+    // The old copy goes back, and the clock with it, to an hour after the copy was made.
+    restoreVaultFolder(copy, practice.dataDir);
+    practice.clock.advance(-31 * DAY + HOUR);
+    const restarted = await practice.start();
+    expect((await status(restarted)).clock.behindByMs).toBeGreaterThan(30 * DAY);
+    await unlock(restarted);
+    const detail = await call<{ recordings: { recordingId: string; state: string }[] }>(
+      restarted,
+      'clients.detail',
+      { clientId },
+    );
+    expect(detail.recordings.find((r) => r.recordingId === recordingId)?.state).toBe('destroyed');
+    expect((await refusal(restarted, 'playback.open', { recordingId })).code).toMatch(
+      /NOT_ALLOWED|RECORDING_DESTROYED|NOT_FOUND/,
+    );
+    const log = await logEntries(restarted);
+    expect(
+      log.find((e) => e.action === 'recording.destroy' && e.subject === recordingId)?.reason,
+    ).toContain('the terms keep recordings only so long');
   });
 });

@@ -56,6 +56,14 @@ export class AnchorKeeper {
     private readonly now: () => number,
   ) {}
 
+  /**
+   * The time the anchor vouches for: the last good date, so a clock leapt forward and not yet
+   * confirmed never becomes the time the next start takes as seen.
+   */
+  private newestTime(): number {
+    return this.lifecycle.clock.destructionTime();
+  }
+
   /** What the therapist and auditors are shown: the last rollback or anchor alarm of this run. */
   get notice(): RollbackNotice | null {
     return this.problem;
@@ -79,7 +87,7 @@ export class AnchorKeeper {
       generation,
       logHeadSeq: head.seq,
       logHeadHash: head.hash,
-      newestTime: this.now(),
+      newestTime: this.newestTime(),
       statePublicKey: pinnedKeyOf(vault),
       closedCount: count,
       closedDigest: vault.ledger.digestAt(count)!,
@@ -122,6 +130,9 @@ export class AnchorKeeper {
       return;
     }
     const anchor = read.record;
+    // Genuine (it carries this device's MAC), so its time counts: a restored copy or a log cut
+    // after its last checkpoint cannot take retention back to an older time.
+    this.lifecycle.clock.seedLater(anchor.newestTime);
     const verdict = judgeAgainstAnchor(anchor, snapshotOf(vault));
     if (verdict.kind === 'current') {
       this.record = anchor;
@@ -220,7 +231,7 @@ export class AnchorKeeper {
     const head = vault?.audit.head();
     if (!vault || !head || !this.record) return;
     if (head.seq === this.record.logHeadSeq) return;
-    this.write(withHead(this.record, head, this.now()));
+    this.write(withHead(this.record, head, this.newestTime()));
   }
 
   /**
