@@ -162,3 +162,24 @@ export function cutLogTail(
     db.close();
   }
 }
+
+/** The vault's id as the file stores it in the clear (the anchor's keychain item is named by it). */
+export function vaultIdOf(dataDir: string): Uint8Array {
+  const db = new Database(join(dataDir, VAULT_FILE_NAME), { readonly: true });
+  try {
+    const row = db.prepare('SELECT vault_id FROM vault_meta WHERE singleton = 1').get() as {
+      vault_id: Buffer;
+    };
+    return new Uint8Array(row.vault_id);
+  } finally {
+    db.close();
+  }
+}
+
+/** The therapist records one more second-long recording for `clientId`. */
+export async function recordOneSecond(core: Core, clientId: string): Promise<string> {
+  const { recordingId } = await startCapture(core, clientId);
+  await sendSeconds(core, recordingId, 1);
+  await stopCapture(core, recordingId);
+  return recordingId;
+}
