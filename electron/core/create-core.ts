@@ -17,6 +17,7 @@ import { retryPendingWalTruncate } from './platform/db';
 import { anchorKeyOf } from './platform/anchor-record';
 import { MemoryAnchorStore, type AnchorStore } from './platform/anchor-store';
 import { AnchorKeeper } from './vault/anchor-keeper';
+import type { ClosingEvent } from './platform/anchor-record';
 import {
   integritySentences,
   startIntegrityCheck,
@@ -129,7 +130,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     options.deviceSecret,
     clock,
   );
-  const destroyer = createSweeper(lifecycle, now);
+  // Closing events are named in the rollback anchor before they are committed.
+  const anchorAhead = (events: ClosingEvent[]): Promise<void> => anchors.ahead(events);
+  const destroyer = createSweeper(lifecycle, now, anchorAhead);
   const freeBytes =
     options.freeBytes ??
     (() => {
@@ -145,6 +148,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     options.deviceSecret,
     destroyer,
     (clientId, reason) => recorder?.stopForClient(clientId, reason),
+    anchorAhead,
   );
   recorder = new Recorder(
     lifecycle,
@@ -270,7 +274,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   lifecycle.onUnlock(() => anchors.headMoved());
   lifecycle.onLock(() => anchors.headMoved());
   let lastSweepMark = clock.mark();
-  destroyer.sweep('start-up');
+  await destroyer.sweep('start-up');
   if (lifecycle.state === 'locked') integrityCheck = startIntegrityCheck(lifecycle.path, now);
 
   // Main's window follows who is signed in; this tells it, once per change. From the moment the
@@ -329,8 +333,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       logClockNotices(lifecycle);
       if (clock.elapsedSince(lastSweepMark) >= SWEEP_INTERVAL_MS) {
         lastSweepMark = clock.mark();
-        destroyer.sweep('hourly');
-        anchors.headMoved();
+        // A sweep that fails (a full disk) is tried again at the next hour.
+        destroyer
+          .sweep('hourly')
+          .catch(() => undefined)
+          .then(() => anchors.headMoved());
       } else if (lifecycle.state === 'locked' || lifecycle.state === 'unlocked')
         destroyer.continueRemoval();
       // A reader (backup, doctor) kept a destruction's WAL copy alive: empty it once it lets go.

@@ -1,6 +1,7 @@
 // The sweeper: destroys every recording whose destroy-after time has passed. It needs no key
 // (destroying is deleting a key), so it runs while the vault is locked too: at start-up, on
 // unlock, hourly, and right after a revocation or the end of therapy.
+import type { ClosingEvent } from '../platform/anchor-record';
 import type { VaultService } from '../vault/vault-service';
 import { CiphertextRemover } from './ciphertext-remover';
 import type { Destroyer } from './destroyer';
@@ -19,15 +20,29 @@ interface Destruction {
   actorRole: 'system' | 'therapist' | 'client';
 }
 
-export function createSweeper(lifecycle: VaultService, now: () => number): Destroyer {
+/** Names closing events in the rollback anchor and resolves once the keychain write was tried. */
+export type AnchorAhead = (events: ClosingEvent[]) => Promise<void>;
+
+export function createSweeper(
+  lifecycle: VaultService,
+  now: () => number,
+  anchorAhead: AnchorAhead = () => Promise.resolve(),
+): Destroyer {
   const remover = new CiphertextRemover(lifecycle);
+  // One destruction at a time: two sweeps must not both name (and count) the same recording.
+  let queue: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(step: () => Promise<T>): Promise<T> => {
+    const run = queue.then(step, step);
+    queue = run.catch(() => undefined);
+    return run;
+  };
 
   /**
    * Every key in one transaction (one sync, however many are due), each logged first inside it:
    * if an entry cannot be written, nothing is destroyed and the next sweep retries. From its
    * commit no recording in it can be played; the ciphertext follows in slices.
    */
-  const destroy = (
+  const commit = (
     destructions: Destruction[],
     ledger: 'count' | 'already-counted' = 'count',
   ): void => {
@@ -52,35 +67,55 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
     if (!remover.runTurn()) remover.schedule();
   };
 
+  /**
+   * "Name, await the anchor, then one small transaction": a crash in between leaves the anchor
+   * ahead of the file, and the next open destroys these again. What another sweep destroyed
+   * meanwhile is left out.
+   */
+  const destroy = async (destructions: Destruction[]): Promise<number> => {
+    const live = (list: Destruction[]) =>
+      list.filter(({ recordingId }) => {
+        const row = lifecycle.opened().recordings.find(recordingId);
+        return row !== null && row.state !== 'destroyed';
+      });
+    const named = live(destructions);
+    if (named.length === 0) return 0;
+    await anchorAhead(named.map(({ recordingId }) => ({ kind: 'destroyed', recordingId })));
+    if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return 0;
+    const due = live(named);
+    commit(due);
+    return due.length;
+  };
+
   return {
-    sweep(trigger, revokedClientId) {
-      if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return 0;
-      const vault = lifecycle.opened();
-      // A clock leapt forward holds destruction at the last good date (destructionTime) until
-      // the therapist confirms the date; a revocation is the client's own act and never waits
-      // (their recordings past retention by the new date are then due by revocation as well).
-      const dueByDate = new Set(
-        vault.recordings.due(lifecycle.clock.destructionTime()).map((row) => row.recordingId),
-      );
-      const due = vault.recordings
-        .due(now())
-        .filter(
-          (row) =>
-            row.cause === 'revocation' ||
-            row.clientId === revokedClientId ||
-            dueByDate.has(row.recordingId),
+    sweep: (trigger, revokedClientId) =>
+      oneAtATime(async () => {
+        if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return 0;
+        const vault = lifecycle.opened();
+        // A clock leapt forward holds destruction at the last good date (destructionTime) until
+        // the therapist confirms the date; a revocation is the client's own act and never waits
+        // (their recordings past retention by the new date are then due by revocation as well).
+        const dueByDate = new Set(
+          vault.recordings.due(lifecycle.clock.destructionTime()).map((row) => row.recordingId),
         );
-      destroy(
-        due.map((row) => ({
-          recordingId: row.recordingId,
-          reason: `${causeText[row.cause ?? 'retention']} (sweep: ${trigger})`,
-          actorRole: 'system',
-        })),
-      );
-      return due.length;
-    },
-    destroyNow(recordingId, reason, actorRole) {
-      destroy([{ recordingId, reason, actorRole }]);
+        const due = vault.recordings
+          .due(now())
+          .filter(
+            (row) =>
+              row.cause === 'revocation' ||
+              row.clientId === revokedClientId ||
+              dueByDate.has(row.recordingId),
+          );
+        return destroy(
+          due.map((row) => ({
+            recordingId: row.recordingId,
+            reason: `${causeText[row.cause ?? 'retention']} (sweep: ${trigger})`,
+            actorRole: 'system',
+          })),
+        );
+      }),
+    destroyNow: async (recordingId, reason, actorRole) => {
+      await oneAtATime(() => destroy([{ recordingId, reason, actorRole }]));
     },
     continueRemoval() {
       if (!remover.runTurn()) remover.schedule();
@@ -89,7 +124,7 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
       remover.stop();
     },
     destroyAgain(recordingId, reason) {
-      destroy([{ recordingId, reason, actorRole: 'system' }], 'already-counted');
+      commit([{ recordingId, reason, actorRole: 'system' }], 'already-counted');
     },
   };
 }
