@@ -6,6 +6,7 @@ import { integrityNoticeSentences } from '../../shared/errors';
 import { call, refusal } from '../unit/helpers/practice-helpers';
 import {
   copyVaultFolder,
+  expectDestroyedAgain,
   logEntries,
   practiceWithRecording,
   restoreVaultFolder,
@@ -48,16 +49,7 @@ describe('restore a copy of the vault folder after a revocation', () => {
     });
     expect(seen.integrity!.missingEntries).toBeGreaterThan(0);
 
-    await unlock(core);
-    expect((await refusal(core, 'playback.open', { recordingId })).code).toMatch(
-      /NOT_ALLOWED|RECORDING_DESTROYED|NOT_FOUND/,
-    );
-    const detail = await call<{ recordings: { recordingId: string; state: string }[] }>(
-      core,
-      'clients.detail',
-      { clientId },
-    );
-    expect(detail.recordings.find((r) => r.recordingId === recordingId)?.state).toBe('destroyed');
+    const log = await expectDestroyedAgain(core, practice);
     const { clients } = await call<{
       clients: { clientId: string; consent: { state: string } }[];
     }>(core, 'clients.list');
@@ -66,7 +58,6 @@ describe('restore a copy of the vault folder after a revocation', () => {
       (await refusal(core, 'recording.start', { clientId, reconfirmedAloud: true })).code,
     ).toBe('NOT_ALLOWED');
 
-    const log = await logEntries(core);
     const rollback = log.findIndex((e) => e.action === 'vault.rollback');
     expect(rollback).toBeGreaterThan(-1);
     const after = log.slice(rollback);

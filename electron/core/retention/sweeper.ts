@@ -79,7 +79,11 @@ export function createSweeper(
         return row !== null && row.state !== 'destroyed';
       });
     const named = live(destructions);
-    if (named.length === 0) return 0;
+    if (named.length === 0) {
+      // Nothing new to destroy: what an earlier destruction left (a quit, a crash) goes on.
+      commit([]);
+      return 0;
+    }
     await anchorAhead(named.map(({ recordingId }) => ({ kind: 'destroyed', recordingId })));
     if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return 0;
     const due = live(named);
