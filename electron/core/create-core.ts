@@ -17,7 +17,6 @@ import { retryPendingWalTruncate } from './platform/db';
 import { anchorKeyOf } from './platform/anchor-record';
 import { MemoryAnchorStore, type AnchorStore } from './platform/anchor-store';
 import { AnchorKeeper } from './vault/anchor-keeper';
-import type { ClosingEvent } from './platform/anchor-record';
 import {
   integritySentences,
   startIntegrityCheck,
@@ -130,9 +129,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     options.deviceSecret,
     clock,
   );
-  // Closing events are named in the rollback anchor before they are committed.
-  const anchorAhead = (events: ClosingEvent[]): Promise<void> => anchors.ahead(events);
-  const destroyer = createSweeper(lifecycle, now, anchorAhead);
+  const destroyer = createSweeper(lifecycle, now);
   const freeBytes =
     options.freeBytes ??
     (() => {
@@ -148,7 +145,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     options.deviceSecret,
     destroyer,
     (clientId, reason) => recorder?.stopForClient(clientId, reason),
-    anchorAhead,
   );
   recorder = new Recorder(
     lifecycle,
@@ -274,7 +270,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   lifecycle.onUnlock(() => anchors.headMoved());
   lifecycle.onLock(() => anchors.headMoved());
   let lastSweepMark = clock.mark();
-  await destroyer.sweep('start-up');
+  destroyer.sweep('start-up');
   if (lifecycle.state === 'locked') integrityCheck = startIntegrityCheck(lifecycle.path, now);
 
   // Main's window follows who is signed in; this tells it, once per change. From the moment the
@@ -333,11 +329,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       logClockNotices(lifecycle);
       if (clock.elapsedSince(lastSweepMark) >= SWEEP_INTERVAL_MS) {
         lastSweepMark = clock.mark();
-        // A sweep that fails (a full disk) is tried again at the next hour.
-        destroyer
-          .sweep('hourly')
-          .catch(() => undefined)
-          .then(() => anchors.headMoved());
+        destroyer.sweep('hourly');
+        anchors.headMoved();
       } else if (lifecycle.state === 'locked' || lifecycle.state === 'unlocked')
         destroyer.continueRemoval();
       // A reader (backup, doctor) kept a destruction's WAL copy alive: empty it once it lets go.

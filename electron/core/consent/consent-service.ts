@@ -13,7 +13,6 @@ import { nextConsentVersion, type ConsentDraft } from './next-consent-version';
 import { writeDeadlines } from './recording-deadlines';
 import type { RecordingRow } from '../recording/recording-row-store';
 import type { Destroyer } from '../retention/destroyer';
-import type { AnchorAhead } from '../retention/sweeper';
 import type { VaultService } from '../vault/vault-service';
 import { DamagedKeyError } from '../vault/key-store';
 
@@ -28,8 +27,6 @@ export class ConsentService {
     private readonly destroyer: Destroyer,
     /** Called when consent ends for a client, so a running recording stops at once. */
     private readonly onConsentEnded: (clientId: string, reason: string) => void,
-    /** Names a revocation or an end of therapy in the rollback anchor before it is committed. */
-    private readonly anchorAhead: AnchorAhead = () => Promise.resolve(),
   ) {}
 
   private store(): ConsentStore {
@@ -200,11 +197,7 @@ export class ConsentService {
    * Stores a new, fully signed version of the terms. Main assigns the ids and the version, so a
    * signed version can never be edited: any change is the next version, signed again by all.
    */
-  async sign(
-    clientId: string,
-    draft: ConsentDraft,
-    reviewCredential: string | undefined,
-  ): Promise<ClientDetail> {
+  sign(clientId: string, draft: ConsentDraft, reviewCredential: string | undefined): ClientDetail {
     const { vault, info } = this.lifecycle.unlocked();
     const store = this.store();
     this.withClientKey(clientId, (clientKey) => {
@@ -240,19 +233,19 @@ export class ConsentService {
           vault.clients.setCredential(clientId, clientKey, reviewCredential, this.deviceSecret);
       })();
       this.refreshDeadlines(clientId, clientKey);
+      // New terms may bring a deadline into the past: destroy that now, not at the next hourly sweep.
+      this.destroyer.sweep('new terms');
     });
-    // New terms may bring a deadline into the past: destroy that now, not at the next hourly sweep.
-    await this.destroyer.sweep('new terms');
     return this.detail(clientId);
   }
 
   /** Revocation: ends future recording at once and destroys what the terms say it destroys. */
-  async revoke(clientId: string, by: Actor): Promise<{ destroyed: number }> {
+  revoke(clientId: string, by: Actor): { destroyed: number } {
     if (by.role !== 'therapist' && !(by.role === 'client' && by.clientId === clientId))
       throw new VaultError('NOT_ALLOWED');
     const vault = this.lifecycle.opened();
     const store = this.store();
-    const checked = (clientKey: Uint8Array) => {
+    return this.withClientKey(clientId, (clientKey) => {
       const state = store.state(clientId, clientKey);
       if (!state.terms)
         throw new VaultError('NOT_ALLOWED', 'There is no signed consent to revoke.');
@@ -261,12 +254,7 @@ export class ConsentService {
           'NOT_ALLOWED',
           `Consent was already revoked on ${formatDate(state.revokedAt)}. Nothing changed.`,
         );
-      return state.terms;
-    };
-    this.withClientKey(clientId, checked);
-    await this.anchorAhead([{ kind: 'revoked', clientId }]);
-    this.withClientKey(clientId, (clientKey) => {
-      const destroysAll = checked(clientKey).revocation.destroys === 'all-recordings';
+      const destroysAll = state.terms.revocation.destroys === 'all-recordings';
       vault.db.transaction(() => {
         vault.audit.append({
           actorRole: by.role,
@@ -281,25 +269,20 @@ export class ConsentService {
       })();
       this.onConsentEnded(clientId, 'consent revoked');
       this.refreshDeadlines(clientId, clientKey);
+      return { destroyed: this.destroyer.sweep('revocation', clientId) };
     });
-    return { destroyed: await this.destroyer.sweep('revocation', clientId) };
   }
 
-  async endTherapy(clientId: string): Promise<{ destroyed: number }> {
+  endTherapy(clientId: string): { destroyed: number } {
     const { vault, info } = this.lifecycle.unlocked();
     const store = this.store();
-    const checked = (clientKey: Uint8Array): void => {
+    return this.withClientKey(clientId, (clientKey) => {
       const state = store.state(clientId, clientKey);
       if (state.therapyEndedAt !== null)
         throw new VaultError(
           'NOT_ALLOWED',
           `Therapy already ended on ${formatDate(state.therapyEndedAt)}. Nothing changed.`,
         );
-    };
-    this.withClientKey(clientId, checked);
-    await this.anchorAhead([{ kind: 'therapy-ended', clientId }]);
-    this.withClientKey(clientId, (clientKey) => {
-      checked(clientKey);
       vault.db.transaction(() => {
         vault.audit.append({
           actorRole: info.role,
@@ -312,8 +295,8 @@ export class ConsentService {
       })();
       this.onConsentEnded(clientId, 'therapy ended');
       this.refreshDeadlines(clientId, clientKey);
+      return { destroyed: this.destroyer.sweep('termination') };
     });
-    return { destroyed: await this.destroyer.sweep('termination') };
   }
 
   /** Sets each recording's destroy-after time (in the clear, for the sweeper) from the terms. */

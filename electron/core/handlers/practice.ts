@@ -94,10 +94,10 @@ export function practiceHandlers(context: CoreContext) {
       })();
       return policy();
     },
-    'consent.sign': async (request, actor) => {
+    'consent.sign': (request, actor) => {
       context.active();
       policy();
-      await consent.sign(request.clientId, request.terms, request.reviewCredential);
+      consent.sign(request.clientId, request.terms, request.reviewCredential);
       return detail(request.clientId, actor);
     },
     'consent.version': (request) => {

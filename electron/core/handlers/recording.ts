@@ -74,7 +74,7 @@ export function recordingHandlers(context: CoreContext) {
       );
       return removed;
     },
-    'recording.destroy': async (request) => {
+    'recording.destroy': (request) => {
       context.active();
       const { vault } = lifecycle.unlocked();
       const recording = vault.recordings.get(request.recordingId);
@@ -82,7 +82,7 @@ export function recordingHandlers(context: CoreContext) {
         throw new VaultError('NOT_ALLOWED', 'This recording was already destroyed.');
       if (recording.state === 'recording')
         throw new VaultError('NOT_ALLOWED', 'Stop the recording first.');
-      await destroyer.destroyNow(request.recordingId, 'destroyed on request', 'therapist');
+      destroyer.destroyNow(request.recordingId, 'destroyed on request', 'therapist');
       return {};
     },
     'playback.open': (request, actor) => {

@@ -47,10 +47,10 @@ export function sessionHandlers(context: CoreContext) {
       context.active();
       return noticeForPeople(context.anchors.confirm());
     },
-    'vault.confirmDate': async () => {
+    'vault.confirmDate': () => {
       context.active();
       lifecycle.confirmDate();
-      await context.destroyer.sweep('date confirmed');
+      context.destroyer.sweep('date confirmed');
       return lifecycle.clock.status();
     },
     'vault.integrity': () => {
@@ -67,11 +67,11 @@ export function sessionHandlers(context: CoreContext) {
     },
     'vault.fileCheck': () => context.fileCheck(),
     'vault.create': (request) => ({ ...lifecycle.create(request), deviceName: context.deviceName }),
-    'session.unlock': async (request) => {
+    'session.unlock': (request) => {
       const info = lifecycle.unlock(request.passphrase);
       // The therapist is back: a review that was handed over but not started is withdrawn.
       context.review.cancelPending();
-      await context.destroyer.sweep('unlock');
+      context.destroyer.sweep('unlock');
       return info;
     },
     'session.recover': (request) => {

@@ -1,14 +1,13 @@
 // What the rest of the core may ask of retention: destroy what is due, or one recording now.
-// Each destruction is named in the rollback anchor before its key goes (see sweeper.ts).
 export interface Destroyer {
   /**
-   * Destroys what is due now; resolves with how many recordings were destroyed. `revokedClientId`:
-   * a revocation just ended this client's consent, so their recordings due now go even while a
+   * Destroys what is due now; returns how many recordings were destroyed. `revokedClientId`: a
+   * revocation just ended this client's consent, so their recordings due now go even while a
    * clock leap holds destruction by date.
    */
-  sweep(trigger: string, revokedClientId?: string): Promise<number>;
+  sweep(trigger: string, revokedClientId?: string): number;
   /** Destroys one recording at once, whatever its deadline (the therapist's or client's request). */
-  destroyNow(recordingId: string, reason: string, actorRole: 'therapist' | 'client'): Promise<void>;
+  destroyNow(recordingId: string, reason: string, actorRole: 'therapist' | 'client'): void;
   /** Destroys again what a restored older copy brought back (the anchor already counts it). */
   destroyAgain(recordingId: string, reason: string): void;
   /** Removes the next slice of ciphertext a destruction left (after a quit or a crash too). */

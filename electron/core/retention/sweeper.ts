@@ -1,7 +1,6 @@
 // The sweeper: destroys every recording whose destroy-after time has passed. It needs no key
 // (destroying is deleting a key), so it runs while the vault is locked too: at start-up, on
 // unlock, hourly, and right after a revocation or the end of therapy.
-import type { ClosingEvent } from '../platform/anchor-record';
 import type { VaultService } from '../vault/vault-service';
 import { CiphertextRemover } from './ciphertext-remover';
 import type { Destroyer } from './destroyer';
@@ -20,29 +19,15 @@ interface Destruction {
   actorRole: 'system' | 'therapist' | 'client';
 }
 
-/** Names closing events in the rollback anchor and resolves once the keychain write was tried. */
-export type AnchorAhead = (events: ClosingEvent[]) => Promise<void>;
-
-export function createSweeper(
-  lifecycle: VaultService,
-  now: () => number,
-  anchorAhead: AnchorAhead = () => Promise.resolve(),
-): Destroyer {
+export function createSweeper(lifecycle: VaultService, now: () => number): Destroyer {
   const remover = new CiphertextRemover(lifecycle);
-  // One destruction at a time: two sweeps must not both name (and count) the same recording.
-  let queue: Promise<unknown> = Promise.resolve();
-  const oneAtATime = <T>(step: () => Promise<T>): Promise<T> => {
-    const run = queue.then(step, step);
-    queue = run.catch(() => undefined);
-    return run;
-  };
 
   /**
    * Every key in one transaction (one sync, however many are due), each logged first inside it:
    * if an entry cannot be written, nothing is destroyed and the next sweep retries. From its
    * commit no recording in it can be played; the ciphertext follows in slices.
    */
-  const commit = (
+  const destroy = (
     destructions: Destruction[],
     ledger: 'count' | 'already-counted' = 'count',
   ): void => {
@@ -67,59 +52,35 @@ export function createSweeper(
     if (!remover.runTurn()) remover.schedule();
   };
 
-  /**
-   * "Name, await the anchor, then one small transaction": a crash in between leaves the anchor
-   * ahead of the file, and the next open destroys these again. What another sweep destroyed
-   * meanwhile is left out.
-   */
-  const destroy = async (destructions: Destruction[]): Promise<number> => {
-    const live = (list: Destruction[]) =>
-      list.filter(({ recordingId }) => {
-        const row = lifecycle.opened().recordings.find(recordingId);
-        return row !== null && row.state !== 'destroyed';
-      });
-    const named = live(destructions);
-    if (named.length === 0) {
-      // Nothing new to destroy: what an earlier destruction left (a quit, a crash) goes on.
-      commit([]);
-      return 0;
-    }
-    await anchorAhead(named.map(({ recordingId }) => ({ kind: 'destroyed', recordingId })));
-    if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return 0;
-    const due = live(named);
-    commit(due);
-    return due.length;
-  };
-
   return {
-    sweep: (trigger, revokedClientId) =>
-      oneAtATime(async () => {
-        if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return 0;
-        const vault = lifecycle.opened();
-        // A clock leapt forward holds destruction at the last good date (destructionTime) until
-        // the therapist confirms the date; a revocation is the client's own act and never waits
-        // (their recordings past retention by the new date are then due by revocation as well).
-        const dueByDate = new Set(
-          vault.recordings.due(lifecycle.clock.destructionTime()).map((row) => row.recordingId),
+    sweep(trigger, revokedClientId) {
+      if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return 0;
+      const vault = lifecycle.opened();
+      // A clock leapt forward holds destruction at the last good date (destructionTime) until
+      // the therapist confirms the date; a revocation is the client's own act and never waits
+      // (their recordings past retention by the new date are then due by revocation as well).
+      const dueByDate = new Set(
+        vault.recordings.due(lifecycle.clock.destructionTime()).map((row) => row.recordingId),
+      );
+      const due = vault.recordings
+        .due(now())
+        .filter(
+          (row) =>
+            row.cause === 'revocation' ||
+            row.clientId === revokedClientId ||
+            dueByDate.has(row.recordingId),
         );
-        const due = vault.recordings
-          .due(now())
-          .filter(
-            (row) =>
-              row.cause === 'revocation' ||
-              row.clientId === revokedClientId ||
-              dueByDate.has(row.recordingId),
-          );
-        return destroy(
-          due.map((row) => ({
-            recordingId: row.recordingId,
-            reason: `${causeText[row.cause ?? 'retention']} (sweep: ${trigger})`,
-            actorRole: 'system',
-          })),
-        );
-      }),
-    destroyNow: async (recordingId, reason, actorRole) => {
-      await oneAtATime(() => destroy([{ recordingId, reason, actorRole }]));
+      destroy(
+        due.map((row) => ({
+          recordingId: row.recordingId,
+          reason: `${causeText[row.cause ?? 'retention']} (sweep: ${trigger})`,
+          actorRole: 'system',
+        })),
+      );
+      return due.length;
+    },
+    destroyNow(recordingId, reason, actorRole) {
+      destroy([{ recordingId, reason, actorRole }]);
     },
     continueRemoval() {
       if (!remover.runTurn()) remover.schedule();
@@ -128,7 +89,7 @@ export function createSweeper(
       remover.stop();
     },
     destroyAgain(recordingId, reason) {
-      commit([{ recordingId, reason, actorRole: 'system' }], 'already-counted');
+      destroy([{ recordingId, reason, actorRole: 'system' }], 'already-counted');
     },
   };
 }

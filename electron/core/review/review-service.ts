@@ -262,7 +262,7 @@ export class ReviewService {
     };
   }
 
-  revoke(): Promise<{ destroyed: number }> {
+  revoke(): { destroyed: number } {
     const session = this.session();
     return this.consent.revoke(session.clientId, this.actor());
   }

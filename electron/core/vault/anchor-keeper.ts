@@ -12,7 +12,6 @@ import {
   type ClosingEvent,
 } from '../platform/anchor-record';
 import type { AnchorStore } from '../platform/anchor-store';
-import { toHex } from '../platform/crypto';
 import { judgeAgainstAnchor, type VaultSnapshot } from '../platform/rollback-check';
 import type { Destroyer } from '../retention/destroyer';
 import { anchorHoldOf, setAnchorHold, type AnchorHold } from './anchor-hold';
@@ -50,8 +49,6 @@ export class AnchorKeeper {
   /** No vault at open: the one created in this run gets its first anchor at creation. */
   private createdLater = false;
   private following: OpenVault | null = null;
-  /** Closing events named in the anchor ahead of their commit, not yet in the ledger. */
-  private readonly announced = new Set<string>();
 
   constructor(
     private readonly store: AnchorStore,
@@ -261,31 +258,10 @@ export class AnchorKeeper {
     vault.ledger.onClosed((event) => this.closed(event));
   }
 
-  /**
-   * Names closing events in the anchor BEFORE they are committed, and resolves once the keychain
-   * write was tried: a crash between the two leaves the anchor ahead of the file, and the next
-   * open redoes the event (the safe direction). A failed write is logged; the event still goes
-   * ahead (a revocation is never refused for the keychain).
-   */
-  ahead(events: ClosingEvent[]): Promise<void> {
-    const vault = this.vault();
-    if (!vault || !this.record) return this.writes;
-    let record = this.record;
-    for (const event of events) {
-      const tag = toHex(closingTagOf(vault.vaultId, event));
-      if (this.announced.has(tag)) continue;
-      this.announced.add(tag);
-      record = withClosed(record, vault.vaultId, event);
-    }
-    if (record !== this.record) this.write(record);
-    return this.writes;
-  }
-
-  /** A closing event was written to the ledger: named already, or (a path that does not announce) now. */
+  /** A closing event was written to the ledger: the anchor names it too. */
   private closed(event: ClosingEvent): void {
     const vault = this.vault();
     if (!vault || !this.record) return;
-    if (this.announced.delete(toHex(closingTagOf(vault.vaultId, event)))) return;
     this.write(withClosed(this.record, vault.vaultId, event));
   }
 
