@@ -36,9 +36,9 @@ async function expectHeldUntilConfirmed(clientId: string, recordingId: string, l
 
   // Only the therapist confirms the date; then the recordings now due go.
   await call(core, 'session.lock');
-  expect((await refusal(core, 'attack.vault.confirmDate')).code).toBe('VAULT_LOCKED');
+  expect((await refusal(core, 'vault.confirmDate')).code).toBe('VAULT_LOCKED');
   await call(core, 'session.unlock', { passphrase: PASSPHRASE });
-  const after = await call<{ destructionHeld: boolean }>(core, 'attack.vault.confirmDate');
+  const after = await call<{ destructionHeld: boolean }>(core, 'vault.confirmDate');
   expect(after.destructionHeld).toBe(false);
   expect((await vaultStatus(core)).clock.destructionHeld).toBe(false);
   expect(await recordingState(core, clientId, recordingId)).toMatchObject({ state: 'destroyed' });
@@ -108,7 +108,7 @@ describe('clock jumped ten years forward', () => {
     attack.vault.core.tick();
     await call(attack.vault.core, 'review.start', { clientId: client.clientId, maxMinutes: 30 });
     await call(attack.vault.core, 'review.unlock', { pin: '482915' });
-    expect((await refusal(attack.vault.core, 'attack.vault.confirmDate')).code).toBe('NOT_ALLOWED');
+    expect((await refusal(attack.vault.core, 'vault.confirmDate')).code).toBe('NOT_ALLOWED');
     expect((await vaultStatus(attack.vault.core)).clock.destructionHeld).toBe(true);
   });
 });
