@@ -46,6 +46,8 @@ export const errorSentences = {
     'This copy of Session Vault cannot save files, so nothing was exported and nothing was logged.',
   EXPORT_NOT_SAVED:
     'The export could not be written there, so the unfinished file was removed. Choose another place and export again.',
+  VAULT_HELD:
+    'Nothing plays or records until the therapist reads what was found about this vault and confirms it, on the therapist’s screen. Nothing was destroyed because of it.',
   KEY_DAMAGED:
     'A key in the vault was changed outside Session Vault, so it was not used. This is not a wrong PIN or passphrase, and the try was not counted. Tell the therapist; the access log names the key.',
   RECORDING_HELD:
@@ -67,6 +69,10 @@ export const integrityNoticeSentences = {
     'The record that protects this vault against old copies is missing from this laptop’s keychain. If a copy of the vault was put back, recordings destroyed since may be in it. The access log records it.',
   unavailable: errorSentences.ANCHOR_UNAVAILABLE,
 } as const;
+
+/** Added to the notice while recordings are held (vault.confirmAnchor lifts it). */
+export const integrityHoldSentence =
+  'Until you confirm that you have read this, nothing plays and nothing records, and nothing is destroyed because of it.';
 
 export interface VaultErrorInfo {
   code: ErrorCode;

@@ -44,4 +44,12 @@ export const clockText = {
     `This laptop’s clock jumped forward to ${formatDate(at)}. Session Vault is not destroying any recording by date until you confirm that date. If the date is wrong, set the clock right first.`,
   confirm: (at: number) => `${formatDate(at)} is the right date`,
   confirmed: 'Date confirmed. Recordings whose time has come are now destroyed.',
+  /** On the lock screen: only the therapist, signed in, can confirm a date. */
+  confirmAfterUnlock: 'Unlock as the therapist to confirm the date.',
+};
+
+/** The therapist lifts the hold an anchor finding put on every recording (IntegrityBanner). */
+export const integrityHoldText = {
+  confirm: 'I have read this: let recordings play again',
+  confirmed: 'Confirmed. Recordings can play and record again.',
 };

@@ -282,11 +282,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
 
+  // Before the first sweep and before any request: an older copy put back is caught and what it
+  // undid is redone before anything can play. Its newest time seeds the clock.
+  await anchors.check();
   // A clock set back or leapt forward since the last run is logged before the first sweep.
   logClockNotices(lifecycle);
-  // Before the first sweep and before any request: an older copy put back is caught and what it
-  // undid is redone before anything can play.
-  await anchors.check();
   lifecycle.onUnlock(() => anchors.headMoved());
   lifecycle.onLock(() => anchors.headMoved());
   let lastSweepMark = clock.mark();

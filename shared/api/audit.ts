@@ -51,6 +51,7 @@ export const auditActionSchema = z.enum([
   'vault.rollback',
   'integrity.alarm',
   'anchor.write',
+  'anchor.confirm',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 

@@ -74,6 +74,11 @@ export const integrityNoticeSchema = z.strictObject({
   redone: z.number().int().nonnegative(),
   /** Closing events after the copy that the anchor could not name one by one. */
   unnamed: z.number().int().nonnegative(),
+  /**
+   * Nothing plays or records until the therapist confirms (vault.confirmAnchor): the anchor was
+   * missing or forged, or a rollback undid more than the anchor names one by one.
+   */
+  held: z.boolean(),
   message: z.string(),
 });
 export type IntegrityNotice = z.infer<typeof integrityNoticeSchema>;
@@ -205,6 +210,16 @@ export const vaultContract = {
     size: requestSize.small,
     request: practiceDetailsSchema,
     reply: practiceDetailsSchema,
+  },
+  /**
+   * The therapist has read the integrity notice that holds every recording (a missing or forged
+   * anchor, or a rollback the anchor cannot name in full): logged, then the hold is lifted.
+   */
+  'vault.confirmAnchor': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: empty,
+    reply: integrityNoticeSchema.nullable(),
   },
   'settings.setIdleLock': {
     callers: ['therapist'],

@@ -18,9 +18,14 @@ import { MemoryAnchorStore } from '../../electron/core/platform/anchor-store';
 import { VAULT_FILE_NAME } from '../../electron/core/platform/db';
 import { VAULT_LOCK_FILE_NAME } from '../../electron/core/platform/vault-lock';
 import { startExport } from '../unit/helpers/audit-helpers';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { clockAttackVault, twoClocks, type TwoClocks } from './clock-attack-helpers';
+import { verifyExtends } from '../../cli/verify';
+import { integrityNoticeSentences } from '../../shared/errors';
 import { PASSPHRASE, fakeClock } from '../unit/helpers/kernel-helpers';
 import {
   call,
+  refusal,
   sendSeconds,
   signedClient,
   startCapture,
@@ -209,4 +214,116 @@ export async function recordingAsShown(
 export function runFor(practice: Practice, ms: number): void {
   practice.clock.advance(ms);
   practice.core.tick();
+}
+
+/** The vault's id as the file stores it in the clear (the anchor's keychain item is named by it). */
+export function vaultIdOf(dataDir: string): Uint8Array {
+  const db = new Database(join(dataDir, VAULT_FILE_NAME), { readonly: true });
+  try {
+    const row = db.prepare('SELECT vault_id FROM vault_meta WHERE singleton = 1').get() as {
+      vault_id: Buffer;
+    };
+    return new Uint8Array(row.vault_id);
+  } finally {
+    db.close();
+  }
+}
+
+/** The therapist records one more second-long recording for `clientId`. */
+export async function recordOneSecond(core: Core, clientId: string): Promise<string> {
+  const { recordingId } = await startCapture(core, clientId);
+  await sendSeconds(core, recordingId, 1);
+  await stopCapture(core, recordingId);
+  return recordingId;
+}
+
+/**
+ * The cut-tail attack: the therapist changes a setting twice after the last checkpoint, an auditor
+ * exports, the app quits, the log is cut back before those entries (`checkpoints`: whether the
+ * signed checkpoints after them go too), and the app starts again. Caught on this laptop by the
+ * anchor, and anywhere by `verify --previous` against the older export.
+ */
+export async function expectCutTailCaught(
+  practice: Practice,
+  checkpoints: 'kept' | 'cut',
+): Promise<void> {
+  // Entries worth hiding: the therapist changes a setting twice after the last checkpoint.
+  await call(practice.core, 'settings.setIdleLock', { minutes: 7 });
+  await call(practice.core, 'settings.setIdleLock', { minutes: 9 });
+  const older = await exportBundle(practice);
+  const fullLog = await logEntries(practice.core);
+  const keepThrough = fullLog.find((e) => e.action === 'settings.change')!.seq - 1;
+  await practice.quit();
+  const headAtQuit = fullLog.at(-1)!.seq + 1;
+
+  cutLogTail(practice.dataDir, keepThrough, checkpoints);
+  const core = await practice.start();
+
+  const seen = await status(core);
+  expect(seen.integrity).toMatchObject({
+    kind: 'rollback',
+    missingEntries: headAtQuit - keepThrough,
+    redone: 0,
+    message: integrityNoticeSentences.rollback,
+  });
+  await unlock(core);
+  const log = await logEntries(core);
+  expect(log.find((e) => e.action === 'vault.rollback')).toMatchObject({
+    seq: keepThrough + 1,
+    actorRole: 'system',
+    reason: `${headAtQuit - keepThrough} log entries and 0 destructions, revocations or ends of therapy missing; 0 of them cannot be named`,
+  });
+
+  // Elsewhere, without the anchor: an auditor who kept the older export sees the history break.
+  const newer = await exportBundle(practice);
+  const compared = await verifyExtends(newer, older);
+  expect(compared.ok).toBe(false);
+  expect(compared.exitCode).not.toBe(0);
+  expect(compared.problem).toMatch(/differs|removed|does not/);
+}
+
+/**
+ * After an older copy was put back: the therapist unlocks, the recording does not play and reads
+ * destroyed, and the log names its destruction as a redo of the rollback. Returns the log.
+ */
+export async function expectDestroyedAgain(
+  core: Core,
+  practice: Pick<Practice, 'clientId' | 'recordingId'>,
+): Promise<AuditEntryView[]> {
+  const { clientId, recordingId } = practice;
+  await unlock(core);
+  expect((await refusal(core, 'playback.open', { recordingId })).code).toMatch(
+    /NOT_ALLOWED|RECORDING_DESTROYED|NOT_FOUND/,
+  );
+  const detail = await call(core, 'clients.detail', { clientId });
+  expect(detail.recordings.find((r) => r.recordingId === recordingId)?.state).toBe('destroyed');
+  const log = await logEntries(core);
+  expect(log).toContainEqual(
+    expect.objectContaining({
+      action: 'recording.destroy',
+      subject: recordingId,
+      reason: 'destroyed before; this copy is older (rollback)',
+    }),
+  );
+  return log;
+}
+
+/**
+ * For the clock attacks: before each test a new vault with two clocks held apart, the app
+ * running on it; after each, the folder goes. Read `clocks` and `vault` inside the tests.
+ */
+export function clockAttackEach(): {
+  readonly clocks: TwoClocks;
+  readonly vault: Awaited<ReturnType<typeof clockAttackVault>>;
+} {
+  const current = {} as {
+    clocks: TwoClocks;
+    vault: Awaited<ReturnType<typeof clockAttackVault>>;
+  };
+  beforeEach(async () => {
+    current.clocks = twoClocks();
+    current.vault = await clockAttackVault(current.clocks);
+  });
+  afterEach(() => current.vault.cleanup());
+  return current;
 }

@@ -2,40 +2,31 @@
 // destroyed every recording at once. Now nothing is destroyed that was not due before the leap;
 // the hold is logged and shown, and only the therapist's confirmation of the date lets
 // destruction catch up (logged). Playback already goes by the later date: less access, not more.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, refusal, signedClient } from '../unit/helpers/practice-helpers';
 import {
   HOUR,
   MINUTE,
   PASSPHRASE,
   YEAR,
-  clockAttackVault,
   record,
   recordingState,
-  twoClocks,
   vaultStatus,
   wholeLog,
-  type TwoClocks,
 } from './clock-attack-helpers';
+import { clockAttackEach } from './attack-helpers';
 
-let clocks: TwoClocks;
-let vault: Awaited<ReturnType<typeof clockAttackVault>>;
-
-beforeEach(async () => {
-  clocks = twoClocks();
-  vault = await clockAttackVault(clocks);
-});
-afterEach(() => vault.cleanup());
+const attack = clockAttackEach();
 
 async function expectHeldUntilConfirmed(clientId: string, recordingId: string, leapTo: number) {
-  const core = vault.core;
+  const core = attack.vault.core;
   const shown = await vaultStatus(core);
   expect(shown.clock.destructionHeld).toBe(true);
   expect(shown.clock.heldAt).toBeGreaterThanOrEqual(leapTo);
 
   // Hours of sweeps later, still nothing destroyed.
   for (let hour = 0; hour < 3; hour += 1) {
-    clocks.pass(HOUR);
+    attack.clocks.pass(HOUR);
     core.tick();
   }
   await call(core, 'session.unlock', { passphrase: PASSPHRASE });
@@ -70,50 +61,54 @@ async function expectHeldUntilConfirmed(clientId: string, recordingId: string, l
 
 describe('clock jumped ten years forward', () => {
   it('while running: nothing destroyed at once; held and shown; destroyed after the therapist confirms', async () => {
-    const client = await signedClient(vault.core, clocks.wallNow());
-    const recordingId = await record(vault.core, client);
-    const leapTo = clocks.wallNow() + 10 * YEAR;
-    clocks.setWall(leapTo);
-    vault.core.tick();
+    const client = await signedClient(attack.vault.core, attack.clocks.wallNow());
+    const recordingId = await record(attack.vault.core, client);
+    const leapTo = attack.clocks.wallNow() + 10 * YEAR;
+    attack.clocks.setWall(leapTo);
+    attack.vault.core.tick();
     await expectHeldUntilConfirmed(client.clientId, recordingId, leapTo);
   });
 
   it('between runs: the leap since the newest signed time holds destruction at start', async () => {
-    const client = await signedClient(vault.core, clocks.wallNow());
-    const recordingId = await record(vault.core, client);
-    await call(vault.core, 'session.lock');
-    const leapTo = clocks.wallNow() + 10 * YEAR;
-    clocks.setWall(leapTo);
-    await vault.restart();
+    const client = await signedClient(attack.vault.core, attack.clocks.wallNow());
+    const recordingId = await record(attack.vault.core, client);
+    await call(attack.vault.core, 'session.lock');
+    const leapTo = attack.clocks.wallNow() + 10 * YEAR;
+    attack.clocks.setWall(leapTo);
+    await attack.vault.restart();
     await expectHeldUntilConfirmed(client.clientId, recordingId, leapTo);
   });
 
   it('a revocation during the hold still destroys at once: it is the client’s act, not the date', async () => {
-    const client = await signedClient(vault.core, clocks.wallNow());
-    const kept = await record(vault.core, client);
-    const other = await signedClient(vault.core, clocks.wallNow(), { name: 'Blair Example' });
-    const revoked = await record(vault.core, other);
-    clocks.setWall(clocks.wallNow() + 10 * YEAR);
-    vault.core.tick();
-    clocks.pass(MINUTE);
-    await call(vault.core, 'consent.revoke', { clientId: other.clientId });
-    expect(await recordingState(vault.core, other.clientId, revoked)).toMatchObject({
+    const client = await signedClient(attack.vault.core, attack.clocks.wallNow());
+    const kept = await record(attack.vault.core, client);
+    const other = await signedClient(attack.vault.core, attack.clocks.wallNow(), {
+      name: 'Blair Example',
+    });
+    const revoked = await record(attack.vault.core, other);
+    attack.clocks.setWall(attack.clocks.wallNow() + 10 * YEAR);
+    attack.vault.core.tick();
+    attack.clocks.pass(MINUTE);
+    await call(attack.vault.core, 'consent.revoke', { clientId: other.clientId });
+    expect(await recordingState(attack.vault.core, other.clientId, revoked)).toMatchObject({
       state: 'destroyed',
     });
-    expect(await recordingState(vault.core, client.clientId, kept)).toMatchObject({
+    expect(await recordingState(attack.vault.core, client.clientId, kept)).toMatchObject({
       state: 'finalised',
     });
-    expect((await vaultStatus(vault.core)).clock.destructionHeld).toBe(true);
+    expect((await vaultStatus(attack.vault.core)).clock.destructionHeld).toBe(true);
   });
 
   it('a client in review cannot confirm the date', async () => {
-    const client = await signedClient(vault.core, clocks.wallNow(), { pin: '482915' });
-    await record(vault.core, client);
-    clocks.setWall(clocks.wallNow() + 10 * YEAR);
-    vault.core.tick();
-    await call(vault.core, 'review.start', { clientId: client.clientId, maxMinutes: 30 });
-    await call(vault.core, 'review.unlock', { pin: '482915' });
-    expect((await refusal(vault.core, 'vault.confirmDate')).code).toBe('NOT_ALLOWED');
-    expect((await vaultStatus(vault.core)).clock.destructionHeld).toBe(true);
+    const client = await signedClient(attack.vault.core, attack.clocks.wallNow(), {
+      pin: '482915',
+    });
+    await record(attack.vault.core, client);
+    attack.clocks.setWall(attack.clocks.wallNow() + 10 * YEAR);
+    attack.vault.core.tick();
+    await call(attack.vault.core, 'review.start', { clientId: client.clientId, maxMinutes: 30 });
+    await call(attack.vault.core, 'review.unlock', { pin: '482915' });
+    expect((await refusal(attack.vault.core, 'vault.confirmDate')).code).toBe('NOT_ALLOWED');
+    expect((await vaultStatus(attack.vault.core)).clock.destructionHeld).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { integrityNoticeSentences } from '../../shared/errors';
 import { call, refusal } from '../unit/helpers/practice-helpers';
 import {
   copyVaultFolder,
+  expectDestroyedAgain,
   logEntries,
   practiceWithRecording,
   restoreVaultFolder,
@@ -13,6 +14,9 @@ import {
   unlock,
   type Practice,
 } from './attack-helpers';
+
+const HOUR = 60 * 60_000;
+const DAY = 24 * HOUR;
 
 let practice: Practice | null = null;
 let copy: string | null = null;
@@ -45,19 +49,13 @@ describe('restore a copy of the vault folder after a revocation', () => {
     });
     expect(seen.integrity!.missingEntries).toBeGreaterThan(0);
 
-    await unlock(core);
-    expect((await refusal(core, 'playback.open', { recordingId })).code).toMatch(
-      /NOT_ALLOWED|RECORDING_DESTROYED|NOT_FOUND/,
-    );
-    const detail = await call(core, 'clients.detail', { clientId });
-    expect(detail.recordings.find((r) => r.recordingId === recordingId)?.state).toBe('destroyed');
+    const log = await expectDestroyedAgain(core, practice);
     const { clients } = await call(core, 'clients.list');
     expect(clients.find((c) => c.clientId === clientId)?.consent.state).toBe('revoked');
     expect(
       (await refusal(core, 'recording.start', { clientId, reconfirmedAloud: true })).code,
     ).toBe('NOT_ALLOWED');
 
-    const log = await logEntries(core);
     const rollback = log.findIndex((e) => e.action === 'vault.rollback');
     expect(rollback).toBeGreaterThan(-1);
     const after = log.slice(rollback);
@@ -97,5 +95,35 @@ describe('restore a copy of the vault folder after a revocation', () => {
 
     core = await practice.start();
     expect((await status(core)).integrity).toBeNull();
+  });
+
+  it('a copy with an older newest time does not take retention back: the anchor’s time seeds the clock', async () => {
+    practice = await practiceWithRecording();
+    const { clientId, recordingId } = practice;
+    await practice.quit();
+    copy = copyVaultFolder(practice.dataDir);
+
+    // A month and a day pass with the app running and locked (no sweep); a failed unlock is the
+    // newest entry, after the last signed checkpoint, and the anchor takes its time at quit.
+    const core = await practice.start();
+    practice.clock.advance(31 * DAY);
+    await refusal(core, 'session.unlock', { passphrase: 'not the passphrase at all' });
+    await practice.quit();
+
+    // The old copy goes back, and the clock with it, to an hour after the copy was made.
+    restoreVaultFolder(copy, practice.dataDir);
+    practice.clock.advance(-31 * DAY + HOUR);
+    const restarted = await practice.start();
+    expect((await status(restarted)).clock.behindByMs).toBeGreaterThan(30 * DAY);
+    await unlock(restarted);
+    const detail = await call(restarted, 'clients.detail', { clientId });
+    expect(detail.recordings.find((r) => r.recordingId === recordingId)?.state).toBe('destroyed');
+    expect((await refusal(restarted, 'playback.open', { recordingId })).code).toMatch(
+      /NOT_ALLOWED|RECORDING_DESTROYED|NOT_FOUND/,
+    );
+    const log = await logEntries(restarted);
+    expect(
+      log.find((e) => e.action === 'recording.destroy' && e.subject === recordingId)?.reason,
+    ).toContain('the terms keep recordings only so long');
   });
 });

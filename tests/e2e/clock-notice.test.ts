@@ -2,7 +2,7 @@
 // leapt forward (nothing is destroyed by date until the therapist confirms it, with one button).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clockText } from '../../shared/ui-text';
+import { clockText, uiText } from '../../shared/ui-text';
 import { announced, until, visible } from './helpers';
 import { startTestHost, type TestClock, type TestHost } from './host';
 import { snap } from './screens';
@@ -81,5 +81,21 @@ describe('what a wrong clock did, on the therapist’s screens', () => {
       async () => (await page.getByTestId('clock-notice').count()) === 0,
     );
     await snap(page, 'clock-date-confirmed');
+  });
+
+  it('the lock screen shows the held date too, and says who can confirm it', async () => {
+    const leapTo = clock.now() + 10 * 365 * DAY;
+    clock.setWall(leapTo);
+    host.core.tick();
+    expect((await host.core.dispatch('session.lock', {})).ok).toBe(true);
+    await visible(page.getByRole('heading', { name: uiText.lockedTitle }));
+    const held = page.getByTestId('clock-held');
+    await visible(held);
+    expect(await held.getByRole('paragraph').first().textContent()).toBe(clockText.held(leapTo));
+    expect(await held.getByRole('paragraph').nth(1).textContent()).toBe(
+      clockText.confirmAfterUnlock,
+    );
+    expect(await held.getByRole('button').count()).toBe(0);
+    await snap(page, 'clock-held-lock-screen');
   });
 });

@@ -1,8 +1,13 @@
 // vault.*, session.*, settings.* and audit.*: creating, locking and unlocking the vault, and
 // reading the access log.
 import { verifyLog } from '../audit/audit-verifier';
-import type { AuditEntryView, ClockStatus } from '../../../shared/api';
-import { integrityNoticeSentences } from '../../../shared/errors';
+import type {
+  AuditEntryView,
+  ClockStatus,
+  IntegrityNotice,
+  RollbackNotice,
+} from '../../../shared/api';
+import { integrityHoldSentence, integrityNoticeSentences } from '../../../shared/errors';
 import { signingKeyFingerprint } from '../audit/audit-bundle';
 import type { Handlers } from '../dispatch';
 import type { CoreContext } from './context';
@@ -14,6 +19,12 @@ function clockStatusForPeople(status: ClockStatus): ClockStatus {
     ...status,
     behindByMs: behindByMs === null ? null : Math.round(behindByMs / 60_000) * 60_000,
   };
+}
+
+function noticeForPeople(notice: RollbackNotice | null): IntegrityNotice | null {
+  if (!notice) return null;
+  const message = integrityNoticeSentences[notice.kind];
+  return { ...notice, message: notice.held ? `${message} ${integrityHoldSentence}` : message };
 }
 
 export function sessionHandlers(context: CoreContext) {
@@ -30,8 +41,12 @@ export function sessionHandlers(context: CoreContext) {
         unlockRetryAfterMs: lifecycle.unlockRetryAfterMs(),
         pendingReview: context.review.pendingStatus(),
         clock: clockStatusForPeople(lifecycle.clock.status()),
-        integrity: notice ? { ...notice, message: integrityNoticeSentences[notice.kind] } : null,
+        integrity: noticeForPeople(notice),
       };
+    },
+    'vault.confirmAnchor': () => {
+      context.active();
+      return noticeForPeople(context.anchors.confirm());
     },
     'vault.confirmDate': () => {
       context.active();

@@ -18,6 +18,7 @@ export type VaultClockOptions = Omit<TrustedClockOptions, 'newestSeen'>;
 export class VaultClock {
   private trusted: TrustedClock;
   private pendingNotices: ClockNotice[] = [];
+  private seededWith: number | null = null;
   /** Where each subject's delay started in this run's monotonic time, and what was left then. */
   private readonly delays = new Map<
     string,
@@ -39,7 +40,20 @@ export class VaultClock {
   seed(newestSeen: number | null): void {
     this.pendingNotices.push(...this.trusted.takeNotices());
     this.trusted = new TrustedClock(this.sources, { ...this.options, newestSeen });
+    this.seededWith = newestSeen;
     this.delays.clear();
+  }
+
+  /**
+   * A later newest time came to light after the vault was opened (the rollback anchor, read from
+   * the keychain): time starts from it instead. What the first seed noticed is judged again
+   * against the later time, so it is dropped rather than logged twice.
+   */
+  seedLater(newestSeen: number): void {
+    if (this.seededWith !== null && newestSeen <= this.seededWith) return;
+    this.trusted.takeNotices();
+    this.trusted = new TrustedClock(this.sources, { ...this.options, newestSeen });
+    this.seededWith = newestSeen;
   }
 
   /** Retention time: never goes back, never behind the system clock. */

@@ -2,6 +2,7 @@
 // before answering, hands out one chunk at a time (checking consent again for each), and logs
 // the stop with how much was heard. Decrypted audio leaves main only as the answer to a request.
 // A ticket belongs to the session that opened it: every lock ends it and wipes its key.
+import { refuseWhileAnchorHeld } from '../vault/anchor-hold';
 import type { Playback } from '../../../shared/api';
 import { decide, summarizeConsent, type Actor } from '../../../shared/consent';
 import { VaultError } from '../../../shared/errors';
@@ -59,6 +60,7 @@ export class Player {
       this.refuseStart(actor, recordingId, 'not this client’s recording');
       throw new VaultError('NOT_ALLOWED', 'This recording is not yours, so it cannot be played.');
     }
+    refuseWhileAnchorHeld(vault, (reason) => this.refuseStart(actor, recordingId, reason));
     // Rows that do not match their signed records never decide a play (issue 11).
     const held =
       recording.state === 'destroyed'

@@ -1,6 +1,7 @@
 // The recording that is running now. Main owns it: it checks consent, opens the capture window
 // (through a CaptureHost), takes each chunk the capture window sends, seals and commits it before
 // answering, and finalises on stop. The UI window only asks and shows; reloading it changes nothing.
+import { refuseWhileAnchorHeld } from '../vault/anchor-hold';
 import { VOICE_NOTE_LIMIT_MS, type AuditAction, type RecorderStatus } from '../../../shared/api';
 import { decide, type Actor, type RecordingKind } from '../../../shared/consent';
 import { VaultError } from '../../../shared/errors';
@@ -73,6 +74,15 @@ export class Recorder {
     const { vault, info } = this.lifecycle.unlocked();
     if (this.active)
       throw new VaultError('NOT_ALLOWED', 'A recording is already running. Stop it first.');
+    refuseWhileAnchorHeld(vault, (reason) =>
+      vault.audit.append({
+        actorRole: info.role,
+        action: 'recording.start',
+        subject: clientId,
+        outcome: 'refused',
+        reason,
+      }),
+    );
     const recordingId = newOpaqueId();
     try {
       createConsentedRecording(

@@ -14,6 +14,7 @@ import {
 import type { AnchorStore } from '../platform/anchor-store';
 import { judgeAgainstAnchor, type VaultSnapshot } from '../platform/rollback-check';
 import type { Destroyer } from '../retention/destroyer';
+import { anchorHoldOf, setAnchorHold, type AnchorHold } from './anchor-hold';
 import type { OpenVault } from './open-vault';
 import type { VaultService } from './vault-service';
 
@@ -56,9 +57,54 @@ export class AnchorKeeper {
     private readonly now: () => number,
   ) {}
 
-  /** What the therapist and auditors are shown: the last rollback or anchor alarm of this run. */
+  /**
+   * The time the anchor vouches for: the last good date, so a clock leapt forward and not yet
+   * confirmed never becomes the time the next start takes as seen.
+   */
+  private newestTime(): number {
+    return this.lifecycle.clock.destructionTime();
+  }
+
+  /**
+   * What the therapist and auditors are shown: the last rollback or anchor alarm of this run, or
+   * a hold from an earlier run that the therapist has not confirmed yet.
+   */
   get notice(): RollbackNotice | null {
-    return this.problem;
+    const vault = this.vault();
+    const hold = vault ? anchorHoldOf(vault) : null;
+    if (this.problem) return { ...this.problem, held: hold !== null };
+    if (!hold) return null;
+    return { kind: hold.kind, at: hold.at, missingEntries: 0, redone: 0, unnamed: 0, held: true };
+  }
+
+  /** Holds every recording until the therapist confirms; never destroys for it. */
+  private hold(vault: OpenVault, kind: AnchorHold['kind']): void {
+    try {
+      setAnchorHold(vault, { kind, at: this.now() });
+    } catch {
+      // A full disk: the notice is still shown; an anchor missing is judged again at next open.
+    }
+  }
+
+  /**
+   * The therapist has read the notice: logged first, then the hold is lifted. What the anchor
+   * could not name stays as the copy had it; the notice stays for this run.
+   */
+  confirm(): RollbackNotice | null {
+    const { vault, info } = this.lifecycle.unlocked();
+    const hold = anchorHoldOf(vault);
+    vault.db.transaction(() => {
+      vault.audit.append({
+        actorRole: info.role,
+        action: 'anchor.confirm',
+        outcome: 'ok',
+        reason: hold
+          ? `hold lifted (${hold.kind}); the therapist read the notice`
+          : 'nothing was held',
+      });
+      setAnchorHold(vault, null);
+    })();
+    return this.notice;
   }
 
   /** Resolves once every anchor write asked for so far has been tried. */
@@ -79,7 +125,7 @@ export class AnchorKeeper {
       generation,
       logHeadSeq: head.seq,
       logHeadHash: head.hash,
-      newestTime: this.now(),
+      newestTime: this.newestTime(),
       statePublicKey: pinnedKeyOf(vault),
       closedCount: count,
       closedDigest: vault.ledger.digestAt(count)!,
@@ -118,10 +164,17 @@ export class AnchorKeeper {
           ? `the keychain record against old copies is not genuine (${read.reason})`
           : 'the keychain record against old copies is missing';
       this.alarm('anchor', why, 'anchor-missing');
+      // A vault whose keys another computer tagged was moved here: this keychain never held its
+      // anchor. Rewriting the device check to fake that is caught at open (key-store.ts).
+      const movedHere = read.state === 'absent' && vault.keys.tagOwner() === 'other-device';
+      if (!movedHere) this.hold(vault, 'anchor-missing');
       this.write(this.recordOf(vault, vault.anchorSnapshot.anchorGeneration() + 1));
       return;
     }
     const anchor = read.record;
+    // Genuine (it carries this device's MAC), so its time counts: a restored copy or a log cut
+    // after its last checkpoint cannot take retention back to an older time.
+    this.lifecycle.clock.seedLater(anchor.newestTime);
     const verdict = judgeAgainstAnchor(anchor, snapshotOf(vault));
     if (verdict.kind === 'current') {
       this.record = anchor;
@@ -139,8 +192,11 @@ export class AnchorKeeper {
       actorRole: 'system',
       action: 'vault.rollback',
       outcome: 'ok',
-      reason: `${verdict.missingEntries} log entries and ${closedSinceCopy} destructions, revocations or ends of therapy missing; ${verdict.unnamedClosed} of them cannot be named`,
+      reason:
+        `${verdict.missingEntries} log entries and ${closedSinceCopy} destructions, revocations or ends of therapy missing; ${verdict.unnamedClosed} of them cannot be named` +
+        (verdict.unnamedClosed > 0 ? '; every recording held until the therapist confirms' : ''),
     });
+    if (verdict.unnamedClosed > 0) this.hold(vault, 'rollback');
     // Consent first, so nothing can start or play between the redo steps.
     for (const clientId of verdict.revokeAgain)
       vault.db.transaction(() => {
@@ -175,13 +231,14 @@ export class AnchorKeeper {
       missingEntries: verdict.missingEntries,
       redone: verdict.destroyAgain.length + verdict.revokeAgain.length + verdict.endAgain.length,
       unnamed: verdict.unnamedClosed,
+      held: false,
     };
     this.record = anchor;
     this.headMoved();
   }
 
   private alarm(subject: string, reason: string, kind: RollbackNotice['kind']): void {
-    this.problem = { kind, at: this.now(), missingEntries: 0, redone: 0, unnamed: 0 };
+    this.problem = { kind, at: this.now(), missingEntries: 0, redone: 0, unnamed: 0, held: false };
     try {
       this.vault()?.audit.append({
         actorRole: 'system',
@@ -220,7 +277,7 @@ export class AnchorKeeper {
     const head = vault?.audit.head();
     if (!vault || !head || !this.record) return;
     if (head.seq === this.record.logHeadSeq) return;
-    this.write(withHead(this.record, head, this.now()));
+    this.write(withHead(this.record, head, this.newestTime()));
   }
 
   /**

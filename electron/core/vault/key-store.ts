@@ -123,6 +123,30 @@ export class KeyStore {
   }
 
   /**
+   * True when `device_check` names another computer although rows carry this device's tags: the
+   * check was rewritten to make this laptop look like another one, so that tags go unchecked. A
+   * copy really moved here has no row tagged with this device's key (a tag is a keyed hash). The
+   * check is put back, so from now on every row's tag is checked again.
+   */
+  repairRewrittenDeviceCheck(): boolean {
+    if (this.tagOwner() !== 'other-device') return false;
+    const rows = this.db
+      .prepare('SELECT key_id, kdf, nonce, ciphertext, integrity FROM wrapped_keys')
+      .all() as WrappedKeyRow[];
+    const taggedHere = rows.some((row) =>
+      equalBytes(
+        wrappedKeyTag(this.integrityKey, this.vaultId, taggedRow(row)),
+        new Uint8Array(row.integrity),
+      ),
+    );
+    if (!taggedHere) return false;
+    this.db
+      .prepare('UPDATE vault_meta SET device_check = ? WHERE singleton = 1')
+      .run(deviceCheckOf(this.integrityKey));
+    return true;
+  }
+
+  /**
    * Tags every row with this device's key and records the device. From an untagged (older)
    * vault only rows whose public hash still matches are taken over; a row that was already
    * changed keeps its old tag and reads as damaged. From `other-device` every row is re-tagged:

@@ -57,6 +57,13 @@ export function attachVault(
   const audit = new AuditLog(db, vaultId, now);
   const clients = new ClientStore(db, vaultId, keys, now, kdfCost);
   const alarms = new IntegrityAlarms(audit, now);
+  if (keys.repairRewrittenDeviceCheck())
+    alarms.raise({
+      subject: 'vault_meta.device_check',
+      clientId: null,
+      problem:
+        'the device check was changed outside Session Vault to make this laptop look like another computer; the keys are checked as this laptop’s',
+    });
   return {
     db,
     vaultId,

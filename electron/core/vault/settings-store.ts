@@ -1,7 +1,8 @@
 // The practice's settings: small values in the clear (nothing personal in them), one row a name.
 import type { Database } from 'better-sqlite3';
 
-export type SettingName = 'idleLockMinutes' | 'defaultTerms' | 'policyHash';
+/** `anchorHold`: why every recording is held after an anchor finding (vault/anchor-hold.ts). */
+export type SettingName = 'idleLockMinutes' | 'defaultTerms' | 'policyHash' | 'anchorHold';
 
 export class SettingsStore {
   constructor(private readonly db: Database) {}

@@ -82,8 +82,8 @@ export class VaultService {
         this.clock,
         this.newRecordingStorage,
       );
-      // Before anything is written with it: time starts from the newest the vault has seen.
-      // SEAM (issue 11 part 2): the anchor's newestTime joins this maximum once the anchor is read.
+      // Before anything is written with it: time starts from the newest the vault has seen. The
+      // anchor's newestTime, read from the keychain at open, raises it (AnchorKeeper.check).
       this.clock.seed(this.vault.audit.newestSignedTime());
       recoverInterruptedRecordings(this.opened());
     } catch (error) {

@@ -51,6 +51,7 @@ export const actionWords: Record<AuditAction, string> = {
   'vault.rollback': 'Found an older copy of the vault put back, and redid what it undid',
   'integrity.alarm': 'Found the vault changed outside Session Vault',
   'anchor.write': 'Could not update the keychain record against old copies',
+  'anchor.confirm': 'Read the warning about old copies and let recordings play again',
 };
 
 function isAction(action: string): action is AuditAction {

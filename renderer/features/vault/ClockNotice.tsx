@@ -7,7 +7,14 @@ import { FormMessage } from '../../components/FormMessage';
 import { clockText } from '../../../shared/ui-text';
 import { useVault } from './vault-store';
 
-export function ClockNotice({ clock }: { clock: ClockStatus }) {
+/** `canConfirm`: false on the lock screen, where nobody who may confirm is signed in. */
+export function ClockNotice({
+  clock,
+  canConfirm = true,
+}: {
+  clock: ClockStatus;
+  canConfirm?: boolean;
+}) {
   const confirmDate = useVault((state) => state.confirmDate);
   const announce = useVault((state) => state.announce);
   const [problem, setProblem] = useState('');
@@ -32,9 +39,18 @@ export function ClockNotice({ clock }: { clock: ClockStatus }) {
       {clock.destructionHeld && clock.heldAt !== null ? (
         <div className="notice notice-problem" data-testid="clock-held">
           <p>{clockText.held(clock.heldAt)}</p>
-          <button type="button" className="button" disabled={busy} onClick={() => void confirm()}>
-            {clockText.confirm(clock.heldAt)}
-          </button>
+          {canConfirm ? (
+            <button
+              type="button"
+              className="button button-secondary"
+              disabled={busy}
+              onClick={() => void confirm()}
+            >
+              {clockText.confirm(clock.heldAt)}
+            </button>
+          ) : (
+            <p>{clockText.confirmAfterUnlock}</p>
+          )}
           <FormMessage message={problem} />
         </div>
       ) : null}

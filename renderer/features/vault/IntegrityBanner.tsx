@@ -4,12 +4,15 @@
 // - IntegrityBanner: tamper alarms, rows that decide who may listen or when a recording is
 //   destroyed changed outside Session Vault. It names what (a client's name for the therapist where
 //   it can still be read, else the id) and has no dismiss button: it goes when the damage does.
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { integrityHoldText } from '../../../shared/ui-text';
+import { FormMessage } from '../../components/FormMessage';
 import { useIntegrity, type IntegrityAlarm } from './integrity-store';
 import { useVault } from './vault-store';
 
 export function WithIntegrityBanner({ children }: { children: ReactNode }) {
   const notice = useVault((state) => state.status?.integrity ?? null);
+  const therapist = useVault((state) => state.status?.session?.role === 'therapist');
   if (!notice) return <>{children}</>;
   return (
     <>
@@ -17,8 +20,39 @@ export function WithIntegrityBanner({ children }: { children: ReactNode }) {
       <div className="notice notice-problem integrity-banner" role="alert">
         {notice.message}
       </div>
+      {notice.held && therapist ? <ConfirmHold /> : null}
       {children}
     </>
+  );
+}
+
+/** Only the therapist lifts a hold; main logs it first (vault.confirmAnchor). */
+function ConfirmHold() {
+  const confirmAnchor = useVault((state) => state.confirmAnchor);
+  const announce = useVault((state) => state.announce);
+  const [problem, setProblem] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function confirm() {
+    setBusy(true);
+    const failure = await confirmAnchor();
+    setBusy(false);
+    if (failure) setProblem(failure.message);
+    else announce(integrityHoldText.confirmed);
+  }
+
+  return (
+    <div className="integrity-hold">
+      <button
+        type="button"
+        className="button button-secondary"
+        disabled={busy}
+        onClick={() => void confirm()}
+      >
+        {integrityHoldText.confirm}
+      </button>
+      <FormMessage message={problem} />
+    </div>
   );
 }
 

@@ -9,6 +9,7 @@ import { useFocusOnMount } from '../../components/focus';
 import { useVault } from './vault-store';
 import { AuditorSignIn } from '../audit/AuditorSignIn';
 import { RecoverForm } from './RecoverForm';
+import { ClockNotice } from './ClockNotice';
 
 function UnlockForm({
   onForgot,
@@ -126,6 +127,7 @@ const leads = {
 
 export function Lock() {
   const [mode, setMode] = useState<keyof typeof leads>('unlock');
+  const clock = useVault((state) => state.status?.clock ?? null);
 
   return (
     <main className="page page-centered page-locked">
@@ -135,6 +137,7 @@ export function Lock() {
           <h1>{uiText.lockedTitle}</h1>
           <p className="lead">{leads[mode]}</p>
         </div>
+        {clock ? <ClockNotice clock={clock} canConfirm={false} /> : null}
         {mode === 'unlock' ? (
           <UnlockForm
             onForgot={() => setMode('recover')}

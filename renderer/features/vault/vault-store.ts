@@ -53,6 +53,8 @@ interface VaultState {
   setIdleLock(minutes: number): Promise<VaultErrorInfo | null>;
   /** The therapist confirms the date after the clock leapt forward. */
   confirmDate(): Promise<VaultErrorInfo | null>;
+  /** The therapist lifts the hold an anchor finding put on every recording. */
+  confirmAnchor(): Promise<VaultErrorInfo | null>;
   navigate(view: View): void;
   open(detail: Detail | null): void;
   announce(text: string): void;
@@ -201,6 +203,10 @@ export const useVault = create<VaultState>()((set, get) => {
 
     confirmDate() {
       return requestThenReadStatus(() => window.vault.vault.confirmDate({}));
+    },
+
+    confirmAnchor() {
+      return requestThenReadStatus(() => window.vault.vault.confirmAnchor({}));
     },
 
     navigate(view) {
