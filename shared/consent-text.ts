@@ -178,8 +178,9 @@ export function participantRevocationLines(
       'Each person in the sessions can revoke consent. A revocation by any one of them does to every recording what is written above.',
     ];
   return [
-    'Each person in the sessions can revoke their own consent at any time, on their own, in the review on this laptop or by telling the therapist.',
-    'Every session recording holds all of your voices. So when any one of you revokes, no more sessions are recorded, and every session recording is destroyed at once, for everyone.',
+    'Each person in the sessions can revoke their own consent at any time, on their own, in the review on this laptop.',
+    'Every session recording holds all of your voices. So when any one of you revokes, no more sessions are recorded, and every session recording is destroyed at once, for everyone. Voice notes follow their own terms.',
+    'When the therapist revokes, recordings are treated as written above.',
   ];
 }
 

@@ -75,6 +75,13 @@ describe('a consent form a board would sign off', { timeout: 180_000 }, () => {
     );
     await visible(form.getByText('Write a name.'));
     expect(await form.getByLabel('Practice phone').getAttribute('aria-invalid')).toBe('true');
+    // The keyboard lands on the first field to fix.
+    expect(await page.evaluate('document.activeElement?.getAttribute("aria-invalid")')).toBe(
+      'true',
+    );
+    expect(await page.evaluate('document.activeElement?.id')).toBe(
+      await form.getByLabel('Practice phone').getAttribute('id'),
+    );
     await snap(page, 'settings-practice-errors');
 
     await form.getByLabel('Practice address').fill(practice.address);

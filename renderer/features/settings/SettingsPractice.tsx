@@ -1,6 +1,6 @@
 // The practice and the therapist as the printed consent's header names them: address, phone and
 // the licence. Checked with the contract's own schema, each error beside its field.
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { practiceDetailsSchema, type PracticeDetails } from '../../../shared/api';
 import { Field } from '../../components/Field';
 import { FormMessage } from '../../components/FormMessage';
@@ -44,10 +44,15 @@ export function PracticeDetailsForm() {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const titleId = useId();
+  const formRef = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
     void load();
   }, [load]);
+  // After a refused save, the keyboard lands on the first field to fix.
+  useEffect(() => {
+    formRef.current?.querySelector<HTMLInputElement>('[aria-invalid="true"]')?.focus();
+  }, [problems]);
   const details = draft ?? stored ?? empty;
 
   function change(patch: Partial<PracticeDetails>) {
@@ -93,7 +98,13 @@ export function PracticeDetailsForm() {
   );
 
   return (
-    <form className="panel panel-wide" onSubmit={submit} noValidate aria-labelledby={titleId}>
+    <form
+      ref={formRef}
+      className="panel panel-wide"
+      onSubmit={submit}
+      noValidate
+      aria-labelledby={titleId}
+    >
       <h2 id={titleId}>The practice and you</h2>
       <p className="muted">Printed at the top of every consent. Kept encrypted on this laptop.</p>
       {field('practiceName', 'Practice name', details.practiceName, (practiceName) =>
