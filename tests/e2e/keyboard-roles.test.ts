@@ -149,4 +149,24 @@ describe('the therapist’s day, by keyboard alone', { timeout: 180_000 }, () =>
       await page.setViewportSize({ width: 1200, height: 820 });
     }
   });
+
+  it('an inline panel gives focus back to what opened it: Remove an auditor, then Keep', async () => {
+    await call('auditors.add', {
+      signInName: 'Pat Auditor',
+      passphrase: 'granite meadow lighthouse violet 31',
+    });
+    await press(page, page.getByRole('button', { name: 'Clients', exact: true }));
+    await press(page, page.getByRole('button', { name: 'Auditors', exact: true }));
+    const remove = page.getByRole('button', { name: /^Remove Auditor [0-9a-f]{6}…$/ });
+    await visible(remove, SLOW_WAIT_MS);
+    await press(page, remove);
+    await focusLandsOn(
+      page,
+      page.getByRole('heading', { name: /^Remove Auditor [0-9a-f]{6}…\?$/ }),
+      'the panel',
+    );
+    await snap(page, 'auditors-remove-panel');
+    await press(page, page.getByRole('button', { name: 'Keep', exact: true }));
+    await focusLandsOn(page, remove, 'Remove, which opened the panel');
+  });
 });
