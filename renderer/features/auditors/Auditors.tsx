@@ -134,7 +134,7 @@ function AuditorRow({ auditor, onRemoved }: { auditor: Auditor; onRemoved: () =>
       {confirming && auditor.removedAt === null ? (
         // A row of its own: the panel needs the table's whole width.
         <tr>
-          <td colSpan={4}>
+          <td colSpan={4} className="auditor-confirm">
             <ConfirmPanel
               title={`Remove ${label}?`}
               confirmLabel="Remove"
