@@ -83,3 +83,9 @@ export function useReturnFocus(): void {
     };
   }, []);
 }
+
+/** useReturnFocus for a panel drawn inline without a component of its own: render it inside. */
+export function ReturnFocus(): null {
+  useReturnFocus();
+  return null;
+}

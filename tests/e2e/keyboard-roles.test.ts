@@ -1,6 +1,8 @@
-// The therapist's main flow by keyboard alone: unlock, open the client, record, stop, play back;
-// focus is checked after every action that hides or changes the control it was on. Then the
-// therapist's main screens at 320 CSS px, with nothing to scroll sideways. No mouse click anywhere.
+// Each role's main flow by keyboard alone: the therapist unlocks, opens the client, records,
+// stops and plays back; the client types the PIN, agrees, plays and ends the review (the auditor's
+// is auditor-hour.test.ts). Focus is checked after every action that hides or changes the control
+// it was on. Then the therapist's main screens at 320 CSS px, with nothing to scroll sideways.
+// No mouse click anywhere.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { SLOW_WAIT_MS, until, visible } from './helpers';
@@ -86,6 +88,49 @@ describe('the therapist’s day, by keyboard alone', { timeout: 180_000 }, () =>
     await snap(page, 'therapist-keyboard-player');
   });
 
+  it('hands over; the client types the PIN, agrees, plays, closes the player and ends the review', async () => {
+    await press(page, page.getByRole('button', { name: /Back to the client/ }));
+    await press(page, page.getByRole('button', { name: 'Start client review' }));
+    await press(page, page.getByRole('button', { name: 'Lock and hand over' }));
+    const hello = page.getByRole('heading', { name: 'Hello, Alex', level: 1 });
+    await visible(hello, SLOW_WAIT_MS);
+    await tabTo(page, page.getByLabel('Your PIN', { exact: true }));
+    await page.keyboard.type('482915');
+    await page.keyboard.press('Enter');
+    await visible(page.getByRole('heading', { name: 'Before you listen', level: 1 }), SLOW_WAIT_MS);
+    await focusNotLost(page, 'the PIN');
+    await press(page, page.getByRole('button', { name: 'I agree' }));
+    await visible(page.getByRole('heading', { name: 'Your recordings', level: 1 }), SLOW_WAIT_MS);
+    await focusNotLost(page, 'I agree');
+
+    await press(page, page.getByRole('button', { name: 'Play', exact: true }));
+    await visible(page.getByRole('button', { name: 'Close the player' }), SLOW_WAIT_MS);
+    await focusNotLost(page, 'opening the player');
+    await press(page, page.getByRole('button', { name: 'Play', exact: true }));
+    await until(
+      'the client’s playback to start',
+      playerIs('!a.paused && a.currentTime > 0'),
+      SLOW_WAIT_MS,
+    );
+    await press(page, page.getByRole('button', { name: 'Pause', exact: true }));
+    await until('playback to pause', playerIs('a.paused'));
+    await snap(page, 'client-keyboard-player');
+    await press(page, page.getByRole('button', { name: 'Close the player' }));
+    // Focus goes back to the Play that opened the player, not to the page body.
+    await focusLandsOn(page, page.getByRole('button', { name: 'Play', exact: true }), 'Play');
+
+    await press(page, page.getByRole('button', { name: 'End review' }));
+    await visible(page.getByText('You ended your review.'), SLOW_WAIT_MS);
+    await focusNotLost(page, 'End review');
+
+    // The therapist takes the laptop back, still by keyboard.
+    await press(page, page.getByRole('button', { name: 'I am the therapist' }));
+    await tabTo(page, page.getByLabel('Passphrase', { exact: true }));
+    await page.keyboard.type(PASSPHRASE);
+    await page.keyboard.press('Enter');
+    await focusLandsOn(page, page.getByRole('heading', { name: 'Clients', level: 1 }), 'Clients');
+  });
+
   it('shows every main screen at 320 CSS px with nothing to scroll sideways', async () => {
     await page.setViewportSize({ width: 320, height: 800 });
     try {
@@ -103,5 +148,25 @@ describe('the therapist’s day, by keyboard alone', { timeout: 180_000 }, () =>
     } finally {
       await page.setViewportSize({ width: 1200, height: 820 });
     }
+  });
+
+  it('an inline panel gives focus back to what opened it: Remove an auditor, then Keep', async () => {
+    await call('auditors.add', {
+      signInName: 'Pat Auditor',
+      passphrase: 'granite meadow lighthouse violet 31',
+    });
+    await press(page, page.getByRole('button', { name: 'Clients', exact: true }));
+    await press(page, page.getByRole('button', { name: 'Auditors', exact: true }));
+    const remove = page.getByRole('button', { name: /^Remove Auditor [0-9a-f]{6}…$/ });
+    await visible(remove, SLOW_WAIT_MS);
+    await press(page, remove);
+    await focusLandsOn(
+      page,
+      page.getByRole('heading', { name: /^Remove Auditor [0-9a-f]{6}…\?$/ }),
+      'the panel',
+    );
+    await snap(page, 'auditors-remove-panel');
+    await press(page, page.getByRole('button', { name: 'Keep', exact: true }));
+    await focusLandsOn(page, remove, 'Remove, which opened the panel');
   });
 });

@@ -111,37 +111,45 @@ function AuditorRow({ auditor, onRemoved }: { auditor: Auditor; onRemoved: () =>
   }
 
   return (
-    <tr>
-      <th scope="row">{label}</th>
-      <td>{formatDate(auditor.createdAt)}</td>
-      <td>
-        {auditor.removedAt === null ? 'Can sign in' : `Removed ${formatDate(auditor.removedAt)}`}
-      </td>
-      <td className="auditor-actions">
-        {auditor.removedAt !== null ? null : confirming ? (
-          <ConfirmPanel
-            title={`Remove ${label}?`}
-            confirmLabel="Remove"
-            cancelLabel="Keep"
-            danger
-            onConfirm={() => void remove()}
-            onCancel={() => setConfirming(false)}
-          >
-            <p>They can no longer sign in. The log keeps what they did.</p>
-            <FormMessage message={error} />
-          </ConfirmPanel>
-        ) : (
-          <button
-            type="button"
-            className="button button-secondary"
-            aria-label={`Remove ${label}`}
-            onClick={() => setConfirming(true)}
-          >
-            Remove
-          </button>
-        )}
-      </td>
-    </tr>
+    <>
+      <tr>
+        <th scope="row">{label}</th>
+        <td>{formatDate(auditor.createdAt)}</td>
+        <td>
+          {auditor.removedAt === null ? 'Can sign in' : `Removed ${formatDate(auditor.removedAt)}`}
+        </td>
+        <td className="auditor-actions">
+          {auditor.removedAt !== null || confirming ? null : (
+            <button
+              type="button"
+              className="button button-secondary"
+              aria-label={`Remove ${label}`}
+              onClick={() => setConfirming(true)}
+            >
+              Remove
+            </button>
+          )}
+        </td>
+      </tr>
+      {confirming && auditor.removedAt === null ? (
+        // A row of its own: the panel needs the table's whole width.
+        <tr>
+          <td colSpan={4} className="auditor-confirm">
+            <ConfirmPanel
+              title={`Remove ${label}?`}
+              confirmLabel="Remove"
+              cancelLabel="Keep"
+              danger
+              onConfirm={() => void remove()}
+              onCancel={() => setConfirming(false)}
+            >
+              <p>They can no longer sign in. The log keeps what they did.</p>
+              <FormMessage message={error} />
+            </ConfirmPanel>
+          </td>
+        </tr>
+      ) : null}
+    </>
   );
 }
 

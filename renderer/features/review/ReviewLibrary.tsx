@@ -1,7 +1,7 @@
 // What a client sees in review: their recordings (when, how long, marked moments, when and why
 // each will be destroyed), the therapist's written takeaways, and their consent with Revoke.
 import { formatDate } from '../../../shared/format';
-import { useFocusOnMount } from '../../components/focus';
+import { ReturnFocus, useFocusOnMount } from '../../components/focus';
 import { useReview, type ReviewLibrary as Library } from './review-store';
 import { useVault } from '../vault/vault-store';
 import { Player } from '../player/Player';
@@ -68,6 +68,7 @@ function Recording({
             ) : null}
             {playing ? (
               <div className="review-player">
+                <ReturnFocus />
                 <Player recordingId={recording.recordingId} nested />
                 <button
                   type="button"
