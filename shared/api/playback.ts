@@ -26,6 +26,11 @@ export const playbackSchema = z.strictObject({
   markers: z.array(markerSchema),
   removedRanges: z.array(removedRangeSchema),
   consentSummary: z.string().nullable(),
+  /**
+   * How loud each stretch was (one byte per `binMs`, 0 silent to 255 full scale), measured while
+   * recording and sealed with it; zero over removed parts. Null where none was kept.
+   */
+  levels: z.strictObject({ binMs: z.number().int().min(1), peaks: bytesSchema }).nullable(),
 });
 export type Playback = z.infer<typeof playbackSchema>;
 

@@ -1,7 +1,13 @@
 // The recording that is running now. Main owns it: it checks consent, opens the capture window
 // (through a CaptureHost), takes each chunk the capture window sends, seals and commits it before
 // answering, and finalises on stop. The UI window only asks and shows; reloading it changes nothing.
-import { VOICE_NOTE_LIMIT_MS, type AuditAction, type RecorderStatus } from '../../../shared/api';
+import {
+  LEVEL_BIN_MS,
+  MAX_RECORDING_MS,
+  VOICE_NOTE_LIMIT_MS,
+  type AuditAction,
+  type RecorderStatus,
+} from '../../../shared/api';
 import { decide, type Actor, type RecordingKind } from '../../../shared/consent';
 import { VaultError } from '../../../shared/errors';
 import {
@@ -147,7 +153,13 @@ export class Recorder {
   }
 
   /** Seals and commits one chunk before answering. */
-  chunk(request: { recordingId: string; seq: number; durationMs: number; data: Uint8Array }): void {
+  chunk(request: {
+    recordingId: string;
+    seq: number;
+    durationMs: number;
+    data: Uint8Array;
+    levels?: Uint8Array | undefined;
+  }): void {
     const active = this.armed(request.recordingId, 'capture.chunk');
     // Past the limit nothing more is kept, whatever the page sends while the stop takes effect.
     if (active.limitMs !== null && active.elapsedMs >= active.limitMs) return;
@@ -193,6 +205,11 @@ export class Recorder {
     active.nextSeq += 1;
     active.elapsedMs += durationMs;
     active.carriedMs = headerOnly ? reportedMs : 0;
+    // Only levels that came with a stored chunk are kept, and never more than a day's worth.
+    for (const peak of request.levels ?? []) {
+      if (active.levels.length >= MAX_RECORDING_MS / LEVEL_BIN_MS) break;
+      active.levels.push(peak);
+    }
     active.lastChunkAt = this.now();
     if (active.nextSeq % 10 === 0) active.diskLow = this.freeBytes() < LOW_DISK_BYTES;
     // Main's own count of recorded time decides the limit, so no page can stretch a voice note.
@@ -367,7 +384,10 @@ export class Recorder {
     const vault = this.lifecycle.opened();
     let finalState: 'finalised' | 'interrupted' = active.problem ? 'interrupted' : 'finalised';
     try {
-      vault.recordings.finalise(recordingId, active.recordingKey, finalState);
+      vault.recordings.finalise(recordingId, active.recordingKey, finalState, {
+        binMs: LEVEL_BIN_MS,
+        peaks: Uint8Array.from(active.levels),
+      });
       const signingKey = this.signingKey();
       if (signingKey) commitCiphertext(vault, recordingId, signingKey);
     } catch {

@@ -11,6 +11,7 @@ import {
   type RecordingRow,
 } from './recording-row-store';
 import { RecordingSummaryStore, type LibraryRow } from './recording-summary-store';
+import { LevelsStore, type RecordingLevels } from './levels-store';
 import { TimelineStore } from './timeline-store';
 
 export class RecordingStore {
@@ -18,6 +19,7 @@ export class RecordingStore {
   private readonly chunks: ChunkStore;
   private readonly timeline: TimelineStore;
   private readonly summaries: RecordingSummaryStore;
+  private readonly levelsStore: LevelsStore;
 
   constructor(
     private readonly db: Database,
@@ -28,6 +30,7 @@ export class RecordingStore {
     this.chunks = new ChunkStore(db, vaultId, this.rows);
     this.timeline = new TimelineStore(db, vaultId, now);
     this.summaries = new RecordingSummaryStore(db);
+    this.levelsStore = new LevelsStore(db, vaultId);
   }
 
   create(
@@ -98,10 +101,13 @@ export class RecordingStore {
     recordingId: string,
     recordingKey: Uint8Array,
     state: 'finalised' | 'interrupted' = 'finalised',
+    levels: RecordingLevels | null = null,
   ): RecordingRow {
     return this.db.transaction(() => {
       const finalised = this.chunks.finalise(recordingId, recordingKey, state);
       this.summaries.summarise(finalised.recNo);
+      if (levels && levels.peaks.byteLength > 0)
+        this.levelsStore.save(finalised, recordingKey, levels);
       return finalised;
     })();
   }
@@ -152,6 +158,11 @@ export class RecordingStore {
     return this.timeline.markers(this.rows.get(recordingId), recordingKey);
   }
 
+  /** The sealed loudness the capture window measured; null where none was kept. */
+  levels(recordingId: string, recordingKey: Uint8Array): RecordingLevels | null {
+    return this.levelsStore.read(this.rows.get(recordingId), recordingKey);
+  }
+
   removedRanges(recordingId: string): { fromMs: number; toMs: number }[] {
     return this.timeline
       .removedRanges(this.rows.get(recordingId).recNo)
@@ -166,6 +177,7 @@ export class RecordingStore {
     const recording = this.rows.get(recordingId);
     this.db.transaction(() => {
       this.timeline.deleteMarkers(recording.recNo);
+      this.levelsStore.delete(recording.recNo);
       this.chunks.deleteAll(recording.recNo);
       this.rows.markDestroyed(recording.recNo, reason);
       this.summaries.summarise(recording.recNo);
@@ -180,6 +192,7 @@ export class RecordingStore {
   beginDestruction(recordingId: string, reason: string): void {
     const recording = this.rows.get(recordingId);
     this.timeline.deleteMarkers(recording.recNo);
+    this.levelsStore.delete(recording.recNo);
     this.rows.markDestroyed(recording.recNo, reason);
     this.summaries.clear(recording.recNo);
   }
