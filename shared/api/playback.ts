@@ -14,6 +14,9 @@ import { markerSchema, removedRangeSchema } from './recording';
 export const playbackSchema = z.strictObject({
   playbackId: opaqueId,
   recordingId: opaqueId,
+  /** For the player's heading: whose session, and when it was recorded. */
+  clientDisplayName: z.string(),
+  startedAt: z.number(),
   mimeType: z.string(),
   durationMs: z.number().int(),
   chunks: z.array(

@@ -30,6 +30,7 @@ export function sessionHandlers(context: CoreContext) {
         pendingReview: context.review.pendingStatus(),
         clock: clockStatusForPeople(lifecycle.clock.status()),
         integrity: notice ? { ...notice, message: integrityNoticeSentences[notice.kind] } : null,
+        reviewMsLeft: lifecycle.reviewMsLeft(),
       };
     },
     'vault.confirmDate': () => {

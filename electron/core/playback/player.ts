@@ -110,6 +110,8 @@ export class Player {
         return {
           playbackId,
           recordingId,
+          clientDisplayName: vault.clients.profile(recording.clientId, clientKey).displayName,
+          startedAt: recording.startedAt,
           mimeType: meta.mimeType,
           durationMs,
           chunks: index.map(({ seq, startMs, durationMs: d }) => ({ seq, startMs, durationMs: d })),
