@@ -28,7 +28,8 @@ export function Timeline({
 }) {
   const span = Math.max(1, durationMs);
   const percent = (ms: number) => `${Math.min(100, Math.max(0, (ms / span) * 100))}%`;
-  const leftMs = Math.max(0, durationMs - positionMs);
+  // Rounded up, so position and time left add up to the length on the screen.
+  const leftMs = Math.ceil(Math.max(0, durationMs - positionMs) / 1000) * 1000;
   return (
     <div className="timeline">
       <div className="timeline-scrubber">

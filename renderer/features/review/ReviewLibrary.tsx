@@ -60,11 +60,12 @@ function Recording({
                           className="link-button review-mark"
                           onClick={() => play(recording.recordingId, marker.atMs)}
                         >
+                          {/* The space sits in the time's box, so the underline starts at the words. */}
                           <span className="review-mark-time">
-                            {minutesSecondsClock(marker.atMs)}
-                          </span>{' '}
+                            {minutesSecondsClock(marker.atMs)}{' '}
+                          </span>
                           {marker.label || 'Marked moment'}
-                          <span className="visually-hidden">: play from here</span>
+                          <span className="visually-hidden">: listen from here</span>
                         </button>
                       ) : (
                         <>
