@@ -28,8 +28,9 @@ export function Timeline({
 }) {
   const span = Math.max(1, durationMs);
   const percent = (ms: number) => `${Math.min(100, Math.max(0, (ms / span) * 100))}%`;
-  // Rounded up, so position and time left add up to the length on the screen.
-  const leftMs = Math.ceil(Math.max(0, durationMs - positionMs) / 1000) * 1000;
+  // In the whole seconds shown, so position and time left add up to the length on the screen.
+  const second = (ms: number) => Math.floor(Math.max(0, ms) / 1000);
+  const leftMs = Math.max(0, second(durationMs) - second(positionMs)) * 1000;
   return (
     <div className="timeline">
       <div className="timeline-scrubber">
