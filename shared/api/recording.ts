@@ -147,6 +147,17 @@ export const recordingContract = {
     request: z.strictObject({ recordingId: opaqueId, label: z.string().trim().max(80) }),
     reply: z.strictObject({ markerId: z.string(), atMs: z.number().int() }),
   },
+  /** A label for a moment marked earlier (one key while recording; the words come later). */
+  'recording.labelMarker': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: z.strictObject({
+      recordingId: opaqueId,
+      markerId: z.string().regex(/^[0-9a-f]{32}$/, 'That id is not valid.'),
+      label: z.string().trim().max(80),
+    }),
+    reply: empty,
+  },
   'recording.status': {
     callers: ['therapist'],
     size: requestSize.small,

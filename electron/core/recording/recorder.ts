@@ -291,6 +291,42 @@ export class Recorder {
     return { markerId, atMs };
   }
 
+  /**
+   * A new label for a marked moment: with the running recording's key while it records, else with
+   * the key unwrapped from the client's for this one call.
+   */
+  relabel(recordingId: string, markerId: string, label: string): void {
+    const vault = this.lifecycle.unlocked().vault;
+    const recording = vault.recordings.find(recordingId);
+    if (!recording || recording.state === 'destroyed') throw new VaultError('NOT_FOUND');
+    // The new label and its log entry commit together, or neither does.
+    const relabelWith = (key: Uint8Array) =>
+      vault.db.transaction(() => {
+        if (!vault.recordings.relabelMarker(recordingId, key, markerId, label))
+          throw new VaultError('NOT_FOUND', 'That marked moment is not in this recording.');
+        vault.audit.append({
+          actorRole: 'therapist',
+          action: 'recording.mark',
+          subject: recordingId,
+          outcome: 'ok',
+          reason: 'label changed',
+        });
+      })();
+    const active = this.active;
+    if (active?.recordingId === recordingId) {
+      relabelWith(active.recordingKey);
+      return;
+    }
+    this.consent.withClientKey(recording.clientId, (clientKey) => {
+      const key = vault.clients.recordingKey(recordingId, clientKey);
+      try {
+        relabelWith(key);
+      } finally {
+        wipe(key);
+      }
+    });
+  }
+
   /** Asks the capture window to stop, and resolves once the recording is finalised. */
   stop(recordingId: string, reason = 'stopped by the therapist'): Promise<RecorderStatus | null> {
     const active = this.armed(recordingId, 'recording.stop');

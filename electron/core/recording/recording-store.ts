@@ -151,6 +151,15 @@ export class RecordingStore {
     return this.timeline.addMarker(this.rows.get(recordingId), recordingKey, atMs, label);
   }
 
+  relabelMarker(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    markerId: string,
+    label: string,
+  ): boolean {
+    return this.timeline.relabelMarker(this.rows.get(recordingId), recordingKey, markerId, label);
+  }
+
   markers(
     recordingId: string,
     recordingKey: Uint8Array,
