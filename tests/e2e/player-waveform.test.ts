@@ -48,6 +48,20 @@ describe('the player’s waveform and keyboard shortcuts', { timeout: 180_000 },
     await page.getByLabel('I reconfirmed consent aloud at the start of this session').check();
     await page.getByRole('button', { name: 'Record', exact: true }).click();
     await visible(page.getByText('Recording', { exact: true }), SLOW_WAIT_MS);
+    // One key marks the moment; its words come later, while recording goes on.
+    await page.getByRole('button', { name: 'Pause', exact: true }).focus();
+    await page.keyboard.press('m');
+    const momentLabel = page.getByLabel(/^Label for the moment at \d:\d\d$/);
+    await visible(momentLabel);
+    await momentLabel.fill('Opening words');
+    await page.getByRole('button', { name: 'Save label' }).click();
+    await until(
+      'the label to be saved',
+      async () =>
+        (await page.getByRole('button', { name: 'Save label' }).getAttribute('aria-disabled')) ===
+        'true',
+    );
+    await snap(page, 'record-marked-moment');
     // 7.5 s of speech, then silence until 20 s, when the fake microphone starts the file again.
     await until(
       '16 s recorded',
@@ -55,6 +69,14 @@ describe('the player’s waveform and keyboard shortcuts', { timeout: 180_000 },
       16_000 + SLOW_WAIT_MS,
     );
     await page.getByRole('button', { name: 'Stop and save' }).click();
+    const saved = page.getByRole('heading', { name: /^Saved: / });
+    await visible(saved, SLOW_WAIT_MS);
+    expect(await saved.innerText()).toMatch(/^Saved: 0:(1[6-9]|[2-5]\d)$/);
+    await visible(page.getByTestId('record-saved-destroy'));
+    expect(await page.getByTestId('record-saved-destroy').innerText()).toMatch(
+      /^It will be destroyed on \d{1,2} \w{3} \d{4}, as the consent says\.$/,
+    );
+    await snap(page, 'record-saved');
     await page.getByRole('button', { name: 'Play it back' }).click();
     await visible(page.getByTestId('waveform'), SLOW_WAIT_MS);
 
@@ -86,6 +108,8 @@ describe('the player’s waveform and keyboard shortcuts', { timeout: 180_000 },
     expect(await page.getByTestId('player-time-left').innerText()).toMatch(
       /^0:1[5-9] left of 0:1[5-9]$/,
     );
+    await visible(page.locator('.player-marks').getByRole('button', { name: /Opening words/ }));
+    expect(await page.locator('.timeline-marker').count()).toBe(1);
     await snap(page, 'player-waveform');
   });
 
