@@ -23,6 +23,7 @@ function MomentLabel({ recordingId, moment }: { recordingId: string; moment: Mar
         onSubmit={async (event) => {
           event.preventDefault();
           const text = label.trim();
+          if (text === saved) return;
           const error = await labelMarker(recordingId, moment.markerId, text);
           setProblem(error?.message ?? null);
           if (!error) setSaved(text);
