@@ -19,7 +19,7 @@ export const uiText = {
   idleSaved: (minutes: number) =>
     `Saved. The vault now locks after ${minutes} idle ${minutes === 1 ? 'minute' : 'minutes'}.`,
   silence:
-    'No sound for 10 seconds. Is the microphone muted or unplugged? Check its cable and mute switch; recording goes on meanwhile. If the meter still does not move, stop, and choose and test the microphone before recording again.',
+    'No sound for 10 seconds. Is the microphone muted or unplugged? Check its cable and mute switch; recording goes on meanwhile. If the meter still does not move, stop and check the laptop’s sound settings before recording again.',
   diskLow:
     'The laptop’s disk is nearly full. Recording goes on. Free some space now: empty the bin, or move large files off this laptop. If the disk fills, recording stops and what was recorded until then is kept.',
   retryIn: (seconds: number) =>
