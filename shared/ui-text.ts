@@ -18,9 +18,10 @@ export const uiText = {
       : `The access log has a problem at entry ${firstBadSeq}: ${problem}`,
   idleSaved: (minutes: number) =>
     `Saved. The vault now locks after ${minutes} idle ${minutes === 1 ? 'minute' : 'minutes'}.`,
-  silence: 'No sound for 10 seconds. Is the microphone muted or unplugged?',
+  silence:
+    'No sound for 10 seconds. Is the microphone muted or unplugged? Check its cable and mute switch; recording goes on meanwhile. If the meter still does not move, stop and check the laptop’s sound settings before recording again.',
   diskLow:
-    'The laptop’s disk is nearly full. Recording goes on, but free some space soon: if the disk fills, recording stops and what was recorded until then is kept.',
+    'The laptop’s disk is nearly full. Recording goes on. Free some space now: empty the bin, or move large files off this laptop. If the disk fills, recording stops and what was recorded until then is kept.',
   retryIn: (seconds: number) =>
     `Too many tries. You can try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
 } as const;

@@ -14,6 +14,9 @@ import { markerSchema, removedRangeSchema } from './recording';
 export const playbackSchema = z.strictObject({
   playbackId: opaqueId,
   recordingId: opaqueId,
+  /** For the player's heading: whose session, and when it was recorded. */
+  clientDisplayName: z.string(),
+  startedAt: z.number(),
   mimeType: z.string(),
   durationMs: z.number().int(),
   chunks: z.array(
@@ -26,6 +29,11 @@ export const playbackSchema = z.strictObject({
   markers: z.array(markerSchema),
   removedRanges: z.array(removedRangeSchema),
   consentSummary: z.string().nullable(),
+  /**
+   * How loud each stretch was (one byte per `binMs`, 0 silent to 255 full scale), measured while
+   * recording and sealed with it; zero over removed parts. Null where none was kept.
+   */
+  levels: z.strictObject({ binMs: z.number().int().min(1), peaks: bytesSchema }).nullable(),
 });
 export type Playback = z.infer<typeof playbackSchema>;
 

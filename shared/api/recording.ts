@@ -97,6 +97,10 @@ export const captureCommandSchema = z.strictObject({
 });
 
 export const MAX_CHUNK_BYTES = 256 * 1024;
+/** Recorded time each byte of a recording's levels covers: four per second. */
+export const LEVEL_BIN_MS = 250;
+/** At most this many level bytes ride with one chunk (a chunk holds at most 10 s). */
+export const MAX_LEVELS_PER_CHUNK = 48;
 
 export const recordingContract = {
   /** Every recording across every client, newest first, for the therapist's home screen. */
@@ -144,6 +148,17 @@ export const recordingContract = {
     size: requestSize.small,
     request: z.strictObject({ recordingId: opaqueId, label: z.string().trim().max(80) }),
     reply: z.strictObject({ markerId: z.string(), atMs: z.number().int() }),
+  },
+  /** A label for a moment marked earlier (one key while recording; the words come later). */
+  'recording.labelMarker': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: z.strictObject({
+      recordingId: opaqueId,
+      markerId: z.string().regex(/^[0-9a-f]{32}$/, 'That id is not valid.'),
+      label: z.string().trim().max(80),
+    }),
+    reply: empty,
   },
   'recording.status': {
     callers: ['therapist'],
@@ -201,6 +216,16 @@ export const captureContract = {
         (bytes) => bytes.byteLength <= MAX_CHUNK_BYTES,
         'A piece of audio was larger than allowed.',
       ),
+      /**
+       * The peak level of each LEVEL_BIN_MS of recorded time since the previous chunk (0 silent,
+       * 255 full scale), measured by the capture window: main seals them for the player's waveform.
+       */
+      levels: bytesSchema
+        .refine(
+          (bytes) => bytes.byteLength <= MAX_LEVELS_PER_CHUNK,
+          'Too many levels came with a piece of audio.',
+        )
+        .optional(),
     }),
     reply: empty,
   },

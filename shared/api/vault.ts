@@ -103,6 +103,11 @@ export const vaultStatusSchema = z.strictObject({
     .nullable(),
   clock: clockStatusSchema,
   integrity: integrityNoticeSchema.nullable(),
+  /**
+   * In client review, how long until the review's time limit by main's monotonic clock (the page
+   * counts down from it and takes it again at every poll); null outside a review.
+   */
+  reviewMsLeft: z.number().int().nonnegative().nullable().optional(),
 });
 export type VaultStatus = z.infer<typeof vaultStatusSchema>;
 

@@ -24,6 +24,7 @@ import {
   type Dispatch,
 } from './record-helpers';
 import { snap } from './screens';
+import { formatDate } from '../../shared/format';
 import { ensureSpeechWav } from './speech';
 
 let host: TestHost;
@@ -138,7 +139,14 @@ describe('recording and playback in Chromium', { timeout: 180_000 }, () => {
     // rounding aside); and the screen says what the vault holds.
     expect(recording.durationMs).toBeGreaterThanOrEqual(20_000);
     expect(recording.durationMs).toBeLessThanOrEqual(wallMs + 1000);
-    expect(savedText).toBe(`Saved: ${Math.floor(recording.durationMs / 1000)} s`);
+    // The length as a clock reads it ("Saved: 0:22"), and the day it will be destroyed.
+    const seconds = Math.floor(recording.durationMs / 1000);
+    expect(savedText).toBe(
+      `Saved: ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`,
+    );
+    expect(await page.getByTestId('record-saved-destroy').innerText()).toBe(
+      `It will be destroyed on ${formatDate(recording.destroyAfter!)}, as the consent says.`,
+    );
     expect(recording.markers.map((m) => m.label)).toEqual(['Talked about the walks']);
     recordingId = recording.recordingId;
     markerAtMs = recording.markers[0]!.atMs;

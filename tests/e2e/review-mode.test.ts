@@ -317,9 +317,11 @@ describe('client review mode in Chromium', () => {
     const placeholder = page.getByText('This screen is not built yet.');
     const playerBuilt = !(await placeholder.isVisible());
     if (playerBuilt) {
-      await until('the player to show its consent line', async () =>
-        (await page.locator('.review-player').innerText()).includes('may listen'),
+      // The page above already shows the consent Alex agreed to: the player does not repeat it.
+      await until('the player to show its time line', async () =>
+        (await page.locator('.review-player').innerText()).includes('left of'),
       );
+      expect(await page.locator('.review-player').innerText()).not.toContain('may listen');
     }
     // Whatever the player does, main answers the same: it opens for Alex, chunk by chunk.
     const playback = await fromPageOk<Playback>('playback.open', { recordingId: alexRecording });
@@ -331,6 +333,34 @@ describe('client review mode in Chromium', () => {
     expect(chunk.seq).toBe(0);
     await fromPageOk('playback.close', { playbackId: playback.playbackId, heardMs: 1000 });
     await snap(page, 'review-player');
+    await page.getByRole('button', { name: 'Close the player' }).click();
+  });
+
+  it('a marked moment opens the player there; time left follows main’s clock', async () => {
+    const timeLeft = page.getByTestId('review-time-left');
+    await visible(timeLeft);
+    expect(await timeLeft.innerText()).toMatch(/^Time left: (30:00|29:\d\d)$/);
+    // Main's monotonic clock moves two minutes: the next status poll sets the countdown again.
+    host.clock.advance(2 * 60_000);
+    await until('the time left to follow main’s clock', async () =>
+      /^Time left: (28:00|27:\d\d)$/.test(await timeLeft.innerText()),
+    );
+
+    const library = await fromPageOk<{ recordings: RecordingSummary[] }>('review.library');
+    const marker = library.recordings[0]!.markers[0]!;
+    await page
+      .locator('.review-markers')
+      .getByRole('button', { name: /Breathing together/ })
+      .click();
+    await until('the player at the marked moment', async () =>
+      page.evaluate(
+        `(() => { const a = document.querySelector('[data-testid="player-audio"]'); return !!a && !a.seeking && Math.abs(a.currentTime * 1000 - ${marker.atMs}) < 600; })()`,
+      ),
+    );
+    const player = await page.locator('.review-player').innerText();
+    expect(player).not.toContain('Marked moments');
+    expect(player).not.toContain('may listen');
+    await snap(page, 'review-player-at-moment');
     await page.getByRole('button', { name: 'Close the player' }).click();
   });
 

@@ -72,3 +72,15 @@ export function ensureSpeechWav(): string {
     );
   });
 }
+
+/** Speech, then digital silence: the first sentences (7.5 s) and 12.5 s without a sound. */
+export function ensureSpeechThenSilenceWav(): string {
+  const speech = ensureSpeechWav();
+  return cachedWav('speech-then-silence-v1', (output) => {
+    execFileSync(
+      'sox',
+      [speech, ...MICROPHONE_FORMAT, output, 'trim', '0', '7.5', 'pad', '0', '12.5'],
+      quiet,
+    );
+  });
+}

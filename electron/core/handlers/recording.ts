@@ -40,6 +40,11 @@ export function recordingHandlers(context: CoreContext) {
       context.active();
       return recorder.mark(request.recordingId, request.label);
     },
+    'recording.labelMarker': (request) => {
+      context.active();
+      recorder.relabel(request.recordingId, request.markerId, request.label);
+      return {};
+    },
     'recording.status': () => {
       context.active();
       return recorder.status();

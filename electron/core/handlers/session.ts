@@ -42,6 +42,7 @@ export function sessionHandlers(context: CoreContext) {
         pendingReview: context.review.pendingStatus(),
         clock: clockStatusForPeople(lifecycle.clock.status()),
         integrity: noticeForPeople(notice),
+        reviewMsLeft: lifecycle.reviewMsLeft(),
       };
     },
     'vault.confirmAnchor': () => {

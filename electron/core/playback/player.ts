@@ -10,6 +10,7 @@ import { newOpaqueId } from '../platform/ids';
 import type { ConsentService } from '../consent/consent-service';
 import { wipe } from '../platform/crypto';
 import type { VaultService } from '../vault/vault-service';
+import type { RecordingLevels } from '../recording/levels-store';
 
 interface Ticket {
   /** The signed-in session that opened it (lifecycle.current): no one else may use it. */
@@ -115,17 +116,19 @@ export class Player {
         this.tickets.set(playbackId, { ...base, session, recordingKey, durationMs });
         recordingKey = null;
         const terms = subject.consent.terms;
+        const ticketKey = this.tickets.get(playbackId)!.recordingKey;
+        const removedRanges = vault.recordings.removedRanges(recordingId);
         return {
           playbackId,
           recordingId,
+          clientDisplayName: vault.clients.profile(recording.clientId, clientKey).displayName,
+          startedAt: recording.startedAt,
           mimeType: meta.mimeType,
           durationMs,
           chunks: index.map(({ seq, startMs, durationMs: d }) => ({ seq, startMs, durationMs: d })),
-          markers: vault.recordings.markers(
-            recordingId,
-            this.tickets.get(playbackId)!.recordingKey,
-          ),
-          removedRanges: vault.recordings.removedRanges(recordingId),
+          markers: vault.recordings.markers(recordingId, ticketKey),
+          removedRanges,
+          levels: levelsToShow(vault.recordings, recordingId, ticketKey, removedRanges),
           consentSummary:
             terms && recording.destroyAfter !== null
               ? summarizeConsent(
@@ -204,6 +207,32 @@ export class Player {
       }
     }
   }
+}
+
+/**
+ * The waveform's levels, silent over every removed part (how loud a removed part was is not for
+ * anyone to see). A levels row that does not open costs the waveform, never the playback.
+ */
+function levelsToShow(
+  recordings: { levels(id: string, key: Uint8Array): RecordingLevels | null },
+  recordingId: string,
+  recordingKey: Uint8Array,
+  removedRanges: { fromMs: number; toMs: number }[],
+): RecordingLevels | null {
+  let levels: RecordingLevels | null;
+  try {
+    levels = recordings.levels(recordingId, recordingKey);
+  } catch {
+    return null;
+  }
+  if (!levels) return null;
+  const peaks = levels.peaks;
+  for (const range of removedRanges) {
+    const from = Math.max(0, Math.floor(range.fromMs / levels.binMs));
+    const to = Math.min(peaks.length, Math.ceil(range.toMs / levels.binMs));
+    peaks.fill(0, from, to);
+  }
+  return levels;
 }
 
 function actorId(actor: Actor): string | null {

@@ -22,6 +22,8 @@ export interface ActiveRecording {
   problem: RecorderStatus['problem'];
   settings: CaptureSettings;
   mimeType: string;
+  /** Peak level per LEVEL_BIN_MS of recorded time, as the capture window measured it. */
+  levels: number[];
   /** Recorded time reported with a header-only chunk, added to the next chunk. */
   carriedMs: number;
   onFinished: (() => void)[];
@@ -67,6 +69,7 @@ export function startingRecording(
       audioBitsPerSecond: 32_000,
     },
     mimeType: 'pending',
+    levels: [],
     carriedMs: 0,
     onFinished: [],
   };

@@ -28,7 +28,7 @@ export const failureSentences: Record<CaptureFailure | 'disk-full' | 'capture-lo
   'recorder-error':
     'Recording stopped because of a problem with the audio. What was recorded is saved.',
   'disk-full':
-    'The laptop’s disk is full, so recording stopped. Everything until then is saved and can be played.',
+    'The laptop’s disk is full, so recording stopped. Everything until then is saved and can be played. Free some space (empty the bin, or move large files off this laptop), then start a new recording.',
   'capture-lost':
     'The recorder stopped answering, so recording stopped. What was recorded is saved.',
 };

@@ -2,7 +2,13 @@
 // (through a CaptureHost), takes each chunk the capture window sends, seals and commits it before
 // answering, and finalises on stop. The UI window only asks and shows; reloading it changes nothing.
 import { refuseWhileAnchorHeld } from '../vault/anchor-hold';
-import { VOICE_NOTE_LIMIT_MS, type AuditAction, type RecorderStatus } from '../../../shared/api';
+import {
+  LEVEL_BIN_MS,
+  MAX_RECORDING_MS,
+  VOICE_NOTE_LIMIT_MS,
+  type AuditAction,
+  type RecorderStatus,
+} from '../../../shared/api';
 import { decide, type Actor, type RecordingKind } from '../../../shared/consent';
 import { VaultError } from '../../../shared/errors';
 import {
@@ -157,7 +163,13 @@ export class Recorder {
   }
 
   /** Seals and commits one chunk before answering. */
-  chunk(request: { recordingId: string; seq: number; durationMs: number; data: Uint8Array }): void {
+  chunk(request: {
+    recordingId: string;
+    seq: number;
+    durationMs: number;
+    data: Uint8Array;
+    levels?: Uint8Array | undefined;
+  }): void {
     const active = this.armed(request.recordingId, 'capture.chunk');
     // Past the limit nothing more is kept, whatever the page sends while the stop takes effect.
     if (active.limitMs !== null && active.elapsedMs >= active.limitMs) return;
@@ -203,6 +215,11 @@ export class Recorder {
     active.nextSeq += 1;
     active.elapsedMs += durationMs;
     active.carriedMs = headerOnly ? reportedMs : 0;
+    // Only levels that came with a stored chunk are kept, and never more than a day's worth.
+    for (const peak of request.levels ?? []) {
+      if (active.levels.length >= MAX_RECORDING_MS / LEVEL_BIN_MS) break;
+      active.levels.push(peak);
+    }
     active.lastChunkAt = this.now();
     if (active.nextSeq % 10 === 0) active.diskLow = this.freeBytes() < LOW_DISK_BYTES;
     // Main's own count of recorded time decides the limit, so no page can stretch a voice note.
@@ -282,6 +299,42 @@ export class Recorder {
       .opened()
       .recordings.addMarker(recordingId, active.recordingKey, atMs, label);
     return { markerId, atMs };
+  }
+
+  /**
+   * A new label for a marked moment: with the running recording's key while it records, else with
+   * the key unwrapped from the client's for this one call.
+   */
+  relabel(recordingId: string, markerId: string, label: string): void {
+    const vault = this.lifecycle.unlocked().vault;
+    const recording = vault.recordings.find(recordingId);
+    if (!recording || recording.state === 'destroyed') throw new VaultError('NOT_FOUND');
+    // The new label and its log entry commit together, or neither does.
+    const relabelWith = (key: Uint8Array) =>
+      vault.db.transaction(() => {
+        if (!vault.recordings.relabelMarker(recordingId, key, markerId, label))
+          throw new VaultError('NOT_FOUND', 'That marked moment is not in this recording.');
+        vault.audit.append({
+          actorRole: 'therapist',
+          action: 'recording.mark',
+          subject: recordingId,
+          outcome: 'ok',
+          reason: 'label changed',
+        });
+      })();
+    const active = this.active;
+    if (active?.recordingId === recordingId) {
+      relabelWith(active.recordingKey);
+      return;
+    }
+    this.consent.withClientKey(recording.clientId, (clientKey) => {
+      const key = vault.clients.recordingKey(recordingId, clientKey);
+      try {
+        relabelWith(key);
+      } finally {
+        wipe(key);
+      }
+    });
   }
 
   /** Asks the capture window to stop, and resolves once the recording is finalised. */
@@ -377,7 +430,10 @@ export class Recorder {
     const vault = this.lifecycle.opened();
     let finalState: 'finalised' | 'interrupted' = active.problem ? 'interrupted' : 'finalised';
     try {
-      vault.recordings.finalise(recordingId, active.recordingKey, finalState);
+      vault.recordings.finalise(recordingId, active.recordingKey, finalState, {
+        binMs: LEVEL_BIN_MS,
+        peaks: Uint8Array.from(active.levels),
+      });
       const signingKey = this.signingKey();
       if (signingKey) commitCiphertext(vault, recordingId, signingKey);
     } catch {

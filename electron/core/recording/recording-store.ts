@@ -20,6 +20,7 @@ import {
   type RecordingRow,
 } from './recording-row-store';
 import { RecordingSummaryStore, type LibraryRow } from './recording-summary-store';
+import { LevelsStore, type RecordingLevels } from './levels-store';
 import { TimelineStore } from './timeline-store';
 
 export class RecordingStore {
@@ -28,6 +29,7 @@ export class RecordingStore {
   private readonly files: FileChunkStore | null;
   private readonly timeline: TimelineStore;
   private readonly summaries: RecordingSummaryStore;
+  private readonly levelsStore: LevelsStore;
 
   constructor(
     private readonly db: Database,
@@ -43,6 +45,7 @@ export class RecordingStore {
     this.files = audioFolder ? new FileChunkStore(db, vaultId, this.rows, audioFolder) : null;
     this.timeline = new TimelineStore(db, vaultId, now);
     this.summaries = new RecordingSummaryStore(db);
+    this.levelsStore = new LevelsStore(db, vaultId);
   }
 
   private fileStore(): FileChunkStore {
@@ -123,6 +126,7 @@ export class RecordingStore {
     recordingId: string,
     recordingKey: Uint8Array,
     state: 'finalised' | 'interrupted' = 'finalised',
+    levels: RecordingLevels | null = null,
   ): RecordingRow {
     return this.db.transaction(() => {
       const finalised = this.storeOf(this.rows.get(recordingId)).finalise(
@@ -131,6 +135,8 @@ export class RecordingStore {
         state,
       );
       this.summaries.summarise(finalised.recNo);
+      if (levels && levels.peaks.byteLength > 0)
+        this.levelsStore.save(finalised, recordingKey, levels);
       return finalised;
     })();
   }
@@ -188,11 +194,25 @@ export class RecordingStore {
     return this.timeline.addMarker(this.rows.get(recordingId), recordingKey, atMs, label);
   }
 
+  relabelMarker(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    markerId: string,
+    label: string,
+  ): boolean {
+    return this.timeline.relabelMarker(this.rows.get(recordingId), recordingKey, markerId, label);
+  }
+
   markers(
     recordingId: string,
     recordingKey: Uint8Array,
   ): { markerId: string; atMs: number; label: string }[] {
     return this.timeline.markers(this.rows.get(recordingId), recordingKey);
+  }
+
+  /** The sealed loudness the capture window measured; null where none was kept. */
+  levels(recordingId: string, recordingKey: Uint8Array): RecordingLevels | null {
+    return this.levelsStore.read(this.rows.get(recordingId), recordingKey);
   }
 
   removedRanges(recordingId: string): { fromMs: number; toMs: number }[] {
@@ -209,6 +229,7 @@ export class RecordingStore {
     const recording = this.rows.get(recordingId);
     this.db.transaction(() => {
       this.timeline.deleteMarkers(recording.recNo);
+      this.levelsStore.delete(recording.recNo);
       this.chunks.deleteAll(recording.recNo);
       this.files?.deleteIndex(recording.recNo);
       this.rows.markDestroyed(recording.recNo, reason);
@@ -228,6 +249,7 @@ export class RecordingStore {
   beginDestruction(recordingId: string, reason: string): void {
     const recording = this.rows.get(recordingId);
     this.timeline.deleteMarkers(recording.recNo);
+    this.levelsStore.delete(recording.recNo);
     this.rows.markDestroyed(recording.recNo, reason);
     this.summaries.clear(recording.recNo);
   }

@@ -37,6 +37,28 @@ export class TimelineStore {
     return markerId;
   }
 
+  /** Seals a new label for a marker already made (a moment marked with one key, labelled later). */
+  relabelMarker(
+    recording: { recordingId: string; recNo: number },
+    recordingKey: Uint8Array,
+    markerId: string,
+    label: string,
+  ): boolean {
+    const row = this.db
+      .prepare('SELECT at_ms FROM markers WHERE rec_no = ? AND marker_id = ?')
+      .get(recording.recNo, markerId) as { at_ms: number } | undefined;
+    if (!row) return false;
+    const sealed = seal(
+      recordingKey,
+      utf8.encode(label),
+      this.markerAssociatedData(recording.recordingId, markerId, row.at_ms),
+    );
+    this.db
+      .prepare('UPDATE markers SET nonce = ?, sealed_label = ? WHERE rec_no = ? AND marker_id = ?')
+      .run(sealed.nonce, sealed.ciphertext, recording.recNo, markerId);
+    return true;
+  }
+
   markers(
     recording: { recordingId: string; recNo: number },
     recordingKey: Uint8Array,

@@ -307,6 +307,13 @@ export class VaultService {
     if (current) current.lastActivityMark = this.clock.mark();
   }
 
+  /** How long the client's review has left by monotonic time; null when no review is open. */
+  reviewMsLeft(): number | null {
+    const other = this.other;
+    if (other?.kind !== 'client') return null;
+    return Math.max(0, Math.round(other.maxMs - this.clock.elapsedSince(other.startMark)));
+  }
+
   /** Locks when the idle deadline (or a review's maximum length) has passed. True if it locked. */
   lockIfIdle(busy = false): boolean {
     const other = this.other;

@@ -17,6 +17,8 @@ interface PlayerSession {
   load: PlayerLoad;
   audioRef: React.RefObject<HTMLAudioElement | null>;
   feeder: MediaFeeder | null;
+  /** True once the feeder holds the media element: from then on a seek lands. */
+  attached: boolean;
   problem: string | null;
 }
 
@@ -24,6 +26,7 @@ export function usePlayerSession(recordingId: string): PlayerSession {
   const audioRef = useRef<HTMLAudioElement | null>(null);
   const [load, setLoad] = useState<PlayerLoad>({ kind: 'opening' });
   const [feeder, setFeeder] = useState<MediaFeeder | null>(null);
+  const [attached, setAttached] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const announce = useVault((state) => state.announce);
 
@@ -69,6 +72,7 @@ export function usePlayerSession(recordingId: string): PlayerSession {
       });
       setFeeder(active);
       await active.attach();
+      if (!cancelled) setAttached(true);
     })();
     return () => {
       cancelled = true;
@@ -78,5 +82,5 @@ export function usePlayerSession(recordingId: string): PlayerSession {
     };
   }, [recordingId, announce]);
 
-  return { load, audioRef, feeder, problem };
+  return { load, audioRef, feeder, attached, problem };
 }

@@ -1,15 +1,18 @@
 // Record this session, safely, and know it is working: consent reconfirmed first, then a clear
 // "Recording" state (a red dot and the word), the time, the level, and what to do if it stops.
-import { useId, useState } from 'react';
+import { useEffect, useEffectEvent, useId, useState } from 'react';
+import { formatDate } from '../../../shared/format';
 import { uiText } from '../../../shared/ui-text';
 import { useFocusOnMount } from '../../components/focus';
 import { LevelMeter } from '../../components/LevelMeter';
 import { positionClock, shortDuration } from '../../components/time-words';
+import { MarkedMoments, type MarkedMoment } from './MarkedMoments';
 import { useRecording } from './recording-store';
 import { useRecordingScreen } from './recording-screen';
 import { RecordingStateLine } from './RecordingStateLine';
 import { useVault } from '../vault/vault-store';
-import type { ClientDetail } from '../clients/clients-store';
+import { Refusal } from '../../app/call-main';
+import { readClientDetail, type ClientDetail } from '../clients/clients-store';
 import '../../styles/record.css';
 
 export function Record({ clientId }: { clientId: string }) {
@@ -121,16 +124,50 @@ function BeforeRecording({
   );
 }
 
+/** True where a key press is typing, so M there is a letter and not a mark. */
+function isTyping(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable ||
+      target instanceof HTMLTextAreaElement ||
+      (target instanceof HTMLInputElement && !['checkbox', 'radio', 'range'].includes(target.type)))
+  );
+}
+
 function Recording({ name }: { name: string }) {
   const status = useRecording((state) => state.status)!;
   const { pause, resume, stop, mark, busy } = useRecording();
   const [label, setLabel] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const [marked, setMarked] = useState<string[]>([]);
+  const [moments, setMoments] = useState<MarkedMoment[]>([]);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const paused = status.state === 'paused';
   const stopping = status.state === 'stopping';
   const labelId = useId();
+  const hintId = useId();
+
+  const markNow = async (text: string): Promise<boolean> => {
+    const marked = await mark(text);
+    if ('code' in marked) {
+      setProblem(marked.message);
+      return false;
+    }
+    setProblem(null);
+    setMoments((before) => [...before, { ...marked, label: text }]);
+    return true;
+  };
+  const markWithKey = useEffectEvent((event: KeyboardEvent) => {
+    if (event.key !== 'm' && event.key !== 'M') return;
+    if (event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
+    if (stopping) return;
+    event.preventDefault();
+    void markNow('');
+  });
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => markWithKey(event);
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
 
   return (
     <>
@@ -162,8 +199,11 @@ function Recording({ name }: { name: string }) {
           <button
             type="button"
             className="button button-secondary"
-            disabled={busy || stopping}
-            onClick={() => void (paused ? resume() : pause())}
+            aria-disabled={busy || stopping}
+            onClick={() => {
+              if (busy || stopping) return;
+              void (paused ? resume() : pause());
+            }}
           >
             {paused ? 'Resume' : 'Pause'}
           </button>
@@ -181,14 +221,10 @@ function Recording({ name }: { name: string }) {
         </div>
         <form
           className="record-mark"
+          aria-describedby={hintId}
           onSubmit={async (event) => {
             event.preventDefault();
-            const text = label.trim();
-            const error = await mark(text);
-            setProblem(error?.message ?? null);
-            if (error) return;
-            setMarked([...marked, `${positionClock(status.elapsedMs)} ${text || 'Marked moment'}`]);
-            setLabel('');
+            if (await markNow(label.trim())) setLabel('');
           }}
         >
           <div className="field">
@@ -204,16 +240,10 @@ function Recording({ name }: { name: string }) {
             Mark this moment
           </button>
         </form>
-        {marked.length > 0 ? (
-          <div className="record-marks">
-            <h2>Marked so far</h2>
-            <ul>
-              {marked.map((item, index) => (
-                <li key={index}>{item}</li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
+        <p id={hintId} className="muted record-mark-hint">
+          Or press <kbd>M</kbd> to mark a moment without typing, and give it words below later.
+        </p>
+        <MarkedMoments recordingId={status.recordingId} moments={moments} />
         {problem ? (
           <p className="notice notice-problem" role="alert">
             {problem}
@@ -229,15 +259,33 @@ function Saved({ name, clientId }: { name: string; clientId: string }) {
   const forget = useRecording((state) => state.forget);
   const open = useVault((state) => state.open);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const [destroyAfter, setDestroyAfter] = useState<number | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    // The deadline is main's, from the signed terms: read it back rather than work it out here.
+    void readClientDetail(clientId).then((read) => {
+      if (cancelled || read instanceof Refusal) return;
+      const recording = read.recordings.find((r) => r.recordingId === saved.recordingId);
+      setDestroyAfter(recording?.destroyAfter ?? null);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [clientId, saved.recordingId]);
   return (
     <div className="record-card record-saved">
       <h1 id="record-title" ref={headingRef} tabIndex={-1}>
-        {saved.problem ? 'Recording stopped. ' : ''}Saved: {shortDuration(saved.elapsedMs)}
+        {saved.problem ? 'Recording stopped. ' : ''}Saved: {positionClock(saved.elapsedMs)}
       </h1>
       <p>
         The session{name ? ` with ${name}` : ''} is kept on this laptop, locked, under the consent
         that was signed.
       </p>
+      {destroyAfter !== null ? (
+        <p data-testid="record-saved-destroy">
+          It will be destroyed on <strong>{formatDate(destroyAfter)}</strong>, as the consent says.
+        </p>
+      ) : null}
       {saved.problem ? <p className="notice notice-problem">{saved.problem}</p> : null}
       <div className="actions record-actions">
         <button

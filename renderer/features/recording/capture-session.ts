@@ -2,6 +2,7 @@
 // sent to main strictly in order, each answered (sealed and committed) before the next is sent.
 import type { CaptureApi, CaptureSettings } from '../../../shared/api';
 import { callMain, Refusal } from '../../app/call-main';
+import { LevelBins } from './level-bins';
 import { startLevelMeter, type LevelMeter } from './level-meter';
 
 type Capture = CaptureApi['capture'];
@@ -39,10 +40,12 @@ class RecordedClock {
   resume(): void {
     if (this.runningSince === null) this.runningSince = this.now();
   }
+  total(): number {
+    return this.accumulated + (this.runningSince === null ? 0 : this.now() - this.runningSince);
+  }
   /** Recorded milliseconds since the previous call. */
   sinceLastChunk(): number {
-    const total =
-      this.accumulated + (this.runningSince === null ? 0 : this.now() - this.runningSince);
+    const total = this.total();
     const duration = Math.max(0, total - this.reported);
     this.reported = total;
     return duration;
@@ -54,6 +57,7 @@ export class CaptureSession {
   private stream: MediaStream | null = null;
   private meter: LevelMeter | null = null;
   private readonly clock = new RecordedClock(() => performance.now());
+  private readonly levels = new LevelBins();
   private queue: Promise<void> = Promise.resolve();
   private seq = 0;
   private broken = false;
@@ -128,20 +132,23 @@ export class CaptureSession {
     }
     recorder.start(settings.timesliceMs);
     this.clock.start();
-    this.meter = startLevelMeter(this.stream, (rms) =>
-      this.capture.level({ recordingId: this.recordingId, rms }),
+    this.meter = startLevelMeter(
+      this.stream,
+      (rms) => this.capture.level({ recordingId: this.recordingId, rms }),
+      (peak) => this.levels.add(peak, this.clock.total()),
     );
   }
 
   /** Never two in flight: each chunk waits for main's answer to the one before. */
   private enqueue(blob: Blob): void {
     const durationMs = Math.min(10_000, Math.round(this.clock.sinceLastChunk()));
+    const levels = this.levels.take(this.stopping);
     this.queue = this.queue.then(async () => {
       if (this.broken) return;
       const data = new Uint8Array(await blob.arrayBuffer());
       const seq = this.seq;
       const stored = await callMain(
-        this.capture.chunk({ recordingId: this.recordingId, seq, durationMs, data }),
+        this.capture.chunk({ recordingId: this.recordingId, seq, durationMs, data, levels }),
       );
       if (!(stored instanceof Refusal)) {
         this.seq += 1;

@@ -1,5 +1,7 @@
-// The input level, about five times a second, as RMS of the waveform (0..1).
-const INTERVAL_MS = 200;
+// The input level: RMS of the waveform (0..1) about five times a second for the meter, and the
+// peak of every short read for the waveform the player draws later.
+const READ_MS = 50;
+const REPORT_EVERY = 4;
 
 export interface LevelMeter {
   pause(): void;
@@ -13,9 +15,17 @@ export function rms(samples: Float32Array): number {
   return samples.length === 0 ? 0 : Math.min(1, Math.sqrt(sum / samples.length));
 }
 
+export function peak(samples: Float32Array): number {
+  let highest = 0;
+  for (const sample of samples) highest = Math.max(highest, Math.abs(sample));
+  return Math.min(1, highest);
+}
+
 export function startLevelMeter(
   stream: MediaStream,
   report: (rms: number) => Promise<unknown>,
+  /** Every read's peak while not paused (2048 samples, about 43 ms at 48 kHz, every 50 ms). */
+  onPeak: (peak: number) => void = () => undefined,
 ): LevelMeter {
   const context = new AudioContext();
   void context.resume();
@@ -25,14 +35,17 @@ export function startLevelMeter(
   const samples = new Float32Array(analyser.fftSize);
   let paused = false;
   let inFlight = false;
+  let reads = 0;
   const timer = setInterval(() => {
-    if (inFlight) return;
     analyser.getFloatTimeDomainData(samples);
+    if (!paused) onPeak(peak(samples));
+    reads += 1;
+    if (inFlight || reads % REPORT_EVERY !== 0) return;
     inFlight = true;
     void report(paused ? 0 : rms(samples)).finally(() => {
       inFlight = false;
     });
-  }, INTERVAL_MS);
+  }, READ_MS);
   return {
     pause: () => {
       paused = true;

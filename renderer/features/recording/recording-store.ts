@@ -28,7 +28,9 @@ interface RecordingState {
   pause(): Promise<VaultErrorInfo | null>;
   resume(): Promise<VaultErrorInfo | null>;
   stop(): Promise<VaultErrorInfo | null>;
-  mark(label: string): Promise<VaultErrorInfo | null>;
+  /** Marks this moment; resolves with the marker, or the refusal. */
+  mark(label: string): Promise<{ markerId: string; atMs: number } | VaultErrorInfo>;
+  labelMarker(recordingId: string, markerId: string, label: string): Promise<VaultErrorInfo | null>;
   forget(): void;
 }
 
@@ -153,10 +155,19 @@ export const useRecording = create<RecordingState>()((set, get) => {
 
     async mark(label) {
       const id = get().status?.recordingId;
-      if (!id) return null;
+      if (!id) return { code: 'RECORDING_NOT_ARMED', message: 'No recording is running.' };
       const marker = await callMain(window.vault.recording.mark({ recordingId: id, label }));
       if (marker instanceof Refusal) return marker.error;
       announce(`Moment marked at ${shortDuration(marker.atMs)}.`);
+      return marker;
+    },
+
+    async labelMarker(recordingId, markerId, label) {
+      const labelled = await callMain(
+        window.vault.recording.labelMarker({ recordingId, markerId, label }),
+      );
+      if (labelled instanceof Refusal) return labelled.error;
+      announce('Label saved.');
       return null;
     },
 

@@ -56,6 +56,22 @@ function Acknowledgement({ review }: { review: Review }) {
   );
 }
 
+/** Counted down on this page every second, and set again from main's clock at every status poll. */
+function TimeLeft() {
+  const deadline = useReview((state) => state.reviewDeadline);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  if (deadline === null) return null;
+  return (
+    <span className="review-time-left" data-testid="review-time-left">
+      {reviewText.timeLeft(Math.max(0, deadline - now))}
+    </span>
+  );
+}
+
 function ReviewBar({ review }: { review: Review }) {
   const end = useReview((state) => state.end);
   const [ending, setEnding] = useState(false);
@@ -65,6 +81,7 @@ function ReviewBar({ review }: { review: Review }) {
         <p className="review-who">
           <strong>{everyoneByFirstName(review.displayName, review.listenWith)}’s review</strong>
           <span data-testid="review-ends-at">{reviewText.endsAt(review.endsAt)}</span>
+          <TimeLeft />
         </p>
         <button
           type="button"

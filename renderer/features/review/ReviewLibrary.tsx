@@ -17,10 +17,13 @@ function plainReason(reason: string | null): string {
 function Recording({
   recording,
   playing,
+  seekTo,
   Heading = 'h2',
 }: {
   recording: Library['recordings'][number];
   playing: boolean;
+  /** The moment chosen to listen from (the detail that opened the player). */
+  seekTo: { atMs?: number | undefined } | null;
   Heading?: 'h2' | 'h3';
 }) {
   const play = useReview((state) => state.play);
@@ -58,18 +61,39 @@ function Recording({
                 <ul>
                   {recording.markers.map((marker) => (
                     <li key={marker.markerId}>
-                      <span className="review-mark-time">{minutesSecondsClock(marker.atMs)}</span>{' '}
-                      {marker.label || 'Marked moment'}
+                      {recording.play.allow ? (
+                        <button
+                          type="button"
+                          className="link-button review-mark"
+                          onClick={() => play(recording.recordingId, marker.atMs)}
+                        >
+                          {/* The space sits in the time's box, so the underline starts at the words. */}
+                          <span className="review-mark-time">
+                            {minutesSecondsClock(marker.atMs)}{' '}
+                          </span>
+                          {marker.label || 'Marked moment'}
+                          <span className="visually-hidden">: listen from here</span>
+                        </button>
+                      ) : (
+                        <>
+                          <span className="review-mark-time">
+                            {minutesSecondsClock(marker.atMs)}
+                          </span>{' '}
+                          {marker.label || 'Marked moment'}
+                        </>
+                      )}
                     </li>
                   ))}
                 </ul>
-                <p className="review-hint">Open the player to go to a marked moment.</p>
+                {recording.play.allow ? (
+                  <p className="review-hint">Choose a moment to listen from there.</p>
+                ) : null}
               </div>
             ) : null}
             {playing ? (
               <div className="review-player">
                 <ReturnFocus />
-                <Player recordingId={recording.recordingId} nested />
+                <Player recordingId={recording.recordingId} nested seekTo={seekTo} />
                 <button
                   type="button"
                   className="button button-secondary"
@@ -132,7 +156,7 @@ export function ReviewLibrary() {
   const problem = useReview((state) => state.libraryProblem);
   const detail = useVault((state) => state.detail);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
-  const playing = detail?.kind === 'player' ? detail.recordingId : null;
+  const playing = detail?.kind === 'player' ? detail : null;
   const sessions = library?.recordings.filter((r) => r.kind !== 'voice-note') ?? [];
   const voiceNotes = library?.recordings.filter((r) => r.kind === 'voice-note') ?? [];
 
@@ -162,7 +186,8 @@ export function ReviewLibrary() {
               <Recording
                 key={recording.recordingId}
                 recording={recording}
-                playing={playing === recording.recordingId}
+                playing={playing?.recordingId === recording.recordingId}
+                seekTo={playing?.recordingId === recording.recordingId ? playing : null}
               />
             ))}
           </ul>
@@ -177,7 +202,8 @@ export function ReviewLibrary() {
               <Recording
                 key={recording.recordingId}
                 recording={recording}
-                playing={playing === recording.recordingId}
+                playing={playing?.recordingId === recording.recordingId}
+                seekTo={playing?.recordingId === recording.recordingId ? playing : null}
                 Heading="h3"
               />
             ))}

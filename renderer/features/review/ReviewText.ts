@@ -1,6 +1,7 @@
 // Words for client review: short, plain, and the same on every screen of it.
 import { REVIEW_IDLE_MINUTES, REVIEW_MAX_FAILURES } from '../../../shared/review-policy';
 import { formatTime } from '../../../shared/format';
+import { minutesSecondsClock } from '../../components/time-words';
 
 /** "Alex" from "Alex Client": the review greets a person, not a record. */
 export function firstName(displayName: string): string {
@@ -26,6 +27,8 @@ export const reviewText = {
     `You can try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
   wrongSoFar: (failures: number) => `Wrong PINs so far: ${failures} of ${REVIEW_MAX_FAILURES}.`,
   endsAt: (at: number) => `This review ends at ${formatTime(at)}.`,
+  /** "24:13 left": minutes and seconds, as a kitchen timer reads. */
+  timeLeft: (ms: number) => `Time left: ${minutesSecondsClock(ms)}`,
   endReview: 'End review',
   agree: 'I agree',
   revoke: 'Revoke my consent',

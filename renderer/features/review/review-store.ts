@@ -22,6 +22,8 @@ interface ReviewState {
   /** Whole seconds until main takes the next PIN (0: now). */
   pinSecondsLeft: number;
   ended: EndedReview | null;
+  /** When the review's time limit falls, on this page's clock, as of main's last status. */
+  reviewDeadline: number | null;
 
   /** Starts (or re-syncs) the countdown from main's answer; main's clock decides, not ours. */
   waitForPin(ms: number): void;
@@ -30,7 +32,8 @@ interface ReviewState {
   loadLibrary(): Promise<void>;
   revoke(): Promise<Reply<'review.revoke'> | Refusal>;
   end(): Promise<void>;
-  play(recordingId: string): void;
+  /** Opens the player, at `atMs` when a marked moment was chosen. */
+  play(recordingId: string, atMs?: number): void;
   dismissEnded(): void;
 }
 
@@ -43,6 +46,7 @@ export const useReview = create<ReviewState>()((set, get) => ({
   libraryProblem: null,
   pinSecondsLeft: 0,
   ended: null,
+  reviewDeadline: null,
 
   waitForPin(ms) {
     if (ms <= 0) {
@@ -109,9 +113,12 @@ export const useReview = create<ReviewState>()((set, get) => ({
     await useVault.getState().refresh();
   },
 
-  play(recordingId) {
+  play(recordingId, atMs) {
     const clientId = useVault.getState().status?.session?.review?.clientId;
-    if (clientId) useVault.getState().open({ kind: 'player', recordingId, clientId });
+    if (clientId)
+      useVault
+        .getState()
+        .open({ kind: 'player', recordingId, clientId, ...(atMs === undefined ? {} : { atMs }) });
   },
 
   dismissEnded() {
@@ -122,6 +129,11 @@ export const useReview = create<ReviewState>()((set, get) => ({
 // Notices every way a review ends (End review, idle, time up, the laptop locking), because main
 // ends it and this window only hears about it from the status.
 useVault.subscribe((state, previous) => {
+  // Main's clock decides: every status it sends sets the deadline the page counts down to again.
+  if (state.status !== previous.status) {
+    const left = state.status?.reviewMsLeft ?? null;
+    useReview.setState({ reviewDeadline: left === null ? null : Date.now() + left });
+  }
   const was = previous.status?.session;
   const now = state.status?.session;
   if (was?.role === 'client' && was.review && now?.role !== 'client') {

@@ -17,7 +17,8 @@ export type Detail =
   | { kind: 'consent'; clientId: string }
   | { kind: 'record'; clientId: string }
   | { kind: 'voice-note'; clientId: string }
-  | { kind: 'player'; recordingId: string; clientId: string };
+  /** `atMs`: open at that moment (a marked moment chosen in the client's review). */
+  | { kind: 'player'; recordingId: string; clientId: string; atMs?: number };
 
 interface Announcement {
   text: string;

@@ -1,7 +1,6 @@
 // Before new terms are signed, main says which recordings they would give another destruction
 // date, computed as signing would; it changes nothing.
 import { afterEach, expect, test } from 'vitest';
-import type { ClientDetail } from '../../../shared/api';
 import { addDays } from '../../../shared/format';
 import {
   call,
@@ -28,11 +27,11 @@ test('a longer retention moves each recording’s date; the same terms move none
   const { recordingId } = await startCapture(core, client.clientId);
   await sendSeconds(core, recordingId, 2);
   await stopCapture(core, recordingId);
-  const { policyHash } = await call<{ policyHash: string }>(core, 'policy.get');
+  const { policyHash } = await call(core, 'policy.get');
   const draft = (overrides: Record<string, unknown> = {}) =>
     consentDraft(client, policyHash, clock.now(), overrides);
 
-  const longer = await call<{ moved: unknown[] }>(core, 'consent.previewDeadlines', {
+  const longer = await call(core, 'consent.previewDeadlines', {
     clientId: client.clientId,
     terms: draft({ retentionDays: 60 }),
   });
@@ -45,14 +44,14 @@ test('a longer retention moves each recording’s date; the same terms move none
       after: addDays(recordedAt, 60),
     },
   ]);
-  const same = await call<{ moved: unknown[] }>(core, 'consent.previewDeadlines', {
+  const same = await call(core, 'consent.previewDeadlines', {
     clientId: client.clientId,
     terms: draft(),
   });
   expect(same.moved).toEqual([]);
 
   // Asking changed nothing: the date on file is still the signed one.
-  const detail = await call<ClientDetail>(core, 'clients.detail', { clientId: client.clientId });
+  const detail = await call(core, 'clients.detail', { clientId: client.clientId });
   expect(detail.recordings[0]?.destroyAfter).toBe(addDays(recordedAt, 30));
   expect(detail.versions).toHaveLength(1);
 
