@@ -2,7 +2,7 @@
 // wizard walked through the UI, and a recording made through the capture channels.
 import type { Locator, Page } from 'playwright-core';
 import type { ClientDetail, ClientSummary } from '../../shared/api';
-import { formAlert, SLOW_WAIT_MS, until, visible } from './helpers';
+import { formAlert, SLOW_WAIT_MS, until, visible, fromHomeToClients } from './helpers';
 import type { TestHost } from './host';
 
 export const therapistName = 'Dr. Jane Example';
@@ -34,6 +34,7 @@ export async function openVault(host: TestHost): Promise<void> {
   // Countdowns are drawn from the page's clock; the core's clock is the test's.
   await host.page.clock.setFixedTime(host.clock.now());
   await host.page.reload();
+  await fromHomeToClients(host.page, SLOW_WAIT_MS);
   await visible(host.page.getByRole('heading', { name: 'Clients', exact: true }), SLOW_WAIT_MS);
 }
 

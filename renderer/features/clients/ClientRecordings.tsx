@@ -1,6 +1,6 @@
 // A client's recordings: when, how long, in what state, and when and why each will be
 // destroyed; play (or why not), remove a part, or destroy now.
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { ClientDetail, RecordingSummary } from './clients-store';
 import {
   destroyCountdown,
@@ -12,6 +12,7 @@ import { formatDateTime } from '../../../shared/format';
 import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { Field } from '../../components/Field';
 import { FormMessage } from '../../components/FormMessage';
+import { useMinuteClock } from '../../components/minute-clock';
 import { useClients } from './clients-store';
 import { useVault } from '../vault/vault-store';
 
@@ -21,16 +22,6 @@ const stateWords: Record<RecordingSummary['state'], string> = {
   interrupted: 'Interrupted: kept up to the last saved second',
   destroyed: 'Destroyed',
 };
-
-/** The time now, moved on every minute so countdowns stay true while the screen is open. */
-function useMinuteClock(): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 60_000);
-    return () => clearInterval(timer);
-  }, []);
-  return now;
-}
 
 export function ClientRecordings({ detail }: { detail: ClientDetail }) {
   const now = useMinuteClock();

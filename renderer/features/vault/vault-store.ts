@@ -6,7 +6,7 @@ import type { VaultErrorInfo } from '../../../shared/errors';
 import { uiText } from '../../../shared/ui-text';
 import { callMain, Refusal } from '../../app/call-main';
 
-export type View = 'clients' | 'access-log' | 'auditors' | 'settings';
+export type View = 'home' | 'clients' | 'access-log' | 'auditors' | 'settings';
 
 /**
  * A screen opened from a tab: a client, the consent wizard, the recording screen, the player.
@@ -98,7 +98,7 @@ export const useVault = create<VaultState>()((set, get) => {
     const previous = get().status;
     const lockedUnderUs = previous?.state === 'unlocked' && next.state !== 'unlocked';
     if (lockedUnderUs) {
-      set({ status: next, recoveryKey: null, view: 'clients', detail: null });
+      set({ status: next, recoveryKey: null, view: 'home', detail: null });
       get().announce(uiText.vaultLocked);
     } else if (JSON.stringify(previous) !== JSON.stringify(next)) {
       // An unchanged answer to a poll re-renders nothing.
@@ -140,7 +140,7 @@ export const useVault = create<VaultState>()((set, get) => {
     statusProblem: null,
     recoveryKey: null,
     deviceName: '',
-    view: 'clients',
+    view: 'home',
     detail: null,
     announcement: { text: '', id: 0 },
     retrySecondsLeft: 0,
@@ -162,18 +162,18 @@ export const useVault = create<VaultState>()((set, get) => {
       return requestThenReadStatus(
         () => window.vault.vault.create(input),
         (value) =>
-          set({ recoveryKey: value.recoveryKey, deviceName: value.deviceName, view: 'clients' }),
+          set({ recoveryKey: value.recoveryKey, deviceName: value.deviceName, view: 'home' }),
       );
     },
 
     finishRecoverySheet() {
-      set({ recoveryKey: null, view: 'clients' });
+      set({ recoveryKey: null, view: 'home' });
     },
 
     async unlock(passphrase) {
       const error = await requestThenReadStatus(
         () => window.vault.session.unlock({ passphrase }),
-        () => set({ view: 'clients' }),
+        () => set({ view: 'home' }),
       );
       if (error?.retryAfterMs) startRetryCountdown(error.retryAfterMs);
       return error;
@@ -183,7 +183,7 @@ export const useVault = create<VaultState>()((set, get) => {
       const error = await requestThenReadStatus(
         () => window.vault.session.recover({ recoveryKey, newPassphrase }),
         () => {
-          set({ view: 'clients' });
+          set({ view: 'home' });
           get().announce('The passphrase is changed and the vault is open.');
         },
       );
