@@ -11,6 +11,7 @@ import {
   clientNamed,
   detailOf,
   openVault,
+  recordSeconds,
   refusal,
   signThroughCore,
 } from './consent-helpers';
@@ -81,6 +82,36 @@ describe('clients and the practice policy, in Chromium', () => {
     await visible(rowOf('Quinn Archer').getByText('Archived'));
     await page.getByLabel('Show archived clients (1)').uncheck();
     await until('Quinn to hide again', async () => (await rowOf('Quinn Archer').count()) === 0);
+  });
+
+  it('shows each client’s last session, recordings kept and next destruction, and sorts by them', async () => {
+    const blake = await addClient('Blake Stone');
+    await signThroughCore(host, blake, { retentionDays: 10 });
+    await recordSeconds(host, blake.clientId, 2);
+    const jordan = await clientNamed(host, 'Jordan Lee');
+    await recordSeconds(host, jordan.clientId, 3);
+    await page.getByRole('button', { name: 'Access log', exact: true }).click();
+    await page.getByRole('button', { name: 'Clients', exact: true }).click();
+    await visible(rowOf('Blake Stone').locator('.client-facts'));
+    const facts = async (name: string) => rowOf(name).locator('.client-facts').innerText();
+    expect(await facts('Jordan Lee')).toMatch(
+      /Last session:?\s*14 Mar 2025\s*Recordings kept:?\s*1\s*Next destruction:?\s*13 Apr 2025/,
+    );
+    expect(await facts('Blake Stone')).toMatch(/Next destruction:?\s*24 Mar 2025/);
+    expect(await facts('Noor Haddad')).toMatch(
+      /Last session:?\s*None yet\s*Recordings kept:?\s*0\s*Next destruction:?\s*None/,
+    );
+
+    const names = async () => (await rows().locator('.client-name').allInnerTexts()).join(', ');
+    expect(await names()).toBe('Ada Moss, Blake Stone, Jordan Lee, Noor Haddad, Riley Park');
+    await page.getByLabel('Sort by').selectOption('last-session');
+    await until('newest session first', async () => (await names()).startsWith('Jordan Lee'));
+    expect(await names()).toBe('Jordan Lee, Blake Stone, Ada Moss, Noor Haddad, Riley Park');
+    await page.getByLabel('Sort by').selectOption('next-destruction');
+    await until('soonest destruction first', async () => (await names()).startsWith('Blake'));
+    expect(await names()).toBe('Blake Stone, Jordan Lee, Ada Moss, Noor Haddad, Riley Park');
+    await snap(page, 'clients-list-sorted');
+    await page.getByLabel('Sort by').selectOption('name');
   });
 
   it('refuses a name left empty when adding a client, with a sentence', async () => {
