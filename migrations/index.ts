@@ -6,6 +6,7 @@ import * as m0030 from './0030-consent';
 import * as m0040 from './0040-integrity';
 import * as m0050 from './0050-recording-summary';
 import * as m0060 from './0060-voice-notes';
+import * as m0080 from './0080-recording-notes';
 
 export interface Migration {
   version: number;
@@ -19,6 +20,7 @@ export const migrations: readonly Migration[] = [
   { version: m0040.version, up: m0040.updateToSchemaVersion40 },
   { version: m0050.version, up: m0050.updateToSchemaVersion50 },
   { version: m0060.version, up: m0060.updateToSchemaVersion60 },
+  { version: m0080.version, up: m0080.updateToSchemaVersion80 },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

@@ -33,6 +33,8 @@ export const auditActionSchema = z.enum([
   'recording.interrupted',
   'recording.mark',
   'recording.removeRange',
+  'recording.rename',
+  'recording.note',
   'recording.destroy',
   'recording.destroy.complete',
   'capture.started',

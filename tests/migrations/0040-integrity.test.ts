@@ -100,13 +100,15 @@ describe('a vault from before migration 40, opened by this version', () => {
       ALTER TABLE vault_meta DROP COLUMN anchor_generation;
       ALTER TABLE clients DROP COLUMN state_public_key;
       ALTER TABLE recordings DROP COLUMN held_reason;
-      -- and what the later migrations (50, 60) added, so that each runs again from 30
+      -- and what the later migrations (50, 60, 80) added, so that each runs again from 30
       ALTER TABLE recordings DROP COLUMN duration_ms;
       ALTER TABLE recordings DROP COLUMN chunk_count;
       ALTER TABLE recordings DROP COLUMN audio_bytes;
       ALTER TABLE recordings DROP COLUMN ciphertext_removed_at;
       ALTER TABLE recordings DROP COLUMN kind;
       DROP TABLE consent_decisions;
+      ALTER TABLE recordings DROP COLUMN sealed_title;
+      ALTER TABLE recordings DROP COLUMN sealed_note;
       PRAGMA user_version = 30;
     `);
   }

@@ -37,6 +37,11 @@ export function recordingSummaries(
       const subject = consent.subject(clientId, clientKey, recording, meta?.consentVersion ?? null);
       const play = decide('play', actor, subject, now);
       const destroyCause = vault.recordings.destroyCause(recording.recordingId);
+      // The title and private note are the therapist's: never read, let alone sent, for a client.
+      const annotation =
+        recordingKey && actor.role === 'therapist'
+          ? vault.recordingNotes.read(recording.recordingId, recordingKey)
+          : { title: null, note: null };
       return {
         recordingId: recording.recordingId,
         clientId,
@@ -67,6 +72,8 @@ export function recordingSummaries(
           recording.state === 'destroyed'
             ? []
             : vault.recordings.removedRanges(recording.recordingId),
+        title: annotation.title,
+        privateNote: annotation.note,
       };
     } finally {
       wipe(recordingKey);

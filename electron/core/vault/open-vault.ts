@@ -1,6 +1,7 @@
 // An open vault file and the stores over it, each given the vault id, the clock and what else it
 // needs. Opening one reads only the vault id: no key is needed until something is unsealed.
 import { DecisionStore } from '../consent/decision-store';
+import { RecordingNotesStore } from '../recording/recording-notes-store';
 import type { Database } from 'better-sqlite3';
 import { AuditLog } from '../audit/audit-log';
 import { AuditorStore } from '../audit/auditor-store';
@@ -34,6 +35,8 @@ export interface OpenVault {
   anchorSnapshot: AnchorSnapshotStore;
   alarms: IntegrityAlarms;
   decisions: DecisionStore;
+  /** Each recording's title and the therapist's private note, sealed with its key. */
+  recordingNotes: RecordingNotesStore;
 }
 
 export function attachVault(
@@ -64,5 +67,6 @@ export function attachVault(
     anchorSnapshot: new AnchorSnapshotStore(db),
     alarms: new IntegrityAlarms(audit, now),
     decisions: new DecisionStore(db, vaultId, now),
+    recordingNotes: new RecordingNotesStore(db, vaultId),
   };
 }

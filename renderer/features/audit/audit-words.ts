@@ -32,6 +32,8 @@ export const actionWords: Record<AuditAction, string> = {
   'recording.interrupted': 'Recording cut short',
   'recording.mark': 'Marked a moment',
   'recording.removeRange': 'Removed part of a recording',
+  'recording.rename': 'Renamed a recording',
+  'recording.note': 'Changed a private note on a recording',
   'recording.destroy': 'Destroyed a recording',
   'recording.destroy.complete': 'Finished removing a destroyed recording’s audio',
   'capture.started': 'Microphone started',
