@@ -37,6 +37,10 @@ interface ClientsState {
   recordDecision(request: Request<'consent.recordDecision'>): Promise<VaultErrorInfo | null>;
   removeRange(request: Request<'recording.removeRange'>): Promise<VaultErrorInfo | null>;
   destroyRecording(clientId: string, recordingId: string): Promise<VaultErrorInfo | null>;
+  annotate(
+    clientId: string,
+    request: Request<'recording.annotate'>,
+  ): Promise<VaultErrorInfo | null>;
   startReview(clientId: string, maxMinutes: number): Promise<VaultErrorInfo | null>;
 }
 
@@ -161,6 +165,10 @@ export const useClients = create<ClientsState>()((set, get) => {
       return refusalOf(
         await change(clientId, callMain(window.vault.recording.destroy({ recordingId }))),
       );
+    },
+
+    async annotate(clientId, request) {
+      return refusalOf(await change(clientId, callMain(window.vault.recording.annotate(request))));
     },
 
     async startReview(clientId, maxMinutes) {
