@@ -10,6 +10,7 @@ export const auditActionSchema = z.enum([
   'session.recover',
   'session.lock',
   'settings.change',
+  'passphrase.change',
   'policy.change',
   'audit.export',
   'audit.revealClients',

@@ -30,6 +30,7 @@ export function sessionHandlers(context: CoreContext) {
         pendingReview: context.review.pendingStatus(),
         clock: clockStatusForPeople(lifecycle.clock.status()),
         integrity: notice ? { ...notice, message: integrityNoticeSentences[notice.kind] } : null,
+        lastLock: lifecycle.state === 'unlocked' ? null : context.lastLock(),
       };
     },
     'vault.confirmDate': () => {
@@ -63,6 +64,11 @@ export function sessionHandlers(context: CoreContext) {
       const info = lifecycle.recover(request.recoveryKey, request.newPassphrase);
       context.review.cancelPending();
       return info;
+    },
+    'session.changePassphrase': (request) => {
+      context.active();
+      lifecycle.changePassphrase(request.oldPassphrase, request.newPassphrase);
+      return {};
     },
     'session.lock': () => {
       lifecycle.lock('user');

@@ -18,6 +18,7 @@ import { KEY_IDS, normalizeRecoveryKey, wrapWithSecret, type KdfCost } from './k
 import { attachVault, type OpenVault } from './open-vault';
 import { checkStateKeys } from './state-keys';
 import { THERAPIST, refuseWhileDelayed, unwrapMasterKey } from './unlock-attempts';
+import { changePassphrase } from './change-passphrase';
 import { DEFAULT_IDLE_LOCK_MINUTES, initialiseVault } from './initialise-vault';
 
 export { DEFAULT_IDLE_LOCK_MINUTES };
@@ -276,6 +277,17 @@ export class VaultService {
           masterKey,
           this.kdfCost,
         ),
+    );
+  }
+
+  /** The signed-in therapist replaces the passphrase, proving the old one first. */
+  changePassphrase(oldPassphrase: string, newPassphrase: string): void {
+    const { vault, masterKey, info } = this.unlocked();
+    changePassphrase(
+      vault,
+      { masterKey, names: [info.practiceName, info.therapistName] },
+      { oldPassphrase, newPassphrase },
+      this.kdfCost,
     );
   }
 

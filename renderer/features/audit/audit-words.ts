@@ -8,6 +8,7 @@ export const actionWords: Record<AuditAction, string> = {
   'session.unlock': 'Unlock',
   'session.recover': 'Unlock with recovery key',
   'session.lock': 'Lock',
+  'passphrase.change': 'Changed the passphrase',
   'settings.change': 'Changed a setting',
   'policy.change': 'Changed the practice policy',
   'audit.export': 'Exported the log',
