@@ -7,6 +7,7 @@ import { Field } from '../../components/Field';
 import { FormMessage } from '../../components/FormMessage';
 import { useFocusOnMount } from '../../components/focus';
 import { useVault } from '../vault/vault-store';
+import { ChangePassphrase } from './ChangePassphrase';
 import { PracticePolicy } from './SettingsPolicy';
 
 export function Settings({ session }: { session: SessionInfo }) {
@@ -72,6 +73,7 @@ export function Settings({ session }: { session: SessionInfo }) {
           </p>
         </div>
       </form>
+      <ChangePassphrase session={session} />
     </section>
   );
 }

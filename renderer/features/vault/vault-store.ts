@@ -51,6 +51,7 @@ interface VaultState {
   recover(recoveryKey: string, newPassphrase: string): Promise<VaultErrorInfo | null>;
   lock(): Promise<VaultErrorInfo | null>;
   setIdleLock(minutes: number): Promise<VaultErrorInfo | null>;
+  changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<VaultErrorInfo | null>;
   /** The therapist confirms the date after the clock leapt forward. */
   confirmDate(): Promise<VaultErrorInfo | null>;
   navigate(view: View): void;
@@ -197,6 +198,12 @@ export const useVault = create<VaultState>()((set, get) => {
 
     setIdleLock(minutes) {
       return requestThenReadStatus(() => window.vault.settings.setIdleLock({ minutes }));
+    },
+
+    changePassphrase(oldPassphrase, newPassphrase) {
+      return requestThenReadStatus(() =>
+        window.vault.session.changePassphrase({ oldPassphrase, newPassphrase }),
+      );
     },
 
     confirmDate() {
