@@ -175,6 +175,32 @@ describe('clients and the practice policy, in Chromium', () => {
     await snap(page, 'settings-policy');
   });
 
+  it('opens an earlier policy version to read, and says a bad day count beside its field', async () => {
+    const versions = page.locator('.policy-version-item');
+    await until('two versions', async () => (await versions.count()) === 2);
+    const earlier = versions.filter({ hasText: '(earlier)' });
+    await earlier.locator('summary').click();
+    await visible(earlier.locator('.policy-version-text'));
+    expect(await earlier.locator('.policy-version-text').innerText()).toContain(
+      'Recordings of sessions are for the client',
+    );
+
+    const form = page.getByRole('form', { name: 'Default terms' });
+    const retention = form.getByLabel('Keep each recording for this many days');
+    await retention.fill('0');
+    expect(await retention.getAttribute('aria-invalid')).toBe('true');
+    const hintId = ((await retention.getAttribute('aria-describedby')) ?? '').split(' ')[0];
+    expect(await page.locator(`[id="${hintId}"]`).innerText()).toBe(
+      'Keep recordings for between 1 day and 10 years.',
+    );
+    // Saving sends nothing while a field says what is wrong.
+    await form.getByRole('button', { name: 'Save default terms' }).click();
+    expect(host.calls).not.toContain('policy.setDefaults');
+    await snap(page, 'settings-field-error-and-policy-version');
+    await retention.fill('30');
+    expect(await retention.getAttribute('aria-invalid')).toBe('false');
+  });
+
   it('hands the laptop to a client for review after asking how long', async () => {
     await page.getByRole('button', { name: 'Clients', exact: true }).click();
     await rowOf('Riley Park')

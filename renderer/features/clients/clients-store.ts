@@ -49,6 +49,11 @@ export function readClientDetail(clientId: string) {
   return callMain(window.vault.clients.detail({ clientId }));
 }
 
+/** The text of one saved version of the practice policy. */
+export function readPolicyVersion(policyHash: string) {
+  return callMain(window.vault.policy.version({ policyHash }));
+}
+
 /** The terms and policy text of an earlier signed version of a client's consent. */
 export function readConsentVersion(clientId: string, version: number) {
   return callMain(window.vault.consent.version({ clientId, version }));

@@ -35,8 +35,9 @@ export function ChangePassphrase({ session }: { session: SessionInfo }) {
     setBusy(false);
     if (failure) {
       // A wrong current passphrase is that field's problem; anything else is the form's.
-      if (failure.code === 'WRONG_PASSPHRASE' || failure.code === 'UNLOCK_DELAYED')
-        setCurrentProblem(failure.message);
+      if (failure.code === 'WRONG_PASSPHRASE')
+        setCurrentProblem('That is not the passphrase in use. Nothing was changed.');
+      else if (failure.code === 'UNLOCK_DELAYED') setCurrentProblem(failure.message);
       else setError(failure.message);
       return;
     }
@@ -82,7 +83,9 @@ export function ChangePassphrase({ session }: { session: SessionInfo }) {
         names={names}
       />
       {same ? (
-        <p className="field-problem" role="alert">Choose a passphrase different from the one in use.</p>
+        <p className="field-problem" role="alert">
+          Choose a passphrase different from the one in use.
+        </p>
       ) : null}
       <FormMessage message={error} />
       <div className="actions">
