@@ -44,7 +44,9 @@ describe('a recording’s name and private note, in Chromium', () => {
       'Name and private note',
     );
     await page.getByLabel('Name for this recording').fill('First session after the move');
-    await page.getByLabel('Private note', { exact: true }).fill('Follow up on sleep and the new job.');
+    await page
+      .getByLabel('Private note', { exact: true })
+      .fill('Follow up on sleep and the new job.');
     await snap(page, 'recording-name-note-form');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
 
