@@ -7,6 +7,7 @@ import * as m0040 from './0040-integrity';
 import * as m0050 from './0050-recording-summary';
 import * as m0060 from './0060-voice-notes';
 import * as m0070 from './0070-recording-files';
+import * as m0080 from './0080-recording-notes';
 import * as m0090 from './0090-recording-levels';
 import * as m0110 from './0110-state-records';
 
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   { version: m0050.version, up: m0050.updateToSchemaVersion50 },
   { version: m0060.version, up: m0060.updateToSchemaVersion60 },
   { version: m0070.version, up: m0070.updateToSchemaVersion70 },
+  { version: m0080.version, up: m0080.updateToSchemaVersion80 },
   { version: m0090.version, up: m0090.updateToSchemaVersion90 },
   { version: m0110.version, up: m0110.updateToSchemaVersion110 },
 ];

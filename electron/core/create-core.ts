@@ -33,6 +33,7 @@ import { Player } from './playback/player';
 import type { CaptureHost } from './recording/capture-channel';
 import { Recorder } from './recording/recorder';
 import { SWEEP_INTERVAL_MS, createSweeper } from './retention/sweeper';
+import { watchLastLock } from './vault/last-lock';
 import { VaultService } from './vault/vault-service';
 import { logClockNotices } from './vault/clock-notices';
 import { VaultClock, systemClockSources } from './platform/vault-clock';
@@ -186,6 +187,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // Started below, once the start-up work is done: it reads the whole file.
   let integrityCheck: BackgroundIntegrityCheck | null = null;
 
+  const lastLock = watchLastLock(lifecycle, now);
   const context: CoreContext = {
     lifecycle,
     consent,
@@ -205,6 +207,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         message: integritySentences['not-started'],
         checkedAt: null,
       },
+    lastLock,
     active: () => {
       lifecycle.lockIfIdle(recorder.isRecording);
       lifecycle.touch();

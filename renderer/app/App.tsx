@@ -84,6 +84,7 @@ function titleFor(
   if (state === 'unavailable') return 'Problem · Session Vault';
   if (state === 'unlocked') {
     const viewTitles: Record<string, string> = {
+      home: 'Home',
       'access-log': 'Access log',
       settings: 'Settings',
       auditors: 'Auditors',

@@ -13,8 +13,10 @@ import { Auditors } from '../features/auditors/Auditors';
 import { Clients } from '../features/clients/Clients';
 import { Settings } from '../features/settings/Settings';
 import { ClockNotice } from '../features/vault/ClockNotice';
+import { Home } from '../features/home/Home';
 
 const views: ReadonlyArray<{ view: View; label: string }> = [
+  { view: 'home', label: 'Home' },
   { view: 'clients', label: 'Clients' },
   { view: 'access-log', label: 'Access log' },
   { view: 'auditors', label: 'Auditors' },
@@ -69,6 +71,7 @@ export function Shell({ session }: { session: SessionInfo }) {
           <DetailScreen detail={detail} />
         ) : (
           <>
+            {view === 'home' ? <Home key="home" /> : null}
             {view === 'clients' ? <Clients key="clients" /> : null}
             {view === 'access-log' ? <AccessLog key="access-log" /> : null}
             {view === 'auditors' ? <Auditors key="auditors" /> : null}

@@ -5,6 +5,7 @@
 // (The review store empties itself when a review ends, and keeps only the goodbye screen.)
 import { useAudit } from '../features/audit/audit-store';
 import { useClients } from '../features/clients/clients-store';
+import { useLibrary } from '../features/home/library-store';
 import { useRecording } from '../features/recording/recording-store';
 import { useVault } from '../features/vault/vault-store';
 
@@ -24,6 +25,7 @@ export function forgetOnRoleChange(): () => void {
     if (role === before) return;
     reset(useAudit);
     reset(useClients);
+    reset(useLibrary);
     reset(useRecording);
   });
 }

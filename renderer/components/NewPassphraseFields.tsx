@@ -1,7 +1,7 @@
 // Choosing a passphrase: the field, its strength meter, and the field that repeats it. Used
 // wherever a new passphrase is set (the vault, a recovery, an auditor).
 import { useId } from 'react';
-import { Field } from './Field';
+import { PassphraseField } from './PassphraseField';
 import { StrengthMeter } from './StrengthMeter';
 
 export function NewPassphraseFields({
@@ -26,9 +26,8 @@ export function NewPassphraseFields({
   const mismatch = repeat !== '' && repeat !== passphrase;
   return (
     <>
-      <Field
+      <PassphraseField
         label={label}
-        type="password"
         value={passphrase}
         onChange={onPassphrase}
         autoComplete="new-password"
@@ -36,9 +35,8 @@ export function NewPassphraseFields({
         required
       />
       <StrengthMeter passphrase={passphrase} names={names} id={meterId} />
-      <Field
+      <PassphraseField
         label={repeatLabel}
-        type="password"
         value={repeat}
         onChange={onRepeat}
         autoComplete="new-password"

@@ -18,6 +18,8 @@ import { recordingSummarySchema } from './recording';
 export const consentStatusSchema = z.strictObject({
   state: z.enum(['none', 'active', 'revoked', 'ended']),
   version: z.number().int().nullable(),
+  /** The practice policy the terms in force were signed under, to notice newer unsigned terms. */
+  policyVersionHash: z.string().nullable(),
   /** One line for the library: who may listen and for how long. */
   summary: z.string().nullable(),
   revokedAt: z.number().nullable(),

@@ -62,6 +62,15 @@ export const consentContract = {
     }),
     reply: policySchema,
   },
+  /** One saved version of the practice policy, earlier ones included, to read again. */
+  'policy.version': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: z.strictObject({
+      policyHash: z.string().regex(/^[0-9a-f]{64}$/, 'That is not a policy version.'),
+    }),
+    reply: z.strictObject({ policyHash: z.string(), text: z.string() }),
+  },
   'policy.setDefaults': {
     callers: ['therapist'],
     size: requestSize.small,

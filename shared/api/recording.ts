@@ -45,6 +45,10 @@ export const recordingSummarySchema = z.strictObject({
   removedRanges: z.array(removedRangeSchema),
   /** Which check failed when the recording is held (its signed record does not match the file). */
   held: z.string().nullable(),
+  /** The therapist's name for it; null for a client, and until one is given. */
+  title: z.string().nullable(),
+  /** The therapist's private note; never sent to a client. */
+  privateNote: z.string().nullable(),
 });
 export type RecordingSummary = z.infer<typeof recordingSummarySchema>;
 
@@ -179,6 +183,34 @@ export const recordingContract = {
       fromMs: z.number().int(),
       toMs: z.number().int(),
     }),
+  },
+  /**
+   * The therapist names a recording or writes a private note on it (sealed with the recording's
+   * key, so destroyed with it). A field left out stays as it is; null or empty clears it.
+   */
+  'recording.annotate': {
+    callers: ['therapist'],
+    size: requestSize.note,
+    request: z
+      .strictObject({
+        recordingId: opaqueId,
+        title: z
+          .string()
+          .trim()
+          .max(120, 'Use at most 120 characters for a title.')
+          .nullable()
+          .optional(),
+        privateNote: z
+          .string()
+          .trim()
+          .max(5_000, 'Use at most 5,000 characters for a note.')
+          .nullable()
+          .optional(),
+      })
+      .refine((r) => r.title !== undefined || r.privateNote !== undefined, {
+        error: 'Give a title or a note to save.',
+      }),
+    reply: z.strictObject({ title: z.string().nullable(), privateNote: z.string().nullable() }),
   },
   'recording.destroy': {
     callers: ['therapist'],

@@ -84,6 +84,15 @@ export const integrityNoticeSchema = z.strictObject({
 export type IntegrityNotice = z.infer<typeof integrityNoticeSchema>;
 export type RollbackNotice = Omit<IntegrityNotice, 'message'>;
 
+/** Why the vault last locked, for the lock screen; null after an unlock, a hand-over or a quit. */
+export const lastLockSchema = z.strictObject({
+  reason: z.enum(['button', 'idle', 'screen-lock', 'suspend']),
+  at: z.number(),
+  /** The idle minutes in force, when it locked for being idle. */
+  idleMinutes: z.number().int().nullable(),
+});
+export type LastLock = z.infer<typeof lastLockSchema>;
+
 export const vaultStatusSchema = z.strictObject({
   /** absent: no vault yet; unavailable: the file cannot be opened (see `problem`). */
   state: z.enum(['absent', 'locked', 'unlocked', 'unavailable']),
@@ -108,6 +117,7 @@ export const vaultStatusSchema = z.strictObject({
    * counts down from it and takes it again at every poll); null outside a review.
    */
   reviewMsLeft: z.number().int().nonnegative().nullable().optional(),
+  lastLock: lastLockSchema.nullable(),
 });
 export type VaultStatus = z.infer<typeof vaultStatusSchema>;
 
@@ -182,6 +192,13 @@ export const vaultContract = {
     size: requestSize.small,
     request: z.strictObject({ signInName: personName, passphrase }),
     reply: sessionInfoSchema,
+  },
+  /** The signed-in therapist replaces the passphrase: the old one first, then a strong new one. */
+  'session.changePassphrase': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: z.strictObject({ oldPassphrase: passphrase, newPassphrase: passphrase }),
+    reply: empty,
   },
   'session.lock': {
     callers: ['locked', 'therapist', 'client', 'auditor'],

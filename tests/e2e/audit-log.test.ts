@@ -13,7 +13,7 @@ import type { VaultApi } from '../../shared/api';
 import { errorSentences } from '../../shared/errors';
 import { uiText } from '../../shared/ui-text';
 import { fhirProblems, loadFhirR4 } from '../unit/helpers/fhir-validation';
-import { formAlert, SLOW_WAIT_MS, until, visible } from './helpers';
+import { formAlert, SLOW_WAIT_MS, until, visible, fromHomeToClients } from './helpers';
 import { exportFolder, repoRoot, startTestHost, type TestHost } from './host';
 import { snap } from './screens';
 
@@ -82,6 +82,7 @@ describe('access log and auditors in Chromium', { timeout: 180_000 }, () => {
       passphrase: therapistPassphrase,
     });
     await page.reload();
+    await fromHomeToClients(page, SLOW_WAIT_MS);
     await visible(page.getByRole('heading', { name: 'Clients' }), SLOW_WAIT_MS);
   });
 

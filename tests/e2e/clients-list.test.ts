@@ -10,6 +10,7 @@ import {
   clientNamed,
   detailOf,
   openVault,
+  recordSeconds,
   refusal,
   signThroughCore,
 } from './consent-helpers';
@@ -82,6 +83,36 @@ describe('clients and the practice policy, in Chromium', () => {
     await until('Quinn to hide again', async () => (await rowOf('Quinn Archer').count()) === 0);
   });
 
+  it('shows each client’s last session, recordings kept and next destruction, and sorts by them', async () => {
+    const blake = await addClient('Blake Stone');
+    await signThroughCore(host, blake, { retentionDays: 10 });
+    await recordSeconds(host, blake.clientId, 2);
+    const jordan = await clientNamed(host, 'Jordan Lee');
+    await recordSeconds(host, jordan.clientId, 3);
+    await page.getByRole('button', { name: 'Access log', exact: true }).click();
+    await page.getByRole('button', { name: 'Clients', exact: true }).click();
+    await visible(rowOf('Blake Stone').locator('.client-facts'));
+    const facts = async (name: string) => rowOf(name).locator('.client-facts').innerText();
+    expect(await facts('Jordan Lee')).toMatch(
+      /Last session:?\s*14 Mar 2025\s*Recordings kept:?\s*1\s*Next destruction:?\s*13 Apr 2025/,
+    );
+    expect(await facts('Blake Stone')).toMatch(/Next destruction:?\s*24 Mar 2025/);
+    expect(await facts('Noor Haddad')).toMatch(
+      /Last session:?\s*None yet\s*Recordings kept:?\s*0\s*Next destruction:?\s*None/,
+    );
+
+    const names = async () => (await rows().locator('.client-name').allInnerTexts()).join(', ');
+    expect(await names()).toBe('Ada Moss, Blake Stone, Jordan Lee, Noor Haddad, Riley Park');
+    await page.getByLabel('Sort by').selectOption('last-session');
+    await until('newest session first', async () => (await names()).startsWith('Jordan Lee'));
+    expect(await names()).toBe('Jordan Lee, Blake Stone, Ada Moss, Noor Haddad, Riley Park');
+    await page.getByLabel('Sort by').selectOption('next-destruction');
+    await until('soonest destruction first', async () => (await names()).startsWith('Blake'));
+    expect(await names()).toBe('Blake Stone, Jordan Lee, Ada Moss, Noor Haddad, Riley Park');
+    await snap(page, 'clients-list-sorted');
+    await page.getByLabel('Sort by').selectOption('name');
+  });
+
   it('refuses a name left empty when adding a client, with a sentence', async () => {
     await page.getByRole('button', { name: 'Add a client' }).click();
     await page.getByRole('button', { name: 'Add client', exact: true }).click();
@@ -141,6 +172,32 @@ describe('clients and the practice policy, in Chromium', () => {
     await visible(page.getByText('Each recording is destroyed 30 days after it is made.'));
     expect(await page.getByLabel('Lock after this many idle minutes').inputValue()).toBe('10');
     await snap(page, 'settings-policy');
+  });
+
+  it('opens an earlier policy version to read, and says a bad day count beside its field', async () => {
+    const versions = page.locator('.policy-version-item');
+    await until('two versions', async () => (await versions.count()) === 2);
+    const earlier = versions.filter({ hasText: '(earlier)' });
+    await earlier.locator('summary').click();
+    await visible(earlier.locator('.policy-version-text'));
+    expect(await earlier.locator('.policy-version-text').innerText()).toContain(
+      'Recordings of sessions are for the client',
+    );
+
+    const form = page.getByRole('form', { name: 'Default terms' });
+    const retention = form.getByLabel('Keep each recording for this many days');
+    await retention.fill('0');
+    expect(await retention.getAttribute('aria-invalid')).toBe('true');
+    const hintId = ((await retention.getAttribute('aria-describedby')) ?? '').split(' ')[0];
+    expect(await page.locator(`[id="${hintId}"]`).innerText()).toBe(
+      'Keep recordings for between 1 day and 10 years.',
+    );
+    // Saving sends nothing while a field says what is wrong.
+    await form.getByRole('button', { name: 'Save default terms' }).click();
+    expect(host.calls).not.toContain('policy.setDefaults');
+    await snap(page, 'settings-field-error-and-policy-version');
+    await retention.fill('30');
+    expect(await retention.getAttribute('aria-invalid')).toBe('false');
   });
 
   it('hands the laptop to a client for review after asking how long', async () => {

@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clockText, uiText } from '../../shared/ui-text';
-import { announced, until, visible } from './helpers';
+import { announced, until, visible, fromHomeToClients } from './helpers';
 import { startTestHost, type TestClock, type TestHost } from './host';
 import { snap } from './screens';
 
@@ -41,6 +41,7 @@ describe('what a wrong clock did, on the therapist’s screens', () => {
     });
     expect(created.ok).toBe(true);
     await page.reload();
+    await fromHomeToClients(page);
     await visible(page.getByRole('heading', { name: 'Clients' }));
   });
 

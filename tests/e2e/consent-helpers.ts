@@ -3,7 +3,7 @@
 import type { Locator, Page } from 'playwright-core';
 import type { Channel, ClientDetail, ClientSummary, Reply } from '../../shared/api';
 import type { CallArgs, ConsentDraft } from '../unit/helpers/practice-helpers';
-import { formAlert, SLOW_WAIT_MS, until, visible } from './helpers';
+import { formAlert, SLOW_WAIT_MS, until, visible, fromHomeToClients } from './helpers';
 import type { TestHost } from './host';
 
 export const therapistName = 'Dr. Jane Example';
@@ -35,6 +35,7 @@ export async function openVault(host: TestHost): Promise<void> {
   // Countdowns are drawn from the page's clock; the core's clock is the test's.
   await host.page.clock.setFixedTime(host.clock.now());
   await host.page.reload();
+  await fromHomeToClients(host.page, SLOW_WAIT_MS);
   await visible(host.page.getByRole('heading', { name: 'Clients', exact: true }), SLOW_WAIT_MS);
 }
 

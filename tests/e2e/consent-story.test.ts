@@ -20,6 +20,7 @@ import {
   until,
   visible,
   WAIT_MS,
+  fromHomeToClients,
 } from './helpers';
 import { repoRoot, startTestHost, type TestHost } from './host';
 import { PASSPHRASE } from './record-helpers';
@@ -113,6 +114,7 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     await page.getByLabel('I have printed or written down this recovery key').check();
     await typeBackRecoveryKey(page);
     await page.getByRole('button', { name: 'Continue' }).click();
+    await fromHomeToClients(page);
     await visible(heading('Clients'));
 
     await page.getByRole('button', { name: 'Settings', exact: true }).click();
@@ -319,6 +321,7 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     await page.getByRole('button', { name: 'I am the therapist' }).click();
     await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
     await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+    await fromHomeToClients(page);
     await visible(heading('Clients'));
     await openClient(client.name);
     await visible(page.locator('.consent-card .pill').getByText('Consent revoked'));

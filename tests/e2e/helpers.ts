@@ -44,3 +44,12 @@ export async function typeBackRecoveryKey(page: Page): Promise<void> {
   const group = await page.locator('.recovery-key-group').nth(1).innerText();
   await page.getByLabel('Type group 2 of the key, from your copy').fill(group);
 }
+
+/** The therapist lands on Home after unlocking; tests about clients go on to the Clients tab. */
+export async function fromHomeToClients(page: Page, timeout = WAIT_MS): Promise<void> {
+  await visible(page.getByRole('heading', { name: 'Home', exact: true }), timeout);
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: 'Clients' })
+    .click();
+}

@@ -14,7 +14,15 @@ import {
   reviewDelayMs,
 } from '../../shared/review-policy';
 import { call, consentDraft } from '../unit/helpers/practice-helpers';
-import { announced, formAlert, SLOW_WAIT_MS, until, visible, WAIT_MS } from './helpers';
+import {
+  announced,
+  formAlert,
+  SLOW_WAIT_MS,
+  until,
+  visible,
+  WAIT_MS,
+  fromHomeToClients,
+} from './helpers';
 import { startTestHost, type TestHost } from './host';
 import { snap as snapAnywhere } from './screens';
 
@@ -196,6 +204,7 @@ async function therapistUnlocks(): Promise<void> {
     await page.getByRole('button', { name: 'I am the therapist' }).click();
   await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
   await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+  await fromHomeToClients(page);
   await visible(heading('Clients'));
 }
 
@@ -226,6 +235,7 @@ describe('client review mode in Chromium', () => {
     ({ clientId: alexId, recordingId: alexRecording } = await seedClient(alex, audio));
     ({ clientId: blairId, recordingId: blairRecording } = await seedClient(blair, audio));
     await page.reload();
+    await fromHomeToClients(page, SLOW_WAIT_MS);
     await visible(heading('Clients'), SLOW_WAIT_MS);
   });
 

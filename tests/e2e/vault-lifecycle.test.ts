@@ -10,7 +10,15 @@ import { channelsFor } from '../../shared/api';
 import { errorSentences } from '../../shared/errors';
 import { assessPassphrase } from '../../shared/passphrase';
 import { uiText } from '../../shared/ui-text';
-import { announced, formAlert, SLOW_WAIT_MS, typeBackRecoveryKey, until, visible } from './helpers';
+import {
+  announced,
+  formAlert,
+  SLOW_WAIT_MS,
+  typeBackRecoveryKey,
+  until,
+  visible,
+  fromHomeToClients,
+} from './helpers';
 import { startTestHost, type TestHost } from './host';
 import { screenshotDir, snap } from './screens';
 
@@ -30,6 +38,7 @@ const passphraseField = () => page.getByLabel('Passphrase', { exact: true });
 async function unlockWith(passphrase: string): Promise<void> {
   await passphraseField().fill(passphrase);
   await unlockButton().click();
+  await fromHomeToClients(page);
   await visible(page.getByRole('heading', { name: 'Clients' }));
 }
 
@@ -130,6 +139,7 @@ describe('vault lifecycle in Chromium', () => {
     await typeBackRecoveryKey(page);
     expect(await continueButton.isEnabled()).toBe(true);
     await continueButton.click();
+    await fromHomeToClients(page);
     await visible(page.getByRole('heading', { name: 'Clients' }));
     await visible(page.getByText(uiText.clientsEmpty));
     await visible(page.getByText(practiceName, { exact: true }));
@@ -197,6 +207,7 @@ describe('vault lifecycle in Chromium', () => {
     host.clock.advance(5 * 60 * 1000);
     await until('the Unlock button to wake up', () => unlockButton().isEnabled());
     await unlockButton().click();
+    await fromHomeToClients(page);
     await visible(page.getByRole('heading', { name: 'Clients' }));
   });
 
@@ -221,6 +232,7 @@ describe('vault lifecycle in Chromium', () => {
 
     await page.getByLabel('Recovery key', { exact: true }).fill(recoveryKey.toLowerCase());
     await page.getByRole('button', { name: 'Set new passphrase and unlock' }).click();
+    await fromHomeToClients(page);
     await visible(page.getByRole('heading', { name: 'Clients' }));
 
     await page.getByRole('button', { name: 'Lock', exact: true }).click();

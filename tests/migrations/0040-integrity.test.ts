@@ -100,7 +100,7 @@ describe('a vault from before migration 40, opened by this version', () => {
       ALTER TABLE vault_meta DROP COLUMN anchor_generation;
       ALTER TABLE clients DROP COLUMN state_public_key;
       ALTER TABLE recordings DROP COLUMN held_reason;
-      -- and what the later migrations (50, 60, 70, 90, 110) added, so that each runs again from 30
+      -- and what the later migrations (50, 60, 70, 80, 90, 110) added, so that each runs again from 30
       ALTER TABLE vault_meta DROP COLUMN state_records_pending;
       DROP TABLE recording_levels;
       ALTER TABLE recordings DROP COLUMN duration_ms;
@@ -111,6 +111,8 @@ describe('a vault from before migration 40, opened by this version', () => {
       DROP TABLE consent_decisions;
       ALTER TABLE recordings DROP COLUMN storage;
       DROP TABLE audio_frames;
+      ALTER TABLE recordings DROP COLUMN sealed_title;
+      ALTER TABLE recordings DROP COLUMN sealed_note;
       PRAGMA user_version = 30;
     `);
   }

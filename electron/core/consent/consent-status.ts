@@ -34,6 +34,7 @@ export function consentStatus(
           ? 'revoked'
           : 'active',
     version: terms?.version ?? null,
+    policyVersionHash: terms?.policyVersionHash ?? null,
     summary: terms ? consentSummaryLine(state, actor) : null,
     revokedAt: state.revokedAt,
     therapyEndedAt: state.therapyEndedAt,

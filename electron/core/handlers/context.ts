@@ -1,5 +1,5 @@
 // What the handler groups share: the vault's life, the services built on it, and the clock.
-import type { IntegrityStatus } from '../../../shared/api';
+import type { IntegrityStatus, LastLock } from '../../../shared/api';
 import type { ConsentService } from '../consent/consent-service';
 import type { Player } from '../playback/player';
 import type { AuditorService } from '../audit/auditor-service';
@@ -32,6 +32,8 @@ export interface CoreContext {
   consentPdf: ConsentPdfSaver | null;
   /** The background whole-file check's latest answer. */
   fileCheck(): IntegrityStatus;
+  /** Why the vault last locked, for the lock screen. */
+  lastLock(): LastLock | null;
   /** The person is here: checks the idle lock first, then pushes it back. */
   active(): void;
 }

@@ -65,6 +65,15 @@ export function practiceHandlers(context: CoreContext) {
       context.active();
       return policy();
     },
+    'policy.version': (request) => {
+      context.active();
+      const { vault, masterKey } = lifecycle.unlocked();
+      const store = new ConsentStore(vault.db, vault.vaultId, now);
+      return {
+        policyHash: request.policyHash,
+        text: store.policyText(masterKey, request.policyHash),
+      };
+    },
     'policy.set': (request) => {
       context.active();
       const { vault, masterKey, info } = lifecycle.unlocked();

@@ -1,6 +1,7 @@
 // recording.*, playback.* and capture.*: the running recording, the player's tickets, and the
 // capture window's side (the contract admits only the capture window to capture.*).
 import { VaultError } from '../../../shared/errors';
+import { wipe } from '../platform/crypto';
 import type { Handlers } from '../dispatch';
 import { commitCiphertext } from '../recording/commit-ciphertext';
 import { recordingLibrary } from '../playback/recording-library';
@@ -78,6 +79,50 @@ export function recordingHandlers(context: CoreContext) {
         lifecycle.unlocked().auditSecrets.signing.secretKey,
       );
       return removed;
+    },
+    'recording.annotate': (request) => {
+      context.active();
+      const { vault, info, masterKey } = lifecycle.unlocked();
+      const recording = vault.recordings.get(request.recordingId);
+      if (recording.state === 'destroyed')
+        throw new VaultError('NOT_ALLOWED', 'This recording was already destroyed.');
+      const clientKey = vault.clients.keyForTherapist(recording.clientId, masterKey);
+      let recordingKey: Uint8Array | null = null;
+      try {
+        recordingKey = vault.clients.recordingKey(request.recordingId, clientKey);
+        const key = recordingKey;
+        const cleared = (text: string | null | undefined) => (text ? text : null);
+        vault.db.transaction(() => {
+          // Logged without the words: the log says that it changed, never what it says.
+          if (request.title !== undefined) {
+            const title = cleared(request.title);
+            vault.audit.append({
+              actorRole: info.role,
+              action: 'recording.rename',
+              subject: request.recordingId,
+              outcome: 'ok',
+              reason: title === null ? 'title cleared' : 'title set',
+            });
+            vault.recordingNotes.write(request.recordingId, key, 'title', title);
+          }
+          if (request.privateNote !== undefined) {
+            const note = cleared(request.privateNote);
+            vault.audit.append({
+              actorRole: info.role,
+              action: 'recording.note',
+              subject: request.recordingId,
+              outcome: 'ok',
+              reason: note === null ? 'private note removed' : 'private note saved',
+            });
+            vault.recordingNotes.write(request.recordingId, key, 'note', note);
+          }
+        })();
+        const saved = vault.recordingNotes.read(request.recordingId, key);
+        return { title: saved.title, privateNote: saved.note };
+      } finally {
+        wipe(recordingKey);
+        wipe(clientKey);
+      }
     },
     'recording.destroy': (request) => {
       context.active();

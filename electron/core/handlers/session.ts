@@ -43,6 +43,7 @@ export function sessionHandlers(context: CoreContext) {
         clock: clockStatusForPeople(lifecycle.clock.status()),
         integrity: noticeForPeople(notice),
         reviewMsLeft: lifecycle.reviewMsLeft(),
+        lastLock: lifecycle.state === 'unlocked' ? null : context.lastLock(),
       };
     },
     'vault.confirmAnchor': () => {
@@ -80,6 +81,11 @@ export function sessionHandlers(context: CoreContext) {
       const info = lifecycle.recover(request.recoveryKey, request.newPassphrase);
       context.review.cancelPending();
       return info;
+    },
+    'session.changePassphrase': (request) => {
+      context.active();
+      lifecycle.changePassphrase(request.oldPassphrase, request.newPassphrase);
+      return {};
     },
     'session.lock': () => {
       lifecycle.lock('user');

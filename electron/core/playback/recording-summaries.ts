@@ -52,6 +52,11 @@ export function recordingSummaries(
           ? { allow: false, reasons: [errorSentences.RECORDING_HELD], codes: [] }
           : decide('play', actor, subject, now);
         const destroyCause = vault.recordings.destroyCause(recording.recordingId);
+        // The title and private note are the therapist's: never read, let alone sent, for a client.
+        const annotation =
+          recordingKey && actor.role === 'therapist'
+            ? vault.recordingNotes.read(recording.recordingId, recordingKey)
+            : { title: null, note: null };
         return {
           recordingId: recording.recordingId,
           clientId,
@@ -85,6 +90,8 @@ export function recordingSummaries(
               ? []
               : vault.recordings.removedRanges(recording.recordingId),
           held: heldBecause,
+          title: annotation.title,
+          privateNote: annotation.note,
         };
       } finally {
         wipe(recordingKey);

@@ -210,7 +210,8 @@ export class RecordingRowStore {
 
   markDestroyed(recNo: number, reason: string): void {
     this.stmt(
-      "UPDATE recordings SET state = 'destroyed', destroyed_at = ?, destroy_reason = ? WHERE rec_no = ?",
+      // The sealed title and note are noise once the key goes; they go with the key, not later.
+      "UPDATE recordings SET state = 'destroyed', destroyed_at = ?, destroy_reason = ?, sealed_title = NULL, sealed_note = NULL WHERE rec_no = ?",
     ).run(this.now(), reason, recNo);
   }
 

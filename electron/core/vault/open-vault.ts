@@ -1,6 +1,7 @@
 // An open vault file and the stores over it, each given the vault id, the clock and what else it
 // needs. Opening one reads only the vault id: no key is needed until something is unsealed.
 import { DecisionStore } from '../consent/decision-store';
+import { RecordingNotesStore } from '../recording/recording-notes-store';
 import type { Database } from 'better-sqlite3';
 import { AuditLog } from '../audit/audit-log';
 import { AuditorStore } from '../audit/auditor-store';
@@ -40,6 +41,8 @@ export interface OpenVault {
   decisions: DecisionStore;
   /** The signed state records: checked before play, record and sweep (signed-state.ts). */
   signedState: SignedState;
+  /** Each recording's title and the therapist's private note, sealed with its key. */
+  recordingNotes: RecordingNotesStore;
 }
 
 export function attachVault(
@@ -87,5 +90,6 @@ export function attachVault(
     alarms,
     decisions: new DecisionStore(db, vaultId, now),
     signedState: new SignedState(vaultId, new StateSealStore(db), keys, clients, alarms),
+    recordingNotes: new RecordingNotesStore(db, vaultId),
   };
 }

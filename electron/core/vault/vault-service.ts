@@ -25,6 +25,7 @@ import { attachVault, type OpenVault } from './open-vault';
 import { reconcileSignedState } from './state-reconcile';
 import { checkStateKeys } from './state-keys';
 import { THERAPIST, refuseWhileDelayed, unwrapMasterKey } from './unlock-attempts';
+import { changePassphrase } from './change-passphrase';
 import { DEFAULT_IDLE_LOCK_MINUTES, initialiseVault } from './initialise-vault';
 
 export { DEFAULT_IDLE_LOCK_MINUTES };
@@ -299,6 +300,17 @@ export class VaultService {
           masterKey,
           this.kdfCost,
         ),
+    );
+  }
+
+  /** The signed-in therapist replaces the passphrase, proving the old one first. */
+  changePassphrase(oldPassphrase: string, newPassphrase: string): void {
+    const { vault, masterKey, info } = this.unlocked();
+    changePassphrase(
+      vault,
+      { masterKey, names: [info.practiceName, info.therapistName] },
+      { oldPassphrase, newPassphrase },
+      this.kdfCost,
     );
   }
 

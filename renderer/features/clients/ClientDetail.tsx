@@ -90,9 +90,11 @@ export function ClientDetail({ clientId }: { clientId: string }) {
 
 function BackToClients() {
   const open = useVault((state) => state.open);
+  // Back goes to the tab the client was opened from: Home or the list.
+  const fromHome = useVault((state) => state.view === 'home');
   return (
     <button type="button" className="link-button back-link" onClick={() => open(null)}>
-      <span aria-hidden="true">←</span> All clients
+      <span aria-hidden="true">←</span> {fromHome ? 'Back to Home' : 'All clients'}
     </button>
   );
 }

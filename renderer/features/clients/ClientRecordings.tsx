@@ -1,6 +1,6 @@
 // A client's recordings: when, how long, in what state, and when and why each will be
 // destroyed; play (or why not), remove a part, or destroy now.
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import type { ClientDetail, RecordingSummary } from './clients-store';
 import {
   destroyCountdown,
@@ -11,7 +11,10 @@ import {
 import { formatDateTime } from '../../../shared/format';
 import { ConfirmPanel } from '../../components/ConfirmPanel';
 import { Field } from '../../components/Field';
+import { TextArea } from '../../components/TextArea';
+import { useFocusOnMount } from '../../components/focus';
 import { FormMessage } from '../../components/FormMessage';
+import { useMinuteClock } from '../../components/minute-clock';
 import { useClients } from './clients-store';
 import { useVault } from '../vault/vault-store';
 
@@ -21,16 +24,6 @@ const stateWords: Record<RecordingSummary['state'], string> = {
   interrupted: 'Interrupted: kept up to the last saved second',
   destroyed: 'Destroyed',
 };
-
-/** The time now, moved on every minute so countdowns stay true while the screen is open. */
-function useMinuteClock(): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 60_000);
-    return () => clearInterval(timer);
-  }, []);
-  return now;
-}
 
 export function ClientRecordings({ detail }: { detail: ClientDetail }) {
   const now = useMinuteClock();
@@ -80,7 +73,7 @@ function RecordingList({
   );
 }
 
-type Mode = 'idle' | 'remove' | 'destroy';
+type Mode = 'idle' | 'remove' | 'destroy' | 'annotate';
 
 function RecordingRow({ recording, now }: { recording: RecordingSummary; now: number }) {
   const open = useVault((state) => state.open);
@@ -89,7 +82,14 @@ function RecordingRow({ recording, now }: { recording: RecordingSummary; now: nu
   const labelId = useId();
   const destroyed = recording.state === 'destroyed';
   const markers = recording.markers.length;
-  const title = `${recording.kind === 'voice-note' ? 'Voice note' : 'Session'} of ${formatDateTime(recording.startedAt)}`;
+  const annotateRef = useRef<HTMLButtonElement>(null);
+  const dated = `${recording.kind === 'voice-note' ? 'Voice note' : 'Session'} of ${formatDateTime(recording.startedAt)}`;
+  const title = recording.title ?? dated;
+  const closeAnnotate = () => {
+    setMode('idle');
+    // The panel held focus; give it back to the button that opened it.
+    requestAnimationFrame(() => annotateRef.current?.focus());
+  };
 
   return (
     <li className="recording" data-state={recording.state} aria-labelledby={labelId}>
@@ -97,6 +97,7 @@ function RecordingRow({ recording, now }: { recording: RecordingSummary; now: nu
         <h3 id={labelId} className="recording-title">
           {title}
         </h3>
+        {recording.title ? <p className="recording-dated">{dated}</p> : null}
         <p className="recording-facts">
           {destroyed ? null : <span>{formatDuration(recording.durationMs)}</span>}
           <span className={`recording-state state-${recording.state}`}>
@@ -134,6 +135,12 @@ function RecordingRow({ recording, now }: { recording: RecordingSummary; now: nu
             .
           </p>
         ) : null}
+        {recording.privateNote ? (
+          <div className="private-note">
+            <p className="private-note-label">Your private note (never shown to the client)</p>
+            <p className="private-note-text">{recording.privateNote}</p>
+          </div>
+        ) : null}
         {!destroyed && !recording.play.allow ? (
           <p id={playWhyId} className="why">
             <strong>Cannot be played.</strong> {recording.play.reasons.join(' ')}
@@ -156,6 +163,15 @@ function RecordingRow({ recording, now }: { recording: RecordingSummary; now: nu
             }
           >
             Play<span className="visually-hidden"> the {title.toLowerCase()}</span>
+          </button>
+          <button
+            ref={annotateRef}
+            type="button"
+            className="button button-secondary"
+            aria-expanded={mode === 'annotate'}
+            onClick={() => setMode('annotate')}
+          >
+            Name and note…
           </button>
           <button
             type="button"
@@ -183,6 +199,7 @@ function RecordingRow({ recording, now }: { recording: RecordingSummary; now: nu
       {mode === 'destroy' ? (
         <DestroyNow recording={recording} title={title} onDone={() => setMode('idle')} />
       ) : null}
+      {mode === 'annotate' ? <Annotate recording={recording} onDone={closeAnnotate} /> : null}
     </li>
   );
 }
@@ -305,6 +322,76 @@ function RemovePart({
       <div className="actions">
         <button type="submit" className="button button-primary">
           Continue
+        </button>
+        <button type="button" className="button button-secondary" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The therapist's own name for a recording and a private note: sealed, destroyed with it. */
+function Annotate({ recording, onDone }: { recording: RecordingSummary; onDone: () => void }) {
+  const annotate = useClients((state) => state.annotate);
+  const announce = useVault((state) => state.announce);
+  const [title, setTitle] = useState(recording.title ?? '');
+  const [note, setNote] = useState(recording.privateNote ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const headingId = useId();
+  const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const titleTooLong = title.trim().length > 120;
+  const noteTooLong = note.trim().length > 5_000;
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    if (busy || titleTooLong || noteTooLong) return;
+    setBusy(true);
+    const failure = await annotate(recording.clientId, {
+      recordingId: recording.recordingId,
+      title: title.trim() === '' ? null : title,
+      privateNote: note.trim() === '' ? null : note,
+    });
+    setBusy(false);
+    if (failure) return setError(failure.message);
+    announce('The name and note are saved.');
+    onDone();
+  }
+
+  return (
+    <form className="confirm" onSubmit={save} noValidate aria-labelledby={headingId}>
+      <h3 id={headingId} tabIndex={-1} ref={headingRef}>
+        Name and private note
+      </h3>
+      <p className="muted">
+        Only you see these. They are locked with this recording and destroyed with it. The access
+        log notes that they changed, never what they say.
+      </p>
+      <Field
+        label="Name for this recording"
+        value={title}
+        onChange={setTitle}
+        autoComplete="off"
+        aria-invalid={titleTooLong}
+        hint={titleTooLong ? 'Use at most 120 characters.' : 'Leave empty to use the date.'}
+      />
+      <TextArea
+        label="Private note"
+        value={note}
+        onChange={setNote}
+        rows={4}
+        aria-invalid={noteTooLong}
+        hint={noteTooLong ? 'Use at most 5,000 characters.' : 'Never shown to the client.'}
+      />
+      <FormMessage message={error} />
+      <div className="actions">
+        <button
+          type="submit"
+          className="button button-primary"
+          aria-disabled={busy || titleTooLong || noteTooLong}
+        >
+          Save
         </button>
         <button type="button" className="button button-secondary" onClick={onDone}>
           Cancel

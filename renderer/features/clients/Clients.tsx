@@ -1,7 +1,9 @@
 // Clients: find a client, add one (with the others in the room for couples and families), and
-// see at a glance whose consent is active.
+// see at a glance whose consent is active, when they were last recorded, how many recordings are
+// kept and when the next is destroyed (from the one-call library, not one call per client).
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { ClientSummary } from './clients-store';
+import { formatDate } from '../../../shared/format';
 import { uiText } from '../../../shared/ui-text';
 import { ConsentPill } from './ConsentPill';
 import { Field } from '../../components/Field';
@@ -10,21 +12,56 @@ import { useFocusOnMount } from '../../components/focus';
 import { useClients } from './clients-store';
 import { useVault } from '../vault/vault-store';
 import { IntegrityBanner } from '../vault/IntegrityBanner';
+import {
+  recordingFactsByClient,
+  useLibrary,
+  type ClientRecordingFacts,
+} from '../home/library-store';
 import '../../styles/clients.css';
+
+type SortOrder = 'name' | 'last-session' | 'next-destruction';
+
+const sortLabels: Record<SortOrder, string> = {
+  name: 'Name, A to Z',
+  'last-session': 'Last session, newest first',
+  'next-destruction': 'Next destruction, soonest first',
+};
+
+const noFacts: ClientRecordingFacts = { kept: 0, lastStartedAt: null, nextDestroyAfter: null };
+
+/** Clients without the date sorted on go last, in name order. */
+function byDate(a: number | null, b: number | null, newestFirst: boolean): number {
+  if (a === null || b === null) return Number(a === null) - Number(b === null);
+  return newestFirst ? b - a : a - b;
+}
 
 export function Clients() {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const clients = useClients((state) => state.clients);
   const loadClients = useClients((state) => state.loadClients);
   const loadProblem = useClients((state) => state.loadProblem);
+  const library = useLibrary((state) => state.recordings);
+  const loadLibrary = useLibrary((state) => state.loadLibrary);
   const [query, setQuery] = useState('');
+  const [order, setOrder] = useState<SortOrder>('name');
   const [showArchived, setShowArchived] = useState(false);
   const [adding, setAdding] = useState(false);
   const listId = useId();
 
   useEffect(() => {
     void loadClients();
-  }, [loadClients]);
+    void loadLibrary();
+  }, [loadClients, loadLibrary]);
+
+  const facts = recordingFactsByClient(library ?? []);
+  const factsOf = (client: ClientSummary) => facts.get(client.clientId) ?? noFacts;
+  const compare = (a: ClientSummary, b: ClientSummary): number => {
+    if (order === 'last-session')
+      return byDate(factsOf(a).lastStartedAt, factsOf(b).lastStartedAt, true);
+    if (order === 'next-destruction')
+      return byDate(factsOf(a).nextDestroyAfter, factsOf(b).nextDestroyAfter, false);
+    return 0;
+  };
 
   const needle = query.trim().toLowerCase();
   const matches = (client: ClientSummary) =>
@@ -37,7 +74,7 @@ export function Clients() {
   const shown = all
     .filter((c) => showArchived || !c.archived)
     .filter(matches)
-    .sort((a, b) => a.displayName.localeCompare(b.displayName));
+    .sort((a, b) => compare(a, b) || a.displayName.localeCompare(b.displayName));
 
   return (
     <section aria-labelledby="clients-title" className="clients">
@@ -67,6 +104,20 @@ export function Clients() {
             autoComplete="off"
             describedBy={listId}
           />
+          <div className="field clients-sort">
+            <label htmlFor={`${listId}-sort`}>Sort by</label>
+            <select
+              id={`${listId}-sort`}
+              value={order}
+              onChange={(event) => setOrder(event.target.value as SortOrder)}
+            >
+              {(Object.keys(sortLabels) as SortOrder[]).map((key) => (
+                <option key={key} value={key}>
+                  {sortLabels[key]}
+                </option>
+              ))}
+            </select>
+          </div>
           {archivedCount > 0 ? (
             <label className="toggle">
               <input
@@ -100,7 +151,11 @@ export function Clients() {
       ) : (
         <ul className="client-list" aria-label="Clients">
           {shown.map((client) => (
-            <ClientRow key={client.clientId} client={client} />
+            <ClientRow
+              key={client.clientId}
+              client={client}
+              facts={library === null ? null : factsOf(client)}
+            />
           ))}
         </ul>
       )}
@@ -108,7 +163,14 @@ export function Clients() {
   );
 }
 
-function ClientRow({ client }: { client: ClientSummary }) {
+function ClientRow({
+  client,
+  facts,
+}: {
+  client: ClientSummary;
+  /** Null while the library is still being read. */
+  facts: ClientRecordingFacts | null;
+}) {
   const open = useVault((state) => state.open);
   const others = client.participants.slice(1).map((p) => p.displayName);
   return (
@@ -127,8 +189,28 @@ function ClientRow({ client }: { client: ClientSummary }) {
         <p className="client-summary">
           {client.consent.summary ?? 'Walk through consent together before recording.'}
         </p>
+        {facts ? <RecordingFacts facts={facts} /> : null}
       </div>
     </li>
+  );
+}
+
+function RecordingFacts({ facts }: { facts: ClientRecordingFacts }) {
+  return (
+    <dl className="client-facts">
+      <div>
+        <dt>Last session</dt>
+        <dd>{facts.lastStartedAt === null ? 'None yet' : formatDate(facts.lastStartedAt)}</dd>
+      </div>
+      <div>
+        <dt>Recordings kept</dt>
+        <dd>{facts.kept}</dd>
+      </div>
+      <div>
+        <dt>Next destruction</dt>
+        <dd>{facts.nextDestroyAfter === null ? 'None' : formatDate(facts.nextDestroyAfter)}</dd>
+      </div>
+    </dl>
   );
 }
 

@@ -37,6 +37,10 @@ interface ClientsState {
   recordDecision(request: Request<'consent.recordDecision'>): Promise<VaultErrorInfo | null>;
   removeRange(request: Request<'recording.removeRange'>): Promise<VaultErrorInfo | null>;
   destroyRecording(clientId: string, recordingId: string): Promise<VaultErrorInfo | null>;
+  annotate(
+    clientId: string,
+    request: Request<'recording.annotate'>,
+  ): Promise<VaultErrorInfo | null>;
   startReview(clientId: string, maxMinutes: number): Promise<VaultErrorInfo | null>;
 }
 
@@ -48,6 +52,11 @@ export function readClientDetail(clientId: string) {
 /** Main saves the consent on screen as a tagged PDF, where the therapist chooses. */
 export function saveConsentPdf(clientId: string, version: number) {
   return callMain(window.vault.consent.savePdf({ clientId, version }));
+}
+
+/** The text of one saved version of the practice policy. */
+export function readPolicyVersion(policyHash: string) {
+  return callMain(window.vault.policy.version({ policyHash }));
 }
 
 /** The terms and policy text of an earlier signed version of a client's consent. */
@@ -166,6 +175,10 @@ export const useClients = create<ClientsState>()((set, get) => {
       return refusalOf(
         await change(clientId, callMain(window.vault.recording.destroy({ recordingId }))),
       );
+    },
+
+    async annotate(clientId, request) {
+      return refusalOf(await change(clientId, callMain(window.vault.recording.annotate(request))));
     },
 
     async startReview(clientId, maxMinutes) {

@@ -7,6 +7,7 @@ import { Field } from '../../components/Field';
 import { FormMessage } from '../../components/FormMessage';
 import { useFocusOnMount } from '../../components/focus';
 import { useVault } from '../vault/vault-store';
+import { ChangePassphrase } from './ChangePassphrase';
 import { PracticePolicy } from './SettingsPolicy';
 import { PracticeDetailsForm } from './SettingsPractice';
 
@@ -74,6 +75,7 @@ export function Settings({ session }: { session: SessionInfo }) {
           </p>
         </div>
       </form>
+      <ChangePassphrase session={session} />
     </section>
   );
 }

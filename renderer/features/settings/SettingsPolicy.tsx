@@ -7,7 +7,8 @@ import { formatDateTime } from '../../../shared/format';
 import { Field } from '../../components/Field';
 import { FormMessage } from '../../components/FormMessage';
 import { TextArea } from '../../components/TextArea';
-import { useClients, type Policy } from '../clients/clients-store';
+import { readPolicyVersion, useClients, type Policy } from '../clients/clients-store';
+import { Refusal } from '../../app/call-main';
 import { useVault } from '../vault/vault-store';
 import { RadioGroup } from '../consent/ConsentInputs';
 import '../../styles/wizard.css';
@@ -35,6 +36,45 @@ export function PracticePolicy() {
   );
 }
 
+/** One version, opened on request: its text is read from main only when someone asks. */
+function PolicyVersion({
+  policyHash,
+  createdAt,
+  inForce,
+}: {
+  policyHash: string;
+  createdAt: number;
+  inForce: boolean;
+}) {
+  const [text, setText] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  async function load(open: boolean) {
+    if (!open || text !== null) return;
+    const answer = await readPolicyVersion(policyHash);
+    if (answer instanceof Refusal) setProblem(answer.message);
+    else setText(answer.text);
+  }
+  return (
+    <details
+      className="policy-version-item"
+      onToggle={(event) => void load(event.currentTarget.open)}
+    >
+      <summary>
+        <span className="mono">{shortHash(policyHash)}</span>, saved {formatDateTime(createdAt)}
+        <span className="version-tag">{inForce ? ' (in force)' : ' (earlier)'}</span>
+      </summary>
+      {problem ? <p className="field-problem">{problem}</p> : null}
+      {text === null ? (
+        problem ? null : (
+          <p className="muted">Opening…</p>
+        )
+      ) : (
+        <blockquote className="policy-version-text">{text}</blockquote>
+      )}
+    </details>
+  );
+}
+
 function PolicyEditor({ policy }: { policy: Policy }) {
   const setPolicy = useClients((state) => state.setPolicy);
   const announce = useVault((state) => state.announce);
@@ -43,6 +83,7 @@ function PolicyEditor({ policy }: { policy: Policy }) {
   const [busy, setBusy] = useState(false);
   const titleId = useId();
   const unchanged = text.trim() === policy.text.trim();
+  const tooShort = !unchanged && text.trim().length < 20;
   // The one in force first, then the earlier ones, newest first.
   const versions = [...policy.versions].sort(
     (a, b) =>
@@ -53,7 +94,8 @@ function PolicyEditor({ policy }: { policy: Policy }) {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (busy || unchanged) return;
+    // Too short is said beside the field already; nothing is sent.
+    if (busy || unchanged || tooShort) return;
     setBusy(true);
     const failure = await setPolicy(text);
     setBusy(false);
@@ -83,7 +125,12 @@ function PolicyEditor({ policy }: { policy: Policy }) {
         }}
         rows={5}
         className="policy-text"
-        hint="Plain words, a few sentences. Clients read this before they sign."
+        aria-invalid={tooShort}
+        hint={
+          tooShort
+            ? 'Write the policy in a few sentences. Use at least 20 characters.'
+            : 'Plain words, a few sentences. Clients read this before they sign.'
+        }
       />
       <FormMessage message={error} />
       <div className="actions">
@@ -97,11 +144,11 @@ function PolicyEditor({ policy }: { policy: Policy }) {
         <ul className="versions">
           {versions.map((v) => (
             <li key={v.policyHash}>
-              <span className="mono">{shortHash(v.policyHash)}</span>, saved{' '}
-              {formatDateTime(v.createdAt)}
-              <span className="version-tag">
-                {v.policyHash === policy.policyHash ? ' (in force)' : ' (earlier)'}
-              </span>
+              <PolicyVersion
+                policyHash={v.policyHash}
+                createdAt={v.createdAt}
+                inForce={v.policyHash === policy.policyHash}
+              />
             </li>
           ))}
         </ul>
@@ -184,7 +231,8 @@ function DefaultTermsForm({ defaults }: { defaults: DefaultTerms }) {
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (busy || unchanged) return;
-    if ('problem' in checked) return setError(checked.problem);
+    // A day count out of range is said beside its field already; nothing is sent.
+    if ('problem' in checked) return;
     setBusy(true);
     const failure = await setDefaults(checked.defaults);
     setBusy(false);
@@ -219,7 +267,7 @@ function DefaultTermsForm({ defaults }: { defaults: DefaultTerms }) {
         hint={
           retentionFits
             ? `From 1 day to 10 years (3650 days). ${retentionSentence(retention)}`
-            : 'From 1 day to 10 years (3650 days).'
+            : 'Keep recordings for between 1 day and 10 years.'
         }
       />
       <RadioGroup
@@ -243,7 +291,11 @@ function DefaultTermsForm({ defaults }: { defaults: DefaultTerms }) {
                 value={draft.keepDays}
                 onChange={(keepDays) => update({ keepDays })}
                 aria-invalid={!keepFits}
-                hint="From 1 to 365 days."
+                hint={
+                  keepFits
+                    ? 'From 1 to 365 days.'
+                    : 'Keep recordings after therapy ends for between 1 and 365 days.'
+                }
               />
             ),
           },

@@ -1,8 +1,10 @@
 // The lock screen: unlock with the passphrase, set a new one with the recovery key, sign in as an
 // auditor to read the access log, or, for a client, learn how their review is opened.
 import { useState, type FormEvent } from 'react';
+import type { LastLock } from '../../../shared/api';
+import { formatTime } from '../../../shared/format';
 import { uiText } from '../../../shared/ui-text';
-import { Field } from '../../components/Field';
+import { PassphraseField } from '../../components/PassphraseField';
 import { FormMessage } from '../../components/FormMessage';
 import { LockIcon } from '../../components/LockIcon';
 import { useFocusOnMount } from '../../components/focus';
@@ -52,10 +54,9 @@ function UnlockForm({
       <h2 id="unlock-title" className="visually-hidden">
         Unlock
       </h2>
-      <Field
+      <PassphraseField
         ref={inputRef}
         label="Passphrase"
-        type="password"
         value={passphrase}
         onChange={setPassphrase}
         autoComplete="current-password"
@@ -125,9 +126,25 @@ const leads = {
   client: 'Your therapist opens your review for you.',
 } as const;
 
+/** Why it locked, from main's status, so nobody wonders whether something went wrong. */
+function lockedBecause(last: LastLock): string {
+  const at = formatTime(last.at);
+  switch (last.reason) {
+    case 'button':
+      return `Locked with the Lock button at ${at}.`;
+    case 'idle':
+      return `Locked at ${at} after ${last.idleMinutes ?? 'some'} minutes without use.`;
+    case 'screen-lock':
+      return `Locked at ${at} when the laptop’s screen locked.`;
+    case 'suspend':
+      return `Locked at ${at} when the laptop went to sleep.`;
+  }
+}
+
 export function Lock() {
   const [mode, setMode] = useState<keyof typeof leads>('unlock');
   const clock = useVault((state) => state.status?.clock ?? null);
+  const lastLock = useVault((state) => state.status?.lastLock ?? null);
 
   return (
     <main className="page page-centered page-locked">
@@ -135,6 +152,11 @@ export function Lock() {
         <div className="card-header card-header-center">
           <LockIcon size={64} />
           <h1>{uiText.lockedTitle}</h1>
+          {mode === 'unlock' && lastLock ? (
+            <p className="lock-reason" data-testid="lock-reason">
+              {lockedBecause(lastLock)}
+            </p>
+          ) : null}
           <p className="lead">{leads[mode]}</p>
         </div>
         {clock ? <ClockNotice clock={clock} canConfirm={false} /> : null}

@@ -6,7 +6,7 @@ import type { VaultErrorInfo } from '../../../shared/errors';
 import { uiText } from '../../../shared/ui-text';
 import { callMain, Refusal } from '../../app/call-main';
 
-export type View = 'clients' | 'access-log' | 'auditors' | 'settings';
+export type View = 'home' | 'clients' | 'access-log' | 'auditors' | 'settings';
 
 /**
  * A screen opened from a tab: a client, the consent wizard, the recording screen, the player.
@@ -52,6 +52,7 @@ interface VaultState {
   recover(recoveryKey: string, newPassphrase: string): Promise<VaultErrorInfo | null>;
   lock(): Promise<VaultErrorInfo | null>;
   setIdleLock(minutes: number): Promise<VaultErrorInfo | null>;
+  changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<VaultErrorInfo | null>;
   /** The therapist confirms the date after the clock leapt forward. */
   confirmDate(): Promise<VaultErrorInfo | null>;
   /** The therapist lifts the hold an anchor finding put on every recording. */
@@ -101,7 +102,7 @@ export const useVault = create<VaultState>()((set, get) => {
     const previous = get().status;
     const lockedUnderUs = previous?.state === 'unlocked' && next.state !== 'unlocked';
     if (lockedUnderUs) {
-      set({ status: next, recoveryKey: null, view: 'clients', detail: null });
+      set({ status: next, recoveryKey: null, view: 'home', detail: null });
       get().announce(uiText.vaultLocked);
     } else if (JSON.stringify(previous) !== JSON.stringify(next)) {
       // An unchanged answer to a poll re-renders nothing.
@@ -143,7 +144,7 @@ export const useVault = create<VaultState>()((set, get) => {
     statusProblem: null,
     recoveryKey: null,
     deviceName: '',
-    view: 'clients',
+    view: 'home',
     detail: null,
     announcement: { text: '', id: 0 },
     retrySecondsLeft: 0,
@@ -165,18 +166,18 @@ export const useVault = create<VaultState>()((set, get) => {
       return requestThenReadStatus(
         () => window.vault.vault.create(input),
         (value) =>
-          set({ recoveryKey: value.recoveryKey, deviceName: value.deviceName, view: 'clients' }),
+          set({ recoveryKey: value.recoveryKey, deviceName: value.deviceName, view: 'home' }),
       );
     },
 
     finishRecoverySheet() {
-      set({ recoveryKey: null, view: 'clients' });
+      set({ recoveryKey: null, view: 'home' });
     },
 
     async unlock(passphrase) {
       const error = await requestThenReadStatus(
         () => window.vault.session.unlock({ passphrase }),
-        () => set({ view: 'clients' }),
+        () => set({ view: 'home' }),
       );
       if (error?.retryAfterMs) startRetryCountdown(error.retryAfterMs);
       return error;
@@ -186,7 +187,7 @@ export const useVault = create<VaultState>()((set, get) => {
       const error = await requestThenReadStatus(
         () => window.vault.session.recover({ recoveryKey, newPassphrase }),
         () => {
-          set({ view: 'clients' });
+          set({ view: 'home' });
           get().announce('The passphrase is changed and the vault is open.');
         },
       );
@@ -200,6 +201,12 @@ export const useVault = create<VaultState>()((set, get) => {
 
     setIdleLock(minutes) {
       return requestThenReadStatus(() => window.vault.settings.setIdleLock({ minutes }));
+    },
+
+    changePassphrase(oldPassphrase, newPassphrase) {
+      return requestThenReadStatus(() =>
+        window.vault.session.changePassphrase({ oldPassphrase, newPassphrase }),
+      );
     },
 
     confirmDate() {
