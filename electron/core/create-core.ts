@@ -21,6 +21,7 @@ import {
   integritySentences,
   startIntegrityCheck,
   type BackgroundIntegrityCheck,
+  type FileCheckSpawner,
 } from './platform/integrity-check';
 import { createDispatcher, type Asker, type Dispatch, type Handlers } from './dispatch';
 import type { CoreContext } from './handlers/context';
@@ -79,6 +80,8 @@ export interface CoreOptions {
    * Absent: in slices on main.
    */
   auditIndexWorker?: string | URL;
+  /** Starts the background whole-file check; plain Node spawning itself unless given (the app). */
+  fileCheckSpawner?: FileCheckSpawner;
   /** This laptop's name for the recovery sheet; the OS host name unless a test names it. */
   deviceName?: string;
 }
@@ -275,7 +278,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   lifecycle.onLock(() => anchors.headMoved());
   let lastSweepMark = clock.mark();
   destroyer.sweep('start-up');
-  if (lifecycle.state === 'locked') integrityCheck = startIntegrityCheck(lifecycle.path, now);
+  if (lifecycle.state === 'locked')
+    integrityCheck = startIntegrityCheck(lifecycle.path, now, undefined, options.fileCheckSpawner);
 
   // Main's window follows who is signed in; this tells it, once per change. From the moment the
   // therapist hands the laptop over, its PIN screen is the client's too.
