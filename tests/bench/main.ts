@@ -12,6 +12,7 @@ import { ipcHostileGroup } from './ipc-hostile';
 import { playbackGroup } from './playback';
 import { playerMemoryGroup } from './player-memory';
 import { recordingGroup } from './recordings';
+import { scaleGroup } from './scale';
 import { credentialTimingGroup, unlockGroup } from './unlock';
 
 const GROUPS: BenchGroup[] = [
@@ -24,6 +25,7 @@ const GROUPS: BenchGroup[] = [
   auditExportGroup,
   credentialTimingGroup,
   ipcHostileGroup,
+  scaleGroup,
 ];
 
 function parseArgs(argv: string[]): BenchOptions & { json: string | null } {
