@@ -279,7 +279,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   let lastSweepMark = clock.mark();
   destroyer.sweep('start-up');
   if (lifecycle.state === 'locked')
-    integrityCheck = startIntegrityCheck(lifecycle.path, now, undefined, options.fileCheckSpawner);
+    integrityCheck = startIntegrityCheck(
+      lifecycle.path,
+      now,
+      // Logged once per check and shown where the therapist sees every other tamper alarm.
+      (detail) => {
+        if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return;
+        lifecycle.opened().alarms.raise({
+          subject: 'vault/file',
+          clientId: null,
+          problem: `the whole-file check found damage (${detail.length} finding${detail.length === 1 ? '' : 's'}; first: ${String(detail[0] ?? '?').slice(0, 120)})`,
+        });
+      },
+      options.fileCheckSpawner,
+    );
 
   // Main's window follows who is signed in; this tells it, once per change. From the moment the
   // therapist hands the laptop over, its PIN screen is the client's too.

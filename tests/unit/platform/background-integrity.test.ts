@@ -102,6 +102,18 @@ describe('background integrity check', () => {
     const report = await settledIntegrity(core);
     expect(report.state).toBe('damaged');
     expect(report.message).toMatch(/found damage/);
+    // Logged once as a tamper alarm and shown where the therapist sees the others.
+    const { alarms } = await call(core, 'vault.integrity');
+    expect(alarms.filter((alarm) => alarm.subject === 'vault/file')).toEqual([
+      expect.objectContaining({
+        clientId: null,
+        problem: expect.stringMatching(/whole-file check found damage/),
+      }),
+    ]);
+    const { entries } = await call(core, 'audit.recent', { limit: 500 });
+    expect(
+      entries.filter((e) => e.action === 'integrity.alarm' && e.subject === 'vault/file'),
+    ).toHaveLength(1);
   });
 
   it('a vault cut short is still refused before the first screen', async () => {
