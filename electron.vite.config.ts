@@ -14,6 +14,8 @@ export default defineConfig({
             import.meta.dirname,
             'electron/core/audit/audit-index-worker.ts',
           ),
+          // Started by main as a utility process (file-check-process.ts): the whole-file check.
+          'file-check': resolve(import.meta.dirname, 'electron/file-check-child.ts'),
         },
         // Native and wasm-bearing modules stay as runtime requires.
         external: ['better-sqlite3', 'libsodium-wrappers-sumo', '@napi-rs/keyring'],

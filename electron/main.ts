@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app } from 'electron';
 import { createCore } from './core/create-core';
+import { utilityFileCheck } from './file-check-process';
 import { startApp } from './start-app';
 
 const bundleDir = path.dirname(fileURLToPath(import.meta.url));
@@ -11,7 +12,11 @@ const bundleDir = path.dirname(fileURLToPath(import.meta.url));
 startApp({
   // The log screen's index is read in a worker thread, bundled beside main (electron.vite.config.ts).
   createCore: (options) =>
-    createCore({ ...options, auditIndexWorker: path.join(bundleDir, 'audit-index-worker.js') }),
+    createCore({
+      ...options,
+      auditIndexWorker: path.join(bundleDir, 'audit-index-worker.js'),
+      fileCheckSpawner: utilityFileCheck(path.join(bundleDir, 'file-check.js')),
+    }),
   rendererDir: path.join(bundleDir, '../renderer'),
   preloadPath: path.join(bundleDir, '../preload/preload.cjs'),
 }).catch((error: unknown) => {

@@ -21,6 +21,7 @@ import {
   integritySentences,
   startIntegrityCheck,
   type BackgroundIntegrityCheck,
+  type FileCheckSpawner,
 } from './platform/integrity-check';
 import { createDispatcher, type Asker, type Dispatch, type Handlers } from './dispatch';
 import type { ConsentPdfSaver, CoreContext } from './handlers/context';
@@ -88,6 +89,8 @@ export interface CoreOptions {
    * Absent: in slices on main.
    */
   auditIndexWorker?: string | URL;
+  /** Starts the background whole-file check; plain Node spawning itself unless given (the app). */
+  fileCheckSpawner?: FileCheckSpawner;
   /** This laptop's name for the recovery sheet; the OS host name unless a test names it. */
   deviceName?: string;
   /**
@@ -294,7 +297,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   lifecycle.onLock(() => anchors.headMoved());
   let lastSweepMark = clock.mark();
   destroyer.sweep('start-up');
-  if (lifecycle.state === 'locked') integrityCheck = startIntegrityCheck(lifecycle.path, now);
+  if (lifecycle.state === 'locked')
+    integrityCheck = startIntegrityCheck(
+      lifecycle.path,
+      now,
+      // Logged once per check and shown where the therapist sees every other tamper alarm.
+      (detail) => {
+        if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return;
+        lifecycle.opened().alarms.raise({
+          subject: 'vault/file',
+          clientId: null,
+          problem: `the whole-file check found damage (${detail.length} finding${detail.length === 1 ? '' : 's'}; first: ${String(detail[0] ?? '?').slice(0, 120)})`,
+        });
+      },
+      options.fileCheckSpawner,
+    );
 
   // Main's window follows who is signed in; this tells it, once per change. From the moment the
   // therapist hands the laptop over, its PIN screen is the client's too.

@@ -12,6 +12,7 @@ import { ipcHostileGroup } from './ipc-hostile';
 import { playbackGroup } from './playback';
 import { playerMemoryGroup } from './player-memory';
 import { recordingGroup } from './recordings';
+import { scaleGroup } from './scale';
 import { credentialTimingGroup, unlockGroup } from './unlock';
 import { writeAmplificationGroup } from './write-amplification';
 
@@ -26,6 +27,7 @@ const GROUPS: BenchGroup[] = [
   credentialTimingGroup,
   ipcHostileGroup,
   writeAmplificationGroup,
+  scaleGroup,
 ];
 
 function parseArgs(argv: string[]): BenchOptions & { json: string | null } {

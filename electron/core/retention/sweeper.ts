@@ -6,6 +6,8 @@ import { CiphertextRemover } from './ciphertext-remover';
 import type { Destroyer } from './destroyer';
 
 export const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+/** Keys destroyed per transaction: ~3 ms each under load, so a batch stays well within 50 ms. */
+export const KEYS_PER_TRANSACTION = 8;
 
 const causeText = {
   retention: 'the terms keep recordings only so long',
@@ -22,19 +24,27 @@ interface Destruction {
 export function createSweeper(lifecycle: VaultService, now: () => number): Destroyer {
   const remover = new CiphertextRemover(lifecycle);
 
+  /** Due destructions whose key step has not run yet, in order, a batch per turn of main. */
+  const queued: { destruction: Destruction; ledger: 'count' | 'already-counted' }[] = [];
+  const queuedIds = new Set<string>();
+  let batchTimer: NodeJS.Immediate | null = null;
+  let stopped = false;
+
   /**
-   * Every key in one transaction (one sync, however many are due), each logged first inside it:
-   * if an entry cannot be written, nothing is destroyed and the next sweep retries. From its
-   * commit no recording in it can be played; the ciphertext follows in slices.
+   * One batch of keys in one transaction (one sync), each logged first inside it: if an entry
+   * cannot be written, nothing in the batch is destroyed and the next sweep retries. A hundred in
+   * one transaction held main 316 ms (issue 16), so a larger destruction goes a batch per turn.
+   * Nothing waiting is playable meanwhile: decide() refuses a recording from its deadline, at
+   * every open and every chunk, whether or not its key is gone yet; a quit leaves them due, and
+   * the next start's sweep takes them.
    */
-  const destroy = (
-    destructions: Destruction[],
-    ledger: 'count' | 'already-counted' = 'count',
-  ): void => {
+  const destroyBatch = (): void => {
     const vault = lifecycle.opened();
-    if (destructions.length > 0)
+    const batch = queued.splice(0, KEYS_PER_TRANSACTION);
+    try {
       vault.db.transaction(() => {
-        for (const { recordingId, reason, actorRole } of destructions) {
+        for (const { destruction, ledger } of batch) {
+          const { recordingId, reason, actorRole } = destruction;
           vault.audit.append({
             actorRole,
             action: 'recording.destroy',
@@ -48,6 +58,48 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
           vault.recordings.beginDestruction(recordingId, reason);
         }
       })();
+    } finally {
+      for (const { destruction } of batch) queuedIds.delete(destruction.recordingId);
+    }
+  };
+
+  const scheduleBatches = (): void => {
+    if (batchTimer || stopped || queued.length === 0) return;
+    batchTimer = setImmediate(() => {
+      batchTimer = null;
+      if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') {
+        queued.length = 0;
+        queuedIds.clear();
+        return;
+      }
+      try {
+        destroyBatch();
+      } catch {
+        // A full disk or a closed vault: these stay due, and the next sweep takes them again.
+        queued.length = 0;
+        queuedIds.clear();
+        return;
+      }
+      if (queued.length > 0) scheduleBatches();
+      else if (!remover.runTurn()) remover.schedule();
+    });
+  };
+
+  const destroy = (
+    destructions: Destruction[],
+    ledger: 'count' | 'already-counted' = 'count',
+  ): void => {
+    for (const destruction of destructions) {
+      if (queuedIds.has(destruction.recordingId)) continue;
+      queuedIds.add(destruction.recordingId);
+      queued.push({ destruction, ledger });
+    }
+    // The first batch within this call, as before: a small destruction is complete on return.
+    if (queued.length > 0) destroyBatch();
+    if (queued.length > 0) {
+      scheduleBatches();
+      return;
+    }
     // A small destruction finishes within this call, as before; a large one goes on in later turns.
     if (!remover.runTurn()) remover.schedule();
   };
@@ -87,6 +139,9 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
       if (!remover.runTurn()) remover.schedule();
     },
     stop() {
+      stopped = true;
+      if (batchTimer) clearImmediate(batchTimer);
+      batchTimer = null;
       remover.stop();
     },
     destroyAgain(recordingId, reason) {

@@ -1,7 +1,7 @@
 // Packaging: the fuses electron-builder flips into the binary on each of the three platforms
 // (through its own code, as `npm run dist` runs it), and the install scripts npm must run.
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FuseState, FuseV1Options, FuseVersion, getCurrentFuseWire } from '@electron/fuses';
@@ -122,6 +122,23 @@ describe('fuses', () => {
       }
       expect(flipped[FuseV1Options.RunAsNode]).toBe(FuseState.DISABLE);
     }
+  });
+  it('no app code starts a child through ELECTRON_RUN_AS_NODE, which the runAsNode fuse turns off', async () => {
+    const config = await builderConfig();
+    expect(config.electronFuses?.['runAsNode']).toBe(false);
+    const sources = (await readdir(path.join(projectRoot, 'electron'), { recursive: true }))
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => path.join(projectRoot, 'electron', file));
+    expect(sources.length).toBeGreaterThan(20);
+    const offenders: string[] = [];
+    for (const file of sources) {
+      // Comments may say why it is not used; code may not name it.
+      const code = (await readFile(file, 'utf8'))
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
+      if (/ELECTRON_RUN_AS_NODE/.test(code)) offenders.push(path.relative(projectRoot, file));
+    }
+    expect(offenders).toEqual([]);
   });
 });
 

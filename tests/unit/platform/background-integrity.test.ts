@@ -16,6 +16,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IntegrityStatus } from '../../../shared/api';
 import type { Core } from '../../../electron/core/create-core';
 import {
+  FILE_CHECK_VARIABLES,
+  nodeFileCheckSpawner,
+  startIntegrityCheck,
+  type FileCheckSpawner,
+} from '../../../electron/core/platform/integrity-check';
+import {
   call,
   sendSeconds,
   signedClient,
@@ -96,6 +102,18 @@ describe('background integrity check', () => {
     const report = await settledIntegrity(core);
     expect(report.state).toBe('damaged');
     expect(report.message).toMatch(/found damage/);
+    // Logged once as a tamper alarm and shown where the therapist sees the others.
+    const { alarms } = await call(core, 'vault.integrity');
+    expect(alarms.filter((alarm) => alarm.subject === 'vault/file')).toEqual([
+      expect.objectContaining({
+        clientId: null,
+        problem: expect.stringMatching(/whole-file check found damage/),
+      }),
+    ]);
+    const { entries } = await call(core, 'audit.recent', { limit: 500 });
+    expect(
+      entries.filter((e) => e.action === 'integrity.alarm' && e.subject === 'vault/file'),
+    ).toHaveLength(1);
   });
 
   it('a vault cut short is still refused before the first screen', async () => {
@@ -105,5 +123,29 @@ describe('background integrity check', () => {
       state: 'unavailable',
       problem: { code: 'VAULT_DAMAGED' },
     });
+  });
+
+  it('under Electron the default never starts the app binary again: the check says it could not run', async () => {
+    const spawned: string[] = [];
+    const electronless = nodeFileCheckSpawner({ ...process.versions, electron: '45.0.0' });
+    const watching: FileCheckSpawner = (variables, exited) => {
+      spawned.push(variables[FILE_CHECK_VARIABLES.vaultPath]!);
+      return electronless(variables, exited);
+    };
+    const check = startIntegrityCheck(vaultPath(), clock.now, undefined, watching);
+    expect(await check.finished()).toMatchObject({ state: 'failed', checkedAt: null });
+    expect(spawned).toEqual([vaultPath()]);
+  });
+
+  it('the core runs the check through the spawner it is given (the app passes a utility process)', async () => {
+    const asked: Record<string, string>[] = [];
+    const spawner: FileCheckSpawner = (variables, exited) => {
+      asked.push(variables);
+      return nodeFileCheckSpawner()(variables, exited);
+    };
+    core = await testCore(dataDir, clock, { fileCheckSpawner: spawner });
+    expect(await settledIntegrity(core)).toMatchObject({ state: 'ok' });
+    expect(asked).toHaveLength(1);
+    expect(asked[0]![FILE_CHECK_VARIABLES.vaultPath]).toBe(vaultPath());
   });
 });

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConsentService } from '../../../electron/core/consent/consent-service';
 import type { ClientSummary, LibraryEntry } from '../../../shared/api';
 import type { Core } from '../../../electron/core/create-core';
 import {
@@ -104,6 +105,29 @@ describe('recordings.library', () => {
     expect(byId.get(gone)).toMatchObject({ state: 'destroyed', durationMs: 0, chunkCount: 0 });
     expect(byId.get(running)).toMatchObject({ state: 'recording', durationMs: 2000 });
     expect(byId.get(kept)!.audioBytes).toBe(6 * 4000);
+  });
+
+  it('opens each client’s name once and judges no consent (that cost 330–823 ms at 300)', async () => {
+    const alex = await signedClient(core, clock.now(), { name: 'Alex Example' });
+    const sam = await signedClient(core, clock.now(), { name: 'Sam Sample', pin: '271828' });
+    for (const clientId of [alex.clientId, sam.clientId, alex.clientId, alex.clientId])
+      await record(clientId, 2);
+    const consentReads = vi.spyOn(ConsentService.prototype, 'consentState');
+    const nameReads = vi.spyOn(ConsentService.prototype, 'nameOf');
+    try {
+      const listed = await library();
+      expect(listed).toHaveLength(4);
+      expect(consentReads).not.toHaveBeenCalled();
+      expect(nameReads.mock.calls.map(([clientId]) => clientId).sort()).toEqual(
+        [alex.clientId, sam.clientId].sort(),
+      );
+      expect(new Set(listed.map((entry) => entry.clientDisplayName))).toEqual(
+        new Set(['Alex Example', 'Sam Sample']),
+      );
+    } finally {
+      consentReads.mockRestore();
+      nameReads.mockRestore();
+    }
   });
 
   it('reads the summary, not the chunk index, for a finished recording', async () => {
