@@ -2,6 +2,7 @@
 // the anchor names one by one (it keeps the latest 128 closing events), and put the copy back.
 // Before, the recordings it could not name were logged but stayed playable, and the revocation it
 // could not name read active again. Now every recording is held until the therapist confirms.
+import { until } from '../e2e/helpers';
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorSentences, integrityHoldSentence } from '../../shared/errors';
@@ -46,6 +47,11 @@ describe('restore a copy after more destructions than the anchor names', () => {
     await unlock(core);
     expect(await call(core, 'consent.revoke', { clientId })).toEqual({
       destroyed: RECENT_CLOSED_MAX + 1,
+    });
+    // Keys go in small batches, one per turn of main: let every batch (and its anchor) land.
+    await until('every key destroyed', async () => {
+      const detail = await call(core, 'clients.detail', { clientId });
+      return detail.recordings.every((r) => r.state === 'destroyed');
     });
     await practice.quit();
 

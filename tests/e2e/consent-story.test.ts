@@ -250,7 +250,11 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     // says what the vault holds.
     expect(recording!.durationMs).toBeGreaterThanOrEqual(4_000);
     expect(recording!.durationMs).toBeLessThanOrEqual(wallMs + 1000);
-    expect(savedText).toBe(`Saved: ${Math.floor(recording!.durationMs / 1000)} s`);
+    // The length as a clock reads it (issue 15: "0:22", not "22 s").
+    const seconds = Math.floor(recording!.durationMs / 1000);
+    expect(savedText).toBe(
+      `Saved: ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`,
+    );
     recordingId = recording!.recordingId;
 
     await page.getByRole('button', { name: 'Play it back' }).click();

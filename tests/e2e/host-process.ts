@@ -10,13 +10,44 @@ import type { Caller } from '../../shared/api';
 import { repoRoot } from './host';
 
 const childSource = `
+  import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
   import { createServer } from 'node:http';
   import { createCore } from './electron/core/create-core';
+  import { anchorKeyOf } from './electron/core/platform/anchor-record';
+  import { MemoryAnchorStore } from './electron/core/platform/anchor-store';
+  import { initCrypto } from './electron/core/platform/crypto';
   import { decodeWire, encodeWire } from './tests/e2e/wire';
   const config = JSON.parse(process.env.SV_CHILD_HOST ?? '{}');
+  await initCrypto();
+  const deviceSecret = new Uint8Array(Buffer.from(config.deviceSecret, 'base64'));
+  // The keychain outlives the app; here a file beside the vault folder outlives each killed
+  // process. Written whole, synced, then renamed over the old one, as a keychain item is replaced.
+  class FileAnchorStore extends MemoryAnchorStore {
+    constructor(file) {
+      super((vaultId) => anchorKeyOf(deviceSecret, vaultId));
+      this.file = file;
+      if (existsSync(file)) {
+        const { vaultId, bytes } = JSON.parse(readFileSync(file, 'utf8'));
+        this.putRawBytes(Buffer.from(vaultId, 'hex'), Buffer.from(bytes, 'base64'));
+      }
+    }
+    async write(vaultId, record) {
+      await super.write(vaultId, record);
+      const text = JSON.stringify({
+        vaultId: Buffer.from(vaultId).toString('hex'),
+        bytes: Buffer.from(this.rawBytes(vaultId)).toString('base64'),
+      });
+      const fd = openSync(this.file + '.new', 'w', 0o600);
+      writeSync(fd, text);
+      fsyncSync(fd);
+      closeSync(fd);
+      renameSync(this.file + '.new', this.file);
+    }
+  }
   const core = await createCore({
+    anchorStore: new FileAnchorStore(config.dataDir + '.anchor.json'),
     dataDir: config.dataDir,
-    deviceSecret: new Uint8Array(Buffer.from(config.deviceSecret, 'base64')),
+    deviceSecret,
     kdf: { opsLimit: 2, memLimitBytes: 8 * 1024 * 1024 },
     roomAudioProcessing: false,
     captureHost: {

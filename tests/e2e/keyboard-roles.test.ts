@@ -48,6 +48,12 @@ describe('the therapist’s day, by keyboard alone', { timeout: 180_000 }, () =>
     await tabTo(page, page.getByLabel('Passphrase', { exact: true }));
     await page.keyboard.type(PASSPHRASE);
     await page.keyboard.press('Enter');
+    // Home is the first screen after unlock; the Clients tab is a key press away.
+    await focusLandsOn(page, page.getByRole('heading', { name: 'Home', level: 1 }), 'Home');
+    await press(
+      page,
+      page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Clients' }),
+    );
     await focusLandsOn(page, page.getByRole('heading', { name: 'Clients', level: 1 }), 'Clients');
 
     await press(page, page.getByRole('button', { name: /Alex Example/ }));
@@ -128,6 +134,12 @@ describe('the therapist’s day, by keyboard alone', { timeout: 180_000 }, () =>
     await tabTo(page, page.getByLabel('Passphrase', { exact: true }));
     await page.keyboard.type(PASSPHRASE);
     await page.keyboard.press('Enter');
+    // Home is the first screen after unlock; the Clients tab is a key press away.
+    await focusLandsOn(page, page.getByRole('heading', { name: 'Home', level: 1 }), 'Home');
+    await press(
+      page,
+      page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Clients' }),
+    );
     await focusLandsOn(page, page.getByRole('heading', { name: 'Clients', level: 1 }), 'Clients');
   });
 

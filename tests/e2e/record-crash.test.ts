@@ -43,6 +43,7 @@ describe('a killed main process during a recording', { timeout: 600_000 }, () =>
     await browserHost?.close();
     await removeChildBundle();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(`${dataDir}.anchor.json`, { force: true });
   });
 
   it(`keeps every acknowledged chunk, ${KILLS} kills at random moments`, async () => {

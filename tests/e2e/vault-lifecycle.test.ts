@@ -248,7 +248,11 @@ describe('vault lifecycle in Chromium', () => {
     await visible(page.getByRole('heading', { name: 'Settings' }));
     const minutes = page.getByLabel('Lock after this many idle minutes');
     await minutes.fill('1');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    // Settings has more than one form now: the Save of the idle-lock form.
+    await minutes
+      .locator('xpath=ancestor::form[1]')
+      .getByRole('button', { name: 'Save', exact: true })
+      .click();
     await visible(page.getByText(uiText.idleSaved(1)));
     // Many clicks and key presses tell main "still here" at most once per 15 s of the page's
     // time (renderer/features/vault/vault-store.ts): once in the few seconds this takes, and no more

@@ -58,6 +58,8 @@ export const safeStorage = {
 };
 export const powerMonitor = { on: on('power'), getSystemIdleState: () => 'active' };
 export const powerSaveBlocker = { start: () => 1, stop: () => true };
+export const shell = { showItemInFolder() {} };
+export const utilityProcess = { fork() { throw new Error('no utility process in this stand-in'); } };
 export const systemPreferences = {};
 export const dialog = { showErrorBox(title, message) { console.log(JSON.stringify({ dialog: message })); } };
 export const contextBridge = {};

@@ -38,7 +38,8 @@ let core: Core | null;
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'sv-integrity-'));
   clock = fakeClock();
-  const first = await testCore(dataDir, clock);
+  // Audio in SQLite (as before migration 70), so the file is large enough to damage a page deep in it.
+  const first = await testCore(dataDir, clock, { newRecordingStorage: 'sqlite' });
   await call(first, 'vault.create', {
     practiceName: 'Riverside',
     therapistName: 'Dr. Jane Example',
