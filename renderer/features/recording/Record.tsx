@@ -8,11 +8,11 @@ import { LevelMeter } from '../../components/LevelMeter';
 import { positionClock, shortDuration } from '../../components/time-words';
 import { MarkedMoments, type MarkedMoment } from './MarkedMoments';
 import { useRecording } from './recording-store';
-import { useRecordingScreen } from './recording-screen';
+import { useRecordingScreen, useSavedDestroyDate } from './recording-screen';
+import { SavedActions } from './SavedActions';
 import { RecordingStateLine } from './RecordingStateLine';
 import { useVault } from '../vault/vault-store';
-import { Refusal } from '../../app/call-main';
-import { readClientDetail, type ClientDetail } from '../clients/clients-store';
+import type { ClientDetail } from '../clients/clients-store';
 import '../../styles/record.css';
 
 export function Record({ clientId }: { clientId: string }) {
@@ -256,22 +256,8 @@ function Recording({ name }: { name: string }) {
 
 function Saved({ name, clientId }: { name: string; clientId: string }) {
   const saved = useRecording((state) => state.saved)!;
-  const forget = useRecording((state) => state.forget);
-  const open = useVault((state) => state.open);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
-  const [destroyAfter, setDestroyAfter] = useState<number | null>(null);
-  useEffect(() => {
-    let cancelled = false;
-    // The deadline is main's, from the signed terms: read it back rather than work it out here.
-    void readClientDetail(clientId).then((read) => {
-      if (cancelled || read instanceof Refusal) return;
-      const recording = read.recordings.find((r) => r.recordingId === saved.recordingId);
-      setDestroyAfter(recording?.destroyAfter ?? null);
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [clientId, saved.recordingId]);
+  const destroyAfter = useSavedDestroyDate(clientId, saved.recordingId);
   return (
     <div className="record-card record-saved">
       <h1 id="record-title" ref={headingRef} tabIndex={-1}>
@@ -286,29 +272,7 @@ function Saved({ name, clientId }: { name: string; clientId: string }) {
           It will be destroyed on <strong>{formatDate(destroyAfter)}</strong>, as the consent says.
         </p>
       ) : null}
-      {saved.problem ? <p className="notice notice-problem">{saved.problem}</p> : null}
-      <div className="actions record-actions">
-        <button
-          type="button"
-          className="button button-primary"
-          onClick={() => {
-            forget();
-            open({ kind: 'player', recordingId: saved.recordingId, clientId });
-          }}
-        >
-          Play it back
-        </button>
-        <button
-          type="button"
-          className="button button-secondary"
-          onClick={() => {
-            forget();
-            open({ kind: 'client', clientId });
-          }}
-        >
-          Back to the client
-        </button>
-      </div>
+      <SavedActions clientId={clientId} />
     </div>
   );
 }

@@ -1,15 +1,15 @@
 // The closing voice note: the client speaks for up to two minutes, with a large countdown. Main
 // stops it at the limit by its own count of recorded time; this screen only shows what main says.
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useFocusOnMount } from '../../components/focus';
 import { LevelMeter } from '../../components/LevelMeter';
 import { positionClock, shortDuration } from '../../components/time-words';
 import { formatDate } from '../../../shared/format';
-import { Refusal } from '../../app/call-main';
-import { readClientDetail, type ClientDetail } from '../clients/clients-store';
+import type { ClientDetail } from '../clients/clients-store';
 import { useVault } from '../vault/vault-store';
 import { useRecording } from './recording-store';
-import { useRecordingScreen } from './recording-screen';
+import { useRecordingScreen, useSavedDestroyDate } from './recording-screen';
+import { SavedActions } from './SavedActions';
 import { RecordingStateLine } from './RecordingStateLine';
 import '../../styles/record.css';
 
@@ -174,21 +174,8 @@ function Speaking({ name }: { name: string }) {
 
 function Saved({ clientId }: { clientId: string }) {
   const saved = useRecording((state) => state.saved)!;
-  const forget = useRecording((state) => state.forget);
-  const open = useVault((state) => state.open);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
-  const [destroyOn, setDestroyOn] = useState<number | null>(null);
-  useEffect(() => {
-    let cancelled = false;
-    void readClientDetail(clientId).then((read) => {
-      if (cancelled || read instanceof Refusal) return;
-      const note = read.recordings.find((r) => r.recordingId === saved.recordingId);
-      setDestroyOn(note?.destroyAfter ?? null);
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [clientId, saved.recordingId]);
+  const destroyOn = useSavedDestroyDate(clientId, saved.recordingId);
 
   return (
     <div className="record-card record-saved">
@@ -200,29 +187,7 @@ function Saved({ clientId }: { clientId: string }) {
         It is kept on this laptop, encrypted, under the voice-note terms that were signed
         {destroyOn !== null ? `, and will be destroyed on ${formatDate(destroyOn)}` : ''}.
       </p>
-      {saved.problem ? <p className="notice notice-problem">{saved.problem}</p> : null}
-      <div className="actions record-actions">
-        <button
-          type="button"
-          className="button button-primary"
-          onClick={() => {
-            forget();
-            open({ kind: 'player', recordingId: saved.recordingId, clientId });
-          }}
-        >
-          Play it back
-        </button>
-        <button
-          type="button"
-          className="button button-secondary"
-          onClick={() => {
-            forget();
-            open({ kind: 'client', clientId });
-          }}
-        >
-          Back to the client
-        </button>
-      </div>
+      <SavedActions clientId={clientId} />
     </div>
   );
 }

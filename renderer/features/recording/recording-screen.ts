@@ -36,3 +36,23 @@ export function useRecordingScreen(clientId: string) {
     name: detail?.client.displayName ?? '',
   };
 }
+
+/**
+ * When the recording just saved will be destroyed, as main worked it out from the signed terms:
+ * read back rather than worked out here. Null until known.
+ */
+export function useSavedDestroyDate(clientId: string, recordingId: string): number | null {
+  const [destroyAfter, setDestroyAfter] = useState<number | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    void readClientDetail(clientId).then((read) => {
+      if (cancelled || read instanceof Refusal) return;
+      const recording = read.recordings.find((r) => r.recordingId === recordingId);
+      setDestroyAfter(recording?.destroyAfter ?? null);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [clientId, recordingId]);
+  return destroyAfter;
+}
