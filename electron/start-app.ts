@@ -206,7 +206,10 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
   };
 
   // The signed consent on screen, as a tagged PDF file where the therapist chooses.
-  const saveConsentPdf = async (suggestedName: string): Promise<string | null> => {
+  const saveConsentPdf = async (
+    suggestedName: string,
+    info: { title: string; author: string },
+  ): Promise<string | null> => {
     if (!mainWindow || mainWindow.isDestroyed()) return null;
     const chosen = await dialog.showSaveDialog(mainWindow, {
       defaultPath: path.join(app.getPath('documents'), suggestedName),
@@ -214,7 +217,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp | null
       properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const],
     });
     if (chosen.canceled || !chosen.filePath || mainWindow.isDestroyed()) return null;
-    await writeConsentPdf(mainWindow.webContents, chosen.filePath);
+    await writeConsentPdf(mainWindow.webContents, chosen.filePath, info);
     return chosen.filePath;
   };
 

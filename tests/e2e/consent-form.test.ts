@@ -3,11 +3,12 @@
 // form printed to a tagged PDF and read back with poppler (pdftotext, pdfinfo, pdftoppm), and the
 // sign step listing each recording whose destruction date new terms would move.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, formatDate } from '../../shared/format';
+import { withDocumentInfo } from '../../electron/pdf-document-info';
 import {
   call,
   clientNamed,
@@ -175,7 +176,15 @@ describe('a consent form a board would sign off', { timeout: 180_000 }, () => {
     rmSync(folder, { recursive: true, force: true });
     mkdirSync(folder, { recursive: true });
     const file = join(folder, 'consent.pdf');
-    await page.pdf({ path: file, format: 'A4', tagged: true, outline: true });
+    const printed = await page.pdf({ format: 'A4', tagged: true, outline: true });
+    // As the app's consent.savePdf does after printToPDF: the practice as the file's author.
+    writeFileSync(
+      file,
+      withDocumentInfo(new Uint8Array(printed), {
+        title: `Consent — ${couple.name} — version 1`,
+        author: practice.name,
+      }),
+    );
 
     const text = run('pdftotext', [file, '-']).replace(/\s+/g, ' ');
     for (const expected of [
@@ -214,6 +223,9 @@ describe('a consent form a board would sign off', { timeout: 180_000 }, () => {
     const info = run('pdfinfo', [file]);
     expect(info).toMatch(/Tagged:\s+yes/);
     expect(info).toMatch(new RegExp(`^Title:\\s+Consent — ${couple.name} — version 1$`, 'm'));
+    expect(info).toMatch(new RegExp(`^Author:\\s+${practice.name}$`, 'm'));
+    expect(info).toMatch(new RegExp(`^Pages:\\s+${pages}$`, 'm'));
+    expect(info).not.toMatch(/Suspects:\s+yes/);
 
     run('pdftoppm', ['-png', '-r', '60', file, join(folder, 'consent-page')]);
     expect(readdirSync(folder).filter((name) => name.endsWith('.png'))).toHaveLength(pages);

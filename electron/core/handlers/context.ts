@@ -11,7 +11,8 @@ import type { VaultService } from '../vault/vault-service';
 
 /** Main's save dialog, then the window's printToPDF: the path written, or null if cancelled. */
 export interface ConsentPdfSaver {
-  save(suggestedName: string): Promise<string | null>;
+  /** Asks where, prints there; `info` goes into the PDF's document information. */
+  save(suggestedName: string, info: { title: string; author: string }): Promise<string | null>;
 }
 
 export interface CoreContext {

@@ -121,8 +121,13 @@ export function practiceHandlers(context: CoreContext) {
       consent.version(request.clientId, request.version);
       const name = consent.nameOf(request.clientId) ?? 'client';
       const safe = name.replace(/[^\p{L}\p{N} .'-]+/gu, ' ').trim() || 'client';
+      // The same title as the printed page, and the practice as its author, for a records system.
       const path = await context.consentPdf.save(
         `Consent - ${safe} - version ${request.version}.pdf`,
+        {
+          title: `Consent — ${name} — version ${request.version}`,
+          author: context.lifecycle.practiceDetails().practiceName,
+        },
       );
       return { saved: path !== null };
     },
