@@ -192,6 +192,9 @@ describe('the consent story: defaults, wizard, recording, client revokes in revi
     await page.getByLabel('Choose a PIN of 6 or more digits').fill(client.pin);
     await page.getByLabel('Type the PIN again').fill(client.pin);
     await next(page, 9);
+    // The policy signed under reads as a version and its date; its fingerprint follows, small.
+    await visible(page.getByText(/recording policy, Version \d+, \d{1,2} [A-Z][a-z]{2} \d{4}\./));
+    await snap(page, 'wizard-9-sign-policy-version');
     await signAs(page, client.name, client.name, 'draw');
     await signAs(page, client.partner, client.partner, 'typed-only');
     await signAs(page, 'the therapist', therapistName, 'draw');

@@ -32,7 +32,7 @@ interface DocumentProps {
 }
 
 /** "Version 2, 14 Mar 2026": the policy's place among the practice's versions, and its date. */
-function policyVersionLabel(policy: Policy | null, hash: string): string | null {
+export function policyVersionLabel(policy: Policy | null, hash: string): string | null {
   const versions = [...(policy?.versions ?? [])].sort((a, b) => a.createdAt - b.createdAt);
   const index = versions.findIndex((v) => v.policyHash === hash);
   if (index < 0) return null;

@@ -13,6 +13,7 @@ import { SignatureImage } from './SignatureImage';
 import { SignaturePad } from './SignaturePad';
 import { useVault } from '../vault/vault-store';
 import type { Policy } from '../clients/clients-store';
+import { policyVersionLabel } from './ConsentDocument';
 import { previewTerms, termsInput, type SignDraft, type WizardDraft } from './ConsentWizardDraft';
 import { MovedDates } from './ConsentMovedDates';
 import { useMovedDeadlines } from './moved-deadlines';
@@ -88,8 +89,11 @@ export function SignStep({ draft, detail, policy, signatures, setSignatures }: S
       {terms ? <TermsSummary terms={terms} /> : null}
       <section className="wizard-policy" aria-label="Practice policy">
         <p>
-          You sign under the practice’s recording policy, version{' '}
-          <strong className="mono">{shortHash(policy.policyHash)}</strong>.
+          You sign under the practice’s recording policy,{' '}
+          <strong>{policyVersionLabel(policy, policy.policyHash) ?? 'the current version'}</strong>.{' '}
+          <small className="muted">
+            Fingerprint <span className="mono">{shortHash(policy.policyHash)}</span>
+          </small>
         </p>
         <details>
           <summary>Read the practice’s recording policy</summary>
