@@ -156,8 +156,10 @@ describe('consent, from the wizard to revocation, in Chromium', () => {
   it('walks the couple through all nine steps, refusing bad answers with a sentence', async () => {
     await page.getByRole('button', { name: 'Walk through consent' }).click();
     await walkToSigning(true, '30');
+    // The policy signed under: its version and date, then its fingerprint in small print.
+    await visible(page.getByText(/recording policy, Version \d+, \d{1,2} [A-Z][a-z]{2} \d{4}\./));
     await visible(
-      page.getByText(`version ${shortHash((await call(host, 'policy.get')).policyHash)}`, {
+      page.getByText(`Fingerprint ${shortHash((await call(host, 'policy.get')).policyHash)}`, {
         exact: false,
       }),
     );
