@@ -5,9 +5,9 @@
 // altered, moved, copied, taken from another recording or cut off at the end does not open.
 // A recording ends with a sealed, empty end marker (final = 1).
 import { VaultError } from '../../../shared/errors';
-import { AEAD_NONCE_BYTES, open, seal, toHex } from '../platform/crypto';
+import { seal, toHex } from '../platform/crypto';
 import { diagnoseChunk, type ChunkSource } from './chunk-diagnosis';
-import { ChunkIntegrityError } from './chunk-integrity-error';
+import { missingChunkError, openSealedChunk, verifyChunks } from './chunk-opening';
 import {
   MAX_CHUNK_BYTES,
   SEQ_SPAN,
@@ -219,40 +219,21 @@ export class SqliteChunkStore implements ChunkStore {
       | undefined;
     if (!found) throw new VaultError('NOT_FOUND');
     if (found.state === 'destroyed') throw new VaultError('RECORDING_DESTROYED');
-    const row = found.ciphertext ? (found as ChunkRow) : undefined;
-    if (!row) {
-      const recording = this.rows.get(recordingId);
-      const last = this.nextSeq(recording.recNo) - 1;
-      if (recording.finalSeq !== null && seq < recording.finalSeq && last < recording.finalSeq)
-        throw new ChunkIntegrityError(
-          'RECORDING_TRUNCATED',
-          recordingId,
-          seq,
-          `chunks from ${last + 1} on are missing`,
-        );
-      throw new VaultError('NOT_FOUND');
-    }
-    const final = found.final_seq === seq;
-    // Buffers are Uint8Arrays already: no copies on this path.
-    const sealed = { nonce: row.nonce, ciphertext: row.ciphertext };
-    if (sealed.nonce.length === AEAD_NONCE_BYTES) {
-      const payload = open(
-        recordingKey,
-        sealed,
-        chunkAssociatedData(this.vaultHex, recordingId, seq, row.start_ms, final),
-      );
-      if (payload) {
-        if (final && payload.length > 0)
-          throw new ChunkIntegrityError('CHUNK_ALTERED', recordingId, seq, 'end marker');
-        return payload;
-      }
-    }
-    throw diagnoseChunk(
-      this.diagnosisSource(),
-      this.rows.get(recordingId),
+    if (!found.ciphertext)
+      throw missingChunkError(recordingId, seq, found.final_seq, this.nextSeq(found.rec_no) - 1);
+    const row = found as ChunkRow;
+    return openSealedChunk(
+      this.vaultHex,
+      { recordingId, row, final: found.final_seq === seq },
       recordingKey,
-      row,
-      otherKeys,
+      () =>
+        diagnoseChunk(
+          this.diagnosisSource(),
+          this.rows.get(recordingId),
+          recordingKey,
+          row,
+          otherKeys,
+        ),
     );
   }
 
@@ -272,31 +253,16 @@ export class SqliteChunkStore implements ChunkStore {
     };
   }
 
-  /** Opens every chunk in order: the first problem is thrown. Returns the audio chunk count. */
   verify(
     recordingId: string,
     recordingKey: Uint8Array,
     removed: { fromSeq: number; toSeq: number }[],
   ): number {
     const recording = this.rows.get(recordingId);
-    const last = this.nextSeq(recording.recNo) - 1;
-    if (recording.finalSeq !== null && last < recording.finalSeq)
-      throw new ChunkIntegrityError(
-        'RECORDING_TRUNCATED',
-        recordingId,
-        last + 1,
-        'end marker missing',
-      );
-    const wasRemoved = (seq: number) => removed.some((r) => seq >= r.fromSeq && seq <= r.toSeq);
-    let audioChunks = 0;
-    for (let seq = 0; seq <= last; seq += 1) {
-      if (wasRemoved(seq)) continue;
-      if (!this.chunkRow(recording.recNo, seq))
-        throw new ChunkIntegrityError('CHUNK_MISSING', recordingId, seq, `chunk ${seq} is missing`);
-      this.openChunk(recordingId, recordingKey, seq);
-      if (seq !== recording.finalSeq) audioChunks += 1;
-    }
-    return audioChunks;
+    return verifyChunks(recording, this.nextSeq(recording.recNo) - 1, removed, {
+      has: (seq) => this.chunkRow(recording.recNo, seq) !== undefined,
+      open: (seq) => this.openChunk(recordingId, recordingKey, seq),
+    });
   }
 
   /** Deletes every chunk of a recording: its audio is gone for good. */

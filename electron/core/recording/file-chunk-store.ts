@@ -21,6 +21,7 @@ import {
 } from './audio-file';
 import { diagnoseChunk, type ChunkSource } from './chunk-diagnosis';
 import { ChunkIntegrityError } from './chunk-integrity-error';
+import { missingChunkError, openSealedChunk, verifyChunks } from './chunk-opening';
 import {
   MAX_CHUNK_BYTES,
   SEQ_SPAN,
@@ -311,17 +312,8 @@ export class FileChunkStore implements ChunkStore {
       | undefined;
     if (!found) throw new VaultError('NOT_FOUND');
     if (found.state === 'destroyed') throw new VaultError('RECORDING_DESTROYED');
-    if (found.file_offset === undefined || found.file_offset === null) {
-      const last = this.lastSeq(found.rec_no);
-      if (found.final_seq !== null && seq < found.final_seq && last < found.final_seq)
-        throw new ChunkIntegrityError(
-          'RECORDING_TRUNCATED',
-          recordingId,
-          seq,
-          `chunks from ${last + 1} on are missing`,
-        );
-      throw new VaultError('NOT_FOUND');
-    }
+    if (found.file_offset === undefined || found.file_offset === null)
+      throw missingChunkError(recordingId, seq, found.final_seq, this.lastSeq(found.rec_no));
     const row = this.frameAt(recordingId, found as FrameRow);
     if (!row)
       throw new ChunkIntegrityError(
@@ -330,23 +322,18 @@ export class FileChunkStore implements ChunkStore {
         seq,
         'the audio file is missing or cut off',
       );
-    const final = found.final_seq === seq;
-    const payload = open(
+    return openSealedChunk(
+      this.vaultHex,
+      { recordingId, row, final: found.final_seq === seq },
       recordingKey,
-      { nonce: row.nonce, ciphertext: row.ciphertext },
-      chunkAssociatedData(this.vaultHex, recordingId, seq, row.start_ms, final),
-    );
-    if (payload) {
-      if (final && payload.length > 0)
-        throw new ChunkIntegrityError('CHUNK_ALTERED', recordingId, seq, 'end marker');
-      return payload;
-    }
-    throw diagnoseChunk(
-      this.diagnosisSource(),
-      this.rows.get(recordingId),
-      recordingKey,
-      row,
-      otherKeys,
+      () =>
+        diagnoseChunk(
+          this.diagnosisSource(),
+          this.rows.get(recordingId),
+          recordingKey,
+          row,
+          otherKeys,
+        ),
     );
   }
 
@@ -381,24 +368,10 @@ export class FileChunkStore implements ChunkStore {
     const recording = this.rows.get(recordingId);
     const rows = this.frameRows(recording.recNo);
     const present = new Set(rows.map((r) => r.seq));
-    const last = rows.at(-1)?.seq ?? -1;
-    if (recording.finalSeq !== null && last < recording.finalSeq)
-      throw new ChunkIntegrityError(
-        'RECORDING_TRUNCATED',
-        recordingId,
-        last + 1,
-        'end marker missing',
-      );
-    const wasRemoved = (seq: number) => removed.some((r) => seq >= r.fromSeq && seq <= r.toSeq);
-    let audioChunks = 0;
-    for (let seq = 0; seq <= last; seq += 1) {
-      if (wasRemoved(seq)) continue;
-      if (!present.has(seq))
-        throw new ChunkIntegrityError('CHUNK_MISSING', recordingId, seq, `chunk ${seq} is missing`);
-      this.openChunk(recordingId, recordingKey, seq);
-      if (seq !== recording.finalSeq) audioChunks += 1;
-    }
-    return audioChunks;
+    return verifyChunks(recording, rows.at(-1)?.seq ?? -1, removed, {
+      has: (seq) => present.has(seq),
+      open: (seq) => this.openChunk(recordingId, recordingKey, seq),
+    });
   }
 
   /**
