@@ -249,16 +249,24 @@ export class AuditExports {
       throw new VaultError('NOT_ALLOWED');
     }
     let page: ExportPage;
-    if (cursor.worker) {
-      page = await cursor.worker.next();
-      // A lock or a newer export may have ended it while the thread worked.
-      if (this.cursors.get(exportId) !== cursor) throw new VaultError('VAULT_LOCKED');
-    } else {
-      const { secrets } = this.auditors.readerSecrets();
-      page = nextPage(cursor, this.lifecycle.opened().audit, secrets);
+    try {
+      page = await this.makePage(cursor);
+    } catch (error) {
+      // A page that failed ends the export (its file goes too): a later page would fail the same
+      // way, and a cursor kept meanwhile holds the thread and its copy of the key.
+      if (this.cursors.get(exportId) === cursor) this.drop(exportId);
+      throw error;
     }
+    // A lock or a newer export may have ended it while the thread worked.
+    if (this.cursors.get(exportId) !== cursor) throw new VaultError('VAULT_LOCKED');
     if (page.done) this.drop(exportId);
     return page;
+  }
+
+  private async makePage(cursor: ExportCursor): Promise<ExportPage> {
+    if (cursor.worker) return cursor.worker.next();
+    const { secrets } = this.auditors.readerSecrets();
+    return nextPage(cursor, this.lifecycle.opened().audit, secrets);
   }
 }
 

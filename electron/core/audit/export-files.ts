@@ -1,7 +1,8 @@
 // The files access-log exports are written to. Main writes every page itself, to the place the
 // person chose in main's own save dialog: the page never holds a file, so it cannot save audio
 // (or anything else) by calling it an export. An export that does not finish leaves no file:
-// a failed write, an abandoned export or a lock mid-export close and delete what was written.
+// a failed write or page, an abandoned export or a lock mid-export close and delete what was
+// written.
 import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { VaultError } from '../../../shared/errors';

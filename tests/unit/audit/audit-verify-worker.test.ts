@@ -2,6 +2,7 @@
 // and the pages of an export (export-worker.ts). Main opens none of the entries; the verdict and
 // the exported files are the ones main would make; a lock refuses the check and ends an export.
 import Database from 'better-sqlite3';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuditLog } from '../../../electron/core/audit/audit-log';
@@ -109,6 +110,41 @@ describe('the log check in a worker thread', { timeout: 180_000 }, () => {
     const csvOnMain = await exportText(onMain, 'csv', { action: 'recording.play' });
     expect(csv.rows).toBe(6_000);
     expect(csv.text.split('\r\n').length).toBe(csvOnMain.text.split('\r\n').length);
+  });
+
+  it('ends an export whose page fails, on the thread or on main: its file and its cursor go', async () => {
+    for (const worker of [true, false]) {
+      const vault = await coreVault(worker);
+      fill(vault, 6_000, event);
+      const started = await startExport(vault.core, 'json');
+      const file = join(vault.exportDir, started.fileName);
+      const nextPage = () =>
+        vault.core.dispatch('audit.exportNext', { exportId: started.exportId });
+      expect(await nextPage()).toMatchObject({ ok: true, value: { done: false } });
+      expect(readFileSync(file, 'utf8')).toMatch(/^\{"format":/);
+      // Someone with the file damages an entry a later page holds.
+      const db = new Database(join(vault.dataDir, VAULT_FILE_NAME));
+      db.prepare(
+        'UPDATE audit_entries SET sealed = zeroblob(length(sealed)) WHERE seq = 5000',
+      ).run();
+      db.close();
+
+      let failed = await nextPage();
+      while (failed.ok) {
+        expect(failed.value).toMatchObject({ done: false });
+        failed = await nextPage();
+      }
+      expect(failed.error).toMatchObject({
+        code: 'VAULT_DAMAGED',
+        message: 'Access log entry 5000 is damaged.',
+      });
+      expect(existsSync(file)).toBe(false);
+      expect(readdirSync(vault.exportDir)).toEqual([]);
+      // Ended, not failing again: main holds no cursor (nor thread) for it any more.
+      expect(await refusal(vault.core, 'audit.exportNext', { exportId: started.exportId })).toEqual(
+        { code: 'NOT_FOUND', message: 'That export has ended. Start it again.' },
+      );
+    }
   });
 
   it('ends an export and its thread at a lock: the next page is refused', async () => {
