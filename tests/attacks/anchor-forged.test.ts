@@ -1,23 +1,19 @@
 // Attack: delete the rollback anchor from the keychain, or write bytes of one's own in its place,
 // so that an older copy put back afterwards is not caught. Before, the finding was logged and
 // shown but every recording still played. Now everything is held until the therapist confirms.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { integrityHoldSentence, integrityNoticeSentences } from '../../shared/errors';
 import { call, refusal } from '../unit/helpers/practice-helpers';
 import {
   logEntries,
-  practiceWithRecording,
+  practicesForEachTest,
   status,
   unlock,
   vaultIdOf,
   type Practice,
 } from './attack-helpers';
 
-let practice: Practice | null = null;
-afterEach(() => {
-  practice?.cleanup();
-  practice = null;
-});
+const practices = practicesForEachTest();
 
 async function expectHeldUntilConfirmed(practice: Practice, alarmReason: RegExp): Promise<void> {
   const { clientId, recordingId } = practice;
@@ -60,14 +56,14 @@ async function expectHeldUntilConfirmed(practice: Practice, alarmReason: RegExp)
 
 describe('the rollback anchor deleted or forged', () => {
   it('deleted from the keychain: every recording held until the therapist confirms', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     await practice.quit();
     expect(await practice.keychain.remove(vaultIdOf(practice.dataDir))).toBe(true);
     await expectHeldUntilConfirmed(practice, /missing/);
   });
 
   it('forged (its bytes changed): every recording held until the therapist confirms', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     await practice.quit();
     const vaultId = vaultIdOf(practice.dataDir);
     const bytes = practice.keychain.rawBytes(vaultId)!;

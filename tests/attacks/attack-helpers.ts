@@ -109,6 +109,33 @@ export async function practiceWithRecording(
   return practice;
 }
 
+/**
+ * The practices the tests in this file start (`start`, as practiceWithRecording) and the folders
+ * they make beside them (`removeAfter`): after each test, all of them go.
+ */
+export function practicesForEachTest(): {
+  start(options?: Parameters<typeof practiceWithRecording>[0]): Promise<Practice>;
+  removeAfter(folder: string): string;
+} {
+  const practices: Practice[] = [];
+  const folders: string[] = [];
+  afterEach(() => {
+    for (const practice of practices.splice(0)) practice.cleanup();
+    for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+  });
+  return {
+    async start(options) {
+      const practice = await practiceWithRecording(options);
+      practices.push(practice);
+      return practice;
+    },
+    removeAfter(folder) {
+      folders.push(folder);
+      return folder;
+    },
+  };
+}
+
 /** The vault folder as a copy tool takes it: every file but the running app's lock. */
 export function copyVaultFolder(from: string): string {
   const to = mkdtempSync(join(tmpdir(), 'sv-attack-copy-'));
@@ -208,6 +235,13 @@ export async function recordingAsShown(
     clientId,
   });
   return detail.recordings.find((recording) => recording.recordingId === recordingId);
+}
+
+/** The practice's recording's destruction date as the library shows it, before any edit. */
+export async function shownDeadline(practice: Practice): Promise<number> {
+  const shown = await recordingAsShown(practice.core, practice.clientId, practice.recordingId);
+  if (typeof shown?.destroyAfter !== 'number') throw new Error('the recording shows no deadline');
+  return shown.destroyAfter;
 }
 
 /** Time passes while the app runs (wall and monotonic clock together), then main's tick. */

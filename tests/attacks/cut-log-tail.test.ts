@@ -1,17 +1,13 @@
 // Attack: cut the access log's last entries (the signed checkpoints after them stay in the file), with the app
 // closed. Before issue 11 the shortened log verified intact, in the app and in `doctor`.
-import { afterEach, describe, it } from 'vitest';
-import { expectCutTailCaught, practiceWithRecording, type Practice } from './attack-helpers';
+import { describe, it } from 'vitest';
+import { expectCutTailCaught, practicesForEachTest } from './attack-helpers';
 
-let practice: Practice | null = null;
-afterEach(() => {
-  practice?.cleanup();
-  practice = null;
-});
+const practices = practicesForEachTest();
 
 describe('cut the log tail, keeping its checkpoints', () => {
   it('is caught on this laptop by the anchor, and anywhere by --previous with an older export', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     await expectCutTailCaught(practice, 'kept');
   });
 });

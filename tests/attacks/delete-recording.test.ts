@@ -2,23 +2,18 @@
 // Before the signed state records this passed doctor and the in-app verification. Now the client's
 // signed record still lists it: the therapist's unlock names it, vault.integrity shows it, and the
 // log records the alarm. The client's other recordings keep playing.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call } from '../unit/helpers/practice-helpers';
 import { sendSeconds, startCapture, stopCapture } from '../unit/helpers/practice-helpers';
 import {
   editVaultRows,
   integrityAlarms,
   logEntries,
-  practiceWithRecording,
+  practicesForEachTest,
   unlock,
-  type Practice,
 } from './attack-helpers';
 
-let practice: Practice | null = null;
-afterEach(() => {
-  practice?.cleanup();
-  practice = null;
-});
+const practices = practicesForEachTest();
 
 function deleteRecording(dataDir: string, recordingId: string): void {
   editVaultRows(dataDir, (db) =>
@@ -40,7 +35,7 @@ function deleteRecording(dataDir: string, recordingId: string): void {
 
 describe('a recording deleted from the file', () => {
   it('is named by the in-app verification and logged; the other recording still plays', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     const { clientId, recordingId } = practice;
     const second = await startCapture(practice.core, clientId);
     await sendSeconds(practice.core, second.recordingId, 2);
@@ -85,7 +80,7 @@ describe('a recording deleted from the file', () => {
   });
 
   it('deleted while the app runs: named at the next unlock, and a recording made meanwhile plays', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     const { clientId, recordingId } = practice;
     deleteRecording(practice.dataDir, recordingId);
 

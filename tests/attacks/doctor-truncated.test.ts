@@ -2,20 +2,16 @@
 // printed a raw SQLite stack trace.
 import { statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { VAULT_FILE_NAME } from '../../electron/core/platform/db';
-import { practiceWithRecording, type Practice } from './attack-helpers';
+import { practicesForEachTest } from './attack-helpers';
 import { STACK_TRACE, doctorSays } from './doctor-findings';
 
-let practice: Practice | null = null;
-afterEach(() => {
-  practice?.cleanup();
-  practice = null;
-});
+const practices = practicesForEachTest();
 
 describe('a truncated vault file through doctor', () => {
   it('is one sentence and exit code 1, never a stack trace, never HEALTHY', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     await practice.quit();
     const file = join(practice.dataDir, VAULT_FILE_NAME);
     const healthy = await doctorSays(practice.dataDir);

@@ -1,32 +1,27 @@
 // Attack: set a recording's destroy_after to 2099 in the file, to keep its audio past retention.
 // Before the signed state records the sweeper believed the clear column and the library showed the
 // false date. Now the sweeper destroys by the signed deadline and the edit is a named alarm.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, refusal } from '../unit/helpers/practice-helpers';
 import {
   DAY_MS,
   editVaultRows,
   integrityAlarms,
   logEntries,
-  practiceWithRecording,
+  practicesForEachTest,
   recordingAsShown,
   runFor,
+  shownDeadline,
   unlock,
-  type Practice,
 } from './attack-helpers';
 
-let practice: Practice | null = null;
-afterEach(() => {
-  practice?.cleanup();
-  practice = null;
-});
+const practices = practicesForEachTest();
 
 describe('destroy_after edited to 2099', () => {
   it('is destroyed at its real date all the same, and the edit is named and logged', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     const { clientId, recordingId } = practice;
-    const realDeadline = (await recordingAsShown(practice.core, clientId, recordingId))!
-      .destroyAfter!;
+    const realDeadline = await shownDeadline(practice);
     await call(practice.core, 'session.lock');
 
     editVaultRows(practice.dataDir, (db) =>

@@ -2,31 +2,26 @@
 // locked, to have the sweeper destroy it. Before the signed state records it was destroyed while
 // locked, and the log said "consent was revoked" while the consent read active. Now nothing is
 // destroyed, the consent stays active, and the edit is a named alarm.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call } from '../unit/helpers/practice-helpers';
 import {
   editVaultRows,
   integrityAlarms,
   logEntries,
-  practiceWithRecording,
+  practicesForEachTest,
   recordingAsShown,
   runFor,
+  shownDeadline,
   unlock,
-  type Practice,
 } from './attack-helpers';
 
-let practice: Practice | null = null;
-afterEach(() => {
-  practice?.cleanup();
-  practice = null;
-});
+const practices = practicesForEachTest();
 
 describe('destroy_after edited to 0 while locked', () => {
   it('is not destroyed; consent stays active; the alarm names the recording', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     const { clientId, recordingId } = practice;
-    const realDeadline = (await recordingAsShown(practice.core, clientId, recordingId))!
-      .destroyAfter;
+    const realDeadline = await shownDeadline(practice);
     await practice.quit();
 
     editVaultRows(practice.dataDir, (db) =>

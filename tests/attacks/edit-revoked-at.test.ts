@@ -1,22 +1,17 @@
 // Attack: clear consent_events.revoked_at after the client revoked, to bring the consent back.
 // Before the signed state records the consent read active again and recording started. Now
 // recording is refused, the edit is a named alarm, and the signed revocation is put back.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, refusal } from '../unit/helpers/practice-helpers';
 import {
   editVaultRows,
   integrityAlarms,
   logEntries,
-  practiceWithRecording,
+  practicesForEachTest,
   unlock,
-  type Practice,
 } from './attack-helpers';
 
-let practice: Practice | null = null;
-afterEach(() => {
-  practice?.cleanup();
-  practice = null;
-});
+const practices = practicesForEachTest();
 
 function clearRevocation(dataDir: string): void {
   editVaultRows(dataDir, (db) =>
@@ -30,7 +25,7 @@ function clearRevocation(dataDir: string): void {
 
 describe('consent_events.revoked_at cleared', () => {
   it('while the app runs: recording is still refused, and the alarm names the consent', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     const { clientId } = practice;
     await call(practice.core, 'consent.revoke', { clientId });
     clearRevocation(practice.dataDir);
@@ -64,7 +59,7 @@ describe('consent_events.revoked_at cleared', () => {
   });
 
   it('while the app is closed: the revocation is put back at unlock and recording is refused', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     const { clientId } = practice;
     await call(practice.core, 'consent.revoke', { clientId });
     await practice.quit();

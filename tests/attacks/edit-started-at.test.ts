@@ -1,32 +1,27 @@
 // Attack: a recording past its retention still sits in the file; move its started_at and its
 // destroy_after forward so the terms seem to allow it again. Before the signed state records it
 // played. Now the sweeper destroys it by its signed deadline, it never plays, and the edit is named.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, refusal } from '../unit/helpers/practice-helpers';
 import {
   DAY_MS,
   editVaultRows,
   integrityAlarms,
   logEntries,
-  practiceWithRecording,
+  practicesForEachTest,
   recordingAsShown,
   runFor,
+  shownDeadline,
   unlock,
-  type Practice,
 } from './attack-helpers';
 
-let practice: Practice | null = null;
-afterEach(() => {
-  practice?.cleanup();
-  practice = null;
-});
+const practices = practicesForEachTest();
 
 describe('started_at and destroy_after moved forward', () => {
   it('does not make a recording past retention play', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     const { clientId, recordingId } = practice;
-    const realDeadline = (await recordingAsShown(practice.core, clientId, recordingId))!
-      .destroyAfter!;
+    const realDeadline = await shownDeadline(practice);
     const { core } = practice;
     await call(core, 'session.lock');
 
@@ -67,7 +62,7 @@ describe('started_at and destroy_after moved forward', () => {
   });
 
   it('is held, never played, when edited while the therapist is signed in', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     const { clientId, recordingId } = practice;
     const { core } = practice;
     const now = practice.clock.now();

@@ -4,13 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { AuditEntryView } from '../../shared/api';
 import { createCore, type Core } from '../../electron/core/create-core';
 import { hash, utf8 } from '../../electron/core/platform/crypto';
-import { VAULT_FILE_NAME } from '../../electron/core/platform/db';
 import { LIGHT_KDF, PASSPHRASE, fakeClock } from '../unit/helpers/kernel-helpers';
 import { call } from '../unit/helpers/practice-helpers';
+import { afterEach, beforeEach } from 'vitest';
+import { editVaultRows } from './attack-helpers';
 
 export { PASSPHRASE };
 
@@ -67,14 +68,42 @@ export async function newPractice(): Promise<Practice> {
   };
 }
 
+/**
+ * The practice of each test in this file: a new one before each test, removed after it. What it
+ * returns stands for whichever is current, so the tests read `practice` as one.
+ */
+export function newPracticeForEachTest(): Practice {
+  let current: Practice | null = null;
+  beforeEach(async () => {
+    current = await newPractice();
+  });
+  afterEach(() => {
+    current?.cleanup();
+    current = null;
+  });
+  const now = (): Practice => {
+    if (!current) throw new Error('a practice exists only inside a test');
+    return current;
+  };
+  return {
+    get core() {
+      return now().core;
+    },
+    get dataDir() {
+      return now().dataDir;
+    },
+    get clock() {
+      return now().clock;
+    },
+    close: () => now().close(),
+    reopen: () => now().reopen(),
+    cleanup: () => now().cleanup(),
+  };
+}
+
 /** Opens the vault file behind the app's back (the app must be closed), edits, and closes it. */
 export function editVaultFile<T>(practice: Practice, edit: (db: Database.Database) => T): T {
-  const db = new Database(join(practice.dataDir, VAULT_FILE_NAME));
-  try {
-    return edit(db);
-  } finally {
-    db.close();
-  }
+  return editVaultRows(practice.dataDir, edit);
 }
 
 /** The wrapped-key "integrity" a vault stored before issue 11: a public hash anyone recomputes. */
@@ -87,6 +116,20 @@ export function publicRowHash(row: {
   return Buffer.from(
     hash(utf8.encode(row.key_id), utf8.encode(row.kdf ?? ''), row.nonce, row.ciphertext),
   );
+}
+
+/**
+ * Puts the wrapped key `fromKeyId` in the row of `toKeyId` with its public hash recomputed, as
+ * anyone with the folder could while the vault stored that hash (before issue 11).
+ */
+export function swapWrappedKey(db: Database.Database, fromKeyId: string, toKeyId: string): void {
+  const donor = db
+    .prepare('SELECT key_id, kdf, nonce, ciphertext FROM wrapped_keys WHERE key_id = ?')
+    .get(fromKeyId) as { key_id: string; kdf: string | null; nonce: Buffer; ciphertext: Buffer };
+  const swapped = { ...donor, key_id: toKeyId };
+  db.prepare(
+    'UPDATE wrapped_keys SET kdf = ?, nonce = ?, ciphertext = ?, integrity = ? WHERE key_id = ?',
+  ).run(swapped.kdf, swapped.nonce, swapped.ciphertext, publicRowHash(swapped), toKeyId);
 }
 
 /** The access log as the therapist's log screen reads it (newest first). */

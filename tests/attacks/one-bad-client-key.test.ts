@@ -1,14 +1,10 @@
 // Attack: one client's key row in the vault file is damaged (a flipped byte, or a row swapped in).
 // Before issue 11 the therapist's whole client list then failed to load.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, signedClient } from '../unit/helpers/practice-helpers';
-import { PASSPHRASE, editVaultFile, logEntries, newPractice, type Practice } from './helpers';
+import { PASSPHRASE, editVaultFile, logEntries, newPracticeForEachTest } from './helpers';
 
-let practice: Practice;
-beforeEach(async () => {
-  practice = await newPractice();
-});
-afterEach(() => practice.cleanup());
+const practice = newPracticeForEachTest();
 
 describe('one damaged client key', () => {
   it('leaves every other client listed, and names the damaged one as a tamper alarm', async () => {

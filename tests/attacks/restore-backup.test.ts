@@ -3,32 +3,25 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backup } from '../../cli/backup';
 import { VAULT_FILE_NAME } from '../../electron/core/platform/db';
 import { errorSentences, integrityNoticeSentences } from '../../shared/errors';
 import { call } from '../unit/helpers/practice-helpers';
 import {
   expectDestroyedAgain,
-  practiceWithRecording,
+  practicesForEachTest,
   restoreVaultFolder,
   status,
-  type Practice,
 } from './attack-helpers';
 
-let practice: Practice | null = null;
-let backupDir: string | null = null;
-afterEach(() => {
-  practice?.cleanup();
-  if (backupDir) rmSync(backupDir, { recursive: true, force: true });
-  practice = backupDir = null;
-});
+const practices = practicesForEachTest();
 
 describe('restore a backup made before a revocation', () => {
   it('is named a rollback, logged, and the recording is destroyed again before anything plays', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     const { clientId } = practice;
-    backupDir = mkdtempSync(join(tmpdir(), 'sv-attack-backup-'));
+    const backupDir = practices.removeAfter(mkdtempSync(join(tmpdir(), 'sv-attack-backup-')));
     // Taken while the app runs, as the CLI allows.
     const made = await backup(practice.dataDir, join(backupDir, 'before.sqlite'));
     expect(made.ok).toBe(true);

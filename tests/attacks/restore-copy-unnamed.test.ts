@@ -3,15 +3,14 @@
 // Before, the recordings it could not name were logged but stayed playable, and the revocation it
 // could not name read active again. Now every recording is held until the therapist confirms.
 import { until } from '../e2e/helpers';
-import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorSentences, integrityHoldSentence } from '../../shared/errors';
 import { RECENT_CLOSED_MAX } from '../../electron/core/platform/anchor-record';
 import { call, refusal } from '../unit/helpers/practice-helpers';
 import {
   copyVaultFolder,
   logEntries,
-  practiceWithRecording,
+  practicesForEachTest,
   recordOneSecond,
   restoreVaultFolder,
   status,
@@ -19,13 +18,7 @@ import {
   type Practice,
 } from './attack-helpers';
 
-let practice: Practice | null = null;
-let copy: string | null = null;
-afterEach(() => {
-  practice?.cleanup();
-  if (copy) rmSync(copy, { recursive: true, force: true });
-  practice = copy = null;
-});
+const practices = practicesForEachTest();
 
 async function recordingStateOf(practice: Practice, recordingId: string): Promise<string> {
   const detail = await call(practice.core, 'clients.detail', { clientId: practice.clientId });
@@ -34,14 +27,14 @@ async function recordingStateOf(practice: Practice, recordingId: string): Promis
 
 describe('restore a copy after more destructions than the anchor names', () => {
   it('holds every recording: nothing plays or records until the therapist confirms, and nothing is destroyed for it', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     const { clientId } = practice;
     // One more recording than the anchor names: with the revocation, two events go unnamed.
     const recordings = [practice.recordingId];
     while (recordings.length < RECENT_CLOSED_MAX + 1)
       recordings.push(await recordOneSecond(practice.core, clientId));
     await practice.quit();
-    copy = copyVaultFolder(practice.dataDir);
+    const copy = practices.removeAfter(copyVaultFolder(practice.dataDir));
 
     let core = await practice.start();
     await unlock(core);

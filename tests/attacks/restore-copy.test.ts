@@ -1,37 +1,29 @@
 // Attack: copy the vault folder, let the client revoke (the recording is destroyed), put the copy
 // back. Before issue 11 the recording played again and nothing noticed.
-import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { integrityNoticeSentences } from '../../shared/errors';
 import { call, refusal } from '../unit/helpers/practice-helpers';
 import {
   copyVaultFolder,
   expectDestroyedAgain,
   logEntries,
-  practiceWithRecording,
+  practicesForEachTest,
   restoreVaultFolder,
   status,
   unlock,
-  type Practice,
 } from './attack-helpers';
 
 const HOUR = 60 * 60_000;
 const DAY = 24 * HOUR;
 
-let practice: Practice | null = null;
-let copy: string | null = null;
-afterEach(() => {
-  practice?.cleanup();
-  if (copy) rmSync(copy, { recursive: true, force: true });
-  practice = copy = null;
-});
+const practices = practicesForEachTest();
 
 describe('restore a copy of the vault folder after a revocation', () => {
   it('is named a rollback, logged, and the revocation and destruction are redone before anything plays', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     const { clientId, recordingId } = practice;
     await practice.quit();
-    copy = copyVaultFolder(practice.dataDir);
+    const copy = practices.removeAfter(copyVaultFolder(practice.dataDir));
 
     let core = await practice.start();
     await unlock(core);
@@ -81,10 +73,10 @@ describe('restore a copy of the vault folder after a revocation', () => {
   });
 
   it('is caught once only: the next start finds the vault current again', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     const { clientId } = practice;
     await practice.quit();
-    copy = copyVaultFolder(practice.dataDir);
+    const copy = practices.removeAfter(copyVaultFolder(practice.dataDir));
     let core = await practice.start();
     await unlock(core);
     await call(core, 'consent.revoke', { clientId });
@@ -98,10 +90,10 @@ describe('restore a copy of the vault folder after a revocation', () => {
   });
 
   it('a copy with an older newest time does not take retention back: the anchor’s time seeds the clock', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     const { clientId, recordingId } = practice;
     await practice.quit();
-    copy = copyVaultFolder(practice.dataDir);
+    const copy = practices.removeAfter(copyVaultFolder(practice.dataDir));
 
     // A month and a day pass with the app running and locked (no sweep); a failed unlock is the
     // newest entry, after the last signed checkpoint, and the anchor takes its time at quit.

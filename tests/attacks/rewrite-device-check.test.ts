@@ -3,29 +3,17 @@
 // again, and the therapist's next unlock re-tagged it as genuine. Now rows that still carry this
 // laptop's tags give the lie away: the check is put back, the swap is damage, and it is logged.
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, refusal, signedClient } from '../unit/helpers/practice-helpers';
 import {
   PASSPHRASE,
   editVaultFile,
   logEntries,
-  newPractice,
-  publicRowHash,
-  type Practice,
+  newPracticeForEachTest,
+  swapWrappedKey,
 } from './helpers';
 
-let practice: Practice;
-beforeEach(async () => {
-  practice = await newPractice();
-});
-afterEach(() => practice.cleanup());
-
-interface KeyRow {
-  key_id: string;
-  kdf: string | null;
-  nonce: Buffer;
-  ciphertext: Buffer;
-}
+const practice = newPracticeForEachTest();
 
 describe('vault_meta.device_check rewritten, with a swapped PIN-wrapped key', () => {
   it('is caught at open: the swap reads as damage, counts no try, survives an unlock, and is logged', async () => {
@@ -38,13 +26,7 @@ describe('vault_meta.device_check rewritten, with a swapped PIN-wrapped key', ()
 
     const alexKeyId = `ck/${alex.clientId}/credential`;
     editVaultFile(practice, (db) => {
-      const donor = db
-        .prepare('SELECT key_id, kdf, nonce, ciphertext FROM wrapped_keys WHERE key_id = ?')
-        .get(`ck/${blair.clientId}/credential`) as KeyRow;
-      const swapped = { ...donor, key_id: alexKeyId };
-      db.prepare(
-        'UPDATE wrapped_keys SET kdf = ?, nonce = ?, ciphertext = ?, integrity = ? WHERE key_id = ?',
-      ).run(swapped.kdf, swapped.nonce, swapped.ciphertext, publicRowHash(swapped), alexKeyId);
+      swapWrappedKey(db, `ck/${blair.clientId}/credential`, alexKeyId);
       db.prepare('UPDATE vault_meta SET device_check = ? WHERE singleton = 1').run(randomBytes(32));
     });
 

@@ -1,17 +1,19 @@
 // Attack: someone with the folder replaces a signing (state) key, so that records they sign with
 // their own key would verify. The public half is derived again from the secret at every unlock and
 // compared with the stored one; a replaced or removed key is a tamper alarm, and only that client's.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IntegrityAlarmView } from '../../shared/api';
 import { newSigningKeyPair } from '../../electron/core/platform/crypto';
 import { call, signedClient } from '../unit/helpers/practice-helpers';
-import { PASSPHRASE, editVaultFile, logEntries, newPractice, type Practice } from './helpers';
+import {
+  PASSPHRASE,
+  editVaultFile,
+  logEntries,
+  newPracticeForEachTest,
+  type Practice,
+} from './helpers';
 
-let practice: Practice;
-beforeEach(async () => {
-  practice = await newPractice();
-});
-afterEach(() => practice.cleanup());
+const practice = newPracticeForEachTest();
 
 async function alarmsOf(practice: Practice): Promise<IntegrityAlarmView[]> {
   return (await call(practice.core, 'vault.integrity')).alarms;

@@ -1,30 +1,18 @@
 // Attack: someone with the vault folder swaps a client's PIN-wrapped key for another row and
 // recomputes the row's integrity hash (it used to be a public hash). Before issue 11 the client's
 // right PIN then read as a wrong PIN and counted toward the review lockout.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClientSummary } from '../../shared/api';
 import { call, refusal, signedClient } from '../unit/helpers/practice-helpers';
 import {
   PASSPHRASE,
   editVaultFile,
   logEntries,
-  newPractice,
-  publicRowHash,
-  type Practice,
+  newPracticeForEachTest,
+  swapWrappedKey,
 } from './helpers';
 
-let practice: Practice;
-beforeEach(async () => {
-  practice = await newPractice();
-});
-afterEach(() => practice.cleanup());
-
-interface KeyRow {
-  key_id: string;
-  kdf: string | null;
-  nonce: Buffer;
-  ciphertext: Buffer;
-}
+const practice = newPracticeForEachTest();
 
 describe('a swapped PIN-wrapped key with its public hash recomputed', () => {
   it('reads as a damaged key, not a wrong PIN, counts no try, and only that client is affected', async () => {
@@ -39,15 +27,9 @@ describe('a swapped PIN-wrapped key with its public hash recomputed', () => {
     practice.close();
 
     const alexKeyId = `ck/${alex.clientId}/credential`;
-    editVaultFile(practice, (db) => {
-      const donor = db
-        .prepare('SELECT key_id, kdf, nonce, ciphertext FROM wrapped_keys WHERE key_id = ?')
-        .get(`ck/${blair.clientId}/credential`) as KeyRow;
-      const swapped = { ...donor, key_id: alexKeyId };
-      db.prepare(
-        'UPDATE wrapped_keys SET kdf = ?, nonce = ?, ciphertext = ?, integrity = ? WHERE key_id = ?',
-      ).run(swapped.kdf, swapped.nonce, swapped.ciphertext, publicRowHash(swapped), alexKeyId);
-    });
+    editVaultFile(practice, (db) =>
+      swapWrappedKey(db, `ck/${blair.clientId}/credential`, alexKeyId),
+    );
 
     const core = await practice.reopen();
     await call(core, 'session.unlock', { passphrase: PASSPHRASE });
@@ -86,17 +68,7 @@ describe('a swapped PIN-wrapped key with its public hash recomputed', () => {
 
   it('a swapped passphrase-wrapped master key is damage, never a wrong passphrase, and earns no delay', async () => {
     practice.close();
-    editVaultFile(practice, (db) => {
-      const donor = db
-        .prepare(
-          "SELECT key_id, kdf, nonce, ciphertext FROM wrapped_keys WHERE key_id = 'mk/recovery'",
-        )
-        .get() as KeyRow;
-      const swapped = { ...donor, key_id: 'mk/therapist' };
-      db.prepare(
-        "UPDATE wrapped_keys SET kdf = ?, nonce = ?, ciphertext = ?, integrity = ? WHERE key_id = 'mk/therapist'",
-      ).run(swapped.kdf, swapped.nonce, swapped.ciphertext, publicRowHash(swapped));
-    });
+    editVaultFile(practice, (db) => swapWrappedKey(db, 'mk/recovery', 'mk/therapist'));
     const core = await practice.reopen();
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const error = await refusal(core, 'session.unlock', { passphrase: PASSPHRASE });

@@ -7,15 +7,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VAULT_FILE_NAME } from '../../electron/core/platform/db';
 import { errorSentences } from '../../shared/errors';
-import { logEntries, practiceWithRecording, unlock, type Practice } from './attack-helpers';
+import { logEntries, practicesForEachTest, unlock } from './attack-helpers';
 
 const root = resolve(__dirname, '../..');
 let work: string;
 let script: string;
-let practice: Practice | null = null;
+const practices = practicesForEachTest();
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'sv-attack-two-'));
@@ -31,10 +31,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-afterEach(() => {
-  practice?.cleanup();
-  practice = null;
-});
 
 interface SecondApp {
   status: {
@@ -65,7 +61,7 @@ function fingerprint(path: string): { sha: string; mtimeMs: number; size: number
 
 describe('two processes on one vault', () => {
   it('refuses the second at once with a sentence, before it writes a byte; it opens once the first quits', async () => {
-    practice = await practiceWithRecording();
+    const practice = await practices.start();
     const vaultFile = join(practice.dataDir, VAULT_FILE_NAME);
     const before = fingerprint(vaultFile);
     const walBefore = statSync(`${vaultFile}-wal`, { throwIfNoEntry: false })?.size ?? 0;
