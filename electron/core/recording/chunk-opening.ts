@@ -2,10 +2,11 @@
 // `chunks` table, file-chunk-store.ts for files): the end marker must open empty, chunks missing
 // below it are a cut tail, and a chunk that does not open is diagnosed (chunk-diagnosis.ts).
 import { VaultError } from '../../../shared/errors';
-import { AEAD_NONCE_BYTES, open } from '../platform/crypto';
+import { AEAD_NONCE_BYTES, open, toHex } from '../platform/crypto';
+import { diagnoseChunk, type ChunkSource } from './chunk-diagnosis';
 import { ChunkIntegrityError } from './chunk-integrity-error';
 import { chunkAssociatedData, type ChunkRow } from './chunk-format';
-import type { RecordingRow } from './recording-row-store';
+import type { RecordingRow, RecordingRowStore } from './recording-row-store';
 
 /** One chunk as its store read it. */
 export interface SealedChunk {
@@ -15,32 +16,44 @@ export interface SealedChunk {
   final: boolean;
 }
 
-/**
- * Opens a sealed chunk. When it does not open, throws what `diagnose` finds was done to it; the
- * diagnosis reads the store again, so it runs only on failure.
- */
-export function openSealedChunk(
-  vaultHex: string,
-  chunk: SealedChunk,
-  recordingKey: Uint8Array,
-  diagnose: () => ChunkIntegrityError,
-): Uint8Array {
-  const { recordingId, row, final } = chunk;
-  // Buffers are Uint8Arrays already: no copies on this path, which runs for every second played.
-  const sealed = { nonce: row.nonce, ciphertext: row.ciphertext };
-  if (sealed.nonce.length === AEAD_NONCE_BYTES) {
-    const payload = open(
-      recordingKey,
-      sealed,
-      chunkAssociatedData(vaultHex, recordingId, row.seq, row.start_ms, final),
-    );
-    if (payload) {
-      if (final && payload.length > 0)
-        throw new ChunkIntegrityError('CHUNK_ALTERED', recordingId, row.seq, 'end marker');
-      return payload;
-    }
+/** Opens one store's chunks; `source` is what the diagnosis of a chunk that does not open reads. */
+export class ChunkOpener {
+  private readonly vaultHex: string;
+
+  constructor(
+    vaultId: Uint8Array,
+    private readonly rows: RecordingRowStore,
+    private readonly source: () => ChunkSource,
+  ) {
+    this.vaultHex = toHex(vaultId);
   }
-  throw diagnose();
+
+  /**
+   * Opens a sealed chunk, or throws what was done to it; `otherKeys` (other recordings' keys)
+   * lets the diagnosis tell a splice from an alteration.
+   */
+  open(
+    chunk: SealedChunk,
+    recordingKey: Uint8Array,
+    otherKeys: () => Iterable<{ recordingId: string; key: Uint8Array }>,
+  ): Uint8Array {
+    const { recordingId, row, final } = chunk;
+    // Buffers are Uint8Arrays already: no copies on this path, which runs for every second played.
+    const sealed = { nonce: row.nonce, ciphertext: row.ciphertext };
+    if (sealed.nonce.length === AEAD_NONCE_BYTES) {
+      const payload = open(
+        recordingKey,
+        sealed,
+        chunkAssociatedData(this.vaultHex, recordingId, row.seq, row.start_ms, final),
+      );
+      if (payload) {
+        if (final && payload.length > 0)
+          throw new ChunkIntegrityError('CHUNK_ALTERED', recordingId, row.seq, 'end marker');
+        return payload;
+      }
+    }
+    throw diagnoseChunk(this.source(), this.rows.get(recordingId), recordingKey, row, otherKeys);
+  }
 }
 
 /**

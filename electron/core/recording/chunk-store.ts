@@ -5,9 +5,9 @@
 // altered, moved, copied, taken from another recording or cut off at the end does not open.
 // A recording ends with a sealed, empty end marker (final = 1).
 import { VaultError } from '../../../shared/errors';
-import { seal, toHex } from '../platform/crypto';
-import { diagnoseChunk, type ChunkSource } from './chunk-diagnosis';
-import { missingChunkError, openSealedChunk, verifyChunks } from './chunk-opening';
+import { seal } from '../platform/crypto';
+import type { ChunkSource } from './chunk-diagnosis';
+import { ChunkOpener, missingChunkError, verifyChunks } from './chunk-opening';
 import {
   MAX_CHUNK_BYTES,
   SEQ_SPAN,
@@ -62,7 +62,7 @@ export interface ChunkStore {
 export class SqliteChunkStore implements ChunkStore {
   /** Prepared once: preparing on every chunk read cost more than decrypting it. */
   private readonly statements = new Map<string, Statement>();
-  private readonly vaultHex: string;
+  private readonly opener: ChunkOpener;
   private readonly insertChunk: Statement;
   private readonly lastChunk: Statement;
 
@@ -71,7 +71,7 @@ export class SqliteChunkStore implements ChunkStore {
     private readonly vaultId: Uint8Array,
     private readonly rows: RecordingRowStore,
   ) {
-    this.vaultHex = toHex(vaultId);
+    this.opener = new ChunkOpener(vaultId, rows, () => this.diagnosisSource());
     this.insertChunk = db.prepare(
       'INSERT INTO chunks (chunk_id, rec_no, seq, start_ms, duration_ms, nonce, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -222,18 +222,10 @@ export class SqliteChunkStore implements ChunkStore {
     if (!found.ciphertext)
       throw missingChunkError(recordingId, seq, found.final_seq, this.nextSeq(found.rec_no) - 1);
     const row = found as ChunkRow;
-    return openSealedChunk(
-      this.vaultHex,
+    return this.opener.open(
       { recordingId, row, final: found.final_seq === seq },
       recordingKey,
-      () =>
-        diagnoseChunk(
-          this.diagnosisSource(),
-          this.rows.get(recordingId),
-          recordingKey,
-          row,
-          otherKeys,
-        ),
+      otherKeys,
     );
   }
 

@@ -19,9 +19,9 @@ import {
   zeroFrames,
   type FrameHeader,
 } from './audio-file';
-import { diagnoseChunk, type ChunkSource } from './chunk-diagnosis';
+import type { ChunkSource } from './chunk-diagnosis';
 import { ChunkIntegrityError } from './chunk-integrity-error';
-import { missingChunkError, openSealedChunk, verifyChunks } from './chunk-opening';
+import { ChunkOpener, missingChunkError, verifyChunks } from './chunk-opening';
 import {
   MAX_CHUNK_BYTES,
   SEQ_SPAN,
@@ -57,6 +57,7 @@ export class FileChunkStore implements ChunkStore {
   private readonly statements = new Map<string, Statement>();
   private readonly writers = new Map<string, Writer>();
   private readonly vaultHex: string;
+  private readonly opener: ChunkOpener;
 
   constructor(
     private readonly db: Database,
@@ -65,6 +66,7 @@ export class FileChunkStore implements ChunkStore {
     private readonly folder: string,
   ) {
     this.vaultHex = toHex(vaultId);
+    this.opener = new ChunkOpener(vaultId, rows, () => this.diagnosisSource());
   }
 
   private stmt(sql: string): Statement {
@@ -322,18 +324,10 @@ export class FileChunkStore implements ChunkStore {
         seq,
         'the audio file is missing or cut off',
       );
-    return openSealedChunk(
-      this.vaultHex,
+    return this.opener.open(
       { recordingId, row, final: found.final_seq === seq },
       recordingKey,
-      () =>
-        diagnoseChunk(
-          this.diagnosisSource(),
-          this.rows.get(recordingId),
-          recordingKey,
-          row,
-          otherKeys,
-        ),
+      otherKeys,
     );
   }
 
