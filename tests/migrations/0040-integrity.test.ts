@@ -1,13 +1,12 @@
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrate } from '../../electron/core/platform/db';
 import { LATEST_SCHEMA_VERSION, migrations } from '../../migrations/index';
 import {
   PASSPHRASE,
   editVaultFile,
-  newPractice,
+  newPracticeForEachTest,
   publicRowHash,
-  type Practice,
 } from '../attacks/helpers';
 import { call, refusal, signedClient } from '../unit/helpers/practice-helpers';
 
@@ -117,11 +116,7 @@ describe('a vault from before migration 40, opened by this version', () => {
     `);
   }
 
-  let practice: Practice;
-  beforeEach(async () => {
-    practice = await newPractice();
-  });
-  afterEach(() => practice.cleanup());
+  const practice = newPracticeForEachTest();
 
   it('keeps working: migrated at open, its keys re-tagged, passphrase and PIN open as before', async () => {
     const client = await signedClient(practice.core, practice.clock.now(), { pin: '482915' });
