@@ -102,5 +102,5 @@ describe('restore a copy after more destructions than the anchor names', () => {
     expect(log[confirm]).toMatchObject({ actorRole: 'therapist', outcome: 'ok' });
     expect(confirm).toBeGreaterThan(heldPlay);
     expect(log.some((e) => e.action === 'recording.destroy' && e.subject === unnamed)).toBe(false);
-  });
+  }, 180_000);
 });
