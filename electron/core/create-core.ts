@@ -294,6 +294,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // A clock set back or leapt forward since the last run is logged before the first sweep.
   logClockNotices(lifecycle);
   lifecycle.onUnlock(() => anchors.headMoved());
+  lifecycle.onUnlock(() => auditors.rememberTherapistName());
   lifecycle.onLock(() => anchors.headMoved());
   let lastSweepMark = clock.mark();
   destroyer.sweep('start-up');

@@ -242,6 +242,22 @@ export const auditContract = {
     reply: empty,
   },
   /**
+   * The therapist's and the auditors' names, for the log screen's "Who" (asked once when it opens).
+   * Main opens them from a list sealed to the audit key (never a client's name: clients stay ids).
+   * `therapist` is null, and an auditor is missing, until the list names them.
+   */
+  'audit.names': {
+    callers: ['therapist', 'auditor'],
+    size: requestSize.small,
+    request: empty,
+    reply: z.strictObject({
+      therapist: z.string().max(200).nullable(),
+      auditors: z
+        .array(z.strictObject({ auditorId: z.string(), name: z.string().max(200) }))
+        .max(10_000),
+    }),
+  },
+  /**
    * The names behind the client ids that appear in the log, for an auditor who needs them for one
    * export. Logged before the answer is given.
    */

@@ -212,8 +212,13 @@ describe('access log and auditors in Chromium', { timeout: 180_000 }, () => {
     expect((await column(1))[0]).toMatch(
       /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d:\d\d (CET|CEST)$/,
     );
-    expect((await column(2))[0]).toMatch(/^Auditor [0-9a-f]{6}…$/);
-    // Nobody's name is on this screen: clients are ids.
+    // The auditor and the therapist by name (from the list sealed to the audit key), with the
+    // auditor's id beside it.
+    await until('the names in the log', async () =>
+      /^Auditor Pat Auditor \([0-9a-f]{6}…\)$/.test((await column(2))[0] ?? ''),
+    );
+    expect(await column(2)).toContain('Therapist Dr. Jane Example');
+    // No client's name on this screen: clients are ids.
     const text = await page.locator('.log-screen').innerText();
     expect(text).not.toContain('Robin Example');
     expect(text).toMatch(new RegExp(`client ${clientId.slice(0, 6)}…`));

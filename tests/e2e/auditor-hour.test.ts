@@ -4,13 +4,14 @@
 // whole), and opens the file's folder. Focus is checked after every action that hides or changes
 // the control it was on. No mouse click anywhere.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, openVault, recordSeconds, signThroughCore } from './consent-helpers';
 import { SLOW_WAIT_MS, until, visible } from './helpers';
 import { startTestHost, type TestHost } from './host';
 import { focusLandsOn, focusNotLost, press, reflows, tabTo } from './keyboard';
-import { snap } from './screens';
+import { screenshotDir, snap } from './screens';
 
 const auditorName = 'Pat Auditor';
 const auditorPassphrase = 'granite meadow lighthouse violet 31';
@@ -71,6 +72,30 @@ describe('the auditor’s hour, by keyboard alone', { timeout: 180_000 }, () => 
       'the log’s heading',
     );
     await indexed();
+  });
+
+  it('names the therapist and the auditors, never a client', async () => {
+    // The names come from the list sealed to the audit key, asked for once as the screen opens.
+    await visible(page.getByText(/^Auditor Pat Auditor \([0-9a-f]{6}…\)$/).first());
+    const who = await page.locator('.log-screen tbody tr td:nth-child(2)').allInnerTexts();
+    expect(who).toContain('Therapist Dr. Jane Example');
+    expect(who.filter((text) => text.startsWith('Auditor '))).not.toHaveLength(0);
+    for (const text of who.filter((one) => one.startsWith('Auditor ')))
+      expect(text).toMatch(/^Auditor Pat Auditor \([0-9a-f]{6}…\)$/);
+    await visible(
+      page.getByRole('button', {
+        name: /^auditor Pat Auditor \([0-9a-f]{6}…\) \(show only entries about it\)$/,
+      }),
+    );
+    expect(await page.locator('.shell-person').innerText()).toMatch(
+      /^Auditor Pat Auditor \([0-9a-f]{6}…\)$/,
+    );
+    expect(await page.locator('.log-screen').innerText()).not.toContain('Robin Example');
+    // The whole table fits a 1200 px window: nothing hides to the side, so nothing says it does.
+    const region = page.getByRole('region', { name: /^Access log\./ });
+    expect(await region.evaluate((element) => element.scrollWidth - element.clientWidth)).toBe(0);
+    expect(await page.getByTestId('log-scroll-hint').count()).toBe(0);
+    await snap(page, 'auditor-log-names-1200px');
   });
 
   it('reads a recording by its date and client, and shows only the entries about it', async () => {
@@ -158,6 +183,50 @@ describe('the auditor’s hour, by keyboard alone', { timeout: 180_000 }, () => 
     try {
       await reflows(page);
       await snap(page, 'auditor-log-320px');
+    } finally {
+      await page.setViewportSize({ width: 1200, height: 820 });
+    }
+  });
+
+  it('at 800 and 320 px the table scrolls inside its region, and says so', async () => {
+    const region = page.getByRole('region', { name: /^Access log\./ });
+    const frame = page.locator('.log-table-edges');
+    const hiddenAtSides = () =>
+      frame.evaluate((element) => ({
+        left: element.hasAttribute('data-hidden-left'),
+        right: element.hasAttribute('data-hidden-right'),
+      }));
+    try {
+      await page.setViewportSize({ width: 800, height: 820 });
+      await reflows(page);
+      // Earlier steps focused rows far down the region; the pictures start at its top.
+      await region.evaluate((element) => element.scrollTo(0, 0));
+      // Whether it fits at 800 depends on the font; the sentence is there exactly when it does not.
+      const hidden = await region.evaluate((element) => element.scrollWidth - element.clientWidth);
+      await until(
+        'the sentence to match the table',
+        async () => (await page.getByTestId('log-scroll-hint').count()) === (hidden > 1 ? 1 : 0),
+      );
+      await snap(page, 'auditor-log-800px');
+
+      await page.setViewportSize({ width: 320, height: 800 });
+      await reflows(page);
+      await visible(page.getByTestId('log-scroll-hint'));
+      expect(await region.getAttribute('aria-describedby')).toBe('log-scroll-hint');
+      await until('a shadow at the right edge', async () => (await hiddenAtSides()).right);
+      expect((await hiddenAtSides()).left).toBe(false);
+      await region.scrollIntoViewIfNeeded();
+      await snap(page, 'auditor-log-table-320px');
+      // The whole page is tall at 320 px: the table's own picture shows its edge.
+      await frame.screenshot({ path: join(screenshotDir, 'auditor-log-table-320px-close.png') });
+      // The keyboard scrolls it: focus the region, then the arrow keys.
+      await tabTo(page, region);
+      for (let step = 0; step < 8; step += 1) await page.keyboard.press('ArrowRight');
+      await until('a shadow at the left edge too', async () => (await hiddenAtSides()).left);
+      await snap(page, 'auditor-log-table-320px-scrolled');
+      await frame.screenshot({
+        path: join(screenshotDir, 'auditor-log-table-320px-scrolled-close.png'),
+      });
     } finally {
       await page.setViewportSize({ width: 1200, height: 820 });
     }

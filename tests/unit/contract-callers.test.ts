@@ -37,6 +37,7 @@ describe('who may call each channel', () => {
         'audit.exportStart',
         'audit.exportNext',
         'audit.showExport',
+        'audit.names',
       ].sort(),
     );
   });

@@ -3,7 +3,8 @@
 import { refusalReason } from '../../../shared/api';
 import { VaultError } from '../../../shared/errors';
 import { assessPassphrase } from '../../../shared/passphrase';
-import { packAuditSecrets, unpackAuditSecrets } from './audit-format';
+import { packAuditSecrets, unpackAuditSecrets, type AuditSecrets } from './audit-format';
+import { DisplayNameList, type DisplayNames } from './display-names';
 import { wipe } from '../platform/crypto';
 import { UnlockThrottle } from '../vault/unlock-throttle';
 import type { AuditorSession, VaultService } from '../vault/vault-service';
@@ -16,6 +17,53 @@ export class AuditorService {
     private readonly lifecycle: VaultService,
     private readonly now: () => number,
   ) {}
+
+  private nameList(): DisplayNameList {
+    const vault = this.lifecycle.opened();
+    return new DisplayNameList(vault.sealedFields, vault.vaultId);
+  }
+
+  /**
+   * The names as stored, changed by `change` and written back (in the caller's transaction). A
+   * list that does not open is an alarm, and is written again from what is known now.
+   */
+  private updateNames(secrets: AuditSecrets, change: (names: DisplayNames) => DisplayNames): void {
+    const list = this.nameList();
+    list.write(secrets, change(this.readNames(list, secrets)), this.now());
+  }
+
+  private readNames(list: DisplayNameList, secrets: AuditSecrets): DisplayNames {
+    const { names, damaged } = list.read(secrets);
+    if (damaged)
+      this.lifecycle.opened().alarms.raise({
+        subject: 'sealed_fields/audit/display-names',
+        clientId: null,
+        problem:
+          'the list of names for the access log does not open with this vault’s audit key; the log shows ids until the therapist next unlocks',
+      });
+    return names;
+  }
+
+  /**
+   * After every therapist unlock (and a change of name): the therapist's name, from what MK opens,
+   * goes into the list an auditor can read. The auditors' names stay as they were.
+   */
+  rememberTherapistName(): void {
+    const { vault, auditSecrets, info } = this.lifecycle.unlocked();
+    vault.db.transaction(() => {
+      this.updateNames(auditSecrets, (names) => ({ ...names, therapist: info.therapistName }));
+    })();
+  }
+
+  /** The therapist's and auditors' names for the log screen, for whoever holds the audit secrets. */
+  names(): { therapist: string | null; auditors: { auditorId: string; name: string }[] } {
+    const { secrets } = this.readerSecrets();
+    const { therapist, auditors } = this.readNames(this.nameList(), secrets);
+    return {
+      therapist,
+      auditors: Object.entries(auditors).map(([auditorId, name]) => ({ auditorId, name })),
+    };
+  }
 
   private throttle(): UnlockThrottle {
     return new UnlockThrottle(
@@ -35,6 +83,11 @@ export class AuditorService {
       let auditorId = '';
       vault.db.transaction(() => {
         auditorId = vault.auditors.add(signInName, passphrase, packed);
+        const id = auditorId;
+        this.updateNames(auditSecrets, (names) => ({
+          therapist: info.therapistName,
+          auditors: { ...names.auditors, [id]: signInName.trim() },
+        }));
         vault.audit.append({
           actorRole: info.role,
           action: 'auditor.add',
@@ -53,8 +106,10 @@ export class AuditorService {
   }
 
   remove(auditorId: string): void {
-    const { vault, info } = this.lifecycle.unlocked();
+    const { vault, info, auditSecrets } = this.lifecycle.unlocked();
     vault.db.transaction(() => {
+      // Written again, and the removed auditor stays in it: the log still names them.
+      this.updateNames(auditSecrets, (names) => ({ ...names, therapist: info.therapistName }));
       vault.audit.append({
         actorRole: info.role,
         action: 'auditor.remove',
@@ -123,6 +178,15 @@ export class AuditorService {
           outcome: 'ok',
         });
         vault.audit.checkpoint(auditSecrets);
+        // An auditor added before the list existed is named from their own sign-in.
+        const list = this.nameList();
+        const known = this.readNames(list, auditSecrets);
+        if (!Object.hasOwn(known.auditors, opened.auditorId))
+          list.write(
+            auditSecrets,
+            { ...known, auditors: { ...known.auditors, [opened.auditorId]: signInName.trim() } },
+            this.now(),
+          );
       })();
       this.lifecycle.beginOtherSession(session);
     } catch (error) {

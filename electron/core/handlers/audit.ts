@@ -96,6 +96,10 @@ export function auditHandlers(context: CoreContext, desk: AuditExportParts, quer
       chooser.reveal(path);
       return {};
     },
+    'audit.names': () => {
+      context.active();
+      return context.auditors.names();
+    },
     'audit.revealClients': async () => {
       context.active();
       const clients = context.consent.list();

@@ -101,7 +101,10 @@ export function sessionHandlers(context: CoreContext) {
     },
     'settings.setPractice': (request) => {
       context.active();
-      return lifecycle.setPracticeDetails(request);
+      const details = lifecycle.setPracticeDetails(request);
+      // An auditor reads the therapist's name from the log's own list, not from MK.
+      context.auditors.rememberTherapistName();
+      return details;
     },
     'settings.setIdleLock': (request) => {
       context.active();

@@ -1,4 +1,5 @@
-// Small named values (practice name, therapist name) sealed with the master key.
+// Small named values: the practice and therapist names sealed with the master key, and the
+// access log's display-name list sealed to the audit key (a sealed box, stored as it is).
 import type { Database } from 'better-sqlite3';
 import { VaultError } from '../../../shared/errors';
 import { open, seal, toHex, utf8 } from './crypto';
@@ -42,5 +43,23 @@ export class SealedFieldStore {
     );
     if (!plaintext) throw new VaultError('VAULT_DAMAGED');
     return utf8.decode(plaintext);
+  }
+
+  /** A value sealed as a whole (a sealed box carries its own nonce): the nonce column is empty. */
+  writeSealedBox(name: string, sealedBox: Uint8Array, at: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO sealed_fields (name, nonce, ciphertext, updated_at) VALUES (?, X'', ?, ?)
+         ON CONFLICT (name) DO UPDATE SET nonce = excluded.nonce, ciphertext = excluded.ciphertext,
+           updated_at = excluded.updated_at`,
+      )
+      .run(name, sealedBox, at);
+  }
+
+  /** The sealed box stored under `name`; null when it was never written. */
+  readSealedBox(name: string): Uint8Array | null {
+    const row = this.db.prepare('SELECT ciphertext FROM sealed_fields WHERE name = ?').get(name) as
+      { ciphertext: Buffer } | undefined;
+    return row ? new Uint8Array(row.ciphertext) : null;
   }
 }

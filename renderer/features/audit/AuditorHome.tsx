@@ -2,6 +2,7 @@
 import type { SessionInfo } from '../../../shared/api';
 import { LockIcon } from '../../components/LockIcon';
 import { LogScreen } from './LogScreen';
+import { useAudit } from './audit-store';
 import { shortId } from './audit-words';
 import { useFocusOnMount } from '../../components/focus';
 import { useVault } from '../vault/vault-store';
@@ -9,6 +10,9 @@ import { useVault } from '../vault/vault-store';
 export function AuditorHome({ session }: { session: SessionInfo }) {
   const lock = useVault((state) => state.lock);
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
+  const ownName = useAudit((state) =>
+    session.auditorId ? state.names.auditors.get(session.auditorId) : undefined,
+  );
   return (
     <div className="shell">
       <header className="shell-header">
@@ -18,7 +22,12 @@ export function AuditorHome({ session }: { session: SessionInfo }) {
               Access log — signed in as auditor
             </h1>
             {session.auditorId ? (
-              <p className="shell-person">Auditor {shortId(session.auditorId)}</p>
+              <p className="shell-person">
+                Auditor{' '}
+                {ownName
+                  ? `${ownName} (${shortId(session.auditorId)})`
+                  : shortId(session.auditorId)}
+              </p>
             ) : null}
           </div>
           <button type="button" className="button button-lock" onClick={() => void lock()}>

@@ -160,6 +160,7 @@ export function LogScreen({
       {entries.length > 0 ? (
         <LogTable
           entries={entries}
+          names={state.names}
           caption={`Access log. ${summary}`}
           onSubject={(subject) => state.setFilters({ subject })}
         />

@@ -14,6 +14,14 @@ export type Outcome = AuditEntryView['outcome'];
 export type ExportFormat = Request<'audit.exportStart'>['format'];
 export type Verdict = Reply<'audit.verify'>;
 
+/** Who acts in the log by name: the therapist, and auditors by id. Never a client. */
+export interface ActorNames {
+  therapist: string | null;
+  auditors: Map<string, string>;
+}
+
+export const noNames: ActorNames = { therapist: null, auditors: new Map() };
+
 export interface LogFilters {
   /** yyyy-mm-dd, local time; '' for no bound. */
   from: string;
@@ -64,6 +72,8 @@ interface AuditState {
   /** Main is still reading the log (entries read of all): the counts cover only those so far. */
   indexing: { done: number; total: number } | null;
   verdict: Verdict | null;
+  /** Read once when the screen opens; ids and roles alone until then (or if main cannot say). */
+  names: ActorNames;
   loading: boolean;
   /** A sentence for the person when the log could not be read or checked. */
   error: string | null;
@@ -161,6 +171,17 @@ export const useAudit = create<AuditState>()((set, get) => {
     else set({ verdict });
   }
 
+  async function readNames(): Promise<void> {
+    const names = await callMain(window.vault.audit.names({}));
+    if (names instanceof Refusal) return;
+    set({
+      names: {
+        therapist: names.therapist,
+        auditors: new Map(names.auditors.map((auditor) => [auditor.auditorId, auditor.name])),
+      },
+    });
+  }
+
   return {
     filters: noFilters,
     cursors: [undefined],
@@ -170,6 +191,7 @@ export const useAudit = create<AuditState>()((set, get) => {
     actions: [],
     indexing: null,
     verdict: null,
+    names: noNames,
     loading: false,
     error: null,
     exported: { phase: 'idle' },
@@ -184,10 +206,11 @@ export const useAudit = create<AuditState>()((set, get) => {
         matched: 0,
         indexing: null,
         verdict: null,
+        names: noNames,
         error: null,
         ...(running ? {} : { exported: { phase: 'idle' } as const }),
       });
-      await Promise.all([verify(), readPage()]);
+      await Promise.all([verify(), readPage(), readNames()]);
     },
 
     close() {

@@ -1,7 +1,9 @@
 // The access log in plain words: what each action, actor, subject and reason means to a person.
-// Ids stay pseudonymous (a client is "client 3fa2c0…"); names are only ever revealed on purpose.
+// Clients stay pseudonymous ("client 3fa2c0…"; their names are only ever revealed on purpose);
+// the therapist and auditors are named from the list main opens with the audit key.
 import type { AuditAction, AuditEntryView, RefusalReason } from '../../../shared/api';
 import { formatDateTime } from '../../../shared/format';
+import type { ActorNames } from './audit-store';
 
 /** A label for every action main writes: a new action without one does not compile. */
 export const actionWords: Record<AuditAction, string> = {
@@ -109,10 +111,25 @@ export function shortId(id: string): string {
   return id.length > ID_SHOWN + 1 ? `${id.slice(0, ID_SHOWN)}…` : id;
 }
 
-/** Who acted: a role, and for a client or an auditor their pseudonymous id. */
-export function describeActor(entry: AuditEntryView): { role: string; id: string | null } {
-  const id = entry.actorId?.replace(/^auditor:/, '') ?? null;
-  return { role: roleWords[entry.actorRole], id: id ? shortId(id) : null };
+/**
+ * Who acted: a role; the therapist's or an auditor's name where the list has it; and for a client
+ * or an auditor their pseudonymous id ("Auditor Pat Auditor (7c3db6…)", "Client 3fa2c0…").
+ */
+export function describeActor(
+  entry: AuditEntryView,
+  names: ActorNames,
+): { role: string; name: string | null; id: string | null } {
+  const auditorId = entry.actorId?.startsWith('auditor:')
+    ? entry.actorId.slice('auditor:'.length)
+    : null;
+  const id = auditorId ?? entry.actorId;
+  const name =
+    entry.actorRole === 'therapist'
+      ? names.therapist
+      : auditorId !== null
+        ? (names.auditors.get(auditorId) ?? null)
+        : null;
+  return { role: roleWords[entry.actorRole], name, id: id ? shortId(id) : null };
 }
 
 const subjectWords: Record<string, string> = {
@@ -140,11 +157,17 @@ function consentVersion(entry: AuditEntryView): number | null {
  * The subject as a person reads it; `id` is the full value, for filtering by it. Names never come
  * from the log: a client is "client 3fa2c0", a recording is its date and its client.
  */
-export function describeSubject(entry: AuditEntryView): { text: string; id: string } | null {
+export function describeSubject(
+  entry: AuditEntryView,
+  names: ActorNames,
+): { text: string; id: string } | null {
   const subject = entry.subject;
   if (subject === null) return null;
   if (subject.startsWith('auditor:')) {
-    return { text: `auditor ${shortId(subject.slice('auditor:'.length))}`, id: subject };
+    const auditorId = subject.slice('auditor:'.length);
+    const name = names.auditors.get(auditorId);
+    const text = name ? `auditor ${name} (${shortId(auditorId)})` : `auditor ${shortId(auditorId)}`;
+    return { text, id: subject };
   }
   if (entry.recording) {
     const what = entry.recording.kind === 'voice-note' ? 'closing voice note' : 'recording';
