@@ -38,10 +38,18 @@ const SILENCE_RMS = 0.01;
 const CAPTURE_LOST_MS = 15_000;
 const STOP_WAIT_MS = 5_000;
 
+/** What the recorder needs of the microphone checks: the input chosen, and whether one runs. */
+export interface MicrophoneSide {
+  chosenDeviceId(): string | null;
+  /** A check holds the capture window. */
+  busy(): boolean;
+}
+
 export class Recorder {
   private active: ActiveRecording | null = null;
   private lastStatus: RecorderStatus | null = null;
-  private readonly commands = new CaptureCommands(() => this.active?.recordingId ?? null);
+  /** Shared with the microphone checks: one capture window polls at a time. */
+  readonly commands = new CaptureCommands(() => this.active?.recordingId ?? null);
   private readonly unmarked: UnmarkedInterruptions;
 
   constructor(
@@ -52,6 +60,7 @@ export class Recorder {
     private readonly captureHost: CaptureHost,
     private readonly freeBytes: () => number,
     private readonly roomProcessingDefault: boolean,
+    private readonly microphone: MicrophoneSide = { chosenDeviceId: () => null, busy: () => false },
   ) {
     this.unmarked = new UnmarkedInterruptions(lifecycle);
   }
@@ -80,6 +89,11 @@ export class Recorder {
     const { vault, info } = this.lifecycle.unlocked();
     if (this.active)
       throw new VaultError('NOT_ALLOWED', 'A recording is already running. Stop it first.');
+    if (this.microphone.busy())
+      throw new VaultError(
+        'NOT_ALLOWED',
+        'The microphone test is still running. Wait for its answer, then record.',
+      );
     refuseWhileAnchorHeld(vault, (reason) =>
       vault.audit.append({
         actorRole: info.role,
@@ -110,6 +124,7 @@ export class Recorder {
             processing,
             this.now,
             this.freeBytes,
+            this.microphone.chosenDeviceId(),
           );
         },
       );
