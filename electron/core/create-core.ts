@@ -182,7 +182,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     options.captureHost ?? noCaptureHost,
     freeBytes,
     options.roomAudioProcessing ?? true,
-    { chosenDeviceId: () => microphoneChoice.get(), busy: () => microphones?.busy ?? false },
+    {
+      chosenDeviceId: () => microphoneChoice.get(),
+      beforeRecording: async () => microphones?.beforeRecording(),
+    },
   );
   microphones = new MicrophoneChecks(
     recorder.commands,

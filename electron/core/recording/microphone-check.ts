@@ -32,6 +32,8 @@ interface RunningCheck {
   level: number;
   timer: ReturnType<typeof setTimeout>;
   finish(outcome: Outcome): void;
+  /** Settles when the check ends, however it ends. */
+  done: Promise<Outcome>;
 }
 
 export class MicrophoneChecks {
@@ -44,9 +46,19 @@ export class MicrophoneChecks {
     readonly choice: MicrophoneChoice,
   ) {}
 
-  /** A check holds the capture window: no recording may start until it is done. */
-  get busy(): boolean {
-    return this.running !== null;
+  /**
+   * A recording is about to take the capture window: a listing is waited for (it takes a moment
+   * and the page started it by itself); a test is refused, since its verdict is on its way.
+   */
+  async beforeRecording(): Promise<void> {
+    while (this.running) {
+      if (this.running.command === 'test-microphone')
+        throw new VaultError(
+          'NOT_ALLOWED',
+          'The microphone test is still running. Wait for its answer, then record.',
+        );
+      await this.running.done;
+    }
   }
 
   async list(): Promise<Reply<'microphone.list'>> {
@@ -87,7 +99,9 @@ export class MicrophoneChecks {
   }
 
   testLevel(checkId: string, rms: number): void {
-    const check = this.current(checkId, 'test-microphone');
+    const check = this.running;
+    // A level still on its way when the test ended is dropped, as the recorder drops late ones.
+    if (check?.checkId !== checkId || check.command !== 'test-microphone') return;
     check.level = rms;
     check.loudest = Math.max(check.loudest, rms);
   }
@@ -124,29 +138,32 @@ export class MicrophoneChecks {
       throw new VaultError('NOT_ALLOWED', microphoneSentences.busy);
     const checkId = newOpaqueId();
     const durationMs = command === 'test-microphone' ? MICROPHONE_TEST_MS : 0;
-    const outcome = new Promise<Outcome>((resolve) => {
-      const check: RunningCheck = {
-        checkId,
-        command,
-        loudest: 0,
-        level: 0,
-        timer: setTimeout(() => this.failRunning(checkId), durationMs + ANSWER_MS),
-        finish: (result) => {
-          if (this.running !== check) return;
-          clearTimeout(check.timer);
-          beforeEnd(check);
-          this.running = null;
-          // A command the window never took must not reach the next window to poll.
-          this.commands.reset();
-          void Promise.resolve()
-            .then(() => this.host.close(checkId))
-            .catch(() => undefined);
-          resolve(result);
-        },
-      };
-      check.timer.unref?.();
-      this.running = check;
+    let resolve: (outcome: Outcome) => void = () => undefined;
+    const outcome = new Promise<Outcome>((settle) => {
+      resolve = settle;
     });
+    const check: RunningCheck = {
+      checkId,
+      command,
+      loudest: 0,
+      level: 0,
+      timer: setTimeout(() => this.failRunning(checkId), durationMs + ANSWER_MS),
+      done: outcome,
+      finish: (result) => {
+        if (this.running !== check) return;
+        clearTimeout(check.timer);
+        beforeEnd(check);
+        this.running = null;
+        // A command the window never took must not reach the next window to poll.
+        this.commands.reset();
+        void Promise.resolve()
+          .then(() => this.host.close(checkId))
+          .catch(() => undefined);
+        resolve(result);
+      },
+    };
+    check.timer.unref?.();
+    this.running = check;
     // A poll still waiting belongs to a window that is gone: the new window must get this command.
     this.commands.reset();
     this.commands.send({

@@ -38,11 +38,11 @@ const SILENCE_RMS = 0.01;
 const CAPTURE_LOST_MS = 15_000;
 const STOP_WAIT_MS = 5_000;
 
-/** What the recorder needs of the microphone checks: the input chosen, and whether one runs. */
+/** What the recorder needs of the microphone checks: the input chosen, and the capture window free. */
 export interface MicrophoneSide {
   chosenDeviceId(): string | null;
-  /** A check holds the capture window. */
-  busy(): boolean;
+  /** Waits for a listing to end; refuses while a test listens (the screen waits for its verdict). */
+  beforeRecording(): Promise<void>;
 }
 
 export class Recorder {
@@ -60,7 +60,10 @@ export class Recorder {
     private readonly captureHost: CaptureHost,
     private readonly freeBytes: () => number,
     private readonly roomProcessingDefault: boolean,
-    private readonly microphone: MicrophoneSide = { chosenDeviceId: () => null, busy: () => false },
+    private readonly microphone: MicrophoneSide = {
+      chosenDeviceId: () => null,
+      beforeRecording: async () => undefined,
+    },
   ) {
     this.unmarked = new UnmarkedInterruptions(lifecycle);
   }
@@ -86,14 +89,12 @@ export class Recorder {
     roomAudioProcessing: boolean | undefined,
     kind: RecordingKind = 'session',
   ): Promise<{ recordingId: string }> {
+    this.lifecycle.unlocked();
+    // One capture window at a time: the check that holds it finishes first.
+    await this.microphone.beforeRecording();
     const { vault, info } = this.lifecycle.unlocked();
     if (this.active)
       throw new VaultError('NOT_ALLOWED', 'A recording is already running. Stop it first.');
-    if (this.microphone.busy())
-      throw new VaultError(
-        'NOT_ALLOWED',
-        'The microphone test is still running. Wait for its answer, then record.',
-      );
     refuseWhileAnchorHeld(vault, (reason) =>
       vault.audit.append({
         actorRole: info.role,

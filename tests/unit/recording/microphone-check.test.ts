@@ -157,7 +157,7 @@ describe('testing the microphone', () => {
       await call(core, 'capture.testLevel', { checkId, rms }, 'capture');
       expect(await call(core, 'microphone.testLevel')).toEqual({ testing: true, level: rms });
     }
-    // No recording may start while the test holds the capture window.
+    // No recording may start while the test listens: its verdict is on its way.
     const client = await signedClient(core, Date.now());
     const start = await refusal(core, 'recording.start', {
       clientId: client.clientId,
@@ -240,6 +240,43 @@ describe('testing the microphone', () => {
     const command = await call(core, 'capture.next', {}, 'capture');
     await call(core, 'capture.testDone', { checkId: command.check!.checkId }, 'capture');
     expect((await first).verdict).toBe('silent');
+  });
+});
+
+describe('a recording and a check share the capture window', () => {
+  it('a recording started during a listing waits for the list, then gets the window', async () => {
+    const { core, clock } = await newTherapist();
+    const client = await signedClient(core, clock.now());
+    const listing = call(core, 'microphone.list');
+    const list = await call(core, 'capture.next', {}, 'capture');
+    let started = false;
+    const starting = call(core, 'recording.start', {
+      clientId: client.clientId,
+      reconfirmedAloud: true,
+    }).then((reply) => {
+      started = true;
+      return reply;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(started).toBe(false);
+    await call(
+      core,
+      'capture.microphones',
+      { checkId: list.check!.checkId, microphones },
+      'capture',
+    );
+    const { recordingId } = await starting;
+    expect((await listing).microphones).toEqual(microphones);
+    // The next poll (the recording's own window) is the recording's command, not the list's.
+    const record = await call(core, 'capture.next', {}, 'capture');
+    expect(record).toMatchObject({ command: 'record', recordingId });
+    await call(
+      core,
+      'capture.started',
+      { recordingId, mimeType: 'audio/webm;codecs=opus' },
+      'capture',
+    );
+    await stopCapture(core, recordingId);
   });
 });
 
