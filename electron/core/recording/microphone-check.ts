@@ -17,8 +17,11 @@ import type { MicrophoneChoice } from './microphone-choice';
 
 /** Louder than this (about -40 dBFS, as the silence warning) is a voice, not a muted input. */
 const HEARD_RMS = 0.01;
-/** How long the capture window may take to open and answer, beyond the test itself. */
-const ANSWER_MS = 10_000;
+/**
+ * How long the capture window may take to open and answer, beyond the test itself: as long as a
+ * recording's capture window may stay quiet before it counts as lost.
+ */
+const ANSWER_MS = 15_000;
 
 type Outcome =
   | { kind: 'listed'; microphones: Microphone[] }
