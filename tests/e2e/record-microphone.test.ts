@@ -120,8 +120,6 @@ describe('choosing and testing the microphone', { timeout: 180_000 }, () => {
     const test = page.getByRole('button', { name: 'Test microphone' });
     await test.click();
     await until('the meter to move during the test', async () => (await meterLevel(page)) > 5);
-    // Taken first, checked by axe after: the shot shows the meter, axe whatever follows it.
-    await snap(page, 'record-microphone-testing');
     const verdict = page.getByTestId('microphone-verdict');
     await visible(verdict, SLOW_WAIT_MS);
     expect(await verdict.innerText()).toBe(microphoneSentences.heard);
