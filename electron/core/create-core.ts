@@ -28,10 +28,13 @@ import type { ConsentPdfSaver, CoreContext } from './handlers/context';
 
 export type { ConsentPdfSaver } from './handlers/context';
 import { practiceHandlers } from './handlers/practice';
+import { microphoneHandlers } from './handlers/microphone';
 import { recordingHandlers } from './handlers/recording';
 import { sessionHandlers } from './handlers/session';
 import { Player } from './playback/player';
 import type { CaptureHost } from './recording/capture-channel';
+import { MicrophoneChecks } from './recording/microphone-check';
+import { MicrophoneChoice } from './recording/microphone-choice';
 import { Recorder } from './recording/recorder';
 import { SWEEP_INTERVAL_MS, createSweeper } from './retention/sweeper';
 import { watchLastLock } from './vault/last-lock';
@@ -161,6 +164,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   // The recorder and the consent service refer to each other (consent ending stops a recording).
   let recorder: Recorder | null = null;
+  // The recorder and the microphone checks share the one capture window, never at once.
+  let microphones: MicrophoneChecks | null = null;
+  const microphoneChoice = new MicrophoneChoice(options.dataDir);
   const consent = new ConsentService(
     lifecycle,
     now,
@@ -176,6 +182,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     options.captureHost ?? noCaptureHost,
     freeBytes,
     options.roomAudioProcessing ?? true,
+    {
+      chosenDeviceId: () => microphoneChoice.get(),
+      beforeRecording: async () => microphones?.beforeRecording(),
+    },
+  );
+  microphones = new MicrophoneChecks(
+    recorder.commands,
+    options.captureHost ?? noCaptureHost,
+    () => recorder.isRecording,
+    microphoneChoice,
   );
   const anchors = new AnchorKeeper(
     options.anchorStore ?? processAnchorStore(options.deviceSecret),
@@ -195,6 +211,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     lifecycle,
     consent,
     recorder,
+    microphones,
     player,
     destroyer,
     review,
@@ -221,6 +238,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...sessionHandlers(context),
     ...practiceHandlers(context),
     ...recordingHandlers(context),
+    ...microphoneHandlers(context),
     ...reviewHandlers(context),
     ...auditHandlers(
       context,

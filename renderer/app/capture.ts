@@ -1,7 +1,9 @@
 // The hidden capture window: waits for main's commands (a long poll), holds the microphone only
-// while main says a consented recording runs, and sends each chunk as it arrives.
+// while main says a consented recording runs (or, for a few seconds, a microphone test), and sends
+// each chunk as it arrives.
 import type { CaptureApi } from '../../shared/api';
 import { CaptureSession } from '../features/recording/capture-session';
+import { listMicrophones, testMicrophone } from '../features/recording/microphone-probe';
 import { callMain, Refusal } from './call-main';
 
 const status = document.getElementById('capture-status');
@@ -20,7 +22,15 @@ async function loop(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       continue;
     }
-    const { command, recordingId, settings } = next;
+    const { command, recordingId, settings, check } = next;
+    if (!session && check && (command === 'list-microphones' || command === 'test-microphone')) {
+      show(command === 'test-microphone' ? 'Testing the microphone.' : 'Listing microphones.');
+      if (command === 'test-microphone') await testMicrophone(capture, check);
+      else await listMicrophones(capture, check.checkId);
+      show('Done.');
+      // As after a recording: this window lives for one check, and main closes it now.
+      return;
+    }
     if (command === 'record' && recordingId && settings) {
       if (session && session.recordingId !== recordingId) session.stop();
       if (session?.recordingId !== recordingId) {

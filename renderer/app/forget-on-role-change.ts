@@ -6,6 +6,7 @@
 import { useAudit } from '../features/audit/audit-store';
 import { useClients } from '../features/clients/clients-store';
 import { useLibrary } from '../features/home/library-store';
+import { useMicrophone } from '../features/recording/microphone-store';
 import { useRecording } from '../features/recording/recording-store';
 import { useVault } from '../features/vault/vault-store';
 
@@ -27,5 +28,6 @@ export function forgetOnRoleChange(): () => void {
     reset(useClients);
     reset(useLibrary);
     reset(useRecording);
+    reset(useMicrophone);
   });
 }

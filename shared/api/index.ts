@@ -7,6 +7,7 @@ import { auditContract } from './audit';
 import { clientContract } from './clients';
 import type { CallerKind } from './common';
 import { consentContract } from './consent';
+import { microphoneCaptureContract, microphoneContract } from './microphone';
 import { playbackContract } from './playback';
 import { captureContract, recordingContract } from './recording';
 import { reviewContract } from './review';
@@ -16,6 +17,7 @@ export * from './audit';
 export * from './clients';
 export * from './common';
 export * from './consent';
+export * from './microphone';
 export * from './playback';
 export * from './recording';
 export * from './review';
@@ -30,6 +32,8 @@ export const contract = {
   ...playbackContract,
   ...reviewContract,
   ...captureContract,
+  ...microphoneContract,
+  ...microphoneCaptureContract,
 } as const satisfies Record<
   string,
   { callers: readonly CallerKind[]; size: number; request: z.ZodType; reply: z.ZodType }

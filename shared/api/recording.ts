@@ -12,6 +12,7 @@ import {
   requestSize,
   rowNumber,
 } from './common';
+import { deviceIdSchema, microphoneCheckSchema } from './microphone';
 
 /** A closing voice note is at most two minutes of recorded time; main stops it there. */
 export const VOICE_NOTE_LIMIT_MS = 120_000;
@@ -75,6 +76,8 @@ export const captureSettingsSchema = z.strictObject({
   autoGainControl: z.boolean(),
   timesliceMs: z.number().int(),
   audioBitsPerSecond: z.number().int(),
+  /** The input chosen on this laptop (microphone.choose); null for the system's default. */
+  deviceId: deviceIdSchema.nullable(),
 });
 export type CaptureSettings = z.infer<typeof captureSettingsSchema>;
 
@@ -95,9 +98,19 @@ export const recorderStatusSchema = z.strictObject({
 export type RecorderStatus = z.infer<typeof recorderStatusSchema>;
 
 export const captureCommandSchema = z.strictObject({
-  command: z.enum(['record', 'pause', 'resume', 'stop', 'continue']),
+  command: z.enum([
+    'record',
+    'pause',
+    'resume',
+    'stop',
+    'continue',
+    'list-microphones',
+    'test-microphone',
+  ]),
   recordingId: opaqueId.nullable(),
   settings: captureSettingsSchema.nullable(),
+  /** What to list or test, with the two microphone commands only. */
+  check: microphoneCheckSchema.optional(),
 });
 
 export const MAX_CHUNK_BYTES = 256 * 1024;

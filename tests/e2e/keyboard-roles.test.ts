@@ -76,6 +76,22 @@ describe('the therapist’s day, by keyboard alone', { timeout: 180_000 }, () =>
       async () => ((await recorderStatus(call))?.chunks ?? 0) >= 3,
       SLOW_WAIT_MS,
     );
+    // Pause turns into Resume under the same finger, and stays focused while its request runs
+    // (aria-disabled, not disabled, which would drop focus to the page body).
+    const pauseOrResume = page.getByRole('button', { name: /^(Pause|Resume)$/ });
+    await press(page, pauseOrResume);
+    await focusLandsOn(page, pauseOrResume, 'Pause, while it is busy');
+    await visible(page.getByTestId('record-state').getByText('Paused', { exact: true }));
+    await focusLandsOn(page, page.getByRole('button', { name: 'Resume', exact: true }), 'Resume');
+    await until('Resume to be ready', async () =>
+      page
+        .getByRole('button', { name: 'Resume', exact: true })
+        .getAttribute('aria-disabled')
+        .then((value) => value !== 'true'),
+    );
+    await page.keyboard.press('Enter');
+    await visible(page.getByTestId('record-state').getByText('Recording', { exact: true }));
+    await focusLandsOn(page, page.getByRole('button', { name: 'Pause', exact: true }), 'Pause');
 
     await press(page, page.getByRole('button', { name: 'Stop and save' }));
     await visible(page.getByRole('heading', { name: /^Saved: / }), SLOW_WAIT_MS);

@@ -3,6 +3,7 @@ import type { IntegrityStatus, LastLock } from '../../../shared/api';
 import type { ConsentService } from '../consent/consent-service';
 import type { Player } from '../playback/player';
 import type { AuditorService } from '../audit/auditor-service';
+import type { MicrophoneChecks } from '../recording/microphone-check';
 import type { Recorder } from '../recording/recorder';
 import type { ReviewService } from '../review/review-service';
 import type { Destroyer } from '../retention/destroyer';
@@ -19,6 +20,8 @@ export interface CoreContext {
   lifecycle: VaultService;
   consent: ConsentService;
   recorder: Recorder;
+  /** Listing and testing microphones through the capture window. */
+  microphones: MicrophoneChecks;
   player: Player;
   destroyer: Destroyer;
   review: ReviewService;

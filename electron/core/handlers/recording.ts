@@ -164,7 +164,9 @@ export function recordingHandlers(context: CoreContext) {
       return {};
     },
     'capture.failed': (request) => {
-      recorder.fail(request.recordingId, request.reason);
+      // The id is a recording's, or a microphone check's (the capture window fails either way).
+      if (!context.microphones.failed(request.recordingId, request.reason))
+        recorder.fail(request.recordingId, request.reason);
       return {};
     },
     'capture.finished': (request) => {

@@ -45,6 +45,8 @@ export function startingRecording(
   processing: boolean,
   now: () => number,
   freeBytes: () => number,
+  /** The input chosen on this laptop; null for the system's default. */
+  deviceId: string | null = null,
 ): ActiveRecording {
   const { recordingId, clientId, kind, limitMs, recordingKey } = recording;
   return {
@@ -67,6 +69,7 @@ export function startingRecording(
       autoGainControl: processing,
       timesliceMs: 1000,
       audioBitsPerSecond: 32_000,
+      deviceId,
     },
     mimeType: 'pending',
     levels: [],

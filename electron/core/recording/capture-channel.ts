@@ -1,18 +1,23 @@
 // What passes between main and the capture window that holds the microphone: the host that opens
 // and closes it, the commands it long-polls for, and the failures it reports, each with the
 // sentence a person sees.
-import type { CaptureSettings } from '../../../shared/api';
+import type { CaptureSettings, MicrophoneCheckRequest } from '../../../shared/api';
 
-/** Opens and closes the capture window (Electron) or page (Chromium test host). */
+/**
+ * Opens and closes the capture window (Electron) or page (Chromium test host), for one recording
+ * or one microphone check: the id is the recording's or the check's.
+ */
 export interface CaptureHost {
   open(recordingId: string): void | Promise<void>;
   close(recordingId: string): void | Promise<void>;
 }
 
 export type CaptureCommand = {
-  command: 'record' | 'pause' | 'resume' | 'stop' | 'continue';
+  command:
+    'record' | 'pause' | 'resume' | 'stop' | 'continue' | 'list-microphones' | 'test-microphone';
   recordingId: string | null;
   settings: CaptureSettings | null;
+  check?: MicrophoneCheckRequest;
 };
 
 export type CaptureFailure =

@@ -38,10 +38,18 @@ const SILENCE_RMS = 0.01;
 const CAPTURE_LOST_MS = 15_000;
 const STOP_WAIT_MS = 5_000;
 
+/** What the recorder needs of the microphone checks: the input chosen, and the capture window free. */
+export interface MicrophoneSide {
+  chosenDeviceId(): string | null;
+  /** Waits for a listing to end; refuses while a test listens (the screen waits for its verdict). */
+  beforeRecording(): Promise<void>;
+}
+
 export class Recorder {
   private active: ActiveRecording | null = null;
   private lastStatus: RecorderStatus | null = null;
-  private readonly commands = new CaptureCommands(() => this.active?.recordingId ?? null);
+  /** Shared with the microphone checks: one capture window polls at a time. */
+  readonly commands = new CaptureCommands(() => this.active?.recordingId ?? null);
   private readonly unmarked: UnmarkedInterruptions;
 
   constructor(
@@ -52,6 +60,10 @@ export class Recorder {
     private readonly captureHost: CaptureHost,
     private readonly freeBytes: () => number,
     private readonly roomProcessingDefault: boolean,
+    private readonly microphone: MicrophoneSide = {
+      chosenDeviceId: () => null,
+      beforeRecording: async () => undefined,
+    },
   ) {
     this.unmarked = new UnmarkedInterruptions(lifecycle);
   }
@@ -77,6 +89,9 @@ export class Recorder {
     roomAudioProcessing: boolean | undefined,
     kind: RecordingKind = 'session',
   ): Promise<{ recordingId: string }> {
+    this.lifecycle.unlocked();
+    // One capture window at a time: the check that holds it finishes first.
+    await this.microphone.beforeRecording();
     const { vault, info } = this.lifecycle.unlocked();
     if (this.active)
       throw new VaultError('NOT_ALLOWED', 'A recording is already running. Stop it first.');
@@ -110,6 +125,7 @@ export class Recorder {
             processing,
             this.now,
             this.freeBytes,
+            this.microphone.chosenDeviceId(),
           );
         },
       );

@@ -3,15 +3,16 @@
 import { useEffect, useEffectEvent, useId, useState } from 'react';
 import { formatDate } from '../../../shared/format';
 import { uiText } from '../../../shared/ui-text';
+import { Button } from '../../components/Button';
 import { useFocusOnMount } from '../../components/focus';
 import { LevelMeter } from '../../components/LevelMeter';
 import { positionClock, shortDuration } from '../../components/time-words';
 import { MarkedMoments, type MarkedMoment } from './MarkedMoments';
 import { useRecording } from './recording-store';
 import { useRecordingScreen, useSavedDestroyDate } from './recording-screen';
+import { BeforeRecordingCard } from './BeforeRecordingCard';
 import { SavedActions } from './SavedActions';
 import { RecordingStateLine } from './RecordingStateLine';
-import { useVault } from '../vault/vault-store';
 import type { ClientDetail } from '../clients/clients-store';
 import '../../styles/record.css';
 
@@ -41,26 +42,13 @@ function BeforeRecording({
   loadProblem: string | null;
 }) {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
-  const open = useVault((state) => state.open);
-  const start = useRecording((state) => state.start);
-  const busy = useRecording((state) => state.busy);
-  const other = useRecording((state) =>
-    state.status && state.status.state !== 'stopped' && state.status.clientId !== clientId
-      ? state.status
-      : null,
+  const otherRunning = useRecording(
+    (state) =>
+      state.status !== null &&
+      state.status.state !== 'stopped' &&
+      state.status.clientId !== clientId,
   );
-  const [confirmed, setConfirmed] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const whyId = useId();
   const consent = detail?.client.consent;
-  const allowed = consent?.record.allow ?? false;
-  const blocked = !allowed
-    ? (consent?.record.reasons.join(' ') ?? '')
-    : other
-      ? 'Another recording is running. Stop it first.'
-      : !confirmed
-        ? 'Tick the box above first.'
-        : '';
 
   return (
     <>
@@ -69,56 +57,21 @@ function BeforeRecording({
       </h1>
       {loadProblem ? <p className="notice notice-problem">{loadProblem}</p> : null}
       {detail ? (
-        <div className="record-card">
+        <BeforeRecordingCard
+          clientId={clientId}
+          kind="session"
+          decision={consent?.record}
+          otherRunning={otherRunning}
+          confirmLabel="I reconfirmed consent aloud at the start of this session"
+          startLabel="Record"
+        >
           <div className="record-consent">
             <h2>Consent</h2>
             <p data-testid="record-consent-summary">
               {consent?.summary ?? 'There is no signed consent for this client.'}
             </p>
           </div>
-          {allowed ? (
-            <label className="check record-check">
-              <input
-                type="checkbox"
-                checked={confirmed}
-                onChange={(event) => setConfirmed(event.currentTarget.checked)}
-              />
-              <span>I reconfirmed consent aloud at the start of this session</span>
-            </label>
-          ) : null}
-          <div className="actions record-actions">
-            <button
-              type="button"
-              className="button button-primary record-start"
-              disabled={blocked !== '' || busy}
-              aria-describedby={blocked ? whyId : undefined}
-              onClick={async () => {
-                const error = await start(clientId);
-                setProblem(error?.message ?? null);
-              }}
-            >
-              <span className="record-dot-idle" aria-hidden="true" />
-              Record
-            </button>
-            <button
-              type="button"
-              className="button button-secondary"
-              onClick={() => open({ kind: 'client', clientId })}
-            >
-              Don’t record
-            </button>
-          </div>
-          {blocked ? (
-            <p id={whyId} className="muted record-why">
-              {blocked}
-            </p>
-          ) : null}
-          {problem ? (
-            <p className="notice notice-problem" role="alert">
-              {problem}
-            </p>
-          ) : null}
-        </div>
+        </BeforeRecordingCard>
       ) : null}
     </>
   );
@@ -196,17 +149,15 @@ function Recording({ name }: { name: string }) {
           </p>
         ) : null}
         <div className="actions record-actions">
-          <button
-            type="button"
+          {/* Stays focusable while its request runs: Pause turns into Resume under the finger. */}
+          <Button
             className="button button-secondary"
-            aria-disabled={busy || stopping}
-            onClick={() => {
-              if (busy || stopping) return;
-              void (paused ? resume() : pause());
-            }}
+            busy={busy}
+            unavailable={stopping}
+            onClick={() => void (paused ? resume() : pause())}
           >
             {paused ? 'Resume' : 'Pause'}
-          </button>
+          </Button>
           <button
             type="button"
             className="button button-primary"

@@ -1,14 +1,14 @@
 // The closing voice note: the client speaks for up to two minutes, with a large countdown. Main
 // stops it at the limit by its own count of recorded time; this screen only shows what main says.
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useFocusOnMount } from '../../components/focus';
 import { LevelMeter } from '../../components/LevelMeter';
 import { positionClock, shortDuration } from '../../components/time-words';
 import { formatDate } from '../../../shared/format';
 import type { ClientDetail } from '../clients/clients-store';
-import { useVault } from '../vault/vault-store';
 import { useRecording } from './recording-store';
 import { useRecordingScreen, useSavedDestroyDate } from './recording-screen';
+import { BeforeRecordingCard } from './BeforeRecordingCard';
 import { SavedActions } from './SavedActions';
 import { RecordingStateLine } from './RecordingStateLine';
 import '../../styles/record.css';
@@ -39,19 +39,7 @@ function BeforeSpeaking({
   loadProblem: string | null;
 }) {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
-  const open = useVault((state) => state.open);
-  const start = useRecording((state) => state.start);
-  const busy = useRecording((state) => state.busy);
-  const [confirmed, setConfirmed] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const whyId = useId();
   const decision = detail?.client.consent.recordVoiceNote;
-  const allowed = decision?.allow ?? false;
-  const blocked = !allowed
-    ? (decision?.reasons.join(' ') ?? '')
-    : !confirmed
-      ? 'Tick the box above first.'
-      : '';
 
   return (
     <>
@@ -60,59 +48,23 @@ function BeforeSpeaking({
       </h1>
       {loadProblem ? <p className="notice notice-problem">{loadProblem}</p> : null}
       {detail ? (
-        <div className="record-card">
+        <BeforeRecordingCard
+          clientId={clientId}
+          kind="voice-note"
+          decision={decision}
+          confirmLabel="We agreed aloud to record a closing voice note now"
+          startLabel="Start the voice note"
+        >
           <p className="lead">
             Say in your own words what you want to remember from today. You have up to 2 minutes; it
             stops by itself at the end.
           </p>
-          {allowed ? (
+          {decision?.allow ? (
             <p className="muted" data-testid="voice-note-terms">
-              {decision?.reasons.at(-1)}
+              {decision.reasons.at(-1)}
             </p>
           ) : null}
-          {allowed ? (
-            <label className="check record-check">
-              <input
-                type="checkbox"
-                checked={confirmed}
-                onChange={(event) => setConfirmed(event.currentTarget.checked)}
-              />
-              <span>We agreed aloud to record a closing voice note now</span>
-            </label>
-          ) : null}
-          <div className="actions record-actions">
-            <button
-              type="button"
-              className="button button-primary record-start"
-              disabled={blocked !== '' || busy}
-              aria-describedby={blocked ? whyId : undefined}
-              onClick={async () => {
-                const error = await start(clientId, 'voice-note');
-                setProblem(error?.message ?? null);
-              }}
-            >
-              <span className="record-dot-idle" aria-hidden="true" />
-              Start the voice note
-            </button>
-            <button
-              type="button"
-              className="button button-secondary"
-              onClick={() => open({ kind: 'client', clientId })}
-            >
-              Don’t record
-            </button>
-          </div>
-          {blocked ? (
-            <p id={whyId} className="muted record-why">
-              {blocked}
-            </p>
-          ) : null}
-          {problem ? (
-            <p className="notice notice-problem" role="alert">
-              {problem}
-            </p>
-          ) : null}
-        </div>
+        </BeforeRecordingCard>
       ) : null}
     </>
   );

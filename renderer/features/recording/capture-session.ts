@@ -14,7 +14,7 @@ function chooseMimeType(isSupported: (type: string) => boolean): string {
   return isSupported('audio/mp4;codecs=opus') ? 'audio/mp4;codecs=opus' : 'audio/webm;codecs=opus';
 }
 
-function failureOf(error: unknown): CaptureFailure {
+export function failureOf(error: unknown): CaptureFailure {
   const name = error instanceof DOMException || error instanceof Error ? error.name : '';
   if (name === 'NotAllowedError' || name === 'SecurityError') return 'permission-denied';
   if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'no-microphone';
@@ -81,6 +81,8 @@ export class CaptureSession {
     try {
       this.stream = await navigator.mediaDevices.getUserMedia({
         audio: {
+          // The input chosen on this laptop, and no other: the screen said which one records.
+          ...(settings.deviceId ? { deviceId: { exact: settings.deviceId } } : {}),
           echoCancellation: settings.echoCancellation,
           noiseSuppression: settings.noiseSuppression,
           autoGainControl: settings.autoGainControl,

@@ -127,8 +127,11 @@ describe('preload', () => {
     'capture.failed',
     'capture.finished',
     'capture.level',
+    'capture.microphones',
     'capture.next',
     'capture.started',
+    'capture.testDone',
+    'capture.testLevel',
   ];
 
   it('exposes exactly one key, vault, with one function per channel and no generic pipe', async () => {

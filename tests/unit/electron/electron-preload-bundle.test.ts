@@ -69,8 +69,11 @@ describe.skipIf(!built)('built preload bundles', () => {
         'capture.failed',
         'capture.finished',
         'capture.level',
+        'capture.microphones',
         'capture.next',
         'capture.started',
+        'capture.testDone',
+        'capture.testLevel',
       ],
     });
   });
