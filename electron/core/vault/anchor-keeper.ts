@@ -51,6 +51,11 @@ function snapshotOf(vault: OpenVault): VaultSnapshot {
 export class AnchorKeeper {
   private record: AnchorRecord | null = null;
   private writes: Promise<void> = Promise.resolve();
+  /**
+   * The write queued behind the one in flight and not started yet: a newer record takes its place
+   * (it holds everything the older one did), so a sweep of 60 is a few keychain writes, not 60.
+   */
+  private queuedWrite: { record: AnchorRecord; done: Promise<boolean> } | null = null;
   private problem: RollbackNotice | null = null;
   /** No vault at open: the one created in this run gets its first anchor at creation. */
   private createdLater = false;
@@ -379,8 +384,9 @@ export class AnchorKeeper {
 
   /**
    * Taken as the new record at once, so the next event builds on it; written in order behind
-   * the writes before it. Resolves true once this record is in the keychain; a failed write is
-   * logged and retried with the next one.
+   * the writes before it, or in place of a queued one not started yet. Resolves true once this
+   * record (or a newer one) is in the keychain; a failed write is logged and retried with the
+   * next one.
    */
   private write(proposed: AnchorRecord): Promise<boolean> {
     const vault = this.vault();
@@ -393,9 +399,19 @@ export class AnchorKeeper {
     } catch {
       // A full disk: the keychain write still goes ahead; the vault catches up at the next write.
     }
-    const written = this.writes.then(async () => {
+    if (this.queuedWrite) {
+      this.queuedWrite.record = record;
+      return this.queuedWrite.done;
+    }
+    const slot: { record: AnchorRecord; done: Promise<boolean> } = {
+      record,
+      done: Promise.resolve(false),
+    };
+    this.queuedWrite = slot;
+    slot.done = this.writes.then(async () => {
+      if (this.queuedWrite === slot) this.queuedWrite = null;
       try {
-        await this.store.write(vaultId, record);
+        await this.store.write(vaultId, slot.record);
         return true;
       } catch {
         try {
@@ -411,7 +427,7 @@ export class AnchorKeeper {
         return false;
       }
     });
-    this.writes = written.then(() => undefined);
-    return written;
+    this.writes = slot.done.then(() => undefined);
+    return slot.done;
   }
 }
