@@ -200,7 +200,7 @@ export class AnchorKeeper {
     }
     const anchoredBefore = vault.anchorSnapshot.anchorGeneration() > 0;
     if (read.state === 'absent' && !anchoredBefore) {
-      this.write(this.recordOf(vault, 1));
+      void this.write(this.recordOf(vault, 1));
       return;
     }
     if (read.state !== 'present') {
@@ -213,7 +213,7 @@ export class AnchorKeeper {
       // anchor. Rewriting the device check to fake that is caught at open (key-store.ts).
       const movedHere = read.state === 'absent' && vault.keys.tagOwner() === 'other-device';
       if (!movedHere) this.hold(vault, 'anchor-missing');
-      this.write(this.recordOf(vault, vault.anchorSnapshot.anchorGeneration() + 1));
+      void this.write(this.recordOf(vault, vault.anchorSnapshot.anchorGeneration() + 1));
       return;
     }
     // Genuine (it carries this device's MAC), so its time counts: a restored copy or a log cut
@@ -228,7 +228,7 @@ export class AnchorKeeper {
     }
     if (verdict.kind === 'rewritten') {
       this.alarm('vault', verdict.reason, 'rewritten');
-      this.write(this.recordOf(vault, anchor.generation + 1));
+      void this.write(this.recordOf(vault, anchor.generation + 1, anchor.ahead));
       return;
     }
 
@@ -371,7 +371,7 @@ export class AnchorKeeper {
     if (vault && this.createdLater) {
       this.createdLater = false;
       this.follow(vault);
-      this.write(this.recordOf(vault, 1));
+      void this.write(this.recordOf(vault, 1));
       return;
     }
     const head = vault?.audit.head();
