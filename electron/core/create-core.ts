@@ -14,7 +14,7 @@ import { ReviewService } from './review/review-service';
 import { ConsentService } from './consent/consent-service';
 import { DEFAULT_KDF, initCrypto } from './platform/crypto';
 import { retryPendingWalTruncate } from './platform/db';
-import { anchorKeyOf } from './platform/anchor-record';
+import { anchorKeyOf, type ClosingEvent } from './platform/anchor-record';
 import { MemoryAnchorStore, type AnchorStore } from './platform/anchor-store';
 import { AnchorKeeper } from './vault/anchor-keeper';
 import {
@@ -154,7 +154,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     clock,
     options.newRecordingStorage,
   );
-  const destroyer = createSweeper(lifecycle, now);
+  // Closing events are named in the rollback anchor before they commit (the keeper is made below).
+  const anchorAhead = {
+    ahead: (events: ClosingEvent[]) => anchors.ahead(events),
+    withdraw: (events: ClosingEvent[]) => anchors.withdraw(events),
+  };
+  const destroyer = createSweeper(lifecycle, now, anchorAhead);
   const freeBytes =
     options.freeBytes ??
     (() => {
@@ -173,6 +178,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     options.deviceSecret,
     destroyer,
     (clientId, reason) => recorder?.stopForClient(clientId, reason),
+    anchorAhead,
   );
   recorder = new Recorder(
     lifecycle,
@@ -315,7 +321,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   lifecycle.onUnlock(() => auditors.rememberTherapistName());
   lifecycle.onLock(() => anchors.headMoved());
   let lastSweepMark = clock.mark();
-  destroyer.sweep('start-up');
+  await destroyer.sweep('start-up');
   if (lifecycle.state === 'locked')
     integrityCheck = startIntegrityCheck(
       lifecycle.path,
@@ -395,8 +401,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       logClockNotices(lifecycle);
       if (clock.elapsedSince(lastSweepMark) >= SWEEP_INTERVAL_MS) {
         lastSweepMark = clock.mark();
-        destroyer.sweep('hourly');
-        anchors.headMoved();
+        // Not awaited: main's tick goes on while the keychain write is awaited. A sweep that
+        // fails (a full disk) is tried again at the next hour.
+        destroyer
+          .sweep('hourly')
+          .catch(() => undefined)
+          .then(() => anchors.headMoved());
       } else if (lifecycle.state === 'locked' || lifecycle.state === 'unlocked')
         destroyer.continueRemoval();
       // A reader (backup, doctor) kept a destruction's WAL copy alive: empty it once it lets go.

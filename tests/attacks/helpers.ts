@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AuditEntryView } from '../../shared/api';
 import { createCore, type Core } from '../../electron/core/create-core';
+import { anchorKeyOf } from '../../electron/core/platform/anchor-record';
+import { MemoryAnchorStore } from '../../electron/core/platform/anchor-store';
 import { hash, utf8 } from '../../electron/core/platform/crypto';
 import { LIGHT_KDF, PASSPHRASE, fakeClock } from '../unit/helpers/kernel-helpers';
 import { call } from '../unit/helpers/practice-helpers';
@@ -19,6 +21,8 @@ export interface Practice {
   readonly core: Core;
   dataDir: string;
   clock: ReturnType<typeof fakeClock>;
+  /** The keychain that holds the rollback anchor, outliving each run of the app as it does. */
+  keychain: MemoryAnchorStore;
   /** Quits the app, as before an attack on its folder. */
   close(): void;
   /** Starts the app again on the same folder and device (locked). */
@@ -30,10 +34,12 @@ export async function newPractice(): Promise<Practice> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sv-attack-'));
   const clock = fakeClock();
   const deviceSecret = new Uint8Array(randomBytes(32));
+  const keychain = new MemoryAnchorStore((vaultId) => anchorKeyOf(deviceSecret, vaultId));
   const start = () =>
     createCore({
       dataDir,
       deviceSecret,
+      anchorStore: keychain,
       clock: clock.now,
       kdf: LIGHT_KDF,
       freeBytes: () => 1e12,
@@ -52,6 +58,7 @@ export async function newPractice(): Promise<Practice> {
     },
     dataDir,
     clock,
+    keychain,
     close() {
       core?.close();
       core = null;
@@ -94,6 +101,9 @@ export function newPracticeForEachTest(): Practice {
     },
     get clock() {
       return now().clock;
+    },
+    get keychain() {
+      return now().keychain;
     },
     close: () => now().close(),
     reopen: () => now().reopen(),

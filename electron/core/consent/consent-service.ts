@@ -13,6 +13,7 @@ import {
 import { VaultError } from '../../../shared/errors';
 import { formatDate } from '../../../shared/format';
 import { newOpaqueId } from '../platform/ids';
+import type { ClosingEvent } from '../platform/anchor-record';
 import { ConsentStore } from './consent-store';
 import { consentStatus } from './consent-status';
 import { wipe } from '../platform/crypto';
@@ -20,6 +21,7 @@ import { nextConsentVersion, type ConsentDraft } from './next-consent-version';
 import { deadlineWithCause, writeDeadlines } from './recording-deadlines';
 import type { RecordingRow } from '../recording/recording-row-store';
 import type { Destroyer } from '../retention/destroyer';
+import type { AnchorAhead } from '../retention/sweeper';
 import type { VaultService } from '../vault/vault-service';
 import { DamagedKeyError } from '../vault/key-store';
 
@@ -43,6 +45,11 @@ export class ConsentService {
     private readonly destroyer: Destroyer,
     /** Called when consent ends for a client, so a running recording stops at once. */
     private readonly onConsentEnded: (clientId: string, reason: string) => void,
+    /** Names a revocation or an end of therapy in the rollback anchor before it commits. */
+    private readonly anchor: AnchorAhead = {
+      ahead: () => Promise.resolve(),
+      withdraw: () => undefined,
+    },
   ) {}
 
   private store(): ConsentStore {
@@ -222,7 +229,11 @@ export class ConsentService {
    * Stores a new, fully signed version of the terms. Main assigns the ids and the version, so a
    * signed version can never be edited: any change is the next version, signed again by all.
    */
-  sign(clientId: string, draft: ConsentDraft, reviewCredential: string | undefined): ClientDetail {
+  async sign(
+    clientId: string,
+    draft: ConsentDraft,
+    reviewCredential: string | undefined,
+  ): Promise<ClientDetail> {
     const { vault } = this.lifecycle.unlocked();
     const store = this.store();
     this.withClientKey(clientId, (clientKey) => {
@@ -247,9 +258,9 @@ export class ConsentService {
       vault.signedState.change(clientId, clientKey, () => {
         this.signTerms(clientId, clientKey, terms, events.revokedAt !== null, reviewCredential);
       });
-      // New terms may bring a deadline into the past: destroy that now, not at the next hourly sweep.
-      this.destroyer.sweep('new terms');
     });
+    // New terms may bring a deadline into the past: destroy that now, not at the next hourly sweep.
+    await this.destroyer.sweep('new terms');
     return this.detail(clientId);
   }
 
@@ -318,13 +329,37 @@ export class ConsentService {
     this.refreshDeadlines(clientId, clientKey);
   }
 
+  /**
+   * Names a closing event in the rollback anchor, awaits the keychain write, then runs `commit`
+   * (one small transaction): a crash in between leaves the anchor ahead and the next open redoes
+   * the event. `check` runs before the name and again after it, since the await lets other
+   * requests in; a refusal or a failed commit takes the name back.
+   */
+  private async closeAhead<T>(
+    clientId: string,
+    event: ClosingEvent,
+    check: (clientKey: Uint8Array) => void,
+    commit: (clientKey: Uint8Array) => T,
+  ): Promise<T> {
+    this.withClientKey(clientId, check);
+    await this.anchor.ahead([event]);
+    try {
+      return this.withClientKey(clientId, (clientKey) => {
+        check(clientKey);
+        return commit(clientKey);
+      });
+    } catch (error) {
+      this.anchor.withdraw([event]);
+      throw error;
+    }
+  }
+
   /** Revocation: ends future recording at once and destroys what the terms say it destroys. */
-  revoke(clientId: string, by: Actor): { destroyed: number } {
+  async revoke(clientId: string, by: Actor): Promise<{ destroyed: number }> {
     if (by.role !== 'therapist' && !(by.role === 'client' && by.clientId === clientId))
       throw new VaultError('NOT_ALLOWED');
-    const vault = this.lifecycle.opened();
     const store = this.store();
-    return this.withClientKey(clientId, (clientKey) => {
+    const termsToRevoke = (clientKey: Uint8Array): ConsentTerms => {
       const state = store.state(clientId, clientKey);
       if (!state.terms)
         throw new VaultError('NOT_ALLOWED', 'There is no signed consent to revoke.');
@@ -333,7 +368,11 @@ export class ConsentService {
           'NOT_ALLOWED',
           `Consent was already revoked on ${formatDate(state.revokedAt)}. Nothing changed.`,
         );
-      const destroysAll = state.terms.revocation.destroys === 'all-recordings';
+      return state.terms;
+    };
+    await this.closeAhead(clientId, { kind: 'revoked', clientId }, termsToRevoke, (clientKey) => {
+      const vault = this.lifecycle.opened();
+      const destroysAll = termsToRevoke(clientKey).revocation.destroys === 'all-recordings';
       vault.signedState.change(clientId, clientKey, () => {
         vault.db.transaction(() => {
           vault.audit.append({
@@ -349,21 +388,24 @@ export class ConsentService {
         })();
         this.refreshDeadlines(clientId, clientKey);
       });
-      this.onConsentEnded(clientId, 'consent revoked');
-      return { destroyed: this.destroyer.sweep('revocation', clientId) };
     });
+    this.onConsentEnded(clientId, 'consent revoked');
+    return { destroyed: await this.destroyer.sweep('revocation', clientId) };
   }
 
-  endTherapy(clientId: string): { destroyed: number } {
-    const { vault, info } = this.lifecycle.unlocked();
+  async endTherapy(clientId: string): Promise<{ destroyed: number }> {
+    this.lifecycle.unlocked();
     const store = this.store();
-    return this.withClientKey(clientId, (clientKey) => {
+    const notEnded = (clientKey: Uint8Array): void => {
       const state = store.state(clientId, clientKey);
       if (state.therapyEndedAt !== null)
         throw new VaultError(
           'NOT_ALLOWED',
           `Therapy already ended on ${formatDate(state.therapyEndedAt)}. Nothing changed.`,
         );
+    };
+    await this.closeAhead(clientId, { kind: 'therapy-ended', clientId }, notEnded, (clientKey) => {
+      const { vault, info } = this.lifecycle.unlocked();
       vault.signedState.change(clientId, clientKey, () => {
         vault.db.transaction(() => {
           vault.audit.append({
@@ -377,9 +419,9 @@ export class ConsentService {
         })();
         this.refreshDeadlines(clientId, clientKey);
       });
-      this.onConsentEnded(clientId, 'therapy ended');
-      return { destroyed: this.destroyer.sweep('termination') };
     });
+    this.onConsentEnded(clientId, 'therapy ended');
+    return { destroyed: await this.destroyer.sweep('termination') };
   }
 
   /** Sets each recording's destroy-after time (in the clear, for the sweeper) from the terms. */

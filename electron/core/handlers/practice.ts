@@ -103,10 +103,10 @@ export function practiceHandlers(context: CoreContext) {
       })();
       return policy();
     },
-    'consent.sign': (request, actor) => {
+    'consent.sign': async (request, actor) => {
       context.active();
       policy();
-      consent.sign(request.clientId, request.terms, request.reviewCredential);
+      await consent.sign(request.clientId, request.terms, request.reviewCredential);
       return detail(request.clientId, actor);
     },
     'consent.previewDeadlines': (request) => {

@@ -124,7 +124,7 @@ export function recordingHandlers(context: CoreContext) {
         wipe(clientKey);
       }
     },
-    'recording.destroy': (request) => {
+    'recording.destroy': async (request) => {
       context.active();
       const { vault } = lifecycle.unlocked();
       const recording = vault.recordings.get(request.recordingId);
@@ -132,7 +132,7 @@ export function recordingHandlers(context: CoreContext) {
         throw new VaultError('NOT_ALLOWED', 'This recording was already destroyed.');
       if (recording.state === 'recording')
         throw new VaultError('NOT_ALLOWED', 'Stop the recording first.');
-      destroyer.destroyNow(request.recordingId, 'destroyed on request', 'therapist');
+      await destroyer.destroyNow(request.recordingId, 'destroyed on request', 'therapist');
       return {};
     },
     'playback.open': (request, actor) => {

@@ -46,14 +46,14 @@ export function sessionHandlers(context: CoreContext) {
         lastLock: lifecycle.state === 'unlocked' ? null : context.lastLock(),
       };
     },
-    'vault.confirmAnchor': () => {
+    'vault.confirmAnchor': async () => {
       context.active();
-      return noticeForPeople(context.anchors.confirm());
+      return noticeForPeople(await context.anchors.confirm());
     },
-    'vault.confirmDate': () => {
+    'vault.confirmDate': async () => {
       context.active();
       lifecycle.confirmDate();
-      context.destroyer.sweep('date confirmed');
+      await context.destroyer.sweep('date confirmed');
       return lifecycle.clock.status();
     },
     'vault.integrity': () => {
@@ -70,11 +70,11 @@ export function sessionHandlers(context: CoreContext) {
     },
     'vault.fileCheck': () => context.fileCheck(),
     'vault.create': (request) => ({ ...lifecycle.create(request), deviceName: context.deviceName }),
-    'session.unlock': (request) => {
+    'session.unlock': async (request) => {
       const info = lifecycle.unlock(request.passphrase);
       // The therapist is back: a review that was handed over but not started is withdrawn.
       context.review.cancelPending();
-      context.destroyer.sweep('unlock');
+      await context.destroyer.sweep('unlock');
       return info;
     },
     'session.recover': (request) => {

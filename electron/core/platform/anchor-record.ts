@@ -5,6 +5,8 @@
 import { HASH_BYTES, MAC_BYTES, equalBytes, hash, keyedHash, utf8 } from './crypto';
 
 export const ANCHOR_FORMAT_VERSION = 1;
+/** A record that carries pins or names ahead (below): the first format's bytes, then those. */
+export const ANCHOR_FORMAT_VERSION_PINNED = 2;
 export const VAULT_ID_BYTES = 16;
 export const CLOSED_TAG_BYTES = 8;
 /** How many of the latest closing events the anchor names one by one (1,024 bytes of tags). */
@@ -16,6 +18,15 @@ const FIXED_BYTES =
   1 + VAULT_ID_BYTES + 4 + 8 + HASH_BYTES + 8 + SIGNING_PUBLIC_KEY_BYTES + 4 + HASH_BYTES + 2;
 export const ANCHOR_MIN_BYTES = FIXED_BYTES + MAC_BYTES;
 export const ANCHOR_MAX_BYTES = ANCHOR_MIN_BYTES + RECENT_CLOSED_MAX * CLOSED_TAG_BYTES;
+/** Closing events named ahead of their commit at once, at most (a sweep names 64 per write). */
+export const AHEAD_MAX = 128;
+/** After the tags, in the second format: flags, the hold's time, the count of names ahead. */
+const PINNED_BYTES = 1 + 8 + 2;
+/** The largest record of either format: still well within Windows' 2,560 bytes. */
+export const ANCHOR_LARGEST_BYTES = ANCHOR_MAX_BYTES + PINNED_BYTES + AHEAD_MAX * CLOSED_TAG_BYTES;
+const FLAG_RECORDS_COMPLETE = 1;
+const FLAG_HOLD = 2;
+const FLAG_HOLD_ROLLBACK = 4;
 
 export interface AnchorRecord {
   /** Counts writes; a record read back with a lower generation than the vault expects is stale. */
@@ -32,6 +43,23 @@ export interface AnchorRecord {
   closedDigest: Uint8Array;
   /** Tags of the latest closing events, oldest first: a restored copy has these redone. */
   recentClosed: Uint8Array[];
+  /**
+   * Every state record of this vault is signed (migration 110's `state_records_pending` was
+   * cleared here): a file that says pending again was edited, and nothing is signed as it stands.
+   */
+  stateRecordsComplete?: boolean;
+  /** A hold in force (vault/anchor-hold.ts): a file without it is held again. */
+  hold?: AnchorPinnedHold | null;
+  /**
+   * Tags of closing events named before their transaction commits, not yet counted above: a vault
+   * that does not show one of them done (a crash in between, or a copy taken then) has it redone.
+   */
+  ahead?: Uint8Array[];
+}
+
+export interface AnchorPinnedHold {
+  kind: 'rollback' | 'anchor-missing';
+  at: number;
 }
 
 export class AnchorFormatError extends Error {}
@@ -98,13 +126,54 @@ export function withClosed(
   event: ClosingEvent,
 ): AnchorRecord {
   const tag = closingTagOf(vaultId, event);
-  return {
+  const next: AnchorRecord = {
     ...record,
     generation: record.generation + 1,
     closedCount: record.closedCount + 1,
     closedDigest: nextClosedDigest(record.closedDigest, tag),
     recentClosed: [...record.recentClosed, tag].slice(-RECENT_CLOSED_MAX),
   };
+  // Named ahead, now committed: counted above instead.
+  if (record.ahead?.some((named) => equalBytes(named, tag)))
+    next.ahead = record.ahead.filter((named) => !equalBytes(named, tag));
+  return next;
+}
+
+/**
+ * The record with closing events named ahead of their commit (once each; the oldest names fall
+ * off past AHEAD_MAX, which a sweep's rounds of 64 stay well below).
+ */
+export function withAhead(
+  record: AnchorRecord,
+  vaultId: Uint8Array,
+  events: ClosingEvent[],
+): AnchorRecord {
+  const ahead = [...(record.ahead ?? [])];
+  for (const event of events) {
+    const tag = closingTagOf(vaultId, event);
+    if (!ahead.some((named) => equalBytes(named, tag))) ahead.push(tag);
+  }
+  return { ...record, generation: record.generation + 1, ahead: ahead.slice(-AHEAD_MAX) };
+}
+
+/** The record without these names ahead: their commit failed, so nothing is to be redone. */
+export function withoutAhead(
+  record: AnchorRecord,
+  vaultId: Uint8Array,
+  events: ClosingEvent[],
+): AnchorRecord {
+  const tags = events.map((event) => closingTagOf(vaultId, event));
+  const ahead = (record.ahead ?? []).filter((named) => !tags.some((tag) => equalBytes(tag, named)));
+  return { ...record, generation: record.generation + 1, ahead };
+}
+
+/** True when the record carries a pin or a name ahead, so it needs the second format. */
+function pinned(record: AnchorRecord): boolean {
+  return (
+    record.stateRecordsComplete === true ||
+    (record.hold ?? null) !== null ||
+    (record.ahead?.length ?? 0) > 0
+  );
 }
 
 /** The record at a new log head and time (a lock, an unlock, a checkpoint). */
@@ -151,15 +220,28 @@ export function encodeAnchorRecord(
     record.recentClosed.every((tag) => tag.length === CLOSED_TAG_BYTES),
     'tag',
   );
+  const ahead = record.ahead ?? [];
+  const hold = record.hold ?? null;
+  checkField(ahead.length <= AHEAD_MAX, 'names ahead');
+  checkField(
+    ahead.every((tag) => tag.length === CLOSED_TAG_BYTES),
+    'tag',
+  );
+  checkField(hold === null || (Number.isSafeInteger(hold.at) && hold.at >= 0), 'hold');
+  const withPins = pinned(record);
 
-  const bytes = new Uint8Array(ANCHOR_MIN_BYTES + record.recentClosed.length * CLOSED_TAG_BYTES);
+  const bytes = new Uint8Array(
+    ANCHOR_MIN_BYTES +
+      record.recentClosed.length * CLOSED_TAG_BYTES +
+      (withPins ? PINNED_BYTES + ahead.length * CLOSED_TAG_BYTES : 0),
+  );
   const view = new DataView(bytes.buffer);
   let at = 0;
   const put = (part: Uint8Array): void => {
     bytes.set(part, at);
     at += part.length;
   };
-  view.setUint8(at, ANCHOR_FORMAT_VERSION);
+  view.setUint8(at, withPins ? ANCHOR_FORMAT_VERSION_PINNED : ANCHOR_FORMAT_VERSION);
   at += 1;
   put(vaultId);
   view.setUint32(at, record.generation);
@@ -176,6 +258,20 @@ export function encodeAnchorRecord(
   view.setUint16(at, record.recentClosed.length);
   at += 2;
   for (const tag of record.recentClosed) put(tag);
+  if (withPins) {
+    view.setUint8(
+      at,
+      (record.stateRecordsComplete === true ? FLAG_RECORDS_COMPLETE : 0) |
+        (hold ? FLAG_HOLD : 0) |
+        (hold?.kind === 'rollback' ? FLAG_HOLD_ROLLBACK : 0),
+    );
+    at += 1;
+    view.setBigUint64(at, BigInt(hold?.at ?? 0));
+    at += 8;
+    view.setUint16(at, ahead.length);
+    at += 2;
+    for (const tag of ahead) put(tag);
+  }
   put(keyedHash(anchorKey, MAC_CONTEXT, bytes.subarray(0, at)));
   return bytes;
 }
@@ -189,7 +285,7 @@ export function decodeAnchorRecord(
   bytes: Uint8Array,
   anchorKey: Uint8Array,
 ): AnchorRecord {
-  if (bytes.length < ANCHOR_MIN_BYTES || bytes.length > ANCHOR_MAX_BYTES)
+  if (bytes.length < ANCHOR_MIN_BYTES || bytes.length > ANCHOR_LARGEST_BYTES)
     throw new AnchorFormatError('anchor has the wrong size');
   const body = bytes.subarray(0, bytes.length - MAC_BYTES);
   const mac = bytes.subarray(bytes.length - MAC_BYTES);
@@ -202,7 +298,8 @@ export function decodeAnchorRecord(
     at += length;
     return part;
   };
-  if (view.getUint8(at) !== ANCHOR_FORMAT_VERSION)
+  const version = view.getUint8(at);
+  if (version !== ANCHOR_FORMAT_VERSION && version !== ANCHOR_FORMAT_VERSION_PINNED)
     throw new AnchorFormatError('anchor has an unknown format');
   at += 1;
   if (!equalBytes(take(VAULT_ID_BYTES), vaultId))
@@ -220,11 +317,17 @@ export function decodeAnchorRecord(
   const closedDigest = take(HASH_BYTES);
   const tagCount = view.getUint16(at);
   at += 2;
-  if (body.length !== FIXED_BYTES + tagCount * CLOSED_TAG_BYTES || tagCount > closedCount)
+  const tagsEnd = FIXED_BYTES + tagCount * CLOSED_TAG_BYTES;
+  const sizeFits =
+    version === ANCHOR_FORMAT_VERSION
+      ? body.length === tagsEnd
+      : body.length >= tagsEnd + PINNED_BYTES &&
+        body.length === tagsEnd + PINNED_BYTES + view.getUint16(tagsEnd + 9) * CLOSED_TAG_BYTES;
+  if (!sizeFits || tagCount > closedCount)
     throw new AnchorFormatError('anchor tag list does not match its size');
   const recentClosed: Uint8Array[] = [];
   for (let i = 0; i < tagCount; i += 1) recentClosed.push(take(CLOSED_TAG_BYTES));
-  return {
+  const record: AnchorRecord = {
     generation,
     logHeadSeq,
     logHeadHash,
@@ -233,5 +336,24 @@ export function decodeAnchorRecord(
     closedCount,
     closedDigest,
     recentClosed,
+  };
+  if (version === ANCHOR_FORMAT_VERSION) return record;
+  const flags = view.getUint8(at);
+  at += 1;
+  const holdAt = Number(view.getBigUint64(at));
+  at += 8;
+  const aheadCount = view.getUint16(at);
+  at += 2;
+  if (aheadCount > AHEAD_MAX) throw new AnchorFormatError('anchor names too many ahead');
+  const ahead: Uint8Array[] = [];
+  for (let i = 0; i < aheadCount; i += 1) ahead.push(take(CLOSED_TAG_BYTES));
+  return {
+    ...record,
+    stateRecordsComplete: (flags & FLAG_RECORDS_COMPLETE) !== 0,
+    hold:
+      (flags & FLAG_HOLD) !== 0
+        ? { kind: (flags & FLAG_HOLD_ROLLBACK) !== 0 ? 'rollback' : 'anchor-missing', at: holdAt }
+        : null,
+    ahead,
   };
 }

@@ -40,6 +40,11 @@ export type RollbackVerdict =
       unnamedClosed: number;
       /** How far the log went back, in entries. */
       missingEntries: number;
+      /**
+       * Named in the anchor ahead of their commit, and not done in this file (a crash between the
+       * two, or a copy taken then): redone, and counted now.
+       */
+      finish?: ClosingEvent[];
     }
   | { kind: 'rewritten'; reason: string };
 
@@ -66,29 +71,46 @@ export function judgeAgainstAnchor(anchor: AnchorRecord, vault: VaultSnapshot): 
         reason: 'the record of destructions and revocations differs from the anchored one',
       };
   }
-  if (!logBehind && !closedBehind) return { kind: 'current' };
+  const open: ClosingEvent[] = [
+    ...vault.liveRecordingIds.map((recordingId): ClosingEvent => ({
+      kind: 'destroyed',
+      recordingId,
+    })),
+    ...vault.unrevokedClientIds.map((clientId): ClosingEvent => ({ kind: 'revoked', clientId })),
+    ...vault.ongoingClientIds.map((clientId): ClosingEvent => ({
+      kind: 'therapy-ended',
+      clientId,
+    })),
+  ];
+  const namedIn = (tags: Uint8Array[]): ClosingEvent[] => {
+    const set = new Set(tags.map(toHex));
+    return open.filter((event) => set.has(toHex(closingTagOf(vault.vaultId, event))));
+  };
+  const finish = namedIn(anchor.ahead ?? []);
+  if (!logBehind && !closedBehind)
+    return finish.length === 0
+      ? { kind: 'current' }
+      : {
+          kind: 'rollback',
+          destroyAgain: [],
+          revokeAgain: [],
+          endAgain: [],
+          unnamedClosed: 0,
+          missingEntries: 0,
+          finish,
+        };
 
-  const recent = new Set(anchor.recentClosed.map(toHex));
   const idOf = (event: ClosingEvent): string =>
     event.kind === 'destroyed' ? event.recordingId : event.clientId;
-  const named = (events: ClosingEvent[]): string[] =>
-    events.filter((event) => recent.has(toHex(closingTagOf(vault.vaultId, event)))).map(idOf);
+  const named = namedIn(anchor.recentClosed);
   const closedSinceCopy = Math.max(0, anchor.closedCount - vault.closedCount);
   return {
     kind: 'rollback',
-    destroyAgain: named(
-      vault.liveRecordingIds.map((recordingId): ClosingEvent => ({
-        kind: 'destroyed',
-        recordingId,
-      })),
-    ),
-    revokeAgain: named(
-      vault.unrevokedClientIds.map((clientId): ClosingEvent => ({ kind: 'revoked', clientId })),
-    ),
-    endAgain: named(
-      vault.ongoingClientIds.map((clientId): ClosingEvent => ({ kind: 'therapy-ended', clientId })),
-    ),
+    destroyAgain: named.filter((event) => event.kind === 'destroyed').map(idOf),
+    revokeAgain: named.filter((event) => event.kind === 'revoked').map(idOf),
+    endAgain: named.filter((event) => event.kind === 'therapy-ended').map(idOf),
     unnamedClosed: Math.max(0, closedSinceCopy - anchor.recentClosed.length),
     missingEntries: Math.max(0, anchor.logHeadSeq - vault.logHeadSeq),
+    ...(finish.length > 0 ? { finish } : {}),
   };
 }

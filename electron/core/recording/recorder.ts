@@ -475,10 +475,7 @@ export class Recorder {
     this.commands.send({ command: 'stop', recordingId, settings: null });
     void Promise.resolve(this.captureHost.close(recordingId)).catch(() => undefined);
     for (const done of active.onFinished) done();
-    try {
-      this.destroyer.sweep('after a recording');
-    } catch {
-      // The hourly sweep retries.
-    }
+    // The hourly sweep retries what this one could not do.
+    this.destroyer.sweep('after a recording').catch(() => undefined);
   }
 }

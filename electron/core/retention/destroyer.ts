@@ -1,15 +1,20 @@
 // What the rest of the core may ask of retention: destroy what is due, or one recording now.
+// Each destruction is named in the rollback anchor before its key goes (sweeper.ts), so these
+// resolve once the keychain write was tried and the first batch of keys is gone.
 export interface Destroyer {
   /**
-   * Destroys what is due now; returns how many recordings were destroyed. `revokedClientId`: a
+   * Destroys what is due now; resolves with how many recordings were due. `revokedClientId`: a
    * revocation just ended this client's consent, so their recordings due now go even while a
    * clock leap holds destruction by date.
    */
-  sweep(trigger: string, revokedClientId?: string): number;
+  sweep(trigger: string, revokedClientId?: string): Promise<number>;
   /** Destroys one recording at once, whatever its deadline (the therapist's or client's request). */
-  destroyNow(recordingId: string, reason: string, actorRole: 'therapist' | 'client'): void;
-  /** Destroys again what a restored older copy brought back (the anchor already counts it). */
-  destroyAgain(recordingId: string, reason: string): void;
+  destroyNow(recordingId: string, reason: string, actorRole: 'therapist' | 'client'): Promise<void>;
+  /**
+   * Destroys again what a restored older copy brought back: the anchor already counts it, or
+   * (`count`) named it ahead of a commit this file lacks, and it is counted now.
+   */
+  destroyAgain(recordingId: string, reason: string, ledger?: 'count' | 'already-counted'): void;
   /** Removes the next slice of ciphertext a destruction left (after a quit or a crash too). */
   continueRemoval(): void;
   /** The core is closing: removal stops between slices and resumes at the next start. */

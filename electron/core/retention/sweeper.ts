@@ -1,6 +1,9 @@
 // The sweeper: destroys every recording whose destroy-after time has passed. It needs no key
 // (destroying is deleting a key), so it runs while the vault is locked too: at start-up, on
-// unlock, hourly, and right after a revocation or the end of therapy.
+// unlock, hourly, and right after a revocation or the end of therapy. Every destruction is named
+// in the rollback anchor before its keys go (docs/threat-model.md, "The anchor is written before
+// each closing event commits").
+import type { ClosingEvent } from '../platform/anchor-record';
 import type { VaultService } from '../vault/vault-service';
 import { CiphertextRemover } from './ciphertext-remover';
 import type { Destroyer } from './destroyer';
@@ -8,6 +11,22 @@ import type { Destroyer } from './destroyer';
 export const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** Keys destroyed per transaction: ~3 ms each under load, so a batch stays well within 50 ms. */
 export const KEYS_PER_TRANSACTION = 8;
+/**
+ * Destructions named in one keychain write (about 180 ms on gnome-keyring): a sweep of 60 is one
+ * write; a larger one goes in rounds, each named once the one before it is committed, so the
+ * anchor never names more than its 128 ahead.
+ */
+export const NAMED_PER_WRITE = 64;
+
+/** The rollback anchor, as the sweeper sees it (vault/anchor-keeper.ts). */
+export interface AnchorAhead {
+  /** Names the events before they commit; resolves once the keychain write was tried. */
+  ahead(events: ClosingEvent[]): Promise<void>;
+  /** Their commit did not happen: nothing is to be redone for them. */
+  withdraw(events: ClosingEvent[]): void;
+}
+
+const noAnchor: AnchorAhead = { ahead: () => Promise.resolve(), withdraw: () => undefined };
 
 const causeText = {
   retention: 'the terms keep recordings only so long',
@@ -21,14 +40,45 @@ interface Destruction {
   actorRole: 'system' | 'therapist' | 'client';
 }
 
-export function createSweeper(lifecycle: VaultService, now: () => number): Destroyer {
+export function createSweeper(
+  lifecycle: VaultService,
+  now: () => number,
+  anchor: AnchorAhead = noAnchor,
+): Destroyer {
   const remover = new CiphertextRemover(lifecycle);
 
   /** Due destructions whose key step has not run yet, in order, a batch per turn of main. */
   const queued: { destruction: Destruction; ledger: 'count' | 'already-counted' }[] = [];
   const queuedIds = new Set<string>();
+  /** Being named in the anchor, not queued yet: another sweep leaves them to this one. */
+  const naming = new Set<string>();
+  /** The rounds of naming and committing, one after another. */
+  let rounds: Promise<unknown> = Promise.resolve();
+  /** Told when the queue is empty (every batch committed, or dropped). */
+  let drainedWaiters: (() => void)[] = [];
   let batchTimer: NodeJS.Immediate | null = null;
   let stopped = false;
+
+  const isOpen = () => lifecycle.state === 'locked' || lifecycle.state === 'unlocked';
+  const eventOf = (destruction: Destruction): ClosingEvent => ({
+    kind: 'destroyed',
+    recordingId: destruction.recordingId,
+  });
+  const drained = (): Promise<void> =>
+    queued.length === 0 ? Promise.resolve() : new Promise((done) => drainedWaiters.push(done));
+  const tellDrained = (): void => {
+    if (queued.length > 0) return;
+    const waiters = drainedWaiters;
+    drainedWaiters = [];
+    for (const done of waiters) done();
+  };
+  /** The queue is given up (a full disk, a closed vault): still due, the next sweep retries. */
+  const dropQueued = (): void => {
+    anchor.withdraw(queued.filter((q) => q.ledger === 'count').map((q) => eventOf(q.destruction)));
+    queued.length = 0;
+    queuedIds.clear();
+    tellDrained();
+  };
 
   /**
    * One batch of keys in one transaction (one sync), each logged first inside it: if an entry
@@ -45,6 +95,8 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
       vault.db.transaction(() => {
         for (const { destruction, ledger } of batch) {
           const { recordingId, reason, actorRole } = destruction;
+          // Destroyed meanwhile by another path: its ledger row is written already.
+          if (vault.recordings.find(recordingId)?.state === 'destroyed') continue;
           vault.audit.append({
             actorRole,
             action: 'recording.destroy',
@@ -58,6 +110,9 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
           vault.recordings.beginDestruction(recordingId, reason);
         }
       })();
+    } catch (error) {
+      anchor.withdraw(batch.filter((q) => q.ledger === 'count').map((q) => eventOf(q.destruction)));
+      throw error;
     } finally {
       for (const { destruction } of batch) queuedIds.delete(destruction.recordingId);
     }
@@ -67,46 +122,88 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
     if (batchTimer || stopped || queued.length === 0) return;
     batchTimer = setImmediate(() => {
       batchTimer = null;
-      if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') {
-        queued.length = 0;
-        queuedIds.clear();
+      if (!isOpen()) {
+        dropQueued();
         return;
       }
       try {
         destroyBatch();
       } catch {
         // A full disk or a closed vault: these stay due, and the next sweep takes them again.
-        queued.length = 0;
-        queuedIds.clear();
+        dropQueued();
         return;
       }
       if (queued.length > 0) scheduleBatches();
-      else if (!remover.runTurn()) remover.schedule();
+      else {
+        tellDrained();
+        if (!remover.runTurn()) remover.schedule();
+      }
     });
   };
 
-  const destroy = (
-    destructions: Destruction[],
-    ledger: 'count' | 'already-counted' = 'count',
-  ): void => {
+  /**
+   * Queues destructions already named in the anchor (or counted by it) and commits the first
+   * batch now: a small destruction is complete on return, a large one goes on in later turns.
+   */
+  const commit = (destructions: Destruction[], ledger: 'count' | 'already-counted'): void => {
     for (const destruction of destructions) {
       if (queuedIds.has(destruction.recordingId)) continue;
       queuedIds.add(destruction.recordingId);
       queued.push({ destruction, ledger });
     }
-    // The first batch within this call, as before: a small destruction is complete on return.
-    if (queued.length > 0) destroyBatch();
+    if (queued.length > 0) {
+      try {
+        destroyBatch();
+      } catch (error) {
+        dropQueued();
+        throw error;
+      }
+    }
     if (queued.length > 0) {
       scheduleBatches();
       return;
     }
-    // A small destruction finishes within this call, as before; a large one goes on in later turns.
+    tellDrained();
     if (!remover.runTurn()) remover.schedule();
   };
 
+  /**
+   * "Name, await the anchor, then one small transaction" (a batch of keys), in rounds of
+   * NAMED_PER_WRITE. A crash between the name and the commit leaves the anchor ahead of the
+   * file, and the next open destroys them (the safe direction). Nothing new to destroy still
+   * moves the removal of ciphertext a quit or a crash left on: a sweep at start or unlock resumes
+   * it (bfe1896 returned before it, so an interrupted removal waited for the hourly tick).
+   */
+  const destroy = (destructions: Destruction[]): Promise<void> => {
+    const fresh = destructions.filter(
+      ({ recordingId }) => !queuedIds.has(recordingId) && !naming.has(recordingId),
+    );
+    for (const { recordingId } of fresh) naming.add(recordingId);
+    const run = rounds.then(async () => {
+      try {
+        for (let first = 0; first < fresh.length; first += NAMED_PER_WRITE) {
+          const round = fresh.slice(first, first + NAMED_PER_WRITE);
+          await anchor.ahead(round.map(eventOf));
+          if (stopped || !isOpen()) {
+            anchor.withdraw(round.map(eventOf));
+            return;
+          }
+          for (const { recordingId } of round) naming.delete(recordingId);
+          commit(round, 'count');
+          if (first + NAMED_PER_WRITE < fresh.length) await drained();
+        }
+        if (fresh.length === 0 && isOpen() && !remover.runTurn()) remover.schedule();
+      } finally {
+        for (const { recordingId } of fresh) naming.delete(recordingId);
+      }
+    });
+    rounds = run.catch(() => undefined);
+    return run;
+  };
+
   return {
-    sweep(trigger, revokedClientId) {
-      if (lifecycle.state !== 'locked' && lifecycle.state !== 'unlocked') return 0;
+    async sweep(trigger, revokedClientId) {
+      if (!isOpen()) return 0;
       const vault = lifecycle.opened();
       // A clock leapt forward holds destruction at the last good date (destructionTime) until
       // the therapist confirms the date; a revocation is the client's own act and never waits
@@ -123,7 +220,7 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
             row.clientId === revokedClientId ||
             dueByDate.has(row.recordingId),
         );
-      destroy(
+      await destroy(
         due.map((row) => ({
           recordingId: row.recordingId,
           reason: `${causeText[row.cause ?? 'retention']} (sweep: ${trigger})`,
@@ -133,7 +230,7 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
       return due.length;
     },
     destroyNow(recordingId, reason, actorRole) {
-      destroy([{ recordingId, reason, actorRole }]);
+      return destroy([{ recordingId, reason, actorRole }]);
     },
     continueRemoval() {
       if (!remover.runTurn()) remover.schedule();
@@ -143,9 +240,13 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
       if (batchTimer) clearImmediate(batchTimer);
       batchTimer = null;
       remover.stop();
+      // What was queued stays due (and named ahead): the next start takes it.
+      queued.length = 0;
+      queuedIds.clear();
+      tellDrained();
     },
-    destroyAgain(recordingId, reason) {
-      destroy([{ recordingId, reason, actorRole: 'system' }], 'already-counted');
+    destroyAgain(recordingId, reason, ledger = 'already-counted') {
+      commit([{ recordingId, reason, actorRole: 'system' }], ledger);
     },
   };
 }

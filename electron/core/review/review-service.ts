@@ -270,7 +270,7 @@ export class ReviewService {
     };
   }
 
-  revoke(): { destroyed: number } {
+  revoke(): Promise<{ destroyed: number }> {
     const session = this.session();
     return this.consent.revoke(session.clientId, this.actor());
   }

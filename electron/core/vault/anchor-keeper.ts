@@ -3,22 +3,28 @@
 // put back (a restored folder or backup) has the destructions, revocations and ends of therapy it
 // undid redone, and is logged and shown.
 import type { RollbackNotice } from '../../../shared/api';
+import { VaultError } from '../../../shared/errors';
 import {
   RECENT_CLOSED_MAX,
   closingTagOf,
+  withAhead,
   withClosed,
   withHead,
+  withoutAhead,
   type AnchorRecord,
   type ClosingEvent,
 } from '../platform/anchor-record';
 import type { AnchorStore } from '../platform/anchor-store';
 import { judgeAgainstAnchor, type VaultSnapshot } from '../platform/rollback-check';
 import type { Destroyer } from '../retention/destroyer';
-import { anchorHoldOf, setAnchorHold, type AnchorHold } from './anchor-hold';
+import { anchorHoldOf, pinAnchorHold, setAnchorHold, type AnchorHold } from './anchor-hold';
+import { enforcePins, withRecordsComplete } from './anchor-pins';
 import type { OpenVault } from './open-vault';
 import type { VaultService } from './vault-service';
 
 export const ROLLBACK_REASON = 'this copy is older (rollback)';
+/** A closing event named in the anchor whose commit this file does not have. */
+export const UNFINISHED_REASON = 'named before it was committed; this file does not have it';
 
 /**
  * The key the anchor pins. Until the vault state key of part 1 exists, the access log's signing
@@ -45,6 +51,11 @@ function snapshotOf(vault: OpenVault): VaultSnapshot {
 export class AnchorKeeper {
   private record: AnchorRecord | null = null;
   private writes: Promise<void> = Promise.resolve();
+  /**
+   * The write queued behind the one in flight and not started yet: a newer record takes its place
+   * (it holds everything the older one did), so a sweep of 60 is a few keychain writes, not 60.
+   */
+  private queuedWrite: { record: AnchorRecord; done: Promise<boolean> } | null = null;
   private problem: RollbackNotice | null = null;
   /** No vault at open: the one created in this run gets its first anchor at creation. */
   private createdLater = false;
@@ -77,22 +88,41 @@ export class AnchorKeeper {
     return { kind: hold.kind, at: hold.at, missingEntries: 0, redone: 0, unnamed: 0, held: true };
   }
 
-  /** Holds every recording until the therapist confirms; never destroys for it. */
+  /**
+   * Holds every recording until the therapist confirms; never destroys for it. The anchor pins
+   * it with the next write, so clearing the setting in the file does not lift it.
+   */
   private hold(vault: OpenVault, kind: AnchorHold['kind']): void {
+    const hold = { kind, at: this.now() };
+    pinAnchorHold(vault, hold);
+    if (this.record) this.record = { ...this.record, hold };
     try {
-      setAnchorHold(vault, { kind, at: this.now() });
+      setAnchorHold(vault, hold);
     } catch {
       // A full disk: the notice is still shown; an anchor missing is judged again at next open.
     }
   }
 
   /**
-   * The therapist has read the notice: logged first, then the hold is lifted. What the anchor
-   * could not name stays as the copy had it; the notice stays for this run.
+   * The therapist has read the notice: the anchor drops the hold first (a crash after that leaves
+   * the file holding, the safe way), then the confirmation is logged and the hold lifted. If the
+   * keychain cannot be written the hold stays. What the anchor could not name stays as the copy
+   * had it; the notice stays for this run.
    */
-  confirm(): RollbackNotice | null {
+  async confirm(): Promise<RollbackNotice | null> {
+    const held = anchorHoldOf(this.lifecycle.unlocked().vault);
+    if (
+      held &&
+      this.record?.hold &&
+      !(await this.write({ ...this.record, generation: this.record.generation + 1, hold: null }))
+    )
+      throw new VaultError(
+        'ANCHOR_UNAVAILABLE',
+        'The keychain could not be written, so the hold stays. Nothing was changed. Try again once the keychain is unlocked.',
+      );
     const { vault, info } = this.lifecycle.unlocked();
     const hold = anchorHoldOf(vault);
+    pinAnchorHold(vault, null);
     vault.db.transaction(() => {
       vault.audit.append({
         actorRole: info.role,
@@ -118,7 +148,7 @@ export class AnchorKeeper {
   }
 
   /** This vault as it stands now, as a fresh record (first anchor, or after an alarm). */
-  private recordOf(vault: OpenVault, generation: number): AnchorRecord {
+  private recordOf(vault: OpenVault, generation: number, ahead = this.record?.ahead): AnchorRecord {
     const count = vault.ledger.count();
     const head = vault.audit.head() ?? { seq: 0, hash: new Uint8Array(32) };
     return {
@@ -132,6 +162,21 @@ export class AnchorKeeper {
       recentClosed: vault.ledger
         .recentEvents(Math.min(RECENT_CLOSED_MAX, count))
         .map((event) => closingTagOf(vault.vaultId, event)),
+      hold: anchorHoldOf(vault),
+      ...(ahead ? { ahead } : {}),
+    };
+  }
+
+  /**
+   * The anchor as the vault's ledger has gone past it (a crash after a commit and before its
+   * keychain write): the events it lacks are taken from the ledger, so later ones chain alike.
+   */
+  private caughtUp(anchor: AnchorRecord, vault: OpenVault): AnchorRecord {
+    if (vault.ledger.count() <= anchor.closedCount) return anchor;
+    return {
+      ...anchor,
+      ...this.recordOf(vault, anchor.generation + 1, anchor.ahead),
+      hold: anchor.hold ?? null,
     };
   }
 
@@ -155,7 +200,7 @@ export class AnchorKeeper {
     }
     const anchoredBefore = vault.anchorSnapshot.anchorGeneration() > 0;
     if (read.state === 'absent' && !anchoredBefore) {
-      this.write(this.recordOf(vault, 1));
+      void this.write(this.recordOf(vault, 1));
       return;
     }
     if (read.state !== 'present') {
@@ -168,32 +213,36 @@ export class AnchorKeeper {
       // anchor. Rewriting the device check to fake that is caught at open (key-store.ts).
       const movedHere = read.state === 'absent' && vault.keys.tagOwner() === 'other-device';
       if (!movedHere) this.hold(vault, 'anchor-missing');
-      this.write(this.recordOf(vault, vault.anchorSnapshot.anchorGeneration() + 1));
+      void this.write(this.recordOf(vault, vault.anchorSnapshot.anchorGeneration() + 1));
       return;
     }
-    const anchor = read.record;
     // Genuine (it carries this device's MAC), so its time counts: a restored copy or a log cut
-    // after its last checkpoint cannot take retention back to an older time.
-    this.lifecycle.clock.seedLater(anchor.newestTime);
+    // after its last checkpoint cannot take retention back to an older time. What it pins holds.
+    this.lifecycle.clock.seedLater(read.record.newestTime);
+    const anchor = { ...read.record, hold: enforcePins(read.record, vault) };
     const verdict = judgeAgainstAnchor(anchor, snapshotOf(vault));
     if (verdict.kind === 'current') {
-      this.record = anchor;
+      this.record = this.caughtUp(anchor, vault);
       this.headMoved();
       return;
     }
     if (verdict.kind === 'rewritten') {
       this.alarm('vault', verdict.reason, 'rewritten');
-      this.write(this.recordOf(vault, anchor.generation + 1));
+      void this.write(this.recordOf(vault, anchor.generation + 1, anchor.ahead));
       return;
     }
 
     const closedSinceCopy = Math.max(0, anchor.closedCount - vault.ledger.count());
+    const unfinished = verdict.finish ?? [];
     vault.audit.append({
       actorRole: 'system',
       action: 'vault.rollback',
       outcome: 'ok',
       reason:
         `${verdict.missingEntries} log entries and ${closedSinceCopy} destructions, revocations or ends of therapy missing; ${verdict.unnamedClosed} of them cannot be named` +
+        (unfinished.length > 0
+          ? `; ${unfinished.length} more named ahead of a commit this file does not have`
+          : '') +
         (verdict.unnamedClosed > 0 ? '; every recording held until the therapist confirms' : ''),
     });
     if (verdict.unnamedClosed > 0) this.hold(vault, 'rollback');
@@ -224,17 +273,45 @@ export class AnchorKeeper {
       this.destroyer.destroyAgain(recordingId, `destroyed before; ${ROLLBACK_REASON}`);
     if (anchor.closedCount > vault.ledger.count())
       vault.db.transaction(() => vault.ledger.rebase(anchor.closedCount, anchor.closedDigest))();
+    // Named ahead and not committed here: done now and counted, each moving in the anchor from
+    // "ahead" to the count as its ledger row is written (closed()).
+    this.record = { ...this.caughtUp(anchor, vault), hold: anchorHoldOf(vault) };
+    for (const event of unfinished) this.finish(vault, event);
 
     this.problem = {
       kind: 'rollback',
       at: this.now(),
       missingEntries: verdict.missingEntries,
-      redone: verdict.destroyAgain.length + verdict.revokeAgain.length + verdict.endAgain.length,
+      redone:
+        verdict.destroyAgain.length +
+        verdict.revokeAgain.length +
+        verdict.endAgain.length +
+        unfinished.length,
       unnamed: verdict.unnamedClosed,
       held: false,
     };
-    this.record = anchor;
     this.headMoved();
+  }
+
+  /** A closing event the anchor named ahead of a commit this file lacks: done and counted now. */
+  private finish(vault: OpenVault, event: ClosingEvent): void {
+    const reason = UNFINISHED_REASON;
+    if (event.kind === 'destroyed') {
+      this.destroyer.destroyAgain(event.recordingId, reason, 'count');
+      return;
+    }
+    vault.db.transaction(() => {
+      vault.audit.append({
+        actorRole: 'system',
+        action: event.kind === 'revoked' ? 'consent.revoke' : 'therapy.end',
+        subject: event.clientId,
+        outcome: 'ok',
+        reason,
+      });
+      if (event.kind === 'revoked') vault.anchorSnapshot.revokeAgain(event.clientId, this.now());
+      else vault.anchorSnapshot.endTherapyAgain(event.clientId, this.now());
+      vault.ledger.append(event);
+    })();
   }
 
   private alarm(subject: string, reason: string, kind: RollbackNotice['kind']): void {
@@ -258,11 +335,34 @@ export class AnchorKeeper {
     vault.ledger.onClosed((event) => this.closed(event));
   }
 
-  /** A closing event was written to the ledger: the anchor names it too. */
+  /**
+   * A closing event was written to the ledger: the anchor counts it (and no longer names it
+   * ahead). Written after the commit, not awaited: the name ahead already covers a crash.
+   */
   private closed(event: ClosingEvent): void {
     const vault = this.vault();
     if (!vault || !this.record) return;
-    this.write(withClosed(this.record, vault.vaultId, event));
+    void this.write(withClosed(this.record, vault.vaultId, event));
+  }
+
+  /**
+   * Names closing events in the anchor BEFORE their transaction commits, and resolves once the
+   * keychain write was tried: a crash (or a copy taken) between the two leaves the anchor ahead of
+   * the file, and the next open does them (the safe direction). A failed write is logged and the
+   * events still go ahead: a revocation is never refused for the keychain.
+   */
+  async ahead(events: ClosingEvent[]): Promise<void> {
+    const vault = this.vault();
+    if (!vault || !this.record || events.length === 0) return;
+    await this.write(withAhead(this.record, vault.vaultId, events));
+  }
+
+  /** Their commit did not happen (a full disk, a refusal): nothing is left to redo for them. */
+  withdraw(events: ClosingEvent[]): void {
+    const vault = this.vault();
+    if (!vault || !this.record?.ahead?.length || events.length === 0) return;
+    const next = withoutAhead(this.record, vault.vaultId, events);
+    if (next.ahead?.length !== this.record.ahead.length) void this.write(next);
   }
 
   /** The log moved on (unlock, lock, quit, the hourly tick): the anchor follows its head. */
@@ -271,22 +371,27 @@ export class AnchorKeeper {
     if (vault && this.createdLater) {
       this.createdLater = false;
       this.follow(vault);
-      this.write(this.recordOf(vault, 1));
+      void this.write(this.recordOf(vault, 1));
       return;
     }
     const head = vault?.audit.head();
     if (!vault || !head || !this.record) return;
-    if (head.seq === this.record.logHeadSeq) return;
-    this.write(withHead(this.record, head, this.newestTime()));
+    const pinsCurrent =
+      this.record.stateRecordsComplete === true || vault.signedState.recordsPending();
+    if (head.seq === this.record.logHeadSeq && pinsCurrent) return;
+    void this.write(withHead(this.record, head, this.newestTime()));
   }
 
   /**
    * Taken as the new record at once, so the next event builds on it; written in order behind
-   * the writes before it. A failed write is logged and retried with the next one.
+   * the writes before it, or in place of a queued one not started yet. Resolves true once this
+   * record (or a newer one) is in the keychain; a failed write is logged and retried with the
+   * next one.
    */
-  private write(record: AnchorRecord): void {
+  private write(proposed: AnchorRecord): Promise<boolean> {
     const vault = this.vault();
-    if (!vault) return;
+    if (!vault) return Promise.resolve(false);
+    const record = withRecordsComplete(proposed, vault);
     this.record = record;
     const vaultId = vault.vaultId;
     try {
@@ -294,9 +399,20 @@ export class AnchorKeeper {
     } catch {
       // A full disk: the keychain write still goes ahead; the vault catches up at the next write.
     }
-    this.writes = this.writes.then(async () => {
+    if (this.queuedWrite) {
+      this.queuedWrite.record = record;
+      return this.queuedWrite.done;
+    }
+    const slot: { record: AnchorRecord; done: Promise<boolean> } = {
+      record,
+      done: Promise.resolve(false),
+    };
+    this.queuedWrite = slot;
+    slot.done = this.writes.then(async () => {
+      if (this.queuedWrite === slot) this.queuedWrite = null;
       try {
-        await this.store.write(vaultId, record);
+        await this.store.write(vaultId, slot.record);
+        return true;
       } catch {
         try {
           this.vault()?.audit.append({
@@ -308,7 +424,10 @@ export class AnchorKeeper {
         } catch {
           // Retried with the next write either way.
         }
+        return false;
       }
     });
+    this.writes = slot.done.then(() => undefined);
+    return slot.done;
   }
 }

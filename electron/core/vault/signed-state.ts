@@ -106,6 +106,13 @@ function problemOfEdit(what: string, fields: string[]): string {
   return `${what} changed outside Session Vault: its ${words.join(', ')} ${differ} from its signed record`;
 }
 
+const PENDING_SET_AGAIN = {
+  subject: 'vault_meta.state_records_pending',
+  clientId: null,
+  problem:
+    'the vault was marked as not yet signed outside Session Vault, though this laptop’s keychain knows every record was signed: nothing is signed as it stands, and records that are missing hold what they cover',
+};
+
 export interface DueRecording {
   recordingId: string;
   clientId: string;
@@ -210,8 +217,7 @@ export class SignedState {
 
   private checkNow<R extends StateRecord>(subject: string, clientId: string): Check<R> {
     const seal = this.store.get(subject);
-    if (!seal?.record)
-      return this.store.recordsPending() ? { kind: 'legacy' } : { kind: 'unsigned' };
+    if (!seal?.record) return this.recordsPending() ? { kind: 'legacy' } : { kind: 'unsigned' };
     const signed = recordFromJson(seal.record);
     const publicKey = this.clients.statePublicKey(clientId);
     if (
@@ -491,8 +497,31 @@ export class SignedState {
     );
   }
 
+  /** Set from the rollback anchor, which knows every record of this vault was signed. */
+  private recordsCompletePinned = false;
+
+  /**
+   * True while a vault from before signed records waits for its first unlock, and never once the
+   * anchor has pinned the records complete: a file set back to pending then was edited, so its
+   * rows are not signed as they stand (a missing record reads as unsigned and holds).
+   */
   recordsPending(): boolean {
-    return this.store.recordsPending();
+    if (!this.store.recordsPending()) return false;
+    if (!this.recordsCompletePinned) return true;
+    this.alarms.raise(PENDING_SET_AGAIN);
+    return false;
+  }
+
+  /**
+   * The anchor knows this vault's records are complete. A file that says pending is named (an
+   * alarm) and put back; returns true when it was.
+   */
+  pinRecordsComplete(): boolean {
+    this.recordsCompletePinned = true;
+    if (!this.store.recordsPending()) return false;
+    this.alarms.raise(PENDING_SET_AGAIN);
+    this.store.clearRecordsPending();
+    return true;
   }
 
   clearRecordsPending(): void {

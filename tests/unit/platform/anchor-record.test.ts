@@ -4,8 +4,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hash, initCrypto, randomBytes, utf8 } from '../../../electron/core/platform/crypto';
 import {
+  AHEAD_MAX,
+  ANCHOR_LARGEST_BYTES,
   ANCHOR_MAX_BYTES,
   RECENT_CLOSED_MAX,
+  withAhead,
+  withoutAhead,
   anchorKeyOf,
   decodeAnchorRecord,
   emptyClosedDigest,
@@ -222,5 +226,83 @@ describe('anchor record bytes', () => {
     expect((await store.read(vaultId)).state).toBe('forged');
     expect(await store.remove(vaultId)).toBe(true);
     expect(await store.read(vaultId)).toEqual({ state: 'absent' });
+  });
+});
+
+describe('names ahead and pins (the second format)', () => {
+  it('a crash between the name and the commit leaves the event to finish, the count untouched', () => {
+    const vault = new FakeVaultHistory();
+    vault.clients = ['client-a'];
+    vault.record('r1');
+    vault.record('r2');
+    const named = withAhead(anchorAfter(vault, vault.closed), vault.vaultId, [
+      { kind: 'revoked', clientId: 'client-a' },
+      { kind: 'destroyed', recordingId: 'r1' },
+    ]);
+    expect(named.closedCount).toBe(0);
+    expect(judgeAgainstAnchor(named, vault.snapshot())).toEqual({
+      kind: 'rollback',
+      destroyAgain: [],
+      revokeAgain: [],
+      endAgain: [],
+      unnamedClosed: 0,
+      missingEntries: 0,
+      finish: [
+        { kind: 'destroyed', recordingId: 'r1' },
+        { kind: 'revoked', clientId: 'client-a' },
+      ],
+    });
+    // Committed in another order than named: the count follows the ledger, so it is current.
+    let anchor = named;
+    for (const event of [
+      { kind: 'destroyed', recordingId: 'r1' },
+      { kind: 'revoked', clientId: 'client-a' },
+    ] as ClosingEvent[]) {
+      vault.close(event);
+      anchor = withClosed(anchor, vault.vaultId, event);
+    }
+    expect(anchor.ahead).toEqual([]);
+    anchor = withHead(anchor, { seq: vault.entries.length, hash: vault.entries.at(-1)! }, 2);
+    expect(judgeAgainstAnchor(anchor, vault.snapshot())).toEqual({ kind: 'current' });
+    // A name whose commit failed is taken back: nothing to finish.
+    const withdrawn = withoutAhead(
+      withAhead(anchor, vault.vaultId, [{ kind: 'destroyed', recordingId: 'r2' }]),
+      vault.vaultId,
+      [{ kind: 'destroyed', recordingId: 'r2' }],
+    );
+    expect(judgeAgainstAnchor(withdrawn, vault.snapshot())).toEqual({ kind: 'current' });
+  });
+
+  it('round-trips with pins and names ahead, within the keychain limit; the first format still reads', () => {
+    const vaultId = randomBytes(16);
+    const key = anchorKeyOf(randomBytes(32), vaultId);
+    let record = firstAnchorRecord(vaultId, { seq: 3, hash: randomBytes(32) }, randomBytes(32), 9);
+    for (let i = 0; i < 300; i += 1)
+      record = withClosed(record, vaultId, { kind: 'destroyed', recordingId: `r${i}` });
+    const firstFormat = encodeAnchorRecord(vaultId, record, key);
+    expect(firstFormat.length).toBe(ANCHOR_MAX_BYTES);
+    expect(decodeAnchorRecord(vaultId, firstFormat, key)).toEqual(record);
+
+    const events = Array.from({ length: AHEAD_MAX }, (_, i): ClosingEvent => ({
+      kind: 'destroyed',
+      recordingId: `next${i}`,
+    }));
+    const pinned: AnchorRecord = {
+      ...withAhead(record, vaultId, events),
+      stateRecordsComplete: true,
+      hold: { kind: 'rollback', at: 1_700_000_000_000 },
+    };
+    const bytes = encodeAnchorRecord(vaultId, pinned, key);
+    expect(bytes.length).toBe(ANCHOR_LARGEST_BYTES);
+    expect(ANCHOR_LARGEST_BYTES).toBe(2230);
+    expect(ANCHOR_LARGEST_BYTES).toBeLessThan(2560);
+    expect(decodeAnchorRecord(vaultId, bytes, key)).toEqual(pinned);
+    const unpinned = { ...pinned, hold: null, ahead: [] };
+    expect(decodeAnchorRecord(vaultId, encodeAnchorRecord(vaultId, unpinned, key), key)).toEqual(
+      unpinned,
+    );
+    // Cut short by a name and the MAC: never an anchor.
+    const cut = bytes.slice(0, bytes.length - 8 - 32);
+    expect(() => decodeAnchorRecord(vaultId, cut, key)).toThrow();
   });
 });
