@@ -1,6 +1,7 @@
 // What the handler groups share: the vault's life, the services built on it, and the clock.
 import type { IntegrityStatus, LastLock } from '../../../shared/api';
 import type { ConsentService } from '../consent/consent-service';
+import type { WizardDraftKeeper } from '../consent/wizard-draft-keeper';
 import type { Player } from '../playback/player';
 import type { AuditorService } from '../audit/auditor-service';
 import type { Recorder } from '../recording/recorder';
@@ -18,6 +19,8 @@ export interface ConsentPdfSaver {
 export interface CoreContext {
   lifecycle: VaultService;
   consent: ConsentService;
+  /** The consent wizard's unsigned draft, kept across an idle lock (memory only, sealed). */
+  wizardDrafts: WizardDraftKeeper;
   recorder: Recorder;
   player: Player;
   destroyer: Destroyer;
