@@ -139,7 +139,7 @@ test('only the therapist keeps or reads a draft; the PIN and oversized text are 
   expect((await refusal(core, 'consent.keepDraft', { draft: null })).code).toBe('NOT_ALLOWED');
 });
 
-test('vault.status says how long until the idle lock; keeping a draft does not push it back', async () => {
+test('vault.status says how long until the idle lock; a kept draft or a status poll does not push it back', async () => {
   vault = await therapistVault('sv-wizard-draft-');
   const { core, clock } = vault;
   const client = await signedClient(core, clock.now());
@@ -147,6 +147,8 @@ test('vault.status says how long until the idle lock; keeping a draft does not p
 
   clock.advance(9 * 60_000);
   await call(core, 'consent.keepDraft', { draft: draftFor(client.clientId) });
+  // The header's recording indicator polls this on every screen: it is not the person.
+  await call(core, 'recording.status');
   expect((await call(core, 'vault.status')).idleMsLeft).toBe(60_000);
   // "Keep going" is the person pressing a key: that pushes the lock back.
   await call(core, 'session.touch');
