@@ -401,14 +401,19 @@ describe('client review mode in Chromium', () => {
       try {
         await page.evaluate(() => (globalThis as unknown as PageGlobals).scrollTo(0, 0));
         const seen: string[] = [];
-        for (let presses = 0; presses < 60; presses += 1) {
-          await page.keyboard.press('Tab');
-          const where = await focusUnderBar();
-          // Past the last control, Tab leaves the page for the browser's own, then comes back.
-          if (where.focused === 'body') continue;
-          expect(where.problem, `${width}×${height}: ${where.focused}`).toBeNull();
-          if (seen.includes(where.focused)) break;
-          seen.push(where.focused);
+        // Forwards, then backwards: going up the page is when a control lands at the top edge.
+        for (const key of ['Tab', 'Shift+Tab']) {
+          const round: string[] = [];
+          for (let presses = 0; presses < 60; presses += 1) {
+            await page.keyboard.press(key);
+            const where = await focusUnderBar();
+            // Past the last control, Tab leaves the page for the browser's own, then comes back.
+            if (where.focused === 'body') continue;
+            expect(where.problem, `${width}×${height} ${key}: ${where.focused}`).toBeNull();
+            if (round.includes(where.focused)) break;
+            round.push(where.focused);
+          }
+          seen.push(...round);
         }
         // Every control of the page was reached: End review, Play, the moment, Revoke.
         expect(seen.join('\n')).toMatch(/End review/);
