@@ -107,10 +107,12 @@ function Wizard({
 
   // Main keeps the draft as it changes, so an idle lock does not lose the walk-through.
   const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const basedOnVersion = detail.terms?.version ?? null;
+  // Read once: after signing, the detail holds the new version, and the draft is spent.
+  const [basedOnVersion] = useState(() => detail.terms?.version ?? null);
+  const signing = useRef(false);
   useEffect(() => {
     const fields = keptFields(draft);
-    if (fields === null) return;
+    if (fields === null || signing.current) return;
     saveTimer.current = setTimeout(
       () => void keepWizardDraft({ clientId, basedOnVersion, step, fields }),
       400,
@@ -152,13 +154,17 @@ function Wizard({
     setBusy(true);
     // Signing forgets the draft in main; a save still waiting must not bring it back.
     stopKeeping();
+    signing.current = true;
     const failure = await sign({
       clientId,
       terms: built.terms,
       ...(credential !== undefined ? { reviewCredential: credential } : {}),
     });
     setBusy(false);
-    if (failure) return setError(failure.message);
+    if (failure) {
+      signing.current = false;
+      return setError(failure.message);
+    }
     const version = useClients.getState().detail?.terms?.version ?? null;
     setSignedVersion(version);
     announce(`Consent signed. Version ${version ?? ''} is in force.`);
