@@ -25,6 +25,7 @@ import {
 } from './platform/integrity-check';
 import { createDispatcher, type Asker, type Dispatch, type Handlers } from './dispatch';
 import type { ConsentPdfSaver, CoreContext } from './handlers/context';
+import { WizardDraftKeeper } from './consent/wizard-draft-keeper';
 
 export type { ConsentPdfSaver } from './handlers/context';
 import { practiceHandlers } from './handlers/practice';
@@ -216,6 +217,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const context: CoreContext = {
     lifecycle,
     consent,
+    wizardDrafts: new WizardDraftKeeper(lifecycle),
     recorder,
     microphones,
     player,

@@ -2,6 +2,7 @@
 // main locks the vault.
 import { useEffect } from 'react';
 import { LiveRegion } from './LiveRegion';
+import { TimeLimitWarning } from './TimeLimitWarning';
 import { useVault, type Detail } from '../features/vault/vault-store';
 import { touchSession } from '../features/vault/vault-store';
 import { useReview } from '../features/review/review-store';
@@ -136,6 +137,7 @@ export function App() {
   return (
     <>
       <Screen />
+      <TimeLimitWarning />
       <LiveRegion />
     </>
   );

@@ -1,7 +1,7 @@
 // policy.* and consent.*: the practice's policy and default terms, and each client's signed
 // consent.
 import { z } from 'zod';
-import { consentTermsObject, consentTermsSchema } from '../consent-terms';
+import { consentTermsObject, consentTermsSchema, recordingReasonSchema } from '../consent-terms';
 import { clientIdRequest, empty, opaqueId, requestSize, rowNumber } from './common';
 import { clientDetailSchema } from './clients';
 
@@ -46,6 +46,67 @@ export const policySchema = z.strictObject({
   versions: z.array(z.strictObject({ policyHash: z.string(), createdAt: z.number() })),
   defaults: defaultTermsSchema,
 });
+
+/** Text as typed in the wizard: checked when Next is pressed, only bounded here. */
+const typed = (max: number) => z.string().max(max);
+const typedNumber = typed(12);
+const endingChoice = z.enum(['destroy-now', 'keep-for-review']);
+const revocationChoice = z.enum(['all-recordings', 'future-only']);
+
+/**
+ * The consent wizard's fields as the therapist and client are filling them in (not yet terms:
+ * nothing here has been checked). The PIN is not part of it, so main never holds it.
+ */
+export const wizardFieldsSchema = z.strictObject({
+  reasons: z.strictObject({
+    chosen: z.array(recordingReasonSchema).max(12),
+    otherText: typed(1000),
+  }),
+  limitsText: typed(5000),
+  whoMayPlay: z.strictObject({
+    client: z.boolean(),
+    therapist: z.boolean(),
+    namedOthers: z.array(z.strictObject({ name: typed(200), relation: typed(200) })).max(16),
+  }),
+  onThisDeviceOnly: z.boolean(),
+  noSharing: z.boolean(),
+  retentionDays: typedNumber,
+  termination: endingChoice,
+  keepDays: typedNumber,
+  revocationDestroys: revocationChoice,
+  risksUnderstood: z.boolean(),
+  careNotConditional: z.boolean(),
+  writtenTakeaways: z.boolean(),
+  closingVoiceNote: z.boolean(),
+  recordSessions: z.boolean(),
+  recordVoiceNotes: z.boolean(),
+  voiceNote: z.strictObject({
+    client: z.boolean(),
+    therapist: z.boolean(),
+    retentionDays: typedNumber,
+    termination: endingChoice,
+    keepDays: typedNumber,
+    revocationDestroys: revocationChoice,
+  }),
+  partOfClinicalRecord: z.boolean(),
+  representative: z.strictObject({
+    signsFor: z.enum(['self', 'minor', 'guardian']),
+    name: typed(200),
+    relation: typed(200),
+  }),
+});
+export type WizardFields = z.infer<typeof wizardFieldsSchema>;
+
+/** An unsigned walk-through, kept by main so an idle lock does not lose it. */
+export const keptWizardDraftSchema = z.strictObject({
+  clientId: opaqueId,
+  /** The consent version the draft started from (null: none yet); a newer one makes it stale. */
+  basedOnVersion: rowNumber.nullable(),
+  /** The wizard's step, from 0. */
+  step: z.number().int().min(0).max(8),
+  fields: wizardFieldsSchema,
+});
+export type KeptWizardDraft = z.infer<typeof keptWizardDraftSchema>;
 
 export const consentContract = {
   'policy.get': {
@@ -136,5 +197,23 @@ export const consentContract = {
     size: requestSize.small,
     request: clientIdRequest,
     reply: z.strictObject({ destroyed: z.number().int() }),
+  },
+  /**
+   * The wizard hands main its unsigned draft as it goes (null: the walk-through was left), so
+   * after an idle lock it comes back where it was. Held in main's memory for this run only,
+   * sealed with the master key; never written to disk, never logged (it opens nothing).
+   */
+  'consent.keepDraft': {
+    callers: ['therapist'],
+    size: requestSize.note,
+    request: z.strictObject({ draft: keptWizardDraftSchema.nullable() }),
+    reply: empty,
+  },
+  /** The draft main keeps, if any, for the wizard to come back to after an unlock. */
+  'consent.keptDraft': {
+    callers: ['therapist'],
+    size: requestSize.small,
+    request: empty,
+    reply: keptWizardDraftSchema.nullable(),
   },
 } as const;

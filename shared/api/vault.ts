@@ -117,6 +117,11 @@ export const vaultStatusSchema = z.strictObject({
    * counts down from it and takes it again at every poll); null outside a review.
    */
   reviewMsLeft: z.number().int().nonnegative().nullable().optional(),
+  /**
+   * How long until the idle lock (or a review's idle end) by main's monotonic clock, so the page
+   * can warn a minute ahead (WCAG 2.2.1); null while nobody is signed in.
+   */
+  idleMsLeft: z.number().int().nonnegative().nullable().optional(),
   lastLock: lastLockSchema.nullable(),
 });
 export type VaultStatus = z.infer<typeof vaultStatusSchema>;

@@ -197,4 +197,18 @@ describe('the therapist’s day, by keyboard alone', { timeout: 180_000 }, () =>
     await press(page, page.getByRole('button', { name: 'Keep', exact: true }));
     await focusLandsOn(page, remove, 'Remove, which opened the panel');
   });
+
+  it('Add takeaway keeps focus while it saves and after (aria-disabled, not disabled)', async () => {
+    await press(page, page.getByRole('button', { name: 'Clients', exact: true }));
+    await press(page, page.getByRole('button', { name: /Alex Example/ }));
+    const field = page.getByLabel('New takeaway');
+    await visible(field, SLOW_WAIT_MS);
+    await tabTo(page, field);
+    await page.keyboard.type('Breathe out for six, in for four.');
+    const add = page.getByRole('button', { name: 'Add takeaway' });
+    await press(page, add);
+    await visible(page.getByText('Breathe out for six, in for four.', { exact: true }).first());
+    await focusLandsOn(page, add, 'Add takeaway');
+    await focusNotLost(page, 'Add takeaway');
+  });
 });

@@ -24,6 +24,7 @@ import {
   fromHomeToClients,
 } from './helpers';
 import { startTestHost, type TestHost } from './host';
+import { focusLandsOn } from './keyboard';
 import { snap as snapAnywhere } from './screens';
 
 const passphrase = 'copper heron tidal lantern 47';
@@ -168,6 +169,22 @@ async function seedClient(
     text: 'Slow breath in for four, out for six. Try it when the evenings feel heavy.',
   });
   return { clientId: client.clientId, recordingId };
+}
+
+/** What has focus, and what covers its centre if that is not itself (or inside it). */
+async function focusUnderBar(): Promise<{ focused: string; problem: string | null }> {
+  return page.evaluate(`(() => {
+    const element = document.activeElement;
+    if (!element || element === document.body) return { focused: 'body', problem: 'focus on the body' };
+    const focused = element.tagName.toLowerCase() + ' ' +
+      (element.getAttribute('aria-label') ?? element.textContent ?? '').trim().slice(0, 50);
+    const box = element.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    if (hit && (hit === element || element.contains(hit))) return { focused, problem: null };
+    const bar = document.querySelector('.review-bar');
+    const under = hit && bar && bar.contains(hit) ? 'the review bar' : hit ? hit.tagName.toLowerCase() + '.' + hit.className : 'nothing (off screen)';
+    return { focused, problem: 'its centre shows ' + under };
+  })()`);
 }
 
 /** The review's bar sticks to the top: photograph from the top so it sits there in the picture. */
@@ -374,6 +391,43 @@ describe('client review mode in Chromium', () => {
     await page.getByRole('button', { name: 'Close the player' }).click();
   });
 
+  it('at 200 % zoom, Tab never puts focus under the review’s bar (WCAG 2.4.11)', async () => {
+    // A 1280 × 820 laptop at 200 %, and a taller screen at 200 % where the bar stays sticky.
+    for (const [width, height] of [
+      [640, 410],
+      [960, 600],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      try {
+        await page.evaluate(() => (globalThis as unknown as PageGlobals).scrollTo(0, 0));
+        const seen: string[] = [];
+        // Forwards, then backwards: going up the page is when a control lands at the top edge.
+        for (const key of ['Tab', 'Shift+Tab']) {
+          const round: string[] = [];
+          for (let presses = 0; presses < 60; presses += 1) {
+            await page.keyboard.press(key);
+            const where = await focusUnderBar();
+            // Past the last control, Tab leaves the page for the browser's own, then comes back.
+            if (where.focused === 'body') continue;
+            expect(where.problem, `${width}×${height} ${key}: ${where.focused}`).toBeNull();
+            if (round.includes(where.focused)) break;
+            round.push(where.focused);
+          }
+          seen.push(...round);
+        }
+        // Every control of the page was reached: End review, Play, the moment, Revoke.
+        expect(seen.join('\n')).toMatch(/End review/);
+        expect(seen.join('\n')).toMatch(/Revoke my consent/);
+        if (width === 640) {
+          await page.getByRole('button', { name: 'Revoke my consent' }).focus();
+          await snapAnywhere(page, 'review-200pct-focus');
+        }
+      } finally {
+        await page.setViewportSize({ width: 1200, height: 820 });
+      }
+    }
+  });
+
   it('refuses everything else, asked for directly from the page, and logs it', async () => {
     const attempts: Array<[string, unknown]> = [
       ['playback.open', { recordingId: blairRecording }],
@@ -455,6 +509,59 @@ describe('client review mode in Chromium', () => {
     await therapistUnlocks();
     const ends = (await accessLog()).filter((e) => e.action === 'review.end');
     expect(ends[0]?.reason).toBe('review time is up');
+  });
+
+  it('warns a minute before the review’s idle end; Keep going keeps it and gives focus back', async () => {
+    await startReview(alexId);
+    await openReviewAs(alex);
+    const play = page.getByRole('button', { name: 'Play', exact: true }).first();
+    await play.focus();
+    const { idleMsLeft } = await fromPageOk<{ idleMsLeft: number }>('vault.status');
+    host.clock.advance(idleMsLeft - 50_000);
+    const dialog = page.getByRole('alertdialog', { name: 'Are you still there?' });
+    await visible(dialog);
+    await focusLandsOn(page, dialog.getByRole('button', { name: 'Keep going' }), 'Keep going');
+    expect(await dialog.innerText()).toContain(
+      'Your review ends in 0:50 unless you press Keep going',
+    );
+    await snap(page, 'review-idle-warning');
+    await page.keyboard.press('Enter');
+    await until('the warning to close', async () => (await dialog.count()) === 0);
+    await focusLandsOn(page, play, 'Play, where focus was');
+    // Main heard it: the five idle minutes start again.
+    host.clock.advance(3 * 60_000);
+    const status = await fromPageOk<{ state: string; idleMsLeft: number }>('vault.status');
+    expect(status).toMatchObject({ state: 'unlocked', idleMsLeft: 2 * 60_000 });
+    await page.getByRole('button', { name: 'End review' }).click();
+    await therapistUnlocks();
+  });
+
+  it('warns a minute before the review’s time limit with OK only: the limit cannot move', async () => {
+    await startReview(alexId, 5);
+    await openReviewAs(alex);
+    host.clock.advance(2 * 60_000);
+    await fromPageOk('session.touch');
+    const { reviewMsLeft } = await fromPageOk<{ reviewMsLeft: number }>('vault.status');
+    host.clock.advance(reviewMsLeft - 50_000);
+    const dialog = page.getByRole('alertdialog', { name: 'Your review ends soon' });
+    await visible(dialog);
+    const ok = dialog.getByRole('button', { name: 'OK', exact: true });
+    await focusLandsOn(page, ok, 'OK');
+    expect(await dialog.innerText()).toContain('ends in 0:50. It cannot be made longer.');
+    expect(await dialog.getByRole('button', { name: 'Keep going' }).count()).toBe(0);
+    await snap(page, 'review-limit-warning');
+    await page.keyboard.press('Escape');
+    await until('the warning to close', async () => (await dialog.count()) === 0);
+    // Answered once, it is not asked again at the next status poll.
+    const polls = host.calls.filter((c) => c === 'vault.status').length;
+    await until(
+      'two more status polls',
+      async () => host.calls.filter((c) => c === 'vault.status').length >= polls + 2,
+    );
+    expect(await dialog.count()).toBe(0);
+    host.clock.advance(50_000);
+    await visible(heading('Your review has ended'), SLOW_WAIT_MS);
+    await therapistUnlocks();
   });
 
   it('ten wrong PINs lock that client’s review, and the screen says so', async () => {

@@ -1,6 +1,7 @@
 // What the handler groups share: the vault's life, the services built on it, and the clock.
 import type { IntegrityStatus, LastLock } from '../../../shared/api';
 import type { ConsentService } from '../consent/consent-service';
+import type { WizardDraftKeeper } from '../consent/wizard-draft-keeper';
 import type { Player } from '../playback/player';
 import type { AuditorService } from '../audit/auditor-service';
 import type { MicrophoneChecks } from '../recording/microphone-check';
@@ -19,6 +20,8 @@ export interface ConsentPdfSaver {
 export interface CoreContext {
   lifecycle: VaultService;
   consent: ConsentService;
+  /** The consent wizard's unsigned draft, kept across an idle lock (memory only, sealed). */
+  wizardDrafts: WizardDraftKeeper;
   recorder: Recorder;
   /** Listing and testing microphones through the capture window. */
   microphones: MicrophoneChecks;

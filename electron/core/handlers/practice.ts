@@ -107,7 +107,18 @@ export function practiceHandlers(context: CoreContext) {
       context.active();
       policy();
       await consent.sign(request.clientId, request.terms, request.reviewCredential);
+      context.wizardDrafts.forget(request.clientId);
       return detail(request.clientId, actor);
+    },
+    // Not activity: the page sends its draft on its own, and that must not hold the idle lock off.
+    'consent.keepDraft': (request) => {
+      lifecycle.lockIfIdle(context.recorder.isRecording);
+      context.wizardDrafts.keep(request.draft);
+      return {};
+    },
+    'consent.keptDraft': () => {
+      lifecycle.lockIfIdle(context.recorder.isRecording);
+      return context.wizardDrafts.read();
     },
     'consent.previewDeadlines': (request) => {
       context.active();

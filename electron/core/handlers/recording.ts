@@ -47,7 +47,9 @@ export function recordingHandlers(context: CoreContext) {
       return {};
     },
     'recording.status': () => {
-      context.active();
+      // Every screen's header polls this four times a second: a check, never activity, or the
+      // idle lock would never come while the app is open (a running recording holds it off).
+      lifecycle.lockIfIdle(recorder.isRecording);
       return recorder.status();
     },
     'recording.removeRange': (request) => {

@@ -43,6 +43,7 @@ export function sessionHandlers(context: CoreContext) {
         clock: clockStatusForPeople(lifecycle.clock.status()),
         integrity: noticeForPeople(notice),
         reviewMsLeft: lifecycle.reviewMsLeft(),
+        idleMsLeft: lifecycle.idleMsLeft(),
         lastLock: lifecycle.state === 'unlocked' ? null : context.lastLock(),
       };
     },

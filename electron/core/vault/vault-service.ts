@@ -326,6 +326,14 @@ export class VaultService {
     return Math.max(0, Math.round(other.maxMs - this.clock.elapsedSince(other.startMark)));
   }
 
+  /** How long until the signed-in session locks for being idle (monotonic); null when locked. */
+  idleMsLeft(): number | null {
+    const current = this.other ?? this.session;
+    if (!current) return null;
+    const idleMs = current.info.idleLockMinutes * 60_000;
+    return Math.max(0, Math.round(idleMs - this.clock.elapsedSince(current.lastActivityMark)));
+  }
+
   /** Locks when the idle deadline (or a review's maximum length) has passed. True if it locked. */
   lockIfIdle(busy = false): boolean {
     const other = this.other;

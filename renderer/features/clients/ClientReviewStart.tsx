@@ -2,6 +2,7 @@
 // and the client's PIN screen takes over.
 import { useId, useState, type FormEvent } from 'react';
 import type { ClientSummary } from './clients-store';
+import { Button } from '../../components/Button';
 import { Field } from '../../components/Field';
 import { FormMessage } from '../../components/FormMessage';
 import { useFocusOnMount } from '../../components/focus';
@@ -21,16 +22,16 @@ export function StartReviewButton({
   const canReview = client.hasReviewCredential;
   return (
     <>
-      <button
-        type="button"
+      {/* Focusable while it cannot act, so a screen reader reaches it and reads why. */}
+      <Button
         className="button button-secondary"
-        disabled={!canReview}
+        unavailable={!canReview}
         aria-describedby={canReview ? undefined : whyId}
         aria-expanded={expanded}
         onClick={onOpen}
       >
         Start client review
-      </button>
+      </Button>
       {canReview ? null : (
         <span id={whyId} className="visually-hidden">
           This client has no PIN yet. It is set when they sign consent.
@@ -86,9 +87,9 @@ export function ReviewForm({ client, onCancel }: { client: ClientSummary; onCanc
       />
       <FormMessage message={error} />
       <div className="actions">
-        <button type="submit" className="button button-primary" disabled={busy}>
+        <Button type="submit" className="button button-primary" busy={busy}>
           Lock and hand over
-        </button>
+        </Button>
         <button type="button" className="button button-secondary" onClick={onCancel}>
           Cancel
         </button>

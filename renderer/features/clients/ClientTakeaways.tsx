@@ -3,6 +3,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { ClientDetail } from './clients-store';
 import { formatDate, formatDateTime } from '../../../shared/format';
+import { Button } from '../../components/Button';
 import { FormMessage } from '../../components/FormMessage';
 import { TextArea } from '../../components/TextArea';
 import { useClients } from './clients-store';
@@ -106,9 +107,9 @@ export function ClientTakeaways({ detail }: { detail: ClientDetail }) {
         ) : null}
         <FormMessage message={error} />
         <div className="actions">
-          <button type="submit" className="button button-secondary" disabled={busy}>
+          <Button type="submit" className="button button-secondary" busy={busy}>
             Add takeaway
-          </button>
+          </Button>
         </div>
       </form>
     </section>

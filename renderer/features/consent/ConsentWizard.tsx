@@ -1,8 +1,8 @@
 // The consent wizard, walked through together on the laptop: one step per screen, plain words,
 // Back and Next, and at the end everyone signs. Main stores it as a new version; a signed
 // version is never edited.
-import { useEffect, useState, type FormEvent } from 'react';
-import { reviewCredentialSchema } from '../../../shared/api';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { reviewCredentialSchema, type KeptWizardDraft } from '../../../shared/api';
 import { formatDate } from '../../../shared/format';
 import { useFocusOnMount } from '../../components/focus';
 import { FormMessage } from '../../components/FormMessage';
@@ -13,7 +13,14 @@ import { PinStep } from './ConsentPinStep';
 import { SignStep, buildDraft, signersOf, type SignatureDraft } from './ConsentSignStep';
 import { ListenersStep, PurposeStep, ReasonsStep, WhereStep } from './ConsentStepsAbout';
 import { EndingStep, RetentionStep, RisksStep } from './ConsentStepsEnding';
-import { initialDraft, stepProblem, type WizardDraft, type StepProps } from './ConsentWizardDraft';
+import {
+  initialDraft,
+  keptFields,
+  stepProblem,
+  type WizardDraft,
+  type StepProps,
+} from './ConsentWizardDraft';
+import { keepWizardDraft, readKeptWizardDraft } from './kept-draft-store';
 import '../../styles/wizard.css';
 
 const steps = [
@@ -36,13 +43,17 @@ export function ConsentWizard({ clientId }: { clientId: string }) {
   const loadProblem = useClients((state) => state.loadProblem);
   const open = useVault((state) => state.open);
 
+  // undefined until main has said whether it kept a draft from before a lock.
+  const [kept, setKept] = useState<KeptWizardDraft | null | undefined>(undefined);
+
   useEffect(() => {
     void loadDetail(clientId);
     void loadPolicy();
+    void readKeptWizardDraft().then(setKept);
   }, [clientId, loadDetail, loadPolicy]);
 
   const current = detail?.client.clientId === clientId ? detail : null;
-  if (current === null || policy === null) {
+  if (current === null || policy === null || kept === undefined) {
     return (
       <section aria-labelledby="wizard-loading">
         <h1 id="wizard-loading">Consent</h1>
@@ -56,28 +67,68 @@ export function ConsentWizard({ clientId }: { clientId: string }) {
       </section>
     );
   }
-  return <Wizard detail={current} />;
+  // A draft begun from other terms than those in force now (a revocation came between) is stale.
+  const resumable =
+    kept?.clientId === clientId && kept.basedOnVersion === (current.terms?.version ?? null)
+      ? kept
+      : null;
+  return <Wizard detail={current} kept={resumable} />;
 }
+
+/** The PIN step: the PIN and signatures are never handed to main, so a resume goes no further. */
+const pinStep = 7;
 
 function Wizard({
   detail,
+  kept,
 }: {
   detail: NonNullable<ReturnType<typeof useClients.getState>['detail']>;
+  kept: KeptWizardDraft | null;
 }) {
   const policy = useClients((state) => state.policy)!;
   const sign = useClients((state) => state.sign);
   const open = useVault((state) => state.open);
   const announce = useVault((state) => state.announce);
   const clientId = detail.client.clientId;
-  const [draft, setDraft] = useState<WizardDraft>(() => initialDraft(detail, policy));
+  const [draft, setDraft] = useState<WizardDraft>(() => {
+    const start = initialDraft(detail, policy);
+    return kept ? { ...kept.fields, pin: start.pin } : start;
+  });
   const [signatures, setSignatures] = useState<SignatureDraft[]>(() => signersOf(detail));
-  const [step, setStep] = useState(0);
+  const [step, setStep] = useState(() => (kept ? Math.min(kept.step, pinStep) : 0));
+  const [resumed] = useState(() => kept !== null);
+  const [resumedAtPin] = useState(() => kept !== null && kept.step > pinStep);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [signedVersion, setSignedVersion] = useState<number | null>(null);
   const last = steps.length - 1;
   // Read once: after signing, the detail holds the new terms too.
   const [changing] = useState(() => detail.terms !== null);
+
+  // Main keeps the draft as it changes, so an idle lock does not lose the walk-through.
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // Read once: after signing, the detail holds the new version, and the draft is spent.
+  const [basedOnVersion] = useState(() => detail.terms?.version ?? null);
+  const signing = useRef(false);
+  useEffect(() => {
+    const fields = keptFields(draft);
+    if (fields === null || signing.current) return;
+    saveTimer.current = setTimeout(
+      () => void keepWizardDraft({ clientId, basedOnVersion, step, fields }),
+      400,
+    );
+    return () => {
+      if (saveTimer.current !== null) clearTimeout(saveTimer.current);
+    };
+  }, [draft, step, clientId, basedOnVersion]);
+  function stopKeeping() {
+    if (saveTimer.current !== null) clearTimeout(saveTimer.current);
+    saveTimer.current = null;
+  }
+
+  useEffect(() => {
+    if (resumed) announce('The consent is back where you left it before the vault locked.');
+  }, [resumed, announce]);
 
   const update: StepProps['update'] = (patch) => {
     setDraft((previous) => ({ ...previous, ...patch }));
@@ -101,13 +152,19 @@ function Wizard({
     if (credential !== undefined && !reviewCredentialSchema.safeParse(credential).success)
       return setError('The PIN is not valid. Go back to the PIN step.');
     setBusy(true);
+    // Signing forgets the draft in main; a save still waiting must not bring it back.
+    stopKeeping();
+    signing.current = true;
     const failure = await sign({
       clientId,
       terms: built.terms,
       ...(credential !== undefined ? { reviewCredential: credential } : {}),
     });
     setBusy(false);
-    if (failure) return setError(failure.message);
+    if (failure) {
+      signing.current = false;
+      return setError(failure.message);
+    }
     const version = useClients.getState().detail?.terms?.version ?? null;
     setSignedVersion(version);
     announce(`Consent signed. Version ${version ?? ''} is in force.`);
@@ -142,7 +199,11 @@ function Wizard({
         <button
           type="button"
           className="link-button"
-          onClick={() => open({ kind: 'client', clientId })}
+          onClick={() => {
+            stopKeeping();
+            void keepWizardDraft(null);
+            open({ kind: 'client', clientId });
+          }}
         >
           Leave without signing
         </button>
@@ -160,6 +221,14 @@ function Wizard({
       </div>
       <form className="wizard-card" onSubmit={next} noValidate aria-labelledby="wizard-title">
         <StepTitle key={step} title={title} count={`${step + 1} of ${steps.length}`} />
+        {resumed ? (
+          <p className="notice" data-testid="wizard-resumed">
+            This is where you were before the vault locked.
+            {resumedAtPin
+              ? ' The PIN and signatures are never kept while it is locked: choose the PIN again, then sign.'
+              : ''}
+          </p>
+        ) : null}
         {Step ? (
           <Step draft={draft} update={update} detail={detail} policy={policy} />
         ) : (

@@ -1,8 +1,8 @@
 // What the wizard holds while the terms are walked through, how each step is checked (with the
 // schema's own sentences, so the wizard and main say the same thing), and the draft main signs.
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ClientDetail } from '../clients/clients-store';
-import { consentDraftSchema } from '../../../shared/api';
+import { consentDraftSchema, wizardFieldsSchema, type WizardFields } from '../../../shared/api';
 import {
   consentTermsObject,
   listenersProblem,
@@ -271,4 +271,11 @@ export function previewTerms(
 ): SignDraft | null {
   const result = consentDraftSchema.safeParse(termsInput(draft, detail, policyHash, []));
   return result.success ? result.data : null;
+}
+
+/** What main keeps across a lock: every field but the PIN; null when a field is past its bound. */
+export function keptFields(draft: WizardDraft): WizardFields | null {
+  // A plain object schema drops `pin` rather than refusing it.
+  const fields = z.object(wizardFieldsSchema.shape).safeParse(draft);
+  return fields.success ? fields.data : null;
 }

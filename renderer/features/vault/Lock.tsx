@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import type { LastLock } from '../../../shared/api';
 import { formatTime } from '../../../shared/format';
 import { uiText } from '../../../shared/ui-text';
+import { Button } from '../../components/Button';
 import { PassphraseField } from '../../components/PassphraseField';
 import { FormMessage } from '../../components/FormMessage';
 import { LockIcon } from '../../components/LockIcon';
@@ -64,14 +65,15 @@ function UnlockForm({
       />
       <FormMessage message={error} />
       <div className="actions actions-stacked">
-        <button
+        <Button
           type="submit"
           className="button button-primary button-block"
-          disabled={busy || waiting}
+          busy={busy}
+          unavailable={waiting}
           aria-describedby={waiting ? 'unlock-wait' : undefined}
         >
           {busy ? 'Unlocking…' : 'Unlock'}
-        </button>
+        </Button>
         {waiting ? (
           <p id="unlock-wait" className="countdown" data-testid="unlock-countdown">
             {uiText.retryIn(secondsLeft)}

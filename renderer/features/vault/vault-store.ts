@@ -5,6 +5,7 @@ import type { Result, VaultStatus } from '../../../shared/api';
 import type { VaultErrorInfo } from '../../../shared/errors';
 import { uiText } from '../../../shared/ui-text';
 import { callMain, Refusal } from '../../app/call-main';
+import { readKeptWizardDraft } from '../consent/kept-draft-store';
 
 export type View = 'home' | 'clients' | 'access-log' | 'auditors' | 'settings';
 
@@ -57,6 +58,8 @@ interface VaultState {
   confirmDate(): Promise<VaultErrorInfo | null>;
   /** The therapist lifts the hold an anchor finding put on every recording. */
   confirmAnchor(): Promise<VaultErrorInfo | null>;
+  /** "Keep going" in the time-limit warning: tells main the person is here, then re-reads. */
+  keepGoing(): Promise<VaultErrorInfo | null>;
   navigate(view: View): void;
   open(detail: Detail | null): void;
   announce(text: string): void;
@@ -175,9 +178,16 @@ export const useVault = create<VaultState>()((set, get) => {
     },
 
     async unlock(passphrase) {
+      let resume: Detail | null = null;
       const error = await requestThenReadStatus(
-        () => window.vault.session.unlock({ passphrase }),
-        () => set({ view: 'home' }),
+        async () => {
+          const unlocked = await window.vault.session.unlock({ passphrase });
+          // A consent walk-through the lock interrupted comes back where it was.
+          const kept = unlocked.ok ? await readKeptWizardDraft() : null;
+          if (kept) resume = { kind: 'consent', clientId: kept.clientId };
+          return unlocked;
+        },
+        () => set({ view: 'home', detail: resume }),
       );
       if (error?.retryAfterMs) startRetryCountdown(error.retryAfterMs);
       return error;
@@ -217,6 +227,11 @@ export const useVault = create<VaultState>()((set, get) => {
       return requestThenReadStatus(() => window.vault.vault.confirmAnchor({}));
     },
 
+    keepGoing() {
+      lastTouch = Date.now();
+      return requestThenReadStatus(() => window.vault.session.touch({}));
+    },
+
     navigate(view) {
       set({ view, detail: null });
     },
@@ -235,7 +250,14 @@ export const useVault = create<VaultState>()((set, get) => {
 /** The person is still here: tell main, at most once every 15 seconds. */
 const touchEveryMs = 15_000;
 let lastTouch = 0;
+// While a time-limit warning is up, only its own button answers it: a Tab to reach that button
+// must not push the lock back and make the warning vanish under the reader's finger.
+let warningShown = false;
+export function setTimeLimitWarningShown(shown: boolean): void {
+  warningShown = shown;
+}
 export function touchSession(): void {
+  if (warningShown) return;
   if (useVault.getState().status?.state !== 'unlocked') return;
   const now = Date.now();
   if (now - lastTouch < touchEveryMs) return;
