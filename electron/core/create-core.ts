@@ -295,6 +295,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   logClockNotices(lifecycle);
   lifecycle.onUnlock(() => anchors.headMoved());
   lifecycle.onLock(() => anchors.headMoved());
+  // Titles opened for the therapist's library and player go with the session.
+  lifecycle.onLock(() => lifecycle.opened().recordingNotes.forgetAll());
   let lastSweepMark = clock.mark();
   destroyer.sweep('start-up');
   if (lifecycle.state === 'locked')

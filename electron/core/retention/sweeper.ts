@@ -56,6 +56,7 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
           // A redo after a rollback is an event the anchor already counts.
           if (ledger === 'count') vault.ledger.append({ kind: 'destroyed', recordingId });
           vault.recordings.beginDestruction(recordingId, reason);
+          vault.recordingNotes.forget(recordingId);
         }
       })();
     } finally {
