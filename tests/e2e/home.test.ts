@@ -138,7 +138,7 @@ describe('Home, in Chromium', () => {
     await reopenHome();
     const todayRow = page.locator('.today-list > li').filter({ hasText: 'Jordan Lee' });
     await visible(todayRow.getByText('Anxiety plan'));
-    expect(await todayRow.innerText()).toMatch(/^\d\d:\d\d Jordan Lee · Anxiety plan · /);
+    expect(await todayRow.innerText()).toMatch(/^\d\d:\d\d CES?T Jordan Lee · Anxiety plan · /);
     const tableRow = page.locator('.home-table tbody tr').filter({ hasText: 'Jordan Lee' });
     expect(await tableRow.locator('td').first().innerText()).toMatch(
       /^Anxiety plan\n\d{1,2} \w{3} \d{4}, \d\d:\d\d CES?T$/,
