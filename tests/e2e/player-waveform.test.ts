@@ -203,11 +203,13 @@ describe('the player’s waveform and keyboard shortcuts', { timeout: 180_000 },
       .getByRole('button', { name: /The plan.*listen from here/ })
       .click();
     await visible(page.locator('.timeline-gap'), SLOW_WAIT_MS);
-    // Past the marked moment, so the marker and the playhead are apart in the picture.
-    await page.keyboard.press('ArrowRight');
+    // Played on past the marked moment, so the marker and the playhead are apart in the picture.
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
     await until('the playhead past the marked moment', () =>
-      media<boolean>('!a.seeking && a.currentTime >= 7'),
+      media<boolean>('a.currentTime >= 6.5'),
     );
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await until('paused', () => media<boolean>('a.paused'));
     await page.emulateMedia({ forcedColors: 'active' });
     try {
       expect(await page.evaluate("matchMedia('(forced-colors: active)').matches")).toBe(true);
