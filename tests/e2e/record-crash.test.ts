@@ -116,8 +116,13 @@ describe('a killed main process during a recording', { timeout: 600_000 }, () =>
       async () => (await page.getByText(/Interrupted/).count()) >= KILLS,
       SLOW_WAIT_MS,
     );
-    // The newest of them plays with its waveform.
-    await page.getByRole('button', { name: /^Play/ }).first().click();
+    // One that kept audio past its header plays with its waveform.
+    await page
+      .locator('li.recording')
+      .filter({ has: page.locator('.recording-facts', { hasText: /^0:0[1-9]/ }) })
+      .first()
+      .getByRole('button', { name: /^Play/ })
+      .click();
     await visible(page.getByTestId('waveform'), SLOW_WAIT_MS);
     expect(await page.locator('[data-testid="waveform"] rect').count()).toBeGreaterThan(2);
     await snap(page, 'player-crash-recovered-waveform');
