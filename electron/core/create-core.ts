@@ -322,6 +322,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   lifecycle.onUnlock(() => anchors.headMoved());
   lifecycle.onUnlock(() => auditors.rememberTherapistName());
   lifecycle.onLock(() => anchors.headMoved());
+  // Titles opened for the therapist's library and player go with the session.
+  lifecycle.onLock(() => lifecycle.opened().recordingNotes.forgetAll());
   let lastSweepMark = clock.mark();
   await destroyer.sweep('start-up');
   if (lifecycle.state === 'locked')

@@ -95,6 +95,12 @@ function DetailScreen({ detail }: { detail: Detail }) {
     case 'voice-note':
       return <VoiceNote key={detail.clientId} clientId={detail.clientId} />;
     case 'player':
-      return <Player key={detail.recordingId} recordingId={detail.recordingId} />;
+      return (
+        <Player
+          key={detail.recordingId}
+          recordingId={detail.recordingId}
+          seekTo={detail.atMs === undefined ? null : detail}
+        />
+      );
   }
 }

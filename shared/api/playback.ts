@@ -16,6 +16,8 @@ export const playbackSchema = z.strictObject({
   recordingId: opaqueId,
   /** For the player's heading: whose session, and when it was recorded. */
   clientDisplayName: z.string(),
+  /** The therapist's name for the recording; always null for a client (it is the therapist's). */
+  title: z.string().nullable(),
   startedAt: z.number(),
   mimeType: z.string(),
   durationMs: z.number().int(),

@@ -58,6 +58,8 @@ export const libraryEntrySchema = z.strictObject({
   recordingId: opaqueId,
   clientId: opaqueId,
   clientDisplayName: z.string(),
+  /** The therapist's name for it (the library is the therapist's); null until one is given. */
+  title: z.string().nullable(),
   startedAt: z.number(),
   durationMs: z.number().int(),
   chunkCount: z.number().int(),

@@ -128,6 +128,29 @@ describe('Home, in Chromium', () => {
     await visible(heading('Home'));
   });
 
+  it('names a recording by the title the therapist gave it, in today and in the table', async () => {
+    const { recordings } = await call(host, 'recordings.library');
+    const jordans = recordings.find((r) => r.clientDisplayName === 'Jordan Lee')!;
+    await call(host, 'recording.annotate', {
+      recordingId: jordans.recordingId,
+      title: 'Anxiety plan',
+    });
+    await reopenHome();
+    const todayRow = page.locator('.today-list > li').filter({ hasText: 'Jordan Lee' });
+    await visible(todayRow.getByText('Anxiety plan'));
+    expect(await todayRow.innerText()).toMatch(/^\d\d:\d\d CES?T Jordan Lee · Anxiety plan · /);
+    const tableRow = page.locator('.home-table tbody tr').filter({ hasText: 'Jordan Lee' });
+    expect(await tableRow.locator('td').first().innerText()).toMatch(
+      /^Anxiety plan\n\d{1,2} \w{3} \d{4}, \d\d:\d\d CES?T$/,
+    );
+    // The others have no title: the time says which they are.
+    const samRow = page.locator('.home-table tbody tr').filter({ hasText: 'Sam Quill' });
+    expect(await samRow.locator('td').first().innerText()).toMatch(
+      /^\d{1,2} \w{3} \d{4}, \d\d:\d\d CES?T$/,
+    );
+    await snap(page, 'home-titles');
+  });
+
   it('says a tamper alarm at the top of Home', async () => {
     const jordan = (await call(host, 'clients.list')).clients.find(
       (c) => c.displayName === 'Jordan Lee',

@@ -154,4 +154,90 @@ describe('the player’s waveform and keyboard shortcuts', { timeout: 180_000 },
     expect(await media<number>('a.playbackRate')).toBe(0.75);
     await snap(page, 'player-keys');
   });
+  it('opens at a marked moment from the client’s screen, its heading naming the recording', async () => {
+    // A second recording, with a moment marked a few seconds in (the first one's is at 0:00).
+    const clientId = (await call('recordings.library')).recordings[0]!.clientId;
+    const { recordingId } = await call('recording.start', { clientId, reconfirmedAloud: true });
+    const recorded = (ms: number) => async () =>
+      ((await recorderStatus(call))?.elapsedMs ?? 0) >= ms;
+    await until('4 s recorded', recorded(4000), 4000 + SLOW_WAIT_MS);
+    const { atMs } = await call('recording.mark', { recordingId, label: 'The plan' });
+    await until('9 s recorded', recorded(9000), 5000 + SLOW_WAIT_MS);
+    await call('recording.stop', { recordingId });
+    await until('saved', async () => (await recorderStatus(call))?.state === 'stopped');
+    await call('recording.annotate', { recordingId, title: 'Anxiety plan' });
+
+    await page.getByRole('button', { name: 'Back to the client' }).click();
+    await visible(page.getByRole('heading', { name: 'Alex Example', exact: true }));
+    const row = page.locator('li.recording').filter({
+      has: page.getByRole('heading', { name: 'Anxiety plan' }),
+    });
+    const moment = row
+      .locator('.recording-moments')
+      .getByRole('button', { name: /The plan.*listen from here/ });
+    await visible(moment, SLOW_WAIT_MS);
+    await snap(page, 'client-marked-moments');
+    const atText = (await moment.locator('.recording-mark-time').innerText()).trim();
+    expect(atText).toBe(`0:0${Math.floor(atMs / 1000)}`);
+    await moment.click();
+    await visible(page.getByTestId('waveform'), SLOW_WAIT_MS);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toMatch(
+      /^Listen to “Anxiety plan”\s+Alex Example, \d{1,2} \w{3} \d{4}, \d\d:\d\d CET$/,
+    );
+    // Opened there, not at the start: the playhead sits at the marked second.
+    await until(`the playhead at the marked moment (${atText})`, async () => {
+      const position = await media<number>('a.seeking ? -1 : a.currentTime');
+      return position >= atMs / 1000 - 1.1 && position <= atMs / 1000 + 0.1;
+    });
+    await visible(page.getByTestId('player-position').getByText(atText));
+    await snap(page, 'player-at-moment');
+  });
+
+  it('keeps markers, removed parts and the playhead visible in forced colours', async () => {
+    const { recordings } = await call('recordings.library');
+    const { recordingId } = recordings[0]!;
+    await call('recording.removeRange', { recordingId, fromMs: 1000, toMs: 2500 });
+    await page.getByRole('button', { name: 'Back to the client' }).click();
+    await page
+      .locator('.recording-moments')
+      .getByRole('button', { name: /The plan.*listen from here/ })
+      .click();
+    await visible(page.locator('.timeline-gap'), SLOW_WAIT_MS);
+    // Played on past the marked moment, so the marker and the playhead are apart in the picture.
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await until('the playhead past the marked moment', () =>
+      media<boolean>('a.currentTime >= 6.5'),
+    );
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await until('paused', () => media<boolean>('a.paused'));
+    await page.emulateMedia({ forcedColors: 'active' });
+    try {
+      expect(await page.evaluate("matchMedia('(forced-colors: active)').matches")).toBe(true);
+      // Each part is drawn in a system colour of its own, not dropped with the author's colours.
+      const drawn = (selector: string) =>
+        page.evaluate(`(() => {
+          const element = document.querySelector('${selector}');
+          const style = getComputedStyle(element);
+          return {
+            adjust: style.getPropertyValue('forced-color-adjust'),
+            background: style.backgroundColor,
+            image: style.backgroundImage,
+            width: element.getBoundingClientRect().width,
+          };
+        })()`) as Promise<{ adjust: string; background: string; image: string; width: number }>;
+      const marker = await drawn('.timeline-marker');
+      const head = await drawn('.timeline-head');
+      const gap = await drawn('.timeline-gap');
+      const bar = await drawn('.timeline-bar');
+      expect(marker.adjust).toBe('none');
+      expect(marker.width).toBeGreaterThanOrEqual(6);
+      expect(marker.background).not.toBe(bar.background);
+      expect(head.background).not.toBe(bar.background);
+      expect(head.background).not.toBe(marker.background);
+      expect(gap.image).toContain('repeating-linear-gradient');
+      await snap(page, 'player-forced-colours');
+    } finally {
+      await page.emulateMedia({ forcedColors: 'none' });
+    }
+  });
 });

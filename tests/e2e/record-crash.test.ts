@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Playback, RecordingSummary } from '../../shared/api';
 import { SLOW_WAIT_MS, until, visible } from './helpers';
+import { snap } from './screens';
+import { decodeWire } from './wire';
 import { launchBrowserHost, type BrowserHost } from './host';
 import { removeChildBundle, startCoreProcess, type CoreProcess } from './host-process';
 import { callerFor, createVaultWithClient, PASSPHRASE } from './record-helpers';
@@ -69,6 +71,13 @@ describe('a killed main process during a recording', { timeout: 600_000 }, () =>
         const acked = browserHost.ackedChunks.get(previous!) ?? 0;
         const playback = (await call('playback.open', { recordingId: previous! })) as Playback;
         const stored = playback.chunks.length;
+        // The waveform survived with the audio: its levels rode in the same synced writes.
+        expect(playback.levels).not.toBeNull();
+        // Bytes from the core's process come in the wire's form (tests/e2e/wire.ts).
+        const sent: unknown = playback.levels!.peaks;
+        const peaks = (sent instanceof Uint8Array ? sent : decodeWire(sent)) as Uint8Array;
+        const levelsMs = peaks.length * playback.levels!.binMs;
+        expect(Math.abs(levelsMs - playback.durationMs)).toBeLessThanOrEqual(2500);
         for (const chunk of playback.chunks)
           await call('playback.chunk', { playbackId: playback.playbackId, seq: chunk.seq });
         await call('playback.close', { playbackId: playback.playbackId, heardMs: 0 });
@@ -107,5 +116,15 @@ describe('a killed main process during a recording', { timeout: 600_000 }, () =>
       async () => (await page.getByText(/Interrupted/).count()) >= KILLS,
       SLOW_WAIT_MS,
     );
+    // One that kept audio past its header plays with its waveform.
+    await page
+      .locator('li.recording')
+      .filter({ has: page.locator('.recording-facts', { hasText: /^0:0[1-9]/ }) })
+      .first()
+      .getByRole('button', { name: /^Play/ })
+      .click();
+    await visible(page.getByTestId('waveform'), SLOW_WAIT_MS);
+    expect(await page.locator('[data-testid="waveform"] rect').count()).toBeGreaterThan(2);
+    await snap(page, 'player-crash-recovered-waveform');
   });
 });

@@ -122,6 +122,11 @@ export class Player {
           playbackId,
           recordingId,
           clientDisplayName: vault.clients.profile(recording.clientId, clientKey).displayName,
+          // The title is the therapist's: never read, let alone sent, for a client.
+          title:
+            actor.role === 'therapist'
+              ? titleToShow(vault.recordingNotes, recordingId, ticketKey)
+              : null,
           startedAt: recording.startedAt,
           mimeType: meta.mimeType,
           durationMs,
@@ -206,6 +211,19 @@ export class Player {
         // The ticket and its key are gone already (close() removes them before logging).
       }
     }
+  }
+}
+
+/** A title that does not open costs the heading its title, never the playback. */
+function titleToShow(
+  notes: { title(id: string, key: () => Uint8Array): string | null },
+  recordingId: string,
+  recordingKey: Uint8Array,
+): string | null {
+  try {
+    return notes.title(recordingId, () => recordingKey.slice());
+  } catch {
+    return null;
   }
 }
 

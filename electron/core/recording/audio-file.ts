@@ -3,6 +3,9 @@
 // sealed as a chunk in SQLite is (chunkAssociatedData), so a frame moved, altered or cut off does
 // not open. Frames are only appended, each made durable before `capture.chunk` is answered: the
 // file, not a per-second SQLite commit, keeps the "at most one second lost" promise.
+// A levels frame may follow an audio frame, written and synced with it: [u32 length]
+// [u32 seq + LEVELS_FRAME_FLAG][u32 first bin][u32 bin ms][nonce][sealed levels], so the waveform
+// of a recording a crash cut short survives as its audio does.
 import {
   chmodSync,
   closeSync,
@@ -24,6 +27,8 @@ export const FRAME_HEADER_BYTES = 16;
 /** Where a frame's sealed bytes start: after its header and nonce. */
 export const FRAME_SEALED_AT = FRAME_HEADER_BYTES + AEAD_NONCE_BYTES;
 export const RECORDINGS_FOLDER = 'recordings';
+/** Marks a levels frame's seq field: a chunk's seq stays below 2^31 (the contract's bound). */
+export const LEVELS_FRAME_FLAG = 0x8000_0000;
 
 export interface FrameHeader {
   seq: number;
@@ -32,6 +37,15 @@ export interface FrameHeader {
   /** Where the frame starts in the file. */
   offset: number;
   /** Ciphertext and tag. */
+  sealedBytes: number;
+}
+
+/** The levels sent with audio frame `seq`: bins from `firstBin` on, `binMs` each. */
+export interface LevelsFrameHeader {
+  seq: number;
+  firstBin: number;
+  binMs: number;
+  offset: number;
   sealedBytes: number;
 }
 
@@ -63,6 +77,20 @@ export function encodeFrame(
   frame.set(sealed.nonce, FRAME_HEADER_BYTES);
   frame.set(sealed.ciphertext, FRAME_SEALED_AT);
   return frame;
+}
+
+export function encodeLevelsFrame(
+  header: Omit<LevelsFrameHeader, 'offset' | 'sealedBytes'>,
+  sealed: Frame,
+): Buffer {
+  return encodeFrame(
+    {
+      seq: header.seq + LEVELS_FRAME_FLAG,
+      startMs: header.firstBin,
+      durationMs: header.binMs,
+    },
+    sealed,
+  );
 }
 
 /** Creates the file owner-only (its folder too), with its directory entry made durable. */
@@ -102,30 +130,50 @@ export function appendFrame(fd: number, offset: number, frame: Buffer): void {
 }
 
 /**
- * Reads the frame headers from the start: every whole frame, in order, and where the whole frames
- * end. A header cut off, a length past the end, or a sequence number out of order ends the scan:
- * what follows is a torn write the caller cuts off.
+ * Reads the frame headers from the start: every whole frame, in order, each audio frame's levels
+ * frame, and where the whole frames end. A header cut off, a length past the end, a sequence
+ * number out of order, or a levels frame that does not follow its audio frame ends the scan: what
+ * follows is a torn write the caller cuts off.
  */
-export function scanFrames(fd: number): { frames: FrameHeader[]; end: number } {
+export function scanFrames(fd: number): {
+  frames: FrameHeader[];
+  levels: LevelsFrameHeader[];
+  end: number;
+} {
   const size = fstatSync(fd).size;
   const header = Buffer.alloc(FRAME_HEADER_BYTES);
   const frames: FrameHeader[] = [];
+  const levels: LevelsFrameHeader[] = [];
   let offset = 0;
   while (offset + FRAME_SEALED_AT <= size) {
     if (readSync(fd, header, 0, FRAME_HEADER_BYTES, offset) < FRAME_HEADER_BYTES) break;
     const sealedBytes = header.readUInt32LE(0);
-    const seq = header.readUInt32LE(4);
-    if (seq !== frames.length || offset + FRAME_SEALED_AT + sealedBytes > size) break;
-    frames.push({
-      seq,
-      startMs: header.readUInt32LE(8),
-      durationMs: header.readUInt32LE(12),
-      offset,
-      sealedBytes,
-    });
+    const seqField = header.readUInt32LE(4);
+    if (offset + FRAME_SEALED_AT + sealedBytes > size) break;
+    if (seqField >= LEVELS_FRAME_FLAG) {
+      const seq = seqField - LEVELS_FRAME_FLAG;
+      const follows = frames.at(-1)?.seq === seq && levels.at(-1)?.seq !== seq;
+      if (!follows) break;
+      levels.push({
+        seq,
+        firstBin: header.readUInt32LE(8),
+        binMs: header.readUInt32LE(12),
+        offset,
+        sealedBytes,
+      });
+    } else {
+      if (seqField !== frames.length) break;
+      frames.push({
+        seq: seqField,
+        startMs: header.readUInt32LE(8),
+        durationMs: header.readUInt32LE(12),
+        offset,
+        sealedBytes,
+      });
+    }
     offset += FRAME_SEALED_AT + sealedBytes;
   }
-  return { frames, end: offset };
+  return { frames, levels, end: offset };
 }
 
 /** A frame's nonce and sealed bytes, read where the index says it is. */

@@ -30,3 +30,16 @@ export function chunkAssociatedData(
     `session-vault/chunk/v1|${vaultHex}|${recordingId}|${seq}|${startMs}|${final ? 1 : 0}`,
   );
 }
+
+/** A levels frame's seal: bound to the audio frame it rides with and to where its bins go. */
+export function levelsFrameAssociatedData(
+  vaultHex: string,
+  recordingId: string,
+  seq: number,
+  firstBin: number,
+  binMs: number,
+): Uint8Array {
+  return utf8.encode(
+    `session-vault/levels-frame/v1|${vaultHex}|${recordingId}|${seq}|${firstBin}|${binMs}`,
+  );
+}

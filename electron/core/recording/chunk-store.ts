@@ -30,6 +30,11 @@ export interface NewChunk {
   startMs: number;
   durationMs: number;
   payload: Uint8Array;
+  /**
+   * The waveform's bins that came with it. A recording file keeps them beside the frame, synced
+   * with it; the `chunks` table does not (its recordings keep them in memory until finalise).
+   */
+  levels?: { firstBin: number; binMs: number; peaks: Uint8Array } | undefined;
 }
 
 /** What the recordings need from wherever a recording's chunks are kept. */

@@ -12,12 +12,14 @@ import {
   audioFilePath,
   createAudioFile,
   encodeFrame,
+  encodeLevelsFrame,
   openAudioFile,
   readFrame,
   scanFrames,
   truncateFile,
   zeroFrames,
   type FrameHeader,
+  type LevelsFrameHeader,
 } from './audio-file';
 import type { ChunkSource } from './chunk-diagnosis';
 import { ChunkIntegrityError } from './chunk-integrity-error';
@@ -27,8 +29,10 @@ import {
   SEQ_SPAN,
   chunkAssociatedData,
   chunkId,
+  levelsFrameAssociatedData,
   type ChunkRow,
 } from './chunk-format';
+import type { RecordingLevels } from './levels-store';
 import type { ChunkIndexEntry, ChunkStore, NewChunk } from './chunk-store';
 import type { Database, Statement } from 'better-sqlite3';
 import type { RecordingRow, RecordingRowStore, RecordingState } from './recording-row-store';
@@ -47,6 +51,14 @@ interface FrameRow {
   duration_ms: number;
   file_offset: number;
   sealed_bytes: number;
+}
+
+/** Where the last kept audio frame ends, with the levels frame that rides with it. */
+function endOfFrames(frames: FrameHeader[], levels: LevelsFrameHeader[]): number {
+  const last = frames.at(-1);
+  if (!last) return 0;
+  const tail = levels.findLast((header) => header.seq === last.seq) ?? last;
+  return tail.offset + FRAME_SEALED_AT + tail.sealedBytes;
 }
 
 function isMissing(error: unknown): boolean {
@@ -123,7 +135,20 @@ export class FileChunkStore implements ChunkStore {
       chunk.payload,
       chunkAssociatedData(this.vaultId, recordingId, chunk.seq, chunk.startMs, false),
     );
-    const frame = encodeFrame(chunk, sealed);
+    let frame = encodeFrame(chunk, sealed);
+    if (chunk.levels && chunk.levels.peaks.byteLength > 0) {
+      const { firstBin, binMs, peaks } = chunk.levels;
+      const sealedLevels = seal(
+        recordingKey,
+        peaks,
+        levelsFrameAssociatedData(this.vaultHex, recordingId, chunk.seq, firstBin, binMs),
+      );
+      // One write and one sync for both: the levels cost no second flush of the disk.
+      frame = Buffer.concat([
+        frame,
+        encodeLevelsFrame({ seq: chunk.seq, firstBin, binMs }, sealedLevels),
+      ]);
+    }
     appendFrame(writer.fd, writer.end, frame);
     writer.frames.push({
       seq: chunk.seq,
@@ -133,6 +158,61 @@ export class FileChunkStore implements ChunkStore {
       sealedBytes: sealed.ciphertext.length,
     });
     writer.end += frame.length;
+  }
+
+  /**
+   * The waveform's bins kept in the file beside the audio frames (a recording a crash cut short
+   * has no others). A levels frame that does not open is left out: it costs that stretch of the
+   * waveform, never the recording. Null when none is there.
+   */
+  levelsInFile(
+    recordingId: string,
+    recordingKey: Uint8Array,
+    maxBins: number,
+  ): RecordingLevels | null {
+    let fd: number;
+    try {
+      fd = openAudioFile(this.folder, recordingId, 'r');
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+    try {
+      const { levels } = scanFrames(fd);
+      const binMs = levels[0]?.binMs;
+      if (binMs === undefined) return null;
+      const parts: { firstBin: number; peaks: Uint8Array }[] = [];
+      for (const header of levels) {
+        if (header.binMs !== binMs) continue;
+        const sealed = readFrame(fd, header.offset, header.sealedBytes);
+        const peaks = sealed
+          ? open(
+              recordingKey,
+              sealed,
+              levelsFrameAssociatedData(
+                this.vaultHex,
+                recordingId,
+                header.seq,
+                header.firstBin,
+                header.binMs,
+              ),
+            )
+          : null;
+        if (peaks) parts.push({ firstBin: header.firstBin, peaks });
+      }
+      const length = Math.min(
+        maxBins,
+        parts.reduce((end, p) => Math.max(end, p.firstBin + p.peaks.length), 0),
+      );
+      if (length === 0) return null;
+      const all = new Uint8Array(length);
+      for (const part of parts)
+        if (part.firstBin < length)
+          all.set(part.peaks.subarray(0, length - part.firstBin), part.firstBin);
+      return { binMs, peaks: all };
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /**
@@ -169,7 +249,7 @@ export class FileChunkStore implements ChunkStore {
       if (!isMissing(error)) throw error;
       fd = createAudioFile(this.folder, recording.recordingId);
     }
-    const { frames, end } = scanFrames(fd);
+    const { frames, levels, end } = scanFrames(fd);
     truncateFile(fd, end);
     for (;;) {
       const last = frames.at(-1);
@@ -186,8 +266,7 @@ export class FileChunkStore implements ChunkStore {
       frames.pop();
       truncateFile(fd, last.offset);
     }
-    const last = frames.at(-1);
-    return { fd, end: last ? last.offset + FRAME_SEALED_AT + last.sealedBytes : 0, frames };
+    return { fd, end: endOfFrames(frames, levels), frames };
   }
 
   finalise(
@@ -379,7 +458,9 @@ export class FileChunkStore implements ChunkStore {
       .map((row) => ({ offset: row.file_offset, sealedBytes: row.sealed_bytes }));
     const fd = openAudioFile(this.folder, recording.recordingId, 'r+');
     try {
-      zeroFrames(fd, frames);
+      // How loud a removed part was goes with it.
+      const levels = scanFrames(fd).levels.filter((header) => wanted.has(header.seq));
+      zeroFrames(fd, [...frames, ...levels]);
     } finally {
       closeSync(fd);
     }

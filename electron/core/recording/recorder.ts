@@ -205,12 +205,16 @@ export class Recorder {
     // to the next chunk, so the time index matches the audio (measured on Chromium 156).
     const headerOnly = request.seq === 0 && active.mimeType.startsWith('audio/mp4');
     const durationMs = headerOnly ? 0 : reportedMs + active.carriedMs;
+    // Only levels that come with a stored chunk are kept, and never more than a day's worth.
+    const levelRoom = Math.max(0, MAX_RECORDING_MS / LEVEL_BIN_MS - active.levels.length);
+    const peaks = (request.levels ?? new Uint8Array(0)).subarray(0, levelRoom);
     try {
       vault.recordings.append(request.recordingId, active.recordingKey, {
         seq: request.seq,
         startMs: active.elapsedMs,
         durationMs,
         payload: request.data,
+        levels: { firstBin: active.levels.length, binMs: LEVEL_BIN_MS, peaks },
       });
     } catch (error) {
       if (isDiskFull(error)) {
@@ -231,11 +235,7 @@ export class Recorder {
     active.nextSeq += 1;
     active.elapsedMs += durationMs;
     active.carriedMs = headerOnly ? reportedMs : 0;
-    // Only levels that came with a stored chunk are kept, and never more than a day's worth.
-    for (const peak of request.levels ?? []) {
-      if (active.levels.length >= MAX_RECORDING_MS / LEVEL_BIN_MS) break;
-      active.levels.push(peak);
-    }
+    for (const peak of peaks) active.levels.push(peak);
     active.lastChunkAt = this.now();
     if (active.nextSeq % 10 === 0) active.diskLow = this.freeBytes() < LOW_DISK_BYTES;
     // Main's own count of recorded time decides the limit, so no page can stretch a voice note.

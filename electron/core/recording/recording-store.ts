@@ -2,6 +2,7 @@
 // the sealed chunks (in SQLite before 0070, in one file per recording since), and the timeline (markers, removed parts). What spans them lives here:
 // destroying all of a recording's audio, or a part of it, in one transaction.
 import type { Database } from 'better-sqlite3';
+import { LEVEL_BIN_MS, MAX_RECORDING_MS } from '../../../shared/api';
 import { checkpointAndTruncateWal } from '../platform/db';
 import { rmSync } from 'node:fs';
 import { audioFilePath } from './audio-file';
@@ -128,15 +129,22 @@ export class RecordingStore {
     state: 'finalised' | 'interrupted' = 'finalised',
     levels: RecordingLevels | null = null,
   ): RecordingRow {
+    const recording = this.rows.get(recordingId);
     return this.db.transaction(() => {
-      const finalised = this.storeOf(this.rows.get(recordingId)).finalise(
-        recordingId,
-        recordingKey,
-        state,
-      );
+      const finalised = this.storeOf(recording).finalise(recordingId, recordingKey, state);
       this.summaries.summarise(finalised.recNo);
-      if (levels && levels.peaks.byteLength > 0)
-        this.levelsStore.save(finalised, recordingKey, levels);
+      // Sealed at unlock after a crash: main's memory lost the levels, the file kept them (read
+      // once finalising has cut whatever did not survive).
+      const kept =
+        levels ??
+        (recording.storage === 'file'
+          ? this.fileStore().levelsInFile(
+              recordingId,
+              recordingKey,
+              MAX_RECORDING_MS / LEVEL_BIN_MS,
+            )
+          : null);
+      if (kept && kept.peaks.byteLength > 0) this.levelsStore.save(finalised, recordingKey, kept);
       return finalised;
     })();
   }

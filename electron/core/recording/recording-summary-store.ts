@@ -20,6 +20,8 @@ export interface LibraryRow extends RecordingSummaryFigures {
   destroyAfter: number | null;
   destroyedAt: number | null;
   markerCount: number;
+  /** The therapist named it: its sealed title is there to open. */
+  titled: boolean;
 }
 
 /** The audio chunks of one recording (the end marker is not audio), in SQLite or in its file's index. */
@@ -86,6 +88,7 @@ export class RecordingSummaryStore {
     const rows = this.stmt(
       `SELECT r.rec_no, r.recording_id, r.client_id, r.started_at, r.state, r.destroy_after,
               r.destroyed_at, r.duration_ms, r.chunk_count, r.audio_bytes,
+              r.sealed_title IS NOT NULL AS titled,
               (SELECT count(*) FROM markers m WHERE m.rec_no = r.rec_no) AS marker_count
          FROM recordings r
         ORDER BY r.started_at DESC, r.rec_no DESC`,
@@ -98,6 +101,7 @@ export class RecordingSummaryStore {
       destroy_after: number | null;
       destroyed_at: number | null;
       marker_count: number;
+      titled: number;
     } & { [K in keyof FiguresRow]: number | null })[];
     return rows.map((row) => {
       const figures =
@@ -112,6 +116,7 @@ export class RecordingSummaryStore {
         destroyAfter: row.destroy_after,
         destroyedAt: row.destroyed_at,
         markerCount: row.marker_count,
+        titled: row.titled === 1,
         durationMs: figures.duration_ms,
         chunkCount: figures.chunk_count,
         audioBytes: figures.audio_bytes,

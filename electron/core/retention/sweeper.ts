@@ -108,6 +108,7 @@ export function createSweeper(
           // A redo after a rollback is an event the anchor already counts.
           if (ledger === 'count') vault.ledger.append({ kind: 'destroyed', recordingId });
           vault.recordings.beginDestruction(recordingId, reason);
+          vault.recordingNotes.forget(recordingId);
         }
       })();
     } catch (error) {

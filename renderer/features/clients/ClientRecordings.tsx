@@ -15,6 +15,7 @@ import { TextArea } from '../../components/TextArea';
 import { useFocusOnMount } from '../../components/focus';
 import { FormMessage } from '../../components/FormMessage';
 import { useMinuteClock } from '../../components/minute-clock';
+import { positionClock } from '../../components/time-words';
 import { useClients } from './clients-store';
 import { useVault } from '../vault/vault-store';
 
@@ -135,6 +136,9 @@ function RecordingRow({ recording, now }: { recording: RecordingSummary; now: nu
             .
           </p>
         ) : null}
+        {!destroyed && recording.markers.length > 0 ? (
+          <MarkedMoments recording={recording} />
+        ) : null}
         {recording.privateNote ? (
           <div className="private-note">
             <p className="private-note-label">Your private note (never shown to the client)</p>
@@ -201,6 +205,51 @@ function RecordingRow({ recording, now }: { recording: RecordingSummary; now: nu
       ) : null}
       {mode === 'annotate' ? <Annotate recording={recording} onDone={closeAnnotate} /> : null}
     </li>
+  );
+}
+
+/** Each marked moment opens the player there, as in the client's review. */
+function MarkedMoments({ recording }: { recording: RecordingSummary }) {
+  const open = useVault((state) => state.open);
+  const headingId = useId();
+  return (
+    <div className="recording-moments">
+      <h4 id={headingId} className="recording-moments-title">
+        Marked moments
+      </h4>
+      <ul aria-labelledby={headingId}>
+        {[...recording.markers]
+          .sort((a, b) => a.atMs - b.atMs)
+          .map((marker) => (
+            <li key={marker.markerId}>
+              {recording.play.allow ? (
+                <button
+                  type="button"
+                  className="link-button recording-mark"
+                  onClick={() =>
+                    open({
+                      kind: 'player',
+                      recordingId: recording.recordingId,
+                      clientId: recording.clientId,
+                      atMs: marker.atMs,
+                    })
+                  }
+                >
+                  {/* The space sits in the time's box, so the underline starts at the words. */}
+                  <span className="recording-mark-time">{positionClock(marker.atMs)} </span>
+                  {marker.label || 'Marked moment'}
+                  <span className="visually-hidden">: listen from here</span>
+                </button>
+              ) : (
+                <>
+                  <span className="recording-mark-time">{positionClock(marker.atMs)}</span>{' '}
+                  {marker.label || 'Marked moment'}
+                </>
+              )}
+            </li>
+          ))}
+      </ul>
+    </div>
   );
 }
 

@@ -165,6 +165,12 @@ function Today({ recordings }: { recordings: LibraryEntry[] }) {
             <li key={recording.recordingId}>
               <span className="today-time">{formatTime(recording.startedAt)}</span>{' '}
               <ClientLink recording={recording} />
+              {recording.title ? (
+                <>
+                  {' · '}
+                  <span className="home-recording-title">{recording.title}</span>
+                </>
+              ) : null}
               {' · '}
               {recording.state === 'recording'
                 ? 'recording now'
@@ -219,7 +225,14 @@ function KeptRecordings({ recordings, now }: { recordings: LibraryEntry[]; now: 
                   <th scope="row">
                     <ClientLink recording={recording} />
                   </th>
-                  <td>{formatDateTime(recording.startedAt)}</td>
+                  <td>
+                    {recording.title ? (
+                      <span className="home-recording-title">{recording.title}</span>
+                    ) : null}
+                    <span className="home-recording-when">
+                      {formatDateTime(recording.startedAt)}
+                    </span>
+                  </td>
                   <td>
                     {recording.state === 'recording'
                       ? 'Recording now'

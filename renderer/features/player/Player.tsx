@@ -112,14 +112,27 @@ export function Player({
     <section className="player" aria-labelledby="player-title" onKeyDown={onKeyDown}>
       {back}
       <Title id="player-title" className="player-title" ref={headingRef} tabIndex={-1}>
-        Listen to a session
-        {ready ? (
+        {ready?.title ? (
           <>
-            {' '}
-            with {ready.clientDisplayName}{' '}
-            <span className="player-title-when">recorded {formatDateTime(ready.startedAt)}</span>
+            Listen to “{ready.title}”{' '}
+            <span className="player-title-when">
+              {ready.clientDisplayName}, {formatDateTime(ready.startedAt)}
+            </span>
           </>
-        ) : null}
+        ) : (
+          <>
+            Listen to a session
+            {ready ? (
+              <>
+                {' '}
+                with {ready.clientDisplayName}{' '}
+                <span className="player-title-when">
+                  recorded {formatDateTime(ready.startedAt)}
+                </span>
+              </>
+            ) : null}
+          </>
+        )}
       </Title>
       {/* Always present, so the feeder can attach as soon as main says yes. No controls: ours are below. */}
       <audio ref={audioRef} preload="auto" data-testid="player-audio" />

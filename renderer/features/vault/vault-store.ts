@@ -18,7 +18,7 @@ export type Detail =
   | { kind: 'consent'; clientId: string }
   | { kind: 'record'; clientId: string }
   | { kind: 'voice-note'; clientId: string }
-  /** `atMs`: open at that moment (a marked moment chosen in the client's review). */
+  /** `atMs`: open at that moment (a marked moment chosen on the client's screen or in review). */
   | { kind: 'player'; recordingId: string; clientId: string; atMs?: number };
 
 interface Announcement {
