@@ -112,17 +112,21 @@ export function createSweeper(lifecycle: VaultService, now: () => number): Destr
       // the therapist confirms the date; a revocation is the client's own act and never waits
       // (their recordings past retention by the new date are then due by revocation as well).
       // By the signed deadlines: an edited destroy_after neither keeps nor destroys (issue 11).
-      const dueByDate = new Set(
-        vault.signedState.due(lifecycle.clock.destructionTime()).map((row) => row.recordingId),
-      );
-      const due = vault.signedState
-        .due(now())
-        .filter(
-          (row) =>
-            row.cause === 'revocation' ||
-            row.clientId === revokedClientId ||
-            dueByDate.has(row.recordingId),
+      // One batch for both dates: each record's signature is checked once, not twice (a sweep
+      // of 20 due checked them twice in one turn of main, 290 of its 425 ms; issue 16).
+      const due = vault.signedState.batch(() => {
+        const dueByDate = new Set(
+          vault.signedState.due(lifecycle.clock.destructionTime()).map((row) => row.recordingId),
         );
+        return vault.signedState
+          .due(now())
+          .filter(
+            (row) =>
+              row.cause === 'revocation' ||
+              row.clientId === revokedClientId ||
+              dueByDate.has(row.recordingId),
+          );
+      });
       destroy(
         due.map((row) => ({
           recordingId: row.recordingId,
