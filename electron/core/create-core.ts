@@ -296,7 +296,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   lifecycle.onUnlock(() => anchors.headMoved());
   lifecycle.onLock(() => anchors.headMoved());
   let lastSweepMark = clock.mark();
-  destroyer.sweep('start-up');
+  destroyer.sweepInTurns('start-up');
   if (lifecycle.state === 'locked')
     integrityCheck = startIntegrityCheck(
       lifecycle.path,
@@ -376,7 +376,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       logClockNotices(lifecycle);
       if (clock.elapsedSince(lastSweepMark) >= SWEEP_INTERVAL_MS) {
         lastSweepMark = clock.mark();
-        destroyer.sweep('hourly');
+        destroyer.sweepInTurns('hourly');
         anchors.headMoved();
       } else if (lifecycle.state === 'locked' || lifecycle.state === 'unlocked')
         destroyer.continueRemoval();

@@ -53,7 +53,7 @@ export function sessionHandlers(context: CoreContext) {
     'vault.confirmDate': () => {
       context.active();
       lifecycle.confirmDate();
-      context.destroyer.sweep('date confirmed');
+      context.destroyer.sweepInTurns('date confirmed');
       return lifecycle.clock.status();
     },
     'vault.integrity': () => {
@@ -74,7 +74,7 @@ export function sessionHandlers(context: CoreContext) {
       const info = lifecycle.unlock(request.passphrase);
       // The therapist is back: a review that was handed over but not started is withdrawn.
       context.review.cancelPending();
-      context.destroyer.sweep('unlock');
+      context.destroyer.sweepInTurns('unlock');
       return info;
     },
     'session.recover': (request) => {
