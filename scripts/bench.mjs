@@ -17,6 +17,13 @@ const native = spawnSync(process.execPath, [path.join(projectRoot, 'scripts/ensu
 });
 if (native.status !== 0) process.exit(native.status ?? 1);
 
+// The scale group's backups run the audit tool as a user does (bin/session-vault-audit.mjs loads
+// out/cli/): built here from this checkout, so the figures are of the code beside them.
+const cli = spawnSync(process.execPath, [path.join(projectRoot, 'scripts/build-cli.mjs')], {
+  stdio: 'inherit',
+});
+if (cli.status !== 0) process.exit(cli.status ?? 1);
+
 const outDir = path.join(projectRoot, 'node_modules', '.cache', 'bench');
 mkdirSync(outDir, { recursive: true });
 const outfile = path.join(outDir, `bench-${process.pid}.mjs`);

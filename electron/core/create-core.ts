@@ -325,7 +325,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   // Titles opened for the therapist's library and player go with the session.
   lifecycle.onLock(() => lifecycle.opened().recordingNotes.forgetAll());
   let lastSweepMark = clock.mark();
-  await destroyer.sweep('start-up');
+  await destroyer.sweepInTurns('start-up');
   if (lifecycle.state === 'locked')
     integrityCheck = startIntegrityCheck(
       lifecycle.path,
@@ -408,7 +408,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         // Not awaited: main's tick goes on while the keychain write is awaited. A sweep that
         // fails (a full disk) is tried again at the next hour.
         destroyer
-          .sweep('hourly')
+          .sweepInTurns('hourly')
           .catch(() => undefined)
           .then(() => anchors.headMoved());
       } else if (lifecycle.state === 'locked' || lifecycle.state === 'unlocked')

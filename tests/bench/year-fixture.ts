@@ -1,12 +1,15 @@
 // A vault that looks like a practice's year (issue 16): clients who each signed a consent, and
 // one-hour recordings, made through the real core's channels (vault.create, clients.add,
 // consent.sign, recording.start, capture.*). Only one thing differs from a live session: the
-// 3,599 chunks after a recording's first are sent inside one explicit transaction, so the build
-// pays one commit per recording instead of one FULL-synced commit per second. Every chunk still
-// goes through `capture.chunk` (validation, sequence checks, sealing), so the file holds exactly
-// what a live session leaves.
+// 3,599 chunks after a recording's first are made durable together, so the build pays one sync
+// per recording instead of one per second: inside one explicit transaction for the `chunks`
+// table, and with the frames' fdatasync deferred to one real fdatasync of the recording's file
+// before it is stopped (`batchedFrameSyncs`). Every chunk still goes through `capture.chunk`
+// (validation, sequence checks, sealing with the recording's key, the real frame format), and
+// the index is written by the real finalise, so the files hold exactly what a live session leaves.
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
+import fs, { statSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
@@ -29,6 +32,12 @@ export interface YearFixtureOptions {
   name?: string;
   /** Where the recordings keep their chunks: their own files (the default) or the `chunks` table. */
   newRecordingStorage?: 'file' | 'sqlite';
+  /**
+   * The first client's consent destroys every recording when therapy ends (`destroy-now`), and
+   * the last this many recordings are theirs (the others go round the remaining clients): the
+   * bench ends that therapy. 0 (the default): recordings go round every client.
+   */
+  endingClientRecordings?: number;
 }
 
 export interface YearRecording {
@@ -44,6 +53,8 @@ export interface YearFixture {
   core: Core;
   clients: ClientSummary[];
   recordings: YearRecording[];
+  /** The client whose consent destroys everything at the end of therapy (`endingClientRecordings`). */
+  endingClient: ClientSummary | null;
   /** Wall time of the whole build. */
   buildMs: number;
   /** Bytes of audio sent through `capture.chunk`. */
@@ -87,6 +98,25 @@ function captureWriterConnection(): { writer: () => Db; restore: () => void } {
   };
 }
 
+/**
+ * While `run` sends chunks, an audio frame's fdatasync only notes the file; afterwards each noted
+ * file gets one real fdatasync (its writer keeps it open until the recording is stopped). The
+ * core imports fdatasyncSync by name, so the swap reaches it through syncBuiltinESMExports.
+ */
+async function batchedFrameSyncs(run: () => Promise<void>): Promise<void> {
+  const original = fs.fdatasyncSync;
+  const pending = new Set<number>();
+  fs.fdatasyncSync = (fd: number) => void pending.add(fd);
+  syncBuiltinESMExports();
+  try {
+    await run();
+  } finally {
+    fs.fdatasyncSync = original;
+    syncBuiltinESMExports();
+  }
+  for (const fd of pending) original(fd);
+}
+
 function secondOfAudio(seq: number, bytes: number): Uint8Array {
   const chunk = new Uint8Array(bytes);
   for (let i = 0; i < bytes; i += 1) chunk[i] = (seq * 31 + i * 7) & 0xff;
@@ -116,6 +146,7 @@ export async function buildYearFixture(options: YearFixtureOptions): Promise<Yea
   const clients: ClientSummary[] = [];
   const recordings: YearRecording[] = [];
   let audioBytes = 0;
+  const ending = Math.min(options.endingClientRecordings ?? 0, options.recordings);
   try {
     core = await open();
     const built = core;
@@ -137,15 +168,19 @@ export async function buildYearFixture(options: YearFixtureOptions): Promise<Yea
         terms: consentDraft(client, policyHash, clock.now(), {
           retentionDays: 365,
           ...options.consentOverrides,
+          ...(ending > 0 && c === 0 ? { termination: { action: 'destroy-now' } } : {}),
         }),
         reviewCredential: '482915',
       });
       clients.push(client);
     }
+    const others = ending > 0 && clients.length > 1 ? clients.slice(1) : clients;
+    const clientOf = (r: number) =>
+      r >= options.recordings - ending ? clients[0]! : others[r % others.length]!;
 
     const payloads = Array.from({ length: 64 }, (_, i) => secondOfAudio(i, chunkBytes));
     for (let r = 0; r < options.recordings; r += 1) {
-      const client = clients[r % clients.length]!;
+      const client = clientOf(r);
       const { recordingId } = await call(built, 'recording.start', {
         clientId: client.clientId,
         reconfirmedAloud: true,
@@ -168,14 +203,16 @@ export async function buildYearFixture(options: YearFixtureOptions): Promise<Yea
         );
       };
       await send(0);
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        for (let seq = 1; seq < options.seconds; seq += 1) await send(seq);
-        db.exec('COMMIT');
-      } catch (error) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw error;
-      }
+      await batchedFrameSyncs(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          for (let seq = 1; seq < options.seconds; seq += 1) await send(seq);
+          db.exec('COMMIT');
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      });
       const stopping = call(built, 'recording.stop', { recordingId });
       await call(built, 'capture.finished', { recordingId }, 'capture');
       await stopping;
@@ -200,6 +237,7 @@ export async function buildYearFixture(options: YearFixtureOptions): Promise<Yea
     core,
     clients,
     recordings,
+    endingClient: ending > 0 ? clients[0]! : null,
     buildMs: now() - started,
     audioBytes,
     fileBytes: () =>

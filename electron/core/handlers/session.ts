@@ -54,7 +54,7 @@ export function sessionHandlers(context: CoreContext) {
     'vault.confirmDate': async () => {
       context.active();
       lifecycle.confirmDate();
-      await context.destroyer.sweep('date confirmed');
+      await context.destroyer.sweepInTurns('date confirmed');
       return lifecycle.clock.status();
     },
     'vault.integrity': () => {
@@ -75,7 +75,7 @@ export function sessionHandlers(context: CoreContext) {
       const info = lifecycle.unlock(request.passphrase);
       // The therapist is back: a review that was handed over but not started is withdrawn.
       context.review.cancelPending();
-      await context.destroyer.sweep('unlock');
+      await context.destroyer.sweepInTurns('unlock');
       return info;
     },
     'session.recover': (request) => {

@@ -8,6 +8,13 @@ export interface Destroyer {
    * clock leap holds destruction by date.
    */
   sweep(trigger: string, revokedClientId?: string): Promise<number>;
+  /**
+   * The same sweep without a count: the first candidates are checked and destroyed within this
+   * call, the rest a batch per turn of main (each record's signature checked in its turn), so a
+   * sweep of many after time away never holds main for all of them at once. Resolves when every
+   * candidate was checked and what was due is named in the anchor and committed.
+   */
+  sweepInTurns(trigger: string): Promise<void>;
   /** Destroys one recording at once, whatever its deadline (the therapist's or client's request). */
   destroyNow(recordingId: string, reason: string, actorRole: 'therapist' | 'client'): Promise<void>;
   /**

@@ -325,14 +325,23 @@ export class SignedState {
    * destroyed at its signed date, never at the date written over it; a record that does not
    * verify holds its recording.
    */
-  due(at: number): DueRecording[] {
-    return this.batch(() => this.dueNow(at));
+  due(at: number, among?: ReadonlySet<string>): DueRecording[] {
+    return this.batch(() => this.dueNow(at, among));
   }
 
-  private dueNow(at: number): DueRecording[] {
+  /**
+   * The recordings a sweep at `at` must look at, none of them checked yet: no signature is
+   * verified here, so a large sweep can check them a few per turn (`due(at, among)`).
+   */
+  candidates(at: number): string[] {
+    return this.store.dueCandidates(at).map((row) => row.recordingId);
+  }
+
+  private dueNow(at: number, among?: ReadonlySet<string>): DueRecording[] {
     const due: DueRecording[] = [];
     for (const row of this.store.dueCandidates(at)) {
       const { recordingId, clientId } = row;
+      if (among && !among.has(recordingId)) continue;
       const check = this.checkRecording(recordingId, clientId);
       if (check.kind === 'legacy') {
         if (row.destroyAfter !== null && row.destroyAfter <= at)

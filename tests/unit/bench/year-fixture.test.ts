@@ -1,6 +1,7 @@
 // The scale bench's fixture holds what live sessions leave: finalised recordings of the asked
 // length, each listed for its client, and nothing of the build's connection hook left behind.
-import { existsSync } from 'node:fs';
+import fs, { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildYearFixture, type YearFixture } from '../../bench/year-fixture';
@@ -56,5 +57,37 @@ describe('year fixture', () => {
     fixture.cleanup();
     fixture = null;
     expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('writes file-stored recordings with their syncs batched, and gives one client the last ones', async () => {
+    const syncBefore = fs.fdatasyncSync;
+    fixture = await buildYearFixture({
+      clients: 3,
+      recordings: 5,
+      seconds: 20,
+      name: 'test-files',
+      endingClientRecordings: 2,
+    });
+    expect(fs.fdatasyncSync).toBe(syncBefore);
+    const ending = fixture.endingClient!;
+    expect(fixture.recordings.map((r) => r.clientId === ending.clientId)).toEqual([
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+    const { recordings } = await call(fixture.core, 'recordings.library');
+    expect(recordings).toHaveLength(5);
+    for (const recording of recordings) {
+      expect(recording.state).toBe('finalised');
+      expect(recording.chunkCount).toBe(20);
+    }
+    // The files scan whole at the next start: nothing is cut, nothing marked interrupted.
+    fixture.closeCore();
+    const core = await fixture.reopen();
+    const reopened = await call(core, 'vault.status');
+    expect(reopened.state).toBe('locked');
+    expect(readdirSync(join(fixture.dataDir, 'recordings'))).toHaveLength(5);
   });
 });

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../../../electron/core/create-core';
 import { ClientStore } from '../../../electron/core/clients/client-store';
+import { SignedState } from '../../../electron/core/vault/signed-state';
 import { KEYS_PER_TRANSACTION } from '../../../electron/core/retention/sweeper';
 import { call, refusal } from '../helpers/practice-helpers';
 import { PASSPHRASE } from '../helpers/kernel-helpers';
@@ -75,6 +76,18 @@ describe('destroying many keys', () => {
       });
     } as never);
 
+    // Signed records checked per look, and per turn of main: a batch, not every due one at once.
+    const checkedPerLook: number[] = [];
+    const due = SignedState.prototype.due;
+    vi.spyOn(SignedState.prototype, 'due').mockImplementation(function (
+      this: SignedState,
+      at: number,
+      among?: ReadonlySet<string>,
+    ) {
+      checkedPerLook.push(among?.size ?? Number.POSITIVE_INFINITY);
+      return due.call(this, at, among);
+    });
+
     // The therapist confirms the year's leap: every recording is due at once.
     await call(opened, 'vault.confirmDate', {});
     for (const recordingId of ids)
@@ -85,6 +98,8 @@ describe('destroying many keys', () => {
     expect(perTransaction.reduce((a, b) => a + b, 0)).toBe(count);
     expect(Math.max(...perTransaction)).toBeLessThanOrEqual(KEYS_PER_TRANSACTION);
     expect(perTransaction.length).toBeGreaterThanOrEqual(3);
+    expect(checkedPerLook.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...checkedPerLook)).toBeLessThanOrEqual(KEYS_PER_TRANSACTION);
     const { entries } = await call(opened, 'audit.recent', { limit: 500 });
     expect(
       entries
