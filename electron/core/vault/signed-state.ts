@@ -4,7 +4,7 @@
 // locked, has only public halves). A record that does not verify is a tamper alarm and holds what
 // it covers; it is never a reason to play or to destroy. Damage stays with that client.
 import { VaultError } from '../../../shared/errors';
-import { equalBytes, fromHex, hash, toHex, wipe } from '../platform/crypto';
+import { equalBytes, hash, wipe } from '../platform/crypto';
 import {
   signState,
   stateMessage,
@@ -16,8 +16,16 @@ import {
 import type { ClientStore } from '../clients/client-store';
 import type { DestroyCause } from '../recording/recording-row-store';
 import type { IntegrityAlarms } from './integrity-alarms';
+import {
+  CLIENT_KEY_REPLACED,
+  CLIENT_NOT_LISTED,
+  VAULT_RECORD_UNSIGNED,
+  type VaultCheck,
+  type VaultRecord,
+} from './vault-record';
 import { KEY_IDS, type KeyStore } from './key-store';
 import type { BoundConsentEvents, BoundRecordingRow, StateSealStore } from './state-seal-store';
+import { recordFromJson, recordToJson } from './state-record-json';
 
 export type RecordingRecord = Extract<StateRecord, { kind: 'recording' }>;
 export type ConsentRecord = Extract<StateRecord, { kind: 'consent-events' }>;
@@ -33,27 +41,6 @@ export type Check<R> =
   | { kind: 'unsigned' }
   /** A vault from before signed records, not yet unlocked since: the rows decide, as before. */
   | { kind: 'legacy' };
-
-function recordToJson(record: StateRecord): string {
-  return JSON.stringify(record, (_key, value: unknown) =>
-    value instanceof Uint8Array ? { hex: toHex(value) } : value,
-  );
-}
-
-function recordFromJson(text: string): StateRecord | null {
-  try {
-    return JSON.parse(text, (_key, value: unknown) => {
-      if (value && typeof value === 'object' && !Array.isArray(value)) {
-        const keys = Object.keys(value);
-        const hex = (value as { hex?: unknown }).hex;
-        if (keys.length === 1 && typeof hex === 'string') return fromHex(hex);
-      }
-      return value;
-    }) as StateRecord;
-  } catch {
-    return null;
-  }
-}
 
 /** The fields of two records of one kind that differ, by name (revision left out). */
 function differingFields(vaultId: Uint8Array, a: StateRecord, b: StateRecord): string[] {
@@ -119,6 +106,8 @@ export class SignedState {
     private readonly keys: KeyStore,
     private readonly clients: ClientStore,
     private readonly alarms: IntegrityAlarms,
+    /** The set of clients and their state public keys, signed by the vault state key. */
+    readonly vaultRecord: VaultRecord,
   ) {}
 
   // ---- the records as the rows stand now ----
@@ -188,6 +177,8 @@ export class SignedState {
   /** Checks kept for one read of many recordings (a client's detail, a sweep), else null. */
   private memo: Map<string, Check<StateRecord>> | null = null;
 
+  private vaultMemo: VaultCheck | null = null;
+
   /** Runs a read that checks many records once each: nothing is written meanwhile. */
   batch<T>(read: () => T): T {
     if (this.memo) return read();
@@ -196,7 +187,33 @@ export class SignedState {
       return read();
     } finally {
       this.memo = null;
+      this.vaultMemo = null;
     }
+  }
+
+  /** The vault record, checked once per batch; each difference is named as it is found. */
+  checkVault(): VaultCheck {
+    if (this.memo && this.vaultMemo) return this.vaultMemo;
+    const checked = this.vaultRecord.check();
+    if (this.memo) this.vaultMemo = checked;
+    return checked;
+  }
+
+  /**
+   * The key a client's records verify with: the one the vault record lists, never the client's
+   * row alone (a forger writes their own key there and signs with it). A problem holds the client.
+   */
+  private clientKeyOf(clientId: string): { publicKey: Uint8Array | null; problem: string | null } {
+    const vault = this.checkVault();
+    if (vault.kind === 'legacy')
+      return { publicKey: this.clients.statePublicKey(clientId), problem: null };
+    if (vault.kind === 'unsigned') return { publicKey: null, problem: VAULT_RECORD_UNSIGNED };
+    const listed = vault.keys.get(clientId);
+    if (!listed) return { publicKey: null, problem: CLIENT_NOT_LISTED };
+    const stored = this.clients.statePublicKey(clientId);
+    if (!stored || !equalBytes(stored, listed))
+      return { publicKey: null, problem: CLIENT_KEY_REPLACED };
+    return { publicKey: listed, problem: null };
   }
 
   private check<R extends StateRecord>(subject: string, clientId: string): Check<R> {
@@ -213,7 +230,7 @@ export class SignedState {
     if (!seal?.record)
       return this.store.recordsPending() ? { kind: 'legacy' } : { kind: 'unsigned' };
     const signed = recordFromJson(seal.record);
-    const publicKey = this.clients.statePublicKey(clientId);
+    const { publicKey } = this.clientKeyOf(clientId);
     if (
       !signed ||
       !publicKey ||
@@ -252,6 +269,8 @@ export class SignedState {
 
   /** The consent events to decide by: the rows, unless their signed record says otherwise. */
   private consentProblem(clientId: string): string | null {
+    const keyProblem = this.clientKeyOf(clientId).problem;
+    if (keyProblem) return keyProblem;
     const consent = this.checkConsent(clientId);
     if (consent.kind === 'unsigned') return 'consent record missing or not signed by Session Vault';
     if (
@@ -275,6 +294,8 @@ export class SignedState {
   }
 
   private recordingProblem(recordingId: string, clientId: string): string | null {
+    const keyProblem = this.clientKeyOf(clientId).problem;
+    if (keyProblem) return keyProblem;
     const recording = this.checkRecording(recordingId, clientId);
     if (recording.kind === 'legacy') return null;
     if (recording.kind === 'unsigned')
@@ -325,8 +346,15 @@ export class SignedState {
 
   private dueNow(at: number): DueRecording[] {
     const due: DueRecording[] = [];
+    // Checked at every sweep, due or not: a client deleted or a key replaced is named while locked.
+    this.checkVault();
     for (const row of this.store.dueCandidates(at)) {
       const { recordingId, clientId } = row;
+      const keyProblem = this.clientKeyOf(clientId).problem;
+      if (keyProblem) {
+        this.alarms.raise({ subject: `recording/${recordingId}`, clientId, problem: keyProblem });
+        continue;
+      }
       const check = this.checkRecording(recordingId, clientId);
       if (check.kind === 'legacy') {
         if (row.destroyAfter !== null && row.destroyAfter <= at)
@@ -429,21 +457,27 @@ export class SignedState {
     if (!secretKey) return write();
     try {
       return this.store.transaction(() => {
-        const before = new Map<string, boolean>();
-        for (const row of this.store.recordingsOf(clientId))
-          before.set(
-            `recording/${row.recordingId}`,
-            this.trusted(this.checkRecording(row.recordingId, row.clientId)),
-          );
-        const consent = this.checkConsent(clientId);
-        const consentTrusted =
-          options.newClient ||
-          this.trusted(consent) ||
-          (options.acceptClosed === true &&
-            consent.kind === 'edited' &&
-            consent.current !== null &&
-            onlyClosedSince(consent.signed, consent.current));
-        const clientTrusted = options.newClient || this.trusted(this.checkClient(clientId));
+        // Checked together before the write (one vault-record check for all of them).
+        const { before, consentTrusted, clientTrusted } = this.batch(() => {
+          const trustedBefore = new Map<string, boolean>();
+          for (const row of this.store.recordingsOf(clientId))
+            trustedBefore.set(
+              `recording/${row.recordingId}`,
+              this.trusted(this.checkRecording(row.recordingId, row.clientId)),
+            );
+          const consent = this.checkConsent(clientId);
+          return {
+            before: trustedBefore,
+            consentTrusted:
+              options.newClient ||
+              this.trusted(consent) ||
+              (options.acceptClosed === true &&
+                consent.kind === 'edited' &&
+                consent.current !== null &&
+                onlyClosedSince(consent.signed, consent.current)),
+            clientTrusted: options.newClient || this.trusted(this.checkClient(clientId)),
+          };
+        });
         const result = write();
         for (const row of this.store.recordingsOf(clientId)) {
           const subject = `recording/${row.recordingId}`;
