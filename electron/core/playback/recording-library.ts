@@ -1,9 +1,11 @@
 // The library: every recording across every client in one query on the recordings' summaries,
 // with each client's name opened once (not once per recording). Only the name: a client's whole
 // summary decodes and judges their consent, which made one call cost 330–823 ms at 300 recordings
-// (issue 16), and the library shows no consent.
-import type { LibraryEntry } from '../../../shared/api';
+// (issue 16), and the library shows no consent. Each recording's signed record is checked with
+// public keys only (one verification each): a held one is marked, and its row's date is not shown.
+import { VAULT_HELD_REASON, type LibraryEntry } from '../../../shared/api';
 import type { ConsentService } from '../consent/consent-service';
+import { anchorHoldOf } from '../vault/anchor-hold';
 import type { VaultService } from '../vault/vault-service';
 
 export function recordingLibrary(lifecycle: VaultService, consent: ConsentService): LibraryEntry[] {
@@ -17,17 +19,27 @@ export function recordingLibrary(lifecycle: VaultService, consent: ConsentServic
     }
     return name;
   };
-  return vault.recordings.library().map((row) => ({
-    recordingId: row.recordingId,
-    clientId: row.clientId,
-    clientDisplayName: nameOf(row.clientId),
-    startedAt: row.startedAt,
-    durationMs: row.durationMs,
-    chunkCount: row.chunkCount,
-    audioBytes: row.audioBytes,
-    markerCount: row.markerCount,
-    state: row.state,
-    destroyAfter: row.state === 'destroyed' ? null : row.destroyAfter,
-    destroyedAt: row.destroyedAt,
-  }));
+  const vaultHeld = anchorHoldOf(vault) ? VAULT_HELD_REASON : null;
+  return vault.signedState.batch(() =>
+    vault.recordings.library().map((row) => {
+      const destroyed = row.state === 'destroyed';
+      const held = destroyed
+        ? null
+        : (vaultHeld ?? vault.signedState.recordingHold(row.recordingId, row.clientId));
+      return {
+        recordingId: row.recordingId,
+        clientId: row.clientId,
+        clientDisplayName: nameOf(row.clientId),
+        startedAt: row.startedAt,
+        durationMs: row.durationMs,
+        chunkCount: row.chunkCount,
+        audioBytes: row.audioBytes,
+        markerCount: row.markerCount,
+        state: row.state,
+        destroyAfter: destroyed || held !== null ? null : row.destroyAfter,
+        destroyedAt: row.destroyedAt,
+        held,
+      };
+    }),
+  );
 }
