@@ -30,7 +30,12 @@ export function recordingLibrary(lifecycle: VaultService, consent: ConsentServic
         recordingId: row.recordingId,
         clientId: row.clientId,
         clientDisplayName: nameOf(row.clientId),
-        startedAt: row.startedAt,
+        // A held row's start time may be the edited one: the signed one is shown where it verifies.
+        startedAt:
+          held === null
+            ? row.startedAt
+            : (vault.signedState.signedRecording(row.recordingId, row.clientId)?.startedAt ??
+              row.startedAt),
         durationMs: row.durationMs,
         chunkCount: row.chunkCount,
         audioBytes: row.audioBytes,

@@ -259,6 +259,12 @@ export class SignedState {
     return this.check<RecordingRecord>(`recording/${recordingId}`, clientId);
   }
 
+  /** The recording's record as signed, when its signature verifies (the rows may differ). */
+  signedRecording(recordingId: string, clientId: string): RecordingRecord | null {
+    const check = this.checkRecording(recordingId, clientId);
+    return check.kind === 'ok' || check.kind === 'edited' ? check.signed : null;
+  }
+
   checkConsent(clientId: string): Check<ConsentRecord> {
     return this.check<ConsentRecord>(`consent/${clientId}`, clientId);
   }

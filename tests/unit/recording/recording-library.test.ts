@@ -180,14 +180,18 @@ describe('recordings.library', () => {
     const before = new Map((await library()).map((entry) => [entry.recordingId, entry]));
     const outside = new Database(join(dataDir, VAULT_FILE_NAME));
     outside
-      .prepare('UPDATE recordings SET destroy_after = ? WHERE recording_id = ?')
+      .prepare(
+        'UPDATE recordings SET destroy_after = ?, started_at = started_at + 86400000 WHERE recording_id = ?',
+      )
       .run(Date.UTC(2099, 0, 1), edited);
     outside.close();
 
     const byId = new Map((await library()).map((entry) => [entry.recordingId, entry]));
     expect(byId.get(edited)).toMatchObject({
-      held: 'recording record changed outside Session Vault: its destruction date differs from its signed record',
+      held: 'recording record changed outside Session Vault: its start time, destruction date differ from its signed record',
       destroyAfter: null,
+      // The signed start time, not the one written over it.
+      startedAt: before.get(edited)!.startedAt,
     });
     expect(byId.get(untouched)).toMatchObject({
       held: null,
