@@ -24,7 +24,12 @@ import {
   type VaultRecord,
 } from './vault-record';
 import { KEY_IDS, type KeyStore } from './key-store';
-import type { BoundConsentEvents, BoundRecordingRow, StateSealStore } from './state-seal-store';
+import type {
+  BoundConsentEvents,
+  BoundRecordingRow,
+  StateSealStore,
+  StoredSeal,
+} from './state-seal-store';
 import { recordFromJson, recordToJson } from './state-record-json';
 
 export type RecordingRecord = Extract<StateRecord, { kind: 'recording' }>;
@@ -225,11 +230,43 @@ export class SignedState {
     return checked;
   }
 
+  /** Seals that verified, by subject: the same bytes under the same key verify again. */
+  private readonly verifiedSeals = new Map<
+    string,
+    { record: string; signature: Uint8Array; publicKey: Uint8Array; signed: StateRecord }
+  >();
+
+  /** One signature verification per seal and key, not per listing (the library checks 300). */
+  private verifiedBefore(
+    subject: string,
+    seal: StoredSeal,
+    publicKey: Uint8Array,
+    signed: StateRecord,
+  ): boolean {
+    const known = this.verifiedSeals.get(subject);
+    if (
+      known &&
+      known.record === seal.record &&
+      equalBytes(known.signature, seal.signature) &&
+      equalBytes(known.publicKey, publicKey)
+    )
+      return true;
+    if (!verifyState(publicKey, this.vaultId, signed, seal.signature)) return false;
+    this.verifiedSeals.set(subject, {
+      record: seal.record!,
+      signature: seal.signature,
+      publicKey,
+      signed,
+    });
+    return true;
+  }
+
   private checkNow<R extends StateRecord>(subject: string, clientId: string): Check<R> {
     const seal = this.store.get(subject);
     if (!seal?.record)
       return this.store.recordsPending() ? { kind: 'legacy' } : { kind: 'unsigned' };
-    const signed = recordFromJson(seal.record);
+    const known = this.verifiedSeals.get(subject);
+    const signed = known?.record === seal.record ? known.signed : recordFromJson(seal.record);
     const { publicKey } = this.clientKeyOf(clientId);
     if (
       !signed ||
@@ -237,7 +274,7 @@ export class SignedState {
       signed.revision !== seal.revision ||
       stateSubjectOf(signed) !== subject ||
       ('clientId' in signed && signed.clientId !== clientId) ||
-      !verifyState(publicKey, this.vaultId, signed, seal.signature)
+      !this.verifiedBefore(subject, seal, publicKey, signed)
     )
       return { kind: 'unsigned' };
     const current = this.currentOf(subject, seal.revision);
