@@ -129,6 +129,8 @@ export class ConsentService {
   /** The client's display name for the therapist, or null when their key or profile is damaged. */
   nameOf(clientId: string): string | null {
     const { vault } = this.lifecycle.unlocked();
+    // A client deleted outside the app is still named in its alarm, by id.
+    if (!vault.clients.exists(clientId)) return null;
     try {
       return this.withClientKey(clientId, (clientKey) => vault.clients.profile(clientId, clientKey))
         .displayName;
@@ -173,6 +175,9 @@ export class ConsentService {
     vault.db.transaction(() => {
       const created = vault.clients.create(masterKey, { displayName, participants });
       clientId = created.clientId;
+      const statePublicKey = vault.clients.statePublicKey(clientId);
+      if (statePublicKey)
+        vault.signedState.vaultRecord.addClient(masterKey, clientId, statePublicKey);
       try {
         vault.signedState.change(
           clientId,
