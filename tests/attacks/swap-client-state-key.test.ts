@@ -128,6 +128,50 @@ describe('one client’s state key replaced and their records signed again with 
     expect(playback.playbackId).toBeTruthy();
   });
 
+  it('with vault_record_pending set back to 1 as well: the anchor knows the record was signed, so it still decides', async () => {
+    practice = await practiceWithRecording();
+    const { clientId, recordingId, dataDir } = practice;
+    await practice.quit();
+
+    editVaultRows(dataDir, (db) => {
+      swapClientKey(db, vaultIdOf(dataDir), clientId, 0);
+      // As migration 130 leaves a vault from before the vault record: each client's own key
+      // would decide until the next unlock.
+      db.prepare('UPDATE vault_meta SET vault_record_pending = 1').run();
+    });
+    const core = await practice.start(); // locked: the start-up sweep runs
+
+    const state = editVaultRows(dataDir, (db) => {
+      const row = db
+        .prepare('SELECT state FROM recordings WHERE recording_id = ?')
+        .get(recordingId);
+      const flag = db.prepare('SELECT vault_record_pending AS pending FROM vault_meta').get();
+      return { ...(row as { state: string }), ...(flag as { pending: number }) };
+    });
+    expect(state).toEqual({ state: 'finalised', pending: 0 });
+
+    await unlock(core);
+    const log = await logEntries(core);
+    const unlockedAt = log.findLastIndex((entry) => entry.action === 'session.unlock');
+    const flagAt = log.findIndex(
+      (entry) =>
+        entry.action === 'integrity.alarm' && entry.subject === 'vault_meta.vault_record_pending',
+    );
+    const keyAt = log.findIndex(
+      (entry) => entry.action === 'integrity.alarm' && entry.subject === `state/client/${clientId}`,
+    );
+    expect(flagAt).toBeGreaterThan(-1);
+    expect(flagAt).toBeLessThan(unlockedAt);
+    expect(keyAt).toBeGreaterThan(-1);
+    expect(keyAt).toBeLessThan(unlockedAt);
+    expect(log).not.toContainEqual(
+      expect.objectContaining({ action: 'recording.destroy', subject: recordingId }),
+    );
+    expect(await refusal(core, 'playback.open', { recordingId })).toMatchObject({
+      code: 'RECORDING_HELD',
+    });
+  });
+
   it('while the app runs, deadline 2099: play and record are refused at once, the other client plays', async () => {
     practice = await practiceWithRecording();
     const { clientId, recordingId, dataDir } = practice;

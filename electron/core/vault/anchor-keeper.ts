@@ -19,7 +19,7 @@ import { equalBytes } from '../platform/crypto';
 import { judgeAgainstAnchor, type VaultSnapshot } from '../platform/rollback-check';
 import type { Destroyer } from '../retention/destroyer';
 import { anchorHoldOf, pinAnchorHold, setAnchorHold, type AnchorHold } from './anchor-hold';
-import { enforcePins, withRecordsComplete } from './anchor-pins';
+import { enforcePins, pinsCurrent, withRecordsComplete } from './anchor-pins';
 import { KEY_IDS } from './key-store';
 import type { OpenVault } from './open-vault';
 import { VAULT_KEY_REPLACED } from './vault-record';
@@ -422,9 +422,7 @@ export class AnchorKeeper {
     }
     const head = vault?.audit.head();
     if (!vault || !head || !this.record) return;
-    const pinsCurrent =
-      this.record.stateRecordsComplete === true || vault.signedState.recordsPending();
-    if (head.seq === this.record.logHeadSeq && pinsCurrent) return;
+    if (head.seq === this.record.logHeadSeq && pinsCurrent(this.record, vault)) return;
     void this.write(withHead(upgradedPin(this.record, vault), head, this.newestTime()));
   }
 

@@ -34,6 +34,13 @@ export const CLIENT_NOT_LISTED =
 export const CLIENT_KEY_REPLACED = 'the client’s signing key was replaced outside Session Vault';
 export const VAULT_KEY_REPLACED = 'the vault’s signing key was replaced outside Session Vault';
 
+const VAULT_RECORD_PENDING_SET_AGAIN = {
+  subject: 'vault_meta.vault_record_pending',
+  clientId: null,
+  problem:
+    'the vault’s record of its clients was marked as not yet signed outside Session Vault, though this laptop’s keychain knows it was signed: it is checked as signed',
+};
+
 export class VaultRecord {
   /** The vault state key the keychain's anchor pins: trusted over the file's copy. */
   private pinnedKey: Uint8Array | null = null;
@@ -48,6 +55,39 @@ export class VaultRecord {
 
   pin(publicKey: Uint8Array): void {
     this.pinnedKey = publicKey;
+  }
+
+  /** Set from the rollback anchor, which knows this vault's record was signed. */
+  private completePinned = false;
+
+  /**
+   * The anchor knows the vault record was signed (migration 130's pending flag was cleared). A
+   * file that says pending again was edited: named, put back, and the record is verified as ever.
+   */
+  pinComplete(): void {
+    this.completePinned = true;
+    this.pendingSetAgain();
+  }
+
+  /**
+   * True while a vault from before the vault record waits for its first unlock; never once the
+   * anchor has pinned it signed (each client's own key would otherwise decide until then).
+   */
+  pending(): boolean {
+    if (!this.store.vaultRecordPending()) return false;
+    if (!this.completePinned) return true;
+    this.pendingSetAgain();
+    return false;
+  }
+
+  private pendingSetAgain(): void {
+    if (!this.store.vaultRecordPending()) return;
+    this.alarms.raise(VAULT_RECORD_PENDING_SET_AGAIN);
+    try {
+      this.store.clearVaultRecordPending();
+    } catch {
+      // A full disk: the flag stays in the file, and pending() keeps refusing it in this run.
+    }
   }
 
   /** The vault state key's public half as the file stores it. */
@@ -88,7 +128,7 @@ export class VaultRecord {
   }
 
   check(): VaultCheck {
-    if (this.store.vaultRecordPending()) return { kind: 'legacy' };
+    if (this.pending()) return { kind: 'legacy' };
     const verified = this.verifiedRecord();
     if (!verified) return { kind: 'unsigned' };
     const { signed } = verified;
