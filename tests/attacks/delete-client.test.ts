@@ -110,4 +110,31 @@ describe('a client deleted from the file', () => {
       ),
     ).toHaveLength(1);
   });
+  it('with the vault state key removed as well: the removal is named while locked', async () => {
+    practice = await practiceWithRecording();
+    const { clientId, dataDir } = practice;
+    await practice.quit();
+
+    editVaultRows(dataDir, (db) => {
+      deleteClient(db, clientId);
+      // Judged as a vault from before the vault record, the set of clients would be signed anew.
+      db.prepare('UPDATE vault_meta SET state_public_key = NULL').run();
+      db.prepare("DELETE FROM wrapped_keys WHERE key_id = 'state/mk'").run();
+    });
+    const core = await practice.start();
+    await unlock(core);
+
+    const log = await logEntries(core);
+    const alarmAt = log.findIndex(
+      (entry) =>
+        entry.action === 'integrity.alarm' &&
+        entry.subject === 'state/mk' &&
+        (entry.reason ?? '').includes('removed outside Session Vault'),
+    );
+    expect(alarmAt).toBeGreaterThan(-1);
+    expect(alarmAt).toBeLessThan(log.findLastIndex((entry) => entry.action === 'session.unlock'));
+    expect(await integrityAlarms(core)).toContainEqual(
+      expect.objectContaining({ subject: 'state/mk', clientId: null }),
+    );
+  });
 });

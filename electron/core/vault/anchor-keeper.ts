@@ -25,6 +25,8 @@ import type { OpenVault } from './open-vault';
 import { VAULT_KEY_REPLACED } from './vault-record';
 import type { VaultService } from './vault-service';
 
+export const VAULT_KEY_REMOVED =
+  'the vault’s signing key was removed outside Session Vault, though this laptop’s keychain pins one: clients deleted with it cannot be named';
 export const ROLLBACK_REASON = 'this copy is older (rollback)';
 /** A closing event named in the anchor whose commit this file does not have. */
 export const UNFINISHED_REASON = 'named before it was committed; this file does not have it';
@@ -240,6 +242,19 @@ export class AnchorKeeper {
       void this.write(this.recordOf(vault, vault.anchorSnapshot.anchorGeneration() + 1));
       return;
     }
+    // The anchor pins a vault state key the file no longer has (both halves removed, so that it
+    // is judged as a vault from before the vault record): named, though the pin then follows the
+    // log's key as for such a vault, and the next unlock signs a new record.
+    if (
+      vault.signedState.vaultRecord.storedPublicKey() === null &&
+      (read.record.vaultRecordComplete === true ||
+        !equalBytes(read.record.statePublicKey, vault.audit.signingPublicKey()))
+    )
+      vault.alarms.raise({
+        subject: KEY_IDS.vaultStateKey,
+        clientId: null,
+        problem: VAULT_KEY_REMOVED,
+      });
     const upgraded = upgradedPin(read.record, vault);
     // Genuine (it carries this device's MAC), so its time counts: a restored copy or a log cut
     // after its last checkpoint cannot take retention back to an older time. What it pins holds.
