@@ -99,10 +99,21 @@ function AddAuditor({ onAdded }: { onAdded: () => void }) {
   );
 }
 
-function AuditorRow({ auditor, onRemoved }: { auditor: Auditor; onRemoved: () => void }) {
+function AuditorRow({
+  auditor,
+  name,
+  onRemoved,
+}: {
+  auditor: Auditor;
+  name: string | undefined;
+  onRemoved: () => void;
+}) {
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const label = `Auditor ${shortId(auditor.auditorId)}`;
+  // As the access log names them, so the therapist and the auditor read the same words.
+  const label = name
+    ? `Auditor ${name} (${shortId(auditor.auditorId)})`
+    : `Auditor ${shortId(auditor.auditorId)}`;
 
   async function remove() {
     const removed = await auditorsStore.remove(auditor.auditorId);
@@ -235,6 +246,7 @@ export function Auditors() {
   const headingRef = useFocusOnMount<HTMLHeadingElement>();
   const listTitleId = useId();
   const [auditors, setAuditors] = useState<Auditor[] | null>(null);
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
   const [loadProblem, setLoadProblem] = useState<string | null>(null);
 
   const [listVersion, setListVersion] = useState(0);
@@ -249,6 +261,11 @@ export function Auditors() {
         setAuditors(list.auditors);
         setLoadProblem(null);
       }
+    });
+    // Without the names (a list that does not open is an alarm of its own) the ids still show.
+    void auditorsStore.names().then((known) => {
+      if (!current || known instanceof Refusal) return;
+      setNames(new Map(known.auditors.map((entry) => [entry.auditorId, entry.name])));
     });
     return () => {
       current = false;
@@ -283,7 +300,12 @@ export function Auditors() {
               </thead>
               <tbody>
                 {shown.map((auditor) => (
-                  <AuditorRow key={auditor.auditorId} auditor={auditor} onRemoved={load} />
+                  <AuditorRow
+                    key={auditor.auditorId}
+                    auditor={auditor}
+                    name={names.get(auditor.auditorId)}
+                    onRemoved={load}
+                  />
                 ))}
               </tbody>
             </table>

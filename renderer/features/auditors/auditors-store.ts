@@ -12,4 +12,6 @@ export const auditorsStore = {
     callMain(window.vault.auditors.add({ signInName, passphrase })),
   remove: (auditorId: string) => callMain(window.vault.auditors.remove({ auditorId })),
   revealClients: () => callMain(window.vault.audit.revealClients({})),
+  /** The names the therapist gave, from the list sealed to the audit key (main opens it). */
+  names: () => callMain(window.vault.audit.names({})),
 };
