@@ -10,6 +10,7 @@ import * as m0070 from './0070-recording-files';
 import * as m0080 from './0080-recording-notes';
 import * as m0090 from './0090-recording-levels';
 import * as m0110 from './0110-state-records';
+import * as m0130 from './0130-vault-record';
 
 export interface Migration {
   version: number;
@@ -27,6 +28,7 @@ export const migrations: readonly Migration[] = [
   { version: m0080.version, up: m0080.updateToSchemaVersion80 },
   { version: m0090.version, up: m0090.updateToSchemaVersion90 },
   { version: m0110.version, up: m0110.updateToSchemaVersion110 },
+  { version: m0130.version, up: m0130.updateToSchemaVersion130 },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.at(-1)?.version ?? 0;

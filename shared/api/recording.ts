@@ -53,6 +53,10 @@ export const recordingSummarySchema = z.strictObject({
 });
 export type RecordingSummary = z.infer<typeof recordingSummarySchema>;
 
+/** A library entry's `held` while the whole vault is held (VAULT_HELD), until the therapist confirms. */
+export const VAULT_HELD_REASON =
+  'nothing plays or records until you confirm what was found about this vault';
+
 /** One line of the library: every recording across every client, read without its chunk index. */
 export const libraryEntrySchema = z.strictObject({
   recordingId: opaqueId,
@@ -66,9 +70,14 @@ export const libraryEntrySchema = z.strictObject({
   audioBytes: z.number().int(),
   markerCount: z.number().int(),
   state: z.enum(['recording', 'finalised', 'interrupted', 'destroyed']),
-  /** Null once destroyed, as in the client's detail. */
+  /** Null once destroyed, as in the client's detail, and while held (a held row's date is not the truth). */
   destroyAfter: z.number().nullable(),
   destroyedAt: z.number().nullable(),
+  /**
+   * Why it is held, in words (never played, never destroyed by its row): its signed record does
+   * not verify (RECORDING_HELD) or the whole vault is held (VAULT_HELD); null when it is not.
+   */
+  held: z.string().nullable(),
 });
 export type LibraryEntry = z.infer<typeof libraryEntrySchema>;
 

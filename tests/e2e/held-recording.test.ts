@@ -1,6 +1,6 @@
 // A held recording on screen, in Chromium against the real core: its start time is moved in the
 // vault file behind the app's back. The client's detail shows it held, with the check that failed,
-// and it cannot be played; the banner names it.
+// and it cannot be played; the banner names it; the clients list and Home mark it held.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
@@ -46,6 +46,12 @@ describe('a held recording, in Chromium', () => {
     // Away and back, so the screen reads the clients added through the core.
     await page.getByRole('button', { name: 'Access log', exact: true }).click();
     await page.getByRole('button', { name: 'Clients', exact: true }).click();
+    // The clients list counts it held, in the client page's words.
+    const listed = page.getByTestId('client-held');
+    await visible(listed);
+    expect(await listed.innerText()).toContain(
+      'Held. Recording record changed outside Session Vault',
+    );
     await page.getByRole('button', { name: /^Sam Rivera/ }).click();
     const held = page.getByTestId('recording-held');
     await visible(held);
@@ -55,5 +61,22 @@ describe('a held recording, in Chromium', () => {
       .poll(async () => (await page.locator('.recording .why').innerText()).trim())
       .toContain('Cannot be played.');
     await snap(page, 'held-recording-client-detail');
+
+    // Home names it under "Needs attention" and in its row, never with the edited date.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: 'Home' })
+      .click();
+    const attention = page.locator('.attention-held');
+    await visible(attention);
+    expect(await attention.innerText()).toContain(
+      'Held. Recording record changed outside Session Vault: its start time differs from its signed record.',
+    );
+    const row = page.getByTestId('library-held');
+    await visible(row);
+    // Its signed start time, today, not the date five days on written over it.
+    await visible(page.locator('.today-list li', { hasText: 'Sam Rivera' }));
+    expect(await row.innerText()).toContain('Held. Recording record changed outside Session Vault');
+    await snap(page, 'held-recording-home');
   });
 });

@@ -99,8 +99,9 @@ describe('a vault from before migration 40, opened by this version', () => {
       ALTER TABLE vault_meta DROP COLUMN anchor_generation;
       ALTER TABLE clients DROP COLUMN state_public_key;
       ALTER TABLE recordings DROP COLUMN held_reason;
-      -- and what the later migrations (50, 60, 70, 80, 90, 110) added, so that each runs again from 30
+      -- and what the later migrations (50, 60, 70, 80, 90, 110, 130) added, so that each runs again from 30
       ALTER TABLE vault_meta DROP COLUMN state_records_pending;
+      ALTER TABLE vault_meta DROP COLUMN vault_record_pending;
       DROP TABLE recording_levels;
       ALTER TABLE recordings DROP COLUMN duration_ms;
       ALTER TABLE recordings DROP COLUMN chunk_count;

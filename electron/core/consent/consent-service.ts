@@ -132,6 +132,8 @@ export class ConsentService {
    */
   nameOf(clientId: string, clientKey?: Uint8Array): string | null {
     const { vault } = this.lifecycle.unlocked();
+    // A client deleted outside the app is still named in its alarm, by id.
+    if (!vault.clients.exists(clientId)) return null;
     try {
       const profile = clientKey
         ? vault.clients.profile(clientId, clientKey)
@@ -178,6 +180,9 @@ export class ConsentService {
     vault.db.transaction(() => {
       const created = vault.clients.create(masterKey, { displayName, participants });
       clientId = created.clientId;
+      const statePublicKey = vault.clients.statePublicKey(clientId);
+      if (statePublicKey)
+        vault.signedState.vaultRecord.addClient(masterKey, clientId, statePublicKey);
       try {
         vault.signedState.change(
           clientId,

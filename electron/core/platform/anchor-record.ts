@@ -27,6 +27,7 @@ export const ANCHOR_LARGEST_BYTES = ANCHOR_MAX_BYTES + PINNED_BYTES + AHEAD_MAX 
 const FLAG_RECORDS_COMPLETE = 1;
 const FLAG_HOLD = 2;
 const FLAG_HOLD_ROLLBACK = 4;
+const FLAG_VAULT_RECORD_COMPLETE = 8;
 
 export interface AnchorRecord {
   /** Counts writes; a record read back with a lower generation than the vault expects is stale. */
@@ -48,6 +49,11 @@ export interface AnchorRecord {
    * cleared here): a file that says pending again was edited, and nothing is signed as it stands.
    */
   stateRecordsComplete?: boolean;
+  /**
+   * The vault record (the set of clients and their state keys) is signed: migration 130's
+   * `vault_record_pending` was cleared here, and a file that says pending again was edited.
+   */
+  vaultRecordComplete?: boolean;
   /** A hold in force (vault/anchor-hold.ts): a file without it is held again. */
   hold?: AnchorPinnedHold | null;
   /**
@@ -171,6 +177,7 @@ export function withoutAhead(
 function pinned(record: AnchorRecord): boolean {
   return (
     record.stateRecordsComplete === true ||
+    record.vaultRecordComplete === true ||
     (record.hold ?? null) !== null ||
     (record.ahead?.length ?? 0) > 0
   );
@@ -262,6 +269,7 @@ export function encodeAnchorRecord(
     view.setUint8(
       at,
       (record.stateRecordsComplete === true ? FLAG_RECORDS_COMPLETE : 0) |
+        (record.vaultRecordComplete === true ? FLAG_VAULT_RECORD_COMPLETE : 0) |
         (hold ? FLAG_HOLD : 0) |
         (hold?.kind === 'rollback' ? FLAG_HOLD_ROLLBACK : 0),
     );
@@ -350,6 +358,7 @@ export function decodeAnchorRecord(
   return {
     ...record,
     stateRecordsComplete: (flags & FLAG_RECORDS_COMPLETE) !== 0,
+    vaultRecordComplete: (flags & FLAG_VAULT_RECORD_COMPLETE) !== 0,
     hold:
       (flags & FLAG_HOLD) !== 0
         ? { kind: (flags & FLAG_HOLD_ROLLBACK) !== 0 ? 'rollback' : 'anchor-missing', at: holdAt }

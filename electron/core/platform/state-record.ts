@@ -14,6 +14,8 @@ export type StateRecord =
       kind: 'vault';
       revision: number;
       clients: { clientId: string; statePublicKey: Uint8Array }[];
+      /** The access log's signing key: pinned here now that the anchor pins the vault state key. */
+      logPublicKey: Uint8Array;
       wrappedKeys: WrappedKeyHash[];
     }
   | {
@@ -142,6 +144,7 @@ export function stateMessage(vaultId: Uint8Array, record: StateRecord): Uint8Arr
         (client) => client.clientId,
         (client) => out.text(client.clientId).bytes32(client.statePublicKey),
       );
+      out.bytes32(record.logPublicKey);
       writeWrappedKeys(out, record.wrappedKeys);
       break;
     case 'client':

@@ -3,10 +3,13 @@
 // made one call cost 330–823 ms at 300 recordings (issue 16), and the library shows no consent.
 // Keys are unwrapped together, never one query each: every client's key in one query (for the
 // names and the titles), then the keys of the titles not yet open in one more, since three queries
-// per key made the first library after an unlock 60–180 ms at 300 titles.
-import type { LibraryEntry } from '../../../shared/api';
+// per key made the first library after an unlock 60–180 ms at 300 titles. Each recording's signed
+// record is checked with public keys only (one verification each): a held one is marked, and its
+// row's date is not shown.
+import { VAULT_HELD_REASON, type LibraryEntry } from '../../../shared/api';
 import type { ConsentService } from '../consent/consent-service';
 import { wipe } from '../platform/crypto';
+import { anchorHoldOf } from '../vault/anchor-hold';
 import type { VaultService } from '../vault/vault-service';
 
 export function recordingLibrary(lifecycle: VaultService, consent: ConsentService): LibraryEntry[] {
@@ -31,20 +34,35 @@ export function recordingLibrary(lifecycle: VaultService, consent: ConsentServic
           use,
         ),
     );
-    return rows.map((row) => ({
-      recordingId: row.recordingId,
-      clientId: row.clientId,
-      clientDisplayName: names.get(row.clientId) ?? '',
-      title: titles.get(row.recordingId) ?? null,
-      startedAt: row.startedAt,
-      durationMs: row.durationMs,
-      chunkCount: row.chunkCount,
-      audioBytes: row.audioBytes,
-      markerCount: row.markerCount,
-      state: row.state,
-      destroyAfter: row.state === 'destroyed' ? null : row.destroyAfter,
-      destroyedAt: row.destroyedAt,
-    }));
+    const vaultHeld = anchorHoldOf(vault) ? VAULT_HELD_REASON : null;
+    return vault.signedState.batch(() =>
+      rows.map((row) => {
+        const destroyed = row.state === 'destroyed';
+        const held = destroyed
+          ? null
+          : (vaultHeld ?? vault.signedState.recordingHold(row.recordingId, row.clientId));
+        return {
+          recordingId: row.recordingId,
+          clientId: row.clientId,
+          clientDisplayName: names.get(row.clientId) ?? '',
+          title: titles.get(row.recordingId) ?? null,
+          // A held row's start time may be the edited one: the signed one is shown where it verifies.
+          startedAt:
+            held === null
+              ? row.startedAt
+              : (vault.signedState.signedRecording(row.recordingId, row.clientId)?.startedAt ??
+                row.startedAt),
+          durationMs: row.durationMs,
+          chunkCount: row.chunkCount,
+          audioBytes: row.audioBytes,
+          markerCount: row.markerCount,
+          state: row.state,
+          destroyAfter: destroyed || held !== null ? null : row.destroyAfter,
+          destroyedAt: row.destroyedAt,
+          held,
+        };
+      }),
+    );
   } finally {
     for (const key of clientKeys.values()) wipe(key);
   }

@@ -301,7 +301,11 @@ export function createSweeper(
       if (!isOpen()) return Promise.resolve();
       const checked = new Promise<void>((resolve) => checkedWaiters.push(resolve));
       const waiting = new Set(unchecked.map((entry) => entry.recordingId));
-      for (const recordingId of lifecycle.opened().signedState.candidates(now()))
+      const { signedState } = lifecycle.opened();
+      // Checked at every sweep, due or not: a client deleted or a key replaced is named while
+      // locked, even when no candidate comes to be checked.
+      signedState.checkVault();
+      for (const recordingId of signedState.candidates(now()))
         if (!waiting.has(recordingId) && !queuedIds.has(recordingId) && !naming.has(recordingId))
           unchecked.push({ recordingId, trigger });
       // The first batch is checked within this call; naming it in the anchor is awaited after.

@@ -15,33 +15,56 @@ import {
   type ClosingEvent,
 } from '../platform/anchor-record';
 import type { AnchorStore } from '../platform/anchor-store';
+import { equalBytes } from '../platform/crypto';
 import { judgeAgainstAnchor, type VaultSnapshot } from '../platform/rollback-check';
 import type { Destroyer } from '../retention/destroyer';
 import { anchorHoldOf, pinAnchorHold, setAnchorHold, type AnchorHold } from './anchor-hold';
-import { enforcePins, withRecordsComplete } from './anchor-pins';
+import { enforcePins, pinsCurrent, withRecordsComplete } from './anchor-pins';
+import { KEY_IDS } from './key-store';
 import type { OpenVault } from './open-vault';
+import { VAULT_KEY_REPLACED } from './vault-record';
 import type { VaultService } from './vault-service';
 
+export const VAULT_KEY_REMOVED =
+  'the vault’s signing key was removed outside Session Vault, though this laptop’s keychain pins one: clients deleted with it cannot be named';
 export const ROLLBACK_REASON = 'this copy is older (rollback)';
 /** A closing event named in the anchor whose commit this file does not have. */
 export const UNFINISHED_REASON = 'named before it was committed; this file does not have it';
 
 /**
- * The key the anchor pins. Until the vault state key of part 1 exists, the access log's signing
- * key: a file with it swapped (to forge checkpoints or commitments) reads as rewritten here.
+ * The key the anchor pins: the vault state key, which signs the vault record (and so the clients'
+ * keys and the log's key). A vault that has none yet (before its first unlock since migration 40)
+ * pins the access log's signing key, as anchors did before.
  */
 function pinnedKeyOf(vault: OpenVault): Uint8Array {
-  return vault.audit.signingPublicKey();
+  return vault.signedState.vaultRecord.storedPublicKey() ?? vault.audit.signingPublicKey();
 }
 
-function snapshotOf(vault: OpenVault): VaultSnapshot {
+/**
+ * An anchor from before that pins the log's key, on a vault that now has its state key: upgraded,
+ * not alarmed. A file with no vault state key at all is judged as such a vault was (the unlock's
+ * key check makes one, and its record names what it could not sign).
+ */
+function upgradedPin(anchor: AnchorRecord, vault: OpenVault): AnchorRecord {
+  const logKey = vault.audit.signingPublicKey();
+  if (!vault.signedState.vaultRecord.storedPublicKey())
+    return equalBytes(anchor.statePublicKey, logKey)
+      ? anchor
+      : { ...anchor, statePublicKey: logKey };
+  const pinned = pinnedKeyOf(vault);
+  return equalBytes(anchor.statePublicKey, logKey) && !equalBytes(anchor.statePublicKey, pinned)
+    ? { ...anchor, statePublicKey: pinned }
+    : anchor;
+}
+
+function snapshotOf(vault: OpenVault, pinned: Uint8Array = pinnedKeyOf(vault)): VaultSnapshot {
   return {
     vaultId: vault.vaultId,
     logHeadSeq: vault.audit.head()?.seq ?? 0,
     entryHashAt: (seq) => vault.audit.entryHashAt(seq),
     closedCount: vault.ledger.count(),
     closedDigestAt: (count) => vault.ledger.digestAt(count),
-    statePublicKey: pinnedKeyOf(vault),
+    statePublicKey: pinned,
     liveRecordingIds: vault.anchorSnapshot.liveRecordingIds(),
     unrevokedClientIds: vault.anchorSnapshot.unrevokedClientIds(),
     ongoingClientIds: vault.anchorSnapshot.ongoingClientIds(),
@@ -60,6 +83,8 @@ export class AnchorKeeper {
   /** No vault at open: the one created in this run gets its first anchor at creation. */
   private createdLater = false;
   private following: OpenVault | null = null;
+  /** The vault state key a genuine anchor pinned: kept, even when the file's copy was replaced. */
+  private pinned: Uint8Array | null = null;
 
   constructor(
     private readonly store: AnchorStore,
@@ -156,7 +181,7 @@ export class AnchorKeeper {
       logHeadSeq: head.seq,
       logHeadHash: head.hash,
       newestTime: this.newestTime(),
-      statePublicKey: pinnedKeyOf(vault),
+      statePublicKey: this.pinned ?? pinnedKeyOf(vault),
       closedCount: count,
       closedDigest: vault.ledger.digestAt(count)!,
       recentClosed: vault.ledger
@@ -185,6 +210,7 @@ export class AnchorKeeper {
    * throws: a keychain that cannot be reached is logged and shown, and the vault opens.
    */
   async check(): Promise<void> {
+    this.pinned = null;
     const vault = this.vault();
     if (!vault) {
       this.createdLater = this.lifecycle.state === 'absent';
@@ -216,13 +242,29 @@ export class AnchorKeeper {
       void this.write(this.recordOf(vault, vault.anchorSnapshot.anchorGeneration() + 1));
       return;
     }
+    // The anchor pins a vault state key the file no longer has (both halves removed, so that it
+    // is judged as a vault from before the vault record): named, though the pin then follows the
+    // log's key as for such a vault, and the next unlock signs a new record.
+    if (
+      vault.signedState.vaultRecord.storedPublicKey() === null &&
+      (read.record.vaultRecordComplete === true ||
+        !equalBytes(read.record.statePublicKey, vault.audit.signingPublicKey()))
+    )
+      vault.alarms.raise({
+        subject: KEY_IDS.vaultStateKey,
+        clientId: null,
+        problem: VAULT_KEY_REMOVED,
+      });
+    const upgraded = upgradedPin(read.record, vault);
     // Genuine (it carries this device's MAC), so its time counts: a restored copy or a log cut
     // after its last checkpoint cannot take retention back to an older time. What it pins holds.
-    this.lifecycle.clock.seedLater(read.record.newestTime);
-    const anchor = { ...read.record, hold: enforcePins(read.record, vault) };
-    const verdict = judgeAgainstAnchor(anchor, snapshotOf(vault));
+    this.lifecycle.clock.seedLater(upgraded.newestTime);
+    const anchor = { ...upgraded, hold: enforcePins(upgraded, vault) };
+    const pinned = this.pinVaultKey(vault, anchor);
+    const verdict = judgeAgainstAnchor(anchor, snapshotOf(vault, pinned));
     if (verdict.kind === 'current') {
       this.record = this.caughtUp(anchor, vault);
+      if (upgraded !== read.record) void this.write(this.record);
       this.headMoved();
       return;
     }
@@ -314,6 +356,25 @@ export class AnchorKeeper {
     })();
   }
 
+  /**
+   * The anchor's vault state key is the one records are verified with. One replaced in the file
+   * is named as the unlock's key check names it (one alarm, not two), and the rest of the anchor
+   * is still judged.
+   */
+  private pinVaultKey(vault: OpenVault, anchor: AnchorRecord): Uint8Array {
+    if (equalBytes(anchor.statePublicKey, vault.audit.signingPublicKey()))
+      return pinnedKeyOf(vault);
+    vault.signedState.vaultRecord.pin(anchor.statePublicKey);
+    this.pinned = anchor.statePublicKey;
+    if (!equalBytes(anchor.statePublicKey, pinnedKeyOf(vault)))
+      vault.alarms.raise({
+        subject: KEY_IDS.vaultStateKey,
+        clientId: null,
+        problem: VAULT_KEY_REPLACED,
+      });
+    return anchor.statePublicKey;
+  }
+
   private alarm(subject: string, reason: string, kind: RollbackNotice['kind']): void {
     this.problem = { kind, at: this.now(), missingEntries: 0, redone: 0, unnamed: 0, held: false };
     try {
@@ -376,10 +437,8 @@ export class AnchorKeeper {
     }
     const head = vault?.audit.head();
     if (!vault || !head || !this.record) return;
-    const pinsCurrent =
-      this.record.stateRecordsComplete === true || vault.signedState.recordsPending();
-    if (head.seq === this.record.logHeadSeq && pinsCurrent) return;
-    void this.write(withHead(this.record, head, this.newestTime()));
+    if (head.seq === this.record.logHeadSeq && pinsCurrent(this.record, vault)) return;
+    void this.write(withHead(upgradedPin(this.record, vault), head, this.newestTime()));
   }
 
   /**

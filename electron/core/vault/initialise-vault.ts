@@ -17,6 +17,8 @@ import { KEY_IDS, KeyStore, newRecoveryKey, wrapWithSecret, type KdfCost } from 
 import { SealedFieldStore } from '../platform/sealed-field-store';
 import { deviceCheckOf, integrityKeyOf } from '../platform/wrapped-key-integrity';
 import { SettingsStore } from './settings-store';
+import { StateSealStore } from './state-seal-store';
+import { firstVaultRecord } from './vault-record';
 import { VaultMetaStore } from './vault-meta-store';
 
 export const DEFAULT_IDLE_LOCK_MINUTES = 10;
@@ -55,6 +57,12 @@ export function initialiseVault(
     const stateKey = newSigningKeyPair();
     keys.put(KEY_IDS.vaultStateKey, masterKey, stateKey.secretKey);
     new VaultMetaStore(db).setStatePublicKey(stateKey.publicKey);
+    firstVaultRecord(
+      new StateSealStore(db),
+      vaultId,
+      stateKey.secretKey,
+      auditSecrets.signing.publicKey,
+    );
     wipe(stateKey.secretKey);
     const secretBytes = packAuditSecrets(auditSecrets);
     keys.put(KEY_IDS.auditSecrets, masterKey, secretBytes);

@@ -22,6 +22,7 @@ import { IntegrityAlarms } from './integrity-alarms';
 import { integrityKeyOf } from '../platform/wrapped-key-integrity';
 import { SignedState } from './signed-state';
 import { StateSealStore } from './state-seal-store';
+import { VaultRecord } from './vault-record';
 
 export interface OpenVault {
   db: Database;
@@ -67,6 +68,14 @@ export function attachVault(
       problem:
         'the device check was changed outside Session Vault to make this laptop look like another computer; the keys are checked as this laptop’s',
     });
+  const seals = new StateSealStore(db);
+  const vaultRecord = new VaultRecord(vaultId, seals, keys, alarms, () => {
+    try {
+      return audit.signingPublicKey();
+    } catch {
+      return null; // a log without keys is named by its own verification
+    }
+  });
   return {
     db,
     vaultId,
@@ -89,7 +98,7 @@ export function attachVault(
     anchorSnapshot: new AnchorSnapshotStore(db),
     alarms,
     decisions: new DecisionStore(db, vaultId, now),
-    signedState: new SignedState(vaultId, new StateSealStore(db), keys, clients, alarms),
+    signedState: new SignedState(vaultId, seals, keys, clients, alarms, vaultRecord),
     recordingNotes: new RecordingNotesStore(db, vaultId),
   };
 }

@@ -4,7 +4,7 @@
 // locked, has only public halves). A record that does not verify is a tamper alarm and holds what
 // it covers; it is never a reason to play or to destroy. Damage stays with that client.
 import { VaultError } from '../../../shared/errors';
-import { equalBytes, fromHex, hash, toHex, wipe } from '../platform/crypto';
+import { equalBytes, hash, wipe } from '../platform/crypto';
 import {
   signState,
   stateMessage,
@@ -16,8 +16,21 @@ import {
 import type { ClientStore } from '../clients/client-store';
 import type { DestroyCause } from '../recording/recording-row-store';
 import type { IntegrityAlarms } from './integrity-alarms';
+import {
+  CLIENT_KEY_REPLACED,
+  CLIENT_NOT_LISTED,
+  VAULT_RECORD_UNSIGNED,
+  type VaultCheck,
+  type VaultRecord,
+} from './vault-record';
 import { KEY_IDS, type KeyStore } from './key-store';
-import type { BoundConsentEvents, BoundRecordingRow, StateSealStore } from './state-seal-store';
+import type {
+  BoundConsentEvents,
+  BoundRecordingRow,
+  StateSealStore,
+  StoredSeal,
+} from './state-seal-store';
+import { recordFromJson, recordToJson } from './state-record-json';
 
 export type RecordingRecord = Extract<StateRecord, { kind: 'recording' }>;
 export type ConsentRecord = Extract<StateRecord, { kind: 'consent-events' }>;
@@ -33,27 +46,6 @@ export type Check<R> =
   | { kind: 'unsigned' }
   /** A vault from before signed records, not yet unlocked since: the rows decide, as before. */
   | { kind: 'legacy' };
-
-function recordToJson(record: StateRecord): string {
-  return JSON.stringify(record, (_key, value: unknown) =>
-    value instanceof Uint8Array ? { hex: toHex(value) } : value,
-  );
-}
-
-function recordFromJson(text: string): StateRecord | null {
-  try {
-    return JSON.parse(text, (_key, value: unknown) => {
-      if (value && typeof value === 'object' && !Array.isArray(value)) {
-        const keys = Object.keys(value);
-        const hex = (value as { hex?: unknown }).hex;
-        if (keys.length === 1 && typeof hex === 'string') return fromHex(hex);
-      }
-      return value;
-    }) as StateRecord;
-  } catch {
-    return null;
-  }
-}
 
 /** The fields of two records of one kind that differ, by name (revision left out). */
 function differingFields(vaultId: Uint8Array, a: StateRecord, b: StateRecord): string[] {
@@ -126,6 +118,8 @@ export class SignedState {
     private readonly keys: KeyStore,
     private readonly clients: ClientStore,
     private readonly alarms: IntegrityAlarms,
+    /** The set of clients and their state public keys, signed by the vault state key. */
+    readonly vaultRecord: VaultRecord,
   ) {}
 
   // ---- the records as the rows stand now ----
@@ -195,6 +189,8 @@ export class SignedState {
   /** Checks kept for one read of many recordings (a client's detail, a sweep), else null. */
   private memo: Map<string, Check<StateRecord>> | null = null;
 
+  private vaultMemo: VaultCheck | null = null;
+
   /** Runs a read that checks many records once each: nothing is written meanwhile. */
   batch<T>(read: () => T): T {
     if (this.memo) return read();
@@ -203,7 +199,33 @@ export class SignedState {
       return read();
     } finally {
       this.memo = null;
+      this.vaultMemo = null;
     }
+  }
+
+  /** The vault record, checked once per batch; each difference is named as it is found. */
+  checkVault(): VaultCheck {
+    if (this.memo && this.vaultMemo) return this.vaultMemo;
+    const checked = this.vaultRecord.check();
+    if (this.memo) this.vaultMemo = checked;
+    return checked;
+  }
+
+  /**
+   * The key a client's records verify with: the one the vault record lists, never the client's
+   * row alone (a forger writes their own key there and signs with it). A problem holds the client.
+   */
+  private clientKeyOf(clientId: string): { publicKey: Uint8Array | null; problem: string | null } {
+    const vault = this.checkVault();
+    if (vault.kind === 'legacy')
+      return { publicKey: this.clients.statePublicKey(clientId), problem: null };
+    if (vault.kind === 'unsigned') return { publicKey: null, problem: VAULT_RECORD_UNSIGNED };
+    const listed = vault.keys.get(clientId);
+    if (!listed) return { publicKey: null, problem: CLIENT_NOT_LISTED };
+    const stored = this.clients.statePublicKey(clientId);
+    if (!stored || !equalBytes(stored, listed))
+      return { publicKey: null, problem: CLIENT_KEY_REPLACED };
+    return { publicKey: listed, problem: null };
   }
 
   private check<R extends StateRecord>(subject: string, clientId: string): Check<R> {
@@ -215,18 +237,50 @@ export class SignedState {
     return checked;
   }
 
+  /** Seals that verified, by subject: the same bytes under the same key verify again. */
+  private readonly verifiedSeals = new Map<
+    string,
+    { record: string; signature: Uint8Array; publicKey: Uint8Array; signed: StateRecord }
+  >();
+
+  /** One signature verification per seal and key, not per listing (the library checks 300). */
+  private verifiedBefore(
+    subject: string,
+    seal: StoredSeal,
+    publicKey: Uint8Array,
+    signed: StateRecord,
+  ): boolean {
+    const known = this.verifiedSeals.get(subject);
+    if (
+      known &&
+      known.record === seal.record &&
+      equalBytes(known.signature, seal.signature) &&
+      equalBytes(known.publicKey, publicKey)
+    )
+      return true;
+    if (!verifyState(publicKey, this.vaultId, signed, seal.signature)) return false;
+    this.verifiedSeals.set(subject, {
+      record: seal.record!,
+      signature: seal.signature,
+      publicKey,
+      signed,
+    });
+    return true;
+  }
+
   private checkNow<R extends StateRecord>(subject: string, clientId: string): Check<R> {
     const seal = this.store.get(subject);
     if (!seal?.record) return this.recordsPending() ? { kind: 'legacy' } : { kind: 'unsigned' };
-    const signed = recordFromJson(seal.record);
-    const publicKey = this.clients.statePublicKey(clientId);
+    const known = this.verifiedSeals.get(subject);
+    const signed = known?.record === seal.record ? known.signed : recordFromJson(seal.record);
+    const { publicKey } = this.clientKeyOf(clientId);
     if (
       !signed ||
       !publicKey ||
       signed.revision !== seal.revision ||
       stateSubjectOf(signed) !== subject ||
       ('clientId' in signed && signed.clientId !== clientId) ||
-      !verifyState(publicKey, this.vaultId, signed, seal.signature)
+      !this.verifiedBefore(subject, seal, publicKey, signed)
     )
       return { kind: 'unsigned' };
     const current = this.currentOf(subject, seal.revision);
@@ -248,6 +302,12 @@ export class SignedState {
     return this.check<RecordingRecord>(`recording/${recordingId}`, clientId);
   }
 
+  /** The recording's record as signed, when its signature verifies (the rows may differ). */
+  signedRecording(recordingId: string, clientId: string): RecordingRecord | null {
+    const check = this.checkRecording(recordingId, clientId);
+    return check.kind === 'ok' || check.kind === 'edited' ? check.signed : null;
+  }
+
   checkConsent(clientId: string): Check<ConsentRecord> {
     return this.check<ConsentRecord>(`consent/${clientId}`, clientId);
   }
@@ -258,6 +318,8 @@ export class SignedState {
 
   /** The consent events to decide by: the rows, unless their signed record says otherwise. */
   private consentProblem(clientId: string): string | null {
+    const keyProblem = this.clientKeyOf(clientId).problem;
+    if (keyProblem) return keyProblem;
     const consent = this.checkConsent(clientId);
     if (consent.kind === 'unsigned') return 'consent record missing or not signed by Session Vault';
     if (
@@ -281,6 +343,8 @@ export class SignedState {
   }
 
   private recordingProblem(recordingId: string, clientId: string): string | null {
+    const keyProblem = this.clientKeyOf(clientId).problem;
+    if (keyProblem) return keyProblem;
     const recording = this.checkRecording(recordingId, clientId);
     if (recording.kind === 'legacy') return null;
     if (recording.kind === 'unsigned')
@@ -339,9 +403,16 @@ export class SignedState {
 
   private dueNow(at: number, among?: ReadonlySet<string>): DueRecording[] {
     const due: DueRecording[] = [];
+    // Checked at every sweep, due or not: a client deleted or a key replaced is named while locked.
+    this.checkVault();
     for (const row of this.store.dueCandidates(at)) {
       const { recordingId, clientId } = row;
       if (among && !among.has(recordingId)) continue;
+      const keyProblem = this.clientKeyOf(clientId).problem;
+      if (keyProblem) {
+        this.alarms.raise({ subject: `recording/${recordingId}`, clientId, problem: keyProblem });
+        continue;
+      }
       const check = this.checkRecording(recordingId, clientId);
       if (check.kind === 'legacy') {
         if (row.destroyAfter !== null && row.destroyAfter <= at)
@@ -444,21 +515,27 @@ export class SignedState {
     if (!secretKey) return write();
     try {
       return this.store.transaction(() => {
-        const before = new Map<string, boolean>();
-        for (const row of this.store.recordingsOf(clientId))
-          before.set(
-            `recording/${row.recordingId}`,
-            this.trusted(this.checkRecording(row.recordingId, row.clientId)),
-          );
-        const consent = this.checkConsent(clientId);
-        const consentTrusted =
-          options.newClient ||
-          this.trusted(consent) ||
-          (options.acceptClosed === true &&
-            consent.kind === 'edited' &&
-            consent.current !== null &&
-            onlyClosedSince(consent.signed, consent.current));
-        const clientTrusted = options.newClient || this.trusted(this.checkClient(clientId));
+        // Checked together before the write (one vault-record check for all of them).
+        const { before, consentTrusted, clientTrusted } = this.batch(() => {
+          const trustedBefore = new Map<string, boolean>();
+          for (const row of this.store.recordingsOf(clientId))
+            trustedBefore.set(
+              `recording/${row.recordingId}`,
+              this.trusted(this.checkRecording(row.recordingId, row.clientId)),
+            );
+          const consent = this.checkConsent(clientId);
+          return {
+            before: trustedBefore,
+            consentTrusted:
+              options.newClient ||
+              this.trusted(consent) ||
+              (options.acceptClosed === true &&
+                consent.kind === 'edited' &&
+                consent.current !== null &&
+                onlyClosedSince(consent.signed, consent.current)),
+            clientTrusted: options.newClient || this.trusted(this.checkClient(clientId)),
+          };
+        });
         const result = write();
         for (const row of this.store.recordingsOf(clientId)) {
           const subject = `recording/${row.recordingId}`;

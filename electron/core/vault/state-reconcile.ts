@@ -148,6 +148,14 @@ export function reconcileSignedState(
 ): void {
   const pending = vault.signedState.recordsPending();
   const keyDamaged = new Set(vault.alarms.list().map((alarm) => alarm.subject));
+  // First, so each client's records below are checked with the keys the vault record lists.
+  vault.signedState.vaultRecord.reconcile(
+    masterKey,
+    (clientId) =>
+      !keyDamaged.has(KEY_IDS.clientStateKey(clientId)) &&
+      !keyDamaged.has(`client/${clientId}`) &&
+      !keyDamaged.has(KEY_IDS.clientByMasterKey(clientId)),
+  );
   for (const clientId of vault.clients.ids()) {
     // Its state key is already named damaged: its records cannot be checked or signed.
     if (keyDamaged.has(KEY_IDS.clientStateKey(clientId))) continue;

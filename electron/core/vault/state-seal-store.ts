@@ -1,4 +1,4 @@
-// The signed state records' table (state_seals, subjects 'client/<id>', 'consent/<id>',
+// The signed state records' table (state_seals, subjects 'vault', 'client/<id>', 'consent/<id>',
 // 'recording/<id>'), and the clear columns each record binds, read as they stand in the file so a
 // check compares the signed values with what an attacker may have written there.
 import type { Database, Statement } from 'better-sqlite3';
@@ -103,6 +103,38 @@ export class StateSealStore {
 
   clearRecordsPending(): void {
     this.stmt('UPDATE vault_meta SET state_records_pending = 0 WHERE singleton = 1').run();
+  }
+
+  /** Set by migration 130 in a vault without a vault record yet; cleared once it is signed. */
+  vaultRecordPending(): boolean {
+    const row = this.stmt(
+      'SELECT vault_record_pending FROM vault_meta WHERE singleton = 1',
+    ).get() as { vault_record_pending: number } | undefined;
+    return row?.vault_record_pending === 1;
+  }
+
+  clearVaultRecordPending(): void {
+    this.stmt('UPDATE vault_meta SET vault_record_pending = 0 WHERE singleton = 1').run();
+  }
+
+  /** The vault state key's public half as the file stores it (null before migration 40). */
+  vaultStatePublicKey(): Uint8Array | null {
+    const row = this.stmt('SELECT state_public_key FROM vault_meta WHERE singleton = 1').get() as
+      { state_public_key: Buffer | null } | undefined;
+    return row?.state_public_key ? new Uint8Array(row.state_public_key) : null;
+  }
+
+  /** Every client's state public key as the file stores it: what the vault record binds. */
+  clientStateKeys(): { clientId: string; statePublicKey: Uint8Array | null }[] {
+    return (
+      this.stmt('SELECT client_id, state_public_key FROM clients ORDER BY created_at').all() as {
+        client_id: string;
+        state_public_key: Buffer | null;
+      }[]
+    ).map((row) => ({
+      clientId: row.client_id,
+      statePublicKey: row.state_public_key ? new Uint8Array(row.state_public_key) : null,
+    }));
   }
 
   recording(recordingId: string): BoundRecordingRow | null {

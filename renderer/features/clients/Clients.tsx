@@ -17,6 +17,7 @@ import {
   useLibrary,
   type ClientRecordingFacts,
 } from '../home/library-store';
+import { heldSentence } from '../home/attention';
 import '../../styles/clients.css';
 
 type SortOrder = 'name' | 'last-session' | 'next-destruction';
@@ -27,7 +28,13 @@ const sortLabels: Record<SortOrder, string> = {
   'next-destruction': 'Next destruction, soonest first',
 };
 
-const noFacts: ClientRecordingFacts = { kept: 0, lastStartedAt: null, nextDestroyAfter: null };
+const noFacts: ClientRecordingFacts = {
+  kept: 0,
+  lastStartedAt: null,
+  nextDestroyAfter: null,
+  held: 0,
+  heldReason: null,
+};
 
 /** Clients without the date sorted on go last, in name order. */
 function byDate(a: number | null, b: number | null, newestFirst: boolean): number {
@@ -210,6 +217,14 @@ function RecordingFacts({ facts }: { facts: ClientRecordingFacts }) {
         <dt>Next destruction</dt>
         <dd>{facts.nextDestroyAfter === null ? 'None' : formatDate(facts.nextDestroyAfter)}</dd>
       </div>
+      {facts.heldReason !== null ? (
+        <div className="client-facts-held" data-testid="client-held">
+          <dt>Held</dt>
+          <dd>
+            {facts.held} · {heldSentence(facts.heldReason)}
+          </dd>
+        </div>
+      ) : null}
     </dl>
   );
 }

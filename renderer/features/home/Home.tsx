@@ -11,7 +11,7 @@ import { useMinuteClock } from '../../components/minute-clock';
 import { useClients } from '../clients/clients-store';
 import { IntegrityBanner } from '../vault/IntegrityBanner';
 import { useVault } from '../vault/vault-store';
-import { attentionItems, type AttentionItem } from './attention';
+import { attentionItems, heldSentence, type AttentionItem } from './attention';
 import { FileCheckNotice } from './FileCheckNotice';
 import { useLibrary } from './library-store';
 import '../../styles/home.css';
@@ -239,9 +239,15 @@ function KeptRecordings({ recordings, now }: { recordings: LibraryEntry[]; now: 
                       : formatDuration(recording.durationMs)}
                   </td>
                   <td>
-                    {recording.destroyAfter === null
-                      ? 'No date set'
-                      : destroyCountdown(recording.destroyAfter, now)}
+                    {recording.held !== null ? (
+                      <span className="home-held" data-testid="library-held">
+                        {heldSentence(recording.held)}
+                      </span>
+                    ) : recording.destroyAfter === null ? (
+                      'No date set'
+                    ) : (
+                      destroyCountdown(recording.destroyAfter, now)
+                    )}
                   </td>
                 </tr>
               ))}

@@ -1,14 +1,20 @@
-// Which clients need a conversation, and the sentence that says why: no consent yet, a consent
-// revoked, therapy ended with recordings still kept until a date, terms signed under an earlier
-// policy, or recordings about to be destroyed. Pure, so the rules are read in one place.
-import type { ClientSummary, LibraryEntry } from '../../../shared/api';
+// Which clients need a conversation, and the sentence that says why: recordings held because their
+// record was changed outside the app, no consent yet, a consent revoked, therapy ended with
+// recordings still kept until a date, terms signed under an earlier policy, or recordings about to
+// be destroyed. Pure, so the rules are read in one place.
+import { VAULT_HELD_REASON, type ClientSummary, type LibraryEntry } from '../../../shared/api';
 import { formatDate } from '../../../shared/format';
 
 export interface AttentionItem {
-  kind: 'no-consent' | 'revoked' | 'ended' | 'older-policy' | 'destroy-soon';
+  kind: 'held' | 'no-consent' | 'revoked' | 'ended' | 'older-policy' | 'destroy-soon';
   clientId: string;
   clientName: string;
   sentence: string;
+}
+
+/** A held recording's reason as the client's page words it: "Held. Recording record changed …". */
+export function heldSentence(reason: string): string {
+  return `Held. ${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;
 }
 
 export function attentionItems(
@@ -25,6 +31,16 @@ export function attentionItems(
     const base = { clientId: client.clientId, clientName: client.displayName };
     const consent = client.consent;
     const theirs = kept.filter((r) => r.clientId === client.clientId);
+    // A vault-wide hold is the vault notice's to explain; one client's held records are named here.
+    const held = theirs.filter((r) => r.held !== null && r.held !== VAULT_HELD_REASON);
+    if (held.length > 0)
+      items.push({
+        ...base,
+        kind: 'held',
+        sentence:
+          (held.length === 1 ? '' : `${held.length} recordings are held. `) +
+          heldSentence(held[0]!.held!),
+      });
     const lastDate = Math.max(
       ...theirs.map((r) => r.destroyAfter ?? Number.NEGATIVE_INFINITY),
       Number.NEGATIVE_INFINITY,

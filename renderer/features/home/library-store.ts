@@ -33,8 +33,11 @@ export interface ClientRecordingFacts {
   /** Recordings that can still be heard or are still kept (not destroyed). */
   kept: number;
   lastStartedAt: number | null;
-  /** The soonest destruction date among the kept recordings. */
+  /** The soonest destruction date among the kept recordings that are not held. */
   nextDestroyAfter: number | null;
+  /** Kept recordings held (their record changed outside the app, or the vault held), and why. */
+  held: number;
+  heldReason: string | null;
 }
 
 export function recordingFactsByClient(
@@ -46,10 +49,16 @@ export function recordingFactsByClient(
       kept: 0,
       lastStartedAt: null,
       nextDestroyAfter: null,
+      held: 0,
+      heldReason: null,
     };
     fact.lastStartedAt = Math.max(fact.lastStartedAt ?? 0, recording.startedAt);
     if (recording.state !== 'destroyed') {
       fact.kept += 1;
+      if (recording.held !== null) {
+        fact.held += 1;
+        fact.heldReason ??= recording.held;
+      }
       if (recording.destroyAfter !== null)
         fact.nextDestroyAfter = Math.min(
           fact.nextDestroyAfter ?? Number.POSITIVE_INFINITY,

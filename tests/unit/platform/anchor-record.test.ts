@@ -290,6 +290,7 @@ describe('names ahead and pins (the second format)', () => {
     const pinned: AnchorRecord = {
       ...withAhead(record, vaultId, events),
       stateRecordsComplete: true,
+      vaultRecordComplete: true,
       hold: { kind: 'rollback', at: 1_700_000_000_000 },
     };
     const bytes = encodeAnchorRecord(vaultId, pinned, key);
@@ -301,6 +302,11 @@ describe('names ahead and pins (the second format)', () => {
     expect(decodeAnchorRecord(vaultId, encodeAnchorRecord(vaultId, unpinned, key), key)).toEqual(
       unpinned,
     );
+    // The vault record's pin alone still takes the second format.
+    const vaultRecordOnly = { ...unpinned, stateRecordsComplete: false };
+    expect(
+      decodeAnchorRecord(vaultId, encodeAnchorRecord(vaultId, vaultRecordOnly, key), key),
+    ).toEqual(vaultRecordOnly);
     // Cut short by a name and the MAC: never an anchor.
     const cut = bytes.slice(0, bytes.length - 8 - 32);
     expect(() => decodeAnchorRecord(vaultId, cut, key)).toThrow();

@@ -95,7 +95,13 @@ describe('state records', () => {
     expect(stateSubjectOf(record)).toBe('recording/rec-1');
     expect(stateSubjectOf(consentEvents())).toBe('consent/client-1');
     // The kind byte follows the domain and vault id: two kinds never share a message.
-    const a = stateMessage(vaultId, { kind: 'vault', revision: 1, clients: [], wrappedKeys: [] });
+    const a = stateMessage(vaultId, {
+      kind: 'vault',
+      revision: 1,
+      clients: [],
+      logPublicKey: new Uint8Array(32),
+      wrappedKeys: [],
+    });
     const b = stateMessage(vaultId, {
       kind: 'consent-events',
       clientId: '',

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConsentService } from '../../../electron/core/consent/consent-service';
-import type { ClientSummary, LibraryEntry } from '../../../shared/api';
+import { VAULT_FILE_NAME } from '../../../electron/core/platform/db';
+import { VAULT_HELD_REASON, type ClientSummary, type LibraryEntry } from '../../../shared/api';
 import type { Core } from '../../../electron/core/create-core';
 import {
   call,
@@ -170,5 +171,54 @@ describe('recordings.library', () => {
   it('is the therapist’s alone', async () => {
     await call(core, 'session.lock');
     expect(await refusal(core, 'recordings.library')).toMatchObject({ code: 'VAULT_LOCKED' });
+  });
+
+  it('marks a recording whose signed record fails, and never shows its edited date', async () => {
+    const alex = await signedClient(core, clock.now(), { name: 'Alex Example' });
+    const edited = await record(alex.clientId, 2);
+    const untouched = await record(alex.clientId, 2);
+    const before = new Map((await library()).map((entry) => [entry.recordingId, entry]));
+    const outside = new Database(join(dataDir, VAULT_FILE_NAME));
+    outside
+      .prepare(
+        'UPDATE recordings SET destroy_after = ?, started_at = started_at + 86400000 WHERE recording_id = ?',
+      )
+      .run(Date.UTC(2099, 0, 1), edited);
+    outside.close();
+
+    const byId = new Map((await library()).map((entry) => [entry.recordingId, entry]));
+    expect(byId.get(edited)).toMatchObject({
+      held: 'recording record changed outside Session Vault: its start time, destruction date differ from its signed record',
+      destroyAfter: null,
+      // The signed start time, not the one written over it.
+      startedAt: before.get(edited)!.startedAt,
+    });
+    expect(byId.get(untouched)).toMatchObject({
+      held: null,
+      destroyAfter: before.get(untouched)!.destroyAfter,
+    });
+    // The client's page names it in the same words.
+    const detail = await call(core, 'clients.detail', { clientId: alex.clientId });
+    expect(detail.recordings.find((r) => r.recordingId === edited)!.held).toBe(
+      byId.get(edited)!.held,
+    );
+  });
+
+  it('marks every kept recording while the whole vault is held', async () => {
+    const alex = await signedClient(core, clock.now(), { name: 'Alex Example' });
+    const kept = await record(alex.clientId, 2);
+    const gone = await record(alex.clientId, 2);
+    await call(core, 'recording.destroy', { recordingId: gone });
+    const outside = new Database(join(dataDir, VAULT_FILE_NAME));
+    outside
+      .prepare(
+        "INSERT INTO settings (name, value) VALUES ('anchorHold', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+      )
+      .run(`rollback|${clock.now()}`);
+    outside.close();
+
+    const byId = new Map((await library()).map((entry) => [entry.recordingId, entry]));
+    expect(byId.get(kept)).toMatchObject({ held: VAULT_HELD_REASON, destroyAfter: null });
+    expect(byId.get(gone)).toMatchObject({ held: null, state: 'destroyed' });
   });
 });
