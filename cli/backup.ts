@@ -95,8 +95,11 @@ function removeAll(partial: string): void {
   rmSync(`${partial}.recordings`, { recursive: true, force: true });
 }
 
-/** Recording files copied at once: reads of a cold vault overlap, and a recording's writes still get their turn. */
-const FILES_AT_ONCE = 4;
+/**
+ * Recording files copied at once: cold reads overlap. 2, not 4: as fast within the bench's noise,
+ * and half the dirty data a recording's `fdatasync` may queue behind (docs/benchmarks.md).
+ */
+const FILES_AT_ONCE = 2;
 
 interface SnapshotFile {
   id: string;
@@ -146,11 +149,20 @@ async function copyRecordingFiles(vaultDir: string, files: SnapshotFile[], to: s
     for (let file = queue.shift(); file; file = queue.shift()) {
       const source = audioFilePath(from, file.id);
       const target = audioFilePath(to, file.id);
-      if (file.finished) await copyFinished(source, target);
-      else await copyInPieces(source, target, 'w', (piece ??= Buffer.allocUnsafe(PIECE_BYTES)));
+      try {
+        if (file.finished) await copyFinished(source, target);
+        else await copyInPieces(source, target, 'w', (piece ??= Buffer.allocUnsafe(PIECE_BYTES)));
+      } catch (error) {
+        // The others stop at their next file: the partial copy is removed once all have.
+        queue.length = 0;
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(FILES_AT_ONCE, files.length) }, worker));
+  const settled = await Promise.allSettled(
+    Array.from({ length: Math.min(FILES_AT_ONCE, files.length) }, worker),
+  );
+  for (const result of settled) if (result.status === 'rejected') throw result.reason;
   const folder = openSync(to, 'r');
   try {
     fsyncSync(folder);
