@@ -9,6 +9,7 @@ import { auditExportGroup } from './audit-export';
 import { auditVerifyGroup } from './audit-verify';
 import { type BenchGroup, type BenchOptions, type Figure, log, now } from './harness';
 import { ipcHostileGroup } from './ipc-hostile';
+import { libraryTitlesGroup } from './library-titles';
 import { playbackGroup } from './playback';
 import { playerMemoryGroup } from './player-memory';
 import { recordingGroup } from './recordings';
@@ -28,6 +29,7 @@ const GROUPS: BenchGroup[] = [
   ipcHostileGroup,
   writeAmplificationGroup,
   scaleGroup,
+  libraryTitlesGroup,
 ];
 
 function parseArgs(argv: string[]): BenchOptions & { json: string | null } {

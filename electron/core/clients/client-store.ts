@@ -185,6 +185,21 @@ export class ClientStore {
     );
   }
 
+  /**
+   * Many clients' keys for the therapist in one query (the library), as copies the caller wipes. A
+   * client whose key is missing or does not open is left out.
+   */
+  keysForTherapist(clientIds: readonly string[], masterKey: Uint8Array): Map<string, Uint8Array> {
+    const clientOf = new Map(clientIds.map((id) => [KEY_IDS.clientByMasterKey(id), id]));
+    const keys = new Map<string, Uint8Array>();
+    this.keys.takeEach(
+      [...clientOf.keys()],
+      () => masterKey,
+      (keyId, key) => keys.set(clientOf.get(keyId)!, key.slice()),
+    );
+    return keys;
+  }
+
   /** Sets or changes the client's PIN: rewraps CK under the new credential, nothing else. */
   setCredential(
     clientId: string,
@@ -247,6 +262,23 @@ export class ClientStore {
       KEY_IDS.recording(recordingId),
       clientKey,
       new VaultError('VAULT_DAMAGED'),
+    );
+  }
+
+  /**
+   * Many recording keys unwrapped together (the library's titles), each wiped after `use`. A
+   * recording whose key is gone, or does not open under `clientKeyOf`'s key, is left out.
+   */
+  eachRecordingKey(
+    recordingIds: readonly string[],
+    clientKeyOf: (recordingId: string) => Uint8Array | null,
+    use: (recordingId: string, recordingKey: Uint8Array) => void,
+  ): void {
+    const recordingOf = new Map(recordingIds.map((id) => [KEY_IDS.recording(id), id]));
+    this.keys.takeEach(
+      [...recordingOf.keys()],
+      (keyId) => clientKeyOf(recordingOf.get(keyId)!),
+      (keyId, key) => use(recordingOf.get(keyId)!, key),
     );
   }
 

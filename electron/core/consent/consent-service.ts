@@ -126,14 +126,19 @@ export class ConsentService {
     });
   }
 
-  /** The client's display name for the therapist, or null when their key or profile is damaged. */
-  nameOf(clientId: string): string | null {
+  /**
+   * The client's display name for the therapist, or null when their key or profile is damaged.
+   * `clientKey`: the key when the caller holds it already (the library opens every client's at once).
+   */
+  nameOf(clientId: string, clientKey?: Uint8Array): string | null {
     const { vault } = this.lifecycle.unlocked();
     // A client deleted outside the app is still named in its alarm, by id.
     if (!vault.clients.exists(clientId)) return null;
     try {
-      return this.withClientKey(clientId, (clientKey) => vault.clients.profile(clientId, clientKey))
-        .displayName;
+      const profile = clientKey
+        ? vault.clients.profile(clientId, clientKey)
+        : this.withClientKey(clientId, (key) => vault.clients.profile(clientId, key));
+      return profile.displayName;
     } catch (error) {
       if (error instanceof VaultError && error.code === 'VAULT_DAMAGED') return null;
       throw error;

@@ -1,10 +1,11 @@
-// The library: every recording across every client in one query on the recordings' summaries,
-// with each client's name opened once (not once per recording). Only the name: a client's whole
-// summary decodes and judges their consent, which made one call cost 330–823 ms at 300 recordings
-// (issue 16), and the library shows no consent. A named recording's title is opened with its own
-// key (one unwrap each), and only where the row says there is one. Each recording's signed record
-// is checked with public keys only (one verification each): a held one is marked, and its row's
-// date is not shown.
+// The library: every recording across every client in one query on the recordings' summaries.
+// Only each client's name, not their whole summary: that decodes and judges their consent, which
+// made one call cost 330–823 ms at 300 recordings (issue 16), and the library shows no consent.
+// Keys are unwrapped together, never one query each: every client's key in one query (for the
+// names and the titles), then the keys of the titles not yet open in one more, since three queries
+// per key made the first library after an unlock 60–180 ms at 300 titles. Each recording's signed
+// record is checked with public keys only (one verification each): a held one is marked, and its
+// row's date is not shown.
 import { VAULT_HELD_REASON, type LibraryEntry } from '../../../shared/api';
 import type { ConsentService } from '../consent/consent-service';
 import { wipe } from '../platform/crypto';
@@ -13,41 +14,29 @@ import type { VaultService } from '../vault/vault-service';
 
 export function recordingLibrary(lifecycle: VaultService, consent: ConsentService): LibraryEntry[] {
   const { vault, masterKey } = lifecycle.unlocked();
-  const names = new Map<string, string>();
-  const nameOf = (clientId: string): string => {
-    let name = names.get(clientId);
-    if (name === undefined) {
-      name = consent.nameOf(clientId) ?? '';
-      names.set(clientId, name);
-    }
-    return name;
-  };
-  const clientKeys = new Map<string, Uint8Array | null>();
-  const clientKeyOf = (clientId: string): Uint8Array => {
-    let clientKey = clientKeys.get(clientId);
-    if (clientKey === undefined) {
-      clientKeys.set(clientId, null);
-      clientKey = vault.clients.keyForTherapist(clientId, masterKey);
-      clientKeys.set(clientId, clientKey);
-    }
-    if (!clientKey) throw new Error('this client’s key did not open');
-    return clientKey;
-  };
-  const titleOf = (recordingId: string, clientId: string): string | null => {
-    try {
-      return vault.recordingNotes.title(recordingId, () =>
-        vault.clients.recordingKey(recordingId, clientKeyOf(clientId)),
-      );
-    } catch {
-      // A key or title that does not open costs the title here, never the library; the client's
-      // detail names the damage.
-      return null;
-    }
-  };
-  const vaultHeld = anchorHoldOf(vault) ? VAULT_HELD_REASON : null;
+  const rows = vault.recordings.library();
+  const clientOf = new Map(rows.map((row) => [row.recordingId, row.clientId]));
+  const clientIds = [...new Set(clientOf.values())];
+  const clientKeys = vault.clients.keysForTherapist(clientIds, masterKey);
   try {
+    const names = new Map(
+      clientIds.map((clientId) => [
+        clientId,
+        consent.nameOf(clientId, clientKeys.get(clientId)) ?? '',
+      ]),
+    );
+    const titles = vault.recordingNotes.titles(
+      rows.filter((row) => row.titled && row.state !== 'destroyed').map((row) => row.recordingId),
+      (recordingIds, use) =>
+        vault.clients.eachRecordingKey(
+          recordingIds,
+          (recordingId) => clientKeys.get(clientOf.get(recordingId) ?? '') ?? null,
+          use,
+        ),
+    );
+    const vaultHeld = anchorHoldOf(vault) ? VAULT_HELD_REASON : null;
     return vault.signedState.batch(() =>
-      vault.recordings.library().map((row) => {
+      rows.map((row) => {
         const destroyed = row.state === 'destroyed';
         const held = destroyed
           ? null
@@ -55,8 +44,8 @@ export function recordingLibrary(lifecycle: VaultService, consent: ConsentServic
         return {
           recordingId: row.recordingId,
           clientId: row.clientId,
-          clientDisplayName: nameOf(row.clientId),
-          title: row.titled && !destroyed ? titleOf(row.recordingId, row.clientId) : null,
+          clientDisplayName: names.get(row.clientId) ?? '',
+          title: titles.get(row.recordingId) ?? null,
           // A held row's start time may be the edited one: the signed one is shown where it verifies.
           startedAt:
             held === null

@@ -89,6 +89,47 @@ export class RecordingNotesStore {
     }
   }
 
+  /**
+   * The titles of many recordings, for the therapist's library: those not open yet are read in one
+   * query and opened with the keys `eachKey` unwraps together (one query per recording, three for
+   * its key and one for its title, made the first library after an unlock 60–180 ms at 300
+   * titles). A title whose key or seal does not open is null here and not remembered, as `title`.
+   */
+  titles(
+    recordingIds: readonly string[],
+    eachKey: (
+      recordingIds: string[],
+      use: (recordingId: string, recordingKey: Uint8Array) => void,
+    ) => void,
+  ): Map<string, string | null> {
+    const titles = new Map<string, string | null>();
+    const unopened: string[] = [];
+    for (const recordingId of recordingIds) {
+      const known = this.openedTitles.get(recordingId);
+      if (known === undefined) unopened.push(recordingId);
+      else titles.set(recordingId, known);
+    }
+    if (unopened.length === 0) return titles;
+    const rows = this.db
+      .prepare(
+        `SELECT recording_id, sealed_title FROM recordings
+          WHERE recording_id IN (SELECT value FROM json_each(?)) AND sealed_title IS NOT NULL`,
+      )
+      .all(JSON.stringify(unopened)) as { recording_id: string; sealed_title: Buffer }[];
+    const sealed = new Map(rows.map((row) => [row.recording_id, row.sealed_title]));
+    eachKey([...sealed.keys()], (recordingId, recordingKey) => {
+      try {
+        const title = this.openField(recordingId, recordingKey, 'title', sealed.get(recordingId));
+        this.openedTitles.set(recordingId, title);
+        titles.set(recordingId, title);
+      } catch {
+        // A seal that does not open costs its title, never the others; the detail names it.
+      }
+    });
+    for (const recordingId of unopened) if (!titles.has(recordingId)) titles.set(recordingId, null);
+    return titles;
+  }
+
   forget(recordingId: string): void {
     this.openedTitles.delete(recordingId);
   }

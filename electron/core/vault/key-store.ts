@@ -248,6 +248,49 @@ export class KeyStore {
     return outcome.key;
   }
 
+  /**
+   * Unwraps many keys at once and hands each to `use`, then wipes it: one query for all the rows
+   * and one look at the tag owner, where `take` costs three queries per key (the library's 300
+   * recording keys spent about 0.1 ms each on SQL, for 5 µs of crypto). The same checks as
+   * `take`: a row whose tag does not match, that does not open, that is missing, or whose
+   * `wrappingKeyOf` is null is left out, never half-used; the caller treats it as not opening.
+   */
+  takeEach(
+    keyIds: readonly string[],
+    wrappingKeyOf: (keyId: string) => Uint8Array | null,
+    use: (keyId: string, key: Uint8Array) => void,
+  ): void {
+    if (keyIds.length === 0) return;
+    const rows = this.db
+      .prepare(
+        `SELECT key_id, kdf, nonce, ciphertext, integrity FROM wrapped_keys
+          WHERE key_id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(keyIds)) as WrappedKeyRow[];
+    const otherDevice = this.tagOwner() === 'other-device';
+    for (const row of rows) {
+      const wrappingKey = wrappingKeyOf(row.key_id);
+      if (!wrappingKey) continue;
+      const tagged = taggedRow(row);
+      const storedTag = otherDevice
+        ? wrappedKeyTag(this.integrityKey, this.vaultId, tagged)
+        : new Uint8Array(row.integrity);
+      const outcome = unwrapCheckedKey(this.integrityKey, this.vaultId, tagged, storedTag, () =>
+        open(
+          wrappingKey,
+          { nonce: tagged.nonce, ciphertext: tagged.ciphertext },
+          wrapAssociatedData(this.vaultId, row.key_id, row.kdf),
+        ),
+      );
+      if (outcome.kind !== 'opened') continue;
+      try {
+        use(row.key_id, outcome.key);
+      } finally {
+        wipe(outcome.key);
+      }
+    }
+  }
+
   delete(keyId: string): void {
     this.db.prepare('DELETE FROM wrapped_keys WHERE key_id = ?').run(keyId);
   }

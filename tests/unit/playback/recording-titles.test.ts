@@ -3,10 +3,12 @@
 // session lasts (forgotten at lock and at destruction), and never given to a client.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../../../electron/core/create-core';
+import { KeyStore } from '../../../electron/core/vault/key-store';
 import {
   call,
+  refusal,
   sendSeconds,
   signedClient,
   startCapture,
@@ -104,6 +106,93 @@ describe('recording titles', () => {
     expect((await titles()).get(recordingId)).toBe('Anxiety plan');
     await call(core, 'recording.destroy', { recordingId });
     expect((await titles()).get(recordingId)).toBeNull();
+  });
+
+  it('names every recording as playback.open names it for the therapist, cold and warm', async () => {
+    const alex = await signedClient(core, vault.clock.now(), { name: 'Alex Example' });
+    const sam = await signedClient(core, vault.clock.now(), { name: 'Sam Other', pin: '739184' });
+    const kim = await signedClient(core, vault.clock.now(), { name: 'Kim Third', pin: '615243' });
+    const named = new Map<string, string | null>();
+    const titleFor = ['Anxiety plan', null, 'Zoë’s “garden” — part 2', 'Sleep', null, '睡眠', 'x'];
+    let n = 0;
+    for (const clientId of [alex.clientId, sam.clientId, kim.clientId, alex.clientId]) {
+      for (let i = 0; i < 2; i += 1) {
+        const recordingId = await recorded(clientId);
+        const title = titleFor[n++ % titleFor.length]!;
+        if (title !== null) await call(core, 'recording.annotate', { recordingId, title });
+        named.set(recordingId, title);
+      }
+    }
+    const destroyed = [...named.keys()][2]!;
+    await call(core, 'recording.destroy', { recordingId: destroyed });
+    // Cold: what the session opened goes at the lock, so every title is opened together again.
+    await call(core, 'session.lock');
+    await call(core, 'session.unlock', { passphrase: PASSPHRASE });
+    // Every key in two queries (clients, then recordings), never one unwrap per recording.
+    const oneByOne = vi.spyOn(KeyStore.prototype, 'take');
+    const together = vi.spyOn(KeyStore.prototype, 'takeEach');
+    let cold: Map<string, string | null>;
+    try {
+      cold = await titles();
+      expect(oneByOne).not.toHaveBeenCalled();
+      expect(together).toHaveBeenCalledTimes(2);
+    } finally {
+      oneByOne.mockRestore();
+      together.mockRestore();
+    }
+    const warm = await titles();
+    expect(warm).toEqual(cold);
+    expect(cold.size).toBe(named.size);
+    for (const [recordingId, title] of named) {
+      if (recordingId === destroyed) {
+        expect(cold.get(recordingId)).toBeNull();
+        expect((await refusal(core, 'playback.open', { recordingId })).code).toBe('NOT_ALLOWED');
+        continue;
+      }
+      const opened = await call(core, 'playback.open', { recordingId });
+      await call(core, 'playback.close', { playbackId: opened.playbackId, heardMs: 0 });
+      expect(opened.title).toBe(title);
+      expect(cold.get(recordingId)).toBe(opened.title);
+    }
+  });
+
+  it('a recording key or client key that does not open costs its titles, never the library', async () => {
+    const alex = await signedClient(core, vault.clock.now(), { name: 'Alex Example' });
+    const sam = await signedClient(core, vault.clock.now(), { name: 'Sam Other', pin: '739184' });
+    const [first, second, third] = [
+      await recorded(alex.clientId),
+      await recorded(alex.clientId),
+      await recorded(sam.clientId),
+    ];
+    for (const [recordingId, title] of [
+      [first, 'Anxiety plan'],
+      [second, 'Garden fence'],
+      [third, 'Sleep'],
+    ] as const)
+      await call(core, 'recording.annotate', { recordingId, title });
+    // One recording key's wrap altered, and the other client's key swapped for Alex's.
+    editFile(
+      'UPDATE wrapped_keys SET ciphertext = zeroblob(length(ciphertext)) WHERE key_id = ?',
+      `rk/${second}`,
+    );
+    editFile(
+      `UPDATE wrapped_keys SET nonce = (SELECT nonce FROM wrapped_keys WHERE key_id = ?),
+        ciphertext = (SELECT ciphertext FROM wrapped_keys WHERE key_id = ?) WHERE key_id = ?`,
+      `ck/${alex.clientId}/mk`,
+      `ck/${alex.clientId}/mk`,
+      `ck/${sam.clientId}/mk`,
+    );
+    await call(core, 'session.lock');
+    await call(core, 'session.unlock', { passphrase: PASSPHRASE });
+    const { recordings } = await call(core, 'recordings.library');
+    const byId = new Map(recordings.map((r) => [r.recordingId, r]));
+    expect(recordings).toHaveLength(3);
+    expect(byId.get(first)).toMatchObject({
+      title: 'Anxiety plan',
+      clientDisplayName: 'Alex Example',
+    });
+    expect(byId.get(second)).toMatchObject({ title: null, clientDisplayName: 'Alex Example' });
+    expect(byId.get(third)).toMatchObject({ title: null, clientDisplayName: '' });
   });
 
   it('playback.open gives the therapist the title for the heading, and a client never', async () => {
