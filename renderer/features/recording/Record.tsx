@@ -14,7 +14,6 @@ import { BeforeRecordingCard } from './BeforeRecordingCard';
 import { SavedActions } from './SavedActions';
 import { RecordingStateLine } from './RecordingStateLine';
 import type { ClientDetail } from '../clients/clients-store';
-import { useVault } from '../vault/vault-store';
 import '../../styles/record.css';
 
 export function Record({ clientId }: { clientId: string }) {
@@ -99,12 +98,6 @@ function Recording({ name }: { name: string }) {
   const stopping = status.state === 'stopping';
   const labelId = useId();
   const hintId = useId();
-  const announce = useVault((state) => state.announce);
-  // Through the app's one live region: a status region added with its words already in it is not
-  // read by every screen reader.
-  useEffect(() => {
-    if (status.diskLow) announce(uiText.diskLow);
-  }, [status.diskLow, announce]);
 
   const markNow = async (text: string): Promise<boolean> => {
     const marked = await mark(text);
@@ -145,7 +138,11 @@ function Recording({ name }: { name: string }) {
             {uiText.silence}
           </p>
         ) : null}
-        {status.diskLow ? <p className="notice notice-problem">{uiText.diskLow}</p> : null}
+        {status.diskLow ? (
+          <p className="notice notice-problem" role="status">
+            {uiText.diskLow}
+          </p>
+        ) : null}
         {status.problem ? (
           <p className="notice notice-problem" role="alert">
             {status.problem.message}
