@@ -169,6 +169,16 @@ export function checkpointAndTruncateWal(db: Db): boolean {
 }
 
 /**
+ * Folds what the WAL holds now back into the file without waiting for anyone (PASSIVE), so the
+ * WAL never grows across a destruction: the truncation at its end then copies little. Each call
+ * costs main about the pages written since the last one (a destruction's batch, a few ms); one
+ * truncation after a sweep of 60 had 88 ms of them to copy at once (issue 16).
+ */
+export function checkpointPassive(db: Db): void {
+  if (db.open) db.pragma('wal_checkpoint(PASSIVE)');
+}
+
+/**
  * Retries a truncation a reader blocked, for the core's periodic tick: costs nothing when none is
  * pending, waits at most WAL_TRUNCATE_WAIT_MS, and never throws (the next tick tries again).
  */

@@ -5,7 +5,7 @@
 // main, and every removal that settled together is marked complete in one transaction. What a
 // quit or a crash interrupts resumes at the next start.
 import { performance } from 'node:perf_hooks';
-import { checkpointAndTruncateWal, vacuumSome } from '../platform/db';
+import { checkpointAndTruncateWal, checkpointPassive, vacuumSome } from '../platform/db';
 import type { VaultService } from '../vault/vault-service';
 
 /** 100 chunks (~400 KB) per transaction: 24 ms at most in the study, at a load of 19. */
@@ -21,6 +21,7 @@ export const FILES_PER_GROUP = 4;
 
 export class CiphertextRemover {
   private scheduled: NodeJS.Immediate | null = null;
+  private checkpointing: NodeJS.Immediate | null = null;
   private removedSinceCheckpoint = false;
   private stopped = false;
   /** Recording files being removed now, so a turn does not start their removal twice. */
@@ -92,6 +93,7 @@ export class CiphertextRemover {
           }),
         );
         this.removedSinceCheckpoint = true;
+        this.checkpointSoon();
       })
       .catch(() => {
         // A closed vault or a full disk: the next start or tick finds them still awaiting removal.
@@ -122,7 +124,26 @@ export class CiphertextRemover {
     });
   }
 
+  /**
+   * A passive checkpoint in a turn of its own, after a transaction of a destruction (a batch of
+   * keys, a group of files' index rows): the final truncation then has little left to copy.
+   */
+  checkpointSoon(): void {
+    if (this.checkpointing || this.stopped) return;
+    this.checkpointing = setImmediate(() => {
+      this.checkpointing = null;
+      if (this.lifecycle.state !== 'locked' && this.lifecycle.state !== 'unlocked') return;
+      try {
+        checkpointPassive(this.lifecycle.opened().db);
+      } catch {
+        // A busy or full disk: the truncation at the end still empties the WAL.
+      }
+    });
+  }
+
   stop(): void {
+    if (this.checkpointing) clearImmediate(this.checkpointing);
+    this.checkpointing = null;
     this.stopped = true;
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = null;

@@ -117,6 +117,7 @@ export function createSweeper(
     } finally {
       for (const { destruction } of batch) queuedIds.delete(destruction.recordingId);
     }
+    remover.checkpointSoon();
   };
 
   const scheduleBatches = (): void => {
