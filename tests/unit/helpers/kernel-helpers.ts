@@ -69,3 +69,36 @@ export function audioSecond(seq: number, bytes = 4000): Uint8Array {
   for (let i = 0; i < bytes; i += 1) chunk[i] = (seq * 31 + i * 7) & 0xff;
   return chunk;
 }
+
+/**
+ * A recording written straight through the store, one second of audio a frame (with four level
+ * bins a second when `levelsOf` is given), left unfinished: a crash's starting point.
+ */
+export function recordThroughStore(
+  vault: Awaited<ReturnType<typeof newVault>>,
+  seconds: number,
+  levelsOf?: (seq: number) => Uint8Array,
+) {
+  const { vault: opened, masterKey } = vault.lifecycle.unlocked();
+  const { clientId, clientKey } = opened.clients.create(masterKey, {
+    displayName: 'Alex Client',
+    participants: [],
+  });
+  const recordingId = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex');
+  const recordingKey = opened.clients.newRecordingKey(recordingId, clientKey);
+  opened.recordings.create({ recordingId, clientId, destroyAfter: null }, recordingKey, {
+    mimeType: 'audio/webm;codecs=opus',
+    consentId: null,
+    consentVersion: null,
+  });
+  for (let seq = 0; seq < seconds; seq += 1)
+    opened.recordings.append(recordingId, recordingKey, {
+      seq,
+      startMs: seq * 1000,
+      durationMs: 1000,
+      payload: audioSecond(seq),
+      ...(levelsOf ? { levels: { firstBin: seq * 4, binMs: 250, peaks: levelsOf(seq) } } : {}),
+    });
+  const file = join(vault.dataDir, 'recordings', `${recordingId}.audio`);
+  return { opened, recordingId, recordingKey, file };
+}

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FRAME_SEALED_AT } from '../../../electron/core/recording/audio-file';
 import { ChunkIntegrityError } from '../../../electron/core/recording/chunk-integrity-error';
-import { PASSPHRASE, audioSecond, newVault } from '../helpers/kernel-helpers';
+import { PASSPHRASE, audioSecond, newVault, recordThroughStore } from '../helpers/kernel-helpers';
 
 let vault: Awaited<ReturnType<typeof newVault>>;
 
@@ -28,27 +28,7 @@ afterEach(() => vault.cleanup());
 const FRAME_BYTES = FRAME_SEALED_AT + 4000 + 16;
 
 function record(seconds: number) {
-  const { vault: opened, masterKey } = vault.lifecycle.unlocked();
-  const { clientId, clientKey } = opened.clients.create(masterKey, {
-    displayName: 'Alex Client',
-    participants: [],
-  });
-  const recordingId = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex');
-  const recordingKey = opened.clients.newRecordingKey(recordingId, clientKey);
-  opened.recordings.create({ recordingId, clientId, destroyAfter: null }, recordingKey, {
-    mimeType: 'audio/webm;codecs=opus',
-    consentId: null,
-    consentVersion: null,
-  });
-  for (let seq = 0; seq < seconds; seq += 1)
-    opened.recordings.append(recordingId, recordingKey, {
-      seq,
-      startMs: seq * 1000,
-      durationMs: 1000,
-      payload: audioSecond(seq),
-    });
-  const file = join(vault.dataDir, 'recordings', `${recordingId}.audio`);
-  return { opened, recordingId, recordingKey, file };
+  return recordThroughStore(vault, seconds);
 }
 
 function expectIntegrity(fn: () => unknown, code: string, seq: number) {

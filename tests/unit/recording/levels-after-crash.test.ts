@@ -10,10 +10,9 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scanFrames } from '../../../electron/core/recording/audio-file';
-import { PASSPHRASE, audioSecond, newVault } from '../helpers/kernel-helpers';
+import { PASSPHRASE, newVault, recordThroughStore } from '../helpers/kernel-helpers';
 
 let vault: Awaited<ReturnType<typeof newVault>>;
 
@@ -28,27 +27,7 @@ function binsOf(seq: number): Uint8Array {
 }
 
 function record(seconds: number) {
-  const { vault: opened, masterKey } = vault.lifecycle.unlocked();
-  const { clientId, clientKey } = opened.clients.create(masterKey, {
-    displayName: 'Alex Client',
-    participants: [],
-  });
-  const recordingId = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('hex');
-  const recordingKey = opened.clients.newRecordingKey(recordingId, clientKey);
-  opened.recordings.create({ recordingId, clientId, destroyAfter: null }, recordingKey, {
-    mimeType: 'audio/webm;codecs=opus',
-    consentId: null,
-    consentVersion: null,
-  });
-  for (let seq = 0; seq < seconds; seq += 1)
-    opened.recordings.append(recordingId, recordingKey, {
-      seq,
-      startMs: seq * 1000,
-      durationMs: 1000,
-      payload: audioSecond(seq),
-      levels: { firstBin: seq * 4, binMs: 250, peaks: binsOf(seq) },
-    });
-  const file = join(vault.dataDir, 'recordings', `${recordingId}.audio`);
+  const { recordingId, file } = recordThroughStore(vault, seconds, binsOf);
   return { recordingId, file };
 }
 

@@ -257,7 +257,8 @@ describe('a recording and a check share the capture window', () => {
       started = true;
       return reply;
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Every pending turn runs first: the start waits on the listing, not on time.
+    for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
     expect(started).toBe(false);
     await call(
       core,
@@ -280,7 +281,9 @@ describe('a recording and a check share the capture window', () => {
   });
 });
 
+/** Waits for the condition, giving up after 10 s on a loaded machine. */
 async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i += 1) await new Promise((r) => setTimeout(r, 5));
+  const deadline = Date.now() + 10_000;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setImmediate(r));
   expect(check()).toBe(true);
 }
