@@ -137,10 +137,13 @@ export function openVaultDbReadOnly(path: string): Db {
 }
 
 /**
- * How long one attempt waits for readers. `npx session-vault-audit backup` and `doctor` may hold a
- * snapshot for minutes while the app runs; the default 5 s would freeze main on every attempt.
+ * How long one attempt waits for readers: not at all. `npx session-vault-audit backup` and
+ * `doctor` may hold a snapshot for minutes while the app runs, and the background whole-file
+ * check holds one for the first seconds after a start; the default 5 s would freeze main on every
+ * attempt, and even 100 ms was the longest turn of a sweep after time away (107 ms of a 128 ms
+ * turn, issue 16). A truncation a reader blocks stays pending, and each tick tries again.
  */
-const WAL_TRUNCATE_WAIT_MS = 100;
+const WAL_TRUNCATE_WAIT_MS = 0;
 
 interface CheckpointResult {
   busy: number;

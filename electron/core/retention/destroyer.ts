@@ -9,10 +9,10 @@ export interface Destroyer {
    */
   sweep(trigger: string, revokedClientId?: string): Promise<number>;
   /**
-   * The same sweep without a count: the first candidates are checked and destroyed within this
-   * call, the rest a batch per turn of main (each record's signature checked in its turn), so a
-   * sweep of many after time away never holds main for all of them at once. Resolves when every
-   * candidate was checked and what was due is named in the anchor and committed.
+   * The same sweep without a count, in steps of main's background queue from the next turn on (a
+   * batch of candidates' signatures checked, a batch of keys destroyed), so a sweep of many after
+   * time away never holds main for all of them at once. Resolves when every candidate was checked
+   * and every key due is named in the anchor and gone.
    */
   sweepInTurns(trigger: string): Promise<void>;
   /** Destroys one recording at once, whatever its deadline (the therapist's or client's request). */
@@ -22,7 +22,7 @@ export interface Destroyer {
    * (`count`) named it ahead of a commit this file lacks, and it is counted now.
    */
   destroyAgain(recordingId: string, reason: string, ledger?: 'count' | 'already-counted'): void;
-  /** Removes the next slice of ciphertext a destruction left (after a quit or a crash too). */
+  /** Queues the removal of ciphertext a destruction left (after a quit or a crash too). */
   continueRemoval(): void;
   /** The core is closing: removal stops between slices and resumes at the next start. */
   stop(): void;

@@ -5,6 +5,7 @@
 // each closing event commits").
 import type { ClosingEvent } from '../platform/anchor-record';
 import type { VaultService } from '../vault/vault-service';
+import { BackgroundTurns } from './background-turns';
 import { CiphertextRemover } from './ciphertext-remover';
 import type { Destroyer } from './destroyer';
 
@@ -45,7 +46,9 @@ export function createSweeper(
   now: () => number,
   anchor: AnchorAhead = noAnchor,
 ): Destroyer {
-  const remover = new CiphertextRemover(lifecycle);
+  /** Every step of a sweep and of the removal after it, sharing one budget per turn of main. */
+  const turns = new BackgroundTurns();
+  const remover = new CiphertextRemover(lifecycle, turns);
 
   /** Due destructions whose key step has not run yet, in order, a batch per turn of main. */
   const queued: { destruction: Destruction; ledger: 'count' | 'already-counted' }[] = [];
@@ -56,7 +59,7 @@ export function createSweeper(
   let rounds: Promise<unknown> = Promise.resolve();
   /** Told when the queue is empty (every batch committed, or dropped). */
   let drainedWaiters: (() => void)[] = [];
-  let batchTimer: NodeJS.Immediate | null = null;
+  let batchQueued = false;
   let stopped = false;
 
   const isOpen = () => lifecycle.state === 'locked' || lifecycle.state === 'unlocked';
@@ -121,9 +124,10 @@ export function createSweeper(
   };
 
   const scheduleBatches = (): void => {
-    if (batchTimer || stopped || queued.length === 0) return;
-    batchTimer = setImmediate(() => {
-      batchTimer = null;
+    if (batchQueued || stopped || queued.length === 0) return;
+    batchQueued = true;
+    turns.push(() => {
+      batchQueued = false;
       if (!isOpen()) {
         dropQueued();
         return;
@@ -138,22 +142,28 @@ export function createSweeper(
       if (queued.length > 0) scheduleBatches();
       else {
         tellDrained();
-        if (!remover.runTurn()) remover.schedule();
+        remover.schedule();
       }
     });
   };
 
   /**
-   * Queues destructions already named in the anchor (or counted by it) and commits the first
-   * batch now: a small destruction is complete on return, a large one goes on in later turns.
+   * Queues destructions already named in the anchor (or counted by it). `now`: the first batch is
+   * committed within this call, and the removal's first slice after it, so a small destruction a
+   * person asked for is complete on return; `in-turns` (a sweep's): every batch and every slice is
+   * a step of the queue. The rest goes on in later turns.
    */
-  const commit = (destructions: Destruction[], ledger: 'count' | 'already-counted'): void => {
+  const commit = (
+    destructions: Destruction[],
+    ledger: 'count' | 'already-counted',
+    firstBatch: 'now' | 'in-turns',
+  ): void => {
     for (const destruction of destructions) {
       if (queuedIds.has(destruction.recordingId)) continue;
       queuedIds.add(destruction.recordingId);
       queued.push({ destruction, ledger });
     }
-    if (queued.length > 0) {
+    if (firstBatch === 'now' && queued.length > 0) {
       try {
         destroyBatch();
       } catch (error) {
@@ -166,7 +176,7 @@ export function createSweeper(
       return;
     }
     tellDrained();
-    if (!remover.runTurn()) remover.schedule();
+    if (firstBatch === 'in-turns' || !remover.runTurn()) remover.schedule();
   };
 
   /**
@@ -176,7 +186,10 @@ export function createSweeper(
    * moves the removal of ciphertext a quit or a crash left on: a sweep at start or unlock resumes
    * it (bfe1896 returned before it, so an interrupted removal waited for the hourly tick).
    */
-  const destroy = (destructions: Destruction[]): Promise<void> => {
+  const destroy = (
+    destructions: Destruction[],
+    firstBatch: 'now' | 'in-turns' = 'now',
+  ): Promise<void> => {
     const fresh = destructions.filter(
       ({ recordingId }) => !queuedIds.has(recordingId) && !naming.has(recordingId),
     );
@@ -191,10 +204,11 @@ export function createSweeper(
             return;
           }
           for (const { recordingId } of round) naming.delete(recordingId);
-          commit(round, 'count');
-          if (first + NAMED_PER_WRITE < fresh.length) await drained();
+          commit(round, 'count', firstBatch);
+          // A sweep's round is over once its keys are gone; the next is named only then.
+          if (firstBatch === 'in-turns' || first + NAMED_PER_WRITE < fresh.length) await drained();
         }
-        if (fresh.length === 0 && isOpen() && !remover.runTurn()) remover.schedule();
+        if (fresh.length === 0 && isOpen()) remover.schedule();
       } finally {
         for (const { recordingId } of fresh) naming.delete(recordingId);
       }
@@ -238,15 +252,15 @@ export function createSweeper(
     }));
 
   /**
-   * Candidates of `sweepInTurns` not checked yet, a batch per turn (a sweep of 60 due checked
+   * Candidates of `sweepInTurns` not checked yet, a batch per step (a sweep of 60 due checked
    * every signature in one turn: 324 of its 401 ms at load 20; issue 16).
    */
   const unchecked: { recordingId: string; trigger: string }[] = [];
-  let checkTimer: NodeJS.Immediate | null = null;
+  let checkQueued = false;
   /** Told when every candidate was checked (or given up) and the rounds it named have run. */
   let checkedWaiters: (() => void)[] = [];
   const tellChecked = (): void => {
-    if (unchecked.length > 0 || checkTimer) return;
+    if (unchecked.length > 0 || checkQueued) return;
     const waiters = checkedWaiters;
     checkedWaiters = [];
     const done = rounds;
@@ -264,16 +278,18 @@ export function createSweeper(
       [...byTrigger].flatMap(([trigger, among]) =>
         destructionsOf(dueNow(undefined, among), trigger),
       ),
+      'in-turns',
     ).catch(() => undefined);
   };
 
   const scheduleChecks = (): void => {
-    if (checkTimer || stopped || unchecked.length === 0) {
+    if (checkQueued || stopped || unchecked.length === 0) {
       tellChecked();
       return;
     }
-    checkTimer = setImmediate(() => {
-      checkTimer = null;
+    checkQueued = true;
+    turns.push(() => {
+      checkQueued = false;
       if (!isOpen()) {
         unchecked.length = 0;
         tellChecked();
@@ -309,12 +325,9 @@ export function createSweeper(
       for (const recordingId of signedState.candidates(now()))
         if (!waiting.has(recordingId) && !queuedIds.has(recordingId) && !naming.has(recordingId))
           unchecked.push({ recordingId, trigger });
-      // The first batch is checked within this call; naming it in the anchor is awaited after.
-      try {
-        checkSome();
-      } catch {
-        unchecked.length = 0;
-      }
+      // Checked and destroyed in steps of the queue, from the next turn on. A removal a quit or a
+      // crash cut short resumes whether or not anything is due (bfe1896 lost that once).
+      remover.schedule();
       scheduleChecks();
       return checked;
     },
@@ -322,14 +335,13 @@ export function createSweeper(
       return destroy([{ recordingId, reason, actorRole }]);
     },
     continueRemoval() {
-      if (!remover.runTurn()) remover.schedule();
+      remover.schedule();
     },
     stop() {
       stopped = true;
-      if (batchTimer) clearImmediate(batchTimer);
-      batchTimer = null;
-      if (checkTimer) clearImmediate(checkTimer);
-      checkTimer = null;
+      turns.stop();
+      batchQueued = false;
+      checkQueued = false;
       unchecked.length = 0;
       tellChecked();
       remover.stop();
@@ -339,7 +351,7 @@ export function createSweeper(
       tellDrained();
     },
     destroyAgain(recordingId, reason, ledger = 'already-counted') {
-      commit([{ recordingId, reason, actorRole: 'system' }], ledger);
+      commit([{ recordingId, reason, actorRole: 'system' }], ledger, 'now');
     },
   };
 }
