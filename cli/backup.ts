@@ -16,7 +16,6 @@
 // export made from it catches that (docs/threat-model.md, "What remains out of reach").
 import {
   closeSync,
-  constants,
   existsSync,
   fsyncSync,
   linkSync,
@@ -25,7 +24,7 @@ import {
   renameSync,
   rmSync,
 } from 'node:fs';
-import { copyFile, open as openFile } from 'node:fs/promises';
+import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VAULT_FILE_NAME } from '../electron/core/platform/db';
 import { RECORDINGS_FOLDER, audioFilePath } from '../electron/core/recording/audio-file';
@@ -42,9 +41,15 @@ function fail(exitCode: 1 | 3, message: string): BackupReport {
 }
 
 /** Read and written a piece at a time, so the app's writes keep their turn on the disk. */
-const PIECE_BYTES = 8 * 1024 * 1024;
-/** Dirty data is flushed this often: a writer's fsync then never waits for a whole file's worth. */
-const SYNC_EVERY_BYTES = 64 * 1024 * 1024;
+const PIECE_BYTES = 1024 * 1024;
+/**
+ * Dirty data is flushed this often, so a recording's `fdatasync` (one per second of audio) never
+ * queues behind more than a few milliseconds of the backup's writes. Each finished file copied
+ * whole by the kernel and synced once (14.4 MB, about 28 ms of disk) made `capture.chunk`'s p99
+ * during a backup 3.2 × its value without one; in 2 MiB steps it was 1.6 × (bound 2), at 0.78 ×
+ * the speed of `cp` then `sync` (bound 0.5; docs/benchmarks.md, issue 16).
+ */
+const SYNC_EVERY_BYTES = 2 * 1024 * 1024;
 
 /**
  * Copies what `from` holds now into `to` (created or appended to). Stops at the size it had when
@@ -53,7 +58,7 @@ const SYNC_EVERY_BYTES = 64 * 1024 * 1024;
 async function copyInPieces(
   from: string,
   to: string,
-  flags: 'r+' | 'w',
+  flags: 'r+' | 'w' | 'wx',
   piece: Buffer,
 ): Promise<void> {
   const source = await openFile(from, 'r').catch((error: NodeJS.ErrnoException) => {
@@ -103,33 +108,8 @@ const FILES_AT_ONCE = 2;
 
 interface SnapshotFile {
   id: string;
-  /** Finalised: the file never changes again, so the kernel may copy it whole. */
+  /** Finalised: the file never changes again, and a copy of it is created only once. */
   finished: boolean;
-}
-
-/**
- * A finished recording's file, copied by the kernel (copy_file_range or sendfile, through
- * libuv's copyfile): no bytes pass through this process. libuv sends exactly the size it saw at
- * open and would spin if the file shrank under it, which only an unfinished recording's file does
- * (its torn tail is cut when it is recovered), so those are never copied this way. Then made
- * durable on its own: one `fdatasync` per file, not one every 64 MiB.
- */
-async function copyFinished(from: string, to: string): Promise<void> {
-  try {
-    await copyFile(from, to, constants.COPYFILE_EXCL);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
-  }
-  const target = await openFile(to, 'r+');
-  try {
-    // libuv gives the copy its source's mode; the vault's files are 0600 and the folder 0700, so
-    // this only mends a copy of a file someone loosened.
-    await target.chmod(0o600);
-    await target.datasync();
-  } finally {
-    await target.close();
-  }
 }
 
 /**
@@ -150,8 +130,8 @@ async function copyRecordingFiles(vaultDir: string, files: SnapshotFile[], to: s
       const source = audioFilePath(from, file.id);
       const target = audioFilePath(to, file.id);
       try {
-        if (file.finished) await copyFinished(source, target);
-        else await copyInPieces(source, target, 'w', (piece ??= Buffer.allocUnsafe(PIECE_BYTES)));
+        piece ??= Buffer.allocUnsafe(PIECE_BYTES);
+        await copyInPieces(source, target, file.finished ? 'wx' : 'w', piece);
       } catch (error) {
         // The others stop at their next file: the partial copy is removed once all have.
         queue.length = 0;
