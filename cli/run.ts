@@ -2,6 +2,7 @@
 // returns the exit code documented in docs/audit-bundle.md. Every line it prints goes through
 // terminalSafe: files, vaults and even paths may hold bytes a terminal would obey.
 import { backup } from './backup';
+import { compact } from './compact';
 import { readBundleFile, Unreadable, type BundleText } from './bundle-json';
 import { doctor } from './doctor';
 import { merge } from './merge';
@@ -14,6 +15,8 @@ export const USAGE = `Usage:
   session-vault-audit verify BUNDLE.json [--previous OLDER.json] [--json]
   session-vault-audit doctor VAULT_DIR [--json]
   session-vault-audit backup VAULT_DIR OUT_FILE
+  session-vault-audit compact VAULT_DIR      (with Session Vault closed: a vault made before
+                                              it gave space back returns its freed space once)
   session-vault-audit merge BUNDLE.json... [--previous-of BUNDLE.json=OLDER.json ...] [--fhir]
                             [--out FILE.ndjson]
   session-vault-audit --help
@@ -176,6 +179,11 @@ async function dispatch(argv: string[], print: Print, printError: Print): Promis
       for (const problem of report.problems) print(`PROBLEM: ${problem}`);
       print(report.ok ? 'HEALTHY' : `${report.problems.length} PROBLEM(S) FOUND`);
     }
+    return report.exitCode;
+  }
+  if (command === 'compact' && rest.length === 1 && !json) {
+    const report = await compact(rest[0]!);
+    (report.ok ? print : printError)(report.message);
     return report.exitCode;
   }
   if (command === 'backup' && rest.length === 2 && !json) {
