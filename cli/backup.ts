@@ -46,10 +46,11 @@ const PIECE_BYTES = 1024 * 1024;
  * Dirty data is flushed this often, so a recording's `fdatasync` (one per second of audio) never
  * queues behind more than a few milliseconds of the backup's writes. Each finished file copied
  * whole by the kernel and synced once (14.4 MB, about 28 ms of disk) made `capture.chunk`'s p99
- * during a backup 3.2 × its value without one; in 2 MiB steps it was 1.6 × (bound 2), at 0.78 ×
- * the speed of `cp` then `sync` (bound 0.5; docs/benchmarks.md, issue 16).
+ * during a backup 3.2 × its value without one; every 4 MiB it was 0.72 ×, every 2 MiB 1.5–1.6 ×
+ * (bound 2), at 0.85 × and 0.50–0.78 × the speed of `cp` then `sync` (bound 0.5; one run each,
+ * docs/benchmarks.md, issue 16).
  */
-const SYNC_EVERY_BYTES = 2 * 1024 * 1024;
+const SYNC_EVERY_BYTES = 4 * 1024 * 1024;
 
 /**
  * Copies what `from` holds now into `to` (created or appended to). Stops at the size it had when
