@@ -1,18 +1,15 @@
 // Attack: start a second copy of the app on the same vault folder. Before issue 11 both opened it,
 // about half the writes failed, and a revocation in one did not stop a recording in the other.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VAULT_FILE_NAME } from '../../electron/core/platform/db';
 import { errorSentences } from '../../shared/errors';
+import { bundleNodeScript, runNodeScript } from '../unit/helpers/node-script';
 import { logEntries, practicesForEachTest, unlock } from './attack-helpers';
 
-const root = resolve(__dirname, '../..');
 let work: string;
 let script: string;
 const practices = practicesForEachTest();
@@ -20,15 +17,7 @@ const practices = practicesForEachTest();
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'sv-attack-two-'));
   script = join(work, 'second-app.cjs');
-  await build({
-    entryPoints: [join(__dirname, 'second-app-process.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile: script,
-    external: ['better-sqlite3', 'libsodium-wrappers-sumo', '@napi-rs/keyring'],
-    logLevel: 'silent',
-  });
+  await bundleNodeScript(join(__dirname, 'second-app-process.ts'), script);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -43,10 +32,7 @@ interface SecondApp {
 /** A second copy of the app on this laptop: the same folder and the same device secret. */
 async function startSecondApp(dataDir: string, deviceSecret: Uint8Array): Promise<SecondApp> {
   const secretHex = Buffer.from(deviceSecret).toString('hex');
-  const { stdout } = await promisify(execFile)(process.execPath, [script, dataDir, secretHex], {
-    cwd: root,
-    env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
-  });
+  const { stdout } = await runNodeScript(script, [dataDir, secretHex]);
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as SecondApp;
 }
 

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import type { ClientSummary } from '../../shared/api';
+import type { AnchorStore } from '../../electron/core/platform/anchor-store';
 import { VAULT_FILE_NAME } from '../../electron/core/platform/db';
 import { createCore, type Core } from '../../electron/core/create-core';
 import { call, consentDraft } from '../unit/helpers/practice-helpers';
@@ -38,6 +39,10 @@ export interface YearFixtureOptions {
    * bench ends that therapy. 0 (the default): recordings go round every client.
    */
   endingClientRecordings?: number;
+  /** Where the rollback anchor lives (this process's memory when left out). */
+  anchorStore?: AnchorStore;
+  /** The device secret, when the test needs it before the build (a random one otherwise). */
+  deviceSecret?: Uint8Array;
 }
 
 export interface YearRecording {
@@ -129,7 +134,7 @@ export async function buildYearFixture(options: YearFixtureOptions): Promise<Yea
   const folder = tempFolder(options.name ?? 'year');
   let clockMs = START;
   const clock = { now: () => clockMs, advance: (ms: number) => void (clockMs += ms) };
-  const deviceSecret = new Uint8Array(randomBytes(32));
+  const deviceSecret = options.deviceSecret ?? new Uint8Array(randomBytes(32));
   const open = () =>
     createCore({
       dataDir: folder.path,
@@ -139,6 +144,7 @@ export async function buildYearFixture(options: YearFixtureOptions): Promise<Yea
       freeBytes: () => 1e12,
       captureHost: { open: () => undefined, close: () => undefined },
       newRecordingStorage: options.newRecordingStorage,
+      anchorStore: options.anchorStore,
     });
 
   const connection = captureWriterConnection();

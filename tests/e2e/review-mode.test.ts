@@ -217,9 +217,13 @@ async function openReviewAs(person: { name: string; pin: string }): Promise<void
 
 async function therapistUnlocks(): Promise<void> {
   const ended = heading('Your review has ended');
+  const passphraseField = page.getByLabel('Passphrase', { exact: true });
+  // Right after "End review" neither may be on screen yet: wait for one (checking only once
+  // raced the ended screen on a loaded machine, and then waited for a field that never came).
+  await visible(ended.or(passphraseField).first(), SLOW_WAIT_MS);
   if (await ended.isVisible())
     await page.getByRole('button', { name: 'I am the therapist' }).click();
-  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await passphraseField.fill(passphrase);
   await page.getByRole('button', { name: 'Unlock', exact: true }).click();
   await fromHomeToClients(page);
   await visible(heading('Clients'));
