@@ -45,6 +45,9 @@ async function longestStall(work: () => Promise<number>): Promise<{ loop: number
   monitor.enable();
   let longestCall = 0;
   try {
+    // The monitor records the time between two of its timer's firings: a block before its first
+    // firing would not count, so the work starts once it has fired.
+    await settle(10);
     longestCall = await work();
     // A timer must fire before disabling, or a stall just before is not sampled.
     await settle(10);
