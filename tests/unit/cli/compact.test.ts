@@ -16,11 +16,9 @@ import { errorSentences } from '../../../shared/errors';
 import { PASSPHRASE, audioSecond, fakeClock } from '../helpers/kernel-helpers';
 import {
   call,
+  readVaultFile,
+  recordForNewClient,
   refusal,
-  sendSeconds,
-  signedClient,
-  startCapture,
-  stopCapture,
   testCore,
 } from '../helpers/practice-helpers';
 
@@ -36,14 +34,7 @@ const vaultBytes = () =>
     0,
   );
 
-function readOnly<T>(read: (db: Database.Database) => T): T {
-  const db = new Database(vaultPath(), { readonly: true, fileMustExist: true });
-  try {
-    return read(db);
-  } finally {
-    db.close();
-  }
-}
+const readOnly = <T>(read: (db: Database.Database) => T): T => readVaultFile(vaultPath(), read);
 
 const openCore = () => testCore(dataDir, clock, { deviceSecret, newRecordingStorage: 'sqlite' });
 
@@ -52,13 +43,8 @@ function opened(): Core {
   return core;
 }
 
-async function recordSeconds(seconds: number): Promise<string> {
-  const client = await signedClient(opened(), clock.now());
-  const { recordingId } = await startCapture(opened(), client.clientId);
-  await sendSeconds(opened(), recordingId, seconds, { beforeEach: () => clock.advance(1000) });
-  await stopCapture(opened(), recordingId);
-  return recordingId;
-}
+const recordSeconds = (seconds: number) =>
+  recordForNewClient(opened(), clock.now(), seconds, { beforeEach: () => clock.advance(1000) });
 
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'sv-compact-'));

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { createCore, type Core, type CoreOptions } from '../../../electron/core/create-core';
 import { LIGHT_KDF, PASSPHRASE, audioSecond, fakeClock } from './kernel-helpers';
 
@@ -161,6 +162,30 @@ export async function stopCapture(
   const stopping = call(core, 'recording.stop', { recordingId });
   await call(core, 'capture.finished', { recordingId }, 'capture');
   return stopping;
+}
+
+/** A new signed client's recording of `seconds` seconds, captured and stopped; its id. */
+export async function recordForNewClient(
+  core: Core,
+  signedAt: number,
+  seconds: number,
+  options: { beforeEach?: () => void } = {},
+): Promise<string> {
+  const client = await signedClient(core, signedAt);
+  const { recordingId } = await startCapture(core, client.clientId);
+  await sendSeconds(core, recordingId, seconds, options);
+  await stopCapture(core, recordingId);
+  return recordingId;
+}
+
+/** Reads a vault file beside the core through a read-only connection, as `doctor` reads. */
+export function readVaultFile<T>(path: string, read: (db: Database.Database) => T): T {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
 }
 
 /**

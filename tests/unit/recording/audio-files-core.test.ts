@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Core } from '../../../electron/core/create-core';
 import { backup } from '../../../cli/backup';
@@ -22,11 +22,9 @@ import { doctor } from '../../../cli/doctor';
 import { PASSPHRASE, audioSecond, fakeClock } from '../helpers/kernel-helpers';
 import {
   call,
+  readVaultFile,
+  recordForNewClient,
   refusal,
-  sendSeconds,
-  signedClient,
-  startCapture,
-  stopCapture,
   testCore,
 } from '../helpers/practice-helpers';
 
@@ -59,13 +57,7 @@ function opened(): Core {
   return core;
 }
 
-async function recordSeconds(seconds: number): Promise<string> {
-  const client = await signedClient(opened(), clock.now());
-  const { recordingId } = await startCapture(opened(), client.clientId);
-  await sendSeconds(opened(), recordingId, seconds);
-  await stopCapture(opened(), recordingId);
-  return recordingId;
-}
+const recordSeconds = (seconds: number) => recordForNewClient(opened(), clock.now(), seconds);
 
 async function playsEverySecond(target: Core, recordingId: string, seconds: number) {
   const playback = await call(target, 'playback.open', { recordingId });
@@ -83,14 +75,8 @@ async function playsEverySecond(target: Core, recordingId: string, seconds: numb
 const audioFile = (folder: string, recordingId: string) =>
   join(folder, 'recordings', `${recordingId}.audio`);
 
-function readOnly<T>(folder: string, read: (db: Database.Database) => T): T {
-  const db = new Database(join(folder, 'vault.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return read(db);
-  } finally {
-    db.close();
-  }
-}
+const readOnly = <T>(folder: string, read: (db: Database.Database) => T): T =>
+  readVaultFile(join(folder, 'vault.sqlite'), read);
 
 async function logActions(target: Core, subject: string): Promise<string[]> {
   const log = await call(target, 'audit.query', { limit: 500 });

@@ -3,7 +3,6 @@
 // known pieces of ciphertext.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, expect } from 'vitest';
 import type { Core } from '../../../electron/core/create-core';
 import {
@@ -12,16 +11,9 @@ import {
   type YearFixtureOptions,
 } from '../../bench/year-fixture';
 import { PASSPHRASE } from '../helpers/kernel-helpers';
-import { call, refusal } from '../helpers/practice-helpers';
+import { call, readVaultFile, refusal } from '../helpers/practice-helpers';
 
-export function readOnly<T>(path: string, read: (db: Database.Database) => T): T {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    return read(db);
-  } finally {
-    db.close();
-  }
-}
+export const readOnly = readVaultFile;
 
 export const chunksLeft = (path: string) =>
   readOnly(path, (db) => (db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n);
