@@ -38,6 +38,7 @@ import { MicrophoneChecks } from './recording/microphone-check';
 import { MicrophoneChoice } from './recording/microphone-choice';
 import { Recorder } from './recording/recorder';
 import { SWEEP_INTERVAL_MS, createSweeper } from './retention/sweeper';
+import { BackgroundTurns } from './platform/background-turns';
 import { watchLastLock } from './vault/last-lock';
 import { VaultService } from './vault/vault-service';
 import { logClockNotices } from './vault/clock-notices';
@@ -147,6 +148,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   // Retention, deadlines, decisions and log entries: trusted time, which never goes back.
   const now = (): number => clock.now();
+  // Main's one background queue: the unlock's checks, sweeps and removals share each turn.
+  const turns = new BackgroundTurns();
   const lifecycle = new VaultService(
     options.dataDir,
     now,
@@ -154,13 +157,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     options.deviceSecret,
     clock,
     options.newRecordingStorage,
+    turns,
   );
   // Closing events are named in the rollback anchor before they commit (the keeper is made below).
   const anchorAhead = {
     ahead: (events: ClosingEvent[]) => anchors.ahead(events),
     withdraw: (events: ClosingEvent[]) => anchors.withdraw(events),
   };
-  const destroyer = createSweeper(lifecycle, now, anchorAhead);
+  const destroyer = createSweeper(lifecycle, now, turns, anchorAhead);
   const freeBytes =
     options.freeBytes ??
     (() => {
@@ -420,6 +424,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     close: () => {
       integrityCheck?.stop();
       destroyer.stop();
+      // Whatever is queued is dropped: due stays due, and an unlock still checking is refused.
+      turns.stop();
       try {
         recorder.close('app closing');
       } catch {

@@ -232,6 +232,41 @@ async function startSession(core: Core, fixture: YearFixture, clientId: string) 
   };
 }
 
+/** Unlocks at the whole fixture, each from a lock: the worst turn of main over all of them. */
+const UNLOCKS = 3;
+
+/**
+ * The therapist's unlock at the fixture's size (light KDF: Argon2id's own cost at the default,
+ * one call of its own, is `unlock_ms` in the core group). The signed-state checks of every client
+ * (docs/threat-model.md, issue 11) run at each unlock; until 30 November 2026 in one turn.
+ */
+async function unlockStall(core: Core, note: (extra: string) => string): Promise<Figure> {
+  const idle = await longestStall(async () => {
+    await settle(2000);
+    return 0;
+  });
+  const turns: number[] = [];
+  const answers: number[] = [];
+  for (let i = 0; i < UNLOCKS; i += 1) {
+    await call(core, 'session.lock');
+    await settle(200);
+    const stall = await longestStall(
+      async () => (await timed(() => call(core, 'session.unlock', { passphrase: PASSPHRASE }))).ms,
+    );
+    turns.push(round(stall.loop));
+    answers.push(round(stall.call));
+  }
+  return {
+    id: 'unlock_max_block_ms',
+    value: Math.max(...turns),
+    unit: 'ms',
+    baseline: round(idle.loop),
+    note: note(
+      `the worst of ${UNLOCKS} lock → session.unlock (light KDF), longest turn of the event loop each ${turns.join(' / ')} ms; answers ${answers.join(' / ')} ms; baseline idle loop`,
+    ),
+  };
+}
+
 /**
  * Chunks answered during backups before their p99 is taken, and the most backups for them. 100,
  * so the p99 is not simply the largest: at 20 it was, and one stall either side swung the ratio
@@ -253,6 +288,7 @@ export const scaleGroup: BenchGroup = {
   ids: [
     'cold_start_ms',
     'library_all_ms',
+    'unlock_max_block_ms',
     ...BACKUP_IDS,
     'destroy_30_max_block_ms',
     'sweep_60_max_block_ms',
@@ -324,10 +360,15 @@ export const scaleGroup: BenchGroup = {
           note: note('median of 5; baseline clients.list + every clients.detail'),
         });
       }
+      if (
+        wanted('unlock_max_block_ms') ||
+        wanted('destroy_30_max_block_ms') ||
+        wanted('sweep_60_max_block_ms')
+      )
+        await checkMonitor();
+      if (wanted('unlock_max_block_ms')) figures.push(await unlockStall(core, note));
       if (BACKUP_IDS.some(wanted)) figures.push(...(await backups(core, fixture, note)));
 
-      if (wanted('destroy_30_max_block_ms') || wanted('sweep_60_max_block_ms'))
-        await checkMonitor();
       if (wanted('destroy_30_max_block_ms') && fixture.endingClient) {
         const clientId = fixture.endingClient.clientId;
         const ids = new Set(

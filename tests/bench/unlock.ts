@@ -31,7 +31,7 @@ export const unlockGroup: BenchGroup = {
       for (let i = 0; i < runs; i += 1) {
         lifecycle.lock('bench');
         const start = now();
-        lifecycle.unlock(PASSPHRASE);
+        await lifecycle.unlock(PASSPHRASE);
         unlocks.push(now() - start);
         const kdfStart = now();
         wipe(deriveKek(utf8.encode(PASSPHRASE), params));

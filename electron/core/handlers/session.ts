@@ -72,14 +72,14 @@ export function sessionHandlers(context: CoreContext) {
     'vault.fileCheck': () => context.fileCheck(),
     'vault.create': (request) => ({ ...lifecycle.create(request), deviceName: context.deviceName }),
     'session.unlock': async (request) => {
-      const info = lifecycle.unlock(request.passphrase);
+      const info = await lifecycle.unlock(request.passphrase);
       // The therapist is back: a review that was handed over but not started is withdrawn.
       context.review.cancelPending();
       await context.destroyer.sweepInTurns('unlock');
       return info;
     },
-    'session.recover': (request) => {
-      const info = lifecycle.recover(request.recoveryKey, request.newPassphrase);
+    'session.recover': async (request) => {
+      const info = await lifecycle.recover(request.recoveryKey, request.newPassphrase);
       context.review.cancelPending();
       return info;
     },

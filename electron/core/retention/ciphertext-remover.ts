@@ -1,14 +1,14 @@
 // The second step of a destruction: the key is already gone (the recording cannot be heard from
 // that moment), and here its ciphertext leaves the file in small transactions, steps of main's
-// background queue (background-turns.ts), so ending therapy or a sweep of many recordings never
-// freezes the app (issue 16: 4.5 s for 30 recordings in one call). A recording kept in its own
-// file loses it with one `rm` off main, and every removal that settled together is marked
-// complete in one transaction, a step of its own. What a quit or a crash interrupts resumes at
-// the next start.
+// background queue (platform/background-turns.ts), so ending therapy or a sweep of many
+// recordings never freezes the app (issue 16: 4.5 s for 30 recordings in one call). A recording
+// kept in its own file loses it with one `rm` off main, and every removal that settled together
+// is marked complete in one transaction, a step of its own. What a quit or a crash interrupts
+// resumes at the next start.
 import { performance } from 'node:perf_hooks';
 import { checkpointAndTruncateWal, checkpointPassive, vacuumSome } from '../platform/db';
 import type { VaultService } from '../vault/vault-service';
-import type { BackgroundTurns } from './background-turns';
+import type { BackgroundTurns } from '../platform/background-turns';
 
 /** 100 chunks (~400 KB) per transaction: 24 ms at most in the study, at a load of 19. */
 export const CHUNKS_PER_SLICE = 100;

@@ -5,7 +5,7 @@
 // each closing event commits").
 import type { ClosingEvent } from '../platform/anchor-record';
 import type { VaultService } from '../vault/vault-service';
-import { BackgroundTurns } from './background-turns';
+import type { BackgroundTurns } from '../platform/background-turns';
 import { CiphertextRemover } from './ciphertext-remover';
 import type { Destroyer } from './destroyer';
 
@@ -41,13 +41,16 @@ interface Destruction {
   actorRole: 'system' | 'therapist' | 'client';
 }
 
+/**
+ * `turns` is main's one background queue (createCore makes it and stops it at close): every step
+ * of a sweep and of the removal after it shares each turn's budget with the unlock's checks.
+ */
 export function createSweeper(
   lifecycle: VaultService,
   now: () => number,
+  turns: BackgroundTurns,
   anchor: AnchorAhead = noAnchor,
 ): Destroyer {
-  /** Every step of a sweep and of the removal after it, sharing one budget per turn of main. */
-  const turns = new BackgroundTurns();
   const remover = new CiphertextRemover(lifecycle, turns);
 
   /** Due destructions whose key step has not run yet, in order, a batch per turn of main. */
@@ -339,7 +342,6 @@ export function createSweeper(
     },
     stop() {
       stopped = true;
-      turns.stop();
       batchQueued = false;
       checkQueued = false;
       unchecked.length = 0;

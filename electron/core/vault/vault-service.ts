@@ -23,6 +23,7 @@ import { KEY_IDS, normalizeRecoveryKey, wrapWithSecret, type KdfCost } from './k
 import type { ChunkStorage } from '../recording/recording-row-store';
 import { attachVault, type OpenVault } from './open-vault';
 import { reconcileSignedState } from './state-reconcile';
+import { BackgroundTurns } from '../platform/background-turns';
 import { checkStateKeys } from './state-keys';
 import { THERAPIST, refuseWhileDelayed, unwrapMasterKey } from './unlock-attempts';
 import { changePassphrase } from './change-passphrase';
@@ -43,6 +44,12 @@ export class VaultService {
   private problem: VaultError | null = null;
   private session: UnlockedSession | null = null;
   private other: OtherSession | null = null;
+  /**
+   * A therapist unlock whose secret was right and whose checks of each client's signed records
+   * are still running, turn by turn: no one is signed in meanwhile. A lock, another unlock or a
+   * client's or auditor's session cancels it, and its master key is wiped at once.
+   */
+  private unlocking: { masterKey: Uint8Array; cancelled: boolean } | null = null;
   private readonly lockListeners = new Set<(reason: string) => void>();
   private readonly unlockListeners = new Set<() => void>();
   private folderLock: VaultLock | null = null;
@@ -61,6 +68,8 @@ export class VaultService {
     readonly clock: VaultClock = new VaultClock({ wallNow: now, monotonicNow: now }),
     /** Where new recordings keep their chunks (CoreOptions.newRecordingStorage). */
     private readonly newRecordingStorage: ChunkStorage = 'file',
+    /** Main's one background queue (createCore's): the unlock's checks run in its turns. */
+    private readonly turns: BackgroundTurns = new BackgroundTurns(),
   ) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.path = join(dataDir, VAULT_FILE_NAME);
@@ -118,6 +127,7 @@ export class VaultService {
 
   /** Starts a client review or auditor session (the therapist's is locked first). */
   beginOtherSession(session: OtherSession): void {
+    this.cancelUnlocking('user');
     if (this.session) this.lock('user');
     if (this.other) this.lock('user');
     this.other = session;
@@ -207,18 +217,20 @@ export class VaultService {
 
   /**
    * The secret was right: whoever was signed in is signed out, then in one transaction `change`
-   * (a recovery's new passphrase) is written with the log entry and a checkpoint, and the
-   * therapist's session starts. On any failure nothing is written and every key is wiped.
+   * (a recovery's new passphrase) is written with the log entry and a checkpoint. Each client's
+   * signed records are checked in turns of main (state-reconcile.ts), and only then does the
+   * therapist's session start. On any failure, or a lock meanwhile, every key is wiped.
    */
-  private finishUnlock(
+  private async finishUnlock(
     masterKey: Uint8Array,
     action: AuditAction,
     reason: string | null,
     change: () => void = () => undefined,
-  ): SessionInfo {
+  ): Promise<SessionInfo> {
     const vault = this.opened();
     let secretBytes: Uint8Array | null = null;
     let auditSecrets: AuditSecrets | null = null;
+    const attempt = { masterKey, cancelled: false };
     try {
       secretBytes = vault.keys.take(
         KEY_IDS.auditSecrets,
@@ -226,6 +238,7 @@ export class VaultService {
         new VaultError('VAULT_DAMAGED'),
       );
       auditSecrets = unpackAuditSecrets(secretBytes);
+      this.cancelUnlocking('user');
       if (this.session || this.other) this.lock('user');
       const secrets = auditSecrets;
       vault.db.transaction(() => {
@@ -238,7 +251,21 @@ export class VaultService {
         vault.audit.checkpoint(secrets);
       })();
       checkStateKeys(vault, masterKey);
-      reconcileSignedState(vault, masterKey, this.now);
+      this.unlocking = attempt;
+      try {
+        await reconcileSignedState(
+          vault,
+          masterKey,
+          this.now,
+          this.turns,
+          () => !attempt.cancelled,
+        );
+      } catch (error) {
+        if (attempt.cancelled) throw new VaultError('VAULT_LOCKED', undefined, { cause: error });
+        throw error;
+      }
+      if (attempt.cancelled) throw new VaultError('VAULT_LOCKED');
+      this.unlocking = null;
       this.session = this.startSession(masterKey, auditSecrets);
       auditSecrets = null;
       sealInterruptedRecordings(
@@ -249,7 +276,8 @@ export class VaultService {
       this.tellUnlocked();
       return this.session.info;
     } catch (error) {
-      if (!this.session) wipe(masterKey);
+      if (this.unlocking === attempt) this.unlocking = null;
+      if (this.session?.masterKey !== masterKey) wipe(masterKey);
       if (auditSecrets) {
         wipe(auditSecrets.box.secretKey);
         wipe(auditSecrets.signing.secretKey);
@@ -260,7 +288,20 @@ export class VaultService {
     }
   }
 
-  unlock(passphrase: string): SessionInfo {
+  /**
+   * An unlock still checking records is given up: its key is wiped now, and the log says the
+   * vault locked (its `session.unlock` entry is already written).
+   */
+  private cancelUnlocking(reason: string): void {
+    const attempt = this.unlocking;
+    if (!attempt) return;
+    this.unlocking = null;
+    attempt.cancelled = true;
+    wipe(attempt.masterKey);
+    this.logLock({ actorRole: 'therapist', action: 'session.lock', outcome: 'ok', reason });
+  }
+
+  async unlock(passphrase: string): Promise<SessionInfo> {
     // Whoever is signed in stays signed in until the passphrase proves right.
     refuseWhileDelayed(this.opened(), 'session.unlock');
     const wrong = new VaultError('WRONG_PASSPHRASE');
@@ -275,7 +316,7 @@ export class VaultService {
   }
 
   /** Emergency access: the recovery key opens the vault and a new passphrase replaces the old. */
-  recover(recoveryKey: string, newPassphrase: string): SessionInfo {
+  async recover(recoveryKey: string, newPassphrase: string): Promise<SessionInfo> {
     if (!assessPassphrase(newPassphrase).acceptable) throw new VaultError('WEAK_PASSPHRASE');
     refuseWhileDelayed(this.opened(), 'session.recover');
     const wrong = new VaultError('WRONG_RECOVERY_KEY');
@@ -455,6 +496,7 @@ export class VaultService {
    * listeners (open playbacks) let go of what they hold.
    */
   lock(reason: string): void {
+    this.cancelUnlocking(reason);
     const other = this.other;
     const session = this.session;
     if (!other && !session) return;

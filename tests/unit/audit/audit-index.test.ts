@@ -147,7 +147,7 @@ describe('audit index built in slices', () => {
     const vault = await newVault();
     cleanups.push(() => vault.cleanup());
     const { lifecycle } = vault;
-    lifecycle.unlock(PASSPHRASE);
+    await lifecycle.unlock(PASSPHRASE);
     const { vault: opened, auditSecrets } = lifecycle.unlocked();
     opened.db.transaction(() => {
       for (let i = 0; i < 30_000; i += 1) {
@@ -188,7 +188,7 @@ describe('audit index built in slices', () => {
     );
 
     // The next session starts again from nothing, and gets there.
-    lifecycle.unlock(PASSPHRASE);
+    await lifecycle.unlock(PASSPHRASE);
     const again = queries.query({ limit: 10, action: 'consent.sign' });
     expect(again.indexing!.done).toBeLessThan(again.indexing!.total);
     await queries.whenComplete();

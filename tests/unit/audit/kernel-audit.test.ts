@@ -27,10 +27,10 @@ function fill(n: number) {
 }
 
 describe('access log', () => {
-  it('writes entries while locked, and reads them once unlocked', () => {
+  it('writes entries while locked, and reads them once unlocked', async () => {
     vault.lifecycle.lock('user');
-    expect(() => vault.lifecycle.unlock('a wrong passphrase')).toThrow(VaultError);
-    vault.lifecycle.unlock(PASSPHRASE);
+    await expect(vault.lifecycle.unlock('a wrong passphrase')).rejects.toThrow(VaultError);
+    await vault.lifecycle.unlock(PASSPHRASE);
     const { vault: opened, auditSecrets } = unlocked();
     const entries = opened.audit.read(auditSecrets, { limit: 10 });
     expect(entries.map((e) => `${e.action}:${e.outcome}`)).toEqual([
@@ -167,18 +167,18 @@ describe('access log', () => {
     await expect(walking).rejects.toMatchObject({ code: 'VAULT_LOCKED' });
   });
 
-  it('fails closed: if the log cannot be written, the unlock does not happen', () => {
+  it('fails closed: if the log cannot be written, the unlock does not happen', async () => {
     vault.lifecycle.lock('user');
     const db = vault.lifecycle.opened().db;
     db.exec(
       "CREATE TRIGGER no_audit BEFORE INSERT ON audit_entries BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
     );
-    expect(() => vault.lifecycle.unlock(PASSPHRASE)).toThrow(
+    await expect(vault.lifecycle.unlock(PASSPHRASE)).rejects.toThrow(
       expect.objectContaining({ code: 'AUDIT_UNAVAILABLE' }),
     );
     expect(vault.lifecycle.state).toBe('locked');
     db.exec('DROP TRIGGER no_audit');
-    vault.lifecycle.unlock(PASSPHRASE);
+    await vault.lifecycle.unlock(PASSPHRASE);
     expect(vault.lifecycle.state).toBe('unlocked');
   });
 });

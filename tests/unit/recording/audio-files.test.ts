@@ -73,14 +73,14 @@ describe('recording files', () => {
     expect(opened.recordings.verify(recordingId, recordingKey)).toBe(3);
   });
 
-  it('after a crash keeps every whole frame, cuts a torn one, and seals the end at unlock', () => {
+  it('after a crash keeps every whole frame, cuts a torn one, and seals the end at unlock', async () => {
     const { recordingId, file } = record(5);
     // A sixth frame whose write was cut off: its header says more bytes than reached the disk.
     appendFileSync(file, readFileSync(file).subarray(0, 1000));
     const reopened = vault.crashAndReopen();
     expect(reopened.opened().recordings.get(recordingId).state).toBe('interrupted');
     expect(statSync(file).size).toBe(5 * FRAME_BYTES);
-    reopened.unlock(PASSPHRASE);
+    await reopened.unlock(PASSPHRASE);
     const { vault: opened, masterKey } = reopened.unlocked();
     const after = opened.recordings.get(recordingId);
     expect(after).toMatchObject({ state: 'interrupted', finalSeq: 5 });
@@ -90,7 +90,7 @@ describe('recording files', () => {
     expect(opened.recordings.openChunk(recordingId, recordingKey, 4)).toEqual(audioSecond(4));
   });
 
-  it('cuts a last frame that scans whole but does not open (a write torn inside the frame)', () => {
+  it('cuts a last frame that scans whole but does not open (a write torn inside the frame)', async () => {
     const { recordingId, file } = record(4);
     // Its length and header reached the disk; its bytes did not (zeros, as a torn write leaves).
     const whole = readFileSync(file).subarray(3 * FRAME_BYTES);
@@ -100,7 +100,7 @@ describe('recording files', () => {
     torn.fill(0, FRAME_SEALED_AT);
     appendFileSync(file, torn);
     const reopened = vault.crashAndReopen();
-    reopened.unlock(PASSPHRASE);
+    await reopened.unlock(PASSPHRASE);
     const { vault: opened, masterKey } = reopened.unlocked();
     const after = opened.recordings.get(recordingId);
     expect(after).toMatchObject({ state: 'interrupted', finalSeq: 4 });

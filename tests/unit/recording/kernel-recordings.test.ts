@@ -210,7 +210,7 @@ describe('sealed chunk storage', () => {
     const reopened = vault.crashAndReopen();
     const before = reopened.opened().recordings.get(recordingId);
     expect(before.state).toBe('interrupted');
-    reopened.unlock('maple harbour quietly ninety lanterns');
+    await reopened.unlock('maple harbour quietly ninety lanterns');
     const { vault: opened, masterKey } = reopened.unlocked();
     const after = opened.recordings.get(recordingId);
     expect(after.state).toBe('interrupted');

@@ -32,9 +32,9 @@ function record(seconds: number) {
 }
 
 /** Crash, start again, unlock (which seals the interrupted recording): its levels and key. */
-function afterCrash(recordingId: string) {
+async function afterCrash(recordingId: string) {
   const reopened = vault.crashAndReopen();
-  reopened.unlock(PASSPHRASE);
+  await reopened.unlock(PASSPHRASE);
   const { vault: opened, masterKey } = reopened.unlocked();
   const row = opened.recordings.get(recordingId);
   const clientKey = opened.clients.keyForTherapist(row.clientId, masterKey);
@@ -54,19 +54,19 @@ function scan(file: string) {
 }
 
 describe('levels kept in the recording file', () => {
-  it('a recording cut off by a crash keeps the levels of every second it kept, sealed', () => {
+  it('a recording cut off by a crash keeps the levels of every second it kept, sealed', async () => {
     const { recordingId, file } = record(5);
     // Sealed at rest: no second's run of bins is in the file in the clear.
     const bytes = readFileSync(file);
     for (let seq = 0; seq < 5; seq += 1)
       expect(bytes.includes(Buffer.from(binsOf(seq)))).toBe(false);
-    const { row, levels } = afterCrash(recordingId);
+    const { row, levels } = await afterCrash(recordingId);
     expect(row).toMatchObject({ state: 'interrupted', finalSeq: 5 });
     expect(levels?.binMs).toBe(250);
     expect([...levels!.peaks]).toEqual(expected(5));
   });
 
-  it('a levels frame torn by the crash is cut; the seconds before keep theirs', () => {
+  it('a levels frame torn by the crash is cut; the seconds before keep theirs', async () => {
     const { recordingId, file } = record(4);
     const whole = scan(file);
     const lastLevels = whole.levels.at(-1)!;
@@ -76,13 +76,13 @@ describe('levels kept in the recording file', () => {
     torn.writeUInt32LE(4, 4);
     torn.writeUInt32LE(0x8000_0000 + 4, lastLevels.offset - whole.frames[3]!.offset + 4);
     appendFileSync(file, torn.subarray(0, torn.length - 3));
-    const { opened, row, recordingKey, levels } = afterCrash(recordingId);
+    const { opened, row, recordingKey, levels } = await afterCrash(recordingId);
     expect(row.finalSeq).toBe(4);
     expect(opened.recordings.verify(recordingId, recordingKey)).toBe(4);
     expect([...levels!.peaks]).toEqual(expected(4));
   });
 
-  it('a last audio frame that does not open takes its levels frame with it', () => {
+  it('a last audio frame that does not open takes its levels frame with it', async () => {
     const { recordingId, file } = record(4);
     const { frames } = scan(file);
     // The last frame's sealed bytes never reached the disk (zeros where a torn write leaves them).
@@ -93,7 +93,7 @@ describe('levels kept in the recording file', () => {
     } finally {
       closeSync(fd);
     }
-    const { opened, row, recordingKey, levels } = afterCrash(recordingId);
+    const { opened, row, recordingKey, levels } = await afterCrash(recordingId);
     expect(row.finalSeq).toBe(3);
     expect(opened.recordings.verify(recordingId, recordingKey)).toBe(3);
     expect([...levels!.peaks]).toEqual(expected(3));
@@ -104,9 +104,9 @@ describe('levels kept in the recording file', () => {
     expect(after.levels.map((l) => l.seq)).toEqual([0, 1, 2]);
   });
 
-  it('a removed part zeroes its levels frames in the file as well as its audio', () => {
+  it('a removed part zeroes its levels frames in the file as well as its audio', async () => {
     const { recordingId, file } = record(6);
-    const { opened, recordingKey } = afterCrash(recordingId);
+    const { opened, recordingKey } = await afterCrash(recordingId);
     opened.recordings.destroyRange(recordingId, 2000, 4000);
     const fd = openSync(file, 'r');
     try {

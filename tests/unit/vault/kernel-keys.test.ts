@@ -115,19 +115,19 @@ describe('client keys', () => {
 });
 
 describe('therapist passphrase and recovery', () => {
-  it('recovery replaces the passphrase wrap only, and is logged as emergency access', () => {
+  it('recovery replaces the passphrase wrap only, and is logged as emergency access', async () => {
     newClient();
     const created = wrappedRows();
     vault.lifecycle.lock('user');
     expect(created.has('mk/recovery')).toBe(true);
-    expect(() =>
+    await expect(
       vault.lifecycle.recover(
         '0000-0000-0000-0000-0000-0000-0000-0000',
         'copper meadow seventeen violins',
       ),
-    ).toThrow(expect.objectContaining({ code: 'WRONG_RECOVERY_KEY' }));
+    ).rejects.toThrow(expect.objectContaining({ code: 'WRONG_RECOVERY_KEY' }));
     expect(wrappedRows()).toEqual(created);
-    vault.lifecycle.recover(vault.recoveryKey, 'copper meadow seventeen violins');
+    await vault.lifecycle.recover(vault.recoveryKey, 'copper meadow seventeen violins');
     const after = wrappedRows();
     expect([...after.keys()].filter((id) => after.get(id) !== created.get(id))).toEqual([
       'mk/therapist',
@@ -139,10 +139,12 @@ describe('therapist passphrase and recovery', () => {
       reason: expect.stringContaining('emergency access'),
     });
     vault.lifecycle.lock('user');
-    expect(() => vault.lifecycle.unlock(PASSPHRASE)).toThrow(
+    await expect(vault.lifecycle.unlock(PASSPHRASE)).rejects.toThrow(
       expect.objectContaining({ code: 'WRONG_PASSPHRASE' }),
     );
-    expect(vault.lifecycle.unlock('copper meadow seventeen violins').role).toBe('therapist');
+    expect((await vault.lifecycle.unlock('copper meadow seventeen violins')).role).toBe(
+      'therapist',
+    );
   });
 });
 
@@ -177,7 +179,7 @@ describe('auditors', () => {
 });
 
 describe('KDF parameters', () => {
-  it('are stored beside each passphrase-wrapped key', () => {
+  it('are stored beside each passphrase-wrapped key', async () => {
     const db = vault.lifecycle.opened().db;
     const row = db.prepare("SELECT kdf FROM wrapped_keys WHERE key_id = 'mk/therapist'").get() as {
       kdf: string;
@@ -187,6 +189,6 @@ describe('KDF parameters', () => {
       opsLimit: 2,
       memLimitBytes: 8 * 1024 * 1024,
     });
-    expect(vault.lifecycle.unlock(PASSPHRASE).role).toBe('therapist');
+    expect((await vault.lifecycle.unlock(PASSPHRASE)).role).toBe('therapist');
   });
 });

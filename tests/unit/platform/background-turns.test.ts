@@ -1,7 +1,11 @@
-// Main's background queue for retention: steps run in order, a turn ends once its budget is
-// spent (the rest runs in later turns, with timers between), and a failing step stops nothing.
+// Main's background queue (retention's steps and the unlock's checks): steps run in order, a turn
+// ends once its budget is spent (the rest runs in later turns, with timers between), a step that
+// may be long starts a turn of its own, and a failing step stops nothing.
 import { describe, expect, it } from 'vitest';
-import { BackgroundTurns } from '../../../electron/core/retention/background-turns';
+import {
+  BackgroundTurns,
+  QueueStoppedError,
+} from '../../../electron/core/platform/background-turns';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -70,5 +74,37 @@ describe('BackgroundTurns', () => {
     await nextTurn();
     await nextTurn();
     expect(ran).toEqual(['after']);
+  });
+
+  it('starts a turn with a step that may be long, never after others in the same turn', async () => {
+    let clock = 0;
+    const turns = new BackgroundTurns(20, () => clock);
+    const ran: string[] = [];
+    const step = (name: string, cost: number) => () => {
+      clock += cost;
+      ran.push(name);
+    };
+    turns.push(step('small', 5));
+    turns.run(step('client', 15), { startsTurn: true }).catch(() => undefined);
+    turns.push(step('after', 1));
+    await nextTurn();
+    // 5 of 20 spent, but the long step waits for a turn of its own; what follows it may join it.
+    expect(ran).toEqual(['small']);
+    await nextTurn();
+    expect(ran).toEqual(['small', 'client', 'after']);
+  });
+
+  it('tells a step’s result or error, and refuses the steps a stop dropped', async () => {
+    const turns = new BackgroundTurns();
+    await expect(turns.run(() => 42)).resolves.toBe(42);
+    await expect(
+      turns.run(() => {
+        throw new Error('a full disk');
+      }),
+    ).rejects.toThrow('a full disk');
+    const dropped = turns.run(() => 'never');
+    turns.stop();
+    await expect(dropped).rejects.toBeInstanceOf(QueueStoppedError);
+    await expect(turns.run(() => 'after')).rejects.toBeInstanceOf(QueueStoppedError);
   });
 });
