@@ -14,6 +14,8 @@ export default defineConfig({
             import.meta.dirname,
             'electron/core/audit/audit-index-worker.ts',
           ),
+          // Started by main as a worker thread for each unlock's Argon2id (platform/kdf.ts).
+          'kdf-worker': resolve(import.meta.dirname, 'electron/core/platform/kdf-worker.ts'),
           // Started by main as a utility process (file-check-process.ts): the whole-file check.
           'file-check': resolve(import.meta.dirname, 'electron/file-check-child.ts'),
         },

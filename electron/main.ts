@@ -15,6 +15,8 @@ startApp({
     createCore({
       ...options,
       auditIndexWorker: path.join(bundleDir, 'audit-index-worker.js'),
+      // The unlock's Argon2id, in a worker thread beside it.
+      kdfWorker: path.join(bundleDir, 'kdf-worker.js'),
       fileCheckSpawner: utilityFileCheck(path.join(bundleDir, 'file-check.js')),
     }),
   rendererDir: path.join(bundleDir, '../renderer'),

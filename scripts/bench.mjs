@@ -27,6 +27,8 @@ if (cli.status !== 0) process.exit(cli.status ?? 1);
 const outDir = path.join(projectRoot, 'node_modules', '.cache', 'bench');
 mkdirSync(outDir, { recursive: true });
 const outfile = path.join(outDir, `bench-${process.pid}.mjs`);
+// The unlock's KDF worker thread, built as the app builds it beside main.js (`unlock` group).
+const kdfWorker = path.join(outDir, `kdf-worker-${process.pid}.mjs`);
 
 try {
   await build({
@@ -47,13 +49,28 @@ try {
       ...builtinModules.map((name) => `node:${name}`),
     ],
   });
+  await build({
+    entryPoints: [path.join(projectRoot, 'electron/core/platform/kdf-worker.ts')],
+    outfile: kdfWorker,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    external: ['libsodium-wrappers-sumo', ...builtinModules.map((name) => `node:${name}`)],
+  });
   const run = spawnSync(
     process.execPath,
     // --expose-gc: a figure may collect the garbage its own setup made before its clock starts.
     ['--enable-source-maps', '--expose-gc', outfile, ...process.argv.slice(2)],
-    { cwd: projectRoot, stdio: 'inherit' },
+    {
+      cwd: projectRoot,
+      stdio: 'inherit',
+      env: { ...process.env, SESSION_VAULT_BENCH_KDF_WORKER: kdfWorker },
+    },
   );
   process.exitCode = run.status ?? 1;
 } finally {
   rmSync(outfile, { force: true });
+  rmSync(kdfWorker, { force: true });
 }

@@ -39,6 +39,7 @@ import { MicrophoneChoice } from './recording/microphone-choice';
 import { Recorder } from './recording/recorder';
 import { SWEEP_INTERVAL_MS, createSweeper } from './retention/sweeper';
 import { BackgroundTurns } from './platform/background-turns';
+import { KdfThread, deriveOnMain } from './platform/kdf';
 import { watchLastLock } from './vault/last-lock';
 import { VaultService } from './vault/vault-service';
 import { logClockNotices } from './vault/clock-notices';
@@ -94,6 +95,11 @@ export interface CoreOptions {
    * Absent: in slices on main.
    */
   auditIndexWorker?: string | URL;
+  /**
+   * The built kdf-worker script: the therapist's unlock runs Argon2id in a worker thread (about
+   * 425 ms at DEFAULT_KDF that main would otherwise stand still for). Absent: on main.
+   */
+  kdfWorker?: string | URL;
   /** Starts the background whole-file check; plain Node spawning itself unless given (the app). */
   fileCheckSpawner?: FileCheckSpawner;
   /** This laptop's name for the recovery sheet; the OS host name unless a test names it. */
@@ -150,6 +156,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const now = (): number => clock.now();
   // Main's one background queue: the unlock's checks, sweeps and removals share each turn.
   const turns = new BackgroundTurns();
+  // The unlock's Argon2id, in a worker thread when the app gives its script.
+  const kdfThread = options.kdfWorker === undefined ? null : new KdfThread(options.kdfWorker);
   const lifecycle = new VaultService(
     options.dataDir,
     now,
@@ -158,6 +166,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     clock,
     options.newRecordingStorage,
     turns,
+    kdfThread?.derive ?? deriveOnMain,
   );
   // Closing events are named in the rollback anchor before they commit (the keeper is made below).
   const anchorAhead = {
@@ -426,6 +435,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       destroyer.stop();
       // Whatever is queued is dropped: due stays due, and an unlock still checking is refused.
       turns.stop();
+      kdfThread?.close();
       try {
         recorder.close('app closing');
       } catch {

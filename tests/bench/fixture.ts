@@ -8,6 +8,7 @@ import type { Database as Db } from 'better-sqlite3';
 import { initCrypto, randomBytes } from '../../electron/core/platform/crypto';
 import { checkpointAndTruncateWal } from '../../electron/core/platform/db';
 import type { KdfCost } from '../../electron/core/vault/key-store';
+import type { DeriveKek } from '../../electron/core/platform/kdf';
 import { VaultService } from '../../electron/core/vault/vault-service';
 import { tempFolder } from './harness';
 
@@ -52,6 +53,8 @@ export async function createVault(options: {
   name: string;
   /** Where recordings keep their chunks; the page-size study measures the `chunks` table. */
   newRecordingStorage?: 'file' | 'sqlite';
+  /** Where the unlock's Argon2id runs (on main unless given). */
+  derive?: DeriveKek;
 }): Promise<BenchVault> {
   await initCrypto();
   const folder = tempFolder(options.name);
@@ -63,6 +66,8 @@ export async function createVault(options: {
     randomBytes(32),
     undefined,
     options.newRecordingStorage,
+    undefined,
+    options.derive,
   );
   try {
     withNewFilePageSize(options.pageSize ?? null, () =>

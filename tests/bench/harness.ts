@@ -1,8 +1,8 @@
-// Shared pieces of the benchmarks: figures, options, statistics, temp folders, the vault fixture.
+// Shared pieces of the benchmarks: figures, options, statistics, temp folders, the event-loop monitor.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 /** One measured figure. `baseline` is the comparison figure from the same run, or null. */
 export interface Figure {
@@ -68,4 +68,40 @@ export function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The event loop's longest stall while `work` runs (monitorEventLoopDelay's max, 1 ms
+ * resolution), and what `work` returns (the longest answer it awaited, for the note).
+ */
+export async function longestStall(
+  work: () => Promise<number>,
+): Promise<{ loop: number; call: number }> {
+  const monitor = monitorEventLoopDelay({ resolution: 1 });
+  monitor.enable();
+  let longestCall = 0;
+  try {
+    // The monitor records the time between two of its timer's firings: a block before its first
+    // firing would not count, so the work starts once it has fired.
+    await settle(10);
+    longestCall = await work();
+    // A timer must fire before disabling, or a stall just before is not sampled.
+    await settle(10);
+  } finally {
+    monitor.disable();
+  }
+  return { loop: monitor.max / 1e6, call: longestCall };
+}
+
+/** Refuses to measure with a monitor that would not see a 60 ms block of main. */
+export async function checkMonitor(): Promise<void> {
+  const { loop } = await longestStall(async () => {
+    await settle(5);
+    const until = now() + 60;
+    while (now() < until);
+    return 0;
+  });
+  if (loop < 55) throw new Error(`the event-loop monitor read a 60 ms block as ${loop} ms`);
 }

@@ -14,7 +14,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import type { Core } from '../../electron/core/create-core';
 import { RECORDINGS_FOLDER } from '../../electron/core/recording/audio-file';
@@ -23,7 +22,9 @@ import { PASSPHRASE } from './fixture';
 import {
   type BenchGroup,
   type Figure,
+  checkMonitor,
   log,
+  longestStall,
   median,
   now,
   percentile,
@@ -38,35 +39,6 @@ const TICK_MS = 1000;
 const CHUNK_BYTES = 4000;
 /** The audit tool as a user runs it; `npm run bench` builds its bundle first. */
 const CLI = join(process.cwd(), 'bin', 'session-vault-audit.mjs');
-
-/** The event loop's longest stall while `work` runs; the monitor samples on timers. */
-async function longestStall(work: () => Promise<number>): Promise<{ loop: number; call: number }> {
-  const monitor = monitorEventLoopDelay({ resolution: 1 });
-  monitor.enable();
-  let longestCall = 0;
-  try {
-    // The monitor records the time between two of its timer's firings: a block before its first
-    // firing would not count, so the work starts once it has fired.
-    await settle(10);
-    longestCall = await work();
-    // A timer must fire before disabling, or a stall just before is not sampled.
-    await settle(10);
-  } finally {
-    monitor.disable();
-  }
-  return { loop: monitor.max / 1e6, call: longestCall };
-}
-
-/** Refuses to measure with a monitor that would not see a 60 ms block of main. */
-async function checkMonitor(): Promise<void> {
-  const { loop } = await longestStall(async () => {
-    await settle(5);
-    const until = now() + 60;
-    while (now() < until);
-    return 0;
-  });
-  if (loop < 55) throw new Error(`the event-loop monitor read a 60 ms block as ${loop} ms`);
-}
 
 async function timed<T>(run: () => Promise<T> | T): Promise<{ value: T; ms: number }> {
   const started = now();

@@ -356,8 +356,9 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     kdf: { opsLimit: 2, memLimitBytes: 8 * 1024 * 1024 },
     // The speech file must reach the recording as it is, for the envelope comparison.
     roomAudioProcessing: false,
-    // The app's own built worker (npm run build), as electron/main.ts passes it.
+    // The app's own built workers (npm run build), as electron/main.ts passes them.
     auditIndexWorker: join(repoRoot, 'out/main/audit-index-worker.js'),
+    kdfWorker: join(repoRoot, 'out/main/kdf-worker.js'),
     ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
     captureHost: {
       open: async () => {

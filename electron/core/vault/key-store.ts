@@ -23,6 +23,7 @@ import {
   wrappedKeyTag,
   type WrappedKeyRow as TaggedRow,
 } from '../platform/wrapped-key-integrity';
+import type { DeriveKek } from '../platform/kdf';
 
 export type KdfCost = { opsLimit: number; memLimitBytes: number };
 
@@ -71,6 +72,15 @@ function wrapAssociatedData(vaultId: Uint8Array, keyId: string, kdf: string | nu
 /** The public hash rows carried before migration 40; read once, to re-tag an older vault. */
 function legacyIntegrityOf(row: WrappedKeyRow): Uint8Array {
   return hash(utf8.encode(row.key_id), utf8.encode(row.kdf ?? ''), row.nonce, row.ciphertext);
+}
+
+function parseKdf(kdf: string | null): KdfParams {
+  if (!kdf) throw new VaultError('VAULT_DAMAGED');
+  try {
+    return JSON.parse(kdf) as KdfParams;
+  } catch (cause) {
+    throw new VaultError('VAULT_DAMAGED', undefined, { cause });
+  }
 }
 
 function taggedRow(row: WrappedKeyRow): TaggedRow {
@@ -204,13 +214,7 @@ export class KeyStore {
 
   /** The stored KDF parameters of a passphrase-wrapped key. */
   kdfOf(keyId: string): KdfParams {
-    const row = this.row(keyId);
-    if (!row.kdf) throw new VaultError('VAULT_DAMAGED');
-    try {
-      return JSON.parse(row.kdf) as KdfParams;
-    } catch (cause) {
-      throw new VaultError('VAULT_DAMAGED', undefined, { cause });
-    }
+    return parseKdf(this.row(keyId).kdf);
   }
 
   /**
@@ -223,29 +227,61 @@ export class KeyStore {
     wrappingKey: Uint8Array | (() => Uint8Array),
     wrongKeyError: VaultError,
   ): Uint8Array {
+    const row = this.intactRow(keyId);
+    const key = typeof wrappingKey === 'function' ? wrappingKey() : wrappingKey;
+    try {
+      const opened = row.open(key);
+      if (!opened) throw wrongKeyError;
+      return opened;
+    } finally {
+      if (typeof wrappingKey === 'function') wipe(key);
+    }
+  }
+
+  /**
+   * `take` with the KEK derived from `secret` by `derive` (in a worker thread: kdf.ts). The row
+   * is read once: its tag is checked before the KDF runs, and the same row is opened after.
+   */
+  async takeWithSecret(
+    keyId: string,
+    secret: Uint8Array,
+    derive: DeriveKek,
+    wrongKeyError: VaultError,
+  ): Promise<Uint8Array> {
+    const row = this.intactRow(keyId);
+    const kek = await derive(secret, row.kdf());
+    try {
+      const opened = row.open(kek);
+      if (!opened) throw wrongKeyError;
+      return opened;
+    } finally {
+      wipe(kek);
+    }
+  }
+
+  /** The row with its tag checked (DamagedKeyError otherwise), and how to open it. */
+  private intactRow(keyId: string): {
+    kdf: () => KdfParams;
+    open: (wrappingKey: Uint8Array) => Uint8Array | null;
+  } {
     const row = this.row(keyId);
     const tagged = taggedRow(row);
-    const unwrap = (): Uint8Array | null => {
-      const key = typeof wrappingKey === 'function' ? wrappingKey() : wrappingKey;
-      try {
-        return open(
-          key,
-          { nonce: tagged.nonce, ciphertext: tagged.ciphertext },
-          wrapAssociatedData(this.vaultId, keyId, row.kdf),
-        );
-      } finally {
-        if (typeof wrappingKey === 'function') wipe(key);
-      }
-    };
     // A copy from another computer carries that computer's tags: nothing is called damaged there.
     const storedTag =
       this.tagOwner() === 'other-device'
         ? wrappedKeyTag(this.integrityKey, this.vaultId, tagged)
         : new Uint8Array(row.integrity);
-    const outcome = unwrapCheckedKey(this.integrityKey, this.vaultId, tagged, storedTag, unwrap);
-    if (outcome.kind === 'tampered') throw new DamagedKeyError(keyId);
-    if (outcome.kind === 'wrong-secret') throw wrongKeyError;
-    return outcome.key;
+    if (!equalBytes(wrappedKeyTag(this.integrityKey, this.vaultId, tagged), storedTag))
+      throw new DamagedKeyError(keyId);
+    return {
+      kdf: () => parseKdf(row.kdf),
+      open: (wrappingKey) =>
+        open(
+          wrappingKey,
+          { nonce: tagged.nonce, ciphertext: tagged.ciphertext },
+          wrapAssociatedData(this.vaultId, keyId, row.kdf),
+        ),
+    };
   }
 
   /**

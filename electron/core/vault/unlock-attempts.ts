@@ -3,7 +3,8 @@
 // until the delay has passed (unlock-throttle.ts).
 import { refusalReason, type AuditAction } from '../../../shared/api';
 import { VaultError } from '../../../shared/errors';
-import { utf8 } from '../platform/crypto';
+import { utf8, wipe } from '../platform/crypto';
+import { KdfError, type DeriveKek } from '../platform/kdf';
 import { DamagedKeyError, unwrapWithSecret } from './key-store';
 import type { OpenVault } from './open-vault';
 
@@ -42,31 +43,75 @@ export function unwrapMasterKey(
   try {
     return unwrapWithSecret(vault.keys, keyId, utf8.encode(secret), wrong);
   } catch (error) {
-    if (error === wrong) {
-      vault.throttle.recordFailure(THERAPIST);
+    throw refusalOf(vault, action, keyId, error, wrong);
+  }
+}
+
+/**
+ * `unwrapMasterKey` with the KDF run by `derive` (a worker thread in the app: platform/kdf.ts),
+ * so main goes on meanwhile. The caller lets one try run at a time, or the throttle would count
+ * the failures of tries made together only after all of them had run.
+ */
+export async function unwrapMasterKeyOffMain(
+  vault: OpenVault,
+  action: AuditAction,
+  keyId: string,
+  secret: string,
+  wrong: VaultError,
+  derive: DeriveKek,
+): Promise<Uint8Array> {
+  const bytes = utf8.encode(secret);
+  try {
+    return await vault.keys.takeWithSecret(keyId, bytes, derive, wrong);
+  } catch (error) {
+    if (error instanceof KdfError) {
+      // Not a try and not damage: logged as what it was, and answered as an internal failure.
       vault.audit.append({
         actorRole: 'unknown',
         action,
-        outcome: 'refused',
-        reason: wrong.code.toLowerCase(),
+        outcome: 'failed',
+        reason: 'key derivation failed',
       });
-      const retryAfterMs = vault.throttle.retryAfterMs(THERAPIST);
-      throw new VaultError(wrong.code, undefined, retryAfterMs > 0 ? { retryAfterMs } : undefined);
+      throw error;
     }
+    throw refusalOf(vault, action, keyId, error, wrong);
+  } finally {
+    wipe(bytes);
+  }
+}
+
+/** A failed try, counted (a wrong secret) or named (a damaged key) and logged: what to throw. */
+function refusalOf(
+  vault: OpenVault,
+  action: AuditAction,
+  keyId: string,
+  error: unknown,
+  wrong: VaultError,
+): unknown {
+  if (error === wrong) {
+    vault.throttle.recordFailure(THERAPIST);
     vault.audit.append({
       actorRole: 'unknown',
       action,
-      outcome: 'failed',
-      reason: 'wrapped key damaged',
+      outcome: 'refused',
+      reason: wrong.code.toLowerCase(),
     });
-    if (error instanceof DamagedKeyError) {
-      alarmDamagedKey(vault, keyId, null);
-      // Without this key the vault cannot open: damage to the vault, said as such, never a try.
-      throw new VaultError(
-        'VAULT_DAMAGED',
-        'The key this secret opens was changed outside Session Vault, so it was not used. This is not a wrong passphrase or recovery key, and the try was not counted. The other of the two (passphrase or recovery key) may still open the vault.',
-      );
-    }
-    throw error;
+    const retryAfterMs = vault.throttle.retryAfterMs(THERAPIST);
+    return new VaultError(wrong.code, undefined, retryAfterMs > 0 ? { retryAfterMs } : undefined);
   }
+  vault.audit.append({
+    actorRole: 'unknown',
+    action,
+    outcome: 'failed',
+    reason: 'wrapped key damaged',
+  });
+  if (error instanceof DamagedKeyError) {
+    alarmDamagedKey(vault, keyId, null);
+    // Without this key the vault cannot open: damage to the vault, said as such, never a try.
+    return new VaultError(
+      'VAULT_DAMAGED',
+      'The key this secret opens was changed outside Session Vault, so it was not used. This is not a wrong passphrase or recovery key, and the try was not counted. The other of the two (passphrase or recovery key) may still open the vault.',
+    );
+  }
+  return error;
 }

@@ -24,8 +24,9 @@ import type { ChunkStorage } from '../recording/recording-row-store';
 import { attachVault, type OpenVault } from './open-vault';
 import { reconcileSignedState } from './state-reconcile';
 import { BackgroundTurns } from '../platform/background-turns';
+import { deriveOnMain, type DeriveKek } from '../platform/kdf';
 import { checkStateKeys } from './state-keys';
-import { THERAPIST, refuseWhileDelayed, unwrapMasterKey } from './unlock-attempts';
+import { THERAPIST, refuseWhileDelayed, unwrapMasterKeyOffMain } from './unlock-attempts';
 import { changePassphrase } from './change-passphrase';
 import { DEFAULT_IDLE_LOCK_MINUTES, initialiseVault } from './initialise-vault';
 
@@ -50,6 +51,8 @@ export class VaultService {
    * client's or auditor's session cancels it, and its master key is wiped at once.
    */
   private unlocking: { masterKey: Uint8Array; cancelled: boolean } | null = null;
+  /** The therapist's tries with a secret, one after another (oneTry). */
+  private tries: Promise<unknown> = Promise.resolve();
   private readonly lockListeners = new Set<(reason: string) => void>();
   private readonly unlockListeners = new Set<() => void>();
   private folderLock: VaultLock | null = null;
@@ -70,6 +73,8 @@ export class VaultService {
     private readonly newRecordingStorage: ChunkStorage = 'file',
     /** Main's one background queue (createCore's): the unlock's checks run in its turns. */
     private readonly turns: BackgroundTurns = new BackgroundTurns(),
+    /** Where the unlock's Argon2id runs: a worker thread in the app (platform/kdf.ts). */
+    private readonly derive: DeriveKek = deriveOnMain,
   ) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.path = join(dataDir, VAULT_FILE_NAME);
@@ -227,11 +232,12 @@ export class VaultService {
     reason: string | null,
     change: () => void = () => undefined,
   ): Promise<SessionInfo> {
-    const vault = this.opened();
     let secretBytes: Uint8Array | null = null;
     let auditSecrets: AuditSecrets | null = null;
     const attempt = { masterKey, cancelled: false };
     try {
+      // The app may have closed while the KDF ran.
+      const vault = this.opened();
       secretBytes = vault.keys.take(
         KEY_IDS.auditSecrets,
         masterKey,
@@ -301,33 +307,48 @@ export class VaultService {
     this.logLock({ actorRole: 'therapist', action: 'session.lock', outcome: 'ok', reason });
   }
 
+  /**
+   * Runs one try with a secret after any before it has answered: its KDF runs off main, and tries
+   * sent together would otherwise all pass the throttle before the first failure was counted (and
+   * each would take the KDF's memory at once).
+   */
+  private oneTry<T>(attempt: () => Promise<T>): Promise<T> {
+    const run = this.tries.then(attempt, attempt);
+    this.tries = run.catch(() => undefined);
+    return run;
+  }
+
   async unlock(passphrase: string): Promise<SessionInfo> {
     // Whoever is signed in stays signed in until the passphrase proves right.
-    refuseWhileDelayed(this.opened(), 'session.unlock');
-    const wrong = new VaultError('WRONG_PASSPHRASE');
-    const masterKey = unwrapMasterKey(
-      this.opened(),
-      'session.unlock',
-      KEY_IDS.therapistMasterKey,
-      passphrase,
-      wrong,
-    );
+    const masterKey = await this.oneTry(() => {
+      refuseWhileDelayed(this.opened(), 'session.unlock');
+      return unwrapMasterKeyOffMain(
+        this.opened(),
+        'session.unlock',
+        KEY_IDS.therapistMasterKey,
+        passphrase,
+        new VaultError('WRONG_PASSPHRASE'),
+        this.derive,
+      );
+    });
     return this.finishUnlock(masterKey, 'session.unlock', null);
   }
 
   /** Emergency access: the recovery key opens the vault and a new passphrase replaces the old. */
   async recover(recoveryKey: string, newPassphrase: string): Promise<SessionInfo> {
     if (!assessPassphrase(newPassphrase).acceptable) throw new VaultError('WEAK_PASSPHRASE');
-    refuseWhileDelayed(this.opened(), 'session.recover');
-    const wrong = new VaultError('WRONG_RECOVERY_KEY');
     const normalized = normalizeRecoveryKey(recoveryKey) ?? recoveryKey;
-    const masterKey = unwrapMasterKey(
-      this.opened(),
-      'session.recover',
-      KEY_IDS.recoveryMasterKey,
-      normalized,
-      wrong,
-    );
+    const masterKey = await this.oneTry(() => {
+      refuseWhileDelayed(this.opened(), 'session.recover');
+      return unwrapMasterKeyOffMain(
+        this.opened(),
+        'session.recover',
+        KEY_IDS.recoveryMasterKey,
+        normalized,
+        new VaultError('WRONG_RECOVERY_KEY'),
+        this.derive,
+      );
+    });
     // The new passphrase, the log entry and the checkpoint land together or not at all.
     return this.finishUnlock(
       masterKey,

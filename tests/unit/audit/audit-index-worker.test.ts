@@ -6,7 +6,7 @@ import { AuditLog } from '../../../electron/core/audit/audit-log';
 import { call, refusal } from '../helpers/practice-helpers';
 import { PASSPHRASE } from '../helpers/kernel-helpers';
 import { fill, newCoreVault, type TestVault } from '../helpers/audit-helpers';
-import { builtIndexWorker } from '../helpers/index-worker-build';
+import { builtIndexWorker } from '../helpers/worker-build';
 
 const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 const ACTIONS = ['recording.play', 'recording.start', 'consent.sign', 'session.unlock'];

@@ -18,7 +18,7 @@ import {
 import { PASSPHRASE } from '../helpers/kernel-helpers';
 import { verifyBundle } from '../../../cli/verify';
 import type { AuditBundle } from '../../../electron/core/audit/audit-bundle';
-import { builtIndexWorker } from '../helpers/index-worker-build';
+import { builtIndexWorker } from '../helpers/worker-build';
 import { call, refusal } from '../helpers/practice-helpers';
 
 const cleanups: (() => void)[] = [];
