@@ -37,6 +37,14 @@ export interface MovedDeadline {
 /** Whom a client's summary is for: only the therapist lists, adds and renames clients. */
 const THERAPIST: Actor = { role: 'therapist', id: 'therapist' };
 
+/**
+ * A turn of main for whatever waits, between a revocation's or an end of therapy's commit (its
+ * deadlines re-signed, 20 ms for 30 recordings) and the destruction's own checks: together they
+ * held main 40–60 ms (issue 16, `destroy_30_max_block_ms`). Nothing is playable in between: the
+ * commit has already recorded the end and set each deadline, and `decide()` refuses from them.
+ */
+const afterOtherWork = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export class ConsentService {
   constructor(
     private readonly lifecycle: VaultService,
@@ -400,6 +408,7 @@ export class ConsentService {
       });
     });
     this.onConsentEnded(clientId, 'consent revoked');
+    await afterOtherWork();
     return { destroyed: await this.destroyer.sweep('revocation', clientId) };
   }
 
@@ -431,6 +440,7 @@ export class ConsentService {
       });
     });
     this.onConsentEnded(clientId, 'therapy ended');
+    await afterOtherWork();
     return { destroyed: await this.destroyer.sweep('termination') };
   }
 

@@ -107,4 +107,28 @@ describe('BackgroundTurns', () => {
     await expect(dropped).rejects.toBeInstanceOf(QueueStoppedError);
     await expect(turns.run(() => 'after')).rejects.toBeInstanceOf(QueueStoppedError);
   });
+
+  it('counts main’s other work since the turn was asked for, and gives way to it once', async () => {
+    let clock = 0;
+    const turns = new BackgroundTurns(20, () => clock);
+    const ran: string[] = [];
+    const step = (name: string) => () => {
+      clock += 8;
+      ran.push(name);
+    };
+    for (const name of ['a', 'b', 'c']) turns.push(step(name));
+    // The request that queued them goes on for 10 "ms" in the same iteration: 10 are left.
+    clock += 10;
+    await nextTurn();
+    expect(ran).toEqual(['a', 'b']);
+
+    turns.push(step('d'));
+    // This time it goes on for a whole budget: the turn waits for the next iteration, once.
+    clock += 25;
+    await nextTurn();
+    expect(ran).toEqual(['a', 'b']);
+    clock += 25;
+    await nextTurn();
+    expect(ran).toEqual(['a', 'b', 'c']);
+  });
 });
