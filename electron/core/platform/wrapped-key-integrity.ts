@@ -58,6 +58,16 @@ export type UnwrapOutcome =
   /** The row is not the one this vault wrote: a tamper alarm, never a wrong secret. */
   | { kind: 'tampered' };
 
+/** True when the row is the one this vault wrote: its tag matches the stored one. */
+export function tagMatches(
+  integrityKey: Uint8Array,
+  vaultId: Uint8Array,
+  row: WrappedKeyRow,
+  storedTag: Uint8Array,
+): boolean {
+  return equalBytes(wrappedKeyTag(integrityKey, vaultId, row), storedTag);
+}
+
 /**
  * Checks the tag first, so a tampered row costs no Argon2id run and no try; only then calls
  * `unwrap` (derive the KEK, open the row), which returns null for a wrong secret.
@@ -69,8 +79,7 @@ export function unwrapCheckedKey(
   storedTag: Uint8Array,
   unwrap: () => Uint8Array | null,
 ): UnwrapOutcome {
-  if (!equalBytes(wrappedKeyTag(integrityKey, vaultId, row), storedTag))
-    return { kind: 'tampered' };
+  if (!tagMatches(integrityKey, vaultId, row, storedTag)) return { kind: 'tampered' };
   const key = unwrap();
   return key ? { kind: 'opened', key } : { kind: 'wrong-secret' };
 }

@@ -19,6 +19,7 @@ import {
 } from '../platform/crypto';
 import {
   deviceCheckOf,
+  tagMatches,
   unwrapCheckedKey,
   wrappedKeyTag,
   type WrappedKeyRow as TaggedRow,
@@ -271,7 +272,7 @@ export class KeyStore {
       this.tagOwner() === 'other-device'
         ? wrappedKeyTag(this.integrityKey, this.vaultId, tagged)
         : new Uint8Array(row.integrity);
-    if (!equalBytes(wrappedKeyTag(this.integrityKey, this.vaultId, tagged), storedTag))
+    if (!tagMatches(this.integrityKey, this.vaultId, tagged, storedTag))
       throw new DamagedKeyError(keyId);
     return {
       kdf: () => parseKdf(row.kdf),
