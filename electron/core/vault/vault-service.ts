@@ -308,11 +308,20 @@ export class VaultService {
   }
 
   /**
-   * Runs one try with a secret after any before it has answered: its KDF runs off main, and tries
-   * sent together would otherwise all pass the throttle before the first failure was counted (and
-   * each would take the KDF's memory at once).
+   * One try with a secret, after any before it has answered: the delay is checked, then the KDF
+   * runs off main and the master key is unwrapped. Tries sent together would otherwise all pass
+   * the throttle before the first failure was counted (and each take the KDF's memory at once).
    */
-  private oneTry<T>(attempt: () => Promise<T>): Promise<T> {
+  private oneTry(
+    action: 'session.unlock' | 'session.recover',
+    keyId: string,
+    secret: string,
+    wrong: VaultError,
+  ): Promise<Uint8Array> {
+    const attempt = () => {
+      refuseWhileDelayed(this.opened(), action);
+      return unwrapMasterKeyOffMain(this.opened(), action, keyId, secret, wrong, this.derive);
+    };
     const run = this.tries.then(attempt, attempt);
     this.tries = run.catch(() => undefined);
     return run;
@@ -320,35 +329,24 @@ export class VaultService {
 
   async unlock(passphrase: string): Promise<SessionInfo> {
     // Whoever is signed in stays signed in until the passphrase proves right.
-    const masterKey = await this.oneTry(() => {
-      refuseWhileDelayed(this.opened(), 'session.unlock');
-      return unwrapMasterKeyOffMain(
-        this.opened(),
-        'session.unlock',
-        KEY_IDS.therapistMasterKey,
-        passphrase,
-        new VaultError('WRONG_PASSPHRASE'),
-        this.derive,
-      );
-    });
+    const masterKey = await this.oneTry(
+      'session.unlock',
+      KEY_IDS.therapistMasterKey,
+      passphrase,
+      new VaultError('WRONG_PASSPHRASE'),
+    );
     return this.finishUnlock(masterKey, 'session.unlock', null);
   }
 
   /** Emergency access: the recovery key opens the vault and a new passphrase replaces the old. */
   async recover(recoveryKey: string, newPassphrase: string): Promise<SessionInfo> {
     if (!assessPassphrase(newPassphrase).acceptable) throw new VaultError('WEAK_PASSPHRASE');
-    const normalized = normalizeRecoveryKey(recoveryKey) ?? recoveryKey;
-    const masterKey = await this.oneTry(() => {
-      refuseWhileDelayed(this.opened(), 'session.recover');
-      return unwrapMasterKeyOffMain(
-        this.opened(),
-        'session.recover',
-        KEY_IDS.recoveryMasterKey,
-        normalized,
-        new VaultError('WRONG_RECOVERY_KEY'),
-        this.derive,
-      );
-    });
+    const masterKey = await this.oneTry(
+      'session.recover',
+      KEY_IDS.recoveryMasterKey,
+      normalizeRecoveryKey(recoveryKey) ?? recoveryKey,
+      new VaultError('WRONG_RECOVERY_KEY'),
+    );
     // The new passphrase, the log entry and the checkpoint land together or not at all.
     return this.finishUnlock(
       masterKey,

@@ -47,6 +47,14 @@ async function askedMeanwhile<T>(unlocking: Promise<unknown>, ask: () => Promise
   return answers;
 }
 
+/** Starts an unlock; resolves with its refusal, or null if it answers (a test then fails). */
+function unlockCutShort(): Promise<unknown> {
+  return call(practice.core, 'session.unlock', { passphrase: PASSPHRASE }).then(
+    () => null,
+    (error: unknown) => error,
+  );
+}
+
 describe('the therapist unlock, client by client', () => {
   it('answers other requests while it checks, and nothing of the therapist’s before the last client', async () => {
     // Every recording's deadline pushed to 2099 in the file while locked: each client's check names
@@ -79,11 +87,7 @@ describe('the therapist unlock, client by client', () => {
   });
 
   it('is refused when the vault is locked during the checks, and the next unlock checks all', async () => {
-    const unlocking = call(practice.core, 'session.unlock', { passphrase: PASSPHRASE });
-    const refused = unlocking.then(
-      () => null,
-      (error: unknown) => error,
-    );
+    const refused = unlockCutShort();
     await nextTurn();
     await call(practice.core, 'session.lock');
     expect(await refused).toMatchObject({ code: 'VAULT_LOCKED' });
@@ -102,11 +106,7 @@ describe('the therapist unlock, client by client', () => {
   });
 
   it('is refused, not left waiting, when the app quits during the checks', async () => {
-    const unlocking = call(practice.core, 'session.unlock', { passphrase: PASSPHRASE });
-    const refused = unlocking.then(
-      () => null,
-      (error: unknown) => error,
-    );
+    const refused = unlockCutShort();
     await nextTurn();
     practice.core.close();
     expect(await refused).toMatchObject({ code: 'VAULT_LOCKED' });
