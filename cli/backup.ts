@@ -1,7 +1,9 @@
 // `backup`: a consistent copy of the vault file, safe while the app runs: a read transaction pins
 // a snapshot, the file and then its WAL are copied, and the copy recovers to a whole commit at or
 // after that snapshot. SQLite's online backup restarted on every write and never finished while
-// a session recorded (issue 16); a held snapshot is never restarted by a writer. The copy is the same ciphertext: it stays encrypted and needs the same
+// a session recorded (issue 16); a held snapshot is never restarted by a writer. While a session
+// records, the copy uses the disk only in the gaps between its appends (`writer-gaps.ts`).
+// The copy is the same ciphertext: it stays encrypted and needs the same
 // passphrase. It never overwrites a file, and it is checked before it takes its final name.
 // It is one owner-only file: no journal beside it, nothing readable by other accounts. Recordings
 // made since migration 0070 keep their audio in files of their own: those of every recording the
@@ -28,6 +30,7 @@ import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VAULT_FILE_NAME } from '../electron/core/platform/db';
 import { RECORDINGS_FOLDER, audioFilePath } from '../electron/core/recording/audio-file';
+import { WriterGaps, type RecordingNow } from './writer-gaps';
 
 export interface BackupReport {
   ok: boolean;
@@ -43,12 +46,11 @@ function fail(exitCode: 1 | 3, message: string): BackupReport {
 /** Read and written a piece at a time, so the app's writes keep their turn on the disk. */
 const PIECE_BYTES = 1024 * 1024;
 /**
- * Dirty data is flushed this often, so a recording's `fdatasync` (one per second of audio) never
- * queues behind more than a few milliseconds of the backup's writes. Each finished file copied
- * whole by the kernel and synced once (14.4 MB, about 28 ms of disk) made `capture.chunk`'s p99
- * during a backup 3.2 × its value without one; every 4 MiB it was 0.72 ×, every 2 MiB 1.5–1.6 ×
- * (bound 2), at 0.85 × and 0.50–0.78 × the speed of `cp` then `sync` (bound 0.5; one run each,
- * docs/benchmarks.md, issue 16).
+ * Dirty data is flushed this often, so the flush that ends the backup's share of a recording's
+ * gap (`WriterGaps`) is short, and with nobody recording the page cache never holds much of the
+ * copy. Flushing more often did not keep the backup out of a recording's way by itself: every
+ * 0.5 MiB, an append's p99 was still 2–4 × its value without a backup, at 0.7 × the speed
+ * (docs/benchmarks.md, issue 16).
  */
 const SYNC_EVERY_BYTES = 4 * 1024 * 1024;
 
@@ -61,6 +63,7 @@ async function copyInPieces(
   to: string,
   flags: 'r+' | 'w' | 'wx',
   piece: Buffer,
+  gaps: WriterGaps,
 ): Promise<void> {
   const source = await openFile(from, 'r').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
@@ -71,7 +74,13 @@ async function copyInPieces(
   try {
     const size = (await source.stat()).size;
     let sinceSync = 0;
+    const flush = async () => {
+      if (sinceSync === 0) return;
+      await target.datasync();
+      sinceSync = 0;
+    };
     for (let offset = 0; offset < size;) {
+      await gaps.nextTurn(flush);
       const { bytesRead } = await source.read(
         piece,
         0,
@@ -82,12 +91,10 @@ async function copyInPieces(
       await target.write(piece, 0, bytesRead, offset);
       offset += bytesRead;
       sinceSync += bytesRead;
-      if (sinceSync >= SYNC_EVERY_BYTES) {
-        await target.datasync();
-        sinceSync = 0;
-      }
+      if (sinceSync >= SYNC_EVERY_BYTES) await flush();
     }
-    await target.datasync();
+    await gaps.nextTurn(flush);
+    await flush();
   } finally {
     await target.close();
     await source.close();
@@ -119,7 +126,12 @@ interface SnapshotFile {
  * began, and its torn tail is cut when the restore first opens it. A file removed meanwhile
  * (destroyed since) is left out. The folder itself is synced last, so every name is on disk too.
  */
-async function copyRecordingFiles(vaultDir: string, files: SnapshotFile[], to: string) {
+async function copyRecordingFiles(
+  vaultDir: string,
+  files: SnapshotFile[],
+  to: string,
+  gaps: WriterGaps,
+) {
   if (files.length === 0) return;
   mkdirSync(to, { mode: 0o700 });
   const from = join(vaultDir, RECORDINGS_FOLDER);
@@ -132,7 +144,7 @@ async function copyRecordingFiles(vaultDir: string, files: SnapshotFile[], to: s
       const target = audioFilePath(to, file.id);
       try {
         piece ??= Buffer.allocUnsafe(PIECE_BYTES);
-        await copyInPieces(source, target, file.finished ? 'wx' : 'w', piece);
+        await copyInPieces(source, target, file.finished ? 'wx' : 'w', piece, gaps);
       } catch (error) {
         // The others stop at their next file: the partial copy is removed once all have.
         queue.length = 0;
@@ -172,6 +184,7 @@ export async function backup(vaultDir: string, outFile: string): Promise<BackupR
     );
   }
   const db = new Database(source, { readonly: true, fileMustExist: true });
+  let gaps: WriterGaps | undefined;
   let version: number;
   let vaultId: string;
   try {
@@ -187,9 +200,6 @@ export async function backup(vaultDir: string, outFile: string): Promise<BackupR
     // One buffer for every file: a fresh zero-filled 8 MiB per file took 181 ms of a backup of 12
     // recordings (load 20), growing with every recording. No zeros needed: only bytes just read
     // into it are written out.
-    const piece = Buffer.allocUnsafe(PIECE_BYTES);
-    await copyInPieces(source, partial, 'r+', piece);
-    await copyInPieces(`${source}-wal`, `${partial}-wal`, 'w', piece);
     const fileRecordings = hasStorageColumn(db)
       ? (
           db
@@ -199,11 +209,17 @@ export async function backup(vaultDir: string, outFile: string): Promise<BackupR
             .all() as { id: string; finished: number }[]
         ).map((row) => ({ id: row.id, finished: row.finished === 1 }))
       : [];
-    await copyRecordingFiles(vaultDir, fileRecordings, `${partial}.recordings`);
+    // A session recording now keeps its appends' turn on the disk: the copy goes in its gaps.
+    gaps = new WriterGaps(vaultDir, recordingNow(db));
+    const piece = Buffer.allocUnsafe(PIECE_BYTES);
+    await copyInPieces(source, partial, 'r+', piece, gaps);
+    await copyInPieces(`${source}-wal`, `${partial}-wal`, 'w', piece, gaps);
+    await copyRecordingFiles(vaultDir, fileRecordings, `${partial}.recordings`, gaps);
   } catch (error) {
     removeAll(partial);
     return fail(1, `The backup could not be written: ${(error as Error).message}`);
   } finally {
+    gaps?.close();
     if (db.inTransaction) db.exec('COMMIT');
     db.close();
   }
@@ -249,15 +265,33 @@ export async function backup(vaultDir: string, outFile: string): Promise<BackupR
     return fail(1, `The backup was not kept: ${(error as Error).message}.`);
   }
   removeAll(partial);
+  const heard =
+    gaps && gaps.writesHeard > 0
+      ? ` A session was recording: the copy went between its writes (${(gaps.waitedMs / 1000).toFixed(1)} s spent waiting).`
+      : '';
   return {
     ok: true,
     exitCode: 0,
-    message: `Backed up ${source} to ${outFile}${existsSync(`${outFile}.recordings`) ? ` and its recording files to ${outFile}.recordings` : ''} (schema ${version}, vault ${vaultId.toLowerCase()}). It is encrypted as the vault is: keep the passphrase or recovery key to open it.`,
+    message: `Backed up ${source} to ${outFile}${existsSync(`${outFile}.recordings`) ? ` and its recording files to ${outFile}.recordings` : ''} (schema ${version}, vault ${vaultId.toLowerCase()}).${heard} It is encrypted as the vault is: keep the passphrase or recovery key to open it.`,
   };
 }
 
+/** The recordings being made as the snapshot was taken, and where their chunks go. */
+function recordingNow(db: DatabaseHandle): RecordingNow[] {
+  const storage = hasStorageColumn(db) ? 'storage' : "'sqlite'";
+  return (
+    db
+      .prepare(
+        `SELECT recording_id AS id, ${storage} = 'file' AS inFile FROM recordings WHERE state = 'recording'`,
+      )
+      .all() as { id: string; inFile: number }[]
+  ).map((row) => ({ id: row.id, inFile: row.inFile === 1 }));
+}
+
 /** Vaults from before 0070 keep every recording in the file itself. */
-function hasStorageColumn(db: { prepare: (sql: string) => { all: () => unknown[] } }): boolean {
+type DatabaseHandle = { prepare: (sql: string) => { all: () => unknown[] } };
+
+function hasStorageColumn(db: DatabaseHandle): boolean {
   return (
     db.prepare("SELECT name FROM pragma_table_info('recordings')").all() as { name: string }[]
   ).some((column) => column.name === 'storage');

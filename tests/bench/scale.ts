@@ -240,14 +240,19 @@ async function unlockStall(core: Core, note: (extra: string) => string): Promise
 }
 
 /**
- * Chunks answered during backups before their p99 is taken, and the most backups for them. 100,
- * so the p99 is not simply the largest: at 20 it was, and one stall either side swung the ratio
- * from 0.36 to 5.8 between two runs of the same code.
+ * Chunks answered during backups before their p99 is taken, and the most backups for them. 200,
+ * so the p99 is the third largest: at 20 it was the largest, and one stall either side swung the
+ * ratio from 0.36 to 5.8 between two runs of the same code; at 100 it was the second, and a
+ * calm window's two stalls of 17–25 ms (none of the backup's doing) set the baseline.
  */
-const BUSY_SAMPLES = 100;
+const BUSY_SAMPLES = 200;
 const MAX_BUSY_BACKUPS = 50;
-/** After a backup's copy is deleted, before the calm seconds are counted: its unlinks settle. */
-const CALM_SETTLE_MS = 2000;
+/**
+ * After a backup's copy is deleted and its file system synced (the `discard` of its freed
+ * blocks goes out with that commit), before the calm seconds are counted. Two seconds after a
+ * plain delete, appends' p99 was still 27–147 ms in some windows, and the ratio read low.
+ */
+const CALM_SETTLE_MS = 3000;
 const BACKUP_IDS = [
   'backup_mb_s',
   'backup_vs_cp_sync_ratio',
@@ -444,9 +449,12 @@ async function backups(
 ): Promise<Figure[]> {
   const out = tempFolder('backup');
   const target = (name: string) => join(out.path, name);
-  const clear = () => {
+  // Synced after: the `discard` of the freed blocks goes out with that commit, not in the middle
+  // of what is measured next.
+  const clear = async () => {
     for (const name of readdirSync(out.path))
       rmSync(target(name), { recursive: true, force: true });
+    await runProcess('sync', ['-f', out.path]);
   };
   try {
     const files = vaultPaths(fixture.dataDir);
@@ -456,7 +464,7 @@ async function backups(
     await dropCacheAsync(files);
     const copy = await timed(() => runProcess('cp', ['-r', ...files, out.path]));
     if (copy.value.code !== 0) throw new Error(`cp failed: ${copy.value.stderr}`);
-    clear();
+    await clear();
     // The backup must be on disk before it is named; plain cp leaves it in the page cache. So the
     // second baseline is cp then coreutils `sync FILE...` (an fsync of every copied file and
     // folder), in one process, timed together.
@@ -472,10 +480,10 @@ async function backups(
     );
     if (copySynced.value.code !== 0)
       throw new Error(`cp and sync failed: ${copySynced.value.stderr}`);
-    clear();
+    await clear();
     await dropCacheAsync(files);
     const idleMs = await cliBackup(fixture.dataDir, target('idle.sqlite'));
-    clear();
+    await clear();
 
     // A client who is still in therapy records while the backup runs.
     const clientId = fixture.clients.at(-1)!.clientId;
@@ -494,7 +502,7 @@ async function backups(
         const startedAt = now();
         busyTimes.push(await cliBackup(fixture.dataDir, target('busy.sqlite')));
         const endedAt = now();
-        clear();
+        await clear();
         const these = session.appends.filter((a) => a.at >= startedAt && a.at < endedAt);
         during.push(...these);
         await settle(CALM_SETTLE_MS);

@@ -70,6 +70,8 @@ describe('backup while a session records', () => {
     const report = await running;
     expect(report).toMatchObject({ ok: true, exitCode: 0 });
     expect(sentDuring).toBeGreaterThan(0);
+    // It heard the session's appends to its recording's file (and went between them).
+    expect(report.message).toMatch(/A session was recording/);
 
     // The copy, as a vault of its own: it opens, unlocks and plays every second it held.
     const restoredDir = join(root, 'restored');
