@@ -139,10 +139,16 @@ export class WriterGaps {
    * comes; `flush` does nothing if nothing was written since the last.
    */
   async nextTurn(flush: () => Promise<void>): Promise<void> {
+    let flushed = false;
     for (;;) {
       const turn = this.#rhythm.turn(performance.now());
       if (turn.go) return;
-      if (turn.flushFirst) await flush();
+      if (turn.flushFirst && !flushed) {
+        await flush();
+        flushed = true;
+        // A write may have come during the flush: the turn is read again before waiting.
+        continue;
+      }
       const waitedFrom = performance.now();
       await new Promise<void>((resolve) => {
         const wake = () => {

@@ -144,4 +144,28 @@ describe('the writer gaps of a vault folder', () => {
       gaps.close();
     }
   });
+
+  it('goes on at once when the next write came while it flushed', async () => {
+    const audio = join(vaultDir, 'recordings', 'rec-1.audio');
+    appendFileSync(audio, 'x');
+    const gaps = new WriterGaps(vaultDir, [{ id: 'rec-1', inFile: true }]);
+    try {
+      await new Promise((r) => setTimeout(r, 850));
+      let resolved = false;
+      const turn = gaps
+        .nextTurn(async () => {
+          // The writer's next chunk lands while the backup's flush is on its way.
+          appendFileSync(audio, 'x');
+          await new Promise((r) => setTimeout(r, 50));
+        })
+        .then(() => (resolved = true));
+      // Had it slept on the wait it chose before the flush, it would sleep to 1.5 s after the
+      // first write: 400 ms from now.
+      await new Promise((r) => setTimeout(r, 250));
+      expect(resolved).toBe(true);
+      await turn;
+    } finally {
+      gaps.close();
+    }
+  });
 });
