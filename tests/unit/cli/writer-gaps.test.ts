@@ -14,7 +14,7 @@ describe('the writer rhythm', () => {
 
   it('waits out a write, uses the first part of the gap, then flushes and waits', () => {
     const rhythm = new WriterRhythm();
-    // A chunk a second: the audio frame, then the WAL commit a few milliseconds later.
+    // A chunk a second; two writes a few milliseconds apart are one burst.
     rhythm.noteWrite(1000);
     rhythm.noteWrite(1003);
     expect(rhythm.turn(1005)).toEqual({ go: false, waitMs: 8, flushFirst: false });
