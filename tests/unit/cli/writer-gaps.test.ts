@@ -118,14 +118,21 @@ describe('the writer gaps of a vault folder', () => {
     }
   });
 
-  it('holds a turn past its share of the gap until the next write, after flushing', async () => {
+  /**
+   * A recording's write, then the backup's gaps 850 ms later: the write just before the backup
+   * began counts, so the backup is past its 80 % of a second.
+   */
+  async function pastItsShare() {
     const audio = join(vaultDir, 'recordings', 'rec-1.audio');
     appendFileSync(audio, 'x');
-    // The recording's write just before the backup began counts: past 80 % of a second, the
-    // turn waits.
     const gaps = new WriterGaps(vaultDir, [{ id: 'rec-1', inFile: true }]);
+    await new Promise((r) => setTimeout(r, 850));
+    return { audio, gaps };
+  }
+
+  it('holds a turn past its share of the gap until the next write, after flushing', async () => {
+    const { audio, gaps } = await pastItsShare();
     try {
-      await new Promise((r) => setTimeout(r, 850));
       let flushes = 0;
       let resolved = false;
       const turn = gaps
@@ -146,11 +153,8 @@ describe('the writer gaps of a vault folder', () => {
   });
 
   it('goes on at once when the next write came while it flushed', async () => {
-    const audio = join(vaultDir, 'recordings', 'rec-1.audio');
-    appendFileSync(audio, 'x');
-    const gaps = new WriterGaps(vaultDir, [{ id: 'rec-1', inFile: true }]);
+    const { audio, gaps } = await pastItsShare();
     try {
-      await new Promise((r) => setTimeout(r, 850));
       let resolved = false;
       const turn = gaps
         .nextTurn(async () => {
