@@ -248,9 +248,9 @@ async function unlockStall(core: Core, note: (extra: string) => string): Promise
 const BUSY_SAMPLES = 200;
 const MAX_BUSY_BACKUPS = 50;
 /**
- * After a backup's copy is deleted and its file system synced (the `discard` of its freed
- * blocks goes out with that commit), before the calm seconds are counted. Two seconds after a
- * plain delete, appends' p99 was still 27–147 ms in some windows, and the ratio read low.
+ * After a backup's copy is deleted and its file system synced, before the calm seconds are
+ * counted. Two seconds after a plain delete, appends' p99 was still 27–147 ms in some windows,
+ * and the ratio read low (likely the trim of the freed blocks on a disk mounted with `discard`).
  */
 const CALM_SETTLE_MS = 3000;
 const BACKUP_IDS = [
@@ -458,8 +458,8 @@ async function backups(
 ): Promise<Figure[]> {
   const out = tempFolder('backup');
   const target = (name: string) => join(out.path, name);
-  // Synced after: the `discard` of the freed blocks goes out with that commit, not in the middle
-  // of what is measured next.
+  // Synced after, so the deletion's commit (and, with `discard`, the trim of the freed blocks)
+  // is not in the middle of what is measured next.
   const clear = async () => {
     for (const name of readdirSync(out.path))
       rmSync(target(name), { recursive: true, force: true });
