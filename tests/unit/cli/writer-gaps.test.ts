@@ -4,7 +4,7 @@
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WRITER_IDLE_MS, WriterGaps, WriterRhythm } from '../../../cli/writer-gaps';
 
 describe('the writer rhythm', () => {
@@ -68,8 +68,18 @@ describe('the writer gaps of a vault folder', () => {
   });
   afterEach(() => rmSync(vaultDir, { recursive: true, force: true }));
 
-  async function until(done: () => boolean) {
-    for (let i = 0; i < 200 && !done(); i += 1) await new Promise((r) => setTimeout(r, 10));
+  /**
+   * Resolves once every write made before it has reached the watchers: a witness hears its own
+   * write, and one inotify descriptor delivers a folder's events in order.
+   */
+  async function afterEarlierWrites() {
+    const witness = new WriterGaps(vaultDir, [{ id: 'witness', inFile: true }]);
+    try {
+      appendFileSync(join(vaultDir, 'recordings', 'witness.audio'), 'x');
+      await vi.waitFor(() => expect(witness.writesHeard).toBeGreaterThan(0));
+    } finally {
+      witness.close();
+    }
   }
 
   it('hears the files of the recordings being made, and nothing else', async () => {
@@ -78,11 +88,10 @@ describe('the writer gaps of a vault folder', () => {
       appendFileSync(join(vaultDir, 'vault.sqlite-wal'), 'x');
       appendFileSync(join(vaultDir, 'recordings', 'rec-0.audio'), 'x');
       appendFileSync(join(vaultDir, 'recordings', 'notes.txt'), 'x');
-      await new Promise((r) => setTimeout(r, 200));
+      await afterEarlierWrites();
       expect(gaps.writesHeard).toBe(0);
       appendFileSync(join(vaultDir, 'recordings', 'rec-1.audio'), 'x');
-      await until(() => gaps.writesHeard > 0);
-      expect(gaps.writesHeard).toBeGreaterThan(0);
+      await vi.waitFor(() => expect(gaps.writesHeard).toBeGreaterThan(0));
     } finally {
       gaps.close();
     }
@@ -92,8 +101,7 @@ describe('the writer gaps of a vault folder', () => {
     const gaps = new WriterGaps(vaultDir, [{ id: 'rec-1', inFile: false }]);
     try {
       appendFileSync(join(vaultDir, 'vault.sqlite-wal'), 'x');
-      await until(() => gaps.writesHeard > 0);
-      expect(gaps.writesHeard).toBeGreaterThan(0);
+      await vi.waitFor(() => expect(gaps.writesHeard).toBeGreaterThan(0));
     } finally {
       gaps.close();
     }
@@ -109,7 +117,7 @@ describe('the writer gaps of a vault folder', () => {
         flushes += 1;
       });
       appendFileSync(join(vaultDir, 'recordings', 'rec-1.audio'), 'x');
-      await new Promise((r) => setTimeout(r, 100));
+      await afterEarlierWrites();
       expect(flushes).toBe(0);
       expect(gaps.writesHeard).toBe(0);
       expect(gaps.waitedMs).toBe(0);
